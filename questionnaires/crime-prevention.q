@@ -1,0 +1,563 @@
+# The information-gathering instrument on United Nations standards and norms related primarily
+# to the prevention of crime: the annex of Economic and Social Council resolution 2006/20.
+#
+# Texts are those of the resolution; quotation marks are typographic throughout. Answer
+# boxes printed as "Yes No" are the scales below.
+
+instrument crime_prevention {
+  title "Information-gathering instrument on United Nations standards and norms related primarily to the prevention of crime"
+  resolution "Economic and Social Council resolution 2006/20, annex"
+  date "2006-07-27"
+  version "1.0"
+  language "en"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Answer scales
+
+scale yes_no "Yes / No" {
+  yes "Yes"
+  no  "No"
+}
+
+scale yes_no_na "Yes / No / Not applicable" {
+  yes            "Yes"
+  no             "No"
+  not_applicable "Not applicable"
+}
+
+scale yes_partly_no "Yes / Yes, in part / No" {
+  yes         "Yes"
+  yes_in_part "Yes, in part"
+  no          "No"
+}
+
+scale yes_partly_no_na "Yes / Yes, in part / No / Not applicable" {
+  yes            "Yes"
+  yes_in_part    "Yes, in part"
+  no             "No"
+  not_applicable "Not applicable"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Reference documents: the paragraphs of the Guidelines that the annex quotes, with the
+# headings it prints above them.
+
+document guidelines "Guidelines for the Prevention of Crime" {
+  source "Economic and Social Council resolution 2002/13 of 24 July 2002, annex"
+
+  para 1 "There is clear evidence that well-planned crime prevention strategies not only prevent crime and victimization, but also promote community safety and contribute to the sustainable development of countries. Effective, responsible crime prevention enhances the quality of life of all citizens. It has long-term benefits in terms of reducing the costs associated with the formal criminal justice system, as well as other social costs that result from crime. Crime prevention offers opportunities for a humane and more cost-effective approach to the problems of crime."
+
+  para 2 "It is the responsibility of all levels of government [national, regional and local] to create, maintain and promote a context within which relevant governmental institutions and all segments of civil society, including the corporate sector, can better play their part in preventing crime."
+
+  para 6 "Crime prevention encompasses a wide range of approaches, including those which:" {
+    (a) "Promote the well-being of people and encourage pro-social behaviour through social, economic, health and educational measures, with a particular emphasis on children and youth, and focus on the risk and protective factors associated with crime and victimization (prevention through social development, or social crime prevention);"
+    (b) "Change the conditions in neighbourhoods that influence offending, victimization and insecurity that results from crime by building on the initiatives, expertise and commitment of community members (locally based crime prevention);"
+    (c) "Prevent the occurrence of crimes by reducing opportunities, increasing risks of being apprehended and minimizing benefits, including through environmental design, and by providing assistance and information to potential and actual victims (situational crime prevention);"
+    (d) "Prevent recidivism by assisting in the social reintegration of offenders and other preventive mechanisms (reintegration programmes)."
+  }
+
+  heading "Government leadership"
+  para 7 "All levels of government should play a leadership role in developing effective and humane crime prevention strategies and in creating and maintaining institutional frameworks for their implementation and review."
+
+  heading "Socio-economic development and inclusion"
+  para 8 "Crime prevention considerations should be integrated into all relevant social and economic policies and programmes, including those addressing employment, education, health, housing and urban planning, poverty, social marginalization and exclusion. Particular emphasis should be placed on communities, families, children and youth at risk."
+
+  heading "Cooperation/partnerships"
+  para 9 "Cooperation/partnerships should be an integral part of effective crime prevention, given the wide-ranging nature of the causes of crime and the skills and responsibilities required to address them. This includes partnerships working across ministries and between authorities, community organizations, non-governmental organizations, the business sector and private citizens."
+
+  heading "Sustainability/accountability"
+  para 10 "Crime prevention requires adequate resources, including funding for structures and activities, in order to be sustained. There should be clear accountability for funding, implementation and evaluation and for the achievement of planned results."
+
+  heading "Knowledge base"
+  para 11 "Crime prevention strategies, policies, programmes and actions should be based on a broad, multidisciplinary foundation of knowledge about crime problems, their multiple causes and promising and proven practices."
+
+  heading "Interdependency"
+  para 13 "National crime prevention diagnoses and strategies should, where appropriate, take account of links between local criminal problems and international organized crime."
+
+  heading "Government structures"
+  para 17 "Governments should include prevention as a permanent part of their structures and programmes for controlling crime, ensuring that clear responsibilities and goals exist within government for the organization of crime prevention, by, inter alia:" {
+    (a) "Establishing centres or focal points with expertise and resources;"
+    (b) "Establishing a crime prevention plan with clear priorities and targets;"
+    (c) "Establishing linkages and coordination between relevant government agencies or departments;"
+    (d) "Fostering partnerships with non-governmental organizations, the business, private and professional sectors and the community;"
+    (e) "Seeking the active participation of the public in crime prevention by informing it of the need for and means of action and its role."
+  }
+
+  heading "Training and capacity-building"
+  para 18 "Governments should support the development of crime prevention skills by:" {
+    (a) "Providing professional development for senior officials in relevant agencies;"
+    (b) "Encouraging universities, colleges and other relevant educational agencies to offer basic and advanced courses, including in collaboration with practitioners;"
+    (c) "Working with the educational and professional sectors to develop certification and professional qualifications;"
+    (d) "Promoting the capacity of communities to develop and respond to their needs."
+  }
+
+  heading "Supporting partnerships"
+  para 19 "Governments and all segments of civil society should support the principle of partnership, where appropriate, including:" {
+    (a) "Advancing knowledge of the importance of this principle and the components of successful partnerships, including the need for all of the partners to have clear and transparent roles;"
+    (b) "Fostering the formation of partnerships at different levels and across sectors;"
+    (c) "Facilitating the efficient operation of partnerships."
+  }
+
+  heading "Sustainability"
+  para 20 "Governments and other funding bodies should strive to achieve sustainability of demonstrably effective crime prevention programmes and initiatives through, inter alia:" {
+    (a) "Reviewing resource allocation to establish and maintain an appropriate balance between crime prevention and the criminal justice and other systems, to be more effective in preventing crime and victimization;"
+    (b) "Establishing clear accountability for funding, programming and coordinating crime prevention initiatives;"
+    (c) "Encouraging community involvement in sustainability."
+  }
+
+  para 21 "As appropriate, Governments and/or civil society should facilitate knowledge-based crime prevention by, inter alia:" {
+    (a) "Providing the information necessary for communities to address crime problems;"
+    (b) "Supporting the generation of useful and practically applicable knowledge that is scientifically reliable and valid;"
+    (c) "Supporting the organization and synthesis of knowledge and identifying and addressing gaps in the knowledge base;"
+    (d) "Sharing that knowledge, as appropriate, among, inter alia, researchers, policymakers, educators, practitioners from other relevant sectors and the wider community;"
+    (e) "Applying this knowledge in replicating successful interventions, developing new initiatives and anticipating new crime problems and prevention opportunities;"
+    (f) "Establishing data systems to help manage crime prevention more cost-effectively, including by conducting regular surveys of victimization and offending;"
+    (g) "Promoting the application of those data in order to reduce repeat victimization, persistent offending and areas with a high level of crime."
+  }
+
+  heading "Planning intervention"
+  para 22 "Those planning interventions should promote a process that includes:" {
+    (a) "A systematic analysis of crime problems, their causes, risk factors and consequences, in particular at the local level;"
+    (b) "A plan that draws on the most appropriate approach and adapts interventions to the specific local problem and context;"
+    (c) "An implementation plan to deliver appropriate interventions that are efficient, effective and sustainable;"
+    (d) "Mobilizing entities that are able to tackle causes;"
+    (e) "Monitoring and evaluation."
+  }
+
+  heading "Support evaluation"
+  para 23 "Governments, other funding bodies and those involved in programme development and delivery should:" {
+    (a) "Undertake short- and longer-term evaluation to test rigorously what works, where and why;"
+    (b) "Undertake cost-benefit analyses;"
+    (c) "Assess the extent to which action results in a reduction in levels of crime and victimization, in the seriousness of crime and in fear of crime;"
+    (d) "Systematically assess the outcomes and unintended consequences, both positive and negative, of action, such as a decrease in crime rates or the stigmatization of individuals and/or communities."
+  }
+
+  heading "Social development"
+  para 25 "Governments should address the risk factors of crime and victimization by:" {
+    (a) "Promoting protective factors through comprehensive and non-stigmatizing social and economic development programmes, including health, education, housing and employment;"
+    (b) "Promoting activities that redress marginalization and exclusion;"
+    (c) "Promoting positive conflict resolution;"
+    (d) "Using education and public awareness strategies to foster a culture of lawfulness and tolerance while respecting cultural identities."
+  }
+
+  heading "Situational prevention"
+  para 26 "Governments and civil society, including, where appropriate, the corporate sector, should support the development of situational crime prevention programmes by, inter alia:" {
+    (a) "Improved environmental design;"
+    (b) "Appropriate methods of surveillance that are sensitive to the right to privacy;"
+    (c) "Encouraging the design of consumer goods to make them more resistant to crime;"
+    (d) "Target “hardening” without impinging upon the quality of the built environment or limiting free access to public space;"
+    (e) "Implementing strategies to prevent repeat victimization."
+  }
+
+  heading "Prevention of organized crime"
+  para 27 "Governments and civil society should endeavour to analyse and address the links between transnational organized crime and national and local crime problems by, inter alia:" {
+    (a) "Reducing existing and future opportunities for organized criminal groups to participate in lawful markets with the proceeds of crime, through appropriate legislative, administrative or other measures;"
+    (b) "Developing measures to prevent the misuse by organized criminal groups of tender procedures conducted by public authorities and of subsidies and licences granted by public authorities for commercial activity;"
+    (c) "Designing crime prevention strategies, where appropriate, to protect socially marginalized groups, especially women and children, who are vulnerable to the action of organized criminal groups, including trafficking in persons and smuggling of migrants."
+  }
+
+  heading "Technical assistance"
+  para 29 "Member States and relevant international funding organizations should provide financial and technical assistance, including capacity-building and training, to developing countries and countries with economies in transition, communities and other relevant organizations for the implementation of effective crime prevention and community safety strategies at the regional, national and local levels. In that context, special attention should be given to research and action on crime prevention through social development."
+
+  heading "Networking"
+  para 30 "Member States should strengthen or establish international, regional and national crime prevention networks with a view to exchanging proven and promising practices, identifying elements of their transferability and making such knowledge available to communities throughout the world."
+
+  heading "Links between transnational and local crime"
+  para 31 "Member States should collaborate to analyse and address the links between transnational organized crime and national and local crime problems."
+
+  heading "Prioritizing crime prevention"
+  para 32 "The Centre for International Crime Prevention of the Office for Drug Control and Crime Prevention of the Secretariat, the United Nations Crime Prevention and Criminal Justice Programme network of affiliated and associated institutes and other relevant United Nations entities should include in their priorities crime prevention as set out in these Guidelines, set up a coordination mechanism and establish a roster of experts to undertake needs assessment and to provide technical advice."
+
+  heading "Dissemination"
+  para 33 "Relevant United Nations bodies and other organizations should cooperate to produce crime prevention information in as many languages as possible, using both print and electronic media."
+}
+
+document urban_guidelines "Guidelines for cooperation and technical assistance in the field of urban crime prevention" {
+  source "Economic and Social Council resolution 1995/9 of 24 July 1995, annex"
+}
+
+document crime_security_declaration "United Nations Declaration on Crime and Public Security" {
+  source "General Assembly resolution 51/60 of 12 December 1996, annex"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+introduction {
+  text "Pursuant to Economic and Social Council resolution 2004/28 of 21 July 2004, the following questionnaire is designed as a tool to collect information to assist in the preparation of the report of the Secretary-General, in particular as regards the following:"
+  text "(a) The difficulties encountered in the application of United Nations standards and norms in crime prevention;"
+  text "(b) Ways in which technical assistance can be provided; and"
+  text "(c) Useful practices and emerging challenges."
+  text "It is not intended to produce a scorecard of how well States are doing. It addresses the main sections of the Guidelines for the Prevention of Crime (Council resolution 2002/13, annex) and, as the case may be, other relevant instruments."
+  text "Economic and Social Council resolution 2002/13 of 24 July 2002 on action to promote effective crime prevention accepted the Guidelines for the Prevention of Crime, and also requested the Secretary-General to report to the Commission on Crime Prevention and Criminal Justice on the implementation of that resolution. "
+       "In the Guidelines, crime prevention refers to “strategies and measures that seek to reduce the risk of crimes occurring” by influencing “their multiple causes” (para. 3). "
+       "It includes social crime prevention (or prevention through social development), local, community or neighbourhood-based crime prevention, situational crime prevention and measures to prevent recidivism. "
+       "The definition does not include law enforcement and other criminal justice intervention, even though these may have crime prevention aspects. "
+       "It is cognizant, however, of the need to take account of “the growing internationalization of criminal activities” (para. 4). "
+       "When referring to the community, it refers in essence to “the involvement of civil society at the local level” (para. 5)."
+  text "Other instruments relevant to the prevention of crime include:"
+  text "Economic and Social Council resolution 1995/9 of 24 July 1995, the annex to which contains the Guidelines for cooperation and technical assistance in the field of urban crime prevention"
+  text "General Assembly resolution 51/60 of 12 December 1996, the annex to which contains the United Nations Declaration on Crime and Public Security"
+  text "The questionnaire is divided into five sections: structuring crime prevention at the government level; crime prevention approaches; implementation issues; international cooperation, networking and technical assistance; and concluding questions. "
+       "In developing the questionnaire, related paragraphs have been grouped for simplicity and clarity."
+}
+
+# ---------------------------------------------------------------------------------------------
+
+section government "Structuring crime prevention at the government level" {
+  text "The following paragraphs of the Guidelines for the Prevention of Crime refer to government responsibility, leadership and structures to organize and deliver effective crime prevention:"
+  quote guidelines 2, 7, 9, 17, 18 and 19
+
+  question q1 "Have Government bodies in your country taken steps to implement the approach to crime prevention defined in the Guidelines?" : yes_no {
+    cites guidelines 2 and 7
+    followup q1_steps "If the answer is “Yes”, please describe briefly." : long_text on yes
+  }
+
+  question q2 "In your country, have specific crime prevention policies or strategies been adopted?" {
+    cites guidelines 7 and 17 (b)
+    item q2a "At the national level?" : yes_no {
+      followup q2a_adoption "If the answer is “Yes”, please indicate the title and date of adoption." on yes {
+        field q2a_title "Title" : text
+        field q2a_date "Date of adoption" : date
+      }
+      ask q2a_legislation "Has this policy or strategy been enshrined in legislation?" : yes_no when q2a = yes {
+        followup q2a_legislation_adoption "If the answer is “Yes”, please provide the reference and date of adoption." on yes {
+          field q2a_legislation_reference "Reference" : text
+          field q2a_legislation_date "Date of adoption" : date
+        }
+      }
+    }
+    item q2b "At the regional level?" : yes_no
+    item q2c "At the local level?" : yes_no
+    followup q2_specify "If the answer to (b) and/or (c) above is “Yes”, please specify." : long_text
+      when q2b = yes or q2c = yes
+  }
+
+  question q3 "In your country, which Government department, ministry or organization at the national level has the responsibility for leadership in crime prevention?" : long_text {
+    cites guidelines 7 and 17
+    help "Please specify."
+  }
+
+  question q4 "In your country, does the organization or framework of crime prevention include:" {
+    cites guidelines 17
+    item q4a "A centre or focal point at the national level?" : yes_no {
+      cites guidelines 17 (a)
+      followup q4a_agencies "If the answer is “Yes”, please cite the name and status of the responsible agency or agencies." : list {
+        field name "Name of the agency" : text
+        field status "Status" : text
+      } on yes
+    }
+    item q4b "Centres or focal points at the regional level?" : yes_no_na {
+      cites guidelines 17 (a)
+    }
+    item q4c "Establishing crime prevention plans with clear priorities?" {
+      cites guidelines 17 (b)
+      item q4c_national "At the national level?" : yes_partly_no
+      item q4c_regional "At the regional level?" : yes_partly_no_na
+      item q4c_local "At the local level?" : yes_partly_no
+    }
+    item q4d "Establishing linkages and coordination between relevant government agencies and organizations?" {
+      cites guidelines 17 (c)
+      item q4d_national "At the national level?" : yes_partly_no
+      item q4d_regional "At the regional level?" : yes_partly_no_na
+    }
+    item q4e "Fostering partnerships with non-governmental organizations, the business, private and professional sectors and the community?" {
+      cites guidelines 9 and 17 (d)
+      item q4e_national "At the national level?" : yes_partly_no
+      item q4e_regional "At the regional level?" : yes_partly_no_na
+      item q4e_local "At the local level?" : yes_partly_no
+    }
+    item q4f "Seeking the active participation of the general public?" {
+      cites guidelines 17 (e)
+      item q4f_national "At the national level?" : yes_partly_no
+      item q4f_regional "At the regional level?" : yes_partly_no_na
+      item q4f_local "At the local level?" : yes_partly_no
+    }
+    item q4g "A specific role for the police and other institutions performing similar roles?" : yes_no {
+      followup q4g_role "If the answer is “Yes”, please describe." : long_text on yes
+    }
+  }
+
+  question q5 "In your country, do Government bodies support the development of crime prevention skills by:" {
+    cites guidelines 18
+    item q5a "Providing professional development?" : yes_no { cites guidelines 18 (a) }
+    item q5b "Encouraging relevant educational institutions to offer basic and advanced courses?" : yes_no { cites guidelines 18 (b) }
+    item q5c "Working to develop certification and professional qualifications?" : yes_no { cites guidelines 18 (c) }
+    item q5d "Promoting the capacity of communities to develop and respond to their own needs?" : yes_no { cites guidelines 18 (d) }
+  }
+}
+
+section approaches "Crime prevention approaches" {
+  text "Crime prevention as defined in the relevant instruments refers to various approaches generally called social, community-based and situational crime prevention, as well as preventing recidivism."
+
+  text "In respect to social crime prevention, relevant paragraphs of the Guidelines for the Prevention of Crime include:"
+  quote guidelines 6 (a), 8 and 25
+
+  question q6 "Is the concept of social crime prevention (as defined in paragraph 6 (a) of the Guidelines for the Prevention of Crime) part of your country's crime prevention policy, strategy or programmes?" : yes_no {
+    cites guidelines 6 (a)
+  }
+
+  question q7 "Do your country's crime prevention policies, strategies or programmes include a specific focus on:" {
+    cites guidelines 6 (a) and 8
+    item q7a "Children and youth at risk of victimization or offending?" : yes_no {
+      followup q7a_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q7b "Vulnerable groups?" : yes_no {
+      followup q7b_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q7c "The different needs of men and women?" : yes_no {
+      followup q7c_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+  }
+
+  question q8 "Are crime prevention considerations integrated into relevant social and economic policies and programmes?" : yes_no {
+    cites guidelines 8
+    followup q8_specify "If the answer is “Yes”, please specify." : long_text on yes
+  }
+
+  question q9 "In your country, do crime prevention policies, strategies or programmes:" {
+    cites guidelines 25
+    item q9a "Promote protective factors (e.g. staying in school, positive parenting, job training for youth, etc.)?" : yes_no {
+      cites guidelines 25 (a)
+      followup q9a_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q9b "Promote activities to redress marginalization or exclusion?" : yes_no {
+      cites guidelines 25 (b)
+      followup q9b_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q9c "Promote positive conflict resolution (e.g. mediation, restorative justice, etc.)?" : yes_no {
+      cites guidelines 25 (c)
+      followup q9c_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q9d "Use education and public awareness?" : yes_no {
+      cites guidelines 25 (d)
+      followup q9d_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q9e "Involve the media?" : yes_no {
+      cites guidelines 25 (d)
+      followup q9e_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+  }
+
+  text "In respect of community or locally based crime prevention, relevant paragraphs of the Guidelines for the Prevention of Crime include:"
+  quote guidelines 6 (b)
+
+  question q10 "Does your country have specific crime prevention policies, strategies or programmes designed to change the conditions that influence offending, victimization and insecurity in neighbourhoods?" : yes_no {
+    cites guidelines 6 (b)
+    followup q10_specify "If the answer is “Yes”, please specify." : long_text on yes
+  }
+
+  question q11 "Does your crime prevention policy or strategy include an integrated approach to address the multiple risk and protective factors in highly vulnerable neighbourhoods or communities?" : yes_no {
+    cites guidelines 6 (b)
+    followup q11_specify "If the answer is “Yes”, please specify." : long_text on yes
+  }
+
+  text "In respect of situational crime prevention, relevant paragraphs of the Guidelines for the Prevention of Crime include:"
+  quote guidelines 6 (c) and 26
+
+  question q12 "Does your country have specific situational crime prevention policies, strategies or programmes to:" {
+    cites guidelines 6 (c) and 26
+    item q12a "Improve environmental design and management?" : yes_no {
+      cites guidelines 26 (a)
+      followup q12a_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q12b "Implement appropriate methods of surveillance that are sensitive to privacy?" : yes_no {
+      cites guidelines 26 (b)
+      followup q12b_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q12c "Promote target hardening without impinging on the quality of the built environment?" : yes_no {
+      cites guidelines 26 (d)
+      followup q12c_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q12d "Encourage the design of crime-resistant consumer goods?" : yes_no {
+      cites guidelines 26 (c)
+      followup q12d_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+    item q12e "Implement strategies to prevent repeat victimization?" : yes_no {
+      cites guidelines 26 (e)
+      followup q12e_specify "If the answer is “Yes”, please specify." : long_text on yes
+    }
+  }
+
+  text "In respect of the prevention of recidivism, relevant paragraphs of the Guidelines for the Prevention of Crime include:"
+  quote guidelines 6 (d)
+
+  question q13 "In your country, do you have specific policies, strategies or programmes to prevent recidivism by assisting in the social reintegration of offenders and other preventive mechanisms?" : yes_no {
+    cites guidelines 6 (d)
+    followup q13_specify "If the answer is “Yes”, please specify." : long_text on yes
+  }
+}
+
+section implementation "Implementation issues" {
+  text "Sustainability and accountability are important principles to ensure the implementation of effective crime prevention programmes and initiatives. The relevant paragraphs of the Guidelines for the Prevention of Crime are:"
+  quote guidelines 1, 10 and 20
+
+  question q14 "In your country, what measures have been taken to ensure the sustainability of crime prevention policies, strategies and programmes?" : long_text {
+    cites guidelines 10 and 20
+    help "Please describe briefly."
+  }
+
+  question q15 "In your country, have there been systematic attempts to assess the costs of crime and crime control measures, including crime prevention measures?" : yes_no {
+    cites guidelines 1 and 10
+    followup q15_costs "If the answer is “Yes”, please provide the source of funding and an estimate of the total costs." on yes {
+      field q15_funding_source "Source of funding" : text
+      field q15_total_costs "Estimate of the total costs" : amount
+    }
+  }
+
+  text "In implementing crime prevention, elements of a rigorous process have been identified. The relevant paragraphs of the Guidelines for the Prevention of Crime are:"
+  quote guidelines 11, 21, 22 and 23
+
+  question q16 "In your country, is the use of knowledge-based crime prevention strategies, policies or programmes facilitated by:" {
+    cites guidelines 11 and 21
+    item q16a "Supporting the generation and utilization of useful information and data?" : yes_no {
+      cites guidelines 21 (b)
+      followup q16a_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q16b "Supporting the sharing of useful information and data?" : yes_no {
+      cites guidelines 21 (d)
+      followup q16b_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q16c "Promoting the application of useful information and data to reduce repeat victimization, persistent offending and high crime areas?" : yes_no {
+      cites guidelines 21 (g)
+      followup q16c_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+  }
+
+  question q17 "In your country, do the crime prevention policies, strategies or programmes promote a planning process that includes:" {
+    cites guidelines 22
+    item q17a "A systematic analysis of crime problems, their causes and risk factors and consequences, in particular at the local level?" : yes_no {
+      cites guidelines 22 (a)
+      followup q17a_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q17b "A plan that draws on the most appropriate approaches and adapts interventions to the specific local problems and local context?" : yes_no {
+      cites guidelines 22 (b)
+      followup q17b_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q17c "An implementation plan to deliver efficient, effective and sustainable interventions?" : yes_no {
+      cites guidelines 22 (c)
+      followup q17c_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q17d "Mobilizing entities that are able to tackle causes?" : yes_no {
+      cites guidelines 22 (d)
+      followup q17d_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q17e "Monitoring and evaluation?" : yes_no {
+      cites guidelines 22 (e)
+      followup q17e_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+  }
+
+  question q18 "In your country, do the crime prevention policies, strategies or programmes include:" {
+    cites guidelines 23
+    item q18a "Undertaking evaluation to test rigorously what works?" : yes_no {
+      cites guidelines 23 (a)
+      followup q18a_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q18b "Undertaking cost-benefit analyses?" : yes_no {
+      cites guidelines 23 (b)
+      followup q18b_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q18c "Assessing reduction in crime, victimization and fear of crime?" : yes_no {
+      cites guidelines 23 (c)
+      followup q18c_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q18d "Assessing outcomes and unintended consequences?" : yes_no {
+      cites guidelines 23 (d)
+      followup q18d_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+  }
+
+  question q19 "Has an evaluation of components or specific activities of your country's national crime prevention policy or strategy been undertaken?" : yes_no {
+    cites guidelines 23
+    followup q19_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+  }
+
+  text "The Guidelines for the Prevention of Crime recognize the links between local and transnational organized crime and the need to prevent organized crime. The relevant paragraphs of the Guidelines are:"
+  quote guidelines 13, 27 and 31
+
+  question q20 "In your country, do crime prevention policies, strategies or programmes assess the potential links between local and national crime problems and transnational organized crime?" : yes_no {
+    cites guidelines 13 and 31
+    followup q20_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+  }
+
+  question q21 "In your country, do the crime prevention policies, strategies or programmes include:" {
+    cites guidelines 27
+    item q21a "Measures to reduce opportunities for organized criminal groups to participate in lawful markets?" : yes_no {
+      cites guidelines 27 (a)
+      followup q21a_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q21b "Measures to prevent the misuse of public tender procedures, subsidies and licences?" : yes_no {
+      cites guidelines 27 (b)
+      followup q21b_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+    item q21c "Measures to protect socially marginalized groups, especially women and children, who are vulnerable to exploitation by organized criminal groups, including preventing trafficking in persons and the smuggling of migrants?" : yes_no {
+      cites guidelines 27 (c)
+      followup q21c_describe "If the answer is “Yes”, please describe briefly." : long_text on yes
+    }
+  }
+}
+
+section cooperation "International cooperation, networking and technical assistance" {
+  text "Member States are encouraged to facilitate international cooperation and develop networks for the exchange of practices and knowledge. The relevant paragraphs of the Guidelines for the Prevention of Crime include:"
+  quote guidelines 29, 30, 32 and 33
+
+  question q22 "Does your country participate in international networks for the exchange of information and knowledge on crime prevention policies, strategies or programmes?" : yes_no {
+    cites guidelines 30
+    followup q22_specify "If the answer is “Yes”, please specify." : long_text on yes
+  }
+
+  question q23 "What are the main obstacles to your country participating in international networking?" : long_text {
+    cites guidelines 30
+    help "Please describe."
+  }
+
+  question q24 "Please identify guides, toolkits, compendiums or manuals of crime prevention practices from your country that can be shared with other countries." : list {
+    field title "Title" : text
+    field year "Year of publication" : integer min 1900 max 2100 optional
+    field language "Language" : text optional
+    field link "Link" : text optional
+  } {
+    cites guidelines 30 and 33
+    optional
+  }
+
+  question q25 "Does your country need technical assistance in any area of crime prevention?" : yes_no {
+    cites guidelines 29 and 32
+  }
+
+  question q26 "Is your country able to provide technical assistance in any area of crime prevention?" : yes_no {
+    cites guidelines 29
+  }
+
+  grid ta_areas "If the answer to questions 25 and/or 26 is “Yes”, please mark the appropriate box(es) below:"
+    when q25 = yes or q26 = yes
+  {
+    column need "Need technical assistance" when q25 = yes
+    column provide "Can provide technical assistance" when q26 = yes
+
+    row structures "Including prevention as a permanent part of government structures" cites guidelines 17
+    row skills "Government support for the development of crime prevention skills" cites guidelines 18
+    row partnerships "Government and civil society support of partnerships" cites guidelines 19
+    row social "Social crime prevention" cites guidelines 6 (a), 8 and 25
+    row local "Locally based or neighbourhood crime prevention" cites guidelines 6 (b)
+    row situational "Situational crime prevention" cites guidelines 6 (c) and 26
+    row recidivism "Prevention of recidivism" cites guidelines 6 (d)
+    row sustainability "Sustainability and accountability of crime prevention" cites guidelines 1, 10 and 20
+    row knowledge "Knowledge-based crime prevention" cites guidelines 11 and 21
+    row planning "Planning interventions" cites guidelines 22
+    row evaluation "Monitoring and evaluation" cites guidelines 23
+    row organized_crime "Assessing the links between local crime problems and transnational organized crime" cites guidelines 13, 27 and 31
+    row priority "Of the areas identified, is there a priority? If so, please identify." : long_text
+  }
+}
+
+section conclusion "Concluding questions" {
+  question q27 "What are some of the main lessons your country has derived from national experience in implementing crime prevention policies, strategies and programmes?" : long_text {
+    help "Please describe."
+  }
+
+  question q28 "What are the main challenges in your country for delivering effective crime prevention?" : long_text {
+    help "Please describe."
+  }
+}

@@ -1,0 +1,308 @@
+//! The diagnostics of the `check` stage: every semantic error and warning, each with a stable
+//! code, labels on the offending text and, where one helps, a help line.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::span::Span;
+
+/// One semantic problem in an instrument.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+pub enum CheckError {
+    #[error("duplicate {kind} `{name}`")]
+    #[diagnostic(code(E0101), help("every {kind} needs a name of its own"))]
+    Duplicate {
+        kind: &'static str,
+        name: String,
+        #[label("defined again here")]
+        span: Span,
+        #[related]
+        first: Vec<Note>,
+    },
+
+    #[error("unknown item `{name}`")]
+    #[diagnostic(code(E0102))]
+    UnknownItem {
+        name: String,
+        #[label("no item has this id")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown option `{code}` for `{item}`")]
+    #[diagnostic(code(E0103))]
+    UnknownCode {
+        code: String,
+        item: String,
+        #[label("not an option of this scale")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown scale `{name}`")]
+    #[diagnostic(code(E0104))]
+    UnknownScale {
+        name: String,
+        #[label("no scale has this name")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown document `{name}`")]
+    #[diagnostic(code(E0105))]
+    UnknownDocument {
+        name: String,
+        #[label("no document has this id")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown paragraph `{reference}` of `{document}`")]
+    #[diagnostic(code(E0106))]
+    UnknownParagraph {
+        reference: String,
+        document: String,
+        #[label("not declared in the document")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("condition is not a yes-or-no test")]
+    #[diagnostic(code(E0107))]
+    NotBoolean {
+        #[label("this is {what}, not true or false")]
+        span: Span,
+        what: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("cannot compare {lhs} with {rhs} using `{op}`")]
+    #[diagnostic(code(E0108))]
+    TypeMismatch {
+        op: String,
+        lhs: String,
+        rhs: String,
+        #[label("these operands do not go together")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("conditions form a cycle: {cycle}")]
+    #[diagnostic(
+        code(E0109),
+        help("an item cannot depend, directly or through others, on its own answer")
+    )]
+    Cycle {
+        cycle: String,
+        #[label("`{first}` depends on `{second}` here")]
+        span: Span,
+        first: String,
+        second: String,
+        #[related]
+        rest: Vec<Note>,
+    },
+
+    #[error("scale `{name}` has no options")]
+    #[diagnostic(
+        code(E0110),
+        help("add options such as `yes \"Yes\"` between the braces")
+    )]
+    EmptyScale {
+        name: String,
+        #[label("nothing to choose from")]
+        span: Span,
+    },
+
+    #[error("duplicate code `{code}` in {scale}")]
+    #[diagnostic(code(E0111), help("each option of a scale needs a code of its own"))]
+    DuplicateCode {
+        code: String,
+        scale: String,
+        #[label("used again here")]
+        span: Span,
+        #[related]
+        first: Vec<Note>,
+    },
+
+    #[error("follow-up `{name}` is not bound to an answer of its parent")]
+    #[diagnostic(code(E0112))]
+    UnboundFollowup {
+        name: String,
+        #[label("{reason}")]
+        span: Span,
+        reason: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("the least value {min} is above the greatest {max}")]
+    #[diagnostic(code(E0113), help("swap the bounds, or correct one of them"))]
+    InvertedBounds {
+        min: f64,
+        max: f64,
+        #[label("no number fits these bounds")]
+        span: Span,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0114),
+        help("a file starts with `instrument id {{ title \"…\" }}`, once")
+    )]
+    Header {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+    },
+
+    #[error("item `{name}` is both required and optional")]
+    #[diagnostic(code(E0115), help("keep one of the two"))]
+    RequiredAndOptional {
+        name: String,
+        #[label("optional here")]
+        span: Span,
+        #[related]
+        required: Vec<Note>,
+    },
+
+    #[error("item `{name}` has nothing to answer")]
+    #[diagnostic(
+        code(E0116),
+        help("give it an answer type such as `: yes_no`, or sub-items in braces")
+    )]
+    NothingToAnswer {
+        name: String,
+        #[label("no answer type and no sub-items")]
+        span: Span,
+    },
+
+    #[error("field `{name}` is outside a follow-up")]
+    #[diagnostic(
+        code(E0117),
+        help("fields belong in a `followup`; elsewhere, use `item` or `ask`")
+    )]
+    FieldOutsideFollowup {
+        name: String,
+        #[label("inside {parent}")]
+        span: Span,
+        parent: String,
+    },
+
+    #[error("condition refers to `{name}`, which comes later")]
+    #[diagnostic(
+        code(W0201),
+        severity(Warning),
+        help("a respondent answers in order: move the condition, or the item it reads, so the item it reads comes first")
+    )]
+    LaterReference {
+        name: String,
+        #[label("asked after this item")]
+        span: Span,
+    },
+
+    #[error("condition can never be true")]
+    #[diagnostic(code(W0202), severity(Warning))]
+    NeverTrue {
+        #[label("{reason}")]
+        span: Span,
+        reason: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("duplicate label `{label}`")]
+    #[diagnostic(
+        code(W0203),
+        severity(Warning),
+        help("a respondent cannot tell these apart; reword one of them")
+    )]
+    DuplicateLabel {
+        label: String,
+        #[label("used again here")]
+        span: Span,
+        #[related]
+        first: Vec<Note>,
+    },
+}
+
+/// A secondary place a diagnostic points at, shown as its own excerpt: "first defined here".
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Note {
+    pub message: String,
+    #[label("{label}")]
+    pub span: Span,
+    pub label: String,
+}
+
+impl Note {
+    /// The one note of a diagnostic: `text` both heads it and labels the span.
+    pub fn new(span: Span, text: &str) -> Vec<Note> {
+        vec![Note {
+            message: text.to_owned(),
+            span,
+            label: text.to_owned(),
+        }]
+    }
+}
+
+impl CheckError {
+    /// The span the diagnostic is sorted by: the offending text.
+    pub fn span(&self) -> Span {
+        match self {
+            CheckError::Duplicate { span, .. }
+            | CheckError::UnknownItem { span, .. }
+            | CheckError::UnknownCode { span, .. }
+            | CheckError::UnknownScale { span, .. }
+            | CheckError::UnknownDocument { span, .. }
+            | CheckError::UnknownParagraph { span, .. }
+            | CheckError::NotBoolean { span, .. }
+            | CheckError::TypeMismatch { span, .. }
+            | CheckError::Cycle { span, .. }
+            | CheckError::EmptyScale { span, .. }
+            | CheckError::DuplicateCode { span, .. }
+            | CheckError::UnboundFollowup { span, .. }
+            | CheckError::InvertedBounds { span, .. }
+            | CheckError::Header { span, .. }
+            | CheckError::RequiredAndOptional { span, .. }
+            | CheckError::NothingToAnswer { span, .. }
+            | CheckError::FieldOutsideFollowup { span, .. }
+            | CheckError::LaterReference { span, .. }
+            | CheckError::NeverTrue { span, .. }
+            | CheckError::DuplicateLabel { span, .. } => *span,
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            CheckError::LaterReference { .. }
+                | CheckError::NeverTrue { .. }
+                | CheckError::DuplicateLabel { .. }
+        )
+    }
+}
+
+/// "did you mean `q25`?" for the candidate closest to `name`, if any is close enough.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        if score > 0.8 && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}

@@ -1,0 +1,134 @@
+//! Graph checks over the items that conditions read: cycles (errors) and references to items
+//! asked later (warnings). An item also depends on its parent: it is asked only when its
+//! parent is.
+
+use super::error::{CheckError, Note};
+use super::Reference;
+use crate::model::{Item, ItemId};
+use crate::span::Span;
+
+pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
+    let mut problems = cycles(items, references);
+    for reference in references {
+        let later = reference.to.0 > reference.from.0;
+        if later && !is_within(items, reference.to, reference.from) {
+            problems.push(CheckError::LaterReference {
+                name: items[reference.to.0].id.clone(),
+                span: reference.span,
+            });
+        }
+    }
+    problems
+}
+
+/// Whether `item` is `ancestor` or lies under it.
+fn is_within(items: &[Item], item: ItemId, ancestor: ItemId) -> bool {
+    let mut cursor = Some(item);
+    while let Some(id) = cursor {
+        if id == ancestor {
+            return true;
+        }
+        cursor = items[id.0].parent;
+    }
+    false
+}
+
+/// Finds every cycle that a depth-first walk closes, without recursion: 10,000 items in a
+/// chain must not overflow the stack.
+fn cycles(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
+    // Each edge: the item depended on, and the text that makes the dependency.
+    let mut edges: Vec<Vec<(ItemId, Span)>> = vec![Vec::new(); items.len()];
+    for reference in references {
+        edges[reference.from.0].push((reference.to, reference.span));
+    }
+    for (index, item) in items.iter().enumerate() {
+        if let Some(parent) = item.parent {
+            edges[index].push((parent, item.span));
+        }
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut state = vec![State::New; items.len()];
+    let mut problems = Vec::new();
+    for root in 0..items.len() {
+        if state[root] != State::New {
+            continue;
+        }
+        // The current path: each item with the index of its next edge to follow.
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = State::OnPath;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let Some(&(target, _)) = edges[node].get(*next) else {
+                state[node] = State::Done;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state[target.0] {
+                State::New => {
+                    state[target.0] = State::OnPath;
+                    path.push((target.0, 0));
+                }
+                State::OnPath => problems.push(cycle(items, &edges, &path, target.0)),
+                State::Done => {}
+            }
+        }
+    }
+    problems
+}
+
+/// The diagnostic for the cycle that closes on `start`, the last edges of `path`.
+fn cycle(
+    items: &[Item],
+    edges: &[Vec<(ItemId, Span)>],
+    path: &[(usize, usize)],
+    start: usize,
+) -> CheckError {
+    let from = path
+        .iter()
+        .position(|(node, _)| *node == start)
+        .unwrap_or(0);
+    // Each step: an item, and the span of the edge it followed (its `next` is one past it).
+    let steps: Vec<(usize, Span)> = path[from..]
+        .iter()
+        .map(|&(node, next)| (node, edges[node][next.saturating_sub(1)].1))
+        .collect();
+    let mut names: Vec<String> = steps
+        .iter()
+        .map(|(node, _)| format!("`{}`", items[*node].id))
+        .collect();
+    names.push(format!("`{}`", items[start].id));
+    let (first_node, first_span) = steps[0];
+    let second = steps.get(1).map_or(start, |(node, _)| *node);
+    let rest = steps[1..]
+        .iter()
+        .map(|(node, span)| {
+            let target = steps
+                .iter()
+                .skip_while(|(n, _)| n != node)
+                .nth(1)
+                .map_or(start, |(n, _)| *n);
+            let text = format!(
+                "`{}` depends on `{}` here",
+                items[*node].id, items[target].id
+            );
+            Note {
+                message: "the cycle goes on".to_owned(),
+                span: *span,
+                label: text,
+            }
+        })
+        .collect();
+    CheckError::Cycle {
+        cycle: names.join(" → "),
+        span: first_span,
+        first: items[first_node].id.clone(),
+        second: items[second].id.clone(),
+        rest,
+    }
+}

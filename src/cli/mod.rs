@@ -1,0 +1,289 @@
+//! The `qc` command line: argument parsing, reading files, rendering diagnostics, writing
+//! outputs and choosing the exit code. Everything else is the library's.
+
+mod render;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use render::{render_human, render_json, Theme};
+
+use crate::{compile_bytes, emit, explain, Compilation};
+
+/// Check questionnaire definitions written in the `.q` language and compile them to a JSON
+/// form definition that any frontend can render.
+#[derive(Debug, Parser)]
+#[command(name = "qc", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check `.q` files and report every problem; write nothing.
+    ///
+    /// Exit status: 0 when every file is clean (warnings allowed), 1 when any has errors (or
+    /// warnings, with --deny-warnings), 2 on a usage or I/O error.
+    Check {
+        /// The files to check; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Fail on warnings as well as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        #[command(flatten)]
+        output: DiagnosticArgs,
+    },
+    /// Compile a `.q` file to its JSON form definition (format `qc-form/1`).
+    ///
+    /// The output goes to standard output, or to the file given with -o, which is written
+    /// whole or not at all: a failed compile leaves a previous good file untouched.
+    Compile {
+        /// The file to compile; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Write the output to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// What to produce.
+        #[arg(long, value_enum, default_value_t = Emit::Form)]
+        emit: Emit,
+        /// Fail on warnings as well as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        #[command(flatten)]
+        diagnostics: DiagnosticArgs,
+    },
+    /// Explain a diagnostic code, with an example, as `qc explain E0103`.
+    Explain {
+        /// A code such as `E0103` or `W0201`.
+        code: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct DiagnosticArgs {
+    /// How to print diagnostics: for people, or one JSON object per line for machines.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    diagnostic_format: DiagnosticFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiagnosticFormat {
+    /// Source excerpts with labels, coloured on a terminal unless NO_COLOR is set.
+    Human,
+    /// One JSON object per diagnostic and line: code, severity, message, file, line, column, span.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Emit {
+    /// The JSON form definition (`docs/form-format.md`).
+    Form,
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            files,
+            deny_warnings,
+            output,
+        } => check(&files, deny_warnings, output.diagnostic_format),
+        Command::Compile {
+            file,
+            output,
+            emit,
+            deny_warnings,
+            diagnostics,
+        } => compile(
+            &file,
+            output.as_deref(),
+            emit,
+            deny_warnings,
+            diagnostics.diagnostic_format,
+        ),
+        Command::Explain { code } => explain(&code),
+    }
+}
+
+const OK: u8 = 0;
+const INVALID: u8 = 1;
+const USAGE: u8 = 2;
+
+/// A source file as read: its display name and bytes.
+struct Input {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+fn read(path: &Path) -> Result<Input, String> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        return Ok(Input {
+            name: "<stdin>".to_owned(),
+            bytes,
+        });
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+    Ok(Input {
+        name: path.display().to_string(),
+        bytes,
+    })
+}
+
+fn io_error(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    USAGE
+}
+
+fn check(files: &[PathBuf], deny_warnings: bool, format: DiagnosticFormat) -> ExitCode {
+    let mut status = OK;
+    let mut totals = (0, 0);
+    for path in files {
+        let input = match read(path) {
+            Ok(input) => input,
+            Err(message) => {
+                status = status.max(io_error(&message));
+                continue;
+            }
+        };
+        let compilation = compile_bytes(&input.bytes);
+        report(&input, &compilation, format);
+        let (errors, warnings) = count(&compilation);
+        totals = (totals.0 + errors, totals.1 + warnings);
+        if errors > 0 || (deny_warnings && warnings > 0) {
+            status = status.max(INVALID);
+        }
+    }
+    if format == DiagnosticFormat::Human && (totals.0 > 0 || totals.1 > 0) {
+        eprintln!("{}", summary(totals.0, totals.1));
+    }
+    ExitCode::from(status)
+}
+
+fn compile(
+    path: &Path,
+    output: Option<&Path>,
+    emit: Emit,
+    deny_warnings: bool,
+    format: DiagnosticFormat,
+) -> ExitCode {
+    let input = match read(path) {
+        Ok(input) => input,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let compilation = compile_bytes(&input.bytes);
+    report(&input, &compilation, format);
+    let (errors, warnings) = count(&compilation);
+    if format == DiagnosticFormat::Human && (errors > 0 || warnings > 0) {
+        eprintln!("{}", summary(errors, warnings));
+    }
+    let Some(instrument) = &compilation.instrument else {
+        return ExitCode::from(INVALID);
+    };
+    if deny_warnings && warnings > 0 {
+        return ExitCode::from(INVALID);
+    }
+    let text = match emit {
+        Emit::Form => emit::json::to_string(instrument),
+    };
+    let written = match output {
+        Some(output) => write_atomically(output, text.as_bytes()),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|error| format!("cannot write standard output: {error}")),
+    };
+    match written {
+        Ok(()) => ExitCode::from(OK),
+        Err(message) => ExitCode::from(io_error(&message)),
+    }
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, then a rename.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let fail =
+        |error: &dyn std::fmt::Display| format!("cannot write `{}`: {error}", path.display());
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(directory).map_err(|e| fail(&e))?;
+    file.write_all(bytes).map_err(|e| fail(&e))?;
+    file.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+fn explain(code: &str) -> ExitCode {
+    match explain::explanation(code) {
+        Some(text) => {
+            print!("{text}");
+            ExitCode::from(OK)
+        }
+        None => {
+            eprintln!(
+                "error: `{code}` is not a diagnostic code of qc; codes look like `E0103` or `W0201`"
+            );
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+fn count(compilation: &Compilation) -> (usize, usize) {
+    let errors = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == crate::Severity::Error)
+        .count();
+    (errors, compilation.diagnostics.len() - errors)
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn report(input: &Input, compilation: &Compilation, format: DiagnosticFormat) {
+    if compilation.diagnostics.is_empty() {
+        return;
+    }
+    // A file that is not UTF-8 is shown lossily: its one diagnostic points at the bad byte.
+    let source = String::from_utf8_lossy(&input.bytes);
+    let mut stderr = std::io::stderr().lock();
+    let text = match format {
+        DiagnosticFormat::Human => render_human(
+            &input.name,
+            &source,
+            &compilation.diagnostics,
+            Theme::detect(),
+        ),
+        DiagnosticFormat::Json => render_json(&input.name, &source, &compilation.diagnostics),
+    };
+    // A closed stderr leaves nothing to tell.
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+impl Theme {
+    /// Colour on a terminal, unless `NO_COLOR` is set to anything but the empty string.
+    pub fn detect() -> Theme {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        if std::io::stderr().is_terminal() && !no_color {
+            Theme::Colour
+        } else {
+            Theme::Plain
+        }
+    }
+}

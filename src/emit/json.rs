@@ -1,0 +1,450 @@
+//! The JSON form definition, format `qc-form/1`: everything a frontend needs to render the
+//! instrument and evaluate its conditions, without knowing the `.q` language.
+//!
+//! The format is documented in `docs/form-format.md` and described by `docs/form.schema.json`.
+//! Its shape is the structs below; serialising them is deterministic.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::jsonlogic;
+use crate::model::{self, Answer, Block, Instrument, ItemId};
+
+/// The format identifier; it changes when a change could break a reader.
+pub const FORMAT: &str = "qc-form/1";
+
+/// The form definition of an instrument, as pretty-printed JSON with a final newline.
+pub fn to_string(instrument: &Instrument) -> String {
+    let form = Form::new(instrument);
+    // Serialising plain structs of strings, numbers and `Value`s cannot fail.
+    let mut text = serde_json::to_string_pretty(&form).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The form definition of an instrument as a JSON value.
+pub fn to_value(instrument: &Instrument) -> Value {
+    serde_json::to_value(Form::new(instrument)).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize)]
+struct Form<'a> {
+    format: &'static str,
+    instrument: Header<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    introduction: Vec<BlockOut<'a>>,
+    scales: Vec<ScaleOut<'a>>,
+    documents: Vec<DocumentOut<'a>>,
+    sections: Vec<SectionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolution: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ScaleOut<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    options: Vec<ChoiceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChoiceOut<'a> {
+    code: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sources: &'a [String],
+    paragraphs: Vec<ParagraphOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ParagraphOut<'a> {
+    number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heading: Option<&'a str>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    subparagraphs: Vec<SubparagraphOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SubparagraphOut<'a> {
+    letter: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionOut<'a> {
+    id: &'a str,
+    number: &'a str,
+    title: &'a str,
+    content: Vec<BlockOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum BlockOut<'a> {
+    Text {
+        text: &'a str,
+    },
+    Heading {
+        text: &'a str,
+    },
+    Excerpt {
+        document: &'a str,
+        paragraphs: Vec<ExcerptParagraph<'a>>,
+    },
+    Item(Box<ItemOut<'a>>),
+}
+
+/// A paragraph shown in an excerpt: all of it, or only some subparagraphs.
+#[derive(Serialize)]
+struct ExcerptParagraph<'a> {
+    number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subparagraphs: Option<Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct CitationOut<'a> {
+    document: &'a str,
+    paragraph: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subparagraph: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ItemOut<'a> {
+    id: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marker: Option<&'a str>,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<AnswerOut<'a>>,
+    required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    help: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<CitationOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation_text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    items: Vec<ItemOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum AnswerOut<'a> {
+    Choice {
+        multiple: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scale: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        options: Option<Vec<ChoiceOut<'a>>>,
+    },
+    Text {
+        long: bool,
+    },
+    Date,
+    Number {
+        integer: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    Amount {
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        currencies: &'a [String],
+    },
+    List {
+        fields: Vec<FieldOut<'a>>,
+    },
+    Grid {
+        columns: Vec<ColumnOut<'a>>,
+        rows: Vec<RowOut<'a>>,
+    },
+}
+
+#[derive(Serialize)]
+struct FieldOut<'a> {
+    id: &'a str,
+    label: &'a str,
+    required: bool,
+    answer: AnswerOut<'a>,
+}
+
+#[derive(Serialize)]
+struct ColumnOut<'a> {
+    id: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct RowOut<'a> {
+    id: &'a str,
+    marker: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<CitationOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<AnswerOut<'a>>,
+}
+
+impl<'a> Form<'a> {
+    fn new(instrument: &'a Instrument) -> Form<'a> {
+        let emitter = Emitter { instrument };
+        Form {
+            format: FORMAT,
+            instrument: Header {
+                id: &instrument.id,
+                title: &instrument.title,
+                resolution: instrument.resolution.as_deref(),
+                version: instrument.version.as_deref(),
+                language: instrument.language.as_deref(),
+                date: instrument.date.as_deref(),
+                status: instrument.status.as_deref(),
+            },
+            introduction: emitter.blocks(&instrument.introduction),
+            scales: instrument
+                .scales
+                .iter()
+                .filter_map(|scale| {
+                    Some(ScaleOut {
+                        id: scale.name.as_deref()?,
+                        label: scale.label.as_deref(),
+                        options: choices(scale),
+                    })
+                })
+                .collect(),
+            documents: instrument.documents.iter().map(document).collect(),
+            sections: instrument
+                .sections
+                .iter()
+                .map(|section| SectionOut {
+                    id: &section.id,
+                    number: &section.number,
+                    title: &section.title,
+                    content: emitter.blocks(&section.content),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn choices(scale: &model::Scale) -> Vec<ChoiceOut<'_>> {
+    scale
+        .options
+        .iter()
+        .map(|option| ChoiceOut {
+            code: &option.code,
+            label: &option.label,
+        })
+        .collect()
+}
+
+fn document(document: &model::Document) -> DocumentOut<'_> {
+    DocumentOut {
+        id: &document.id,
+        title: &document.title,
+        sources: &document.sources,
+        paragraphs: document
+            .paragraphs
+            .iter()
+            .map(|paragraph| ParagraphOut {
+                number: &paragraph.number,
+                heading: paragraph.heading.as_deref(),
+                text: &paragraph.text,
+                subparagraphs: paragraph
+                    .subparagraphs
+                    .iter()
+                    .map(|sub| SubparagraphOut {
+                        letter: &sub.letter,
+                        text: &sub.text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+struct Emitter<'a> {
+    instrument: &'a Instrument,
+}
+
+impl<'a> Emitter<'a> {
+    fn blocks(&self, blocks: &'a [Block]) -> Vec<BlockOut<'a>> {
+        blocks.iter().map(|block| self.block(block)).collect()
+    }
+
+    fn block(&self, block: &'a Block) -> BlockOut<'a> {
+        match block {
+            Block::Text(text) => BlockOut::Text { text },
+            Block::Heading(text) => BlockOut::Heading { text },
+            Block::Excerpt(citations) => self.excerpt(citations),
+            Block::Item(id) => BlockOut::Item(Box::new(self.item(*id))),
+        }
+    }
+
+    /// Groups the cited paragraphs of one excerpt, keeping their order.
+    fn excerpt(&self, citations: &'a [model::Citation]) -> BlockOut<'a> {
+        let document = citations
+            .first()
+            .map_or("", |c| self.instrument.documents[c.document].id.as_str());
+        let mut paragraphs: Vec<ExcerptParagraph<'a>> = Vec::new();
+        for citation in citations {
+            let paragraph =
+                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
+            let letter = citation
+                .subparagraph
+                .map(|sub| paragraph.subparagraphs[sub].letter.as_str());
+            match (paragraphs.last_mut(), letter) {
+                (Some(last), Some(letter)) if last.number == paragraph.number => {
+                    if let Some(letters) = &mut last.subparagraphs {
+                        letters.push(letter);
+                    }
+                }
+                _ => paragraphs.push(ExcerptParagraph {
+                    number: &paragraph.number,
+                    subparagraphs: letter.map(|letter| vec![letter]),
+                }),
+            }
+        }
+        BlockOut::Excerpt {
+            document,
+            paragraphs,
+        }
+    }
+
+    fn citations(&self, citations: &'a [model::Citation]) -> Vec<CitationOut<'a>> {
+        citations
+            .iter()
+            .map(|citation| {
+                let document = &self.instrument.documents[citation.document];
+                let paragraph = &document.paragraphs[citation.paragraph];
+                CitationOut {
+                    document: &document.id,
+                    paragraph: &paragraph.number,
+                    subparagraph: citation
+                        .subparagraph
+                        .map(|sub| paragraph.subparagraphs[sub].letter.as_str()),
+                }
+            })
+            .collect()
+    }
+
+    fn item(&self, id: ItemId) -> ItemOut<'a> {
+        let item = self.instrument.item(id);
+        ItemOut {
+            id: &item.id,
+            kind: item.kind.as_str(),
+            number: item.number.as_deref(),
+            marker: item.marker.as_deref(),
+            label: &item.label,
+            answer: item.answer.as_ref().map(|answer| self.answer(answer)),
+            required: item.required,
+            condition: item
+                .condition
+                .as_ref()
+                .map(|condition| jsonlogic::rule(self.instrument, condition)),
+            help: &item.help,
+            notes: &item.notes,
+            citations: self.citations(&item.citations),
+            citation_text: self.instrument.citation_text(&item.citations),
+            items: item
+                .children
+                .iter()
+                .map(|child| self.item(*child))
+                .collect(),
+        }
+    }
+
+    fn answer(&self, answer: &'a Answer) -> AnswerOut<'a> {
+        match answer {
+            Answer::Choice { scale, multiple } => {
+                let scale = self.instrument.scale(*scale);
+                AnswerOut::Choice {
+                    multiple: *multiple,
+                    scale: scale.name.as_deref(),
+                    options: scale.name.is_none().then(|| choices(scale)),
+                }
+            }
+            Answer::Text { long } => AnswerOut::Text { long: *long },
+            Answer::Date => AnswerOut::Date,
+            Answer::Number { integer, min, max } => AnswerOut::Number {
+                integer: *integer,
+                min: *min,
+                max: *max,
+            },
+            Answer::Amount { currencies } => AnswerOut::Amount { currencies },
+            Answer::List { fields } => AnswerOut::List {
+                fields: fields
+                    .iter()
+                    .map(|field| FieldOut {
+                        id: &field.id,
+                        label: &field.label,
+                        required: field.required,
+                        answer: self.answer(&field.answer),
+                    })
+                    .collect(),
+            },
+            Answer::Grid(grid) => AnswerOut::Grid {
+                columns: grid
+                    .columns
+                    .iter()
+                    .map(|column| ColumnOut {
+                        id: &column.id,
+                        label: &column.label,
+                        condition: column
+                            .condition
+                            .as_ref()
+                            .map(|condition| jsonlogic::rule(self.instrument, condition)),
+                    })
+                    .collect(),
+                rows: grid
+                    .rows
+                    .iter()
+                    .map(|row| RowOut {
+                        id: &row.id,
+                        marker: &row.marker,
+                        label: &row.label,
+                        citations: self.citations(&row.citations),
+                        citation_text: self.instrument.citation_text(&row.citations),
+                        answer: row.answer.as_ref().map(|answer| self.answer(answer)),
+                    })
+                    .collect(),
+            },
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Emitters: each output format is one module that reads the checked model.
+
+pub mod json;
+pub mod jsonlogic;

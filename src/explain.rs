@@ -1,0 +1,4 @@
+//! stub
+pub fn explanation(_code: &str) -> Option<&'static str> {
+    None
+}

@@ -1,0 +1,315 @@
+//! The model: a checked instrument, the single truth every output reads.
+//!
+//! Every name here is resolved: items refer to each other by [`ItemId`], choices to their
+//! [`Scale`], citations to a paragraph that exists, conditions are well typed. Items live in one
+//! arena in document order; sections and parents hold ids into it. Nothing here knows about
+//! syntax or spans beyond each item's place in the source, kept for later diagnostics.
+
+use crate::span::Span;
+
+/// A checked instrument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instrument {
+    pub id: String,
+    pub title: String,
+    pub resolution: Option<String>,
+    pub version: Option<String>,
+    pub language: Option<String>,
+    pub date: Option<String>,
+    pub status: Option<String>,
+    pub introduction: Vec<Block>,
+    /// Named scales first, in declaration order, then the inline option lists of items.
+    pub scales: Vec<Scale>,
+    pub documents: Vec<Document>,
+    pub sections: Vec<Section>,
+    /// Every item, in document order. Children come after their parent.
+    pub items: Vec<Item>,
+}
+
+impl Instrument {
+    pub fn item(&self, id: ItemId) -> &Item {
+        &self.items[id.0]
+    }
+
+    pub fn scale(&self, id: ScaleId) -> &Scale {
+        &self.scales[id.0]
+    }
+
+    /// The items at the top of sections, in document order.
+    pub fn questions(&self) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(|item| item.parent.is_none())
+    }
+}
+
+/// An index into [`Instrument::items`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ItemId(pub usize);
+
+/// An index into [`Instrument::scales`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScaleId(pub usize);
+
+/// A list of answer options; named when declared with `scale`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scale {
+    pub name: Option<String>,
+    pub label: Option<String>,
+    pub options: Vec<Choice>,
+}
+
+impl Scale {
+    pub fn has_code(&self, code: &str) -> bool {
+        self.options.iter().any(|option| option.code == code)
+    }
+}
+
+/// One answer option.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// A reference document that items cite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub sources: Vec<String>,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paragraph {
+    pub number: String,
+    pub heading: Option<String>,
+    pub text: String,
+    pub subparagraphs: Vec<Subparagraph>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subparagraph {
+    pub letter: String,
+    pub text: String,
+}
+
+/// A resolved citation: a paragraph, or one subparagraph of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    pub document: usize,
+    pub paragraph: usize,
+    pub subparagraph: Option<usize>,
+}
+
+/// A section, numbered I, II, III… in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub content: Vec<Block>,
+}
+
+/// One block of a section or of the introduction, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Text(String),
+    Heading(String),
+    /// Paragraphs of a reference document, shown to the respondent.
+    Excerpt(Vec<Citation>),
+    Item(ItemId),
+}
+
+/// What kind of item it is, which decides how it is numbered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Question,
+    SubItem,
+    Ask,
+    Followup,
+    Field,
+    Grid,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Question => "question",
+            ItemKind::SubItem => "item",
+            ItemKind::Ask => "ask",
+            ItemKind::Followup => "followup",
+            ItemKind::Field => "field",
+            ItemKind::Grid => "grid",
+        }
+    }
+}
+
+/// A question, sub-item, follow-up, field or grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub kind: ItemKind,
+    /// The full printed number, such as `4 (c) (ii)`; `None` for unnumbered items.
+    pub number: Option<String>,
+    /// The item's own marker, such as `(ii)`.
+    pub marker: Option<String>,
+    pub label: String,
+    pub answer: Option<Answer>,
+    /// When the item is asked, besides its parent being asked.
+    pub condition: Option<Condition>,
+    pub required: bool,
+    pub help: Vec<String>,
+    pub notes: Vec<String>,
+    pub citations: Vec<Citation>,
+    pub parent: Option<ItemId>,
+    pub children: Vec<ItemId>,
+    /// The section the item is in.
+    pub section: usize,
+    pub span: Span,
+}
+
+/// The answer an item takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    Choice {
+        scale: ScaleId,
+        multiple: bool,
+    },
+    Text {
+        long: bool,
+    },
+    Date,
+    Number {
+        integer: bool,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Amount {
+        currencies: Vec<String>,
+    },
+    List {
+        fields: Vec<RecordField>,
+    },
+    Grid(Grid),
+}
+
+/// A field of each record of a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordField {
+    pub id: String,
+    pub label: String,
+    pub answer: Answer,
+    pub required: bool,
+}
+
+/// Rows of areas against checkbox columns, and perhaps free-text rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub id: String,
+    pub label: String,
+    pub condition: Option<Condition>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub id: String,
+    pub marker: String,
+    pub label: String,
+    pub citations: Vec<Citation>,
+    /// `Some` for a free-text row; checkbox rows have no answer of their own.
+    pub answer: Option<Answer>,
+}
+
+/// A well-typed boolean condition over answers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Const(bool),
+    Or(Vec<Condition>),
+    And(Vec<Condition>),
+    Not(Box<Condition>),
+    /// The item has an answer.
+    Answered(ItemId),
+    /// A single choice is one of these codes.
+    OneOf {
+        item: ItemId,
+        codes: Vec<String>,
+    },
+    /// A multiple choice includes this code.
+    Has {
+        item: ItemId,
+        code: String,
+    },
+    /// A comparison of two values of the same type.
+    Compare {
+        op: CompareOp,
+        lhs: Operand,
+        rhs: Operand,
+    },
+}
+
+pub use crate::syntax::ast::CompareOp;
+
+/// One side of a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Item(ItemId),
+    Code(String),
+    Number(f64),
+    Date(String),
+    Text(String),
+}
+
+impl Condition {
+    /// Calls `visit` on every item the condition reads.
+    pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
+        match self {
+            Condition::Const(_) => {}
+            Condition::Or(parts) | Condition::And(parts) => {
+                for part in parts {
+                    part.for_each_item(visit);
+                }
+            }
+            Condition::Not(inner) => inner.for_each_item(visit),
+            Condition::Answered(item)
+            | Condition::OneOf { item, .. }
+            | Condition::Has { item, .. } => visit(*item),
+            Condition::Compare { lhs, rhs, .. } => {
+                for operand in [lhs, rhs] {
+                    if let Operand::Item(item) = operand {
+                        visit(*item);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Instrument {
+    /// How a list of citations is printed: `para. 17`, `paras. 6 (a), 8 and 25`.
+    pub fn citation_text(&self, citations: &[Citation]) -> Option<String> {
+        let refs: Vec<String> = citations
+            .iter()
+            .map(|citation| {
+                let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];
+                match citation.subparagraph {
+                    Some(sub) => format!(
+                        "{} ({})",
+                        paragraph.number, paragraph.subparagraphs[sub].letter
+                    ),
+                    None => paragraph.number.clone(),
+                }
+            })
+            .collect();
+        match refs.as_slice() {
+            [] => None,
+            [one] => Some(format!("para. {one}")),
+            [init @ .., last] => Some(format!("paras. {} and {last}", init.join(", "))),
+        }
+    }
+}

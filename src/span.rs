@@ -1,0 +1,79 @@
+//! Byte spans into a source text.
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` into one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The empty span at `offset`.
+    pub fn at(offset: usize) -> Span {
+        Span::new(offset, offset)
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The span made safe to label in a source of `source_len` bytes: miette hides a label that
+    /// starts at the very end of the input and panics on one past it, so an end-of-input span
+    /// is moved back onto the last character. This is the one place spans are clamped.
+    pub fn clamp_to(self, source: &str) -> Span {
+        let len = source.len();
+        if len == 0 {
+            return Span::at(0);
+        }
+        let mut start = self.start.min(len);
+        let mut end = self.end.min(len).max(start);
+        if start == len {
+            start = floor_char_boundary(source, len - 1);
+            end = len;
+        }
+        start = floor_char_boundary(source, start);
+        end = ceil_char_boundary(source, end);
+        Span::new(start, end)
+    }
+}
+
+fn floor_char_boundary(source: &str, mut index: usize) -> usize {
+    while index > 0 && !source.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_char_boundary(source: &str, mut index: usize) -> usize {
+    while index < source.len() && !source.is_char_boundary(index) {
+        index += 1;
+    }
+    index
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len()).into()
+    }
+}
+
+impl From<pest::Span<'_>> for Span {
+    fn from(span: pest::Span<'_>) -> Self {
+        Span::new(span.start(), span.end())
+    }
+}

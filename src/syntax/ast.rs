@@ -1,0 +1,368 @@
+//! The abstract syntax tree of a `.q` file: what was written, with a byte span on every node.
+//!
+//! Nothing here is resolved or checked: names are plain identifiers and a condition is a tree of
+//! operators over them. The `check` stage turns this into the `model`.
+
+use crate::span::Span;
+
+/// A name as written, with its place in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A text as written (escapes decoded, adjacent pieces joined), with its place in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A whole file: its declarations in source order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    pub declarations: Vec<Declaration>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Declaration {
+    Instrument(Header),
+    Scale(ScaleDecl),
+    Document(DocumentDecl),
+    Introduction(Introduction),
+    Section(SectionDecl),
+}
+
+/// `instrument id { title "…" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    pub id: Ident,
+    pub fields: Vec<HeaderField>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderKey {
+    Title,
+    Resolution,
+    Version,
+    Language,
+    Date,
+    Status,
+}
+
+impl HeaderKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeaderKey::Title => "title",
+            HeaderKey::Resolution => "resolution",
+            HeaderKey::Version => "version",
+            HeaderKey::Language => "language",
+            HeaderKey::Date => "date",
+            HeaderKey::Status => "status",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderField {
+    pub key: HeaderKey,
+    pub key_span: Span,
+    pub value: Text,
+}
+
+/// `scale id "label" { code "Label" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScaleDecl {
+    pub id: Ident,
+    pub label: Option<Text>,
+    pub options: Options,
+    pub span: Span,
+}
+
+/// A braced list of answer options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    pub options: Vec<OptionDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionDecl {
+    pub code: Ident,
+    pub label: Text,
+}
+
+/// `document id "title" { source "…" para 1 "…" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentDecl {
+    pub id: Ident,
+    pub title: Text,
+    pub sources: Vec<Text>,
+    pub paragraphs: Vec<ParagraphDecl>,
+    pub span: Span,
+}
+
+/// `heading "…" para 7 "…" { (a) "…" }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParagraphDecl {
+    pub heading: Option<Text>,
+    pub number: Ident,
+    pub text: Text,
+    pub subparagraphs: Vec<SubparagraphDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubparagraphDecl {
+    pub letter: Ident,
+    pub text: Text,
+}
+
+/// `introduction { text "…" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Introduction {
+    pub prose: Vec<Prose>,
+    pub span: Span,
+}
+
+/// Prose shown to the respondent: text, a sub-heading or an excerpt of a reference document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prose {
+    Text(Text),
+    Heading(Text),
+    Quote(ParaRefs),
+}
+
+/// A document and paragraphs of it, as in `quote guidelines 6 (a), 8` or `cites guidelines 17`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParaRefs {
+    pub document: Ident,
+    pub refs: Vec<ParaRef>,
+    pub span: Span,
+}
+
+/// `6 (a)`: a paragraph number and perhaps a subparagraph letter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParaRef {
+    pub number: String,
+    pub letter: Option<String>,
+    pub span: Span,
+}
+
+/// `section id "title" { … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct SectionDecl {
+    pub id: Ident,
+    pub title: Text,
+    pub members: Vec<SectionMember>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SectionMember {
+    Prose(Prose),
+    Item(ItemDecl),
+    Grid(GridDecl),
+}
+
+/// Which keyword introduced an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// `question`: numbered 1, 2, 3… across the instrument.
+    Question,
+    /// `item`: lettered (a), (b)… under a question, (i), (ii)… under an item.
+    SubItem,
+    /// `ask`: an unnumbered sub-question.
+    Ask,
+    /// `followup`: asked for given answers of its parent.
+    Followup,
+    /// `field`: one typed part of a follow-up.
+    Field,
+}
+
+/// An item: a question, sub-item, follow-up or field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemDecl {
+    pub kind: ItemKind,
+    pub id: Ident,
+    pub label: Text,
+    pub answer: Option<AnswerType>,
+    pub guard: Option<Guard>,
+    pub members: Vec<ItemMember>,
+    pub span: Span,
+}
+
+/// When an item is asked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Guard {
+    /// `on yes, yes_in_part`: for these answers of the parent.
+    On { codes: Vec<Ident>, span: Span },
+    /// `when <condition>`.
+    When(Expr),
+}
+
+impl Guard {
+    pub fn span(&self) -> Span {
+        match self {
+            Guard::On { span, .. } => *span,
+            Guard::When(expr) => expr.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemMember {
+    Cites(ParaRefs),
+    Help(Text),
+    Note(Text),
+    Optional(Span),
+    Required(Span),
+    Item(ItemDecl),
+    Grid(GridDecl),
+}
+
+/// `grid id "label" when … { column … row … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub guard: Option<Guard>,
+    pub columns: Vec<ColumnDecl>,
+    pub rows: Vec<RowDecl>,
+    pub attributes: Vec<ItemMember>,
+    pub span: Span,
+}
+
+/// `column id "label" when …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub guard: Option<Guard>,
+}
+
+/// `row id "label" cites …`, or `row id "label" : long_text` for a free-text row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub answer: Option<AnswerType>,
+    pub cites: Option<ParaRefs>,
+}
+
+/// The answer type written after `:`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerType {
+    pub kind: AnswerKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnswerKind {
+    /// A single choice: `yes_no`, `one of yes_no` or `one of { … }`.
+    One(Choices),
+    /// A multiple choice: `many of …`.
+    Many(Choices),
+    Text,
+    LongText,
+    Date,
+    Number {
+        integer: bool,
+        min: Option<Bound>,
+        max: Option<Bound>,
+    },
+    Amount {
+        currencies: Vec<Ident>,
+    },
+    List(Vec<RecordFieldDecl>),
+}
+
+/// A numeric bound as written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub span: Span,
+}
+
+/// Where a choice takes its options from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Choices {
+    Scale(Ident),
+    Inline(Options),
+}
+
+/// `field id "label" : type optional` inside `list { … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordFieldDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub answer: AnswerType,
+    pub optional: bool,
+}
+
+/// A condition, or part of one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    Compare {
+        op: CompareOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `q4 in [yes, yes_in_part]`
+    In {
+        operand: Box<Expr>,
+        codes: Vec<Ident>,
+    },
+    /// `q9 has media`
+    Has {
+        operand: Box<Expr>,
+        code: Box<Expr>,
+    },
+    /// `answered(q3)`
+    Answered(Ident),
+    /// A bare name: an item, or a code when compared with a choice.
+    Name(Ident),
+    Number(f64),
+    Date(String),
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+
+    /// Whether the operator orders its operands rather than testing equality.
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, CompareOp::Eq | CompareOp::Ne)
+    }
+}

@@ -1,0 +1,273 @@
+//! Human names for grammar rules, and the one message a syntax error gets.
+//!
+//! pest reports what it expected as rule names (`item_head`) and literal tokens (`"{"`). A
+//! designer should read "expected a label (a quoted text)", so every rule that can be expected
+//! has a name in words here, and tokens are shown as written.
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::{lower, Rule, SyntaxError};
+use crate::span::Span;
+
+/// The most alternatives one message lists.
+const MAX_EXPECTED: usize = 12;
+
+/// What a rule is called in an error message, or `None` for rules whose own name would not help
+/// (their first token is reported instead).
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::instrument => "`instrument`",
+        Rule::scale => "`scale`",
+        Rule::document => "`document`",
+        Rule::introduction => "`introduction`",
+        Rule::section => "`section`",
+        Rule::ident | Rule::scale_name => "a name",
+        Rule::string | Rule::string_part => "a quoted text",
+        Rule::number => "a number",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::currency => "a currency code such as `USD`",
+        Rule::para_number | Rule::para_ref | Rule::para_refs => "a paragraph number",
+        Rule::sub_letter => "a subparagraph letter",
+        Rule::header_field | Rule::header_key => {
+            "a header field (`title`, `resolution`, `version`, `language`, `date` or `status`)"
+        }
+        Rule::options => "`{` and the options",
+        Rule::option => "an option (a code and its label)",
+        Rule::source => "`source`",
+        Rule::paragraph => "`para`",
+        Rule::subparagraphs => "`{` and the subparagraphs",
+        Rule::subparagraph => "a subparagraph such as `(a) \"…\"`",
+        Rule::text => "`text`",
+        Rule::heading => "`heading`",
+        Rule::quote => "`quote`",
+        Rule::question => "`question`",
+        Rule::sub_item => "`item`",
+        Rule::ask => "`ask`",
+        Rule::followup => "`followup`",
+        Rule::field | Rule::record_field => "`field`",
+        Rule::item_head => "an item id",
+        Rule::on_answers => "`on`",
+        Rule::when => "`when`",
+        Rule::item_body => "`{`",
+        Rule::cites => "`cites`",
+        Rule::help => "`help`",
+        Rule::note => "`note`",
+        Rule::optional => "`optional`",
+        Rule::required => "`required`",
+        Rule::grid => "`grid`",
+        Rule::column => "`column`",
+        Rule::row => "`row`",
+        Rule::text_type
+        | Rule::long_text_type
+        | Rule::date_type
+        | Rule::number_type
+        | Rule::integer_type
+        | Rule::amount_type
+        | Rule::one_of
+        | Rule::many_of
+        | Rule::list_type
+        | Rule::type_keyword => "an answer type",
+        Rule::min_bound => "`min`",
+        Rule::max_bound => "`max`",
+        Rule::expr | Rule::disjunction | Rule::conjunction | Rule::negation | Rule::comparison => {
+            "a condition"
+        }
+        Rule::answered => "`answered(…)`",
+        Rule::boolean => "`true` or `false`",
+        Rule::code_list => "a list of codes in brackets",
+        Rule::or_op => "`or`",
+        Rule::and_op => "`and`",
+        Rule::not_op => "`not`",
+        Rule::in_op => "`in`",
+        Rule::has_op => "`has`",
+        Rule::compare_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+        _ => return None,
+    })
+}
+
+/// Where an expected alternative goes in the message: what continues the construct at hand
+/// first, then values, then what would start the next construct, then closing braces.
+fn rank(name: &str) -> u8 {
+    match name {
+        "`:`" | "`(`" | "`[`" | "`=`" | "`,`" | "`)`" | "`]`" => 0,
+        "`on`" | "`when`" | "`{`" | "`and`" | "`or`" => 1,
+        _ if !name.starts_with('`') && name != "the end of the file" => 2,
+        "`}`" => 4,
+        "the end of the file" => 5,
+        _ => 3,
+    }
+}
+
+/// The construct being written at `offset`: the keyword that starts its statement, read from
+/// the text of the line (or of the previous non-blank line when the error is at a line start).
+fn construct(source: &str, offset: usize) -> Option<Rule> {
+    let before = &source[..offset.min(source.len())];
+    let line = before.rsplit('\n').find(|line| !line.trim().is_empty())?;
+    // The last condition or citation keyword wins; else the statement's first word.
+    for (keyword, rule) in [
+        (" when ", Rule::when),
+        (" on ", Rule::when),
+        ("cites ", Rule::cites),
+        ("quote ", Rule::quote),
+    ] {
+        if line.contains(keyword) {
+            return Some(rule);
+        }
+    }
+    let word = line.split_whitespace().next()?;
+    Some(match word {
+        "instrument" | "title" | "resolution" | "version" | "language" | "date" | "status" => {
+            Rule::instrument
+        }
+        "scale" => Rule::scale,
+        "document" | "para" | "source" => Rule::document,
+        "section" => Rule::section,
+        "question" | "item" | "ask" | "followup" | "field" => Rule::question,
+        "grid" | "column" | "row" => Rule::grid,
+        "list" => Rule::list_type,
+        _ => return None,
+    })
+}
+
+/// What to tell a designer about the construct being written when the error came.
+fn construct_help(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::instrument | Rule::header_field => {
+            "the header reads `instrument id { title \"…\" version \"…\" language \"en\" }`"
+        }
+        Rule::scale | Rule::options | Rule::option => {
+            "a scale reads `scale yes_no { yes \"Yes\" no \"No\" }`"
+        }
+        Rule::document | Rule::paragraph | Rule::subparagraphs | Rule::subparagraph => {
+            "a document reads `document id \"Title\" { para 1 \"…\" { (a) \"…\" } }`"
+        }
+        Rule::question | Rule::sub_item | Rule::ask | Rule::followup | Rule::field => {
+            "an item reads `question id \"Label\" : type when condition { … }`"
+        }
+        Rule::item_head | Rule::item_body => {
+            "an item reads `question id \"Label\" : type when condition { … }`"
+        }
+        Rule::grid | Rule::column | Rule::row => {
+            "a grid reads `grid id \"Label\" { column id \"Label\" row id \"Label\" }`"
+        }
+        Rule::expr
+        | Rule::disjunction
+        | Rule::conjunction
+        | Rule::negation
+        | Rule::comparison
+        | Rule::code_list
+        | Rule::when => "a condition reads `q25 = yes or q26 in [yes, no]`",
+        Rule::cites | Rule::quote | Rule::para_refs | Rule::para_ref => {
+            "paragraphs are cited as `cites guidelines 6 (a), 8 and 25`"
+        }
+        Rule::list_type | Rule::record_field => {
+            "a list reads `list { field title \"Title\" : text }`"
+        }
+        Rule::section => "a section reads `section id \"Title\" { … }`",
+        _ => return None,
+    })
+}
+
+/// Turns pest's error into the syntax error a designer reads.
+pub(super) fn describe(source: &str, error: pest::error::Error<Rule>) -> SyntaxError {
+    // Parse once more with pest's attempt tracking on: it names the literal tokens that could
+    // have come next, which the rule list alone omits. Only failed parses pay for it.
+    pest::set_error_detail(true);
+    let error = match lower::parse_pairs(source) {
+        Err(detailed) => detailed,
+        Ok(_) => error,
+    };
+    let offset = match error.location {
+        InputLocation::Pos(offset) => offset,
+        InputLocation::Span((start, _)) => start,
+    };
+    let mut expected: Vec<String> = Vec::new();
+    let mut push = |name: String| {
+        if !expected.contains(&name) {
+            expected.push(name);
+        }
+    };
+    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        for rule in positives {
+            if let Some(name) = rule_name(*rule) {
+                push(name.to_owned());
+            }
+        }
+    }
+    if let Some(attempts) = error.parse_attempts() {
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            if is_literal(&token) {
+                push(format!("`{token}`"));
+            }
+        }
+    }
+    expected.sort_by_key(|name| rank(name));
+    let span = found_span(source, offset);
+    let found = if span.start >= source.len() {
+        "the file ends here".to_owned()
+    } else {
+        format!("unexpected `{}`", &source[span.start..span.end])
+    };
+    let message = if expected.is_empty() {
+        "unexpected input".to_owned()
+    } else {
+        format!("expected {}", list(&expected))
+    };
+    SyntaxError::Unexpected {
+        message,
+        span,
+        found,
+        help: construct(source, offset)
+            .and_then(construct_help)
+            .unwrap_or("see `docs/language.md` for the constructs of the language")
+            .to_owned(),
+    }
+}
+
+/// Whether an expected token, as pest displays it, is a literal worth naming: not blank space,
+/// not a comment's `#`, not a character range (`a..z`) nor a built-in rule, and not the first
+/// character or word of a value that a rule name already announces.
+fn is_literal(token: &str) -> bool {
+    let is_range = token.chars().count() == 4 && token.chars().skip(1).take(2).eq("..".chars());
+    let starts_value = matches!(token, "\"" | "-" | "_" | "answered" | "true" | "false");
+    !(token.trim().is_empty()
+        || token.trim_start_matches('\u{feff}').is_empty()
+        || token == "#"
+        || token == "BUILTIN_RULE"
+        || is_range
+        || starts_value)
+}
+
+/// The word, number or character at `offset`.
+fn found_span(source: &str, offset: usize) -> Span {
+    let rest = &source[offset.min(source.len())..];
+    let word = rest
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i);
+    let len = if word > 0 {
+        word
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    };
+    Span::new(offset, offset + len)
+}
+
+/// `a`, `a or b`, `a, b or c`; at most [`MAX_EXPECTED`] of them.
+fn list(items: &[String]) -> String {
+    let shown = &items[..items.len().min(MAX_EXPECTED)];
+    match shown {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => {
+            let more = if items.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
+            format!("{}{more} or {last}", init.join(", "))
+        }
+    }
+}
