@@ -1,4 +1,256 @@
-//! stub
-pub fn explanation(_code: &str) -> Option<&'static str> {
-    None
+//! Long explanations of diagnostic codes, for `qc explain CODE`. Each shows an example that
+//! causes the diagnostic; most examples are the fail fixture of that code, word for word.
+
+/// One code's explanation: what it means, an example, and how to fix it.
+struct Entry {
+    code: &'static str,
+    title: &'static str,
+    body: &'static str,
+    example: &'static str,
+}
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!("../tests/fixtures/fail/", $name))
+    };
+}
+
+const ENTRIES: &[Entry] = &[
+    Entry {
+        code: "E0000",
+        title: "internal error",
+        body: "qc met a state it believed impossible. This is a bug in qc, not in your file: \
+               please report it with the file that caused it.",
+        example: "",
+    },
+    Entry {
+        code: "E0001",
+        title: "syntax error",
+        body: "The file does not follow the grammar of the .q language. qc stops at the first \
+               syntax error and names what it expected at that place. Semantic checks run only \
+               once the file parses.",
+        example: fixture!("E0001-syntax.q"),
+    },
+    Entry {
+        code: "E0002",
+        title: "brackets nest too deep",
+        body: "Parentheses, brackets and braces may nest at most 64 deep. Deeper nesting is \
+               refused before parsing so that no input can exhaust the stack. Split a long \
+               condition into simpler ones, or flatten the items.",
+        example: "question q2 \"…\" : yes_no when ((((((((… q1 = yes …))))))))\n",
+    },
+    Entry {
+        code: "E0003",
+        title: "invalid UTF-8",
+        body: "A .q file must be UTF-8. The label points at the first byte that is not. Save \
+               the file as UTF-8 in your editor.",
+        example: "section main \"Main \\xFF\" { … }   (a byte 0xFF in the title)\n",
+    },
+    Entry {
+        code: "E0004",
+        title: "unknown escape in a text",
+        body: "Inside a quoted text, a backslash starts an escape: \\\" for a quotation mark, \
+               \\\\ for a backslash, \\n for a line break, \\t for a tab. Any other character \
+               after a backslash is an error. Typographic quotes (“ ”) need no escape.",
+        example: fixture!("E0004-bad-escape.q"),
+    },
+    Entry {
+        code: "E0005",
+        title: "text is never closed",
+        body: "A quoted text opened with \" runs to the end of the file. Add the closing \
+               quotation mark where the text ends.",
+        example: fixture!("E0005-unterminated-text.q"),
+    },
+    Entry {
+        code: "E0101",
+        title: "duplicate name",
+        body: "Two declarations share a name where names must be unique: item ids (across the \
+               whole instrument), scales, documents, sections, paragraphs of a document, \
+               columns and rows of a grid, fields of a list, header fields. Replies store \
+               answers by item id, so each must be unique.",
+        example: fixture!("E0101-duplicate-id.q"),
+    },
+    Entry {
+        code: "E0102",
+        title: "unknown item",
+        body: "A condition names an item id that no item has. Check the spelling: qc suggests \
+               the closest id.",
+        example: fixture!("E0102-unknown-item.q"),
+    },
+    Entry {
+        code: "E0103",
+        title: "unknown option",
+        body: "A condition compares a choice with a code that its scale lacks, or `on` names \
+               such a code. Conditions are typed so that this is caught when the instrument is \
+               written, not when the first reply arrives.",
+        example: fixture!("E0103-unknown-code.q"),
+    },
+    Entry {
+        code: "E0104",
+        title: "unknown scale",
+        body: "An answer type names a scale that is not declared. Declare it with \
+               `scale name { code \"Label\" … }`, or fix the spelling.",
+        example: fixture!("E0104-unknown-scale.q"),
+    },
+    Entry {
+        code: "E0105",
+        title: "unknown document",
+        body: "A `cites` or `quote` names a reference document that is not declared.",
+        example: fixture!("E0105-unknown-document.q"),
+    },
+    Entry {
+        code: "E0106",
+        title: "unknown paragraph",
+        body: "A citation or excerpt names a paragraph, or a subparagraph, that its document \
+               does not declare. Every citation must resolve to a declared paragraph.",
+        example: fixture!("E0106-unknown-paragraph.q"),
+    },
+    Entry {
+        code: "E0107",
+        title: "condition is not a yes-or-no test",
+        body: "A condition must be true or false. A bare item, number, date or text is none of \
+               these: compare it (`q25 = yes`), test membership (`q4 in [yes, yes_in_part]`, \
+               `q9 has media`), or test that it was answered (`answered(q3)`).",
+        example: fixture!("E0107-not-boolean.q"),
+    },
+    Entry {
+        code: "E0108",
+        title: "operands do not go together",
+        body: "A comparison's two sides must have the same type: a choice with one of its codes \
+               (`=`, `!=`), numbers with numbers and dates with dates (any comparison), texts \
+               with texts (`=`, `!=`). `in` takes a single choice, `has` a multiple choice.",
+        example: fixture!("E0108-type-mismatch.q"),
+    },
+    Entry {
+        code: "E0109",
+        title: "conditions form a cycle",
+        body: "An item is asked only when its condition holds and its parent is asked. When \
+               these dependencies loop back to an item, no order of answering can settle \
+               whether it is asked. The message lists the whole cycle.",
+        example: fixture!("E0109-cycle.q"),
+    },
+    Entry {
+        code: "E0110",
+        title: "empty scale",
+        body: "A scale, or an inline list of options, has no options: nothing could be chosen.",
+        example: fixture!("E0110-empty-scale.q"),
+    },
+    Entry {
+        code: "E0111",
+        title: "duplicate code",
+        body: "Two options of one scale have the same code. Codes are what replies store, so \
+               each must be unique within its scale.",
+        example: fixture!("E0111-duplicate-code.q"),
+    },
+    Entry {
+        code: "E0112",
+        title: "follow-up not bound to its parent's answer",
+        body: "A follow-up (\"If the answer is Yes, please specify\") is asked for some answers \
+               of its parent. It needs `on CODE` (a code of the parent's scale) or a `when` \
+               condition that reads its parent or items under it, and it must stand inside the \
+               item it follows.",
+        example: fixture!("E0112-unbound-followup.q"),
+    },
+    Entry {
+        code: "E0113",
+        title: "bounds cross",
+        body: "A number's least value (`min`) is above its greatest (`max`): no answer fits.",
+        example: fixture!("E0113-inverted-bounds.q"),
+    },
+    Entry {
+        code: "E0114",
+        title: "instrument header missing or incomplete",
+        body: "Every file has one header, `instrument id { title \"…\" }`, with a title. An \
+               empty file has none.",
+        example: fixture!("E0114-no-title.q"),
+    },
+    Entry {
+        code: "E0115",
+        title: "both required and optional",
+        body: "An item says both `required` and `optional`. Items with an answer are required \
+               by default; keep `optional` or remove both.",
+        example: fixture!("E0115-required-and-optional.q"),
+    },
+    Entry {
+        code: "E0116",
+        title: "nothing to answer",
+        body: "An item has neither an answer type nor sub-items, so a respondent could not \
+               answer it. Give it a type (`: yes_no`, `: long_text` …) or sub-items.",
+        example: fixture!("E0116-nothing-to-answer.q"),
+    },
+    Entry {
+        code: "E0117",
+        title: "field outside a follow-up",
+        body: "`field` declares one typed part of a follow-up, such as the title and the date \
+               of adoption. Elsewhere, use `item` (numbered) or `ask` (unnumbered).",
+        example: fixture!("E0117-field-outside-followup.q"),
+    },
+    Entry {
+        code: "W0201",
+        title: "condition refers to a later item",
+        body: "A condition reads an item that comes after the item it controls. Respondents \
+               answer in order, so the item would appear or vanish after they moved on. A \
+               warning: it fails `qc check` only with --deny-warnings.",
+        example: fixture!("W0201-later-reference.q"),
+    },
+    Entry {
+        code: "W0202",
+        title: "condition can never be true",
+        body: "qc proves, for simple cases, that no reply can satisfy a condition: `false`, one \
+               choice required to equal two different codes, or a number outside its declared \
+               bounds. The item could never be asked.",
+        example: fixture!("W0202-never-true.q"),
+    },
+    Entry {
+        code: "W0203",
+        title: "duplicate label",
+        body: "Two items with answers, side by side under the same parent (or two questions of \
+               one section), have the same label: a respondent cannot tell them apart. Scales \
+               are checked for options with the same label too.",
+        example: fixture!("W0203-duplicate-label.q"),
+    },
+];
+
+/// Every code qc can report, in order.
+pub fn codes() -> Vec<&'static str> {
+    ENTRIES.iter().map(|entry| entry.code).collect()
+}
+
+/// The explanation of a code (`E0103`, case-insensitive), or `None` for an unknown code.
+pub fn explanation(code: &str) -> Option<String> {
+    let code = code.trim().to_ascii_uppercase();
+    let entry = ENTRIES.iter().find(|entry| entry.code == code)?;
+    let mut text = format!(
+        "{}: {}\n\n{}\n",
+        entry.code,
+        entry.title,
+        wrap(entry.body, 80)
+    );
+    if !entry.example.is_empty() {
+        text.push_str("\nFor example:\n\n");
+        for line in entry.example.lines() {
+            text.push_str("    ");
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    Some(text)
+}
+
+/// Wraps prose at word boundaries to `width` columns.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        if line_len > 0 && line_len + 1 + word.chars().count() > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word.chars().count();
+    }
+    out
 }

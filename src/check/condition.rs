@@ -1,7 +1,7 @@
 //! Typing conditions: resolves the names in a guard, checks that it is a yes-or-no test whose
 //! operands go together, and warns when simple cases can never be true.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{did_you_mean, CheckError};
 use super::{Checker, Reference};
@@ -353,15 +353,13 @@ impl Resolver<'_, '_> {
                 }
             }
         }
-        // Any other bare name must be an item.
-        let mut unknown = false;
-        for side in [&left, &right] {
-            if let Side::Name(name) = side {
-                self.item_named(name);
-                unknown = true;
-            }
-        }
-        if unknown {
+        // Any other bare name must be an item. When neither side is one, the right-hand name
+        // is most likely a code of the unknown left-hand item: report the item alone.
+        if let Some(Side::Name(name)) = [&left, &right]
+            .into_iter()
+            .find(|side| matches!(side, Side::Name(_)))
+        {
+            self.item_named(name);
             return None;
         }
         let operand = |side: &Side<'_>| match side {
@@ -546,8 +544,8 @@ fn never(checker: &Checker<'_>, condition: &Condition) -> Option<String> {
 
 /// Whether tests joined by `and` contradict each other.
 fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
-    let mut codes: HashMap<ItemId, Vec<&str>> = HashMap::new();
-    let mut ranges: HashMap<ItemId, Range> = HashMap::new();
+    let mut codes: HashMap<ItemId, Vec<&str>> = HashMap::default();
+    let mut ranges: HashMap<ItemId, Range> = HashMap::default();
     for test in tests {
         let (negated, test) = match test {
             Condition::Not(inner) => (true, inner.as_ref()),

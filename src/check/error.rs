@@ -292,16 +292,20 @@ impl CheckError {
     }
 }
 
-/// "did you mean `q25`?" for the candidate closest to `name`, if any is close enough.
+/// "did you mean `q25`?" for the candidate closest to `name` by edit distance (a swap of two
+/// neighbours counts once), if any is close enough: within a third of the name's length.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
+    let limit = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(name, candidate);
-        if score > 0.8 && best.is_none_or(|(top, _)| score > top) {
-            best = Some((score, candidate));
+        let distance = strsim::damerau_levenshtein(name, candidate);
+        let closer = best
+            .is_none_or(|(top, chosen)| distance < top || (distance == top && candidate < chosen));
+        if distance <= limit && closer {
+            best = Some((distance, candidate));
         }
     }
     best.map(|(_, candidate)| format!("did you mean `{candidate}`?"))

@@ -2,16 +2,20 @@
 //! asked later (warnings). An item also depends on its parent: it is asked only when its
 //! parent is.
 
+use rustc_hash::FxHashSet as HashSet;
+
 use super::error::{CheckError, Note};
 use super::Reference;
 use crate::model::{Item, ItemId};
 use crate::span::Span;
 
 pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
-    let mut problems = cycles(items, references);
+    let (mut problems, cyclic) = cycles(items, references);
     for reference in references {
         let later = reference.to.0 > reference.from.0;
-        if later && !is_within(items, reference.to, reference.from) {
+        // A reference in a cycle is already an error; a warning about its order adds nothing.
+        let in_cycle = cyclic.contains(&(reference.from.0, reference.to.0));
+        if later && !in_cycle && !is_within(items, reference.to, reference.from) {
             problems.push(CheckError::LaterReference {
                 name: items[reference.to.0].id.clone(),
                 span: reference.span,
@@ -34,8 +38,8 @@ fn is_within(items: &[Item], item: ItemId, ancestor: ItemId) -> bool {
 }
 
 /// Finds every cycle that a depth-first walk closes, without recursion: 10,000 items in a
-/// chain must not overflow the stack.
-fn cycles(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
+/// chain must not overflow the stack. Returns the diagnostics and the edges in cycles.
+fn cycles(items: &[Item], references: &[Reference]) -> (Vec<CheckError>, HashSet<(usize, usize)>) {
     // Each edge: the item depended on, and the text that makes the dependency.
     let mut edges: Vec<Vec<(ItemId, Span)>> = vec![Vec::new(); items.len()];
     for reference in references {
@@ -55,6 +59,7 @@ fn cycles(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
     }
     let mut state = vec![State::New; items.len()];
     let mut problems = Vec::new();
+    let mut cyclic = HashSet::default();
     for root in 0..items.len() {
         if state[root] != State::New {
             continue;
@@ -74,12 +79,19 @@ fn cycles(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
                     state[target.0] = State::OnPath;
                     path.push((target.0, 0));
                 }
-                State::OnPath => problems.push(cycle(items, &edges, &path, target.0)),
+                State::OnPath => {
+                    let from = path.iter().position(|(n, _)| *n == target.0).unwrap_or(0);
+                    let nodes: Vec<usize> = path[from..].iter().map(|(n, _)| *n).collect();
+                    for (i, node) in nodes.iter().enumerate() {
+                        cyclic.insert((*node, nodes.get(i + 1).copied().unwrap_or(target.0)));
+                    }
+                    problems.push(cycle(items, &edges, &path, target.0));
+                }
                 State::Done => {}
             }
         }
     }
-    problems
+    (problems, cyclic)
 }
 
 /// The diagnostic for the cycle that closes on `start`, the last edges of `path`.

@@ -9,7 +9,7 @@ mod condition;
 pub mod error;
 mod graph;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use error::CheckError;
 use error::{did_you_mean, Note};
@@ -60,6 +60,8 @@ struct Checker<'a> {
     scale_names: HashMap<&'a str, (ScaleId, Span)>,
     documents: Vec<model::Document>,
     document_names: HashMap<&'a str, (usize, Span)>,
+    /// Each paragraph by document and number.
+    paragraph_index: HashMap<(usize, &'a str), usize>,
     sections: Vec<model::Section>,
     section_names: HashMap<&'a str, Span>,
     items: Vec<model::Item>,
@@ -174,8 +176,8 @@ impl<'a> Checker<'a> {
             });
         }
         let mut choices: Vec<model::Choice> = Vec::new();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        let mut labels: HashMap<&str, Span> = HashMap::new();
+        let mut seen: HashMap<&str, Span> = HashMap::default();
+        let mut labels: HashMap<&str, Span> = HashMap::default();
         for option in &options.options {
             if let Some(first) = seen.get(option.code.name.as_str()) {
                 self.errors.push(CheckError::DuplicateCode {
@@ -220,7 +222,7 @@ impl<'a> Checker<'a> {
             return;
         }
         let mut paragraphs: Vec<model::Paragraph> = Vec::new();
-        let mut spans: HashMap<&str, Span> = HashMap::new();
+        let mut spans: HashMap<&str, Span> = HashMap::default();
         for paragraph in &document.paragraphs {
             if let Some(first) = spans.get(paragraph.number.name.as_str()) {
                 self.errors.push(CheckError::Duplicate {
@@ -232,7 +234,11 @@ impl<'a> Checker<'a> {
                 continue;
             }
             spans.insert(&paragraph.number.name, paragraph.number.span);
-            let mut letters: HashMap<&str, Span> = HashMap::new();
+            self.paragraph_index.insert(
+                (self.documents.len(), paragraph.number.name.as_str()),
+                paragraphs.len(),
+            );
+            let mut letters: HashMap<&str, Span> = HashMap::default();
             let mut subparagraphs = Vec::new();
             for sub in &paragraph.subparagraphs {
                 if let Some(first) = letters.get(sub.letter.name.as_str()) {
@@ -282,8 +288,10 @@ impl<'a> Checker<'a> {
         let mut citations = Vec::new();
         for reference in &refs.refs {
             let paragraphs = &self.documents[document].paragraphs;
-            let Some(paragraph) = paragraphs.iter().position(|p| p.number == reference.number)
-            else {
+            let found = self
+                .paragraph_index
+                .get(&(document, reference.number.as_str()));
+            let Some(&paragraph) = found else {
                 self.errors.push(CheckError::UnknownParagraph {
                     reference: display_ref(reference),
                     document: refs.document.name.clone(),
@@ -578,7 +586,7 @@ impl<'a> Checker<'a> {
             });
         }
         let mut columns = Vec::new();
-        let mut column_names: HashMap<&str, Span> = HashMap::new();
+        let mut column_names: HashMap<&str, Span> = HashMap::default();
         for (index, column) in grid.columns.iter().enumerate() {
             if let Some(first) = column_names.get(column.id.name.as_str()) {
                 self.errors.push(CheckError::Duplicate {
@@ -603,7 +611,7 @@ impl<'a> Checker<'a> {
             });
         }
         let mut rows = Vec::new();
-        let mut row_names: HashMap<&str, Span> = HashMap::new();
+        let mut row_names: HashMap<&str, Span> = HashMap::default();
         for (index, row) in grid.rows.iter().enumerate() {
             if let Some(first) = row_names.get(row.id.name.as_str()) {
                 self.errors.push(CheckError::Duplicate {
@@ -666,7 +674,7 @@ impl<'a> Checker<'a> {
                 currencies: currencies.iter().map(|c| c.name.clone()).collect(),
             },
             ast::AnswerKind::List(fields) => {
-                let mut seen: HashMap<&str, Span> = HashMap::new();
+                let mut seen: HashMap<&str, Span> = HashMap::default();
                 let mut record = Vec::new();
                 for field in fields {
                     if let Some(first) = seen.get(field.id.name.as_str()) {
@@ -757,7 +765,7 @@ impl<'a> Checker<'a> {
 /// sub-items, and may share a wording, as questions 18 and 21 of the 2006/20 annex do.
 fn labels(checker: &Checker<'_>) -> Vec<CheckError> {
     let mut warnings = Vec::new();
-    let mut seen: HashMap<(Option<ItemId>, usize, &str), Span> = HashMap::new();
+    let mut seen: HashMap<(Option<ItemId>, usize, &str), Span> = HashMap::default();
     for (index, item) in checker.items.iter().enumerate() {
         if item.answer.is_none() {
             continue;

@@ -510,6 +510,10 @@ fn text(pair: Pair<'_, Rule>) -> Result<Text> {
     for part in pair.into_inner() {
         let raw = part.as_str();
         let body = &raw[1..raw.len() - 1];
+        if !body.contains('\\') {
+            value.push_str(body);
+            continue;
+        }
         let mut chars = body.char_indices();
         while let Some((offset, c)) = chars.next() {
             if c != '\\' {

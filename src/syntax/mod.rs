@@ -61,6 +61,13 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    #[error("text is never closed")]
+    #[diagnostic(code(E0005), help("add the closing `\"` where the text ends"))]
+    Unterminated {
+        #[label("this text runs to the end of the file")]
+        span: Span,
+    },
+
     #[error("internal error, please report: {detail}")]
     #[diagnostic(code(E0000))]
     Internal {
@@ -77,6 +84,7 @@ impl SyntaxError {
             | SyntaxError::TooDeep { span }
             | SyntaxError::InvalidUtf8 { span }
             | SyntaxError::BadEscape { span }
+            | SyntaxError::Unterminated { span }
             | SyntaxError::Internal { span, .. } => *span,
         }
     }

@@ -204,6 +204,11 @@ pub(super) fn describe(source: &str, error: pest::error::Error<Rule>) -> SyntaxE
         }
     }
     expected.sort_by_key(|name| rank(name));
+    if unterminated(source, offset) {
+        return SyntaxError::Unterminated {
+            span: Span::new(offset, offset + 1),
+        };
+    }
     let span = found_span(source, offset);
     let found = if span.start >= source.len() {
         "the file ends here".to_owned()
@@ -238,6 +243,23 @@ fn is_literal(token: &str) -> bool {
         || token == "BUILTIN_RULE"
         || is_range
         || starts_value)
+}
+
+/// Whether a quoted text opens at `offset` and never closes.
+fn unterminated(source: &str, offset: usize) -> bool {
+    let Some(rest) = source.get(offset..).and_then(|rest| rest.strip_prefix('"')) else {
+        return false;
+    };
+    let mut escaped = false;
+    for c in rest.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// The word, number or character at `offset`.

@@ -1,0 +1,134 @@
+//! Snapshot tests over fixture files: `tests/fixtures/pass/*.q` compile cleanly to the JSON
+//! form in their snapshot; `tests/fixtures/fail/*.q` render the diagnostics in theirs. A fail
+//! fixture named after a code (`E0103-….q`) must report that code.
+
+use std::path::Path;
+
+use qc::cli::{render_human, Theme};
+
+fn name(path: &Path) -> String {
+    path.file_name()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn pass_fixtures_compile_to_their_forms() {
+    insta::glob!("../fixtures", "pass/*.q", |path| {
+        let source = super::read(path);
+        let compilation = qc::compile(&source);
+        assert!(
+            compilation.diagnostics.is_empty(),
+            "{}: {:#?}",
+            path.display(),
+            compilation.diagnostics
+        );
+        let instrument = compilation.instrument.expect("an instrument");
+        insta::with_settings!({ description => source, omit_expression => true }, {
+            insta::assert_snapshot!(qc::emit::json::to_string(&instrument));
+        });
+    });
+}
+
+#[test]
+fn fail_fixtures_render_their_diagnostics() {
+    insta::glob!("../fixtures", "fail/*.q", |path| {
+        let bytes = std::fs::read(path).expect("a fixture");
+        let compilation = qc::compile_bytes(&bytes);
+        assert!(
+            !compilation.diagnostics.is_empty(),
+            "{} reports nothing",
+            path.display()
+        );
+        let name = name(path);
+        if let Some((code, _)) = name.split_once('-') {
+            if code.len() == 5 && code[1..].chars().all(|c| c.is_ascii_digit()) {
+                let codes: Vec<String> = compilation
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.code_str())
+                    .collect();
+                assert!(codes.iter().any(|c| c == code), "{name} reports {codes:?}");
+            }
+        }
+        let source = String::from_utf8_lossy(&bytes);
+        let rendered = render_human(&name, &source, &compilation.diagnostics, Theme::Plain);
+        // Inputs of 10,000 brackets are shown by their size, not in full.
+        let description = if source.len() > 4000 {
+            format!("({} bytes)", source.len())
+        } else {
+            source.into_owned()
+        };
+        insta::with_settings!({ description => description, omit_expression => true }, {
+            insta::assert_snapshot!(rendered);
+        });
+    });
+}
+
+/// Every diagnostic code that `qc explain` knows has a fail fixture named after it.
+#[test]
+fn every_code_has_a_fail_fixture() {
+    let fixtures: Vec<String> = std::fs::read_dir(super::root().join("tests/fixtures/fail"))
+        .expect("fail fixtures")
+        .map(|entry| name(&entry.expect("entry").path()))
+        .collect();
+    let codes = qc::explain::codes();
+    assert!(codes.len() >= 25);
+    for code in codes {
+        if code == "E0000" {
+            continue; // internal errors have no input that causes them
+        }
+        assert!(
+            fixtures
+                .iter()
+                .any(|name| name.starts_with(&format!("{code}-"))),
+            "no fail fixture for {code}"
+        );
+    }
+}
+
+/// Errors come sorted by position, all at once.
+#[test]
+fn every_semantic_error_is_reported_in_order() {
+    let source = super::read(&super::root().join("tests/fixtures/fail/many-errors-sorted.q"));
+    let compilation = qc::compile(&source);
+    let starts: Vec<usize> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.span().start)
+        .collect();
+    assert!(starts.len() >= 4, "{starts:?}");
+    assert!(
+        starts.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{starts:?}"
+    );
+}
+
+/// Each ```q example of docs/language.md is a pass fixture, byte for byte.
+#[test]
+fn language_guide_examples_are_fixtures() {
+    let guide = super::read(&super::root().join("docs/language.md"));
+    let fixtures: Vec<String> = std::fs::read_dir(super::root().join("tests/fixtures/pass"))
+        .expect("pass fixtures")
+        .map(|entry| super::read(&entry.expect("entry").path()))
+        .collect();
+    let mut examples = 0;
+    let mut rest = guide.as_str();
+    while let Some(start) = rest.find("```q\n") {
+        let body = &rest[start + 5..];
+        let end = body.find("```").expect("a closed code block");
+        let example = &body[..end];
+        assert!(
+            fixtures.iter().any(|fixture| fixture == example),
+            "this example of docs/language.md is not a pass fixture:\n{example}"
+        );
+        examples += 1;
+        rest = &body[end..];
+    }
+    assert!(
+        examples >= fixtures.len(),
+        "{examples} examples for {} fixtures",
+        fixtures.len()
+    );
+}

@@ -1,0 +1,97 @@
+//! Properties: compiling is deterministic, and no mutation of the bundled instrument makes qc
+//! panic or fail without a located diagnostic.
+
+use proptest::prelude::*;
+
+use super::{read, root};
+
+fn instrument() -> String {
+    read(&root().join("questionnaires/crime-prevention.q"))
+}
+
+#[test]
+fn compiling_is_deterministic() {
+    let source = instrument();
+    let first = qc::emit::json::to_string(&qc::compile(&source).instrument.expect("compiles"));
+    for _ in 0..3 {
+        let again = qc::emit::json::to_string(&qc::compile(&source).instrument.expect("compiles"));
+        assert_eq!(first, again);
+    }
+}
+
+/// A mutation of a source text.
+#[derive(Clone, Debug)]
+enum Mutation {
+    DeleteLine(usize),
+    Truncate(usize),
+    SwapTokens(usize, usize),
+    DuplicateLine(usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::DeleteLine),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapTokens(a, b)),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+    ]
+}
+
+fn apply(source: &str, mutation: &Mutation) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    match *mutation {
+        Mutation::DeleteLine(n) => {
+            let n = n % lines.len();
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != n)
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        Mutation::DuplicateLine(n) => {
+            let n = n % lines.len();
+            let mut out = lines.clone();
+            out.insert(n, lines[n]);
+            out.join("\n")
+        }
+        Mutation::Truncate(n) => {
+            let mut cut = n % source.len();
+            while !source.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            source[..cut].to_owned()
+        }
+        Mutation::SwapTokens(a, b) => {
+            let mut tokens: Vec<&str> = source.split(' ').collect();
+            let (a, b) = (a % tokens.len(), b % tokens.len());
+            tokens.swap(a, b);
+            tokens.join(" ")
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutations_never_panic_and_errors_have_locations(mutations in prop::collection::vec(mutation(), 1..4)) {
+        let mut source = instrument();
+        for mutation in &mutations {
+            source = apply(&source, mutation);
+        }
+        let compilation = qc::compile(&source);
+        if compilation.instrument.is_none() {
+            prop_assert!(compilation.has_errors());
+        }
+        for diagnostic in &compilation.diagnostics {
+            let span = diagnostic.span();
+            prop_assert!(span.start <= source.len() && span.end <= source.len(), "{diagnostic:?}");
+            prop_assert!(!diagnostic.code_str().is_empty());
+            // Rendering must not panic either, whatever the span.
+            let rendered = qc::cli::render_human("mutated.q", &source, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
+            prop_assert!(rendered.contains(&diagnostic.code_str()));
+        }
+    }
+}
