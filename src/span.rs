@@ -77,3 +77,23 @@ impl From<pest::Span<'_>> for Span {
         Span::new(span.start(), span.end())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn end_of_input_moves_onto_the_last_character() {
+        assert_eq!(Span::at(5).clamp_to("hello"), Span::new(4, 5));
+        assert_eq!(Span::new(3, 99).clamp_to("hello"), Span::new(3, 5));
+        assert_eq!(Span::new(7, 9).clamp_to(""), Span::at(0));
+    }
+
+    #[test]
+    fn clamped_spans_fall_on_character_boundaries() {
+        let source = "a“b";
+        let span = Span::new(2, 3).clamp_to(source);
+        assert!(source.is_char_boundary(span.start) && source.is_char_boundary(span.end));
+        assert_eq!(Span::at(source.len()).clamp_to(source), Span::new(4, 5));
+    }
+}

@@ -310,3 +310,22 @@ pub fn did_you_mean<'a>(
     }
     best.map(|(_, candidate)| format!("did you mean `{candidate}`?"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_the_closest_name_within_reach() {
+        let ids = ["q25", "q26", "q2a"];
+        assert_eq!(
+            did_you_mean("q52", ids).as_deref(),
+            Some("did you mean `q25`?")
+        );
+        assert_eq!(
+            did_you_mean("guideline", ["guidelines"]).as_deref(),
+            Some("did you mean `guidelines`?")
+        );
+        assert_eq!(did_you_mean("completely_else", ids), None);
+    }
+}

@@ -846,3 +846,29 @@ pub(crate) fn roman(mut n: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{letters, marker, roman};
+
+    #[test]
+    fn markers_go_a_i_capital_a() {
+        assert_eq!(marker(1, 1), "a");
+        assert_eq!(marker(1, 13), "m");
+        assert_eq!(marker(2, 4), "iv");
+        assert_eq!(marker(3, 2), "B");
+    }
+
+    #[test]
+    fn letters_go_on_past_z_by_doubling() {
+        assert_eq!(letters(26), "z");
+        assert_eq!(letters(27), "aa");
+        assert_eq!(letters(53), "aaa");
+    }
+
+    #[test]
+    fn roman_numerals() {
+        let numerals: Vec<String> = [1, 4, 5, 9, 14, 40, 1994].map(roman).to_vec();
+        assert_eq!(numerals, ["I", "IV", "V", "IX", "XIV", "XL", "MCMXCIV"]);
+    }
+}

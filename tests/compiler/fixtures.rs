@@ -132,3 +132,23 @@ fn language_guide_examples_are_fixtures() {
         fixtures.len()
     );
 }
+
+/// Every rule of the grammar has a `///` doc comment right above it.
+#[test]
+fn every_grammar_rule_is_documented() {
+    let grammar = super::read(&super::root().join("grammar/q.pest"));
+    let lines: Vec<&str> = grammar.lines().collect();
+    let mut rules = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let Some((name, _)) = line.split_once(" = ") else {
+            continue;
+        };
+        if name.starts_with(char::is_whitespace) || name.starts_with("//") {
+            continue;
+        }
+        rules += 1;
+        let documented = index > 0 && lines[index - 1].starts_with("///");
+        assert!(documented, "rule `{name}` has no `///` doc");
+    }
+    assert!(rules > 60, "{rules} rules found");
+}
