@@ -25,6 +25,29 @@ fn crime_prevention(bencher: divan::Bencher) {
         .bench(|| compile(divan::black_box(BUNDLED)));
 }
 
+/// The stages of `compile`, on the bundled instrument, to show where the time goes.
+mod stages {
+    use super::BUNDLED;
+
+    #[divan::bench]
+    fn parse() -> qc::syntax::ast::File {
+        qc::syntax::parse(divan::black_box(BUNDLED)).expect("parses")
+    }
+
+    #[divan::bench]
+    fn check(bencher: divan::Bencher) {
+        let file = qc::syntax::parse(BUNDLED).expect("parses");
+        bencher.bench(|| qc::check::check(divan::black_box(&file)));
+    }
+
+    #[divan::bench]
+    fn emit(bencher: divan::Bencher) {
+        let file = qc::syntax::parse(BUNDLED).expect("parses");
+        let instrument = qc::check::check(&file).0.expect("checks");
+        bencher.bench(|| qc::emit::json::to_string(divan::black_box(&instrument)));
+    }
+}
+
 #[divan::bench(args = [1_000, 10_000])]
 fn generated(bencher: divan::Bencher, questions: usize) {
     let source = generate(questions);
