@@ -17,14 +17,7 @@ fn name(path: &Path) -> String {
 fn pass_fixtures_compile_to_their_forms() {
     insta::glob!("../fixtures", "pass/*.q", |path| {
         let source = super::read(path);
-        let compilation = qc::compile(&source);
-        assert!(
-            compilation.diagnostics.is_empty(),
-            "{}: {:#?}",
-            path.display(),
-            compilation.diagnostics
-        );
-        let instrument = compilation.instrument.expect("an instrument");
+        let instrument = super::compile_clean(path);
         insta::with_settings!({ description => source, omit_expression => true }, {
             insta::assert_snapshot!(qc::emit::json::to_string(&instrument));
         });
