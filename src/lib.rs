@@ -12,10 +12,13 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod eval;
 pub mod explain;
+pub mod form;
 pub mod model;
 pub mod span;
 pub mod syntax;
+pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::Instrument;

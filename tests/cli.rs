@@ -231,3 +231,146 @@ fn help_describes_every_command() {
         "{text}"
     );
 }
+
+const EXAMPLES: &str = "questionnaires/examples/crime-prevention";
+
+#[test]
+fn validate_exits_0_for_a_valid_reply_and_1_for_an_invalid_one() {
+    let form = path(BUNDLED);
+    let valid = qc(&[
+        "validate",
+        "--complete",
+        &form,
+        &path(&format!("{EXAMPLES}/arcadia-complete.json")),
+    ]);
+    assert_eq!(
+        valid.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&valid.stdout)
+    );
+    let invalid = qc(&[
+        "validate",
+        &form,
+        &path(&format!("{EXAMPLES}/invalid-unknown-code.json")),
+    ]);
+    assert_eq!(invalid.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&invalid.stdout);
+    assert!(text.contains("V0103 at /answers/q25"), "{text}");
+    assert!(
+        text.contains("crime-prevention.q:"),
+        "a .q form gives source locations: {text}"
+    );
+}
+
+#[test]
+fn validate_takes_a_compiled_form_too() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let form = dir.path().join("form.json");
+    assert_eq!(
+        qc(&["compile", &path(BUNDLED), "-o", &form.display().to_string()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let output = qc(&[
+        "validate",
+        &form.display().to_string(),
+        &path(&format!("{EXAMPLES}/invalid-date.json")),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("V0104 at /answers/q2a_date"), "{text}");
+}
+
+#[test]
+fn validate_checks_a_folder_and_keeps_going_past_broken_files() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for name in ["arcadia-complete.json", "invalid-wrong-type.json"] {
+        std::fs::copy(path(&format!("{EXAMPLES}/{name}")), dir.path().join(name)).expect("copy");
+    }
+    std::fs::write(dir.path().join("broken.json"), "{\"form\": ").expect("write");
+    std::fs::write(dir.path().join("latin1.json"), b"{\"form\": \"\xe9\"}").expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "not a reply").expect("write");
+    let output = qc(&[
+        "validate",
+        "--format",
+        "json",
+        &path(BUNDLED),
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON lines"))
+        .collect();
+    assert_eq!(lines.len(), 5, "four replies and a summary: {lines:?}");
+    assert_eq!(
+        lines[4]["summary"],
+        serde_json::json!({ "valid": 1, "invalid": 1, "unparsable": 2, "unreadable": 0 })
+    );
+    let broken = lines
+        .iter()
+        .find(|l| {
+            l["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("broken.json"))
+        })
+        .expect("broken");
+    assert!(
+        broken["error"]
+            .as_str()
+            .expect("error")
+            .starts_with("V0202"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn strip_disabled_writes_a_cleaned_copy() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("cleaned.json");
+    let reply = path(&format!("{EXAMPLES}/invalid-disabled-answer.json"));
+    let output = qc(&[
+        "validate",
+        "--strip-disabled",
+        "-o",
+        &out.display().to_string(),
+        &path(BUNDLED),
+        &reply,
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let cleaned: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("cleaned")).expect("JSON");
+    assert!(cleaned["answers"].get("q1_steps").is_none());
+    let again = qc(&[
+        "validate",
+        "--complete",
+        &path(BUNDLED),
+        &out.display().to_string(),
+    ]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        qc(&["validate", "--strip-disabled", &path(BUNDLED), &reply])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn validate_with_a_broken_form_or_missing_reply_exits_2() {
+    let broken = qc(&[
+        "validate",
+        &fixture("fail/E0109-cycle.q"),
+        &path(&format!("{EXAMPLES}/arcadia-complete.json")),
+    ]);
+    assert_eq!(broken.status.code(), Some(2));
+    let missing = qc(&["validate", &path(BUNDLED), "/no/such/reply.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}

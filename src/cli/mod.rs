@@ -2,6 +2,7 @@
 //! outputs and choosing the exit code. Everything else is the library's.
 
 mod render;
+mod validate;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,33 @@ enum Command {
         #[command(flatten)]
         diagnostics: DiagnosticArgs,
     },
+    /// Validate filled-in replies against a form: types, codes, dates, bounds, conditions.
+    ///
+    /// FORM is a `.q` file or a compiled form definition (JSON). Each RESPONSE is a reply file,
+    /// or a folder whose `*.json` files are all checked, in parallel. Exit status: 0 when every
+    /// reply is valid, 1 when any is invalid or not JSON, 2 on a usage or I/O error.
+    Validate {
+        /// The form: a `.q` file or its compiled JSON form definition.
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// Reply files, or folders of them.
+        #[arg(required = true, value_name = "RESPONSE")]
+        replies: Vec<PathBuf>,
+        /// Require every asked, required item to be answered (otherwise a warning: replies
+        /// may be in progress).
+        #[arg(long)]
+        complete: bool,
+        /// Write a copy of the reply without answers to items that are not asked (needs -o);
+        /// such answers are then not errors.
+        #[arg(long, requires = "output")]
+        strip_disabled: bool,
+        /// Where --strip-disabled writes the cleaned reply.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// How to print the problems: for people, or one JSON object per reply and line.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
     /// Explain a diagnostic code, with an example, as `qc explain E0103`.
     Explain {
         /// A code such as `E0103` or `W0201`.
@@ -73,7 +101,7 @@ struct DiagnosticArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum DiagnosticFormat {
+pub(crate) enum DiagnosticFormat {
     /// Source excerpts with labels, coloured on a terminal unless NO_COLOR is set.
     Human,
     /// One JSON object per diagnostic and line: code, severity, message, file, line, column, span.
@@ -108,21 +136,36 @@ pub fn main() -> ExitCode {
             deny_warnings,
             diagnostics.diagnostic_format,
         ),
+        Command::Validate {
+            form,
+            replies,
+            complete,
+            strip_disabled,
+            output,
+            format,
+        } => ExitCode::from(validate::run(validate::Request {
+            form: &form,
+            replies: &replies,
+            complete,
+            strip: strip_disabled,
+            output: output.as_deref(),
+            format,
+        })),
         Command::Explain { code } => explain(&code),
     }
 }
 
-const OK: u8 = 0;
-const INVALID: u8 = 1;
-const USAGE: u8 = 2;
+pub(crate) const OK: u8 = 0;
+pub(crate) const INVALID: u8 = 1;
+pub(crate) const USAGE: u8 = 2;
 
 /// A source file as read: its display name and bytes.
-struct Input {
-    name: String,
-    bytes: Vec<u8>,
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
-fn read(path: &Path) -> Result<Input, String> {
+pub(crate) fn read(path: &Path) -> Result<Input, String> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -141,7 +184,7 @@ fn read(path: &Path) -> Result<Input, String> {
     })
 }
 
-fn io_error(message: &str) -> u8 {
+pub(crate) fn io_error(message: &str) -> u8 {
     eprintln!("error: {message}");
     USAGE
 }
@@ -210,7 +253,7 @@ fn compile(
 }
 
 /// Writes a whole file or nothing: a temporary file beside it, then a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let fail =
         |error: &dyn std::fmt::Display| format!("cannot write `{}`: {error}", path.display());
     let directory = match path.parent() {

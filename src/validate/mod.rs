@@ -1,0 +1,799 @@
+//! Validating replies: a form is compiled once into a [`Validator`], a tree of small checks,
+//! which then checks any number of replies. `is_valid` takes a fast path that stops at the
+//! first error and builds no message; `validate` collects every problem. Both run the same
+//! checks. Conditions are evaluated by [`crate::eval`], as everywhere in qc.
+//!
+//! The reply format is documented in `docs/response-format.md`.
+
+mod problem;
+mod reply;
+
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+
+use crate::eval;
+use crate::model::{Answer, Instrument, ItemId};
+pub use problem::{Code, Problem, Severity};
+pub use reply::{parse_reply, ReplyError, MAX_DEPTH};
+
+/// What a validation demands beyond the reply's types.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Enabled required items must be answered (an error, not a warning).
+    pub complete: bool,
+}
+
+/// A form compiled for checking replies.
+pub struct Validator<'i> {
+    instrument: &'i Instrument,
+    /// How each item's answer is checked, by item; `None` for items that take no answer.
+    checks: Vec<Option<Check<'i>>>,
+    by_id: FxHashMap<&'i str, ItemId>,
+}
+
+/// The check of one answer type.
+enum Check<'i> {
+    Choice {
+        codes: Vec<&'i str>,
+        multiple: bool,
+    },
+    Text,
+    Date,
+    Number {
+        integer: bool,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Amount {
+        currencies: &'i [String],
+    },
+    List {
+        fields: Vec<Field<'i>>,
+    },
+    Grid(Grid<'i>),
+}
+
+struct Field<'i> {
+    id: &'i str,
+    required: bool,
+    check: Check<'i>,
+}
+
+struct Grid<'i> {
+    columns: Vec<&'i str>,
+    /// Each row: its id and, for a row answered in words, its check.
+    rows: Vec<(&'i str, Option<Check<'i>>)>,
+    /// The index into the grid's columns, for each column with a condition.
+    column_conditions: Vec<(usize, &'i crate::model::Condition)>,
+}
+
+impl<'i> Validator<'i> {
+    pub fn new(instrument: &'i Instrument) -> Validator<'i> {
+        let checks = instrument
+            .items
+            .iter()
+            .map(|item| {
+                item.answer
+                    .as_ref()
+                    .map(|answer| compile(instrument, answer))
+            })
+            .collect();
+        let by_id = instrument
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.answer.is_some())
+            .map(|(index, item)| (item.id.as_str(), ItemId(index)))
+            .collect();
+        Validator {
+            instrument,
+            checks,
+            by_id,
+        }
+    }
+
+    pub fn instrument(&self) -> &'i Instrument {
+        self.instrument
+    }
+
+    /// Every problem of a reply, in the order of the form.
+    pub fn validate(&self, reply: &Value, options: Options) -> Vec<Problem> {
+        let mut report = Report::collecting();
+        self.run(reply, options, &mut report);
+        report.problems
+    }
+
+    /// Whether a reply has no error (warnings allowed); stops at the first error.
+    pub fn is_valid(&self, reply: &Value, options: Options) -> bool {
+        let mut report = Report::fast();
+        self.run(reply, options, &mut report);
+        !report.failed
+    }
+
+    /// A copy of the reply without the answers to items that are not asked, nor the ticks in
+    /// grid columns that are not asked.
+    pub fn strip_disabled(&self, reply: &Value) -> Value {
+        let mut reply = reply.clone();
+        let Some(answers) = reply.get_mut("answers").and_then(Value::as_object_mut) else {
+            return reply;
+        };
+        let enabled = eval::enabled(self.instrument, answers);
+        let snapshot = answers.clone();
+        answers.retain(|id, _| match self.by_id.get(id.as_str()) {
+            Some(item) => enabled[item.0],
+            None => true,
+        });
+        for (id, value) in answers.iter_mut() {
+            let Some(item) = self.by_id.get(id.as_str()) else {
+                continue;
+            };
+            if let (Some(Check::Grid(grid)), Some(rows)) =
+                (&self.checks[item.0], value.as_object_mut())
+            {
+                let closed = grid.closed_columns(self.instrument, &snapshot);
+                for ticks in rows.values_mut().filter_map(Value::as_array_mut) {
+                    ticks.retain(|tick| !tick.as_str().is_some_and(|c| closed.contains(&c)));
+                }
+            }
+        }
+        reply
+    }
+
+    fn run(&self, reply: &Value, options: Options, report: &mut Report) {
+        let Some(object) = reply.as_object() else {
+            report.error(|| Problem::reply(Code::NotAReply, "", "the reply is not a JSON object"));
+            return;
+        };
+        // Answers to another form, or to no form named, are not worth checking one by one.
+        match object.get("form") {
+            Some(Value::String(form)) if form == &self.instrument.id => {}
+            Some(Value::String(form)) => {
+                let expected = &self.instrument.id;
+                return report.error(|| {
+                    Problem::reply(
+                        Code::WrongForm,
+                        "/form",
+                        format!("the reply is to form `{form}`, not `{expected}`"),
+                    )
+                });
+            }
+            _ => {
+                return report.error(|| {
+                    Problem::reply(Code::NotAReply, "/form", "the reply has no `form` string")
+                })
+            }
+        }
+        if let (Some(version), Some(expected)) =
+            (object.get("version"), self.instrument.version.as_deref())
+        {
+            if version.as_str() != Some(expected) {
+                report.warning(|| {
+                    Problem::reply(
+                        Code::WrongVersion,
+                        "/version",
+                        format!(
+                            "the reply is to version {version}, the form is version `{expected}`"
+                        ),
+                    )
+                });
+            }
+        }
+        let Some(answers) = object.get("answers").and_then(Value::as_object) else {
+            report.error(|| {
+                Problem::reply(
+                    Code::NotAReply,
+                    "/answers",
+                    "the reply has no `answers` object",
+                )
+            });
+            return;
+        };
+        for (id, _) in answers {
+            if report.stopped() {
+                return;
+            }
+            if !self.by_id.contains_key(id.as_str()) {
+                report.error(|| {
+                    Problem::reply(
+                        Code::UnknownItem,
+                        &pointer(&[id]),
+                        format!("the form has no item `{id}` that takes an answer"),
+                    )
+                });
+            }
+        }
+        let enabled = eval::enabled(self.instrument, answers);
+        for (index, check) in self.checks.iter().enumerate() {
+            if report.stopped() {
+                return;
+            }
+            let Some(check) = check else { continue };
+            let item = ItemId(index);
+            let id = self.instrument.item(item).id.as_str();
+            match answers.get(id).filter(|value| !value.is_null()) {
+                Some(_) if !enabled[index] => report.error(|| {
+                    self.problem(
+                        item,
+                        Code::Disabled,
+                        &pointer(&[id]),
+                        "is answered, but it is not asked: its condition is false".to_owned(),
+                    )
+                }),
+                Some(value) => {
+                    let path = Path::item(id);
+                    self.value(item, check, value, &path, report);
+                    if let Check::Grid(grid) = check {
+                        self.grid_columns(item, grid, value, answers, &path, report);
+                    }
+                }
+                None if enabled[index] && self.instrument.item(item).required => {
+                    let problem = || {
+                        self.problem(
+                            item,
+                            Code::Unanswered,
+                            &pointer(&[id]),
+                            "is asked and required, but not answered".to_owned(),
+                        )
+                    };
+                    if options.complete {
+                        report.error(problem);
+                    } else {
+                        report.warning(problem);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// A problem with an item's answer, naming the item.
+    fn problem(&self, item: ItemId, code: Code, pointer: &str, message: String) -> Problem {
+        let item = self.instrument.item(item);
+        let name = match &item.number {
+            Some(number) => format!("{} `{}`", number, item.id),
+            None => format!("`{}`", item.id),
+        };
+        Problem::new(code, pointer, format!("{name} {message}"), Some(item))
+    }
+
+    fn value(
+        &self,
+        item: ItemId,
+        check: &Check<'_>,
+        value: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let mismatch = |report: &mut Report, expected: &str| {
+            let found = kind_of(value);
+            report.error(|| {
+                self.problem(
+                    item,
+                    Code::WrongType,
+                    &path.render(),
+                    format!("takes {expected}, not {found}"),
+                )
+            });
+        };
+        match check {
+            Check::Choice {
+                codes,
+                multiple: false,
+            } => match value.as_str() {
+                Some(code) => self.code(item, codes, code, path, report),
+                None => mismatch(report, "a code (a string)"),
+            },
+            Check::Choice {
+                codes,
+                multiple: true,
+            } => {
+                let Some(chosen) = value.as_array() else {
+                    return mismatch(report, "an array of codes");
+                };
+                for (index, code) in chosen.iter().enumerate() {
+                    let path = path.index(index);
+                    match code.as_str() {
+                        Some(code) => self.code(item, codes, code, &path, report),
+                        None => report.error(|| {
+                            self.problem(
+                                item,
+                                Code::WrongType,
+                                &path.render(),
+                                format!("takes codes (strings), not {}", kind_of(code)),
+                            )
+                        }),
+                    }
+                }
+                if let Some(code) = first_duplicate(chosen) {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::Duplicate,
+                            &path.render(),
+                            format!("has code `{code}` twice"),
+                        )
+                    });
+                }
+            }
+            Check::Text => {
+                if !value.is_string() {
+                    mismatch(report, "a text (a string)");
+                }
+            }
+            Check::Date => match value.as_str() {
+                Some(date) if is_date(date) => {}
+                Some(date) => report.error(|| {
+                    self.problem(
+                        item,
+                        Code::InvalidDate,
+                        &path.render(),
+                        format!("takes a date as YYYY-MM-DD, not `{date}`"),
+                    )
+                }),
+                None => mismatch(report, "a date (a string YYYY-MM-DD)"),
+            },
+            Check::Number { integer, min, max } => {
+                let Some(number) = value.as_f64() else {
+                    return mismatch(report, "a number");
+                };
+                if *integer && number.fract() != 0.0 {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::OutOfBounds,
+                            &path.render(),
+                            format!("takes a whole number, not {number}"),
+                        )
+                    });
+                }
+                let below = min.is_some_and(|min| number < min);
+                let above = max.is_some_and(|max| number > max);
+                if below || above {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::OutOfBounds,
+                            &path.render(),
+                            format!("takes a number {}, not {number}", bounds(*min, *max)),
+                        )
+                    });
+                }
+            }
+            Check::Amount { currencies } => self.amount(item, currencies, value, path, report),
+            Check::List { fields } => {
+                let Some(records) = value.as_array() else {
+                    return mismatch(report, "a list of records (an array)");
+                };
+                for (index, record) in records.iter().enumerate() {
+                    let path = path.index(index);
+                    self.record(item, fields, record, &path, report);
+                }
+            }
+            Check::Grid(grid) => self.grid(item, grid, value, path, report),
+        }
+    }
+
+    fn code(&self, item: ItemId, codes: &[&str], code: &str, path: &Path<'_>, report: &mut Report) {
+        if !codes.contains(&code) {
+            report.error(|| {
+                let list: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
+                self.problem(
+                    item,
+                    Code::UnknownCode,
+                    &path.render(),
+                    format!("has no option `{code}`; it takes {}", list.join(", ")),
+                )
+            });
+        }
+    }
+
+    fn amount(
+        &self,
+        item: ItemId,
+        currencies: &[String],
+        value: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let malformed = |report: &mut Report, detail: String| {
+            report.error(|| self.problem(item, Code::BadAmount, &path.render(), detail));
+        };
+        let Some(object) = value.as_object() else {
+            return malformed(
+                report,
+                format!(
+                    "takes an amount `{{\"value\": 1000, \"currency\": \"USD\"}}`, not {}",
+                    kind_of(value)
+                ),
+            );
+        };
+        if let Some(key) = object
+            .keys()
+            .find(|key| *key != "value" && *key != "currency")
+        {
+            malformed(report, format!("has an unknown key `{key}` in its amount"));
+        }
+        if !object.get("value").is_some_and(Value::is_number) {
+            malformed(report, "needs a number `value` in its amount".to_owned());
+        }
+        match object.get("currency").and_then(Value::as_str) {
+            None => malformed(report, "needs a `currency` code in its amount".to_owned()),
+            Some(code) if iso_currency::Currency::from_code(code).is_none() => {
+                malformed(
+                    report,
+                    format!("has `{code}`, which is not an ISO 4217 currency code"),
+                );
+            }
+            Some(code) if !currencies.is_empty() && !currencies.iter().any(|c| c == code) => {
+                malformed(
+                    report,
+                    format!("takes amounts in {}, not `{code}`", currencies.join(", ")),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn record(
+        &self,
+        item: ItemId,
+        fields: &[Field<'_>],
+        record: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(object) = record.as_object() else {
+            let found = kind_of(record);
+            return report.error(|| {
+                self.problem(
+                    item,
+                    Code::WrongType,
+                    &path.render(),
+                    format!("takes records (objects), not {found}"),
+                )
+            });
+        };
+        for key in object.keys() {
+            if !fields.iter().any(|field| field.id == key) {
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadRecord,
+                        &path.key(key).render(),
+                        format!("has no field `{key}`"),
+                    )
+                });
+            }
+        }
+        for field in fields {
+            match object.get(field.id).filter(|value| !value.is_null()) {
+                Some(value) => self.value(item, &field.check, value, &path.key(field.id), report),
+                None if field.required => report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadRecord,
+                        &path.render(),
+                        format!("needs field `{}` in each record", field.id),
+                    )
+                }),
+                None => {}
+            }
+        }
+    }
+
+    fn grid(
+        &self,
+        item: ItemId,
+        grid: &Grid<'_>,
+        value: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(rows) = value.as_object() else {
+            let found = kind_of(value);
+            return report.error(|| {
+                self.problem(
+                    item,
+                    Code::WrongType,
+                    &path.render(),
+                    format!("takes an object of rows, not {found}"),
+                )
+            });
+        };
+        for (row, answer) in rows {
+            let path = path.key(row);
+            let Some((_, text)) = grid.rows.iter().find(|(id, _)| id == row) else {
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadGrid,
+                        &path.render(),
+                        format!("has no row `{row}`"),
+                    )
+                });
+                continue;
+            };
+            if let Some(check) = text {
+                self.value(item, check, answer, &path, report);
+                continue;
+            }
+            let Some(ticks) = answer.as_array() else {
+                let found = kind_of(answer);
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::WrongType,
+                        &path.render(),
+                        format!("takes an array of column ids in row `{row}`, not {found}"),
+                    )
+                });
+                continue;
+            };
+            for (index, tick) in ticks.iter().enumerate() {
+                if !tick
+                    .as_str()
+                    .is_some_and(|column| grid.columns.contains(&column))
+                {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::BadGrid,
+                            &path.index(index).render(),
+                            format!("has no column {tick}"),
+                        )
+                    });
+                }
+            }
+            if let Some(column) = first_duplicate(ticks) {
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::Duplicate,
+                        &path.render(),
+                        format!("ticks column `{column}` twice"),
+                    )
+                });
+            }
+        }
+    }
+
+    /// Ticks in a column whose condition is false.
+    fn grid_columns(
+        &self,
+        item: ItemId,
+        grid: &Grid<'_>,
+        value: &Value,
+        answers: &Map<String, Value>,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(rows) = value.as_object() else {
+            return;
+        };
+        let closed = grid.closed_columns(self.instrument, answers);
+        if closed.is_empty() {
+            return;
+        }
+        for (row, ticks) in rows {
+            for (index, tick) in ticks.as_array().into_iter().flatten().enumerate() {
+                if let Some(column) = tick.as_str().filter(|c| closed.contains(c)) {
+                    report.error(|| {
+                        self.problem(item, Code::DisabledColumn, &path.key(row).index(index).render(), format!("ticks column `{column}`, which is not asked: its condition is false"))
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl<'i> Grid<'i> {
+    /// The columns whose condition is false for these answers.
+    fn closed_columns(
+        &self,
+        instrument: &Instrument,
+        answers: &Map<String, Value>,
+    ) -> Vec<&'i str> {
+        self.column_conditions
+            .iter()
+            .filter(|(_, condition)| !eval::holds(instrument, condition, answers))
+            .map(|(index, _)| self.columns[*index])
+            .collect()
+    }
+}
+
+fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
+    match answer {
+        Answer::Choice { scale, multiple } => Check::Choice {
+            codes: instrument
+                .scale(*scale)
+                .options
+                .iter()
+                .map(|o| o.code.as_str())
+                .collect(),
+            multiple: *multiple,
+        },
+        Answer::Text { .. } => Check::Text,
+        Answer::Date => Check::Date,
+        Answer::Number { integer, min, max } => Check::Number {
+            integer: *integer,
+            min: *min,
+            max: *max,
+        },
+        Answer::Amount { currencies } => Check::Amount { currencies },
+        Answer::List { fields } => Check::List {
+            fields: fields
+                .iter()
+                .map(|field| Field {
+                    id: &field.id,
+                    required: field.required,
+                    check: compile(instrument, &field.answer),
+                })
+                .collect(),
+        },
+        Answer::Grid(grid) => Check::Grid(Grid {
+            columns: grid.columns.iter().map(|c| c.id.as_str()).collect(),
+            rows: grid
+                .rows
+                .iter()
+                .map(|row| {
+                    (
+                        row.id.as_str(),
+                        row.answer.as_ref().map(|a| compile(instrument, a)),
+                    )
+                })
+                .collect(),
+            column_conditions: grid
+                .columns
+                .iter()
+                .enumerate()
+                .filter_map(|(index, column)| Some((index, column.condition.as_ref()?)))
+                .collect(),
+        }),
+    }
+}
+
+/// Problems found so far; in the fast mode, it keeps no message and stops at the first error.
+struct Report {
+    problems: Vec<Problem>,
+    collect: bool,
+    failed: bool,
+}
+
+impl Report {
+    fn collecting() -> Report {
+        Report {
+            problems: Vec::new(),
+            collect: true,
+            failed: false,
+        }
+    }
+
+    fn fast() -> Report {
+        Report {
+            problems: Vec::new(),
+            collect: false,
+            failed: false,
+        }
+    }
+
+    fn error(&mut self, problem: impl FnOnce() -> Problem) {
+        self.failed = true;
+        if self.collect {
+            self.problems.push(problem());
+        }
+    }
+
+    fn warning(&mut self, problem: impl FnOnce() -> Problem) {
+        if self.collect {
+            let mut problem = problem();
+            problem.severity = Severity::Warning;
+            self.problems.push(problem);
+        }
+    }
+
+    /// Whether the fast mode has its answer.
+    fn stopped(&self) -> bool {
+        self.failed && !self.collect
+    }
+}
+
+/// A place in the reply, rendered as a JSON pointer only when a problem is reported.
+enum Path<'a> {
+    Item(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    fn item(id: &'a str) -> Path<'a> {
+        Path::Item(id)
+    }
+
+    fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    fn render(&self) -> String {
+        match self {
+            Path::Item(id) => pointer(&[id]),
+            Path::Key(parent, key) => format!("{}/{}", parent.render(), escape(key)),
+            Path::Index(parent, index) => format!("{}/{index}", parent.render()),
+        }
+    }
+}
+
+/// The JSON pointer to an answer: `/answers/<id>/…`.
+fn pointer(parts: &[&str]) -> String {
+    let mut out = String::from("/answers");
+    for part in parts {
+        out.push('/');
+        out.push_str(&escape(part));
+    }
+    out
+}
+
+/// Escapes a JSON pointer token (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn first_duplicate(values: &[Value]) -> Option<&str> {
+    let mut seen: Vec<&str> = Vec::with_capacity(values.len());
+    for value in values.iter().filter_map(Value::as_str) {
+        if seen.contains(&value) {
+            return Some(value);
+        }
+        seen.push(value);
+    }
+    None
+}
+
+fn bounds(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("from {min} to {max}"),
+        (Some(min), None) => format!("of at least {min}"),
+        (None, Some(max)) => format!("of at most {max}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whether a text is a calendar date `YYYY-MM-DD` (proleptic Gregorian).
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &text[range];
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}

@@ -1,0 +1,123 @@
+//! The problems a reply can have, each with a stable code.
+
+use serde::{Serialize, Serializer};
+
+use crate::model::Item;
+use crate::span::Span;
+
+pub use crate::diagnostic::Severity;
+
+/// What is wrong, as a stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The reply is not an object with `form` and `answers`.
+    NotAReply,
+    /// The reply names another form.
+    WrongForm,
+    /// The reply names another version of the form (a warning).
+    WrongVersion,
+    /// An answer to an id the form does not have.
+    UnknownItem,
+    /// A value of the wrong JSON type.
+    WrongType,
+    /// A code not in the item's scale.
+    UnknownCode,
+    /// A text that is not a calendar date.
+    InvalidDate,
+    /// A number out of its bounds, or not whole where it must be.
+    OutOfBounds,
+    /// A malformed amount or an unknown currency.
+    BadAmount,
+    /// An answer to an item that is not asked.
+    Disabled,
+    /// A required item that is asked but not answered.
+    Unanswered,
+    /// A tick in a grid column that is not asked.
+    DisabledColumn,
+    /// An unknown row or column of a grid.
+    BadGrid,
+    /// A list record with a missing or unknown field.
+    BadRecord,
+    /// The same code or column twice.
+    Duplicate,
+    /// The file is not UTF-8.
+    NotUtf8,
+    /// The file is not JSON, or is cut short.
+    NotJson,
+    /// The JSON nests too deep.
+    TooDeep,
+    /// An object has the same key twice.
+    DuplicateKey,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NotAReply => "V0001",
+            Code::WrongForm => "V0002",
+            Code::WrongVersion => "V0003",
+            Code::UnknownItem => "V0101",
+            Code::WrongType => "V0102",
+            Code::UnknownCode => "V0103",
+            Code::InvalidDate => "V0104",
+            Code::OutOfBounds => "V0105",
+            Code::BadAmount => "V0106",
+            Code::Disabled => "V0107",
+            Code::Unanswered => "V0108",
+            Code::DisabledColumn => "V0109",
+            Code::BadGrid => "V0110",
+            Code::BadRecord => "V0111",
+            Code::Duplicate => "V0112",
+            Code::NotUtf8 => "V0201",
+            Code::NotJson => "V0202",
+            Code::TooDeep => "V0203",
+            Code::DuplicateKey => "V0204",
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One problem of a reply: where it is (a JSON pointer), which item, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub code: Code,
+    pub severity: Severity,
+    /// A JSON pointer into the reply, such as `/answers/q25`.
+    pub pointer: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// The item's printed number, such as `4 (c) (ii)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where the item is declared in its `.q` file.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Problem {
+    pub(super) fn new(code: Code, pointer: &str, message: String, item: Option<&Item>) -> Problem {
+        Problem {
+            code,
+            severity: Severity::Error,
+            pointer: pointer.to_owned(),
+            message,
+            item: item.map(|item| item.id.clone()),
+            number: item.and_then(|item| item.number.clone()),
+            label: item.map(|item| item.label.clone()),
+            span: item.map(|item| item.span),
+        }
+    }
+
+    /// A problem with the reply as a whole.
+    pub(super) fn reply(code: Code, pointer: &str, message: impl Into<String>) -> Problem {
+        Problem::new(code, pointer, message.into(), None)
+    }
+}

@@ -1,0 +1,146 @@
+//! Reading a reply file strictly: UTF-8, JSON, bounded nesting, no duplicate keys. serde_json
+//! alone would keep the last of two equal keys without a word.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::problem::Code;
+
+/// How deep a reply's arrays and objects may nest (serde_json's own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// Why a file could not be read as a reply.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ReplyError {
+    pub code: Code,
+    pub message: String,
+    /// 1-based line and column of the problem, when known.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Parses the bytes of a reply into JSON.
+pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let offset = error.valid_up_to();
+        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        let column = offset
+            - bytes[..offset]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        return Err(ReplyError {
+            code: Code::NotUtf8,
+            message: format!("the file is not valid UTF-8 (byte {offset})"),
+            line,
+            column,
+        });
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = Strict.deserialize(&mut deserializer).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
+    });
+    value.map_err(|error| {
+        let text = error.to_string();
+        let code = if text.contains("duplicate key") {
+            Code::DuplicateKey
+        } else if text.contains("recursion limit") {
+            Code::TooDeep
+        } else {
+            Code::NotJson
+        };
+        let message = match code {
+            Code::TooDeep => format!("the JSON nests more than {MAX_DEPTH} levels deep"),
+            Code::NotJson if error.is_eof() => {
+                "the JSON ends too early: the file is cut short".to_owned()
+            }
+            _ => {
+                // serde_json appends " at line L column C"; the location is reported apart.
+                let message = text.split(" at line ").next().unwrap_or(&text);
+                format!("not valid JSON: {message}")
+            }
+        };
+        ReplyError {
+            code,
+            message,
+            line: error.line(),
+            column: error.column(),
+        }
+    })
+}
+
+/// Deserialises any JSON value, refusing an object with the same key twice.
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(Strict)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element_seed(Strict)? {
+            values.push(value);
+        }
+        Ok(Value::Array(values))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let value = map.next_value_seed(Strict)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}

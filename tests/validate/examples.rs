@@ -1,0 +1,126 @@
+//! The example replies of `questionnaires/examples/crime-prevention/`: each shows one class of
+//! problem, and the validator finds exactly that.
+
+use qc::validate::{Code, Options, Severity, Validator};
+
+use super::{crime_prevention, example, root};
+
+fn codes(problems: &[qc::validate::Problem]) -> Vec<&'static str> {
+    let mut codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn the_complete_reply_is_valid_even_when_complete_is_required() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let reply = example("arcadia-complete.json");
+    let strict = Options { complete: true };
+    assert_eq!(validator.validate(&reply, strict), vec![]);
+    assert!(validator.is_valid(&reply, strict));
+}
+
+#[test]
+fn a_reply_in_progress_warns_unless_complete_is_required() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let reply = example("borduria-in-progress.json");
+    let problems = validator.validate(&reply, Options::default());
+    assert!(!problems.is_empty());
+    assert!(problems
+        .iter()
+        .all(|p| p.code == Code::Unanswered && p.severity == Severity::Warning));
+    assert!(validator.is_valid(&reply, Options::default()));
+    assert!(!validator.is_valid(&reply, Options { complete: true }));
+    let first = &problems[0];
+    assert_eq!(first.pointer, "/answers/q5c");
+    assert_eq!(first.number.as_deref(), Some("5 (c)"));
+}
+
+#[test]
+fn each_invalid_example_shows_its_problem() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let cases = [
+        ("invalid-unknown-item.json", "V0101", "/answers/q29"),
+        ("invalid-wrong-type.json", "V0102", "/answers/q5a"),
+        ("invalid-unknown-code.json", "V0103", "/answers/q25"),
+        ("invalid-date.json", "V0104", "/answers/q2a_date"),
+        ("invalid-out-of-bounds.json", "V0105", "/answers/q24/0/year"),
+        ("invalid-amount.json", "V0106", "/answers/q15_total_costs"),
+        ("invalid-disabled-answer.json", "V0107", "/answers/q1_steps"),
+        (
+            "invalid-disabled-column.json",
+            "V0109",
+            "/answers/ta_areas/local/0",
+        ),
+        ("invalid-list-record.json", "V0111", "/answers/q24/2"),
+    ];
+    for (file, code, pointer) in cases {
+        let reply = example(file);
+        let problems = validator.validate(&reply, Options::default());
+        assert!(!validator.is_valid(&reply, Options::default()), "{file}");
+        let found = problems.iter().find(|p| p.code.as_str() == code);
+        let found = found.unwrap_or_else(|| panic!("{file}: {:?}", codes(&problems)));
+        assert_eq!(found.pointer, pointer, "{file}");
+        assert_eq!(found.severity, Severity::Error);
+    }
+}
+
+#[test]
+fn every_example_file_is_covered() {
+    let files = std::fs::read_dir(root().join("questionnaires/examples/crime-prevention"))
+        .expect("examples")
+        .count();
+    assert_eq!(files, 11);
+}
+
+#[test]
+fn stripping_removes_exactly_the_answers_that_are_not_asked() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let reply = example("invalid-disabled-answer.json");
+    let cleaned = validator.strip_disabled(&reply);
+    assert!(cleaned["answers"].get("q1_steps").is_none());
+    assert_eq!(cleaned["answers"]["q1"], "no");
+    assert!(validator.is_valid(&cleaned, Options { complete: true }));
+
+    let reply = example("invalid-disabled-column.json");
+    let cleaned = validator.strip_disabled(&reply);
+    assert_eq!(
+        cleaned["answers"]["ta_areas"]["organized_crime"],
+        serde_json::json!(["need"])
+    );
+    assert_eq!(
+        cleaned["answers"]["ta_areas"]["local"],
+        serde_json::json!([])
+    );
+    assert!(validator.is_valid(&cleaned, Options::default()));
+}
+
+#[test]
+fn replies_to_another_form_or_without_answers_are_refused() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let other = serde_json::json!({ "form": "victim_issues", "answers": {} });
+    assert_eq!(
+        codes(&validator.validate(&other, Options::default())),
+        ["V0002"]
+    );
+    let empty = serde_json::json!({ "form": "crime_prevention" });
+    assert_eq!(
+        codes(&validator.validate(&empty, Options::default())),
+        ["V0001"]
+    );
+    let array = serde_json::json!([]);
+    assert_eq!(
+        codes(&validator.validate(&array, Options::default())),
+        ["V0001"]
+    );
+    let old = serde_json::json!({ "form": "crime_prevention", "version": "0.9", "answers": {} });
+    let problems = validator.validate(&old, Options::default());
+    assert!(problems
+        .iter()
+        .any(|p| p.code == Code::WrongVersion && p.severity == Severity::Warning));
+}

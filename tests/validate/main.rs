@@ -1,0 +1,29 @@
+//! Tests of reply validation: the example replies, stripping, hostile input, reading compiled
+//! forms back, and agreement with independent implementations.
+
+mod examples;
+mod hostile;
+mod roundtrip;
+
+use std::path::PathBuf;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled crime-prevention instrument.
+pub fn crime_prevention() -> qc::Instrument {
+    let source =
+        std::fs::read_to_string(root().join("questionnaires/crime-prevention.q")).expect("read");
+    qc::compile(&source)
+        .instrument
+        .expect("the bundled instrument compiles")
+}
+
+pub fn example(name: &str) -> serde_json::Value {
+    let path = root()
+        .join("questionnaires/examples/crime-prevention")
+        .join(name);
+    let bytes = std::fs::read(&path).expect("an example reply");
+    qc::validate::parse_reply(&bytes).expect("example replies are JSON")
+}

@@ -1,0 +1,77 @@
+//! A compiled form read back gives the same form, and validates replies the same way.
+
+use qc::validate::{Options, Validator};
+
+use super::{example, root};
+
+fn forms() -> Vec<(String, qc::Instrument)> {
+    let mut paths = vec![root().join("questionnaires/crime-prevention.q")];
+    paths.extend(
+        std::fs::read_dir(root().join("tests/fixtures/pass"))
+            .expect("pass fixtures")
+            .map(|entry| entry.expect("entry").path()),
+    );
+    paths
+        .into_iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(&path).expect("read");
+            let instrument = qc::compile(&source).instrument.expect("compiles");
+            (path.display().to_string(), instrument)
+        })
+        .collect()
+}
+
+#[test]
+fn reading_a_compiled_form_gives_back_the_same_form() {
+    for (name, instrument) in forms() {
+        let emitted = qc::emit::json::to_value(&instrument);
+        let read = qc::form::read(&emitted).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(qc::emit::json::to_value(&read), emitted, "{name}");
+    }
+}
+
+#[test]
+fn a_compiled_form_validates_like_its_source() {
+    let (_, instrument) = forms().remove(0);
+    let read = qc::form::read(&qc::emit::json::to_value(&instrument)).expect("reads");
+    let from_source = Validator::new(&instrument);
+    let from_json = Validator::new(&read);
+    let files = std::fs::read_dir(root().join("questionnaires/examples/crime-prevention"))
+        .expect("examples");
+    for file in files {
+        let name = file
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let reply = example(&name);
+        // Only a `.q` source knows where its items are declared.
+        let without_spans = |mut problems: Vec<qc::validate::Problem>| {
+            problems.iter_mut().for_each(|problem| problem.span = None);
+            problems
+        };
+        let a = without_spans(from_source.validate(&reply, Options { complete: true }));
+        let b = without_spans(from_json.validate(&reply, Options { complete: true }));
+        assert!(!a.is_empty() || name.starts_with("arcadia"), "{name}");
+        assert_eq!(a, b, "{name}");
+    }
+}
+
+#[test]
+fn malformed_forms_are_refused_with_a_pointer() {
+    let (_, instrument) = forms().remove(0);
+    let mut form = qc::emit::json::to_value(&instrument);
+    form["format"] = serde_json::json!("qc-form/9");
+    assert_eq!(
+        qc::form::read(&form).expect_err("format").pointer,
+        "/format"
+    );
+    let mut form = qc::emit::json::to_value(&instrument);
+    let grid = form["sections"][3]["content"]
+        .as_array_mut()
+        .and_then(|blocks| blocks.iter_mut().find(|block| block["kind"] == "grid"))
+        .expect("the grid");
+    grid["condition"] = serde_json::json!({ "==": [{ "var": "q99" }, "yes"] });
+    let error = qc::form::read(&form).expect_err("unknown item");
+    assert!(error.message.contains("q99"), "{error}");
+}
