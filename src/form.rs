@@ -551,12 +551,12 @@ impl Reader {
         })
     }
 
-    /// Whether `guards` are the "is answered" tests that precede an ordering comparison.
+    /// Whether `guards` are the "is answered" tests that precede a comparison.
     fn guarded(&self, guards: &[&Value], last: &Value) -> bool {
         let ordering = last
             .as_object()
             .and_then(|o| o.keys().next())
-            .is_some_and(|op| matches!(op.as_str(), "<" | "<=" | ">" | ">="));
+            .is_some_and(|op| matches!(op.as_str(), "<" | "<=" | ">" | ">=" | "=="));
         !guards.is_empty()
             && ordering
             && guards.iter().all(|guard| {

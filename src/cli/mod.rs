@@ -112,6 +112,8 @@ pub(crate) enum DiagnosticFormat {
 enum Emit {
     /// The JSON form definition (`docs/form-format.md`).
     Form,
+    /// A JSON Schema (draft 2020-12) for complete replies (`docs/response-format.md`).
+    ResponseSchema,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -239,6 +241,7 @@ fn compile(
     }
     let text = match emit {
         Emit::Form => emit::json::to_string(instrument),
+        Emit::ResponseSchema => emit::response_schema::to_string(instrument),
     };
     let written = match output {
         Some(output) => write_atomically(output, text.as_bytes()),

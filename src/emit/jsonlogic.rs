@@ -2,8 +2,8 @@
 //!
 //! Each item is read with `{"var": "<item id>"}`. Item ids never contain a dot, so JsonLogic's
 //! reading of dots as nesting never applies. An unanswered item reads as `null`; comparisons
-//! that order values (`<`, `>=` …) first test that the item is answered, since JsonLogic would
-//! otherwise order `null` as zero.
+//! of numbers, dates and texts first test that the item is answered, since JsonLogic engines
+//! disagree on how `null` compares (some take it for zero).
 
 use serde_json::{json, Value};
 
@@ -42,10 +42,16 @@ pub fn rule(instrument: &Instrument, condition: &Condition) -> Value {
                 CompareOp::Gt => ">",
                 CompareOp::Ge => ">=",
             };
-            let comparison = json!({ operator: [operand(lhs), operand(rhs)] });
-            if !op.is_ordering() {
-                return comparison;
+            if *op == CompareOp::Ne {
+                // Unanswered, or answered with another value: the negation of `=`.
+                let equal = Condition::Compare {
+                    op: CompareOp::Eq,
+                    lhs: lhs.clone(),
+                    rhs: rhs.clone(),
+                };
+                return json!({ "!": [rule(instrument, &equal)] });
             }
+            let comparison = json!({ operator: [operand(lhs), operand(rhs)] });
             let mut tests: Vec<Value> = [lhs, rhs]
                 .into_iter()
                 .filter_map(|side| match side {

@@ -2,3 +2,4 @@
 
 pub mod json;
 pub mod jsonlogic;
+pub mod response_schema;

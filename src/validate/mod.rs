@@ -163,9 +163,13 @@ impl<'i> Validator<'i> {
                 })
             }
         }
-        if let (Some(version), Some(expected)) =
-            (object.get("version"), self.instrument.version.as_deref())
-        {
+        let version = object.get("version").filter(|version| !version.is_null());
+        if version.is_some_and(|version| !version.is_string()) {
+            report.error(|| {
+                Problem::reply(Code::NotAReply, "/version", "`version` must be a string")
+            });
+        }
+        if let (Some(version), Some(expected)) = (version, self.instrument.version.as_deref()) {
             if version.as_str() != Some(expected) {
                 report.warning(|| {
                     Problem::reply(
@@ -211,15 +215,18 @@ impl<'i> Validator<'i> {
             let item = ItemId(index);
             let id = self.instrument.item(item).id.as_str();
             match answers.get(id).filter(|value| !value.is_null()) {
-                Some(_) if !enabled[index] => report.error(|| {
-                    self.problem(
-                        item,
-                        Code::Disabled,
-                        &pointer(&[id]),
-                        "is answered, but it is not asked: its condition is false".to_owned(),
-                    )
-                }),
                 Some(value) => {
+                    if !enabled[index] {
+                        report.error(|| {
+                            self.problem(
+                                item,
+                                Code::Disabled,
+                                &pointer(&[id]),
+                                "is answered, but it is not asked: its condition is false"
+                                    .to_owned(),
+                            )
+                        });
+                    }
                     let path = Path::item(id);
                     self.value(item, check, value, &path, report);
                     if let Check::Grid(grid) = check {

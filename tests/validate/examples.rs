@@ -53,7 +53,7 @@ fn each_invalid_example_shows_its_problem() {
         (
             "invalid-disabled-column.json",
             "V0109",
-            "/answers/ta_areas/local/0",
+            "/answers/ta_areas/social/0",
         ),
         ("invalid-list-record.json", "V0111", "/answers/q24/2"),
     ];

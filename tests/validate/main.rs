@@ -1,7 +1,9 @@
 //! Tests of reply validation: the example replies, stripping, hostile input, reading compiled
 //! forms back, and agreement with independent implementations.
 
+mod agreement;
 mod examples;
+mod generate;
 mod hostile;
 mod roundtrip;
 

@@ -1,0 +1,150 @@
+//! Agreement with independent implementations, on replies generated from the forms:
+//! `qc validate --complete` and the `jsonschema` crate on the emitted response schema agree on
+//! every reply, for every rule the schema claims to express; `qc::eval` and the `datalogic-rs`
+//! JsonLogic engine agree on every condition.
+
+use serde_json::Value;
+
+use super::generate::Generator;
+use super::{crime_prevention, root};
+use qc::model::Instrument;
+use qc::validate::{Code, Options, Validator};
+
+/// The instruments whose replies are generated: the bundled one and the pass fixtures.
+fn instruments() -> Vec<(String, Instrument)> {
+    let mut out = vec![("crime-prevention.q".to_owned(), crime_prevention())];
+    for entry in std::fs::read_dir(root().join("tests/fixtures/pass")).expect("pass fixtures") {
+        let path = entry.expect("entry").path();
+        let source = std::fs::read_to_string(&path).expect("read");
+        let instrument = qc::compile(&source).instrument.expect("compiles");
+        if instrument.items.iter().all(|item| item.answer.is_none()) {
+            continue; // nothing to answer, nothing to generate
+        }
+        out.push((
+            path.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned(),
+            instrument,
+        ));
+    }
+    out
+}
+
+fn schema_validator(instrument: &Instrument) -> jsonschema::Validator {
+    let schema = qc::emit::response_schema::schema(instrument);
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the response schema is a valid draft 2020-12 schema")
+}
+
+#[test]
+fn qc_and_the_response_schema_agree_on_generated_replies() {
+    for (name, instrument) in instruments() {
+        let qc = Validator::new(&instrument);
+        let schema = schema_validator(&instrument);
+        // Whether these items are asked is for qc alone to say; the schema claims nothing.
+        let unexpressed = qc::emit::response_schema::unexpressed(&instrument);
+        let claimed = |problem: &qc::validate::Problem| {
+            let enabledness = matches!(
+                problem.code,
+                Code::Disabled | Code::Unanswered | Code::DisabledColumn
+            );
+            !(enabledness
+                && problem.item.as_ref().is_some_and(|item| {
+                    unexpressed
+                        .iter()
+                        .any(|u| u == item || u.starts_with(&format!("{item}/")))
+                }))
+        };
+        let mut generator = Generator::new(&instrument, 7);
+        let (mut valid, mut invalid) = (0, 0);
+        for round in 0..600 {
+            // Some replies with few broken answers, some with many.
+            let reply = generator.reply([0, 2, 20, 100][round % 4]);
+            let problems = qc.validate(&reply, Options { complete: true });
+            let by_qc = problems
+                .iter()
+                .filter(|p| claimed(p))
+                .all(|p| p.severity == qc::Severity::Warning);
+            let by_schema = schema.is_valid(&reply);
+            if by_qc != by_schema {
+                let errors: Vec<String> = schema
+                    .iter_errors(&reply)
+                    .map(|e| format!("{e} at {}", e.instance_path()))
+                    .collect();
+                panic!("{name}: qc says {by_qc}, the schema {by_schema}\n{reply:#}\nqc: {problems:#?}\nschema: {errors:#?}");
+            }
+            let all_warnings = problems.iter().all(|p| p.severity == qc::Severity::Warning);
+            assert_eq!(
+                qc.is_valid(&reply, Options { complete: true }),
+                all_warnings
+            );
+            if by_qc {
+                valid += 1
+            } else {
+                invalid += 1
+            }
+        }
+        assert!(
+            valid >= 20 && invalid >= 20,
+            "{name}: {valid} valid, {invalid} invalid"
+        );
+    }
+}
+
+/// JsonLogic truthiness, as jsonlogic.com defines it.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(_) => true,
+    }
+}
+
+#[test]
+fn qc_and_datalogic_agree_on_every_condition() {
+    for (name, instrument) in instruments() {
+        let conditions: Vec<&qc::model::Condition> = instrument
+            .items
+            .iter()
+            .filter_map(|item| item.condition.as_ref())
+            .chain(
+                instrument
+                    .items
+                    .iter()
+                    .filter_map(|item| match &item.answer {
+                        Some(qc::model::Answer::Grid(grid)) => {
+                            Some(grid.columns.iter().filter_map(|c| c.condition.as_ref()))
+                        }
+                        _ => None,
+                    })
+                    .flatten(),
+            )
+            .collect();
+        let rules: Vec<String> = conditions
+            .iter()
+            .map(|c| qc::emit::jsonlogic::rule(&instrument, c).to_string())
+            .collect();
+        let mut generator = Generator::new(&instrument, 11);
+        let mut checked = 0;
+        for _ in 0..300 {
+            let reply = generator.reply(0);
+            let answers = reply["answers"].as_object().expect("answers");
+            let data = Value::Object(answers.clone()).to_string();
+            for (condition, rule) in conditions.iter().zip(&rules) {
+                let ours = qc::eval::holds(&instrument, condition, answers);
+                let theirs = datalogic_rs::eval_str(rule, &data)
+                    .unwrap_or_else(|e| panic!("{name}: {rule}: {e:?}"));
+                let theirs = truthy(&serde_json::from_str(&theirs).expect("a JSON result"));
+                assert_eq!(ours, theirs, "{name}: {rule} on {data}");
+                checked += 1;
+            }
+        }
+        assert!(conditions.is_empty() || checked > 0);
+    }
+}

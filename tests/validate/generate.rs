@@ -1,0 +1,220 @@
+//! A seeded generator of replies to any instrument, valid and invalid by construction: each
+//! answer is valid, absent, `null` or broken in one way, and items that are not asked are
+//! sometimes answered anyway.
+
+use proptest::prelude::Rng;
+use proptest::test_runner::{RngAlgorithm, TestRng};
+use serde_json::{json, Map, Value};
+
+use qc::model::{Answer, Instrument};
+
+pub struct Generator<'i> {
+    instrument: &'i Instrument,
+    rng: TestRng,
+}
+
+impl<'i> Generator<'i> {
+    pub fn new(instrument: &'i Instrument, seed: u8) -> Generator<'i> {
+        let mut bytes = [0u8; 32];
+        bytes[0] = seed;
+        Generator {
+            instrument,
+            rng: TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+        }
+    }
+
+    fn below(&mut self, n: u32) -> u32 {
+        self.rng.next_u32() % n
+    }
+
+    /// One reply. `breakage` is the chance in 1,000 that any one answer is broken; with 0, the
+    /// reply is complete and valid.
+    pub fn reply(&mut self, breakage: u32) -> Value {
+        let mut answers = Map::new();
+        let mut enabled: Vec<bool> = Vec::new();
+        for item in &self.instrument.items {
+            let parent = item.parent.is_none_or(|p| enabled[p.0]);
+            let own = item
+                .condition
+                .as_ref()
+                .is_none_or(|c| qc::eval::holds(self.instrument, c, &answers));
+            let asked = parent && own;
+            enabled.push(asked);
+            let Some(answer) = &item.answer else { continue };
+            let roll = self.below(1000);
+            let value = if roll < breakage {
+                Some(self.broken(answer))
+            } else if asked {
+                // Unanswered items only in replies that break things at all.
+                match (breakage > 0, self.below(20)) {
+                    (true, 0) => None,
+                    (true, 1) => Some(Value::Null),
+                    _ => Some(self.valid(answer, &answers)),
+                }
+            } else {
+                match (breakage > 0, self.below(40)) {
+                    (true, 0) => Some(self.valid(answer, &answers)),
+                    (_, 1) => Some(Value::Null),
+                    _ => None,
+                }
+            };
+            if let Some(value) = value {
+                answers.insert(item.id.clone(), value);
+            }
+        }
+        if self.below(1000) < breakage / 4 {
+            answers.insert("q_unknown".to_owned(), json!("yes"));
+        }
+        json!({ "form": self.instrument.id, "version": self.instrument.version, "answers": answers })
+    }
+
+    fn valid(&mut self, answer: &Answer, answers: &Map<String, Value>) -> Value {
+        match answer {
+            Answer::Choice { scale, multiple } => {
+                let codes: Vec<&str> = self
+                    .instrument
+                    .scale(*scale)
+                    .options
+                    .iter()
+                    .map(|o| o.code.as_str())
+                    .collect();
+                if *multiple {
+                    let chosen: Vec<&str> = codes
+                        .iter()
+                        .copied()
+                        .filter(|_| self.below(2) == 0)
+                        .collect();
+                    json!(chosen)
+                } else {
+                    json!(codes[self.below(codes.len() as u32) as usize])
+                }
+            }
+            Answer::Text { .. } => json!(
+                [
+                    "",
+                    "Ministry of the Interior",
+                    "Programmes in 41 municipalities"
+                ][self.below(3) as usize]
+            ),
+            Answer::Date => json!(format!(
+                "{}-{:02}-{:02}",
+                1995 + self.below(30),
+                1 + self.below(12),
+                1 + self.below(28)
+            )),
+            Answer::Number { integer, min, max } => {
+                let low = min.unwrap_or(-50.0);
+                let high = max.unwrap_or(low + 200.0);
+                let value = low + f64::from(self.below(((high - low) as u32).max(1) + 1));
+                if *integer {
+                    json!(value as i64)
+                } else {
+                    json!(value + if value < high { 0.5 } else { 0.0 })
+                }
+            }
+            Answer::Amount { currencies } => {
+                let currency = currencies.first().map_or(
+                    ["EUR", "USD", "XOF", "JPY"][self.below(4) as usize],
+                    String::as_str,
+                );
+                json!({ "value": self.below(1_000_000), "currency": currency })
+            }
+            Answer::List { fields } => {
+                let records: Vec<Value> = (0..self.below(3))
+                    .map(|_| {
+                        let mut record = Map::new();
+                        for field in fields {
+                            if field.required || self.below(2) == 0 {
+                                record.insert(field.id.clone(), self.valid(&field.answer, answers));
+                            }
+                        }
+                        Value::Object(record)
+                    })
+                    .collect();
+                json!(records)
+            }
+            Answer::Grid(grid) => {
+                let mut rows = Map::new();
+                for row in &grid.rows {
+                    if self.below(3) == 0 {
+                        continue;
+                    }
+                    let value = match &row.answer {
+                        Some(answer) => self.valid(answer, answers),
+                        None => {
+                            let open: Vec<&str> = grid
+                                .columns
+                                .iter()
+                                .filter(|c| {
+                                    c.condition.as_ref().is_none_or(|c| {
+                                        qc::eval::holds(self.instrument, c, answers)
+                                    })
+                                })
+                                .map(|c| c.id.as_str())
+                                .filter(|_| self.below(2) == 0)
+                                .collect();
+                            json!(open)
+                        }
+                    };
+                    rows.insert(row.id.clone(), value);
+                }
+                Value::Object(rows)
+            }
+        }
+    }
+
+    /// A value broken in one of the ways its type can be.
+    fn broken(&mut self, answer: &Answer) -> Value {
+        if self.below(4) == 0 {
+            return [json!(true), json!(17), json!("text"), json!([]), json!({})]
+                [self.below(5) as usize]
+                .clone();
+        }
+        match answer {
+            Answer::Choice {
+                multiple: false, ..
+            } => json!("maybe"),
+            Answer::Choice {
+                scale,
+                multiple: true,
+            } => {
+                let code = &self.instrument.scale(*scale).options[0].code;
+                json!([code, code])
+            }
+            Answer::Text { .. } => json!(42),
+            Answer::Date => json!(
+                ["2005-02-30", "14/03/2005", "2005-13-01", "2005-1-1"][self.below(4) as usize]
+            ),
+            Answer::Number { integer, min, max } => match (integer, min, max) {
+                (true, _, _) if self.below(2) == 0 => json!(2.5),
+                (_, Some(min), _) => json!(min - 1.0),
+                (_, _, Some(max)) => json!(max + 1.0),
+                _ => json!("12"),
+            },
+            Answer::Amount { .. } => [
+                json!({ "value": 10, "currency": "EURO" }),
+                json!({ "value": 10, "currency": "eur" }),
+                json!({ "value": "10", "currency": "EUR" }),
+                json!({ "value": 10 }),
+                json!({ "value": 10, "currency": "EUR", "note": "x" }),
+            ][self.below(5) as usize]
+                .clone(),
+            Answer::List { fields } => {
+                let mut record = Map::new();
+                record.insert("unknown_field".to_owned(), json!("x"));
+                if let Some(field) = fields.first() {
+                    record.insert(field.id.clone(), json!(null));
+                }
+                json!([record])
+            }
+            Answer::Grid(grid) => {
+                let row = &grid.rows[0].id;
+                match self.below(3) {
+                    0 => json!({ "no_such_row": [] }),
+                    1 => json!({ row: ["no_such_column"] }),
+                    _ => json!({ row: "ticked" }),
+                }
+            }
+        }
+    }
+}
