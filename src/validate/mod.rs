@@ -153,7 +153,7 @@ impl<'i> Validator<'i> {
                     Problem::reply(
                         Code::WrongForm,
                         "/form",
-                        format!("the reply is to form `{form}`, not `{expected}`"),
+                        format!("the reply is to form `{}`, not `{expected}`", shown(form)),
                     )
                 });
             }
@@ -201,7 +201,7 @@ impl<'i> Validator<'i> {
                     Problem::reply(
                         Code::UnknownItem,
                         &pointer(&[id]),
-                        format!("the form has no item `{id}` that takes an answer"),
+                        format!("the form has no item `{}` that takes an answer", shown(id)),
                     )
                 });
             }
@@ -317,7 +317,7 @@ impl<'i> Validator<'i> {
                             item,
                             Code::Duplicate,
                             &path.render(),
-                            format!("has code `{code}` twice"),
+                            format!("has code `{}` twice", shown(code)),
                         )
                     });
                 }
@@ -334,7 +334,7 @@ impl<'i> Validator<'i> {
                         item,
                         Code::InvalidDate,
                         &path.render(),
-                        format!("takes a date as YYYY-MM-DD, not `{date}`"),
+                        format!("takes a date as YYYY-MM-DD, not `{}`", shown(date)),
                     )
                 }),
                 None => mismatch(report, "a date (a string YYYY-MM-DD)"),
@@ -388,7 +388,11 @@ impl<'i> Validator<'i> {
                     item,
                     Code::UnknownCode,
                     &path.render(),
-                    format!("has no option `{code}`; it takes {}", list.join(", ")),
+                    format!(
+                        "has no option `{}`; it takes {}",
+                        shown(code),
+                        list.join(", ")
+                    ),
                 )
             });
         }
@@ -418,7 +422,10 @@ impl<'i> Validator<'i> {
             .keys()
             .find(|key| *key != "value" && *key != "currency")
         {
-            malformed(report, format!("has an unknown key `{key}` in its amount"));
+            malformed(
+                report,
+                format!("has an unknown key `{}` in its amount", shown(key)),
+            );
         }
         if !object.get("value").is_some_and(Value::is_number) {
             malformed(report, "needs a number `value` in its amount".to_owned());
@@ -428,13 +435,20 @@ impl<'i> Validator<'i> {
             Some(code) if iso_currency::Currency::from_code(code).is_none() => {
                 malformed(
                     report,
-                    format!("has `{code}`, which is not an ISO 4217 currency code"),
+                    format!(
+                        "has `{}`, which is not an ISO 4217 currency code",
+                        shown(code)
+                    ),
                 );
             }
             Some(code) if !currencies.is_empty() && !currencies.iter().any(|c| c == code) => {
                 malformed(
                     report,
-                    format!("takes amounts in {}, not `{code}`", currencies.join(", ")),
+                    format!(
+                        "takes amounts in {}, not `{}`",
+                        currencies.join(", "),
+                        shown(code)
+                    ),
                 );
             }
             Some(_) => {}
@@ -467,7 +481,7 @@ impl<'i> Validator<'i> {
                         item,
                         Code::BadRecord,
                         &path.key(key).render(),
-                        format!("has no field `{key}`"),
+                        format!("has no field `{}`", shown(key)),
                     )
                 });
             }
@@ -515,7 +529,7 @@ impl<'i> Validator<'i> {
                         item,
                         Code::BadGrid,
                         &path.render(),
-                        format!("has no row `{row}`"),
+                        format!("has no row `{}`", shown(row)),
                     )
                 });
                 continue;
@@ -531,7 +545,10 @@ impl<'i> Validator<'i> {
                         item,
                         Code::WrongType,
                         &path.render(),
-                        format!("takes an array of column ids in row `{row}`, not {found}"),
+                        format!(
+                            "takes an array of column ids in row `{}`, not {found}",
+                            shown(row)
+                        ),
                     )
                 });
                 continue;
@@ -546,7 +563,7 @@ impl<'i> Validator<'i> {
                             item,
                             Code::BadGrid,
                             &path.index(index).render(),
-                            format!("has no column {tick}"),
+                            format!("has no column {}", shown(&tick.to_string())),
                         )
                     });
                 }
@@ -746,6 +763,16 @@ fn pointer(parts: &[&str]) -> String {
 /// Escapes a JSON pointer token (RFC 6901).
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A text from the reply as a message shows it: at most 60 characters, so that a hostile
+/// 100 MB answer makes a short message.
+fn shown(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -43,7 +43,7 @@ fn invalid_utf8_and_truncated_files_are_refused() {
 
 #[test]
 fn a_huge_string_is_checked_like_any_other() {
-    let huge = "x".repeat(20 * 1024 * 1024);
+    let huge = "x".repeat(100 * 1024 * 1024);
     let text = format!("{{\"form\": \"crime_prevention\", \"answers\": {{\"q1\": \"{huge}\"}}}}");
     let reply = parse_reply(text.as_bytes()).expect("valid JSON");
     let instrument = crime_prevention();
@@ -52,8 +52,12 @@ fn a_huge_string_is_checked_like_any_other() {
         .iter()
         .find(|p| p.code == Code::UnknownCode)
         .expect("unknown code");
-    // The message names the code, but a problem never grows with the answer beyond it.
-    assert!(unknown.message.len() < huge.len() + 200);
+    // The message shows the start of the answer, not 100 MB of it.
+    assert!(
+        unknown.message.len() < 300,
+        "{} bytes",
+        unknown.message.len()
+    );
 }
 
 #[test]
