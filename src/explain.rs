@@ -1,5 +1,6 @@
-//! Long explanations of diagnostic codes, for `qc explain CODE`. Each shows an example that
-//! causes the diagnostic; most examples are the fail fixture of that code, word for word.
+//! Long explanations of diagnostic codes, for `qc explain CODE`: the `.q` diagnostics (E, W)
+//! and the problems of replies (V). Each shows an example that causes it; most examples are
+//! the fixture of that code, word for word (`tests/fixtures/fail/`, `tests/fixtures/replies/`).
 
 /// One code's explanation: what it means, an example, and how to fix it.
 struct Entry {
@@ -12,6 +13,13 @@ struct Entry {
 macro_rules! fixture {
     ($name:literal) => {
         include_str!(concat!("../tests/fixtures/fail/", $name))
+    };
+}
+
+/// A reply fixture, validated against `questionnaires/crime-prevention.q`.
+macro_rules! reply {
+    ($name:literal) => {
+        include_str!(concat!("../tests/fixtures/replies/", $name))
     };
 }
 
@@ -209,6 +217,137 @@ const ENTRIES: &[Entry] = &[
                are checked for options with the same label too.",
         example: fixture!("W0203-duplicate-label.q"),
     },
+    Entry {
+        code: "V0001",
+        title: "not a reply",
+        body: "A reply is a JSON object with a `form` string (the instrument id) and an `answers` \
+               object keyed by item id; `version`, if present, is a string. See \
+               docs/response-format.md.",
+        example: reply!("V0001-not-a-reply.json"),
+    },
+    Entry {
+        code: "V0002",
+        title: "reply to another form",
+        body: "The reply's `form` names another instrument. Nothing else is checked: answers to \
+               one form say nothing about another.",
+        example: reply!("V0002-wrong-form.json"),
+    },
+    Entry {
+        code: "V0003",
+        title: "reply to another version",
+        body: "The reply was made with another version of the form. A warning: the answers are \
+               still checked against this version.",
+        example: reply!("V0003-wrong-version.json"),
+    },
+    Entry {
+        code: "V0101",
+        title: "unknown item",
+        body: "The reply answers an id that no item of the form has, or an item that takes no \
+               answer of its own (a question made of sub-items, a follow-up made of fields).",
+        example: reply!("V0101-unknown-item.json"),
+    },
+    Entry {
+        code: "V0102",
+        title: "wrong type",
+        body: "An answer has the wrong JSON type: a choice takes a code string, a multiple choice \
+               an array of codes, a text a string, a number a number, a list an array of \
+               records, a grid an object of rows.",
+        example: reply!("V0102-wrong-type.json"),
+    },
+    Entry {
+        code: "V0103",
+        title: "unknown option",
+        body: "A choice answer is not a code of the item's scale.",
+        example: reply!("V0103-unknown-code.json"),
+    },
+    Entry {
+        code: "V0104",
+        title: "invalid date",
+        body: "A date answer is not a calendar date written YYYY-MM-DD.",
+        example: reply!("V0104-invalid-date.json"),
+    },
+    Entry {
+        code: "V0105",
+        title: "number out of bounds",
+        body: "A number is below the item's `min` or above its `max`, or is not whole where the \
+               item takes an `integer`.",
+        example: reply!("V0105-out-of-bounds.json"),
+    },
+    Entry {
+        code: "V0106",
+        title: "malformed amount",
+        body: "An amount is `{\"value\": number, \"currency\": code}` with an ISO 4217 currency \
+               code, one of those the item allows, if it names some.",
+        example: reply!("V0106-bad-amount.json"),
+    },
+    Entry {
+        code: "V0107",
+        title: "answer to an item that is not asked",
+        body: "The item's condition, or that of an item above it, is false for this reply, so \
+               the item should have no answer. `qc validate --strip-disabled -o FILE` writes a \
+               copy of the reply without such answers.",
+        example: reply!("V0107-disabled.json"),
+    },
+    Entry {
+        code: "V0108",
+        title: "required item not answered",
+        body: "The item is asked and required but has no answer. A warning, since replies \
+               arrive in progress; an error with `qc validate --complete`.",
+        example: reply!("V0108-unanswered.json"),
+    },
+    Entry {
+        code: "V0109",
+        title: "tick in a column that is not asked",
+        body: "A grid column has its own condition (\"Need technical assistance\" only if question \
+               25 is Yes); a tick in that column when the condition is false is an error.",
+        example: reply!("V0109-disabled-column.json"),
+    },
+    Entry {
+        code: "V0110",
+        title: "unknown grid row or column",
+        body: "A grid answer names a row, or ticks a column, that the grid does not have.",
+        example: reply!("V0110-bad-grid.json"),
+    },
+    Entry {
+        code: "V0111",
+        title: "malformed list record",
+        body: "A record of a list lacks a required field or has a field the list does not \
+               declare.",
+        example: reply!("V0111-bad-record.json"),
+    },
+    Entry {
+        code: "V0112",
+        title: "the same code twice",
+        body: "A multiple choice names a code twice, or a grid row ticks a column twice.",
+        example: reply!("V0112-duplicate.json"),
+    },
+    Entry {
+        code: "V0201",
+        title: "reply not UTF-8",
+        body: "A reply file must be UTF-8 JSON. The position of the first bad byte is given.",
+        example: "{\"form\": \"crime_prevention\", \"answers\": {\"q3\": \"Minist\\xE8re\"}}   (a Latin-1 byte)\n",
+    },
+    Entry {
+        code: "V0202",
+        title: "reply not JSON",
+        body: "The file is not JSON, or it is cut short. Other files of a batch are checked \
+               all the same.",
+        example: reply!("V0202-not-json.json"),
+    },
+    Entry {
+        code: "V0203",
+        title: "reply nests too deep",
+        body: "Arrays and objects may nest at most 128 levels deep; no reply needs more, and \
+               deeper input is refused before it can exhaust the stack.",
+        example: "{\"form\": \"crime_prevention\", \"answers\": {\"q1\": [[[[[[ … 200 levels … ]]]]]]}}\n",
+    },
+    Entry {
+        code: "V0204",
+        title: "duplicate key",
+        body: "An object of the reply has the same key twice. Many JSON readers silently keep one \
+               of the two values; qc refuses the reply instead.",
+        example: reply!("V0204-duplicate-key.json"),
+    },
 ];
 
 /// Every code qc can report, in order.
@@ -216,7 +355,7 @@ pub fn codes() -> Vec<&'static str> {
     ENTRIES.iter().map(|entry| entry.code).collect()
 }
 
-/// The explanation of a code (`E0103`, case-insensitive), or `None` for an unknown code.
+/// The explanation of a code (`E0103`, `V0103`, case-insensitive), or `None` for an unknown code.
 pub fn explanation(code: &str) -> Option<String> {
     let code = code.trim().to_ascii_uppercase();
     let entry = ENTRIES.iter().find(|entry| entry.code == code)?;

@@ -374,3 +374,47 @@ fn validate_with_a_broken_form_or_missing_reply_exits_2() {
     let missing = qc(&["validate", &path(BUNDLED), "/no/such/reply.json"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Each reply fixture of `tests/fixtures/replies/`, named after a problem code, is validated
+/// against the bundled instrument by the real binary; the output shows that code and is
+/// snapshotted.
+#[test]
+fn reply_fixtures_show_their_problems() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(root.join("tests/fixtures/replies"))
+        .expect("reply fixtures")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 19);
+    for name in names {
+        let code = name.split('-').next().expect("a code");
+        let output = Command::new(env!("CARGO_BIN_EXE_qc"))
+            .current_dir(&root)
+            .args([
+                "validate",
+                BUNDLED,
+                &format!("tests/fixtures/replies/{name}"),
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("qc runs");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(text.contains(code), "{name}: {text}");
+        let expected = if code == "V0003" || code == "V0108" {
+            0
+        } else {
+            1
+        };
+        assert_eq!(output.status.code(), Some(expected), "{name}: {text}");
+        insta::with_settings!({ snapshot_suffix => name.trim_end_matches(".json").to_owned(), omit_expression => true }, {
+            insta::assert_snapshot!(text);
+        });
+    }
+}

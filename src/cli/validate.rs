@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{
     read, render_human, write_atomically, DiagnosticFormat, Input, Theme, INVALID, OK, USAGE,
 };
-use crate::validate::{parse_reply, Options, Problem, ReplyError, Severity, Validator};
+use crate::validate::{parse_reply, Code, Options, Problem, ReplyError, Severity, Validator};
 use crate::{compile_bytes, form, Instrument};
 
 /// A loaded form: the instrument, and its `.q` source when it came from one.
@@ -234,6 +234,31 @@ fn print_human(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &S
                     "invalid"
                 };
                 out.push_str(&format!("{name}: {verdict}\n"));
+                // A reply in progress leaves many items unanswered: one line says which.
+                let (unanswered, problems): (Vec<&Problem>, Vec<&Problem>) = problems
+                    .iter()
+                    .partition(|p| p.code == Code::Unanswered && p.severity == Severity::Warning);
+                if !unanswered.is_empty() {
+                    let ids: Vec<&str> = unanswered
+                        .iter()
+                        .filter_map(|p| p.item.as_deref())
+                        .collect();
+                    let shown = ids
+                        .iter()
+                        .take(8)
+                        .map(|id| format!("`{id}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let more = if ids.len() > 8 {
+                        format!(" and {} more", ids.len() - 8)
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&format!(
+                        "  warning V0108: {} asked and required but not answered: {shown}{more} (errors with --complete)\n",
+                        if ids.len() == 1 { "1 item is".to_owned() } else { format!("{} items are", ids.len()) }
+                    ));
+                }
                 for problem in problems {
                     out.push_str(&format!(
                         "  {} {} at {}: {}\n",

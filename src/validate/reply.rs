@@ -56,6 +56,10 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
         };
         let message = match code {
             Code::TooDeep => format!("the JSON nests more than {MAX_DEPTH} levels deep"),
+            Code::DuplicateKey => {
+                let message = text.split(" at line ").next().unwrap_or(&text);
+                format!("{message} in an object: each key may appear once")
+            }
             Code::NotJson if error.is_eof() => {
                 "the JSON ends too early: the file is cut short".to_owned()
             }

@@ -59,15 +59,17 @@ fn fail_fixtures_render_their_diagnostics() {
     });
 }
 
-/// Every diagnostic code that `qc explain` knows has a fail fixture named after it.
+/// Every code that `qc explain` knows has a fixture named after it: a fail fixture for the
+/// diagnostics of `.q` files, a reply fixture for the problems of replies.
 #[test]
-fn every_code_has_a_fail_fixture() {
-    let fixtures: Vec<String> = std::fs::read_dir(super::root().join("tests/fixtures/fail"))
-        .expect("fail fixtures")
+fn every_code_has_a_fixture() {
+    let fixtures: Vec<String> = ["tests/fixtures/fail", "tests/fixtures/replies"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(super::root().join(folder)).expect("fixtures"))
         .map(|entry| name(&entry.expect("entry").path()))
         .collect();
     let codes = qc::explain::codes();
-    assert!(codes.len() >= 25);
+    assert!(codes.len() >= 44);
     for code in codes {
         if code == "E0000" {
             continue; // internal errors have no input that causes them
@@ -76,7 +78,7 @@ fn every_code_has_a_fail_fixture() {
             fixtures
                 .iter()
                 .any(|name| name.starts_with(&format!("{code}-"))),
-            "no fail fixture for {code}"
+            "no fixture for {code}"
         );
     }
 }
