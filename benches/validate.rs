@@ -89,15 +89,21 @@ fn qc_validate_all_cores(bencher: divan::Bencher) {
         });
 }
 
-/// The `jsonschema` crate on the emitted response schema, one core.
-#[divan::bench(sample_count = 3, sample_size = 1)]
-fn jsonschema_one_core(bencher: divan::Bencher) {
+/// The `jsonschema` crate on the emitted response schema, formats asserted.
+fn schema_validator() -> jsonschema::Validator {
     let schema = qc::emit::response_schema::schema(&INSTRUMENT);
     let validator = jsonschema::draft202012::options()
         .should_validate_formats(true)
         .build(&schema)
         .expect("a valid schema");
     LazyLock::force(&REPLIES);
+    validator
+}
+
+/// The `jsonschema` crate on the emitted response schema, one core.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn jsonschema_one_core(bencher: divan::Bencher) {
+    let validator = schema_validator();
     bencher
         .counter(divan::counter::ItemsCount::new(VALIDATIONS))
         .bench(|| {
@@ -110,12 +116,7 @@ fn jsonschema_one_core(bencher: divan::Bencher) {
 /// The `jsonschema` crate on all cores.
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn jsonschema_all_cores(bencher: divan::Bencher) {
-    let schema = qc::emit::response_schema::schema(&INSTRUMENT);
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("a valid schema");
-    LazyLock::force(&REPLIES);
+    let validator = schema_validator();
     bencher
         .counter(divan::counter::ItemsCount::new(VALIDATIONS))
         .bench(|| replies().filter(|reply| validator.is_valid(reply)).count());

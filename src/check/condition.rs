@@ -576,7 +576,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
             Condition::Compare { op, lhs, rhs } if !negated => {
                 let (item, value, op) = match (lhs, rhs) {
                     (Operand::Item(item), Operand::Number(value)) => (*item, *value, *op),
-                    (Operand::Number(value), Operand::Item(item)) => (*item, *value, flip(*op)),
+                    (Operand::Number(value), Operand::Item(item)) => (*item, *value, op.flip()),
                     _ => continue,
                 };
                 let range =
@@ -644,17 +644,6 @@ impl Range {
             }
             _ => false,
         }
-    }
-}
-
-/// The operator that keeps the meaning when the operands swap sides.
-fn flip(op: CompareOp) -> CompareOp {
-    match op {
-        CompareOp::Lt => CompareOp::Gt,
-        CompareOp::Le => CompareOp::Ge,
-        CompareOp::Gt => CompareOp::Lt,
-        CompareOp::Ge => CompareOp::Le,
-        other => other,
     }
 }
 

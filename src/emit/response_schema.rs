@@ -145,7 +145,7 @@ fn predicate(instrument: &Instrument, condition: &Condition) -> Option<Value> {
                     (*item, literal, *op)
                 }
                 (literal, Operand::Item(item)) if !matches!(literal, Operand::Item(_)) => {
-                    (*item, literal, flip(*op))
+                    (*item, literal, op.flip())
                 }
                 _ => return None,
             };
@@ -167,16 +167,6 @@ fn predicate(instrument: &Instrument, condition: &Condition) -> Option<Value> {
             }
         }
     })
-}
-
-fn flip(op: CompareOp) -> CompareOp {
-    match op {
-        CompareOp::Lt => CompareOp::Gt,
-        CompareOp::Le => CompareOp::Ge,
-        CompareOp::Gt => CompareOp::Lt,
-        CompareOp::Ge => CompareOp::Le,
-        other => other,
-    }
 }
 
 /// Allows `null`, which stands for "not answered".
