@@ -418,3 +418,30 @@ fn reply_fixtures_show_their_problems() {
         });
     }
 }
+
+#[test]
+fn xlsform_needs_an_output_file_and_reports_what_it_cannot_hold() {
+    assert_eq!(
+        qc(&["compile", "--emit", "xlsform", &path(BUNDLED)])
+            .status
+            .code(),
+        Some(2)
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("form.xlsx");
+    let output = qc(&[
+        "compile",
+        "--emit",
+        "xlsform",
+        &path(BUNDLED),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("warning: xlsform: `q15_total_costs`: amount"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(&std::fs::read(&out).expect("the workbook")[..2], b"PK");
+}

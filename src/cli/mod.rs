@@ -114,6 +114,8 @@ enum Emit {
     Form,
     /// A JSON Schema (draft 2020-12) for complete replies (`docs/response-format.md`).
     ResponseSchema,
+    /// An XLSForm workbook for ODK and KoboToolbox (`docs/exports.md`); needs -o.
+    Xlsform,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -239,14 +241,31 @@ fn compile(
     if deny_warnings && warnings > 0 {
         return ExitCode::from(INVALID);
     }
-    let text = match emit {
-        Emit::Form => emit::json::to_string(instrument),
-        Emit::ResponseSchema => emit::response_schema::to_string(instrument),
+    let bytes = match emit {
+        Emit::Form => emit::json::to_string(instrument).into_bytes(),
+        Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),
+        Emit::Xlsform => {
+            if output.is_none() {
+                return ExitCode::from(io_error(
+                    "--emit xlsform writes a workbook: give -o FILE.xlsx",
+                ));
+            }
+            let form = emit::xlsform::build(instrument);
+            for loss in &form.losses {
+                eprintln!("warning: xlsform: `{}`: {}", loss.item, loss.message);
+            }
+            match emit::xlsform::to_xlsx(&form) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    return ExitCode::from(io_error(&format!("cannot write the workbook: {error}")))
+                }
+            }
+        }
     };
     let written = match output {
-        Some(output) => write_atomically(output, text.as_bytes()),
+        Some(output) => write_atomically(output, &bytes),
         None => std::io::stdout()
-            .write_all(text.as_bytes())
+            .write_all(&bytes)
             .map_err(|error| format!("cannot write standard output: {error}")),
     };
     match written {
@@ -265,6 +284,16 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> 
     };
     let mut file = tempfile::NamedTempFile::new_in(directory).map_err(|e| fail(&e))?;
     file.write_all(bytes).map_err(|e| fail(&e))?;
+    // A temporary file is private to its owner; the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |old| old.permissions().mode());
+        let permissions = std::fs::Permissions::from_mode(mode);
+        file.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| fail(&e))?;
+    }
     file.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

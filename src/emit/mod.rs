@@ -3,3 +3,4 @@
 pub mod json;
 pub mod jsonlogic;
 pub mod response_schema;
+pub mod xlsform;

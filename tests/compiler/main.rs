@@ -1,6 +1,7 @@
 //! Tests of the compiler as a library: fixtures, the bundled instruments, the form schema and
 //! properties. One binary with modules, for build speed.
 
+mod exports;
 mod fidelity;
 mod fixtures;
 mod properties;

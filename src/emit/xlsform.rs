@@ -1,0 +1,541 @@
+//! XLSForm, for ODK and KoboToolbox: a `survey`, a `choices` and a `settings` sheet.
+//!
+//! Sections, questions with sub-items and follow-ups made of fields become groups; scales
+//! become shared `select_one` lists; conditions become `relevant` XPath over `${name}`
+//! references; lists become repeats; the grid becomes a group with one `select_multiple` per
+//! area, whose columns are filtered by their conditions (`choice_filter`). Citations go to
+//! `guidance_hint`. What XLSForm cannot hold is reported as a [`Loss`], never dropped silently.
+//! The mapping is documented in `docs/exports.md`.
+
+use crate::model::{Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, Operand};
+
+/// One row of the `survey` sheet; empty strings are empty cells.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SurveyRow {
+    pub kind: String,
+    pub name: String,
+    pub label: String,
+    pub hint: String,
+    pub guidance_hint: String,
+    pub required: String,
+    pub relevant: String,
+    pub constraint: String,
+    pub constraint_message: String,
+    pub appearance: String,
+    pub choice_filter: String,
+}
+
+/// A construct XLSForm cannot express as qc does, and what becomes of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loss {
+    pub item: String,
+    pub message: String,
+}
+
+/// The three sheets of an XLSForm.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XlsForm {
+    pub survey: Vec<SurveyRow>,
+    /// `list_name`, `name`, `label`.
+    pub choices: Vec<[String; 3]>,
+    /// `form_title`, `form_id`, `version`.
+    pub settings: [String; 3],
+    pub losses: Vec<Loss>,
+}
+
+/// The columns of the `survey` sheet, in order.
+const SURVEY_COLUMNS: [&str; 11] = [
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "required",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "appearance",
+    "choice_filter",
+];
+
+/// Builds the XLSForm of an instrument.
+pub fn build(instrument: &Instrument) -> XlsForm {
+    let mut form = XlsForm {
+        settings: [
+            instrument.title.clone(),
+            instrument.id.clone(),
+            instrument.version.clone().unwrap_or_else(|| "1".to_owned()),
+        ],
+        ..XlsForm::default()
+    };
+    for scale in &instrument.scales {
+        if let Some(name) = &scale.name {
+            for option in &scale.options {
+                form.choices
+                    .push([name.clone(), option.code.clone(), option.label.clone()]);
+            }
+        }
+    }
+    let mut writer = Writer {
+        instrument,
+        form,
+        notes: 0,
+    };
+    writer.blocks(&instrument.introduction, "introduction");
+    for section in &instrument.sections {
+        writer.row(SurveyRow {
+            kind: "begin_group".to_owned(),
+            name: section.id.clone(),
+            label: format!("{}. {}", section.number, section.title),
+            ..SurveyRow::default()
+        });
+        writer.blocks(&section.content, &section.id);
+        writer.end("end_group");
+    }
+    writer.form
+}
+
+/// The XLSForm as the bytes of an `.xlsx` workbook.
+pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let survey = workbook.add_worksheet().set_name("survey")?;
+    for (column, title) in SURVEY_COLUMNS.iter().enumerate() {
+        survey.write_string(0, column as u16, *title)?;
+    }
+    for (index, row) in form.survey.iter().enumerate() {
+        let cells = [
+            &row.kind,
+            &row.name,
+            &row.label,
+            &row.hint,
+            &row.guidance_hint,
+            &row.required,
+            &row.relevant,
+            &row.constraint,
+            &row.constraint_message,
+            &row.appearance,
+            &row.choice_filter,
+        ];
+        for (column, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                survey.write_string(index as u32 + 1, column as u16, cell.as_str())?;
+            }
+        }
+    }
+    let choices = workbook.add_worksheet().set_name("choices")?;
+    for (column, title) in ["list_name", "name", "label"].iter().enumerate() {
+        choices.write_string(0, column as u16, *title)?;
+    }
+    for (index, row) in form.choices.iter().enumerate() {
+        for (column, cell) in row.iter().enumerate() {
+            choices.write_string(index as u32 + 1, column as u16, cell.as_str())?;
+        }
+    }
+    let settings = workbook.add_worksheet().set_name("settings")?;
+    for (column, (title, value)) in ["form_title", "form_id", "version"]
+        .iter()
+        .zip(&form.settings)
+        .enumerate()
+    {
+        settings.write_string(0, column as u16, *title)?;
+        settings.write_string(1, column as u16, value.as_str())?;
+    }
+    workbook.save_to_buffer()
+}
+
+struct Writer<'i> {
+    instrument: &'i Instrument,
+    form: XlsForm,
+    notes: usize,
+}
+
+impl Writer<'_> {
+    fn row(&mut self, row: SurveyRow) {
+        self.form.survey.push(row);
+    }
+
+    fn end(&mut self, kind: &str) {
+        self.row(SurveyRow {
+            kind: kind.to_owned(),
+            ..SurveyRow::default()
+        });
+    }
+
+    fn lose(&mut self, item: &Item, message: impl Into<String>) {
+        self.form.losses.push(Loss {
+            item: item.id.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// Prose becomes notes; items become rows.
+    fn blocks(&mut self, blocks: &[Block], scope: &str) {
+        for block in blocks {
+            let text = match block {
+                Block::Text(text) => text.clone(),
+                Block::Heading(text) => format!("**{text}**"),
+                Block::Excerpt(citations) => self.excerpt(citations),
+                Block::Item(id) => {
+                    self.item(*id);
+                    continue;
+                }
+            };
+            self.notes += 1;
+            let name = format!("{scope}_note_{}", self.notes);
+            self.row(SurveyRow {
+                kind: "note".to_owned(),
+                name,
+                label: text,
+                ..SurveyRow::default()
+            });
+        }
+    }
+
+    /// The paragraphs of an excerpt as the text of a note.
+    fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
+        let mut out = Vec::new();
+        let mut last = None;
+        for citation in citations {
+            let paragraph =
+                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
+            if last != Some((citation.document, citation.paragraph)) {
+                if let Some(heading) = &paragraph.heading {
+                    out.push(format!("**{heading}**"));
+                }
+                out.push(format!("{}. *{}*", paragraph.number, paragraph.text));
+                last = Some((citation.document, citation.paragraph));
+            }
+            let subs: Vec<usize> = match citation.subparagraph {
+                Some(sub) => vec![sub],
+                None => (0..paragraph.subparagraphs.len()).collect(),
+            };
+            for sub in subs {
+                let sub = &paragraph.subparagraphs[sub];
+                out.push(format!("({}) *{}*", sub.letter, sub.text));
+            }
+        }
+        out.join("\n\n")
+    }
+
+    fn label(item: &Item) -> String {
+        match &item.marker {
+            Some(marker) if item.kind == crate::model::ItemKind::Question => {
+                format!("{marker}. {}", item.label)
+            }
+            Some(marker) => format!("{marker} {}", item.label),
+            None => item.label.clone(),
+        }
+    }
+
+    fn common(&mut self, item: &Item) -> SurveyRow {
+        let relevant = match &item.condition {
+            Some(condition) => self.xpath(item, condition),
+            None => String::new(),
+        };
+        let guidance_hint = match self.instrument.citation_text(&item.citations) {
+            Some(text) => {
+                let documents: Vec<&str> = item
+                    .citations
+                    .iter()
+                    .map(|c| self.instrument.documents[c.document].title.as_str())
+                    .collect();
+                format!("{}, {text}", documents.first().copied().unwrap_or_default())
+            }
+            None => String::new(),
+        };
+        SurveyRow {
+            name: item.id.clone(),
+            label: Self::label(item),
+            hint: item.help.join(" "),
+            guidance_hint: [guidance_hint, item.notes.join(" ")]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            relevant,
+            ..SurveyRow::default()
+        }
+    }
+
+    fn item(&mut self, id: ItemId) {
+        let item = &self.instrument.items[id.0];
+        let mut row = self.common(item);
+        let required = if item.required { "yes" } else { "" }.to_owned();
+        match &item.answer {
+            None => {
+                row.kind = "begin_group".to_owned();
+                self.row(row);
+                self.children(item);
+                self.end("end_group");
+                return;
+            }
+            Some(Answer::List { fields }) => {
+                row.kind = "begin_repeat".to_owned();
+                self.row(row);
+                for field in fields {
+                    let mut field_row = SurveyRow {
+                        name: format!("{}_{}", item.id, field.id),
+                        label: field.label.clone(),
+                        required: if field.required {
+                            "yes".to_owned()
+                        } else {
+                            String::new()
+                        },
+                        ..SurveyRow::default()
+                    };
+                    self.answer_type(item, &field.answer, &mut field_row);
+                    self.row(field_row);
+                }
+                self.end("end_repeat");
+            }
+            Some(Answer::Grid(grid)) => {
+                row.kind = "begin_group".to_owned();
+                row.appearance = "field-list".to_owned();
+                self.row(row);
+                let list = format!("{}_columns", item.id);
+                for column in &grid.columns {
+                    self.form
+                        .choices
+                        .push([list.clone(), column.id.clone(), column.label.clone()]);
+                }
+                let filters: Vec<String> = grid
+                    .columns
+                    .iter()
+                    .map(|column| match &column.condition {
+                        Some(condition) => format!(
+                            "(name = '{}' and ({}))",
+                            column.id,
+                            self.xpath(item, condition)
+                        ),
+                        None => format!("name = '{}'", column.id),
+                    })
+                    .collect();
+                let filter = if grid.columns.iter().any(|c| c.condition.is_some()) {
+                    filters.join(" or ")
+                } else {
+                    String::new()
+                };
+                for row in &grid.rows {
+                    let mut cells = SurveyRow {
+                        name: format!("{}_{}", item.id, row.id),
+                        label: format!("{} {}", row.marker, row.label),
+                        guidance_hint: self
+                            .instrument
+                            .citation_text(&row.citations)
+                            .unwrap_or_default(),
+                        ..SurveyRow::default()
+                    };
+                    match &row.answer {
+                        Some(answer) => self.answer_type(item, answer, &mut cells),
+                        None => {
+                            cells.kind = format!("select_multiple {list}");
+                            cells.choice_filter = filter.clone();
+                        }
+                    }
+                    self.row(cells);
+                }
+                self.end("end_group");
+            }
+            Some(Answer::Amount { currencies }) => {
+                row.kind = "begin_group".to_owned();
+                self.row(row);
+                self.lose(
+                    item,
+                    "amount: a group of a decimal value and a currency code",
+                );
+                self.row(SurveyRow {
+                    kind: "decimal".to_owned(),
+                    name: format!("{}_value", item.id),
+                    label: "Value".to_owned(),
+                    required: required.clone(),
+                    ..SurveyRow::default()
+                });
+                let allowed = if currencies.is_empty() {
+                    "regex(., '^[A-Z]{3}$')".to_owned()
+                } else {
+                    currencies
+                        .iter()
+                        .map(|c| format!(". = '{c}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                };
+                self.row(SurveyRow {
+                    kind: "text".to_owned(),
+                    name: format!("{}_currency", item.id),
+                    label: "Currency (ISO 4217 code)".to_owned(),
+                    required,
+                    constraint: allowed,
+                    constraint_message: "A three-letter ISO 4217 currency code, such as USD"
+                        .to_owned(),
+                    ..SurveyRow::default()
+                });
+                self.end("end_group");
+            }
+            Some(answer) => {
+                row.required = required;
+                self.answer_type(item, answer, &mut row);
+                self.row(row);
+            }
+        }
+        self.children(item);
+    }
+
+    fn children(&mut self, item: &Item) {
+        for child in &item.children {
+            self.item(*child);
+        }
+    }
+
+    /// The type (and constraint, appearance) of a simple answer.
+    fn answer_type(&mut self, item: &Item, answer: &Answer, row: &mut SurveyRow) {
+        match answer {
+            Answer::Choice { scale, multiple } => {
+                let scale_ = self.instrument.scale(*scale);
+                let list = match &scale_.name {
+                    Some(name) => name.clone(),
+                    None => {
+                        let list = format!("{}_options", row.name);
+                        for option in &scale_.options {
+                            self.form.choices.push([
+                                list.clone(),
+                                option.code.clone(),
+                                option.label.clone(),
+                            ]);
+                        }
+                        list
+                    }
+                };
+                row.kind = format!(
+                    "{} {list}",
+                    if *multiple {
+                        "select_multiple"
+                    } else {
+                        "select_one"
+                    }
+                );
+            }
+            Answer::Text { long } => {
+                row.kind = "text".to_owned();
+                if *long {
+                    row.appearance = "multiline".to_owned();
+                }
+            }
+            Answer::Date => row.kind = "date".to_owned(),
+            Answer::Number { integer, min, max } => {
+                row.kind = if *integer { "integer" } else { "decimal" }.to_owned();
+                let mut tests = Vec::new();
+                if let Some(min) = min {
+                    tests.push(format!(". >= {min}"));
+                }
+                if let Some(max) = max {
+                    tests.push(format!(". <= {max}"));
+                }
+                if !tests.is_empty() {
+                    row.constraint = tests.join(" and ");
+                    row.constraint_message =
+                        format!("A number {}", tests.join(" and ").replace(". ", ""));
+                }
+            }
+            Answer::Amount { .. } | Answer::List { .. } | Answer::Grid(_) => {
+                row.kind = "text".to_owned();
+                self.lose(item, "a nested list, amount or grid becomes a text field");
+            }
+        }
+    }
+
+    /// A condition as XPath over `${name}` references.
+    fn xpath(&mut self, item: &Item, condition: &Condition) -> String {
+        let name = |id: ItemId| -> String {
+            let target = &self.instrument.items[id.0];
+            match target.answer {
+                Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
+                _ => format!("${{{}}}", target.id),
+            }
+        };
+        let literal = |text: &str| {
+            if text.contains('\'') {
+                format!("\"{text}\"")
+            } else {
+                format!("'{text}'")
+            }
+        };
+        match condition {
+            Condition::Const(true) => "true()".to_owned(),
+            Condition::Const(false) => "false()".to_owned(),
+            Condition::Or(parts) | Condition::And(parts) => {
+                let joiner = if matches!(condition, Condition::Or(_)) {
+                    " or "
+                } else {
+                    " and "
+                };
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| format!("({})", self.xpath(item, p)))
+                    .collect();
+                parts.join(joiner)
+            }
+            Condition::Not(inner) => format!("not({})", self.xpath(item, inner)),
+            Condition::Answered(id) => {
+                if matches!(
+                    self.instrument.items[id.0].answer,
+                    Some(Answer::Grid(_) | Answer::List { .. }) | None
+                ) {
+                    self.lose(
+                        item,
+                        format!(
+                            "`answered({})` of a group is read as true",
+                            self.instrument.items[id.0].id
+                        ),
+                    );
+                    return "true()".to_owned();
+                }
+                format!("{} != ''", name(*id))
+            }
+            Condition::OneOf { item: id, codes } => {
+                let tests: Vec<String> = codes
+                    .iter()
+                    .map(|c| format!("{} = {}", name(*id), literal(c)))
+                    .collect();
+                if tests.len() == 1 {
+                    tests[0].clone()
+                } else {
+                    format!("({})", tests.join(" or "))
+                }
+            }
+            Condition::Has { item: id, code } => {
+                format!("selected({}, {})", name(*id), literal(code))
+            }
+            Condition::Compare { op, lhs, rhs } => {
+                let operand = |operand: &Operand| match operand {
+                    Operand::Item(id) => name(*id),
+                    Operand::Number(n) => n.to_string(),
+                    Operand::Date(d) => format!("date('{d}')"),
+                    Operand::Code(s) | Operand::Text(s) => literal(s),
+                };
+                let guards: Vec<String> = [lhs, rhs]
+                    .iter()
+                    .filter_map(|side| match side {
+                        Operand::Item(id) => Some(format!("{} != ''", name(*id))),
+                        _ => None,
+                    })
+                    .collect();
+                let symbol = match op {
+                    CompareOp::Eq | CompareOp::Ne => "=",
+                    CompareOp::Lt => "<",
+                    CompareOp::Le => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Ge => ">=",
+                };
+                let mut tests = guards;
+                tests.push(format!("{} {symbol} {}", operand(lhs), operand(rhs)));
+                let test = tests.join(" and ");
+                if *op == CompareOp::Ne {
+                    format!("not({test})")
+                } else {
+                    test
+                }
+            }
+        }
+    }
+}

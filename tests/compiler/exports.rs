@@ -1,0 +1,71 @@
+//! The exports to other frontends, as qc builds them; `tests/interop/` checks them with the
+//! real tools.
+
+use super::{bundled_instruments, compile_clean, root};
+
+fn crime_prevention() -> qc::Instrument {
+    compile_clean(&root().join("questionnaires/crime-prevention.q"))
+}
+
+#[test]
+fn xlsform_groups_balance_and_every_answer_has_a_row() {
+    for path in bundled_instruments() {
+        let instrument = compile_clean(&path);
+        let form = qc::emit::xlsform::build(&instrument);
+        let mut depth = 0i32;
+        for row in &form.survey {
+            if row.kind.starts_with("begin_") {
+                depth += 1;
+            } else if row.kind.starts_with("end_") {
+                depth -= 1;
+            }
+            assert!(depth >= 0);
+        }
+        assert_eq!(depth, 0);
+        for item in instrument.items.iter().filter(|item| item.answer.is_some()) {
+            assert!(
+                form.survey.iter().any(|row| row.name == item.id),
+                "no row for {}",
+                item.id
+            );
+        }
+        let bytes = qc::emit::xlsform::to_xlsx(&form).expect("a workbook");
+        assert_eq!(&bytes[..2], b"PK", "an .xlsx is a zip archive");
+    }
+}
+
+#[test]
+fn xlsform_maps_scales_conditions_grid_and_list() {
+    let form = qc::emit::xlsform::build(&crime_prevention());
+    let row = |name: &str| {
+        form.survey
+            .iter()
+            .find(|row| row.name == name)
+            .expect(name)
+            .clone()
+    };
+    let yes_no = form.choices.iter().filter(|c| c[0] == "yes_no").count();
+    assert_eq!(yes_no, 2, "one shared list, not one per question");
+    assert_eq!(row("q1").kind, "select_one yes_no");
+    assert_eq!(row("q4c_regional").kind, "select_one yes_partly_no_na");
+    assert_eq!(
+        row("q2_specify").relevant,
+        "(${q2b} = 'yes') or (${q2c} = 'yes')"
+    );
+    assert_eq!(row("q1_steps").appearance, "multiline");
+    assert_eq!(row("q24").kind, "begin_repeat");
+    assert_eq!(row("q24_year").constraint, ". >= 1900 and . <= 2100");
+    let area = row("ta_areas_social");
+    assert_eq!(area.kind, "select_multiple ta_areas_columns");
+    assert!(
+        area.choice_filter
+            .contains("(name = 'need' and (${q25} = 'yes'))"),
+        "{}",
+        area.choice_filter
+    );
+    assert_eq!(area.guidance_hint, "paras. 6 (a), 8 and 25");
+    assert_eq!(row("ta_areas_priority").kind, "text");
+    assert!(row("q6").guidance_hint.contains("para. 6 (a)"));
+    assert_eq!(form.losses.len(), 1, "{:?}", form.losses);
+    assert_eq!(form.losses[0].item, "q15_total_costs");
+}

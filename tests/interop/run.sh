@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Interoperability tests: exports checked by the real tools that consume them.
+#
+# XLSForm: pyxform (pinned) converts the export of every bundled instrument with ODK Validate
+# on (it runs on Java 17), and the `relevant` of the items in the XForm it produces are checked
+# against qc's conditions.
+#
+# Tools are installed from the registries into a cache folder, $QC_INTEROP_CACHE (default
+# target/interop). A tool that cannot be installed fails the run: nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PYXFORM_VERSION=4.5.0
+cache="${QC_INTEROP_CACHE:-target/interop}"
+mkdir -p "$cache"
+cache="$(cd "$cache" && pwd)"
+
+if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import pyxform, sys; sys.exit(pyxform.__version__ != '$PYXFORM_VERSION')" 2>/dev/null; then
+  echo "interop: installing pyxform $PYXFORM_VERSION into $cache/venv"
+  python3 -m venv "$cache/venv"
+  "$cache/venv/bin/pip" install --quiet --disable-pip-version-check "pyxform==$PYXFORM_VERSION"
+fi
+command -v java >/dev/null || { echo "interop: java is needed by ODK Validate" >&2; exit 1; }
+
+cargo build --quiet
+qc=target/debug/qc
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+for instrument in questionnaires/*.q; do
+  name="$(basename "$instrument" .q)"
+  "$qc" compile "$instrument" -o "$work/$name.json"
+  "$qc" compile --emit xlsform "$instrument" -o "$work/$name.xlsx" 2>"$work/$name.warnings"
+  if "$cache/venv/bin/python" tests/interop/xlsform.py "$work/$name.xlsx" "$work/$name.json" "$work/$name.xml"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
+echo "interop: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
