@@ -116,6 +116,8 @@ enum Emit {
     ResponseSchema,
     /// An XLSForm workbook for ODK and KoboToolbox (`docs/exports.md`); needs -o.
     Xlsform,
+    /// A SurveyJS survey JSON (`docs/exports.md`).
+    Surveyjs,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -244,6 +246,7 @@ fn compile(
     let bytes = match emit {
         Emit::Form => emit::json::to_string(instrument).into_bytes(),
         Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),
+        Emit::Surveyjs => emit::surveyjs::to_string(instrument).into_bytes(),
         Emit::Xlsform => {
             if output.is_none() {
                 return ExitCode::from(io_error(

@@ -3,4 +3,5 @@
 pub mod json;
 pub mod jsonlogic;
 pub mod response_schema;
+pub mod surveyjs;
 pub mod xlsform;

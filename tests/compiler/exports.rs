@@ -69,3 +69,33 @@ fn xlsform_maps_scales_conditions_grid_and_list() {
     assert_eq!(form.losses.len(), 1, "{:?}", form.losses);
     assert_eq!(form.losses[0].item, "q15_total_costs");
 }
+
+#[test]
+fn surveyjs_has_a_page_per_section_and_carries_conditions() {
+    let instrument = crime_prevention();
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let pages = survey["pages"].as_array().expect("pages");
+    assert_eq!(
+        pages.len(),
+        1 + instrument.sections.len(),
+        "the introduction and five sections"
+    );
+    assert_eq!(
+        pages[1]["title"],
+        "I. Structuring crime prevention at the government level"
+    );
+    let text = survey.to_string();
+    for fragment in [
+        r#""visibleIf":"({q2b} = 'yes') or ({q2c} = 'yes')""#,
+        r#""type":"matrixdropdown""#,
+        r#""type":"paneldynamic""#,
+        r#""type":"multipletext""#,
+        r#""name":"ta_areas_priority""#,
+    ] {
+        assert!(text.contains(fragment), "{fragment}");
+    }
+    // A follow-up of a question carries the question's own visibility: q2a_legislation_adoption
+    // is shown only when q2a and q2a_legislation are both Yes.
+    let fragment = r#""visibleIf":"({q2a} = 'yes') and ({q2a_legislation} = 'yes')""#;
+    assert!(text.contains(fragment), "no {fragment}");
+}

@@ -4,6 +4,8 @@
 # XLSForm: pyxform (pinned) converts the export of every bundled instrument with ODK Validate
 # on (it runs on Java 17), and the `relevant` of the items in the XForm it produces are checked
 # against qc's conditions.
+# SurveyJS: survey-core (pinned, in Node) loads the export; for each example reply, the items
+# and grid columns it shows are those qc asks, and it accepts the complete reply.
 #
 # Tools are installed from the registries into a cache folder, $QC_INTEROP_CACHE (default
 # target/interop). A tool that cannot be installed fails the run: nothing is skipped.
@@ -22,7 +24,14 @@ if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import py
 fi
 command -v java >/dev/null || { echo "interop: java is needed by ODK Validate" >&2; exit 1; }
 
-cargo build --quiet
+if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/survey-core" ]; then
+  echo "interop: installing the npm packages of tests/interop/package.json into $cache/npm"
+  mkdir -p "$cache/npm"
+  cp tests/interop/package.json "$cache/npm/package.json"
+  (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
+fi
+
+cargo build --quiet --examples
 qc=target/debug/qc
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -39,5 +48,15 @@ for instrument in questionnaires/*.q; do
     failed=$((failed + 1))
   fi
 done
+examples="$PWD/questionnaires/examples/crime-prevention"
+"$qc" compile --emit surveyjs questionnaires/crime-prevention.q -o "$work/survey.json"
+target/debug/examples/asked questionnaires/crime-prevention.q "$examples"/*.json > "$work/asked.json"
+cp tests/interop/surveyjs.mjs "$cache/npm/surveyjs.mjs"
+if node "$cache/npm/surveyjs.mjs" "$work/survey.json" "$work/asked.json" "$examples/arcadia-complete.json"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 echo "interop: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

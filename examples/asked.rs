@@ -1,0 +1,43 @@
+//! Prints, for each reply, which items qc asks and which grid columns are open, as JSON: what
+//! `tests/interop/` compares with other tools' visibility.
+//!
+//! `cargo run --example asked -- FORM.q REPLY.json…`
+
+use serde_json::{json, Map, Value};
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let form = args.next().ok_or("usage: asked FORM.q REPLY.json…")?;
+    let source = std::fs::read_to_string(&form).map_err(|e| format!("{form}: {e}"))?;
+    let instrument = qc::compile(&source)
+        .instrument
+        .ok_or(format!("{form} has errors"))?;
+    let mut out = Map::new();
+    for path in args {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+        let reply = qc::validate::parse_reply(&bytes).map_err(|e| format!("{path}: {e}"))?;
+        let empty = Map::new();
+        let answers = reply
+            .get("answers")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let enabled = qc::eval::enabled(&instrument, answers);
+        let mut items = Map::new();
+        let mut columns = Map::new();
+        for (item, asked) in instrument.items.iter().zip(&enabled) {
+            items.insert(item.id.clone(), json!(asked));
+            if let Some(qc::model::Answer::Grid(grid)) = &item.answer {
+                for column in &grid.columns {
+                    let open = column
+                        .condition
+                        .as_ref()
+                        .is_none_or(|c| qc::eval::holds(&instrument, c, answers));
+                    columns.insert(format!("{}/{}", item.id, column.id), json!(*asked && open));
+                }
+            }
+        }
+        out.insert(path, json!({ "items": items, "columns": columns }));
+    }
+    println!("{}", Value::Object(out));
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! SurveyJS: a page per section; a panel for each item that only groups sub-items; a question
+//! of the right type for each item with an answer; `visibleIf` from conditions; a
+//! `matrixdropdown` of checkboxes for the grid, whose columns keep their conditions; a
+//! `paneldynamic` for lists; a `multipletext` for amounts, which stores `{value, currency}` as
+//! qc replies do. The mapping is documented in `docs/exports.md`.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{
+    Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, ItemKind, Operand,
+};
+
+/// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
+pub fn to_string(instrument: &Instrument) -> String {
+    let mut text = serde_json::to_string_pretty(&survey(instrument)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The SurveyJS survey JSON of an instrument.
+pub fn survey(instrument: &Instrument) -> Value {
+    let writer = Writer { instrument };
+    let mut pages = Vec::new();
+    if !instrument.introduction.is_empty() {
+        pages.push(json!({
+            "name": "introduction",
+            "elements": writer.blocks(&instrument.introduction, "introduction"),
+        }));
+    }
+    for section in &instrument.sections {
+        pages.push(json!({
+            "name": section.id,
+            "title": format!("{}. {}", section.number, section.title),
+            "elements": writer.blocks(&section.content, &section.id),
+        }));
+    }
+    json!({
+        "title": instrument.title,
+        "showQuestionNumbers": "off",
+        "pages": pages,
+    })
+}
+
+/// The name SurveyJS gives a free-text row of a grid, which is a question of its own.
+pub fn grid_text_row(grid: &str, row: &str) -> String {
+    format!("{grid}_{row}")
+}
+
+struct Writer<'i> {
+    instrument: &'i Instrument,
+}
+
+impl Writer<'_> {
+    fn blocks(&self, blocks: &[Block], scope: &str) -> Vec<Value> {
+        let mut elements = Vec::new();
+        for (index, block) in blocks.iter().enumerate() {
+            let html = match block {
+                Block::Text(text) => format!("<p>{}</p>", escape(text)),
+                Block::Heading(text) => format!("<h4>{}</h4>", escape(text)),
+                Block::Excerpt(citations) => self.excerpt(citations),
+                Block::Item(id) => {
+                    self.item(*id, None, &mut elements);
+                    continue;
+                }
+            };
+            elements.push(json!({ "type": "html", "name": format!("{scope}_text_{}", index + 1), "html": html }));
+        }
+        elements
+    }
+
+    fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
+        let mut html = String::from("<blockquote>");
+        let mut last = None;
+        for citation in citations {
+            let paragraph =
+                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
+            if last != Some((citation.document, citation.paragraph)) {
+                if let Some(heading) = &paragraph.heading {
+                    html.push_str(&format!("<h5>{}</h5>", escape(heading)));
+                }
+                html.push_str(&format!(
+                    "<p>{}. <em>{}</em></p>",
+                    paragraph.number,
+                    escape(&paragraph.text)
+                ));
+                last = Some((citation.document, citation.paragraph));
+            }
+            let subs: Vec<usize> = match citation.subparagraph {
+                Some(sub) => vec![sub],
+                None => (0..paragraph.subparagraphs.len()).collect(),
+            };
+            for sub in subs {
+                let sub = &paragraph.subparagraphs[sub];
+                html.push_str(&format!(
+                    "<p>({}) <em>{}</em></p>",
+                    sub.letter,
+                    escape(&sub.text)
+                ));
+            }
+        }
+        html.push_str("</blockquote>");
+        html
+    }
+
+    /// Adds the elements of an item to `out`. `inherited` is the visibility of the nearest
+    /// question above it: sub-items of a question are its siblings in SurveyJS, so they carry
+    /// its condition; items inside a panel inherit the panel's visibility from SurveyJS.
+    fn item(&self, id: ItemId, inherited: Option<String>, out: &mut Vec<Value>) {
+        let item = &self.instrument.items[id.0];
+        let own = item.condition.as_ref().map(|c| self.expression(c));
+        let visible = match (inherited, own) {
+            (Some(a), Some(b)) => Some(format!("({a}) and ({b})")),
+            (a, b) => a.or(b),
+        };
+        let mut element = Map::new();
+        element.insert("name".to_owned(), json!(item.id));
+        element.insert("title".to_owned(), json!(title(item)));
+        let description = self.description(item);
+        if !description.is_empty() {
+            element.insert("description".to_owned(), json!(description));
+        }
+        if let Some(visible) = &visible {
+            element.insert("visibleIf".to_owned(), json!(visible));
+        }
+        let Some(answer) = &item.answer else {
+            element.insert("type".to_owned(), json!("panel"));
+            let mut children = Vec::new();
+            for child in &item.children {
+                self.item(*child, None, &mut children);
+            }
+            element.insert("elements".to_owned(), Value::Array(children));
+            out.push(Value::Object(element));
+            return;
+        };
+        if item.required {
+            element.insert("isRequired".to_owned(), json!(true));
+        }
+        let mut extra = Vec::new();
+        self.answer(item, answer, &mut element, &mut extra, visible.as_deref());
+        out.push(Value::Object(element));
+        out.extend(extra);
+        for child in &item.children {
+            self.item(*child, visible.clone(), out);
+        }
+    }
+
+    fn description(&self, item: &Item) -> String {
+        let mut parts: Vec<String> = item.help.clone();
+        parts.extend(item.notes.iter().cloned());
+        if let Some(citations) = self.instrument.citation_text(&item.citations) {
+            let document = item
+                .citations
+                .first()
+                .map(|c| self.instrument.documents[c.document].title.as_str());
+            parts.push(format!("{}, {citations}", document.unwrap_or_default()));
+        }
+        parts.join(" ")
+    }
+
+    /// The type and its settings; a grid's free-text rows become questions of their own,
+    /// returned in `extra`.
+    fn answer(
+        &self,
+        item: &Item,
+        answer: &Answer,
+        element: &mut Map<String, Value>,
+        extra: &mut Vec<Value>,
+        visible: Option<&str>,
+    ) {
+        let mut set = |key: &str, value: Value| {
+            element.insert(key.to_owned(), value);
+        };
+        match answer {
+            Answer::Choice { scale, multiple } => {
+                set(
+                    "type",
+                    json!(if *multiple { "checkbox" } else { "radiogroup" }),
+                );
+                set(
+                    "choices",
+                    json!(self
+                        .instrument
+                        .scale(*scale)
+                        .options
+                        .iter()
+                        .map(|o| json!({ "value": o.code, "text": o.label }))
+                        .collect::<Vec<_>>()),
+                );
+            }
+            Answer::Text { long: true } => set("type", json!("comment")),
+            Answer::Text { long: false } => set("type", json!("text")),
+            Answer::Date => {
+                set("type", json!("text"));
+                set("inputType", json!("date"));
+            }
+            Answer::Number { integer, min, max } => {
+                set("type", json!("text"));
+                set("inputType", json!("number"));
+                if let Some(min) = min {
+                    set("min", json!(min));
+                }
+                if let Some(max) = max {
+                    set("max", json!(max));
+                }
+                if *integer {
+                    set("step", json!(1));
+                }
+            }
+            Answer::Amount { .. } => {
+                set("type", json!("multipletext"));
+                set(
+                    "items",
+                    json!([
+                        { "name": "value", "title": "Value", "inputType": "number" },
+                        { "name": "currency", "title": "Currency (ISO 4217 code)" }
+                    ]),
+                );
+            }
+            Answer::List { fields } => {
+                set("type", json!("paneldynamic"));
+                let template: Vec<Value> = fields
+                    .iter()
+                    .map(|field| {
+                        let mut element = Map::new();
+                        element.insert("name".to_owned(), json!(field.id));
+                        element.insert("title".to_owned(), json!(field.label));
+                        if field.required {
+                            element.insert("isRequired".to_owned(), json!(true));
+                        }
+                        let mut ignored = Vec::new();
+                        self.answer(item, &field.answer, &mut element, &mut ignored, None);
+                        Value::Object(element)
+                    })
+                    .collect();
+                set("templateElements", Value::Array(template));
+                set("panelCount", json!(0));
+            }
+            Answer::Grid(grid) => {
+                set("type", json!("matrixdropdown"));
+                let columns: Vec<Value> = grid
+                    .columns
+                    .iter()
+                    .map(|column| {
+                        let mut value = json!({ "name": column.id, "title": column.label, "cellType": "boolean" });
+                        if let Some(condition) = &column.condition {
+                            value["visibleIf"] = json!(self.expression(condition));
+                        }
+                        value
+                    })
+                    .collect();
+                set("columns", Value::Array(columns));
+                let rows: Vec<Value> = grid
+                    .rows
+                    .iter()
+                    .filter(|row| row.answer.is_none())
+                    .map(|row| {
+                        let mut text = format!("{} {}", row.marker, row.label);
+                        if let Some(citations) = self.instrument.citation_text(&row.citations) {
+                            text.push_str(&format!(" ({citations})"));
+                        }
+                        json!({ "value": row.id, "text": text })
+                    })
+                    .collect();
+                set("rows", Value::Array(rows));
+                for row in grid.rows.iter().filter(|row| row.answer.is_some()) {
+                    let mut question = json!({
+                        "type": "comment",
+                        "name": grid_text_row(&item.id, &row.id),
+                        "title": format!("{} {}", row.marker, row.label),
+                    });
+                    if let Some(visible) = visible {
+                        question["visibleIf"] = json!(visible);
+                    }
+                    extra.push(question);
+                }
+            }
+        }
+    }
+
+    /// A condition in SurveyJS's expression language.
+    fn expression(&self, condition: &Condition) -> String {
+        let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id.0].id);
+        let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
+        match condition {
+            Condition::Const(value) => value.to_string(),
+            Condition::Or(parts) | Condition::And(parts) => {
+                let joiner = if matches!(condition, Condition::Or(_)) {
+                    " or "
+                } else {
+                    " and "
+                };
+                parts
+                    .iter()
+                    .map(|p| format!("({})", self.expression(p)))
+                    .collect::<Vec<_>>()
+                    .join(joiner)
+            }
+            Condition::Not(inner) => format!("!({})", self.expression(inner)),
+            Condition::Answered(id) => format!("{} notempty", name(*id)),
+            Condition::OneOf { item, codes } => {
+                let tests: Vec<String> = codes
+                    .iter()
+                    .map(|c| format!("{} = {}", name(*item), quoted(c)))
+                    .collect();
+                if tests.len() == 1 {
+                    tests[0].clone()
+                } else {
+                    format!("({})", tests.join(" or "))
+                }
+            }
+            Condition::Has { item, code } => format!("{} contains {}", name(*item), quoted(code)),
+            Condition::Compare { op, lhs, rhs } => {
+                let operand = |operand: &Operand| match operand {
+                    Operand::Item(id) => name(*id),
+                    Operand::Number(n) => n.to_string(),
+                    Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
+                };
+                let symbol = match op {
+                    CompareOp::Eq | CompareOp::Ne => "=",
+                    CompareOp::Lt => "<",
+                    CompareOp::Le => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Ge => ">=",
+                };
+                let mut tests: Vec<String> = [lhs, rhs]
+                    .iter()
+                    .filter_map(|side| match side {
+                        Operand::Item(id) => Some(format!("{} notempty", name(*id))),
+                        _ => None,
+                    })
+                    .collect();
+                tests.push(format!("{} {symbol} {}", operand(lhs), operand(rhs)));
+                let test = tests.join(" and ");
+                if *op == CompareOp::Ne {
+                    format!("!({test})")
+                } else {
+                    test
+                }
+            }
+        }
+    }
+}
+
+/// A question's title with its printed number, as on paper.
+fn title(item: &Item) -> String {
+    match &item.marker {
+        Some(marker) if item.kind == ItemKind::Question => format!("{marker}. {}", item.label),
+        Some(marker) => format!("{marker} {}", item.label),
+        None => item.label.clone(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

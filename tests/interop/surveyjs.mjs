@@ -1,0 +1,84 @@
+// Loads qc's SurveyJS export in survey-core (Node, no browser). For each reply, sets its
+// answers and checks that SurveyJS shows exactly the items and grid columns qc asks; and that
+// SurveyJS's own validation accepts the complete valid reply.
+//
+// Usage: node surveyjs.mjs SURVEY.json ASKED.json COMPLETE_REPLY.json
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { Model } = require("survey-core");
+
+const [surveyPath, askedPath, completePath] = process.argv.slice(2);
+const surveyJson = JSON.parse(readFileSync(surveyPath, "utf8"));
+const asked = JSON.parse(readFileSync(askedPath, "utf8"));
+
+// A qc grid answer ({row: [columns]}) in SurveyJS's matrix form ({row: {column: true}}); the
+// grid's free-text rows are questions of their own.
+function toSurveyData(answers, survey) {
+  const data = {};
+  for (const [id, value] of Object.entries(answers)) {
+    const question = survey.getQuestionByName(id);
+    if (question && question.getType() === "matrixdropdown" && value && typeof value === "object") {
+      const rows = {};
+      for (const [row, cell] of Object.entries(value)) {
+        if (Array.isArray(cell)) rows[row] = Object.fromEntries(cell.map((column) => [column, true]));
+        else data[`${id}_${row}`] = cell;
+      }
+      data[id] = rows;
+    } else {
+      data[id] = value;
+    }
+  }
+  return data;
+}
+
+function shown(element) {
+  for (let e = element; e; e = e.parent) {
+    if (e.isVisible === false) return false;
+  }
+  return true;
+}
+
+let failures = 0;
+let checks = 0;
+for (const [file, expected] of Object.entries(asked)) {
+  const survey = new Model(surveyJson);
+  const reply = JSON.parse(readFileSync(file, "utf8"));
+  survey.data = toSurveyData(reply.answers, survey);
+  for (const [id, isAsked] of Object.entries(expected.items)) {
+    const element = survey.getQuestionByName(id) || survey.getPanelByName(id);
+    if (!element) {
+      console.log(`FAIL ${file}: SurveyJS has no element ${id}`);
+      failures++;
+      continue;
+    }
+    checks++;
+    if (shown(element) !== isAsked) {
+      console.log(`FAIL ${file}: ${id} is ${isAsked ? "asked" : "not asked"} by qc, ${shown(element) ? "shown" : "hidden"} by SurveyJS`);
+      failures++;
+    }
+  }
+  for (const [key, isOpen] of Object.entries(expected.columns)) {
+    const [grid, column] = key.split("/");
+    const question = survey.getQuestionByName(grid);
+    // A matrix decides which columns show once it has built its rows.
+    void question.visibleRows;
+    const visible = shown(question) && question.visibleColumns.some((c) => c.name === column);
+    checks++;
+    if (visible !== isOpen) {
+      console.log(`FAIL ${file}: column ${key} is ${isOpen ? "open" : "closed"} for qc, ${visible ? "shown" : "hidden"} by SurveyJS`);
+      failures++;
+    }
+  }
+}
+
+const complete = new Model(surveyJson);
+complete.data = toSurveyData(JSON.parse(readFileSync(completePath, "utf8")).answers, complete);
+if (!complete.validate(false, false)) {
+  const errors = complete.getAllQuestions().filter((q) => q.errors.length).map((q) => `${q.name}: ${q.errors.map((e) => e.text).join("; ")}`);
+  console.log(`FAIL ${completePath}: SurveyJS rejects the complete reply: ${errors.join(" | ")}`);
+  failures++;
+}
+console.log(`surveyjs: ${checks} visibility checks on ${Object.keys(asked).length} replies, ${failures} failures`);
+process.exit(failures === 0 ? 0 : 1);
