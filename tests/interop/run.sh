@@ -32,7 +32,8 @@ if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cac
 fi
 
 cargo build --quiet --examples
-qc=target/debug/qc
+build="${CARGO_TARGET_DIR:-target}/debug"
+qc="$build/qc"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -50,7 +51,7 @@ for instrument in questionnaires/*.q; do
 done
 examples="$PWD/questionnaires/examples/crime-prevention"
 "$qc" compile --emit surveyjs questionnaires/crime-prevention.q -o "$work/survey.json"
-target/debug/examples/asked questionnaires/crime-prevention.q "$examples"/*.json > "$work/asked.json"
+"$build/examples/asked" questionnaires/crime-prevention.q "$examples"/*.json > "$work/asked.json"
 cp tests/interop/surveyjs.mjs "$cache/npm/surveyjs.mjs"
 if node "$cache/npm/surveyjs.mjs" "$work/survey.json" "$work/asked.json" "$examples/arcadia-complete.json"; then
   passed=$((passed + 1))
