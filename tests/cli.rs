@@ -445,3 +445,26 @@ fn xlsform_needs_an_output_file_and_reports_what_it_cannot_hold() {
     );
     assert_eq!(&std::fs::read(&out).expect("the workbook")[..2], b"PK");
 }
+
+#[test]
+fn convert_response_writes_a_questionnaire_response() {
+    let output = qc(&[
+        "convert-response",
+        "--to",
+        "fhir",
+        &path(BUNDLED),
+        &path(&format!("{EXAMPLES}/borduria-in-progress.json")),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let response: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(response["resourceType"], "QuestionnaireResponse");
+    assert_eq!(response["status"], "in-progress");
+    let broken = qc(&[
+        "convert-response",
+        "--to",
+        "fhir",
+        &path(BUNDLED),
+        &fixture("replies/V0202-not-json.json"),
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+}

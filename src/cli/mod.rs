@@ -86,6 +86,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
     },
+    /// Convert a reply to another format: `--to fhir` gives a FHIR R4 QuestionnaireResponse.
+    ConvertResponse {
+        /// The form: a `.q` file or its compiled JSON form definition.
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// The reply to convert.
+        #[arg(value_name = "RESPONSE")]
+        reply: PathBuf,
+        /// The target format.
+        #[arg(long, value_enum)]
+        to: ResponseTarget,
+        /// Write the output to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Explain a diagnostic code, with an example, as `qc explain E0103`.
     Explain {
         /// A code such as `E0103` or `W0201`.
@@ -109,6 +124,12 @@ pub(crate) enum DiagnosticFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ResponseTarget {
+    /// A FHIR R4 QuestionnaireResponse, for the Questionnaire of `--emit fhir`.
+    Fhir,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Emit {
     /// The JSON form definition (`docs/form-format.md`).
     Form,
@@ -118,6 +139,8 @@ enum Emit {
     Xlsform,
     /// A SurveyJS survey JSON (`docs/exports.md`).
     Surveyjs,
+    /// A FHIR R4 Questionnaire (`docs/exports.md`).
+    Fhir,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -157,6 +180,12 @@ pub fn main() -> ExitCode {
             output: output.as_deref(),
             format,
         })),
+        Command::ConvertResponse {
+            form,
+            reply,
+            to: ResponseTarget::Fhir,
+            output,
+        } => convert_response(&form, &reply, output.as_deref()),
         Command::Explain { code } => explain(&code),
     }
 }
@@ -247,6 +276,13 @@ fn compile(
         Emit::Form => emit::json::to_string(instrument).into_bytes(),
         Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),
         Emit::Surveyjs => emit::surveyjs::to_string(instrument).into_bytes(),
+        Emit::Fhir => {
+            let (questionnaire, losses) = emit::fhir::questionnaire(instrument);
+            for loss in &losses {
+                eprintln!("warning: fhir: `{}`: {}", loss.item, loss.message);
+            }
+            pretty(&questionnaire)
+        }
         Emit::Xlsform => {
             if output.is_none() {
                 return ExitCode::from(io_error(
@@ -275,6 +311,52 @@ fn compile(
         Ok(()) => ExitCode::from(OK),
         Err(message) => ExitCode::from(io_error(&message)),
     }
+}
+
+fn convert_response(form: &Path, reply: &Path, output: Option<&Path>) -> ExitCode {
+    let form = match validate::load_form(form) {
+        Ok(form) => form,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let input = match read(reply) {
+        Ok(input) => input,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let reply = match crate::validate::parse_reply(&input.bytes) {
+        Ok(reply) => reply,
+        Err(error) => {
+            eprintln!(
+                "error: {}:{}:{}: {} {}",
+                input.name,
+                error.line,
+                error.column,
+                error.code.as_str(),
+                error.message
+            );
+            return ExitCode::from(INVALID);
+        }
+    };
+    let bytes = pretty(&emit::fhir::questionnaire_response(
+        &form.instrument,
+        &reply,
+    ));
+    let written = match output {
+        Some(output) => write_atomically(output, &bytes),
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|error| format!("cannot write standard output: {error}")),
+    };
+    match written {
+        Ok(()) => ExitCode::from(OK),
+        Err(message) => ExitCode::from(io_error(&message)),
+    }
+}
+
+/// Pretty JSON with a final newline.
+fn pretty(value: &serde_json::Value) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
 }
 
 /// Writes a whole file or nothing: a temporary file beside it, then a rename.

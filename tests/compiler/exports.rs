@@ -99,3 +99,69 @@ fn surveyjs_has_a_page_per_section_and_carries_conditions() {
     let fragment = r#""visibleIf":"({q2a} = 'yes') and ({q2a_legislation} = 'yes')""#;
     assert!(text.contains(fragment), "no {fragment}");
 }
+
+#[test]
+fn fhir_questionnaire_keeps_ids_numbers_scales_conditions_and_citations() {
+    let instrument = crime_prevention();
+    let (questionnaire, losses) = qc::emit::fhir::questionnaire(&instrument);
+    assert_eq!(questionnaire["resourceType"], "Questionnaire");
+    assert_eq!(questionnaire["id"], "crime-prevention");
+    assert_eq!(questionnaire["status"], "active");
+    let text = questionnaire.to_string();
+    for fragment in [
+        r#""linkId":"q4c_regional","prefix":"(ii)""#,
+        r#"{"valueCoding":{"code":"not_applicable","display":"Not applicable"}}"#,
+        r#""enableBehavior":"any","enableWhen":[{"question":"q2b","operator":"=","answerCoding":{"code":"yes"}},{"question":"q2c","operator":"=","answerCoding":{"code":"yes"}}]"#,
+        r#""code":[{"system":"urn:qc:document:guidelines","code":"6(a)","display":"Guidelines for the Prevention of Crime, para. 6 (a)"}]"#,
+        r#""linkId":"q24","prefix":"24.""#,
+        r#""type":"group","repeats":true"#,
+        r#""type":"quantity""#,
+    ] {
+        assert!(text.contains(fragment), "no {fragment}");
+    }
+    assert_eq!(
+        losses.len(),
+        2,
+        "the two grid columns' conditions: {losses:?}"
+    );
+}
+
+#[test]
+fn fhir_uses_the_sdc_expression_where_enable_when_cannot_say_it() {
+    let instrument = compile_clean(&root().join("tests/fixtures/pass/conditions.q"));
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let text = questionnaire.to_string();
+    assert!(
+        text.contains("sdc-questionnaire-enableWhenExpression"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""operator":"exists","answerBoolean":true"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn fhir_response_nests_follow_ups_in_answers_and_repeats_list_records() {
+    let instrument = crime_prevention();
+    let bytes = std::fs::read(
+        root().join("questionnaires/examples/crime-prevention/arcadia-complete.json"),
+    )
+    .expect("example");
+    let reply = qc::validate::parse_reply(&bytes).expect("JSON");
+    let response = qc::emit::fhir::questionnaire_response(&instrument, &reply);
+    assert_eq!(response["status"], "completed");
+    let text = response.to_string();
+    assert!(
+        text.contains(
+            r#"{"valueCoding":{"code":"yes","display":"Yes"},"item":[{"linkId":"q1_steps""#
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches(r#""linkId":"q24","#).count(),
+        2,
+        "one repeating group per guide"
+    );
+    assert!(text.contains(r#""valueQuantity":{"value":2300000000.0,"unit":"EUR","system":"urn:iso:std:iso:4217","code":"EUR"}"#), "{text}");
+}

@@ -6,6 +6,8 @@
 # against qc's conditions.
 # SurveyJS: survey-core (pinned, in Node) loads the export; for each example reply, the items
 # and grid columns it shows are those qc asks, and it accepts the complete reply.
+# FHIR R4: the Questionnaire and the QuestionnaireResponses of the valid example replies are
+# accepted by the HL7 R4 JSON Schema and by FHIR.js, which both reject a broken Questionnaire.
 #
 # Tools are installed from the registries into a cache folder, $QC_INTEROP_CACHE (default
 # target/interop). A tool that cannot be installed fails the run: nothing is skipped.
@@ -24,7 +26,7 @@ if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import py
 fi
 command -v java >/dev/null || { echo "interop: java is needed by ODK Validate" >&2; exit 1; }
 
-if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/survey-core" ]; then
+if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/fhir" ]; then
   echo "interop: installing the npm packages of tests/interop/package.json into $cache/npm"
   mkdir -p "$cache/npm"
   cp tests/interop/package.json "$cache/npm/package.json"
@@ -54,6 +56,17 @@ examples="$PWD/questionnaires/examples/crime-prevention"
 "$build/examples/asked" questionnaires/crime-prevention.q "$examples"/*.json > "$work/asked.json"
 cp tests/interop/surveyjs.mjs "$cache/npm/surveyjs.mjs"
 if node "$cache/npm/surveyjs.mjs" "$work/survey.json" "$work/asked.json" "$examples/arcadia-complete.json"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+"$qc" compile --emit fhir questionnaires/crime-prevention.q -o "$work/questionnaire.json" 2>/dev/null
+for reply in arcadia-complete borduria-in-progress; do
+  "$qc" convert-response --to fhir questionnaires/crime-prevention.q "$examples/$reply.json" -o "$work/response-$reply.json"
+done
+cp tests/interop/fhir.cjs "$cache/npm/fhir.cjs"
+if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))

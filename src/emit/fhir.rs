@@ -1,0 +1,578 @@
+//! FHIR R4: the instrument as a `Questionnaire`, and a qc reply as a `QuestionnaireResponse`.
+//!
+//! linkId is the stable id, prefix the printed number; sections and items with sub-items are
+//! groups, and sub-items nest under the item they belong to. Conditions become `enableWhen`
+//! with `enableBehavior` where FHIR can say them (tests of single answers joined by one `and`
+//! or one `or`), and the SDC `enableWhenExpression` extension (FHIRPath) where it cannot.
+//! Citations are item codes. Lists are repeating groups; amounts are quantities in an ISO 4217
+//! currency. What FHIR cannot hold is reported as a [`Loss`]. See `docs/exports.md`.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{
+    Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, ItemKind, Operand,
+};
+use crate::validate::{Options, Validator};
+
+pub use super::xlsform::Loss;
+
+const ENABLE_WHEN_EXPRESSION: &str =
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
+const CURRENCIES: &str = "urn:iso:std:iso:4217";
+
+/// The canonical URL of an instrument's Questionnaire.
+pub fn url(instrument: &Instrument) -> String {
+    format!("urn:qc:questionnaire:{}", instrument.id)
+}
+
+/// The Questionnaire of an instrument, and what it could not hold.
+pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
+    let mut writer = Writer {
+        instrument,
+        losses: Vec::new(),
+    };
+    let mut items = writer.blocks(&instrument.introduction, "introduction");
+    for section in &instrument.sections {
+        items.push(json!({
+            "linkId": section.id,
+            "prefix": format!("{}.", section.number),
+            "text": section.title,
+            "type": "group",
+            "item": writer.blocks(&section.content, &section.id),
+        }));
+    }
+    let draft = instrument
+        .status
+        .as_deref()
+        .is_some_and(|s| s.to_lowercase().contains("draft"));
+    let mut questionnaire = json!({
+        "resourceType": "Questionnaire",
+        "id": instrument.id.replace('_', "-"),
+        "url": url(instrument),
+        "title": instrument.title,
+        "status": if draft { "draft" } else { "active" },
+        "item": items,
+    });
+    if let Some(version) = &instrument.version {
+        questionnaire["version"] = json!(version);
+    }
+    if let Some(date) = &instrument.date {
+        questionnaire["date"] = json!(date);
+    }
+    (questionnaire, writer.losses)
+}
+
+struct Writer<'i> {
+    instrument: &'i Instrument,
+    losses: Vec<Loss>,
+}
+
+impl Writer<'_> {
+    fn blocks(&mut self, blocks: &[Block], scope: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        for (index, block) in blocks.iter().enumerate() {
+            let text = match block {
+                Block::Text(text) | Block::Heading(text) => text.clone(),
+                Block::Excerpt(citations) => self.excerpt(citations),
+                Block::Item(id) => {
+                    items.push(self.item(*id));
+                    continue;
+                }
+            };
+            items.push(json!({ "linkId": format!("{scope}_text_{}", index + 1), "type": "display", "text": text }));
+        }
+        items
+    }
+
+    fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
+        let mut out = Vec::new();
+        let mut last = None;
+        for citation in citations {
+            let paragraph =
+                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
+            if last != Some((citation.document, citation.paragraph)) {
+                out.push(format!("{}. {}", paragraph.number, paragraph.text));
+                last = Some((citation.document, citation.paragraph));
+            }
+            if let Some(sub) = citation.subparagraph {
+                let sub = &paragraph.subparagraphs[sub];
+                out.push(format!("({}) {}", sub.letter, sub.text));
+            } else {
+                out.extend(
+                    paragraph
+                        .subparagraphs
+                        .iter()
+                        .map(|s| format!("({}) {}", s.letter, s.text)),
+                );
+            }
+        }
+        out.join("\n")
+    }
+
+    fn item(&mut self, id: ItemId) -> Value {
+        let item = &self.instrument.items[id.0];
+        let mut out = Map::new();
+        out.insert("linkId".to_owned(), json!(item.id));
+        if let Some(marker) = &item.marker {
+            let prefix = if item.kind == ItemKind::Question {
+                format!("{marker}.")
+            } else {
+                marker.clone()
+            };
+            out.insert("prefix".to_owned(), json!(prefix));
+        }
+        out.insert("text".to_owned(), json!(item.label));
+        let codes = self.codes(&item.citations);
+        if !codes.is_empty() {
+            out.insert("code".to_owned(), Value::Array(codes));
+        }
+        let mut children = Vec::new();
+        match &item.answer {
+            None => {
+                out.insert("type".to_owned(), json!("group"));
+            }
+            Some(answer) => {
+                self.answer(item, answer, &mut out, &mut children);
+                out.insert("required".to_owned(), json!(item.required));
+            }
+        }
+        if let Some(condition) = &item.condition {
+            self.enable_when(condition, &mut out);
+        }
+        for (index, text) in item.help.iter().chain(&item.notes).enumerate() {
+            children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": text }));
+        }
+        for child in &item.children {
+            children.push(self.item(*child));
+        }
+        if !children.is_empty() {
+            out.insert("item".to_owned(), Value::Array(children));
+        }
+        Value::Object(out)
+    }
+
+    fn codes(&self, citations: &[crate::model::Citation]) -> Vec<Value> {
+        citations
+            .iter()
+            .map(|citation| {
+                let document = &self.instrument.documents[citation.document];
+                let paragraph = &document.paragraphs[citation.paragraph];
+                let (code, text) = match citation.subparagraph {
+                    Some(sub) => {
+                        let letter = &paragraph.subparagraphs[sub].letter;
+                        (
+                            format!("{}({letter})", paragraph.number),
+                            format!("{} ({letter})", paragraph.number),
+                        )
+                    }
+                    None => (paragraph.number.clone(), paragraph.number.clone()),
+                };
+                json!({
+                    "system": format!("urn:qc:document:{}", document.id),
+                    "code": code,
+                    "display": format!("{}, para. {text}", document.title),
+                })
+            })
+            .collect()
+    }
+
+    fn answer(
+        &mut self,
+        item: &Item,
+        answer: &Answer,
+        out: &mut Map<String, Value>,
+        children: &mut Vec<Value>,
+    ) {
+        let mut set = |key: &str, value: Value| {
+            out.insert(key.to_owned(), value);
+        };
+        match answer {
+            Answer::Choice { scale, multiple } => {
+                set("type", json!("choice"));
+                if *multiple {
+                    set("repeats", json!(true));
+                }
+                let options: Vec<Value> = self
+                    .instrument
+                    .scale(*scale)
+                    .options
+                    .iter()
+                    .map(|o| json!({ "valueCoding": { "code": o.code, "display": o.label } }))
+                    .collect();
+                set("answerOption", Value::Array(options));
+            }
+            Answer::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
+            Answer::Date => set("type", json!("date")),
+            Answer::Number { integer, .. } => {
+                set("type", json!(if *integer { "integer" } else { "decimal" }))
+            }
+            Answer::Amount { .. } => set("type", json!("quantity")),
+            Answer::List { fields } => {
+                set("type", json!("group"));
+                set("repeats", json!(true));
+                for field in fields {
+                    let mut element = Map::new();
+                    element.insert(
+                        "linkId".to_owned(),
+                        json!(format!("{}_{}", item.id, field.id)),
+                    );
+                    element.insert("text".to_owned(), json!(field.label));
+                    let mut nested = Vec::new();
+                    self.answer(item, &field.answer, &mut element, &mut nested);
+                    element.insert("required".to_owned(), json!(field.required));
+                    children.push(Value::Object(element));
+                }
+            }
+            Answer::Grid(grid) => {
+                set("type", json!("group"));
+                let options: Vec<Value> = grid
+                    .columns
+                    .iter()
+                    .map(|c| json!({ "valueCoding": { "code": c.id, "display": c.label } }))
+                    .collect();
+                for column in grid.columns.iter().filter(|c| c.condition.is_some()) {
+                    self.losses.push(Loss {
+                        item: item.id.clone(),
+                        message: format!("the condition of column `{}` applies to every row: FHIR cannot enable one answer option", column.id),
+                    });
+                }
+                for row in &grid.rows {
+                    let mut element = json!({
+                        "linkId": format!("{}_{}", item.id, row.id),
+                        "prefix": row.marker,
+                        "text": row.label,
+                    });
+                    match &row.answer {
+                        Some(Answer::Text { long }) => {
+                            element["type"] = json!(if *long { "text" } else { "string" })
+                        }
+                        _ => {
+                            element["type"] = json!("choice");
+                            element["repeats"] = json!(true);
+                            element["answerOption"] = Value::Array(options.clone());
+                        }
+                    }
+                    let codes = self.codes(&row.citations);
+                    if !codes.is_empty() {
+                        element["code"] = Value::Array(codes);
+                    }
+                    children.push(element);
+                }
+            }
+        }
+    }
+
+    /// `enableWhen` where FHIR can say the condition, the SDC expression where it cannot.
+    fn enable_when(&self, condition: &Condition, out: &mut Map<String, Value>) {
+        let (atoms, behavior) = match condition {
+            Condition::Or(parts) => (
+                parts
+                    .iter()
+                    .map(|p| self.atom(p))
+                    .collect::<Option<Vec<_>>>(),
+                "any",
+            ),
+            Condition::And(parts) => (
+                parts
+                    .iter()
+                    .map(|p| self.atom(p))
+                    .collect::<Option<Vec<_>>>(),
+                "all",
+            ),
+            Condition::OneOf { codes, .. } if codes.len() > 1 => {
+                (self.atom(condition).map(|a| vec![a]), "any")
+            }
+            other => (self.atom(other).map(|a| vec![a]), "all"),
+        };
+        match atoms {
+            Some(atoms) => {
+                let atoms: Vec<Value> = atoms.into_iter().flatten().collect();
+                if atoms.len() > 1 {
+                    out.insert("enableBehavior".to_owned(), json!(behavior));
+                }
+                out.insert("enableWhen".to_owned(), Value::Array(atoms));
+            }
+            None => {
+                out.insert("extension".to_owned(), json!([{
+                    "url": ENABLE_WHEN_EXPRESSION,
+                    "valueExpression": { "language": "text/fhirpath", "expression": self.fhirpath(condition) },
+                }]));
+            }
+        }
+    }
+
+    /// The `enableWhen` entries of one test, if FHIR can say it.
+    fn atom(&self, condition: &Condition) -> Option<Vec<Value>> {
+        let id = |item: &ItemId| self.instrument.items[item.0].id.clone();
+        Some(match condition {
+            Condition::OneOf { item, codes } => codes
+                .iter()
+                .map(|code| json!({ "question": id(item), "operator": "=", "answerCoding": { "code": code } }))
+                .collect(),
+            Condition::Not(inner) => match inner.as_ref() {
+                Condition::OneOf { item, codes } if codes.len() == 1 => {
+                    vec![json!({ "question": id(item), "operator": "!=", "answerCoding": { "code": codes[0] } })]
+                }
+                Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": false })],
+                _ => return None,
+            },
+            Condition::Has { item, code } => {
+                vec![json!({ "question": id(item), "operator": "=", "answerCoding": { "code": code } })]
+            }
+            Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": true })],
+            Condition::Compare { op, lhs: Operand::Item(item), rhs } if *op != CompareOp::Ne => {
+                let (key, value) = match rhs {
+                    Operand::Number(n) => match self.instrument.items[item.0].answer {
+                        Some(Answer::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
+                        _ => ("answerDecimal", json!(n)),
+                    },
+                    Operand::Date(d) => ("answerDate", json!(d)),
+                    Operand::Text(s) | Operand::Code(s) => ("answerString", json!(s)),
+                    Operand::Item(_) => return None,
+                };
+                let operator = match op {
+                    CompareOp::Eq => "=",
+                    CompareOp::Lt => "<",
+                    CompareOp::Le => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Ge => ">=",
+                    CompareOp::Ne => return None,
+                };
+                vec![json!({ "question": id(item), "operator": operator, key: value })]
+            }
+            _ => return None,
+        })
+    }
+
+    /// A condition in FHIRPath over the QuestionnaireResponse.
+    fn fhirpath(&self, condition: &Condition) -> String {
+        let answer = |item: &ItemId| {
+            format!(
+                "%resource.repeat(item).where(linkId='{}').answer.value",
+                self.instrument.items[item.0].id
+            )
+        };
+        let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
+        match condition {
+            Condition::Const(value) => value.to_string(),
+            Condition::Or(parts) | Condition::And(parts) => {
+                let joiner = if matches!(condition, Condition::Or(_)) {
+                    " or "
+                } else {
+                    " and "
+                };
+                parts
+                    .iter()
+                    .map(|p| format!("({})", self.fhirpath(p)))
+                    .collect::<Vec<_>>()
+                    .join(joiner)
+            }
+            Condition::Not(inner) => format!("({}).not()", self.fhirpath(inner)),
+            Condition::Answered(item) => format!("{}.exists()", answer(item)),
+            Condition::OneOf { item, codes } => {
+                let codes: Vec<String> = codes.iter().map(|c| quoted(c)).collect();
+                format!(
+                    "{}.code.intersect({}).exists()",
+                    answer(item),
+                    codes.join(" | ")
+                )
+            }
+            Condition::Has { item, code } => {
+                format!("{}.code contains {}", answer(item), quoted(code))
+            }
+            Condition::Compare { op, lhs, rhs } => {
+                let operand = |o: &Operand| match o {
+                    Operand::Item(item) => answer(item),
+                    Operand::Number(n) => n.to_string(),
+                    Operand::Date(d) => format!("@{d}"),
+                    Operand::Code(s) | Operand::Text(s) => quoted(s),
+                };
+                let symbol = match op {
+                    CompareOp::Eq | CompareOp::Ne => "=",
+                    CompareOp::Lt => "<",
+                    CompareOp::Le => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Ge => ">=",
+                };
+                let test = format!("({} {symbol} {}) = true", operand(lhs), operand(rhs));
+                if *op == CompareOp::Ne {
+                    format!("({test}).not()")
+                } else {
+                    test
+                }
+            }
+        }
+    }
+}
+
+/// A qc reply as a FHIR R4 QuestionnaireResponse: `completed` when the reply is valid and
+/// complete, `in-progress` otherwise.
+pub fn questionnaire_response(instrument: &Instrument, reply: &Value) -> Value {
+    let empty = Map::new();
+    let answers = reply
+        .get("answers")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let complete = Validator::new(instrument).is_valid(reply, Options { complete: true });
+    let converter = Response {
+        instrument,
+        answers,
+    };
+    let items: Vec<Value> = instrument
+        .sections
+        .iter()
+        .filter_map(|section| {
+            let items: Vec<Value> = section
+                .content
+                .iter()
+                .filter_map(|block| match block {
+                    Block::Item(id) => converter.item(*id),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            (!items.is_empty())
+                .then(|| json!({ "linkId": section.id, "text": section.title, "item": items }))
+        })
+        .collect();
+    json!({
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": url(instrument),
+        "status": if complete { "completed" } else { "in-progress" },
+        "item": items,
+    })
+}
+
+struct Response<'a> {
+    instrument: &'a Instrument,
+    answers: &'a Map<String, Value>,
+}
+
+impl Response<'_> {
+    /// The response items of an item: none when nothing under it is answered; several for the
+    /// records of a list (a repeating group).
+    fn item(&self, id: ItemId) -> Option<Vec<Value>> {
+        let item = &self.instrument.items[id.0];
+        let children: Vec<Value> = item
+            .children
+            .iter()
+            .filter_map(|c| self.item(*c))
+            .flatten()
+            .collect();
+        let value = self.answers.get(&item.id).filter(|v| !v.is_null());
+        let mut out = json!({ "linkId": item.id, "text": item.label });
+        match (&item.answer, value) {
+            (None, _) => {
+                if children.is_empty() {
+                    return None;
+                }
+                out["item"] = Value::Array(children);
+            }
+            (Some(_), None) => return (!children.is_empty()).then(|| {
+                out["item"] = Value::Array(children);
+                vec![out]
+            }),
+            (Some(Answer::List { fields }), Some(Value::Array(records))) => {
+                return Some(
+                    records
+                        .iter()
+                        .filter_map(Value::as_object)
+                        .map(|record| {
+                            let fields: Vec<Value> = fields
+                                .iter()
+                                .filter_map(|field| {
+                                    let answers = values(self.instrument, &field.answer, record.get(&field.id)?);
+                                    (!answers.is_empty()).then(|| json!({ "linkId": format!("{}_{}", item.id, field.id), "answer": answers }))
+                                })
+                                .collect();
+                            json!({ "linkId": item.id, "text": item.label, "item": fields })
+                        })
+                        .collect(),
+                )
+            }
+            (Some(Answer::Grid(grid)), Some(Value::Object(rows))) => {
+                let rows: Vec<Value> = grid
+                    .rows
+                    .iter()
+                    .filter_map(|row| {
+                        let cell = rows.get(&row.id)?;
+                        let answers: Vec<Value> = match (&row.answer, cell) {
+                            (Some(answer), cell) => values(self.instrument, answer, cell),
+                            (None, Value::Array(ticks)) => ticks
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(|c| json!({ "valueCoding": { "code": c } }))
+                                .collect(),
+                            _ => Vec::new(),
+                        };
+                        (!answers.is_empty()).then(|| json!({ "linkId": format!("{}_{}", item.id, row.id), "answer": answers }))
+                    })
+                    .collect();
+                out["item"] = Value::Array(rows);
+            }
+            (Some(answer), Some(value)) => {
+                let mut answers = values(self.instrument, answer, value);
+                if answers.is_empty() {
+                    return None;
+                }
+                // The sub-items of a question go inside its answer.
+                if !children.is_empty() {
+                    answers[0]["item"] = Value::Array(children);
+                }
+                out["answer"] = Value::Array(answers);
+            }
+        }
+        Some(vec![out])
+    }
+}
+
+/// The FHIR answers of one qc answer; values of the wrong type are left out.
+fn values(instrument: &Instrument, answer: &Answer, value: &Value) -> Vec<Value> {
+    let coding = |code: &str, scale: crate::model::ScaleId| {
+        let display = instrument
+            .scale(scale)
+            .options
+            .iter()
+            .find(|o| o.code == code)
+            .map(|o| o.label.clone());
+        json!({ "valueCoding": { "code": code, "display": display.unwrap_or_default() } })
+    };
+    match (answer, value) {
+        (
+            Answer::Choice {
+                scale,
+                multiple: false,
+            },
+            Value::String(code),
+        ) => vec![coding(code, *scale)],
+        (
+            Answer::Choice {
+                scale,
+                multiple: true,
+            },
+            Value::Array(codes),
+        ) => codes
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|c| coding(c, *scale))
+            .collect(),
+        (Answer::Text { .. }, Value::String(text)) => vec![json!({ "valueString": text })],
+        (Answer::Date, Value::String(date)) => vec![json!({ "valueDate": date })],
+        (Answer::Number { integer: true, .. }, Value::Number(n)) => n
+            .as_i64()
+            .map(|n| json!({ "valueInteger": n }))
+            .into_iter()
+            .collect(),
+        (Answer::Number { .. }, Value::Number(n)) => vec![json!({ "valueDecimal": n })],
+        (Answer::Amount { .. }, Value::Object(amount)) => match (
+            amount.get("value").and_then(Value::as_f64),
+            amount.get("currency").and_then(Value::as_str),
+        ) {
+            (Some(value), Some(currency)) => vec![
+                json!({ "valueQuantity": { "value": value, "unit": currency, "system": CURRENCIES, "code": currency } }),
+            ],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
