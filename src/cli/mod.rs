@@ -275,7 +275,12 @@ fn compile(
     let bytes = match emit {
         Emit::Form => emit::json::to_string(instrument).into_bytes(),
         Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),
-        Emit::Surveyjs => emit::surveyjs::to_string(instrument).into_bytes(),
+        Emit::Surveyjs => {
+            for loss in emit::surveyjs::losses(instrument) {
+                eprintln!("warning: surveyjs: `{}`: {}", loss.item, loss.message);
+            }
+            emit::surveyjs::to_string(instrument).into_bytes()
+        }
         Emit::Fhir => {
             let (questionnaire, losses) = emit::fhir::questionnaire(instrument);
             for loss in &losses {

@@ -5,7 +5,7 @@
 //! with `enableBehavior` where FHIR can say them (tests of single answers joined by one `and`
 //! or one `or`), and the SDC `enableWhenExpression` extension (FHIRPath) where it cannot.
 //! Citations are item codes. Lists are repeating groups; amounts are quantities in an ISO 4217
-//! currency. What FHIR cannot hold is reported as a [`Loss`]. See `docs/exports.md`.
+//! currency; number bounds are the core `minValue` and `maxValue` extensions. What FHIR cannot hold is reported as a [`Loss`]. See `docs/exports.md`.
 
 use serde_json::{json, Map, Value};
 
@@ -203,8 +203,38 @@ impl Writer<'_> {
             }
             Answer::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             Answer::Date => set("type", json!("date")),
-            Answer::Number { integer, .. } => {
-                set("type", json!(if *integer { "integer" } else { "decimal" }))
+            Answer::Number { integer, min, max } => {
+                set("type", json!(if *integer { "integer" } else { "decimal" }));
+                // The core R4 extensions minValue and maxValue carry the bounds.
+                let bound = |url: &str, value: f64| {
+                    let key = if *integer {
+                        "valueInteger"
+                    } else {
+                        "valueDecimal"
+                    };
+                    let value = if *integer {
+                        json!(value as i64)
+                    } else {
+                        json!(value)
+                    };
+                    json!({ "url": url, key: value })
+                };
+                let mut extensions = Vec::new();
+                if let Some(min) = min {
+                    extensions.push(bound(
+                        "http://hl7.org/fhir/StructureDefinition/minValue",
+                        *min,
+                    ));
+                }
+                if let Some(max) = max {
+                    extensions.push(bound(
+                        "http://hl7.org/fhir/StructureDefinition/maxValue",
+                        *max,
+                    ));
+                }
+                if !extensions.is_empty() {
+                    set("extension", Value::Array(extensions));
+                }
             }
             Answer::Amount { .. } => set("type", json!("quantity")),
             Answer::List { fields } => {
@@ -293,10 +323,16 @@ impl Writer<'_> {
                 out.insert("enableWhen".to_owned(), Value::Array(atoms));
             }
             None => {
-                out.insert("extension".to_owned(), json!([{
+                let expression = json!({
                     "url": ENABLE_WHEN_EXPRESSION,
                     "valueExpression": { "language": "text/fhirpath", "expression": self.fhirpath(condition) },
-                }]));
+                });
+                match out.get_mut("extension").and_then(Value::as_array_mut) {
+                    Some(extensions) => extensions.push(expression),
+                    None => {
+                        out.insert("extension".to_owned(), json!([expression]));
+                    }
+                }
             }
         }
     }

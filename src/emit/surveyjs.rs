@@ -17,6 +17,21 @@ pub fn to_string(instrument: &Instrument) -> String {
     text
 }
 
+pub use super::xlsform::Loss;
+
+/// What the SurveyJS export cannot hold: restrictions on an amount's currencies.
+pub fn losses(instrument: &Instrument) -> Vec<Loss> {
+    instrument
+        .items
+        .iter()
+        .filter(|item| matches!(&item.answer, Some(Answer::Amount { currencies }) if !currencies.is_empty()))
+        .map(|item| Loss {
+            item: item.id.clone(),
+            message: "the allowed currencies are not enforced by the form; `qc validate` checks them".to_owned(),
+        })
+        .collect()
+}
+
 /// The SurveyJS survey JSON of an instrument.
 pub fn survey(instrument: &Instrument) -> Value {
     let writer = Writer { instrument };

@@ -65,8 +65,12 @@ fi
 for reply in arcadia-complete borduria-in-progress; do
   "$qc" convert-response --to fhir questionnaires/crime-prevention.q "$examples/$reply.json" -o "$work/response-$reply.json"
 done
+# The fixtures of every construct too, for the bounds and FHIRPath conditions they hold.
+for fixture in tests/fixtures/pass/*.q; do
+  "$qc" compile --emit fhir "$fixture" -o "$work/fixture-$(basename "$fixture" .q).json" 2>/dev/null
+done
 cp tests/interop/fhir.cjs "$cache/npm/fhir.cjs"
-if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json; then
+if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json "$work"/fixture-*.json; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))
