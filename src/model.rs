@@ -313,3 +313,27 @@ impl Instrument {
         }
     }
 }
+
+impl Instrument {
+    /// What an excerpt shows, in order: each paragraph once, with the subparagraphs shown (all
+    /// of them when the whole paragraph is cited).
+    pub fn excerpt(&self, citations: &[Citation]) -> Vec<(&Paragraph, Vec<&Subparagraph>)> {
+        let mut shown: Vec<((usize, usize), &Paragraph, Vec<&Subparagraph>)> = Vec::new();
+        for citation in citations {
+            let key = (citation.document, citation.paragraph);
+            let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];
+            let subparagraphs: Vec<&Subparagraph> = match citation.subparagraph {
+                Some(sub) => vec![&paragraph.subparagraphs[sub]],
+                None => paragraph.subparagraphs.iter().collect(),
+            };
+            match shown.last_mut() {
+                Some((last, _, subs)) if *last == key => subs.extend(subparagraphs),
+                _ => shown.push((key, paragraph, subparagraphs)),
+            }
+        }
+        shown
+            .into_iter()
+            .map(|(_, paragraph, subs)| (paragraph, subs))
+            .collect()
+    }
+}

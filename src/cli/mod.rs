@@ -306,16 +306,7 @@ fn compile(
             }
         }
     };
-    let written = match output {
-        Some(output) => write_atomically(output, &bytes),
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|error| format!("cannot write standard output: {error}")),
-    };
-    match written {
-        Ok(()) => ExitCode::from(OK),
-        Err(message) => ExitCode::from(io_error(&message)),
-    }
+    write_output(output, &bytes)
 }
 
 fn convert_response(form: &Path, reply: &Path, output: Option<&Path>) -> ExitCode {
@@ -345,10 +336,15 @@ fn convert_response(form: &Path, reply: &Path, output: Option<&Path>) -> ExitCod
         &form.instrument,
         &reply,
     ));
+    write_output(output, &bytes)
+}
+
+/// Writes an artefact to `output`, atomically, or to standard output.
+fn write_output(output: Option<&Path>, bytes: &[u8]) -> ExitCode {
     let written = match output {
-        Some(output) => write_atomically(output, &bytes),
+        Some(output) => write_atomically(output, bytes),
         None => std::io::stdout()
-            .write_all(&bytes)
+            .write_all(bytes)
             .map_err(|error| format!("cannot write standard output: {error}")),
     };
     match written {

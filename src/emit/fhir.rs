@@ -86,25 +86,13 @@ impl Writer<'_> {
 
     fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
         let mut out = Vec::new();
-        let mut last = None;
-        for citation in citations {
-            let paragraph =
-                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
-            if last != Some((citation.document, citation.paragraph)) {
-                out.push(format!("{}. {}", paragraph.number, paragraph.text));
-                last = Some((citation.document, citation.paragraph));
-            }
-            if let Some(sub) = citation.subparagraph {
-                let sub = &paragraph.subparagraphs[sub];
-                out.push(format!("({}) {}", sub.letter, sub.text));
-            } else {
-                out.extend(
-                    paragraph
-                        .subparagraphs
-                        .iter()
-                        .map(|s| format!("({}) {}", s.letter, s.text)),
-                );
-            }
+        for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
+            out.push(format!("{}. {}", paragraph.number, paragraph.text));
+            out.extend(
+                subparagraphs
+                    .iter()
+                    .map(|sub| format!("({}) {}", sub.letter, sub.text)),
+            );
         }
         out.join("\n")
     }
@@ -423,13 +411,7 @@ impl Writer<'_> {
                     Operand::Date(d) => format!("@{d}"),
                     Operand::Code(s) | Operand::Text(s) => quoted(s),
                 };
-                let symbol = match op {
-                    CompareOp::Eq | CompareOp::Ne => "=",
-                    CompareOp::Lt => "<",
-                    CompareOp::Le => "<=",
-                    CompareOp::Gt => ">",
-                    CompareOp::Ge => ">=",
-                };
+                let symbol = op.equality_or_order();
                 let test = format!("({} {symbol} {}) = true", operand(lhs), operand(rhs));
                 if *op == CompareOp::Ne {
                     format!("({test}).not()")

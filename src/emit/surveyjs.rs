@@ -85,27 +85,16 @@ impl Writer<'_> {
 
     fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
         let mut html = String::from("<blockquote>");
-        let mut last = None;
-        for citation in citations {
-            let paragraph =
-                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
-            if last != Some((citation.document, citation.paragraph)) {
-                if let Some(heading) = &paragraph.heading {
-                    html.push_str(&format!("<h5>{}</h5>", escape(heading)));
-                }
-                html.push_str(&format!(
-                    "<p>{}. <em>{}</em></p>",
-                    paragraph.number,
-                    escape(&paragraph.text)
-                ));
-                last = Some((citation.document, citation.paragraph));
+        for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
+            if let Some(heading) = &paragraph.heading {
+                html.push_str(&format!("<h5>{}</h5>", escape(heading)));
             }
-            let subs: Vec<usize> = match citation.subparagraph {
-                Some(sub) => vec![sub],
-                None => (0..paragraph.subparagraphs.len()).collect(),
-            };
-            for sub in subs {
-                let sub = &paragraph.subparagraphs[sub];
+            html.push_str(&format!(
+                "<p>{}. <em>{}</em></p>",
+                paragraph.number,
+                escape(&paragraph.text)
+            ));
+            for sub in subparagraphs {
                 html.push_str(&format!(
                     "<p>({}) <em>{}</em></p>",
                     sub.letter,
@@ -330,13 +319,7 @@ impl Writer<'_> {
                     Operand::Number(n) => n.to_string(),
                     Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
                 };
-                let symbol = match op {
-                    CompareOp::Eq | CompareOp::Ne => "=",
-                    CompareOp::Lt => "<",
-                    CompareOp::Le => "<=",
-                    CompareOp::Gt => ">",
-                    CompareOp::Ge => ">=",
-                };
+                let symbol = op.equality_or_order();
                 let mut tests: Vec<String> = [lhs, rhs]
                     .iter()
                     .filter_map(|side| match side {

@@ -194,25 +194,16 @@ impl Writer<'_> {
     /// The paragraphs of an excerpt as the text of a note.
     fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
         let mut out = Vec::new();
-        let mut last = None;
-        for citation in citations {
-            let paragraph =
-                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
-            if last != Some((citation.document, citation.paragraph)) {
-                if let Some(heading) = &paragraph.heading {
-                    out.push(format!("**{heading}**"));
-                }
-                out.push(format!("{}. *{}*", paragraph.number, paragraph.text));
-                last = Some((citation.document, citation.paragraph));
+        for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
+            if let Some(heading) = &paragraph.heading {
+                out.push(format!("**{heading}**"));
             }
-            let subs: Vec<usize> = match citation.subparagraph {
-                Some(sub) => vec![sub],
-                None => (0..paragraph.subparagraphs.len()).collect(),
-            };
-            for sub in subs {
-                let sub = &paragraph.subparagraphs[sub];
-                out.push(format!("({}) *{}*", sub.letter, sub.text));
-            }
+            out.push(format!("{}. *{}*", paragraph.number, paragraph.text));
+            out.extend(
+                subparagraphs
+                    .iter()
+                    .map(|sub| format!("({}) *{}*", sub.letter, sub.text)),
+            );
         }
         out.join("\n\n")
     }
@@ -520,13 +511,7 @@ impl Writer<'_> {
                         _ => None,
                     })
                     .collect();
-                let symbol = match op {
-                    CompareOp::Eq | CompareOp::Ne => "=",
-                    CompareOp::Lt => "<",
-                    CompareOp::Le => "<=",
-                    CompareOp::Gt => ">",
-                    CompareOp::Ge => ">=",
-                };
+                let symbol = op.equality_or_order();
                 let mut tests = guards;
                 tests.push(format!("{} {symbol} {}", operand(lhs), operand(rhs)));
                 let test = tests.join(" and ");

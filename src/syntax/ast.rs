@@ -366,6 +366,15 @@ impl CompareOp {
         !matches!(self, CompareOp::Eq | CompareOp::Ne)
     }
 
+    /// The symbol of the comparison in targets that write `a != b` as `not (a = b)`: `=` for
+    /// both equality tests, the operator itself otherwise.
+    pub fn equality_or_order(self) -> &'static str {
+        match self {
+            CompareOp::Ne => "=",
+            other => other.as_str(),
+        }
+    }
+
     /// The operator that keeps the meaning when the operands swap sides: `a < b` is `b > a`.
     pub fn flip(self) -> CompareOp {
         match self {
