@@ -379,17 +379,8 @@ impl Writer<'_> {
         let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
         match condition {
             Condition::Const(value) => value.to_string(),
-            Condition::Or(parts) | Condition::And(parts) => {
-                let joiner = if matches!(condition, Condition::Or(_)) {
-                    " or "
-                } else {
-                    " and "
-                };
-                parts
-                    .iter()
-                    .map(|p| format!("({})", self.fhirpath(p)))
-                    .collect::<Vec<_>>()
-                    .join(joiner)
+            Condition::Or(_) | Condition::And(_) => {
+                super::join_parts(condition, |part| self.fhirpath(part)).unwrap_or_default()
             }
             Condition::Not(inner) => format!("({}).not()", self.fhirpath(inner)),
             Condition::Answered(item) => format!("{}.exists()", answer(item)),

@@ -287,17 +287,8 @@ impl Writer<'_> {
         let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
         match condition {
             Condition::Const(value) => value.to_string(),
-            Condition::Or(parts) | Condition::And(parts) => {
-                let joiner = if matches!(condition, Condition::Or(_)) {
-                    " or "
-                } else {
-                    " and "
-                };
-                parts
-                    .iter()
-                    .map(|p| format!("({})", self.expression(p)))
-                    .collect::<Vec<_>>()
-                    .join(joiner)
+            Condition::Or(_) | Condition::And(_) => {
+                super::join_parts(condition, |part| self.expression(part)).unwrap_or_default()
             }
             Condition::Not(inner) => format!("!({})", self.expression(inner)),
             Condition::Answered(id) => format!("{} notempty", name(*id)),

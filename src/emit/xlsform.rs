@@ -454,17 +454,8 @@ impl Writer<'_> {
         match condition {
             Condition::Const(true) => "true()".to_owned(),
             Condition::Const(false) => "false()".to_owned(),
-            Condition::Or(parts) | Condition::And(parts) => {
-                let joiner = if matches!(condition, Condition::Or(_)) {
-                    " or "
-                } else {
-                    " and "
-                };
-                let parts: Vec<String> = parts
-                    .iter()
-                    .map(|p| format!("({})", self.xpath(item, p)))
-                    .collect();
-                parts.join(joiner)
+            Condition::Or(_) | Condition::And(_) => {
+                super::join_parts(condition, |part| self.xpath(item, part)).unwrap_or_default()
             }
             Condition::Not(inner) => format!("not({})", self.xpath(item, inner)),
             Condition::Answered(id) => {
