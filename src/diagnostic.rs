@@ -23,6 +23,8 @@ pub enum Diagnostic {
 pub enum Severity {
     Error,
     Warning,
+    /// Information, such as how much of a translation is done: never a failure.
+    Note,
 }
 
 impl Severity {
@@ -30,6 +32,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -43,6 +46,7 @@ impl Diagnostic {
     pub fn severity(&self) -> Severity {
         match self {
             Diagnostic::Check(error) if error.is_warning() => Severity::Warning,
+            Diagnostic::Check(error) if error.is_note() => Severity::Note,
             _ => Severity::Error,
         }
     }

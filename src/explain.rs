@@ -194,6 +194,78 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0117-field-outside-followup.q"),
     },
     Entry {
+        code: "E0118",
+        title: "cannot read an imported file",
+        body: "An `import` or `from … import` names a file that cannot be read: it does not \
+               exist, or is not readable. Paths are relative to the folder of the file that \
+               names them, and written with forward slashes on every system. The same holds \
+               for the file of a `translation`.",
+        example: fixture!("E0118-unreadable-import.q"),
+    },
+    Entry {
+        code: "E0119",
+        title: "import cycle",
+        body: "Files import each other in a circle: a.q imports b.q, which imports a.q. Neither \
+               can be read first. The message shows the whole chain and a note marks each \
+               import on it. Move what the files share into a third file that both import.",
+        example: fixture!("E0119-import-cycle.q"),
+    },
+    Entry {
+        code: "E0120",
+        title: "a name is taken twice",
+        body: "Two declarations answer to one name in a file: a scale declared in the file and \
+               a scale imported under the same name, two imports of one name, or an import \
+               alias that is also a declaration. The compiled form, too, names each scale and \
+               document once: two used ones with the same id are reported. Import one of them \
+               under an alias (`import \"…\" as common`, then `common.yes_no`), or rename it.",
+        example: fixture!("E0120-name-clash.q"),
+    },
+    Entry {
+        code: "E0121",
+        title: "an imported file is not a module",
+        body: "An imported file may declare scales, documents and blocks, and import others. A \
+               header, an introduction, sections and translations belong to the instrument \
+               that imports them. Move the shared declarations into a module of their own.",
+        example: fixture!("E0121-not-a-module.q"),
+    },
+    Entry {
+        code: "E0122",
+        title: "unknown imported name",
+        body: "`from \"file\" import name` names something the file does not declare, or a \
+               qualified name such as `common.yes_no` uses an alias that no `import … as` \
+               gave. A module exports what it declares itself, not what it imports.",
+        example: fixture!("E0122-unknown-import.q"),
+    },
+    Entry {
+        code: "E0123",
+        title: "unknown block",
+        body: "`use name(…)` names no block declared in the file or imported into it.",
+        example: fixture!("E0123-unknown-block.q"),
+    },
+    Entry {
+        code: "E0124",
+        title: "block arguments do not match",
+        body: "A `use` must give each parameter of the block exactly once, by name, with a value \
+               of its kind: an item id for `item`, a quoted text for `text`, rows in braces for \
+               `rows`. The help line shows the block's parameters.",
+        example: fixture!("E0124-block-arguments.q"),
+    },
+    Entry {
+        code: "E0125",
+        title: "a block uses itself",
+        body: "A block uses itself, directly or through other blocks, so its expansion would \
+               never end. Notes show the uses that lead back to it.",
+        example: fixture!("E0125-block-recursion.q"),
+    },
+    Entry {
+        code: "E0126",
+        title: "unknown parameter",
+        body: "Inside a block, `{name}` in a text must name a `text` or `item` parameter, and \
+               `rows name` in a grid a `rows` parameter; outside a block there are no \
+               parameters. In a block's texts, write `{{` and `}}` for braces.",
+        example: fixture!("E0126-unknown-parameter.q"),
+    },
+    Entry {
         code: "W0201",
         title: "condition refers to a later item",
         body: "A condition reads an item that comes after the item it controls. Respondents \
@@ -216,6 +288,24 @@ const ENTRIES: &[Entry] = &[
                one section), have the same label: a respondent cannot tell them apart. Scales \
                are checked for options with the same label too.",
         example: fixture!("W0203-duplicate-label.q"),
+    },
+    Entry {
+        code: "W0204",
+        title: "a question cites no paragraph",
+        body: "The instrument has reference documents, and this question cites none of their \
+               paragraphs, neither itself nor through its sub-items or grid rows. Each question \
+               of an information-gathering instrument asks about some paragraphs; `qc coverage` \
+               lists which are asked about. Add `cites`, or `allow uncited` in the question's \
+               braces when it asks about no paragraph.",
+        example: fixture!("W0204-uncited.q"),
+    },
+    Entry {
+        code: "W0205",
+        title: "a quoted paragraph has no text",
+        body: "`quote` shows paragraphs to the respondent, and this one is declared `pending`: \
+               its official text is not at hand. Add the text, or quote another paragraph. \
+               Citing a pending paragraph is fine.",
+        example: fixture!("W0205-pending-quote.q"),
     },
     Entry {
         code: "V0001",

@@ -145,7 +145,7 @@ impl Reader {
                         let sub = self::object(sub, &at)?;
                         subparagraphs.push(Subparagraph {
                             letter: string(get(sub, "letter", &at)?, &at)?.to_owned(),
-                            text: string(get(sub, "text", &at)?, &at)?.to_owned(),
+                            text: pending_text(sub, &at)?,
                         });
                     }
                 }
@@ -155,7 +155,7 @@ impl Reader {
                         .get("heading")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
-                    text: string(get(paragraph, "text", &at)?, &at)?.to_owned(),
+                    text: pending_text(paragraph, &at)?,
                     subparagraphs,
                 });
             }
@@ -623,6 +623,14 @@ fn missing(at: &str, key: &str) -> FormError {
         pointer: at.to_owned(),
         message: format!("missing `{key}`"),
     }
+}
+
+/// A paragraph's text, or `None` when it is marked pending.
+fn pending_text(object: &Map<String, Value>, at: &str) -> Result<Option<String>> {
+    if object.get("pending").and_then(Value::as_bool) == Some(true) {
+        return Ok(None);
+    }
+    Ok(Some(string(get(object, "text", at)?, at)?.to_owned()))
 }
 
 fn get<'v>(object: &'v Map<String, Value>, key: &str, at: &str) -> Result<&'v Value> {

@@ -15,7 +15,9 @@ pub mod emit;
 pub mod eval;
 pub mod explain;
 pub mod form;
+pub mod load;
 pub mod model;
+pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod validate;
@@ -23,12 +25,13 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::Instrument;
 
-/// What compiling one source text gives: the checked instrument when it has no errors, and
-/// every diagnostic, sorted by position.
+/// What compiling a program gives: the checked instrument when it has no errors, every
+/// diagnostic sorted by position, and the source texts the diagnostics point into.
 #[derive(Debug)]
 pub struct Compilation {
     pub instrument: Option<Instrument>,
     pub diagnostics: Vec<Diagnostic>,
+    pub sources: source::SourceMap,
 }
 
 impl Compilation {
@@ -45,31 +48,32 @@ impl Compilation {
     }
 }
 
-/// Parses and checks a source text.
+/// Parses and checks a source text that imports nothing (an import is reported as a file
+/// that cannot be read). Its diagnostics name it `<input>`.
 pub fn compile(source: &str) -> Compilation {
-    let file = match syntax::parse(source) {
-        Ok(file) => file,
-        Err(error) => {
-            return Compilation {
-                instrument: None,
-                diagnostics: vec![Diagnostic::Syntax(error)],
-            }
-        }
-    };
-    let (instrument, problems) = check::check(&file);
-    Compilation {
-        instrument,
-        diagnostics: problems.into_iter().map(Diagnostic::Check).collect(),
-    }
+    compile_with("<input>", source.as_bytes(), &mut load::MemoryLoader::new())
 }
 
 /// Decodes a file's bytes, then compiles it: invalid UTF-8 is a diagnostic like any other.
 pub fn compile_bytes(bytes: &[u8]) -> Compilation {
-    match syntax::decode(bytes) {
-        Ok(source) => compile(source),
-        Err(error) => Compilation {
+    compile_with("<input>", bytes, &mut load::MemoryLoader::new())
+}
+
+/// Compiles the file `name` with text `bytes`, reading what it imports through `loader`.
+pub fn compile_with(name: &str, bytes: &[u8], loader: &mut dyn load::Loader) -> Compilation {
+    let (sources, program, mut diagnostics) = load::load(name, bytes, loader);
+    let Some(program) = program else {
+        return Compilation {
             instrument: None,
-            diagnostics: vec![Diagnostic::Syntax(error)],
-        },
+            diagnostics,
+            sources,
+        };
+    };
+    let (instrument, problems) = check::check_program(&program);
+    diagnostics.extend(problems.into_iter().map(Diagnostic::Check));
+    Compilation {
+        instrument,
+        diagnostics,
+        sources,
     }
 }

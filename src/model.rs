@@ -83,14 +83,33 @@ pub struct Document {
 pub struct Paragraph {
     pub number: String,
     pub heading: Option<String>,
-    pub text: String,
+    /// `None` while the official text is not at hand (`pending` in the source).
+    pub text: Option<String>,
     pub subparagraphs: Vec<Subparagraph>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subparagraph {
     pub letter: String,
-    pub text: String,
+    /// `None` while the official text is not at hand.
+    pub text: Option<String>,
+}
+
+/// What exports show for a paragraph whose text is pending.
+pub const PENDING_TEXT: &str = "[text pending]";
+
+impl Paragraph {
+    /// The text, or [`PENDING_TEXT`].
+    pub fn shown_text(&self) -> &str {
+        self.text.as_deref().unwrap_or(PENDING_TEXT)
+    }
+}
+
+impl Subparagraph {
+    /// The text, or [`PENDING_TEXT`].
+    pub fn shown_text(&self) -> &str {
+        self.text.as_deref().unwrap_or(PENDING_TEXT)
+    }
 }
 
 /// A resolved citation: a paragraph, or one subparagraph of it.

@@ -13,7 +13,13 @@ fn qc(args: &[&str]) -> Output {
 }
 
 fn qc_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    qc_with_stdin_in(".", args, input)
+}
+
+/// Runs qc in the folder `dir` (relative to the crate), with `input` on standard input.
+fn qc_with_stdin_in(dir: &str, args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qc"))
+        .current_dir(path(dir))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -180,9 +186,17 @@ fn entries(dir: &Path) -> usize {
 
 #[test]
 fn dash_reads_standard_input() {
+    // Imports of standard input are read relative to the working folder.
     let source = std::fs::read(path(BUNDLED)).expect("read");
-    let output = qc_with_stdin(&["compile", "-"], &source);
+    let output = qc_with_stdin_in("questionnaires", &["compile", "-"], &source);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let elsewhere = qc_with_stdin(&["compile", "-"], &source);
+    assert_eq!(elsewhere.status.code(), Some(1));
+    assert!(
+        stderr(&elsewhere).contains("E0118"),
+        "{}",
+        stderr(&elsewhere)
+    );
     let bad = qc_with_stdin(&["check", "-"], b"instrument x {");
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("<stdin>"), "{}", stderr(&bad));

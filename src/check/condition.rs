@@ -254,8 +254,8 @@ impl Resolver<'_, '_> {
 
     /// Looks an item up by name and records the reference, reporting an unknown name.
     fn item_named(&mut self, name: &ast::Ident) -> Option<ItemId> {
-        match self.checker.item_names.get(name.name.as_str()) {
-            Some(&id) => {
+        match self.checker.item_id(name) {
+            Some(id) => {
                 self.checker.references.push(Reference {
                     from: self.item,
                     to: id,
@@ -292,8 +292,8 @@ impl Resolver<'_, '_> {
 
     fn side<'e>(&self, expr: &'e Expr) -> Side<'e> {
         match &expr.kind {
-            ExprKind::Name(name) => match self.checker.item_names.get(name.name.as_str()) {
-                Some(&id) => Side::Item(id, name.span),
+            ExprKind::Name(name) => match self.checker.item_id(name) {
+                Some(id) => Side::Item(id, name.span),
                 None => Side::Name(name),
             },
             ExprKind::Number(value) => Side::Number(*value),

@@ -196,6 +196,125 @@ pub enum CheckError {
         parent: String,
     },
 
+    #[error("cannot read `{path}`")]
+    #[diagnostic(
+        code(E0118),
+        help("the path is relative to the folder of the file that names it")
+    )]
+    ImportUnreadable {
+        path: String,
+        #[label("{reason}")]
+        span: Span,
+        reason: String,
+    },
+
+    #[error("imports form a cycle: {cycle}")]
+    #[diagnostic(
+        code(E0119),
+        help("a file cannot import itself, directly or through others; move what both need into a third file")
+    )]
+    ImportCycle {
+        cycle: String,
+        #[label("this import closes the cycle")]
+        span: Span,
+        #[related]
+        rest: Vec<Note>,
+    },
+
+    #[error("the name `{name}` is taken twice")]
+    #[diagnostic(code(E0120))]
+    NameClash {
+        name: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[related]
+        first: Vec<Note>,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("an imported file declares {what}")]
+    #[diagnostic(
+        code(E0121),
+        help("an imported file may declare scales, documents and blocks; the instrument itself belongs in the file that imports them")
+    )]
+    NotAModule {
+        what: String,
+        #[label("not allowed in an imported file")]
+        span: Span,
+        #[related]
+        import: Vec<Note>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0122))]
+    UnknownImport {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown block `{name}`")]
+    #[diagnostic(code(E0123))]
+    UnknownBlock {
+        name: String,
+        #[label("no block has this name")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0124))]
+    BlockArguments {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("block `{name}` uses itself")]
+    #[diagnostic(
+        code(E0125),
+        help("a block cannot use itself, directly or through other blocks: it would never end")
+    )]
+    BlockRecursion {
+        name: String,
+        #[label("used again here")]
+        span: Span,
+        #[related]
+        chain: Vec<Note>,
+    },
+
+    #[error("unknown parameter `{name}`")]
+    #[diagnostic(code(E0126))]
+    UnknownParameter {
+        name: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(
+        code(E0127),
+        help("a translation file is JSON: {{\"language\": \"fr\", \"strings\": {{\"q1.label\": {{\"source_hash\": \"…\", \"text\": \"…\"}}}}}}; `qc translations template` writes one")
+    )]
+    TranslationFile {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+    },
+
     #[error("condition refers to `{name}`, which comes later")]
     #[diagnostic(
         code(W0201),
@@ -231,6 +350,70 @@ pub enum CheckError {
         #[related]
         first: Vec<Note>,
     },
+
+    #[error("question `{name}` cites no paragraph")]
+    #[diagnostic(
+        code(W0204),
+        severity(Warning),
+        help("add `cites document 12` to the question or its sub-items, or `allow uncited` if it asks about no paragraph")
+    )]
+    Uncited {
+        name: String,
+        #[label("no citation here or in its sub-items")]
+        span: Span,
+    },
+
+    #[error("quoted paragraph `{reference}` of `{document}` has no text yet")]
+    #[diagnostic(
+        code(W0205),
+        severity(Warning),
+        help("the paragraph is declared `pending`: the respondent would see its number and no text; add the official text or quote another paragraph")
+    )]
+    PendingQuote {
+        reference: String,
+        document: String,
+        #[label("its text is pending")]
+        span: Span,
+    },
+
+    #[error("{count} {language} translation(s) are stale: their source text changed")]
+    #[diagnostic(code(W0206), severity(Warning))]
+    StaleTranslation {
+        language: String,
+        count: usize,
+        #[label("{detail}")]
+        span: Span,
+        detail: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{count} {language} translation(s) match no text of the instrument")]
+    #[diagnostic(
+        code(W0207),
+        severity(Warning),
+        help("the texts were removed or renamed; delete these entries, or rename their keys")
+    )]
+    UnknownTranslationKey {
+        language: String,
+        count: usize,
+        #[label("{detail}")]
+        span: Span,
+        detail: String,
+    },
+
+    #[error("{language}: {missing} of {total} text(s) are not translated")]
+    #[diagnostic(code(N0001), severity(Advice))]
+    MissingTranslations {
+        language: String,
+        missing: usize,
+        total: usize,
+        #[label("{detail}")]
+        span: Span,
+        detail: String,
+        #[help]
+        help: Option<String>,
+    },
 }
 
 /// A secondary place a diagnostic points at, shown as its own excerpt: "first defined here".
@@ -245,6 +428,15 @@ pub struct Note {
 }
 
 impl Note {
+    /// A note with the same text as its heading and its label, for a list of notes.
+    pub fn single(span: Span, text: String) -> Note {
+        Note {
+            message: text.clone(),
+            span,
+            label: text,
+        }
+    }
+
     /// The one note of a diagnostic: `text` both heads it and labels the span.
     pub fn new(span: Span, text: &str) -> Vec<Note> {
         vec![Note {
@@ -278,7 +470,22 @@ impl CheckError {
             | CheckError::FieldOutsideFollowup { span, .. }
             | CheckError::LaterReference { span, .. }
             | CheckError::NeverTrue { span, .. }
-            | CheckError::DuplicateLabel { span, .. } => *span,
+            | CheckError::DuplicateLabel { span, .. }
+            | CheckError::ImportUnreadable { span, .. }
+            | CheckError::ImportCycle { span, .. }
+            | CheckError::NameClash { span, .. }
+            | CheckError::NotAModule { span, .. }
+            | CheckError::UnknownImport { span, .. }
+            | CheckError::UnknownBlock { span, .. }
+            | CheckError::BlockArguments { span, .. }
+            | CheckError::BlockRecursion { span, .. }
+            | CheckError::UnknownParameter { span, .. }
+            | CheckError::TranslationFile { span, .. }
+            | CheckError::Uncited { span, .. }
+            | CheckError::PendingQuote { span, .. }
+            | CheckError::StaleTranslation { span, .. }
+            | CheckError::UnknownTranslationKey { span, .. }
+            | CheckError::MissingTranslations { span, .. } => *span,
         }
     }
 
@@ -288,7 +495,16 @@ impl CheckError {
             CheckError::LaterReference { .. }
                 | CheckError::NeverTrue { .. }
                 | CheckError::DuplicateLabel { .. }
+                | CheckError::Uncited { .. }
+                | CheckError::PendingQuote { .. }
+                | CheckError::StaleTranslation { .. }
+                | CheckError::UnknownTranslationKey { .. }
         )
+    }
+
+    /// A note: reported, never a reason to fail, even with `--deny-warnings`.
+    pub fn is_note(&self) -> bool {
+        matches!(self, CheckError::MissingTranslations { .. })
     }
 }
 

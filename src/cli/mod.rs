@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use render::{render_human, render_json, Theme};
 
-use crate::{compile_bytes, emit, explain, Compilation};
+use crate::load::{Loaded, Loader};
+use crate::{emit, explain, Compilation};
 
 /// Check questionnaire definitions written in the `.q` language and compile them to a JSON
 /// form definition that any frontend can render.
@@ -235,8 +236,8 @@ fn check(files: &[PathBuf], deny_warnings: bool, format: DiagnosticFormat) -> Ex
                 continue;
             }
         };
-        let compilation = compile_bytes(&input.bytes);
-        report(&input, &compilation, format);
+        let compilation = compile_input(&input);
+        report(&compilation, format);
         let (errors, warnings) = count(&compilation);
         totals = (totals.0 + errors, totals.1 + warnings);
         if errors > 0 || (deny_warnings && warnings > 0) {
@@ -260,8 +261,8 @@ fn compile(
         Ok(input) => input,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
-    let compilation = compile_bytes(&input.bytes);
-    report(&input, &compilation, format);
+    let compilation = compile_input(&input);
+    report(&compilation, format);
     let (errors, warnings) = count(&compilation);
     if format == DiagnosticFormat::Human && (errors > 0 || warnings > 0) {
         eprintln!("{}", summary(errors, warnings));
@@ -399,13 +400,42 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
+/// The errors and warnings of a compilation; notes are neither.
 fn count(compilation: &Compilation) -> (usize, usize) {
-    let errors = compilation
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity() == crate::Severity::Error)
-        .count();
-    (errors, compilation.diagnostics.len() - errors)
+    let of = |severity| {
+        compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == severity)
+            .count()
+    };
+    (of(crate::Severity::Error), of(crate::Severity::Warning))
+}
+
+/// Compiles a file read from disk or standard input, reading its imports from disk.
+pub(crate) fn compile_input(input: &Input) -> Compilation {
+    crate::compile_with(&input.name, &input.bytes, &mut FileLoader)
+}
+
+/// Reads imported files from the file system, relative to the importing file's folder.
+struct FileLoader;
+
+impl Loader for FileLoader {
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String> {
+        let folder = match importer {
+            "<stdin>" => Path::new(""),
+            importer => Path::new(importer).parent().unwrap_or(Path::new("")),
+        };
+        let name = match importer {
+            "<stdin>" => crate::load::join("", path),
+            importer => crate::load::join(importer, path),
+        };
+        let full = folder.join(path);
+        let bytes = std::fs::read(&full).map_err(|error| error.to_string())?;
+        let key = std::fs::canonicalize(&full)
+            .map_or_else(|_| name.clone(), |path| path.display().to_string());
+        Ok(Loaded { name, key, bytes })
+    }
 }
 
 fn summary(errors: usize, warnings: usize) -> String {
@@ -417,21 +447,15 @@ fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
-fn report(input: &Input, compilation: &Compilation, format: DiagnosticFormat) {
+fn report(compilation: &Compilation, format: DiagnosticFormat) {
     if compilation.diagnostics.is_empty() {
         return;
     }
-    // A file that is not UTF-8 is shown lossily: its one diagnostic points at the bad byte.
-    let source = String::from_utf8_lossy(&input.bytes);
     let mut stderr = std::io::stderr().lock();
+    let sources = &compilation.sources;
     let text = match format {
-        DiagnosticFormat::Human => render_human(
-            &input.name,
-            &source,
-            &compilation.diagnostics,
-            Theme::detect(),
-        ),
-        DiagnosticFormat::Json => render_json(&input.name, &source, &compilation.diagnostics),
+        DiagnosticFormat::Human => render_human(sources, &compilation.diagnostics, Theme::detect()),
+        DiagnosticFormat::Json => render_json(sources, &compilation.diagnostics),
     };
     // A closed stderr leaves nothing to tell.
     let _ = stderr.write_all(text.as_bytes());

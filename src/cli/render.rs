@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use miette::{Diagnostic as _, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{Diagnostic as _, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
+use crate::source::SourceMap;
 use crate::span::Span;
 use crate::Diagnostic;
 
@@ -20,8 +21,8 @@ pub enum Theme {
 /// The width human output is wrapped to.
 const WIDTH: usize = 100;
 
-/// Renders diagnostics of one file for people, each with its source excerpt.
-pub fn render_human(name: &str, source: &str, diagnostics: &[Diagnostic], theme: Theme) -> String {
+/// Renders diagnostics for people, each with the excerpt of the file it points into.
+pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], theme: Theme) -> String {
     let graphical = match theme {
         Theme::Plain => GraphicalTheme::unicode_nocolor(),
         Theme::Colour => GraphicalTheme::unicode(),
@@ -30,12 +31,11 @@ pub fn render_human(name: &str, source: &str, diagnostics: &[Diagnostic], theme:
         .with_width(WIDTH)
         .with_links(false)
         .with_urls(false);
-    let source = NamedSource::new(name, source.to_owned());
     let mut out = String::new();
     for diagnostic in diagnostics {
         let located = Located {
             diagnostic,
-            source: &source,
+            sources,
         };
         if handler.render_report(&mut out, &located).is_err() {
             out.push_str(&format!("{}: {diagnostic}\n", diagnostic.code_str()));
@@ -44,10 +44,10 @@ pub fn render_human(name: &str, source: &str, diagnostics: &[Diagnostic], theme:
     out
 }
 
-/// A diagnostic with the source text it points into, and its labels clamped to that text.
+/// A diagnostic with the sources it points into, and its labels clamped to their file.
 struct Located<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    sources: &'a SourceMap,
 }
 
 impl fmt::Debug for Located<'_> {
@@ -82,16 +82,26 @@ impl miette::Diagnostic for Located<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
+        (!self.sources.is_empty()).then_some(self.sources as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let text = self.source.inner().as_str();
         let labels = self.diagnostic.labels()?;
         Some(Box::new(labels.map(move |label| {
-            let span = Span::new(label.offset(), label.offset() + label.len()).clamp_to(text);
-            LabeledSpan::new_with_span(label.label().map(str::to_owned), span)
+            let span = Span::new(label.offset(), label.offset() + label.len());
+            LabeledSpan::new_with_span(label.label().map(str::to_owned), self.clamp(span))
         })))
+    }
+}
+
+impl Located<'_> {
+    /// The span made safe to show, in map offsets.
+    fn clamp(&self, span: Span) -> Span {
+        if self.sources.is_empty() {
+            return span;
+        }
+        let (file, local) = self.sources.locate(span);
+        Span::new(local.start + file.base, local.end + file.base)
     }
 }
 
@@ -101,6 +111,7 @@ impl Diagnostic {
         Some(match self.severity() {
             crate::Severity::Error => miette::Severity::Error,
             crate::Severity::Warning => miette::Severity::Warning,
+            crate::Severity::Note => miette::Severity::Advice,
         })
     }
 }
@@ -111,6 +122,7 @@ struct JsonDiagnostic<'a> {
     code: String,
     severity: &'static str,
     message: String,
+    /// The file the span is in.
     file: &'a str,
     /// 1-based line of the start of the span.
     line: usize,
@@ -118,26 +130,39 @@ struct JsonDiagnostic<'a> {
     column: usize,
     /// Byte offsets, `start..end`.
     span: Span,
-    labels: Vec<JsonLabel>,
+    labels: Vec<JsonLabel<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
 }
 
 #[derive(Serialize)]
-struct JsonLabel {
+struct JsonLabel<'a> {
     message: Option<String>,
+    file: &'a str,
     line: usize,
     column: usize,
     span: Span,
 }
 
-/// Renders diagnostics of one file for machines: one JSON object per line.
-pub fn render_json(name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
-    let lines = LineIndex::new(source);
+/// Renders diagnostics for machines: one JSON object per line. Spans and positions are those
+/// of the file each one is in.
+pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let indexes: Vec<LineIndex> = sources
+        .files()
+        .map(|(_, file)| LineIndex::new(&file.text))
+        .collect();
+    let place = |span: Span| {
+        let id = sources.lookup(span.start);
+        let (file, local) = sources.locate(span);
+        let (line, column) = indexes[id.0].position(&file.text, local.start);
+        (file.name.as_str(), line, column, local)
+    };
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let span = diagnostic.span().clamp_to(source);
-        let (line, column) = lines.position(source, span.start);
+        if sources.is_empty() {
+            continue;
+        }
+        let (file, line, column, span) = place(diagnostic.span());
         // A diagnostic's own labels, then those of its notes ("first defined here").
         let related = diagnostic.related().into_iter().flatten();
         let labels = diagnostic
@@ -146,10 +171,11 @@ pub fn render_json(name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
             .flatten()
             .chain(related.flat_map(|note| note.labels().into_iter().flatten()))
             .map(|label| {
-                let span = Span::new(label.offset(), label.offset() + label.len()).clamp_to(source);
-                let (line, column) = lines.position(source, span.start);
+                let (file, line, column, span) =
+                    place(Span::new(label.offset(), label.offset() + label.len()));
                 JsonLabel {
                     message: label.label().map(str::to_owned),
+                    file,
                     line,
                     column,
                     span,
@@ -160,7 +186,7 @@ pub fn render_json(name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
             code: diagnostic.code_str(),
             severity: diagnostic.severity().as_str(),
             message: diagnostic.to_string(),
-            file: name,
+            file,
             line,
             column,
             span,

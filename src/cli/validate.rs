@@ -6,16 +6,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{
-    read, render_human, write_atomically, DiagnosticFormat, Input, Theme, INVALID, OK, USAGE,
-};
+use super::{read, render_human, write_atomically, DiagnosticFormat, Theme, INVALID, OK, USAGE};
+use crate::source::SourceMap;
 use crate::validate::{parse_reply, Code, Options, Problem, ReplyError, Severity, Validator};
-use crate::{compile_bytes, form, Instrument};
+use crate::{form, Instrument};
 
-/// A loaded form: the instrument, and its `.q` source when it came from one.
+/// A loaded form: the instrument, and its `.q` sources when it came from one.
 pub(super) struct Form {
     pub instrument: Instrument,
-    pub source: Option<Input>,
+    pub sources: Option<SourceMap>,
 }
 
 /// Loads a form from a `.q` file or a compiled form definition; reports why it cannot.
@@ -30,25 +29,20 @@ pub(super) fn load_form(path: &Path) -> Result<Form, String> {
             .map_err(|error| format!("`{}` is not a form definition: {error}", input.name))?;
         return Ok(Form {
             instrument,
-            source: None,
+            sources: None,
         });
     }
-    let compilation = compile_bytes(&input.bytes);
+    let compilation = super::compile_input(&input);
     match compilation.instrument {
         Some(instrument) => Ok(Form {
             instrument,
-            source: Some(input),
+            sources: Some(compilation.sources),
         }),
         None => {
-            let source = String::from_utf8_lossy(&input.bytes);
+            let diagnostics = &compilation.diagnostics;
             eprint!(
                 "{}",
-                render_human(
-                    &input.name,
-                    &source,
-                    &compilation.diagnostics,
-                    Theme::detect()
-                )
+                render_human(&compilation.sources, diagnostics, Theme::detect())
             );
             Err(format!(
                 "`{}` has errors; fix them before validating replies",
@@ -210,13 +204,12 @@ impl Summary {
 
 /// Where an item is declared, as `file:line:column`, when the form came from a `.q` file.
 fn location(form: &Form, problem: &Problem) -> Option<String> {
-    let source = form.source.as_ref()?;
-    let span = problem.span?;
-    let text = std::str::from_utf8(&source.bytes).ok()?;
-    let before = text.get(..span.start)?;
+    let sources = form.sources.as_ref()?;
+    let (file, span) = sources.locate(problem.span?);
+    let before = file.text.get(..span.start)?;
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some(format!("{}:{line}:{column}", source.name))
+    Some(format!("{}:{line}:{column}", file.name))
 }
 
 fn print_human(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &Summary) {

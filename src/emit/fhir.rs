@@ -87,11 +87,11 @@ impl Writer<'_> {
     fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
         let mut out = Vec::new();
         for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
-            out.push(format!("{}. {}", paragraph.number, paragraph.text));
+            out.push(format!("{}. {}", paragraph.number, paragraph.shown_text()));
             out.extend(
                 subparagraphs
                     .iter()
-                    .map(|sub| format!("({}) {}", sub.letter, sub.text)),
+                    .map(|sub| format!("({}) {}", sub.letter, sub.shown_text())),
             );
         }
         out.join("\n")

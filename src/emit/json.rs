@@ -82,7 +82,11 @@ struct ParagraphOut<'a> {
     number: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     heading: Option<&'a str>,
-    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    /// The official text is not at hand yet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pending: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     subparagraphs: Vec<SubparagraphOut<'a>>,
 }
@@ -90,7 +94,10 @@ struct ParagraphOut<'a> {
 #[derive(Serialize)]
 struct SubparagraphOut<'a> {
     letter: &'a str,
-    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pending: bool,
 }
 
 #[derive(Serialize)]
@@ -285,13 +292,15 @@ fn document(document: &model::Document) -> DocumentOut<'_> {
             .map(|paragraph| ParagraphOut {
                 number: &paragraph.number,
                 heading: paragraph.heading.as_deref(),
-                text: &paragraph.text,
+                text: paragraph.text.as_deref(),
+                pending: paragraph.text.is_none(),
                 subparagraphs: paragraph
                     .subparagraphs
                     .iter()
                     .map(|sub| SubparagraphOut {
                         letter: &sub.letter,
-                        text: &sub.text,
+                        text: sub.text.as_deref(),
+                        pending: sub.text.is_none(),
                     })
                     .collect(),
             })

@@ -92,13 +92,13 @@ impl Writer<'_> {
             html.push_str(&format!(
                 "<p>{}. <em>{}</em></p>",
                 paragraph.number,
-                escape(&paragraph.text)
+                escape(paragraph.shown_text())
             ));
             for sub in subparagraphs {
                 html.push_str(&format!(
                     "<p>({}) <em>{}</em></p>",
                     sub.letter,
-                    escape(&sub.text)
+                    escape(sub.shown_text())
                 ));
             }
         }

@@ -198,11 +198,15 @@ impl Writer<'_> {
             if let Some(heading) = &paragraph.heading {
                 out.push(format!("**{heading}**"));
             }
-            out.push(format!("{}. *{}*", paragraph.number, paragraph.text));
+            out.push(format!(
+                "{}. *{}*",
+                paragraph.number,
+                paragraph.shown_text()
+            ));
             out.extend(
                 subparagraphs
                     .iter()
-                    .map(|sub| format!("({}) *{}*", sub.letter, sub.text)),
+                    .map(|sub| format!("({}) *{}*", sub.letter, sub.shown_text())),
             );
         }
         out.join("\n\n")

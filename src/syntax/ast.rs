@@ -27,11 +27,115 @@ pub struct File {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Declaration {
+    Import(Import),
     Instrument(Header),
     Scale(ScaleDecl),
     Document(DocumentDecl),
+    Block(BlockDecl),
+    Translation(TranslationDecl),
     Introduction(Introduction),
     Section(SectionDecl),
+}
+
+/// `import "path" as alias` or `from "path" import a, b`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// The imported file, relative to the importing one.
+    pub path: Text,
+    pub names: ImportNames,
+    pub span: Span,
+}
+
+/// How an import names what it brings in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ImportNames {
+    /// `as common`: every declaration of the file, as `common.name`.
+    Alias(Ident),
+    /// `import a, b`: these declarations, by their own names.
+    Selected(Vec<Ident>),
+}
+
+/// `block id(param: kind, …) { … }`: section content to reuse with arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockDecl {
+    pub id: Ident,
+    pub parameters: Vec<Parameter>,
+    pub members: Vec<SectionMember>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    pub id: Ident,
+    pub kind: ParameterKind,
+}
+
+/// What a block parameter stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParameterKind {
+    /// An item id: the id of an item the block declares, or of one its conditions read.
+    Item,
+    /// A text, put into the block's texts where they say `{name}`.
+    Text,
+    /// Rows of a grid, put where the block's grid says `rows name`.
+    Rows,
+}
+
+impl ParameterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterKind::Item => "item",
+            ParameterKind::Text => "text",
+            ParameterKind::Rows => "rows",
+        }
+    }
+}
+
+/// `use block(name = value, …)` in a section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UseBlock {
+    pub block: Ident,
+    pub arguments: Vec<Argument>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Argument {
+    pub name: Ident,
+    pub value: ArgumentValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgumentValue {
+    Item(Ident),
+    Text(Text),
+    Rows(Vec<RowDecl>, Span),
+}
+
+impl ArgumentValue {
+    pub fn kind(&self) -> ParameterKind {
+        match self {
+            ArgumentValue::Item(_) => ParameterKind::Item,
+            ArgumentValue::Text(_) => ParameterKind::Text,
+            ArgumentValue::Rows(..) => ParameterKind::Rows,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            ArgumentValue::Item(ident) => ident.span,
+            ArgumentValue::Text(text) => text.span,
+            ArgumentValue::Rows(_, span) => *span,
+        }
+    }
+}
+
+/// `translation fr "translations/fr.json"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TranslationDecl {
+    pub language: Ident,
+    pub path: Text,
+    pub span: Span,
 }
 
 /// `instrument id { title "…" … }`
@@ -109,7 +213,8 @@ pub struct DocumentDecl {
 pub struct ParagraphDecl {
     pub heading: Option<Text>,
     pub number: Ident,
-    pub text: Text,
+    /// `None` when the text is marked `pending`.
+    pub text: Option<Text>,
     pub subparagraphs: Vec<SubparagraphDecl>,
     pub span: Span,
 }
@@ -117,7 +222,8 @@ pub struct ParagraphDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubparagraphDecl {
     pub letter: Ident,
-    pub text: Text,
+    /// `None` when the text is marked `pending`.
+    pub text: Option<Text>,
 }
 
 /// `introduction { text "…" … }`
@@ -165,6 +271,7 @@ pub enum SectionMember {
     Prose(Prose),
     Item(ItemDecl),
     Grid(GridDecl),
+    Use(UseBlock),
 }
 
 /// Which keyword introduced an item.
@@ -219,6 +326,8 @@ pub enum ItemMember {
     Note(Text),
     Optional(Span),
     Required(Span),
+    /// `allow uncited`
+    AllowUncited(Span),
     Item(ItemDecl),
     Grid(GridDecl),
 }
@@ -230,7 +339,7 @@ pub struct GridDecl {
     pub label: Text,
     pub guard: Option<Guard>,
     pub columns: Vec<ColumnDecl>,
-    pub rows: Vec<RowDecl>,
+    pub rows: Vec<GridRow>,
     pub attributes: Vec<ItemMember>,
     pub span: Span,
 }
@@ -241,6 +350,14 @@ pub struct ColumnDecl {
     pub id: Ident,
     pub label: Text,
     pub guard: Option<Guard>,
+}
+
+/// A row of a grid as written: a row, or in a block, the rows of a parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GridRow {
+    Row(Box<RowDecl>),
+    /// `rows areas`
+    Splice(Ident),
 }
 
 /// `row id "label" cites …`, or `row id "label" : long_text` for a free-text row.

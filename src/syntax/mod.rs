@@ -78,6 +78,21 @@ pub enum SyntaxError {
 }
 
 impl SyntaxError {
+    /// The error with its span moved `base` bytes on: from an offset of one file to an offset
+    /// of the source map.
+    pub fn shifted(mut self, base: usize) -> SyntaxError {
+        let span = match &mut self {
+            SyntaxError::Unexpected { span, .. }
+            | SyntaxError::TooDeep { span }
+            | SyntaxError::InvalidUtf8 { span }
+            | SyntaxError::BadEscape { span }
+            | SyntaxError::Unterminated { span }
+            | SyntaxError::Internal { span, .. } => span,
+        };
+        *span = Span::new(span.start + base, span.end + base);
+        self
+    }
+
     pub fn span(&self) -> Span {
         match self {
             SyntaxError::Unexpected { span, .. }
@@ -103,10 +118,16 @@ pub fn decode(bytes: &[u8]) -> Result<&str, SyntaxError> {
 
 /// Parses a whole file into its AST, or reports the first syntax error.
 pub fn parse(source: &str) -> Result<ast::File, SyntaxError> {
-    check_depth(source)?;
+    parse_at(source, 0)
+}
+
+/// Parses a file whose text starts at offset `base` of a [`SourceMap`](crate::source::SourceMap):
+/// every span of the AST, and of the error, is an offset of the map.
+pub fn parse_at(source: &str, base: usize) -> Result<ast::File, SyntaxError> {
+    check_depth(source).map_err(|error| error.shifted(base))?;
     match lower::parse_pairs(source) {
-        Ok(pairs) => lower::file(pairs),
-        Err(error) => Err(names::describe(source, error)),
+        Ok(pairs) => lower::Lowering { base }.file(pairs),
+        Err(error) => Err(names::describe(source, error).shifted(base)),
     }
 }
 

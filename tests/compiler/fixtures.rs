@@ -28,7 +28,7 @@ fn pass_fixtures_compile_to_their_forms() {
 fn fail_fixtures_render_their_diagnostics() {
     insta::glob!("../fixtures", "fail/*.q", |path| {
         let bytes = std::fs::read(path).expect("a fixture");
-        let compilation = qc::compile_bytes(&bytes);
+        let compilation = super::loader::compile_path(path);
         assert!(
             !compilation.diagnostics.is_empty(),
             "{} reports nothing",
@@ -46,7 +46,7 @@ fn fail_fixtures_render_their_diagnostics() {
             }
         }
         let source = String::from_utf8_lossy(&bytes);
-        let rendered = render_human(&name, &source, &compilation.diagnostics, Theme::Plain);
+        let rendered = render_human(&compilation.sources, &compilation.diagnostics, Theme::Plain);
         // Inputs of 10,000 brackets are shown by their size, not in full.
         let description = if source.len() > 4000 {
             format!("({} bytes)", source.len())
@@ -104,9 +104,14 @@ fn every_semantic_error_is_reported_in_order() {
 #[test]
 fn language_guide_examples_are_fixtures() {
     let guide = super::read(&super::root().join("docs/language.md"));
-    let fixtures: Vec<String> = std::fs::read_dir(super::root().join("tests/fixtures/pass"))
-        .expect("pass fixtures")
-        .map(|entry| super::read(&entry.expect("entry").path()))
+    // The pass fixtures and the modules they import.
+    let pass = super::root().join("tests/fixtures/pass");
+    let fixtures: Vec<String> = [pass.clone(), pass.join("modules")]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).expect("pass fixtures"))
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "q"))
+        .map(|path| super::read(&path))
         .collect();
     let mut examples = 0;
     let mut rest = guide.as_str();
@@ -146,4 +151,18 @@ fn every_grammar_rule_is_documented() {
         assert!(documented, "rule `{name}` has no `///` doc");
     }
     assert!(rules > 60, "{rules} rules found");
+}
+
+/// The compiled form of each bundled instrument. `crime-prevention.q` takes its scales,
+/// documents and blocks from `questionnaires/common/` and `questionnaires/references/`; its
+/// snapshot was taken when everything was written in the one file, and must not change.
+#[test]
+fn bundled_instruments_compile_to_their_forms() {
+    for path in super::bundled_instruments() {
+        let instrument = super::compile_clean(&path);
+        let name = name(&path);
+        insta::with_settings!({ omit_expression => true, snapshot_suffix => name }, {
+            insta::assert_snapshot!(qc::emit::json::to_string(&instrument));
+        });
+    }
 }

@@ -1,6 +1,9 @@
 //! Tests of the compiler as a library: fixtures, the bundled instruments, the form schema and
 //! properties. One binary with modules, for build speed.
 
+#[path = "../common/loader.rs"]
+pub mod loader;
+
 mod exports;
 mod fidelity;
 mod fixtures;
@@ -20,8 +23,7 @@ pub fn read(path: &Path) -> String {
 
 /// Compiles a bundled instrument, failing the test on any diagnostic.
 pub fn compile_clean(path: &Path) -> qc::Instrument {
-    let source = read(path);
-    let compilation = qc::compile(&source);
+    let compilation = loader::compile_path(path);
     assert!(
         compilation.diagnostics.is_empty(),
         "{}: {:#?}",

@@ -3,18 +3,29 @@
 
 use proptest::prelude::*;
 
+use super::loader::FolderLoader;
 use super::{read, root};
 
 fn instrument() -> String {
     read(&root().join("questionnaires/crime-prevention.q"))
 }
 
+/// Compiles a text as `questionnaires/crime-prevention.q`, with the bundled modules.
+fn compile(source: &str) -> qc::Compilation {
+    let root = root().join("questionnaires");
+    qc::compile_with(
+        "crime-prevention.q",
+        source.as_bytes(),
+        &mut FolderLoader { root },
+    )
+}
+
 #[test]
 fn compiling_is_deterministic() {
     let source = instrument();
-    let first = qc::emit::json::to_string(&qc::compile(&source).instrument.expect("compiles"));
+    let first = qc::emit::json::to_string(&compile(&source).instrument.expect("compiles"));
     for _ in 0..3 {
-        let again = qc::emit::json::to_string(&qc::compile(&source).instrument.expect("compiles"));
+        let again = qc::emit::json::to_string(&compile(&source).instrument.expect("compiles"));
         assert_eq!(first, again);
     }
 }
@@ -81,16 +92,19 @@ proptest! {
         for mutation in &mutations {
             source = apply(&source, mutation);
         }
-        let compilation = qc::compile(&source);
+        let compilation = compile(&source);
         if compilation.instrument.is_none() {
             prop_assert!(compilation.has_errors());
         }
         for diagnostic in &compilation.diagnostics {
             let span = diagnostic.span();
-            prop_assert!(span.start <= source.len() && span.end <= source.len(), "{diagnostic:?}");
+            let (file, local) = compilation.sources.locate(span);
+            prop_assert!(local.end <= file.text.len(), "{diagnostic:?}");
+            let whole = file.span();
+            prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
             prop_assert!(!diagnostic.code_str().is_empty());
             // Rendering must not panic either, whatever the span.
-            let rendered = qc::cli::render_human("mutated.q", &source, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
+            let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
             prop_assert!(rendered.contains(&diagnostic.code_str()));
         }
     }

@@ -1,6 +1,9 @@
 //! Tests of reply validation: the example replies, stripping, hostile input, reading compiled
 //! forms back, and agreement with independent implementations.
 
+#[path = "../common/loader.rs"]
+pub mod loader;
+
 mod agreement;
 mod examples;
 mod generate;
@@ -15,9 +18,7 @@ pub fn root() -> PathBuf {
 
 /// The bundled crime-prevention instrument.
 pub fn crime_prevention() -> qc::Instrument {
-    let source =
-        std::fs::read_to_string(root().join("questionnaires/crime-prevention.q")).expect("read");
-    qc::compile(&source)
+    loader::compile_path(&root().join("questionnaires/crime-prevention.q"))
         .instrument
         .expect("the bundled instrument compiles")
 }

@@ -9,13 +9,14 @@ fn forms() -> Vec<(String, qc::Instrument)> {
     paths.extend(
         std::fs::read_dir(root().join("tests/fixtures/pass"))
             .expect("pass fixtures")
-            .map(|entry| entry.expect("entry").path()),
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "q")),
     );
     paths
         .into_iter()
         .map(|path| {
-            let source = std::fs::read_to_string(&path).expect("read");
-            let instrument = qc::compile(&source).instrument.expect("compiles");
+            let compilation = super::loader::compile_path(&path);
+            let instrument = compilation.instrument.expect("compiles");
             (path.display().to_string(), instrument)
         })
         .collect()

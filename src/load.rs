@@ -1,0 +1,364 @@
+//! Load: from the entry file to the program, every file it imports parsed and in order.
+//!
+//! Reading a file is the caller's: the library asks a [`Loader`] for the bytes of each import
+//! (the `qc` binary reads the file system; tests and library users may serve files from memory
+//! with [`MemoryLoader`]). This stage parses each file once, finds import cycles and files
+//! that cannot be read, and orders the modules so that every module comes after the modules it
+//! imports and the entry file comes last. It resolves no names: that is `check`.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::check::error::{CheckError, Note};
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, SourceMap};
+use crate::span::Span;
+use crate::syntax::{self, ast};
+
+/// A file the loader found.
+pub struct Loaded {
+    /// How diagnostics name the file, such as `questionnaires/common/scales.q`.
+    pub name: String,
+    /// What makes the file itself: two imports with the same key are the same module.
+    pub key: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the files a program names.
+pub trait Loader {
+    /// Reads the file at `path`, as written in the file named `importer`: relative paths are
+    /// relative to the importer's folder. An error is a message for the person, such as
+    /// "No such file or directory".
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String>;
+}
+
+/// One parsed file of a program.
+#[derive(Debug)]
+pub struct Module {
+    pub file: FileId,
+    pub ast: ast::File,
+    /// For each import declaration of the file, in order: the index of the imported module.
+    pub imports: Vec<usize>,
+}
+
+/// A file named by a `translation` declaration of the entry file.
+#[derive(Debug)]
+pub struct TranslationSource {
+    pub language: String,
+    /// The span of the declaration.
+    pub span: Span,
+    pub file: FileId,
+}
+
+/// The entry file and every file it imports, parsed.
+#[derive(Debug)]
+pub struct Program {
+    pub sources: SourceMap,
+    /// Every module after those it imports; the entry file is the last.
+    pub modules: Vec<Module>,
+    pub translations: Vec<TranslationSource>,
+}
+
+impl Program {
+    pub fn entry(&self) -> &Module {
+        &self.modules[self.modules.len() - 1]
+    }
+}
+
+/// Loads the program whose entry file is `name`, with text `bytes`. Returns the sources read
+/// whatever happens, and the program only when every file could be read and parsed.
+pub fn load(
+    name: &str,
+    bytes: &[u8],
+    loader: &mut dyn Loader,
+) -> (SourceMap, Option<Program>, Vec<Diagnostic>) {
+    let mut state = State {
+        loader,
+        sources: SourceMap::default(),
+        modules: Vec::new(),
+        keys: HashMap::default(),
+        stack: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let entry = Loaded {
+        name: name.to_owned(),
+        key: name.to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    let entry = state.module(entry);
+    let translations = match entry {
+        Some(entry) => state.translations(entry),
+        None => Vec::new(),
+    };
+    let State {
+        sources,
+        modules,
+        diagnostics,
+        ..
+    } = state;
+    if diagnostics.is_empty() {
+        let modules = modules.into_iter().map(Option::unwrap_or_default).collect();
+        let program = Program {
+            sources: sources.clone(),
+            modules,
+            translations,
+        };
+        (sources, Some(program), diagnostics)
+    } else {
+        (sources, None, diagnostics)
+    }
+}
+
+impl Default for Module {
+    fn default() -> Module {
+        Module {
+            file: FileId(0),
+            ast: ast::File::default(),
+            imports: Vec::new(),
+        }
+    }
+}
+
+/// A module whose imports are loading.
+struct Frame {
+    key: String,
+    name: String,
+    /// The import of this module being followed.
+    import: Option<Span>,
+}
+
+struct State<'l> {
+    loader: &'l mut dyn Loader,
+    sources: SourceMap,
+    /// Modules by index, filled in once parsed; a module is `None` while its imports load.
+    modules: Vec<Option<Module>>,
+    keys: HashMap<String, usize>,
+    /// The modules being loaded, outermost first.
+    stack: Vec<Frame>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl State<'_> {
+    /// Parses a file and, first, every file it imports. Returns its module index.
+    fn module(&mut self, loaded: Loaded) -> Option<usize> {
+        let text = match syntax::decode(&loaded.bytes) {
+            Ok(text) => text.to_owned(),
+            Err(error) => {
+                let text = String::from_utf8_lossy(&loaded.bytes).into_owned();
+                let file = self.sources.add(&loaded.name, text);
+                let base = self.sources.file(file).base;
+                self.diagnostics
+                    .push(Diagnostic::Syntax(error.shifted(base)));
+                return None;
+            }
+        };
+        let file = self.sources.add(&loaded.name, text);
+        let source = self.sources.file(file);
+        let ast = match syntax::parse_at(&source.text, source.base) {
+            Ok(ast) => ast,
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::Syntax(error));
+                return None;
+            }
+        };
+        let mut imports = Vec::new();
+        self.stack.push(Frame {
+            key: loaded.key.clone(),
+            name: loaded.name.clone(),
+            import: None,
+        });
+        for declaration in &ast.declarations {
+            let ast::Declaration::Import(import) = declaration else {
+                continue;
+            };
+            if let Some(top) = self.stack.last_mut() {
+                top.import = Some(import.path.span);
+            }
+            let imported = self.import(&loaded.name, import);
+            // A placeholder keeps the import list in step with the declarations; the program
+            // is not checked when an import failed.
+            imports.push(imported.unwrap_or(usize::MAX));
+        }
+        self.stack.pop();
+        let index = self.modules.len();
+        self.modules.push(Some(Module { file, ast, imports }));
+        self.keys.insert(loaded.key, index);
+        Some(index)
+    }
+
+    fn import(&mut self, importer: &str, import: &ast::Import) -> Option<usize> {
+        let span = import.path.span;
+        let loaded = match self.loader.load(importer, &import.path.value) {
+            Ok(loaded) => loaded,
+            Err(reason) => {
+                self.error(CheckError::ImportUnreadable {
+                    path: import.path.value.clone(),
+                    span,
+                    reason,
+                });
+                return None;
+            }
+        };
+        if let Some(start) = self.stack.iter().position(|frame| frame.key == loaded.key) {
+            self.cycle(start, &loaded.name);
+            return None;
+        }
+        if let Some(&index) = self.keys.get(&loaded.key) {
+            return Some(index);
+        }
+        self.module(loaded)
+    }
+
+    /// Reports the cycle from `stack[start]` back to the file named `again`.
+    fn cycle(&mut self, start: usize, again: &str) {
+        let chain = &self.stack[start..];
+        let mut names: Vec<&str> = chain.iter().map(|frame| frame.name.as_str()).collect();
+        names.push(again);
+        let cycle = names.join(" → ");
+        let Some(Frame {
+            import: Some(span), ..
+        }) = chain.last()
+        else {
+            return;
+        };
+        let rest = chain[..chain.len() - 1]
+            .iter()
+            .zip(&names[1..])
+            .filter_map(|(frame, next)| {
+                let name = &frame.name;
+                let note = format!("`{name}` imports `{next}` here");
+                frame.import.map(|span| Note::single(span, note))
+            })
+            .collect();
+        self.error(CheckError::ImportCycle {
+            cycle,
+            span: *span,
+            rest,
+        });
+    }
+
+    /// Reads the files of the entry file's `translation` declarations.
+    fn translations(&mut self, entry: usize) -> Vec<TranslationSource> {
+        let Some(module) = &self.modules[entry] else {
+            return Vec::new();
+        };
+        let importer = self.sources.file(module.file).name.clone();
+        let declarations: Vec<ast::TranslationDecl> = module
+            .ast
+            .declarations
+            .iter()
+            .filter_map(|declaration| match declaration {
+                ast::Declaration::Translation(translation) => Some(translation.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        for declaration in declarations {
+            let loaded = match self.loader.load(&importer, &declaration.path.value) {
+                Ok(loaded) => loaded,
+                Err(reason) => {
+                    self.error(CheckError::ImportUnreadable {
+                        path: declaration.path.value.clone(),
+                        span: declaration.path.span,
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            let text = String::from_utf8_lossy(&loaded.bytes).into_owned();
+            let file = self.sources.add(&loaded.name, text);
+            out.push(TranslationSource {
+                language: declaration.language.name.clone(),
+                span: declaration.span,
+                file,
+            });
+        }
+        out
+    }
+
+    fn error(&mut self, error: CheckError) {
+        self.diagnostics.push(Diagnostic::Check(error));
+    }
+}
+
+/// A loader that serves files from memory, by path. Relative paths resolve against the
+/// importing file's folder, as on a file system; `..` and `.` are understood.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryLoader {
+    files: HashMap<String, String>,
+}
+
+impl MemoryLoader {
+    pub fn new() -> MemoryLoader {
+        MemoryLoader::default()
+    }
+
+    /// Adds a file at a path such as `common/scales.q`.
+    pub fn with(mut self, path: &str, text: &str) -> MemoryLoader {
+        self.files.insert(normalize(path), text.to_owned());
+        self
+    }
+}
+
+impl Loader for MemoryLoader {
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String> {
+        let name = join(importer, path);
+        match self.files.get(&name) {
+            Some(text) => Ok(Loaded {
+                key: name.clone(),
+                name,
+                bytes: text.as_bytes().to_vec(),
+            }),
+            None => Err("no such file".to_owned()),
+        }
+    }
+}
+
+/// `path` relative to the folder of `importer`, with `.` and `..` folded: `a/b.q` + `../c.q`
+/// is `c.q`. Forward slashes on every platform, as `.q` files write them.
+pub fn join(importer: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return normalize(path);
+    }
+    let folder = match importer.rfind('/') {
+        Some(index) => &importer[..index + 1],
+        None => "",
+    };
+    normalize(&format!("{folder}{path}"))
+}
+
+fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn paths_resolve_against_the_importing_folder() {
+        assert_eq!(join("q/main.q", "common/scales.q"), "q/common/scales.q");
+        assert_eq!(
+            join("q/common/a.q", "../references/b.q"),
+            "q/references/b.q"
+        );
+        assert_eq!(join("main.q", "./x.q"), "x.q");
+        assert_eq!(join("main.q", "../x.q"), "../x.q");
+        assert_eq!(join("a/main.q", "/abs/x.q"), "/abs/x.q");
+    }
+}
