@@ -1,6 +1,8 @@
 //! Parse + check + compile to JSON, for the bundled instrument and for generated instruments of
 //! 1,000 and 10,000 questions with conditions and citations. Run with `cargo bench`.
 
+#[path = "bundled.rs"]
+mod bundled;
 #[path = "generated.rs"]
 mod generated;
 
@@ -10,11 +12,11 @@ fn main() {
     divan::main();
 }
 
-const BUNDLED: &str = include_str!("../questionnaires/crime-prevention.q");
+const BUNDLED: &str = bundled::ENTRY;
 
-/// parse, check and emit the form, as `qc compile` does.
+/// Load, parse, check and emit the form, as `qc compile` does.
 fn compile(source: &str) -> String {
-    let compilation = qc::compile(source);
+    let compilation = bundled::compile(source, &mut bundled::loader());
     let instrument = compilation
         .instrument
         .expect("the benchmark input compiles");
@@ -32,21 +34,30 @@ fn crime_prevention(bencher: divan::Bencher) {
 mod stages {
     use super::BUNDLED;
 
+    /// Reading (from memory) and parsing the entry file and every file it imports.
     #[divan::bench]
-    fn parse() -> qc::syntax::ast::File {
-        qc::syntax::parse(divan::black_box(BUNDLED)).expect("parses")
+    fn load(bencher: divan::Bencher) {
+        bencher.bench(|| {
+            let mut loader = super::bundled::loader();
+            qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader).1
+        });
+    }
+
+    fn program() -> qc::load::Program {
+        let mut loader = super::bundled::loader();
+        let (_, program, _) = qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader);
+        program.expect("loads")
     }
 
     #[divan::bench]
     fn check(bencher: divan::Bencher) {
-        let file = qc::syntax::parse(BUNDLED).expect("parses");
-        bencher.bench(|| qc::check::check(divan::black_box(&file)));
+        let program = program();
+        bencher.bench(|| qc::check::check_program(divan::black_box(&program)));
     }
 
     #[divan::bench]
     fn emit(bencher: divan::Bencher) {
-        let file = qc::syntax::parse(BUNDLED).expect("parses");
-        let instrument = qc::check::check(&file).0.expect("checks");
+        let instrument = qc::check::check_program(&program()).0.expect("checks");
         bencher.bench(|| qc::emit::json::to_string(divan::black_box(&instrument)));
     }
 }

@@ -3,6 +3,8 @@
 //! replies against the emitted response schema with the `jsonschema` crate. Run with
 //! `cargo bench --bench validate`; `benches/ajv/run.sh` measures ajv on the same replies.
 
+#[path = "bundled.rs"]
+mod bundled;
 #[path = "../tests/validate/generate.rs"]
 #[allow(dead_code)]
 mod generate;
@@ -23,8 +25,7 @@ const ROUNDS: usize = 10;
 const VALIDATIONS: usize = DISTINCT * ROUNDS;
 
 static INSTRUMENT: LazyLock<qc::Instrument> = LazyLock::new(|| {
-    let source = include_str!("../questionnaires/crime-prevention.q");
-    qc::compile(source)
+    bundled::compile(bundled::ENTRY, &mut bundled::loader())
         .instrument
         .expect("the bundled instrument compiles")
 });

@@ -3,13 +3,15 @@
 //!
 //! `cargo run --example asked -- FORM.q REPLY.json…`
 
+#[path = "../tests/common/loader.rs"]
+mod loader;
+
 use serde_json::{json, Map, Value};
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let form = args.next().ok_or("usage: asked FORM.q REPLY.json…")?;
-    let source = std::fs::read_to_string(&form).map_err(|e| format!("{form}: {e}"))?;
-    let instrument = qc::compile(&source)
+    let instrument = loader::compile_path(std::path::Path::new(&form))
         .instrument
         .ok_or(format!("{form} has errors"))?;
     let mut out = Map::new();

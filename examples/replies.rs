@@ -7,14 +7,18 @@
 #[allow(dead_code)]
 mod generate;
 
+#[path = "../tests/common/loader.rs"]
+mod loader;
+
 use std::io::Write;
 
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let out = args.next().unwrap_or_else(|| "replies.jsonl".to_owned());
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
-    let source = include_str!("../questionnaires/crime-prevention.q");
-    let Some(instrument) = qc::compile(source).instrument else {
+    let bundled =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questionnaires/crime-prevention.q");
+    let Some(instrument) = loader::compile_path(&bundled).instrument else {
         return Err(std::io::Error::other(
             "the bundled instrument does not compile",
         ));
