@@ -8,6 +8,7 @@
 //! codes. See `ARCHITECTURE.md` for the stages and the modules that own them.
 
 pub mod check;
+pub mod coverage;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;

@@ -102,6 +102,19 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
+    /// List each paragraph of the reference documents with the items that cite it, and the
+    /// paragraphs that no item cites.
+    ///
+    /// Exit status: 0 when the file compiles (whatever the coverage), 1 when it has errors, 2
+    /// on a usage or I/O error.
+    Coverage {
+        /// The instrument; `-` reads standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to print the coverage: for people, or as one JSON document.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
     /// Explain a diagnostic code, with an example, as `qc explain E0103`.
     Explain {
         /// A code such as `E0103` or `W0201`.
@@ -187,6 +200,7 @@ pub fn main() -> ExitCode {
             to: ResponseTarget::Fhir,
             output,
         } => convert_response(&form, &reply, output.as_deref()),
+        Command::Coverage { file, format } => coverage(&file, format),
         Command::Explain { code } => explain(&code),
     }
 }
@@ -398,6 +412,32 @@ fn explain(code: &str) -> ExitCode {
             ExitCode::from(USAGE)
         }
     }
+}
+
+fn coverage(path: &Path, format: DiagnosticFormat) -> ExitCode {
+    let input = match read(path) {
+        Ok(input) => input,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let compilation = compile_input(&input);
+    let Some(instrument) = &compilation.instrument else {
+        report(&compilation, format);
+        return ExitCode::from(INVALID);
+    };
+    let coverage = crate::coverage::coverage(instrument);
+    let text = match format {
+        DiagnosticFormat::Human => crate::coverage::to_text(&coverage),
+        DiagnosticFormat::Json => pretty_text(&coverage),
+    };
+    // A closed stdout leaves nothing to tell.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::from(OK)
+}
+
+fn pretty_text(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// The errors and warnings of a compilation; notes are neither.
