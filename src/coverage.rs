@@ -158,7 +158,11 @@ pub fn to_text(coverage: &Coverage) -> String {
             document.paragraphs.len()
         ));
         for paragraph in &document.paragraphs {
-            let pending = if paragraph.pending { " [text pending]" } else { "" };
+            let pending = if paragraph.pending {
+                " [text pending]"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "  para {:<4}{}{}\n",
                 paragraph.number,

@@ -8,9 +8,9 @@
 //! codes. See `ARCHITECTURE.md` for the stages and the modules that own them.
 
 pub mod check;
-pub mod coverage;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod coverage;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;

@@ -489,10 +489,7 @@ fn coverage_lists_citers_and_uncited_paragraphs() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
     // Paragraph 19 is cited by a row of the technical-assistance grid only.
-    assert!(
-        text.contains("para 19  ta_areas (partnerships)"),
-        "{text}"
-    );
+    assert!(text.contains("para 19  ta_areas (partnerships)"), "{text}");
     assert!(text.contains("    (a)  4 (a), 4 (b)"), "{text}");
 
     let json = qc(&[
@@ -505,7 +502,10 @@ fn coverage_lists_citers_and_uncited_paragraphs() {
     let guidelines = &value["documents"][0];
     assert_eq!(guidelines["id"], "guidelines");
     assert_eq!(guidelines["uncited"], serde_json::json!([]));
-    assert_eq!(guidelines["paragraphs"][1]["subparagraphs"][0]["cited_by"][0]["item"], "q1");
+    assert_eq!(
+        guidelines["paragraphs"][1]["subparagraphs"][0]["cited_by"][0]["item"],
+        "q1"
+    );
 
     let uncited = qc(&[
         "coverage",
@@ -514,9 +514,62 @@ fn coverage_lists_citers_and_uncited_paragraphs() {
         &path("tests/fixtures/fail/W0204-uncited.q"),
     ]);
     let value: serde_json::Value = serde_json::from_slice(&uncited.stdout).expect("JSON");
-    assert_eq!(value["documents"][0]["paragraphs"][0]["cited_by"][0]["item"], "q1");
+    assert_eq!(
+        value["documents"][0]["paragraphs"][0]["cited_by"][0]["item"],
+        "q1"
+    );
 
-    let broken = qc(&["coverage", &path("tests/fixtures/fail/E0102-unknown-item.q")]);
+    let broken = qc(&[
+        "coverage",
+        &path("tests/fixtures/fail/E0102-unknown-item.q"),
+    ]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(broken.stdout.is_empty());
+}
+
+/// The draft victim-issues instrument is built from the shared modules, compiles clean and
+/// validates its example replies.
+#[test]
+fn victim_issues_instrument_validates_its_examples() {
+    let form = path("questionnaires/victim-issues.q");
+    let check = qc(&["check", "--deny-warnings", &form]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let examples = "questionnaires/examples/victim-issues";
+    let complete = qc(&[
+        "validate",
+        "--complete",
+        &form,
+        &path(&format!("{examples}/arcadia-complete.json")),
+    ]);
+    assert_eq!(
+        complete.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&complete.stdout)
+    );
+    let progress = qc(&[
+        "validate",
+        &form,
+        &path(&format!("{examples}/borduria-in-progress.json")),
+    ]);
+    assert_eq!(progress.status.code(), Some(0));
+    let invalid = qc(&[
+        "validate",
+        &form,
+        &path(&format!("{examples}/invalid-disabled-answer.json")),
+    ]);
+    assert_eq!(invalid.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&invalid.stdout);
+    assert!(text.contains("V0107 at /answers/v1_name"), "{text}");
+    assert!(text.contains("V0107 at /answers/v14_describe"), "{text}");
+    // The grid and the concluding questions come from `common/blocks.q`, with this
+    // instrument's ids, areas and numbers.
+    let compiled = qc(&["compile", &form]);
+    let value: serde_json::Value = serde_json::from_slice(&compiled.stdout).expect("JSON");
+    let text = value.to_string();
+    assert!(
+        text.contains("If the answer to questions 17 and/or 18 is “Yes”"),
+        "{text}"
+    );
+    assert!(text.contains("delivering effective victim support?"));
 }
