@@ -22,6 +22,12 @@ from "references/urban-crime-prevention-guidelines.q" import urban_guidelines
 from "references/crime-public-security-declaration.q" import crime_security_declaration
 from "common/blocks.q" import technical_assistance, concluding
 
+# Translations of the texts, one JSON file per language keyed by stable ids (see
+# docs/language.md). The French and Spanish files translate the structure only (title, section
+# titles, scales and the technical-assistance grid) and are unofficial drafts.
+translation fr "translations/crime-prevention.fr.json"
+translation es "translations/crime-prevention.es.json"
+
 # ---------------------------------------------------------------------------------------------
 
 introduction {

@@ -266,6 +266,15 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0126-unknown-parameter.q"),
     },
     Entry {
+        code: "E0127",
+        title: "a translation file cannot be read",
+        body: "The file of a `translation` declaration is not JSON, lacks `\"format\": \
+               \"qc-translation/1\"`, is in another language than declared, or has an entry \
+               without `source_hash` and `text` strings. The label points at the place in the \
+               file. `qc translations new FILE --lang fr` writes a valid file to start from.",
+        example: fixture!("E0127-translation-file.q"),
+    },
+    Entry {
         code: "W0201",
         title: "condition refers to a later item",
         body: "A condition reads an item that comes after the item it controls. Respondents \
@@ -306,6 +315,35 @@ const ENTRIES: &[Entry] = &[
                its official text is not at hand. Add the text, or quote another paragraph. \
                Citing a pending paragraph is fine.",
         example: fixture!("W0205-pending-quote.q"),
+    },
+    Entry {
+        code: "W0206",
+        title: "a translation is stale",
+        body: "Each entry of a translation file keeps the hash of the source text it \
+               translates. The source text has changed since (or the entry is marked \
+               `\"review\": true`), so the translation may say something else: the compiled \
+               form shows the source text instead until it is reviewed. \
+               `qc translations update` marks every changed entry for review, with the new \
+               source beside the old translation; check the text, then delete the mark.",
+        example: fixture!("W0206-stale-translation.q"),
+    },
+    Entry {
+        code: "W0207",
+        title: "a translation names no text",
+        body: "An entry of a translation file has a key that no text of the instrument has: \
+               the text was removed, or its item, scale or section renamed. \
+               `qc translations update` drops such entries; to keep a translation across a \
+               rename, rename its key too.",
+        example: fixture!("W0207-unknown-translation-key.q"),
+    },
+    Entry {
+        code: "N0001",
+        title: "texts not yet translated",
+        body: "A note, never a failure: how many texts of the instrument a declared translation \
+               does not give yet, with the first of their keys. They stay in the instrument's \
+               language in the compiled form and in exports with --lang. \
+               `qc translations status` shows the progress of every language.",
+        example: fixture!("N0001-missing-translations.q"),
     },
     Entry {
         code: "V0001",

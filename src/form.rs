@@ -9,7 +9,7 @@ use crate::emit::json::FORMAT;
 use crate::model::{
     Answer, Block, Choice, Citation, Column, CompareOp, Condition, Document, Grid, Instrument,
     Item, ItemId, ItemKind, Operand, Paragraph, RecordField, Row, Scale, ScaleId, Section,
-    Subparagraph,
+    Subparagraph, Translation,
 };
 use crate::span::Span;
 
@@ -81,7 +81,63 @@ pub fn read(form: &Value) -> Result<Instrument> {
         documents: reader.documents,
         sections,
         items: reader.items,
+        translations: translations(root)?,
     })
+}
+
+/// The translations of a form: `languages` gives each one's direction and status,
+/// `translations` its texts by key.
+fn translations(form: &Map<String, Value>) -> Result<Vec<Translation>> {
+    let Some(translations) = form.get("translations") else {
+        return Ok(Vec::new());
+    };
+    let translations = object(translations, "/translations")?;
+    let languages = match form.get("languages") {
+        Some(languages) => array(languages, "/languages")?.as_slice(),
+        None => &[],
+    };
+    // In the order of `languages`, which the compiler writes in declaration order.
+    let mut order: Vec<&String> = languages
+        .iter()
+        .filter_map(|entry| entry.get("code").and_then(Value::as_str))
+        .filter_map(|code| translations.keys().find(|key| key.as_str() == code))
+        .collect();
+    let undescribed: Vec<&String> = translations
+        .keys()
+        .filter(|key| !order.contains(key))
+        .collect();
+    order.extend(undescribed);
+    let mut out = Vec::new();
+    for language in order {
+        let strings = &translations[language];
+        let at = format!("/translations/{language}");
+        let described = languages
+            .iter()
+            .filter_map(Value::as_object)
+            .find(|entry| entry.get("code").and_then(Value::as_str) == Some(language));
+        let strings = object(strings, &at)?
+            .iter()
+            .map(|(key, text)| {
+                Ok((
+                    key.clone(),
+                    string(text, &format!("{at}/{key}"))?.to_owned(),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        out.push(Translation {
+            language: language.clone(),
+            rtl: described
+                .and_then(|d| d.get("direction"))
+                .and_then(Value::as_str)
+                == Some("rtl"),
+            status: described
+                .and_then(|d| d.get("status"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            strings,
+        });
+    }
+    Ok(out)
 }
 
 /// A condition to read once every item is known.

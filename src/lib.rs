@@ -21,6 +21,7 @@ pub mod model;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod translate;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
@@ -33,6 +34,8 @@ pub struct Compilation {
     pub instrument: Option<Instrument>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: source::SourceMap,
+    /// The translation files the instrument declares: each language and its file.
+    pub translation_files: Vec<(String, source::FileId)>,
 }
 
 impl Compilation {
@@ -68,13 +71,20 @@ pub fn compile_with(name: &str, bytes: &[u8], loader: &mut dyn load::Loader) -> 
             instrument: None,
             diagnostics,
             sources,
+            translation_files: Vec::new(),
         };
     };
     let (instrument, problems) = check::check_program(&program);
     diagnostics.extend(problems.into_iter().map(Diagnostic::Check));
+    let translation_files = program
+        .translations
+        .iter()
+        .map(|translation| (translation.language.clone(), translation.file))
+        .collect();
     Compilation {
         instrument,
         diagnostics,
         sources,
+        translation_files,
     }
 }

@@ -24,6 +24,22 @@ pub struct Instrument {
     pub sections: Vec<Section>,
     /// Every item, in document order. Children come after their parent.
     pub items: Vec<Item>,
+    /// The current translations of the instrument's texts, by language.
+    pub translations: Vec<Translation>,
+}
+
+/// The texts of an instrument in another language, by the keys of
+/// [`translate::texts`](crate::translate::texts). Texts not translated, or translated from a
+/// source that has since changed, are not here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Translation {
+    /// An ISO 639 code, such as `fr` or `ar`.
+    pub language: String,
+    /// Written from right to left.
+    pub rtl: bool,
+    /// Such as "unofficial draft".
+    pub status: Option<String>,
+    pub strings: std::collections::BTreeMap<String, String>,
 }
 
 impl Instrument {

@@ -52,12 +52,37 @@ fn stderr(output: &Output) -> String {
 
 const BUNDLED: &str = "questionnaires/crime-prevention.q";
 
+/// Clean: no error, no warning. What remains are notes on how far its French and Spanish
+/// translations have come (they translate the structure only).
 #[test]
 fn check_of_the_bundled_instrument_is_clean() {
-    let output = qc(&["check", "--deny-warnings", &path(BUNDLED)]);
+    let output = qc(&[
+        "check",
+        "--deny-warnings",
+        "--diagnostic-format",
+        "json",
+        &path(BUNDLED),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
-    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    let notes: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    let languages: Vec<&str> = notes
+        .iter()
+        .map(|note| {
+            assert_eq!(note["severity"], "note", "{note}");
+            assert_eq!(note["code"], "N0001", "{note}");
+            note["message"]
+                .as_str()
+                .expect("a message")
+                .split(':')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(languages, ["fr", "es"]);
 }
 
 #[test]
@@ -572,4 +597,86 @@ fn victim_issues_instrument_validates_its_examples() {
         "{text}"
     );
     assert!(text.contains("delivering effective victim support?"));
+}
+
+#[test]
+fn exports_take_a_language() {
+    let surveyjs = qc(&[
+        "compile",
+        "--emit",
+        "surveyjs",
+        "--lang",
+        "fr",
+        &path(BUNDLED),
+    ]);
+    assert_eq!(surveyjs.status.code(), Some(0), "{}", stderr(&surveyjs));
+    let text = String::from_utf8_lossy(&surveyjs.stdout);
+    assert!(text.contains("\"Oui, en partie\""), "{text}");
+    assert!(text.contains("Questions finales"));
+    // What the draft does not translate stays in English, and qc says so.
+    assert!(text.contains("Please describe."));
+    assert!(stderr(&surveyjs).contains("have no current `fr` translation"));
+
+    let form = qc(&["compile", "--lang", "es", &path(BUNDLED)]);
+    let value: serde_json::Value = serde_json::from_slice(&form.stdout).expect("JSON");
+    assert_eq!(value["instrument"]["language"], "es");
+    assert_eq!(value["scales"][0]["options"][0]["label"], "Sí");
+
+    let english = qc(&["compile", "--lang", "en", &path(BUNDLED)]);
+    assert_eq!(english.status.code(), Some(0));
+    let unknown = qc(&["compile", "--lang", "ru", &path(BUNDLED)]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("no translation into `ru`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(unknown.stdout.is_empty());
+}
+
+#[test]
+fn translations_status_new_and_update() {
+    let status = qc(&["translations", "status", &path(BUNDLED)]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("fr (ltr, unofficial draft): 38 of 294"),
+        "{text}"
+    );
+    assert!(text.contains("ar (rtl): no translation declared"), "{text}");
+
+    let new = qc(&["translations", "new", "--lang", "ar", &path(BUNDLED)]);
+    assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
+    let file: serde_json::Value = serde_json::from_slice(&new.stdout).expect("JSON");
+    assert_eq!(file["language"], "ar");
+    assert_eq!(file["strings"].as_object().expect("strings").len(), 294);
+    assert_eq!(file["strings"]["q25.label"]["text"], "");
+
+    // An instrument and its translation in a scratch folder: the source changes, then
+    // `update` rewrites the file in place.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let source = "instrument demo { title \"Demo\" language \"en\" }\n\
+                  translation fr \"demo.fr.json\"\n\
+                  scale yes_no { yes \"Yes\" no \"No\" }\n\
+                  section main \"Main\" { question q1 \"Steps?\" : yes_no }\n";
+    let form = dir.path().join("demo.q");
+    std::fs::write(&form, source).expect("write");
+    let translation = dir.path().join("demo.fr.json");
+    std::fs::write(
+        &translation,
+        r#"{"format": "qc-translation/1", "language": "fr", "strings": {}}"#,
+    )
+    .expect("write");
+    let form = form.display().to_string();
+    let update = qc(&["translations", "update", &form]);
+    assert_eq!(update.status.code(), Some(0), "{}", stderr(&update));
+    assert!(
+        stderr(&update).contains("demo.fr.json: updated"),
+        "{}",
+        stderr(&update)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&translation).expect("read")).expect("JSON");
+    assert_eq!(written["strings"]["q1.label"]["source"], "Steps?");
+    let again = qc(&["translations", "update", &form]);
+    assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
 }

@@ -306,7 +306,7 @@ pub enum CheckError {
     #[error("{message}")]
     #[diagnostic(
         code(E0127),
-        help("a translation file is JSON: {{\"language\": \"fr\", \"strings\": {{\"q1.label\": {{\"source_hash\": \"…\", \"text\": \"…\"}}}}}}; `qc translations template` writes one")
+        help("a translation file is JSON: {{\"language\": \"fr\", \"strings\": {{\"q1.label\": {{\"source_hash\": \"…\", \"text\": \"…\"}}}}}}; `qc translations new` writes one")
     )]
     TranslationFile {
         message: String,
@@ -376,30 +376,33 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("{count} {language} translation(s) are stale: their source text changed")]
-    #[diagnostic(code(W0206), severity(Warning))]
+    #[error("the `{language}` translation of `{key}` is stale")]
+    #[diagnostic(
+        code(W0206),
+        severity(Warning),
+        help("the compiled form shows the source text instead; `qc translations update` marks changed entries for review: check the text, then delete `\"review\": true`")
+    )]
     StaleTranslation {
         language: String,
-        count: usize,
-        #[label("{detail}")]
+        key: String,
+        #[label("{reason}")]
         span: Span,
-        detail: String,
-        #[help]
-        help: Option<String>,
+        reason: String,
     },
 
-    #[error("{count} {language} translation(s) match no text of the instrument")]
+    #[error("the `{language}` translation has `{key}`, which names no text of the instrument")]
     #[diagnostic(
         code(W0207),
         severity(Warning),
-        help("the texts were removed or renamed; delete these entries, or rename their keys")
+        help(
+            "the text was removed or its item renamed; `qc translations update` drops such entries"
+        )
     )]
     UnknownTranslationKey {
         language: String,
-        count: usize,
-        #[label("{detail}")]
+        key: String,
+        #[label("no text has this key")]
         span: Span,
-        detail: String,
     },
 
     #[error("{language}: {missing} of {total} text(s) are not translated")]

@@ -48,14 +48,19 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
     errors.extend(graph::check(&checker.items, &checker.references));
     errors.extend(labels(&checker));
     errors.sort_by_key(|error| (error.span().start, error.span().end));
-    let instrument = if errors
-        .iter()
-        .any(|error| !error.is_warning() && !error.is_note())
-    {
+    let failed = |errors: &[CheckError]| errors.iter().any(|e| !e.is_warning() && !e.is_note());
+    let mut instrument = if failed(&errors) {
         None
     } else {
         checker.finish()
     };
+    if let Some(checked) = &mut instrument {
+        // Translations are checked against the texts of the finished instrument.
+        errors.extend(crate::translate::check(checked, program));
+        if failed(&errors) {
+            instrument = None;
+        }
+    }
     (instrument, errors)
 }
 
@@ -1471,6 +1476,7 @@ impl<'a> Checker<'a> {
             documents: self.documents,
             sections: self.sections,
             items: self.items,
+            translations: Vec::new(),
         })
     }
 }

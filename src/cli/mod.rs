@@ -2,6 +2,7 @@
 //! outputs and choosing the exit code. Everything else is the library's.
 
 mod render;
+mod translations;
 mod validate;
 
 use std::io::{IsTerminal, Read, Write};
@@ -57,6 +58,11 @@ enum Command {
         /// Fail on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Write every text in this language: the instrument's own, or one it declares a
+        /// translation into. Texts not translated stay in the instrument's language. Without
+        /// it, the form carries every language and the exports the instrument's own.
+        #[arg(long, value_name = "LANGUAGE")]
+        lang: Option<String>,
         #[command(flatten)]
         diagnostics: DiagnosticArgs,
     },
@@ -115,10 +121,50 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
     },
+    /// Work with the translations of an instrument: how far each has come, and keeping their
+    /// files in step with the instrument's texts.
+    Translations {
+        #[command(subcommand)]
+        command: TranslationsCommand,
+    },
     /// Explain a diagnostic code, with an example, as `qc explain E0103`.
     Explain {
         /// A code such as `E0103` or `W0201`.
         code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TranslationsCommand {
+    /// For each declared translation, and each official language of the United Nations, how
+    /// many texts are translated and current.
+    Status {
+        /// The instrument.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to print the status: for people, or as one JSON document.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
+    /// Rewrite each declared translation file with every key of the instrument: new texts get
+    /// empty entries, changed ones are marked for review, removed ones are dropped.
+    Update {
+        /// The instrument.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print a new translation file for a language, with every text of the instrument to
+    /// translate (declare it in the instrument with `translation LANGUAGE "PATH"`).
+    New {
+        /// The instrument.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The language, such as `ar` or `zh`.
+        #[arg(long, value_name = "LANGUAGE")]
+        lang: String,
+        /// Write the file here instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -171,14 +217,17 @@ pub fn main() -> ExitCode {
             output,
             emit,
             deny_warnings,
+            lang,
             diagnostics,
         } => compile(
             &file,
             output.as_deref(),
             emit,
             deny_warnings,
+            lang.as_deref(),
             diagnostics.diagnostic_format,
         ),
+        Command::Translations { command } => translations::run(command),
         Command::Validate {
             form,
             replies,
@@ -269,6 +318,7 @@ fn compile(
     output: Option<&Path>,
     emit: Emit,
     deny_warnings: bool,
+    lang: Option<&str>,
     format: DiagnosticFormat,
 ) -> ExitCode {
     let input = match read(path) {
@@ -287,6 +337,17 @@ fn compile(
     if deny_warnings && warnings > 0 {
         return ExitCode::from(INVALID);
     }
+    let localized;
+    let instrument = match lang {
+        None => instrument,
+        Some(lang) => match translations::localize(instrument, lang) {
+            Ok(instrument) => {
+                localized = instrument;
+                &localized
+            }
+            Err(message) => return ExitCode::from(io_error(&message)),
+        },
+    };
     let bytes = match emit {
         Emit::Form => emit::json::to_string(instrument).into_bytes(),
         Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),

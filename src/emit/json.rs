@@ -4,6 +4,8 @@
 //! The format is documented in `docs/form-format.md` and described by `docs/form.schema.json`.
 //! Its shape is the structs below; serialising them is deterministic.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -36,6 +38,22 @@ struct Form<'a> {
     scales: Vec<ScaleOut<'a>>,
     documents: Vec<DocumentOut<'a>>,
     sections: Vec<SectionOut<'a>>,
+    /// The instrument's language first, then each translation's; only with translations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<LanguageOut<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    translations: BTreeMap<&'a str, &'a BTreeMap<String, String>>,
+}
+
+#[derive(Serialize)]
+struct LanguageOut<'a> {
+    code: &'a str,
+    /// `ltr` or `rtl`: how a frontend lays out the texts.
+    direction: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    source: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -266,8 +284,41 @@ impl<'a> Form<'a> {
                     content: emitter.blocks(&section.content),
                 })
                 .collect(),
+            languages: languages(instrument),
+            translations: instrument
+                .translations
+                .iter()
+                .map(|translation| (translation.language.as_str(), &translation.strings))
+                .collect(),
         }
     }
+}
+
+/// The languages of a translated instrument: its own, then those of its translations.
+fn languages(instrument: &Instrument) -> Vec<LanguageOut<'_>> {
+    if instrument.translations.is_empty() {
+        return Vec::new();
+    }
+    let direction = |rtl: bool| if rtl { "rtl" } else { "ltr" };
+    let own = instrument.language.as_deref().unwrap_or("und");
+    let mut out = vec![LanguageOut {
+        code: own,
+        direction: direction(crate::translate::is_rtl(own)),
+        source: true,
+        status: None,
+    }];
+    out.extend(
+        instrument
+            .translations
+            .iter()
+            .map(|translation| LanguageOut {
+                code: &translation.language,
+                direction: direction(translation.rtl),
+                source: false,
+                status: translation.status.as_deref(),
+            }),
+    );
+    out
 }
 
 fn choices(scale: &model::Scale) -> Vec<ChoiceOut<'_>> {

@@ -26,11 +26,14 @@ impl Lowering {
                 Rule::import | Rule::from_import => Declaration::Import(self.import(pair)?),
                 Rule::block => Declaration::Block(self.block(pair)?),
                 Rule::translation => {
-                    let span = self.span(&pair);
+                    let start = self.span(&pair).start;
                     let mut inner = pair.into_inner();
+                    let language = self.ident(next(&mut inner, "language")?);
+                    let path = self.text(next(&mut inner, "translation file")?)?;
+                    let span = Span::new(start, path.span.end);
                     Declaration::Translation(TranslationDecl {
-                        language: self.ident(next(&mut inner, "language")?),
-                        path: self.text(next(&mut inner, "translation file")?)?,
+                        language,
+                        path,
                         span,
                     })
                 }
@@ -623,7 +626,14 @@ impl Lowering {
 
     /// Lowers a `string`: decodes each quoted piece and joins adjacent pieces.
     fn text(&self, pair: Pair<'_, Rule>) -> Result<Text> {
-        let span = self.span(&pair);
+        // From the first quote to the last: not the blanks pest skipped after it.
+        let start = self.span(&pair).start;
+        let end = pair
+            .clone()
+            .into_inner()
+            .last()
+            .map_or(start, |part| self.span(&part).end);
+        let span = Span::new(start, end);
         let mut value = String::new();
         for part in pair.into_inner() {
             let raw = part.as_str();

@@ -1,0 +1,151 @@
+//! `qc translations` and `qc compile --lang`: reading and writing translation files.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{
+    compile_input, io_error, read, report, write_atomically, write_output, DiagnosticFormat,
+    TranslationsCommand, INVALID, OK, USAGE,
+};
+use crate::translate::{self, Progress};
+use crate::Instrument;
+
+pub(super) fn run(command: TranslationsCommand) -> ExitCode {
+    match command {
+        TranslationsCommand::Status { file, format } => status(&file, format),
+        TranslationsCommand::Update { file } => update(&file),
+        TranslationsCommand::New { file, lang, output } => new(&file, &lang, output.as_deref()),
+    }
+}
+
+/// The instrument in `lang`, with a warning for the texts it leaves in the source language.
+pub(super) fn localize(instrument: &Instrument, lang: &str) -> Result<Instrument, String> {
+    let localized = translate::localize(instrument, lang).ok_or_else(|| {
+        let declared: Vec<String> = instrument
+            .translations
+            .iter()
+            .map(|translation| format!("`{}`", translation.language))
+            .collect();
+        let own = instrument.language.as_deref().unwrap_or("(none)");
+        format!(
+            "`{}` has no translation into `{lang}`; its language is `{own}`{}",
+            instrument.id,
+            if declared.is_empty() {
+                String::new()
+            } else {
+                format!(" and it is translated into {}", declared.join(", "))
+            }
+        )
+    })?;
+    if let Some(translation) = instrument.translations.iter().find(|t| t.language == lang) {
+        let total = translate::texts(instrument).len();
+        let missing = total - translation.strings.len();
+        if missing > 0 {
+            let own = instrument
+                .language
+                .as_deref()
+                .unwrap_or("the source language");
+            eprintln!("warning: {missing} of {total} texts have no current `{lang}` translation; they stay in {own}");
+        }
+    }
+    Ok(localized)
+}
+
+/// Compiles FILE, reporting its diagnostics; `None` (with the exit status) when it has errors.
+fn instrument(path: &Path) -> Result<(Instrument, crate::Compilation), u8> {
+    let input = read(path).map_err(|message| io_error(&message))?;
+    let mut compilation = compile_input(&input);
+    report(&compilation, DiagnosticFormat::Human);
+    match compilation.instrument.take() {
+        Some(instrument) => Ok((instrument, compilation)),
+        None => Err(INVALID),
+    }
+}
+
+fn status(path: &Path, format: DiagnosticFormat) -> ExitCode {
+    let input = match read(path) {
+        Ok(input) => input,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let compilation = compile_input(&input);
+    let Some(instrument) = &compilation.instrument else {
+        report(&compilation, format);
+        return ExitCode::from(INVALID);
+    };
+    let progress = translate::progress(instrument);
+    let text = match format {
+        DiagnosticFormat::Json => super::pretty_text(&progress),
+        DiagnosticFormat::Human => progress.iter().map(line).collect(),
+    };
+    print!("{text}");
+    ExitCode::from(OK)
+}
+
+fn line(progress: &Progress) -> String {
+    let Progress {
+        language,
+        direction,
+        total,
+        translated,
+        ..
+    } = progress;
+    if !progress.declared {
+        return format!("{language} ({direction}): no translation declared\n");
+    }
+    let percent = if *total == 0 {
+        100
+    } else {
+        translated * 100 / total
+    };
+    let status = progress
+        .status
+        .as_deref()
+        .map_or(String::new(), |status| format!(", {status}"));
+    format!("{language} ({direction}{status}): {translated} of {total} texts translated and current ({percent}%)\n")
+}
+
+fn update(path: &Path) -> ExitCode {
+    let (instrument, compilation) = match instrument(path) {
+        Ok(found) => found,
+        Err(status) => return ExitCode::from(status),
+    };
+    let mut status = OK;
+    for (language, file) in &compilation.translation_files {
+        let file = compilation.sources.file(*file);
+        let existing = translate::read(&file.text, file.base).ok();
+        let text = translate::update(&instrument, language, existing.as_ref());
+        if text == file.text {
+            eprintln!("{}: up to date", file.name);
+            continue;
+        }
+        match write_atomically(Path::new(&file.name), text.as_bytes()) {
+            Ok(()) => eprintln!("{}: updated", file.name),
+            Err(message) => status = status.max(io_error(&message)),
+        }
+    }
+    if compilation.translation_files.is_empty() {
+        eprintln!(
+            "`{}` declares no translation: add `translation fr \"PATH\"` to it",
+            instrument.id
+        );
+    }
+    ExitCode::from(status)
+}
+
+fn new(path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
+    let (instrument, _) = match instrument(path) {
+        Ok(found) => found,
+        Err(status) => return ExitCode::from(status),
+    };
+    if instrument.language.as_deref() == Some(lang) {
+        return ExitCode::from(io_error(&format!(
+            "`{lang}` is the instrument's own language"
+        )));
+    }
+    if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        eprintln!("error: `{lang}` is not a language code such as `fr` or `zh`");
+        return ExitCode::from(USAGE);
+    }
+    let text = translate::update(&instrument, lang, None);
+    write_output(output, text.as_bytes())
+}

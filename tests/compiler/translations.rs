@@ -1,0 +1,163 @@
+//! Translations: the bundled French and Spanish drafts, a full translation into Arabic, stale
+//! entries after a change of the source, and the files `qc translations update` writes.
+
+use qc::load::MemoryLoader;
+use qc::translate;
+
+use super::{compile_clean, root};
+
+const INSTRUMENT: &str = r#"instrument demo { title "Demo" language "en" }
+translation ar "ar.json"
+scale yes_no "Yes / No" { yes "Yes" no "No" }
+section main "Main" {
+  text "Please answer for the whole country."
+  question q1 "Have Government bodies taken steps?" : yes_no {
+    help "Please describe."
+    followup q1_steps "If the answer is “Yes”, please describe them." : long_text on yes
+  }
+  question q2 "Which sectors take part?" : many of { health "Health" justice "Justice" }
+  grid areas "Please mark the areas:" {
+    column need "Need"
+    row social "Social crime prevention"
+  }
+}
+"#;
+
+fn compile(source: &str, translation: &str) -> qc::Compilation {
+    let mut loader = MemoryLoader::new().with("ar.json", translation);
+    qc::compile_with("demo.q", source.as_bytes(), &mut loader)
+}
+
+/// A translation of every text: the source text, marked.
+fn full_arabic(source: &str) -> String {
+    let instrument = compile(source, &empty("ar")).instrument.expect("compiles");
+    let template = translate::update(&instrument, "ar", None);
+    let mut file: serde_json::Value = serde_json::from_str(&template).expect("JSON");
+    for entry in file["strings"]
+        .as_object_mut()
+        .expect("strings")
+        .values_mut()
+    {
+        let source = entry["source"].as_str().expect("a source").to_owned();
+        entry["text"] = format!("ع {source}").into();
+    }
+    file.to_string()
+}
+
+fn empty(language: &str) -> String {
+    format!(r#"{{"format": "qc-translation/1", "language": "{language}", "strings": {{}}}}"#)
+}
+
+#[test]
+fn a_full_translation_reaches_every_text_and_is_right_to_left() {
+    let compilation = compile(INSTRUMENT, &full_arabic(INSTRUMENT));
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{:#?}",
+        compilation.diagnostics
+    );
+    let instrument = compilation.instrument.expect("compiles");
+    let texts = translate::texts(&instrument);
+    // Labels, help, the follow-up, inline options, grid columns and rows, prose, the scale.
+    for key in [
+        "q1.help.1",
+        "q1_steps.label",
+        "q2.option.health",
+        "areas.column.need",
+        "areas.row.social",
+        "section.main.1",
+        "scale.yes_no.label",
+    ] {
+        assert!(texts.iter().any(|(k, _)| k == key), "no text `{key}`");
+    }
+    let arabic = &instrument.translations[0];
+    assert!(arabic.rtl);
+    assert_eq!(arabic.strings.len(), texts.len());
+    let localized = translate::localize(&instrument, "ar").expect("translated");
+    for (key, text) in translate::texts(&localized) {
+        assert!(text.starts_with("ع "), "`{key}` is not translated: {text}");
+    }
+    let form = qc::emit::json::to_value(&instrument);
+    assert_eq!(form["languages"][1]["code"], "ar");
+    assert_eq!(form["languages"][1]["direction"], "rtl");
+    assert_eq!(
+        form["translations"]["ar"]["q1.label"],
+        "ع Have Government bodies taken steps?"
+    );
+    // Read back, the form keeps its translations.
+    let read = qc::form::read(&form).expect("a form");
+    assert_eq!(read.translations, instrument.translations);
+}
+
+#[test]
+fn a_changed_source_makes_its_translation_stale_until_reviewed() {
+    let translation = full_arabic(INSTRUMENT);
+    let changed = INSTRUMENT.replace("taken steps?", "taken any steps?");
+    let compilation = compile(&changed, &translation);
+    let codes: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.code_str())
+        .collect();
+    assert_eq!(codes, ["W0206"]);
+    let instrument = compilation.instrument.expect("warnings only");
+    // The stale text is left out: the form shows the new source text.
+    assert!(!instrument.translations[0].strings.contains_key("q1.label"));
+
+    // `update` keeps the old translation, takes the new source and hash, marks it for review.
+    let file = translate::read(&translation, 0).expect("a translation file");
+    let updated = translate::update(&instrument, "ar", Some(&file));
+    let value: serde_json::Value = serde_json::from_str(&updated).expect("JSON");
+    let entry = &value["strings"]["q1.label"];
+    assert_eq!(entry["source"], "Have Government bodies taken any steps?");
+    assert_eq!(entry["text"], "ع Have Government bodies taken steps?");
+    assert_eq!(entry["review"], true);
+    let still = compile(&changed, &updated);
+    assert_eq!(still.diagnostics.len(), 1, "{:#?}", still.diagnostics);
+
+    // Reviewed: the mark is removed, and the translation is current again.
+    let mut reviewed = value.clone();
+    let entry = reviewed["strings"]["q1.label"]
+        .as_object_mut()
+        .expect("entry");
+    entry.remove("review");
+    entry.insert("text".to_owned(), "ع reviewed".into());
+    let clean = compile(&changed, &reviewed.to_string());
+    assert!(clean.diagnostics.is_empty(), "{:#?}", clean.diagnostics);
+    let strings = &clean.instrument.expect("compiles").translations[0].strings;
+    assert_eq!(strings["q1.label"], "ع reviewed");
+}
+
+#[test]
+fn the_bundled_drafts_translate_the_structure() {
+    let instrument = compile_clean(&root().join("questionnaires/crime-prevention.q"));
+    let languages: Vec<&str> = instrument
+        .translations
+        .iter()
+        .map(|translation| translation.language.as_str())
+        .collect();
+    assert_eq!(languages, ["fr", "es"]);
+    let keys: Vec<String> = translate::texts(&instrument)
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    let structure = |key: &str| {
+        key.starts_with("section.") && key.ends_with(".title")
+            || key.starts_with("scale.")
+            || key.starts_with("ta_areas.")
+            || key == "title"
+    };
+    for translation in &instrument.translations {
+        assert_eq!(translation.status.as_deref(), Some("unofficial draft"));
+        for key in keys.iter().filter(|key| structure(key)) {
+            assert!(
+                translation.strings.contains_key(key),
+                "{}: `{key}` is not translated",
+                translation.language
+            );
+        }
+    }
+    let french = translate::localize(&instrument, "fr").expect("French");
+    assert_eq!(french.sections[4].title, "Questions finales");
+    assert_eq!(french.scales[0].options[0].label, "Oui");
+}
