@@ -680,3 +680,54 @@ fn translations_status_new_and_update() {
     let again = qc(&["translations", "update", &form]);
     assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
 }
+
+/// A file without a header is a module: it checks clean, and is not compiled.
+#[test]
+fn modules_check_but_do_not_compile() {
+    let module = path("questionnaires/common/blocks.q");
+    let check = qc(&["check", "--deny-warnings", &module]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let compile = qc(&["compile", &module]);
+    assert_eq!(compile.status.code(), Some(1));
+    assert!(
+        stderr(&compile).contains("is a module"),
+        "{}",
+        stderr(&compile)
+    );
+    assert!(compile.stdout.is_empty());
+}
+
+/// A diagnostic in an imported file names that file, in both formats.
+#[test]
+fn diagnostics_point_into_the_imported_file() {
+    let fixture = fixture("fail/E0121-not-a-module.q");
+    let human = qc(&["check", &fixture]);
+    assert!(
+        stderr(&human).contains("modules/instrument.q:1:12"),
+        "{}",
+        stderr(&human)
+    );
+    let json = qc(&["check", "--diagnostic-format", "json", &fixture]);
+    let first: serde_json::Value =
+        serde_json::from_str(stderr(&json).lines().next().expect("a line")).expect("JSON");
+    assert!(
+        first["file"]
+            .as_str()
+            .expect("a file")
+            .ends_with("modules/instrument.q"),
+        "{first}"
+    );
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(12))
+    );
+    let note = &first["labels"][1];
+    assert!(
+        note["file"]
+            .as_str()
+            .expect("a file")
+            .ends_with("E0121-not-a-module.q"),
+        "{note}"
+    );
+    assert_eq!(note["line"], 2);
+}

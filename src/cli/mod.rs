@@ -332,6 +332,9 @@ fn compile(
         eprintln!("{}", summary(errors, warnings));
     }
     let Some(instrument) = &compilation.instrument else {
+        if errors == 0 {
+            not_an_instrument(&input.name);
+        }
         return ExitCode::from(INVALID);
     };
     if deny_warnings && warnings > 0 {
@@ -475,17 +478,39 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
+/// Reads and compiles FILE for a command that needs its instrument. When it has errors, they
+/// are reported and the exit status is the error.
+pub(crate) fn instrument_of(
+    path: &Path,
+    format: DiagnosticFormat,
+) -> Result<(crate::Instrument, Compilation), u8> {
+    let input = read(path).map_err(|message| io_error(&message))?;
+    let mut compilation = compile_input(&input);
+    match compilation.instrument.take() {
+        Some(instrument) => Ok((instrument, compilation)),
+        None => {
+            report(&compilation, format);
+            if !compilation.has_errors() {
+                not_an_instrument(&input.name);
+            }
+            Err(INVALID)
+        }
+    }
+}
+
+/// A module checks clean but has no instrument to compile.
+fn not_an_instrument(name: &str) {
+    eprintln!(
+        "error: `{name}` is a module (it has no `instrument` header): check it, or import it from an instrument"
+    );
+}
+
 fn coverage(path: &Path, format: DiagnosticFormat) -> ExitCode {
-    let input = match read(path) {
-        Ok(input) => input,
-        Err(message) => return ExitCode::from(io_error(&message)),
+    let (instrument, _) = match instrument_of(path, format) {
+        Ok(found) => found,
+        Err(status) => return ExitCode::from(status),
     };
-    let compilation = compile_input(&input);
-    let Some(instrument) = &compilation.instrument else {
-        report(&compilation, format);
-        return ExitCode::from(INVALID);
-    };
-    let coverage = crate::coverage::coverage(instrument);
+    let coverage = crate::coverage::coverage(&instrument);
     let text = match format {
         DiagnosticFormat::Human => crate::coverage::to_text(&coverage),
         DiagnosticFormat::Json => pretty_text(&coverage),

@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{
-    compile_input, io_error, read, report, write_atomically, write_output, DiagnosticFormat,
-    TranslationsCommand, INVALID, OK, USAGE,
+    instrument_of, io_error, write_atomically, write_output, DiagnosticFormat, TranslationsCommand,
+    OK, USAGE,
 };
 use crate::translate::{self, Progress};
 use crate::Instrument;
@@ -51,28 +51,12 @@ pub(super) fn localize(instrument: &Instrument, lang: &str) -> Result<Instrument
     Ok(localized)
 }
 
-/// Compiles FILE, reporting its diagnostics; `None` (with the exit status) when it has errors.
-fn instrument(path: &Path) -> Result<(Instrument, crate::Compilation), u8> {
-    let input = read(path).map_err(|message| io_error(&message))?;
-    let mut compilation = compile_input(&input);
-    report(&compilation, DiagnosticFormat::Human);
-    match compilation.instrument.take() {
-        Some(instrument) => Ok((instrument, compilation)),
-        None => Err(INVALID),
-    }
-}
-
 fn status(path: &Path, format: DiagnosticFormat) -> ExitCode {
-    let input = match read(path) {
-        Ok(input) => input,
-        Err(message) => return ExitCode::from(io_error(&message)),
+    let (instrument, _) = match instrument_of(path, format) {
+        Ok(found) => found,
+        Err(status) => return ExitCode::from(status),
     };
-    let compilation = compile_input(&input);
-    let Some(instrument) = &compilation.instrument else {
-        report(&compilation, format);
-        return ExitCode::from(INVALID);
-    };
-    let progress = translate::progress(instrument);
+    let progress = translate::progress(&instrument);
     let text = match format {
         DiagnosticFormat::Json => super::pretty_text(&progress),
         DiagnosticFormat::Human => progress.iter().map(line).collect(),
@@ -105,7 +89,7 @@ fn line(progress: &Progress) -> String {
 }
 
 fn update(path: &Path) -> ExitCode {
-    let (instrument, compilation) = match instrument(path) {
+    let (instrument, compilation) = match instrument_of(path, DiagnosticFormat::Human) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };
@@ -133,7 +117,7 @@ fn update(path: &Path) -> ExitCode {
 }
 
 fn new(path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
-    let (instrument, _) = match instrument(path) {
+    let (instrument, _) = match instrument_of(path, DiagnosticFormat::Human) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };

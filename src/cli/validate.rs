@@ -44,10 +44,14 @@ pub(super) fn load_form(path: &Path) -> Result<Form, String> {
                 "{}",
                 render_human(&compilation.sources, diagnostics, Theme::detect())
             );
-            Err(format!(
-                "`{}` has errors; fix them before validating replies",
-                input.name
-            ))
+            Err(if compilation.has_errors() {
+                format!(
+                    "`{}` has errors; fix them before validating replies",
+                    input.name
+                )
+            } else {
+                format!("`{}` is a module, not an instrument", input.name)
+            })
         }
     }
 }

@@ -51,6 +51,14 @@ for instrument in questionnaires/*.q; do
     failed=$((failed + 1))
   fi
 done
+# A translated export: the French draft of the bundled instrument.
+"$qc" compile --lang fr questionnaires/crime-prevention.q -o "$work/crime-prevention-fr.json" 2>/dev/null
+"$qc" compile --lang fr --emit xlsform questionnaires/crime-prevention.q -o "$work/crime-prevention-fr.xlsx" 2>/dev/null
+if "$cache/venv/bin/python" tests/interop/xlsform.py "$work/crime-prevention-fr.xlsx" "$work/crime-prevention-fr.json" "$work/crime-prevention-fr.xml"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 examples="$PWD/questionnaires/examples/crime-prevention"
 "$qc" compile --emit surveyjs questionnaires/crime-prevention.q -o "$work/survey.json"
 "$build/examples/asked" questionnaires/crime-prevention.q "$examples"/*.json > "$work/asked.json"
@@ -65,6 +73,11 @@ fi
 for reply in arcadia-complete borduria-in-progress; do
   "$qc" convert-response --to fhir questionnaires/crime-prevention.q "$examples/$reply.json" -o "$work/response-$reply.json"
 done
+# The draft victim-issues instrument and a reply to it, and the French draft.
+"$qc" compile --emit fhir questionnaires/victim-issues.q -o "$work/fixture-victim-issues.json" 2>/dev/null
+"$qc" convert-response --to fhir questionnaires/victim-issues.q \
+  questionnaires/examples/victim-issues/arcadia-complete.json -o "$work/response-victim-issues.json"
+"$qc" compile --lang fr --emit fhir questionnaires/crime-prevention.q -o "$work/fixture-crime-prevention-fr.json" 2>/dev/null
 # The fixtures of every construct too, for the bounds and FHIRPath conditions they hold.
 for fixture in tests/fixtures/pass/*.q; do
   "$qc" compile --emit fhir "$fixture" -o "$work/fixture-$(basename "$fixture" .q).json" 2>/dev/null
