@@ -28,6 +28,14 @@ pub fn loader() -> MemoryLoader {
             "references/crime-public-security-declaration.q",
             include_str!("../questionnaires/references/crime-public-security-declaration.q"),
         )
+        .with(
+            "translations/crime-prevention.fr.json",
+            include_str!("../questionnaires/translations/crime-prevention.fr.json"),
+        )
+        .with(
+            "translations/crime-prevention.es.json",
+            include_str!("../questionnaires/translations/crime-prevention.es.json"),
+        )
 }
 
 /// Compiles a text as `crime-prevention.q`, with the bundled modules.

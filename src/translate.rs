@@ -407,14 +407,15 @@ pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<Check
             }
             strings.insert(key.clone(), entry.text.clone());
         }
+        let given: HashMap<&str, &Entry> = file
+            .entries
+            .iter()
+            .map(|(key, entry)| (key.as_str(), entry))
+            .collect();
         let missing: Vec<&str> = texts
             .iter()
             .map(|(key, _)| key.as_str())
-            .filter(|key| {
-                file.entries
-                    .iter()
-                    .all(|(have, entry)| have != key || entry.text.is_empty())
-            })
+            .filter(|key| given.get(key).is_none_or(|entry| entry.text.is_empty()))
             .collect();
         if !missing.is_empty() {
             problems.push(missing_note(
