@@ -163,18 +163,20 @@ pub fn texts(instrument: &Instrument) -> Vec<(String, String)> {
     out
 }
 
-/// The instrument in one of its languages: every text that the translation into `language`
-/// gives replaces the source text; the others stay as they are. `None` when the instrument has
-/// no translation into that language (its own language returns it unchanged).
+/// The instrument in one of its languages, and in that one only: every text that the
+/// translation into `language` gives replaces the source text, the others stay as they are,
+/// and the translations are left out. `None` when the instrument has no translation into that
+/// language and it is not its own.
 pub fn localize(instrument: &Instrument, language: &str) -> Option<Instrument> {
+    let mut out = instrument.clone();
+    out.translations = Vec::new();
     if instrument.language.as_deref() == Some(language) {
-        return Some(instrument.clone());
+        return Some(out);
     }
     let translation = instrument
         .translations
         .iter()
         .find(|translation| translation.language == language)?;
-    let mut out = instrument.clone();
     visit_texts(&mut out, &mut |key, text| {
         if let Some(translated) = translation.strings.get(key) {
             text.clone_from(translated);

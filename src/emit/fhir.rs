@@ -59,7 +59,66 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     if let Some(date) = &instrument.date {
         questionnaire["date"] = json!(date);
     }
+    if let Some(language) = &instrument.language {
+        questionnaire["language"] = json!(language);
+    }
+    for translation in &instrument.translations {
+        if let Some(localized) = crate::translate::localize(instrument, &translation.language) {
+            let (other, _) = self::questionnaire(&localized);
+            translated(&mut questionnaire, &other, &translation.language);
+        }
+    }
     (questionnaire, writer.losses)
+}
+
+/// The core extension that gives an element's text in another language.
+const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
+
+/// The elements of a Questionnaire that hold text for the respondent.
+const TEXT_ELEMENTS: [&str; 3] = ["title", "text", "display"];
+
+/// Adds to each text of `questionnaire` that differs in `other` (the same Questionnaire in
+/// `language`) a `translation` extension on its primitive element (`_text`), as FHIR carries
+/// translations. Both are built from one instrument, so they match element for element.
+fn translated(questionnaire: &mut Value, other: &Value, language: &str) {
+    match (questionnaire, other) {
+        (Value::Object(object), Value::Object(other)) => {
+            let mut extensions = Vec::new();
+            for (key, value) in object.iter_mut() {
+                let Some(theirs) = other.get(key) else {
+                    continue;
+                };
+                match (value.as_str(), theirs.as_str()) {
+                    (Some(own), Some(text)) if TEXT_ELEMENTS.contains(&key.as_str()) => {
+                        if own != text {
+                            extensions.push((format!("_{key}"), text.to_owned()));
+                        }
+                    }
+                    _ => translated(value, theirs, language),
+                }
+            }
+            for (key, text) in extensions {
+                let element = object
+                    .entry(key)
+                    .or_insert_with(|| json!({ "extension": [] }));
+                if let Some(list) = element["extension"].as_array_mut() {
+                    list.push(json!({
+                        "url": TRANSLATION,
+                        "extension": [
+                            { "url": "lang", "valueCode": language },
+                            { "url": "content", "valueString": text },
+                        ],
+                    }));
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(other)) => {
+            for (item, theirs) in items.iter_mut().zip(other) {
+                translated(item, theirs, language);
+            }
+        }
+        _ => {}
+    }
 }
 
 struct Writer<'i> {

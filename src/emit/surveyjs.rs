@@ -32,8 +32,62 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         .collect()
 }
 
-/// The SurveyJS survey JSON of an instrument.
+/// The SurveyJS survey JSON of an instrument. With translations, each text that a translation
+/// changes is a localizable string, `{"default": "…", "fr": "…"}`, as SurveyJS reads them.
 pub fn survey(instrument: &Instrument) -> Value {
+    let mut survey = survey_in_one_language(instrument);
+    for translation in &instrument.translations {
+        if let Some(localized) = crate::translate::localize(instrument, &translation.language) {
+            let other = survey_in_one_language(&localized);
+            localizable(&mut survey, &other, &translation.language);
+        }
+    }
+    survey
+}
+
+/// The properties of a SurveyJS element that hold text for the respondent.
+const TEXT_PROPERTIES: [&str; 5] = ["title", "description", "html", "text", "placeholder"];
+
+/// Makes each text of `survey` that differs in `other` (the same survey in `language`) a
+/// localizable string: both are built from one instrument, so they match node for node.
+fn localizable(survey: &mut Value, other: &Value, language: &str) {
+    match (survey, other) {
+        (Value::Object(object), Value::Object(other)) => {
+            for (key, value) in object.iter_mut() {
+                let Some(theirs) = other.get(key) else {
+                    continue;
+                };
+                if !TEXT_PROPERTIES.contains(&key.as_str()) {
+                    localizable(value, theirs, language);
+                    continue;
+                }
+                let Some(text) = theirs.as_str() else {
+                    continue;
+                };
+                match value {
+                    Value::String(own) if own != text => {
+                        *value = json!({ "default": own.clone(), language: text });
+                    }
+                    Value::Object(strings) => {
+                        let default = strings.get("default").and_then(Value::as_str);
+                        if default != Some(text) {
+                            strings.insert(language.to_owned(), text.into());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(other)) => {
+            for (item, theirs) in items.iter_mut().zip(other) {
+                localizable(item, theirs, language);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn survey_in_one_language(instrument: &Instrument) -> Value {
     let writer = Writer { instrument };
     let mut pages = Vec::new();
     if !instrument.introduction.is_empty() {

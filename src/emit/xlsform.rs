@@ -41,6 +41,24 @@ pub struct XlsForm {
     /// `form_title`, `form_id`, `version`.
     pub settings: [String; 3],
     pub losses: Vec<Loss>,
+    /// With translations: the instrument's language, as XLSForm names it (`English (en)`),
+    /// which the plain `label`, `hint` and `guidance_hint` columns are in.
+    pub default_language: Option<String>,
+    /// The texts in each translation's language, row for row.
+    pub translations: Vec<LanguageColumns>,
+}
+
+/// The `label::French (fr)`, `hint::…`, `guidance_hint::…` and `constraint_message::…`
+/// columns of one language.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LanguageColumns {
+    /// As XLSForm names it: `French (fr)`.
+    pub language: String,
+    /// `label`, `hint`, `guidance_hint` and `constraint_message` of each row of the `survey`
+    /// sheet.
+    pub survey: Vec<[String; 4]>,
+    /// The `label` of each row of the `choices` sheet.
+    pub choices: Vec<String>,
 }
 
 /// The columns of the `survey` sheet, in order.
@@ -58,8 +76,65 @@ const SURVEY_COLUMNS: [&str; 11] = [
     "choice_filter",
 ];
 
-/// Builds the XLSForm of an instrument.
+/// The columns of the `survey` sheet that are in a language.
+const TEXT_COLUMNS: [&str; 4] = ["label", "hint", "guidance_hint", "constraint_message"];
+
+/// Builds the XLSForm of an instrument, with a column of each text in each of its languages.
 pub fn build(instrument: &Instrument) -> XlsForm {
+    let mut form = build_one(instrument);
+    if instrument.translations.is_empty() {
+        return form;
+    }
+    let own = instrument.language.as_deref().unwrap_or("und");
+    form.default_language = Some(language_name(own));
+    for translation in &instrument.translations {
+        let Some(localized) = crate::translate::localize(instrument, &translation.language) else {
+            continue;
+        };
+        // The same instrument in other words: the same rows, in the same order.
+        let other = build_one(&localized);
+        form.translations.push(LanguageColumns {
+            language: language_name(&translation.language),
+            survey: other
+                .survey
+                .into_iter()
+                .map(|row| {
+                    [
+                        row.label,
+                        row.hint,
+                        row.guidance_hint,
+                        row.constraint_message,
+                    ]
+                })
+                .collect(),
+            choices: other
+                .choices
+                .into_iter()
+                .map(|[_, _, label]| label)
+                .collect(),
+        });
+    }
+    form
+}
+
+/// A language as XLSForm names it: `French (fr)`.
+fn language_name(code: &str) -> String {
+    let name = match code.split(['-', '_']).next().unwrap_or(code) {
+        "ar" => "Arabic",
+        "zh" => "Chinese",
+        "en" => "English",
+        "fr" => "French",
+        "ru" => "Russian",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "de" => "German",
+        _ => code,
+    };
+    format!("{name} ({code})")
+}
+
+/// Builds the XLSForm of an instrument in its own language.
+fn build_one(instrument: &Instrument) -> XlsForm {
     let mut form = XlsForm {
         settings: [
             instrument.title.clone(),
@@ -100,7 +175,23 @@ pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let survey = workbook.add_worksheet().set_name("survey")?;
     for (column, title) in SURVEY_COLUMNS.iter().enumerate() {
-        survey.write_string(0, column as u16, *title)?;
+        survey.write_string(0, column as u16, titled(title, form))?;
+    }
+    // Each translation's columns after the others.
+    let translated = SURVEY_COLUMNS.len() as u16;
+    for (index, language) in form.translations.iter().enumerate() {
+        let first = translated + TEXT_COLUMNS.len() as u16 * index as u16;
+        for (offset, title) in TEXT_COLUMNS.iter().enumerate() {
+            let header = format!("{title}::{}", language.language);
+            survey.write_string(0, first + offset as u16, header)?;
+        }
+        for (row, cells) in language.survey.iter().enumerate() {
+            for (offset, cell) in cells.iter().enumerate() {
+                if !cell.is_empty() {
+                    survey.write_string(row as u32 + 1, first + offset as u16, cell.as_str())?;
+                }
+            }
+        }
     }
     for (index, row) in form.survey.iter().enumerate() {
         let cells = [
@@ -124,11 +215,18 @@ pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     let choices = workbook.add_worksheet().set_name("choices")?;
     for (column, title) in ["list_name", "name", "label"].iter().enumerate() {
-        choices.write_string(0, column as u16, *title)?;
+        choices.write_string(0, column as u16, titled(title, form))?;
     }
     for (index, row) in form.choices.iter().enumerate() {
         for (column, cell) in row.iter().enumerate() {
             choices.write_string(index as u32 + 1, column as u16, cell.as_str())?;
+        }
+    }
+    for (index, language) in form.translations.iter().enumerate() {
+        let column = 3 + index as u16;
+        choices.write_string(0, column, format!("label::{}", language.language))?;
+        for (row, label) in language.choices.iter().enumerate() {
+            choices.write_string(row as u32 + 1, column, label.as_str())?;
         }
     }
     let settings = workbook.add_worksheet().set_name("settings")?;
@@ -140,7 +238,22 @@ pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         settings.write_string(0, column as u16, *title)?;
         settings.write_string(1, column as u16, value.as_str())?;
     }
+    if let Some(language) = &form.default_language {
+        settings.write_string(0, 3, "default_language")?;
+        settings.write_string(1, 3, language.as_str())?;
+    }
     workbook.save_to_buffer()
+}
+
+/// A column title, with the default language when the form has translations: `label` becomes
+/// `label::English (en)`, so that no column is in an unnamed language.
+fn titled(title: &str, form: &XlsForm) -> String {
+    match (&form.default_language, title) {
+        (Some(language), title) if TEXT_COLUMNS.contains(&title) => {
+            format!("{title}::{language}")
+        }
+        _ => title.to_owned(),
+    }
 }
 
 struct Writer<'i> {

@@ -80,10 +80,22 @@ fn surveyjs_has_a_page_per_section_and_carries_conditions() {
         1 + instrument.sections.len(),
         "the introduction and five sections"
     );
+    // Translated texts are localizable strings; untranslated ones stay plain.
     assert_eq!(
-        pages[1]["title"],
+        pages[1]["title"]["default"],
         "I. Structuring crime prevention at the government level"
     );
+    assert_eq!(
+        pages[1]["title"]["fr"],
+        "I. Structuration de la prévention du crime au niveau gouvernemental"
+    );
+    let q1 = &pages[1]["elements"]
+        .as_array()
+        .expect("elements")
+        .iter()
+        .find(|element| element["name"] == "q1")
+        .expect("q1");
+    assert!(q1["title"].is_string(), "{q1}");
     let text = survey.to_string();
     for fragment in [
         r#""visibleIf":"({q2b} = 'yes') or ({q2c} = 'yes')""#,
@@ -110,7 +122,8 @@ fn fhir_questionnaire_keeps_ids_numbers_scales_conditions_and_citations() {
     let text = questionnaire.to_string();
     for fragment in [
         r#""linkId":"q4c_regional","prefix":"(ii)""#,
-        r#"{"valueCoding":{"code":"not_applicable","display":"Not applicable"}}"#,
+        // The option's label, and its translations after it.
+        r#"{"valueCoding":{"code":"not_applicable","display":"Not applicable","_display":"#,
         r#""enableBehavior":"any","enableWhen":[{"question":"q2b","operator":"=","answerCoding":{"code":"yes"}},{"question":"q2c","operator":"=","answerCoding":{"code":"yes"}}]"#,
         r#""code":[{"system":"urn:qc:document:guidelines","code":"6(a)","display":"Guidelines for the Prevention of Crime, para. 6 (a)"}]"#,
         r#""linkId":"q24","prefix":"24.""#,
@@ -164,4 +177,93 @@ fn fhir_response_nests_follow_ups_in_answers_and_repeats_list_records() {
         "one repeating group per guide"
     );
     assert!(text.contains(r#""valueQuantity":{"value":2300000000.0,"unit":"EUR","system":"urn:iso:std:iso:4217","code":"EUR"}"#), "{text}");
+}
+
+/// With translations, the XLSForm has a column of each text in each language, row for row;
+/// `--lang` gives one language only.
+#[test]
+fn xlsform_carries_every_language() {
+    let instrument = crime_prevention();
+    let form = qc::emit::xlsform::build(&instrument);
+    assert_eq!(form.default_language.as_deref(), Some("English (en)"));
+    let languages: Vec<&str> = form
+        .translations
+        .iter()
+        .map(|t| t.language.as_str())
+        .collect();
+    assert_eq!(languages, ["French (fr)", "Spanish (es)"]);
+    let french = &form.translations[0];
+    assert_eq!(french.survey.len(), form.survey.len());
+    assert_eq!(french.choices.len(), form.choices.len());
+    let section = form
+        .survey
+        .iter()
+        .position(|row| row.name == "conclusion")
+        .expect("the last section");
+    assert_eq!(french.survey[section][0], "V. Questions finales");
+    let yes = form
+        .choices
+        .iter()
+        .position(|c| c[0] == "yes_no" && c[1] == "yes")
+        .expect("yes");
+    assert_eq!(french.choices[yes], "Oui");
+    assert_eq!(form.translations[1].choices[yes], "Sí");
+    // Untranslated texts stay in English in the French column.
+    let q1 = form
+        .survey
+        .iter()
+        .position(|row| row.name == "q1")
+        .expect("q1");
+    assert_eq!(french.survey[q1][0], form.survey[q1].label);
+
+    let spanish = qc::translate::localize(&instrument, "es").expect("Spanish");
+    let single = qc::emit::xlsform::build(&spanish);
+    assert!(single.translations.is_empty() && single.default_language.is_none());
+    assert_eq!(single.choices[yes][2], "Sí");
+}
+
+/// With translations, FHIR texts carry the core `translation` extension, language by language.
+#[test]
+fn fhir_texts_carry_their_translations() {
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&crime_prevention());
+    assert_eq!(questionnaire["language"], "en");
+    let section = questionnaire["item"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["linkId"] == "government")
+        .expect("section I");
+    let extensions = section["_text"]["extension"]
+        .as_array()
+        .expect("translations");
+    let given: Vec<(&str, &str)> = extensions
+        .iter()
+        .map(|extension| {
+            assert_eq!(
+                extension["url"],
+                "http://hl7.org/fhir/StructureDefinition/translation"
+            );
+            (
+                extension["extension"][0]["valueCode"]
+                    .as_str()
+                    .expect("lang"),
+                extension["extension"][1]["valueString"]
+                    .as_str()
+                    .expect("content"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        given,
+        [
+            (
+                "fr",
+                "Structuration de la prévention du crime au niveau gouvernemental"
+            ),
+            (
+                "es",
+                "Estructuración de la prevención del delito a nivel gubernamental"
+            ),
+        ]
+    );
 }
