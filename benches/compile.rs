@@ -39,14 +39,16 @@ mod stages {
     fn load(bencher: divan::Bencher) {
         bencher.bench(|| {
             let mut loader = super::bundled::loader();
-            qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader).1
+            qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader)
         });
     }
 
     fn program() -> qc::load::Program {
         let mut loader = super::bundled::loader();
-        let (_, program, _) = qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader);
-        program.expect("loads")
+        let (program, diagnostics) =
+            qc::load::load("crime-prevention.q", BUNDLED.as_bytes(), &mut loader);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        program
     }
 
     #[divan::bench]

@@ -65,15 +65,15 @@ pub fn compile_bytes(bytes: &[u8]) -> Compilation {
 
 /// Compiles the file `name` with text `bytes`, reading what it imports through `loader`.
 pub fn compile_with(name: &str, bytes: &[u8], loader: &mut dyn load::Loader) -> Compilation {
-    let (sources, program, mut diagnostics) = load::load(name, bytes, loader);
-    let Some(program) = program else {
+    let (program, mut diagnostics) = load::load(name, bytes, loader);
+    if !diagnostics.is_empty() {
         return Compilation {
             instrument: None,
             diagnostics,
-            sources,
+            sources: program.sources,
             translation_files: Vec::new(),
         };
-    };
+    }
     let (instrument, problems) = check::check_program(&program);
     diagnostics.extend(problems.into_iter().map(Diagnostic::Check));
     let translation_files = program
@@ -84,7 +84,7 @@ pub fn compile_with(name: &str, bytes: &[u8], loader: &mut dyn load::Loader) -> 
     Compilation {
         instrument,
         diagnostics,
-        sources,
+        sources: program.sources,
         translation_files,
     }
 }

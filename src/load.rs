@@ -64,13 +64,10 @@ impl Program {
     }
 }
 
-/// Loads the program whose entry file is `name`, with text `bytes`. Returns the sources read
-/// whatever happens, and the program only when every file could be read and parsed.
-pub fn load(
-    name: &str,
-    bytes: &[u8],
-    loader: &mut dyn Loader,
-) -> (SourceMap, Option<Program>, Vec<Diagnostic>) {
+/// Loads the program whose entry file is `name`, with text `bytes`, and the diagnostics of the
+/// files that could not be read or parsed. The program holds the sources read whatever
+/// happens; it is whole, and may be checked, only when there are no diagnostics.
+pub fn load(name: &str, bytes: &[u8], loader: &mut dyn Loader) -> (Program, Vec<Diagnostic>) {
     let mut state = State {
         loader,
         sources: SourceMap::default(),
@@ -95,27 +92,12 @@ pub fn load(
         diagnostics,
         ..
     } = state;
-    if diagnostics.is_empty() {
-        let modules = modules.into_iter().map(Option::unwrap_or_default).collect();
-        let program = Program {
-            sources: sources.clone(),
-            modules,
-            translations,
-        };
-        (sources, Some(program), diagnostics)
-    } else {
-        (sources, None, diagnostics)
-    }
-}
-
-impl Default for Module {
-    fn default() -> Module {
-        Module {
-            file: FileId(0),
-            ast: ast::File::default(),
-            imports: Vec::new(),
-        }
-    }
+    let program = Program {
+        sources,
+        modules: modules.into_iter().flatten().collect(),
+        translations,
+    };
+    (program, diagnostics)
 }
 
 /// A module whose imports are loading.

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -225,77 +225,103 @@ pub fn read(text: &str, base: usize) -> Result<File, CheckError> {
         span,
         label: label.to_owned(),
     };
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let file: FileText = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
         let at = Span::new(base + offset, base + offset + 1);
-        error(format!("a translation file is not JSON: {e}"), at, "here")
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "has the wrong shape",
+            _ => "is not JSON",
+        };
+        error(format!("a translation file {what}: {e}"), at, "here")
     })?;
     let key_spans = key_offsets(text, base);
     let at = |key: &str| key_spans.get(key).copied().unwrap_or(whole);
-    let Some(object) = value.as_object() else {
-        return Err(error(
-            "a translation file is a JSON object".to_owned(),
-            whole,
-            "not an object",
-        ));
-    };
-    if object.get("format").and_then(Value::as_str) != Some(FORMAT) {
+    if file.format.as_deref() != Some(FORMAT) {
         return Err(error(
             format!("a translation file says `\"format\": \"{FORMAT}\"`"),
             at("format"),
             "missing or another format",
         ));
     }
-    let Some(language) = object.get("language").and_then(Value::as_str) else {
+    let Some(language) = file.language else {
         return Err(error(
             "a translation file names its `language`".to_owned(),
             whole,
             "no `language` string",
         ));
     };
-    let status = object
-        .get("status")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let empty = Map::new();
-    let strings = match object.get("strings") {
-        None => &empty,
-        Some(Value::Object(strings)) => strings,
-        Some(_) => {
-            return Err(error(
-                "`strings` is an object of entries by key".to_owned(),
-                at("strings"),
-                "not an object",
-            ))
-        }
-    };
-    let mut entries = Vec::with_capacity(strings.len());
-    for (key, entry) in strings {
-        let field = |name: &str| entry.get(name).and_then(Value::as_str).map(str::to_owned);
-        let (Some(source_hash), Some(text)) = (field("source_hash"), field("text")) else {
+    let status = file.status;
+    let mut entries = Vec::with_capacity(file.strings.0.len());
+    for (key, entry) in file.strings.0 {
+        let (Some(source_hash), Some(text)) = (entry.source_hash, entry.text) else {
             return Err(error(
                 format!("entry `{key}` needs `source_hash` and `text` strings"),
-                at(key),
+                at(&key),
                 "incomplete entry",
             ));
         };
-        entries.push((
-            key.clone(),
-            Entry {
-                source: field("source").unwrap_or_default(),
-                source_hash,
-                text,
-                review: entry.get("review").and_then(Value::as_bool) == Some(true),
-            },
-        ));
+        let entry = Entry {
+            source: entry.source.unwrap_or_default(),
+            source_hash,
+            text,
+            review: entry.review == Some(true),
+        };
+        entries.push((key, entry));
     }
     Ok(File {
-        language: language.to_owned(),
+        language,
         status,
         entries,
         key_spans,
         span: whole,
     })
+}
+
+/// A translation file as JSON gives it; [`read`] checks what is required.
+#[derive(Deserialize)]
+struct FileText {
+    format: Option<String>,
+    language: Option<String>,
+    status: Option<String>,
+    #[serde(default)]
+    strings: Entries,
+}
+
+#[derive(Deserialize)]
+struct EntryText {
+    source: Option<String>,
+    source_hash: Option<String>,
+    text: Option<String>,
+    review: Option<bool>,
+}
+
+/// The entries of a file in the order written.
+#[derive(Default)]
+struct Entries(Vec<(String, EntryText)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Entries;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of entries by key")
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Entries, M::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 /// The byte offset of a 1-based line and column (as serde_json counts them).
@@ -329,11 +355,22 @@ fn key_offsets(text: &str, base: usize) -> HashMap<String, Span> {
         while after < bytes.len() && bytes[after].is_ascii_whitespace() {
             after += 1;
         }
-        if bytes.get(after) == Some(&b':') {
-            if let Ok(Value::String(key)) = serde_json::from_str(&text[start..end]) {
-                keys.entry(key)
-                    .or_insert(Span::new(base + start, base + end));
+        if bytes.get(after) == Some(&b':') && end > start + 1 {
+            let raw = &text[start + 1..end - 1];
+            if keys.contains_key(raw) {
+                continue;
             }
+            // Only a key with escapes needs decoding.
+            let key = if raw.contains('\\') {
+                match serde_json::from_str(&text[start..end]) {
+                    Ok(Value::String(key)) => key,
+                    _ => continue,
+                }
+            } else {
+                raw.to_owned()
+            };
+            keys.entry(key)
+                .or_insert(Span::new(base + start, base + end));
         }
     }
     keys
@@ -567,6 +604,18 @@ mod tests {
         assert_eq!(source_hash("Yes"), source_hash("Yes"));
         assert_ne!(source_hash("Yes"), source_hash("Yes "));
         assert_eq!(source_hash("Yes").len(), 16);
+    }
+
+    #[test]
+    fn files_of_the_wrong_shape_are_refused_where_they_go_wrong() {
+        let text = r#"{"format": "qc-translation/1", "language": "fr",
+  "strings": {"q1.label": {"source_hash": "0", "text": 5}}}"#;
+        let error = super::read(text, 10).expect_err("a number is not a text");
+        let message = error.to_string();
+        assert!(message.contains("wrong shape"), "{message}");
+        assert_eq!(error.span().start, 10 + text.find('5').expect("the 5"));
+        let missing = super::read(r#"{"format": "qc-translation/1", "strings": {}}"#, 0);
+        assert!(missing.is_err());
     }
 
     #[test]
