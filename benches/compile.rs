@@ -71,3 +71,39 @@ fn generated(bencher: divan::Bencher, questions: usize) {
         .counter(divan::counter::BytesCount::new(source.len()))
         .bench(|| compile(divan::black_box(&source)));
 }
+
+/// Generated instruments with a full French translation of every text: the translation file
+/// is read, each entry's hash compared, and the form written with both languages.
+#[divan::bench(args = [1_000, 10_000])]
+fn generated_translated(bencher: divan::Bencher, questions: usize) {
+    let source = generate(questions).replacen(
+        "instrument generated { title \"Generated\" }",
+        "instrument generated { title \"Generated\" language \"en\" }\ntranslation fr \"fr.json\"",
+        1,
+    );
+    let untranslated = qc::compile(&generate(questions))
+        .instrument
+        .expect("the benchmark input compiles");
+    let template = qc::translate::update(&untranslated, "fr", None);
+    let mut file: serde_json::Value = serde_json::from_str(&template).expect("JSON");
+    for entry in file["strings"]
+        .as_object_mut()
+        .expect("strings")
+        .values_mut()
+    {
+        let text = format!("fr: {}", entry["source"].as_str().unwrap_or(""));
+        entry["text"] = text.into();
+    }
+    let translation = file.to_string();
+    let mut loader = qc::load::MemoryLoader::new().with("fr.json", &translation);
+    bencher
+        .counter(divan::counter::BytesCount::new(
+            source.len() + translation.len(),
+        ))
+        .bench_local(|| {
+            let compilation = qc::compile_with("generated.q", source.as_bytes(), &mut loader);
+            let instrument = compilation.instrument.expect("compiles");
+            assert_eq!(instrument.translations.len(), 1);
+            qc::emit::json::to_string(&instrument)
+        });
+}
