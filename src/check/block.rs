@@ -1,0 +1,296 @@
+//! Blocks: expanding `use block(…)` where it is written, with the block's names looked up in
+//! the module that declares it and its parameters standing for the use's arguments, and the
+//! texts of a block with their `{name}` placeholders filled in.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::error::{did_you_mean, CheckError, Note};
+use super::scope::{Kind, Symbol};
+use super::Checker;
+use crate::model::ItemId;
+use crate::span::Span;
+use crate::syntax::ast;
+
+/// An index into [`Checker::envs`].
+pub(super) type EnvId = usize;
+
+/// Where names are looked up while a part of the program is checked: the module whose scope
+/// holds its scales, documents and blocks, and inside a used block, what each parameter
+/// stands for.
+pub(super) struct Env<'a> {
+    pub(super) module: usize,
+    pub(super) arguments: HashMap<&'a str, Bound<'a>>,
+}
+
+/// What a block parameter stands for in one use.
+#[derive(Clone)]
+pub(super) enum Bound<'a> {
+    Item(&'a ast::Ident),
+    Text(String),
+    /// Rows, and the environment they were written in.
+    Rows(&'a [ast::RowDecl], EnvId),
+}
+
+fn bound_kind(bound: &Bound<'_>) -> ast::ParameterKind {
+    match bound {
+        Bound::Item(_) => ast::ParameterKind::Item,
+        Bound::Text(_) => ast::ParameterKind::Text,
+        Bound::Rows(..) => ast::ParameterKind::Rows,
+    }
+}
+
+fn kind_phrase(kind: ast::ParameterKind) -> &'static str {
+    match kind {
+        ast::ParameterKind::Item => "an item id",
+        ast::ParameterKind::Text => "a text",
+        ast::ParameterKind::Rows => "rows in braces",
+    }
+}
+
+/// `block concluding(lessons: item, topic: text)`, for help lines.
+fn signature(block: &ast::BlockDecl) -> String {
+    let parameters: Vec<String> = block
+        .parameters
+        .iter()
+        .map(|p| format!("{}: {}", p.id.name, p.kind.as_str()))
+        .collect();
+    format!(
+        "the block is `{}({})`",
+        block.id.name,
+        parameters.join(", ")
+    )
+}
+
+impl<'a> Checker<'a> {
+    /// The id an item is declared or read under: inside a block, an `item` parameter stands
+    /// for the id its use gives.
+    pub(super) fn item_ident(&self, ident: &'a ast::Ident) -> &'a ast::Ident {
+        match self.envs[self.env].arguments.get(ident.name.as_str()) {
+            Some(Bound::Item(given)) => given,
+            _ => ident,
+        }
+    }
+
+    /// The item a condition names, if it is declared.
+    pub(crate) fn item_id(&self, ident: &'a ast::Ident) -> Option<ItemId> {
+        let ident = self.item_ident(ident);
+        self.item_names.get(ident.name.as_str()).copied()
+    }
+
+    /// What a parameter stands for in the block being expanded; reports a name that is not a
+    /// parameter of that kind.
+    pub(super) fn argument(
+        &mut self,
+        name: &ast::Ident,
+        kind: ast::ParameterKind,
+    ) -> Option<Bound<'a>> {
+        match self.envs[self.env].arguments.get(name.name.as_str()) {
+            Some(bound) if bound_kind(bound) == kind => Some(bound.clone()),
+            found => {
+                let label = match found {
+                    Some(bound) => format!("a parameter of kind `{}`", bound_kind(bound).as_str()),
+                    None if self.expanding.is_empty() => "only a block has parameters".to_owned(),
+                    None => "not a parameter of this block".to_owned(),
+                };
+                let names = self.envs[self.env].arguments.keys().copied();
+                let help = did_you_mean(&name.name, names).or_else(|| {
+                    Some(format!(
+                        "declare it: `block name({}: {})`",
+                        name.name,
+                        kind.as_str()
+                    ))
+                });
+                self.errors.push(CheckError::UnknownParameter {
+                    name: name.name.clone(),
+                    span: name.span,
+                    label,
+                    help,
+                });
+                None
+            }
+        }
+    }
+
+    /// A text as the respondent sees it. Inside a block, `{name}` stands for a `text`
+    /// argument, or for the printed number of the item an `item` argument names, and `{{` and
+    /// `}}` for braces; elsewhere a text is as written.
+    pub(super) fn text(&mut self, text: &ast::Text) -> String {
+        if self.envs[self.env].arguments.is_empty() && self.expanding.is_empty() {
+            return text.value.clone();
+        }
+        let mut out = String::with_capacity(text.value.len());
+        let mut rest = text.value.as_str();
+        while let Some(index) = rest.find(['{', '}']) {
+            out.push_str(&rest[..index]);
+            let tail = &rest[index..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            let close = if tail.starts_with('{') {
+                tail.find('}')
+            } else {
+                None
+            };
+            let Some(close) = close else {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+                continue;
+            };
+            let name = &tail[1..close];
+            out.push_str(&self.placeholder(name, text.span));
+            rest = &tail[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The value of `{name}` in a text of a block.
+    pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
+        match self.envs[self.env].arguments.get(name) {
+            Some(Bound::Text(value)) => value.clone(),
+            Some(Bound::Item(ident)) => {
+                let number = self
+                    .item_names
+                    .get(ident.name.as_str())
+                    .and_then(|id| self.items[id.0].number.clone());
+                match number {
+                    Some(number) => number,
+                    None => {
+                        self.errors.push(CheckError::UnknownParameter {
+                            name: name.to_owned(),
+                            span,
+                            label: format!("`{}` has no printed number before this text", ident.name),
+                            help: Some("`{name}` of an item gives its number: the item must be a numbered one that comes first".to_owned()),
+                        });
+                        String::new()
+                    }
+                }
+            }
+            _ => {
+                let names = self.envs[self.env].arguments.keys().copied();
+                let help = did_you_mean(name, names).or_else(|| {
+                    Some("write `{{` and `}}` for braces in a block's texts".to_owned())
+                });
+                self.errors.push(CheckError::UnknownParameter {
+                    name: name.to_owned(),
+                    span,
+                    label: format!("`{{{name}}}` names no text or item parameter"),
+                    help,
+                });
+                String::new()
+            }
+        }
+    }
+
+    /// Expands `use block(…)` into the section: the block's content, with its parameters
+    /// standing for the arguments, and its names looked up where the block is declared.
+    pub(super) fn use_block(&mut self, use_: &'a ast::UseBlock, section: usize) {
+        let Some(Symbol::Block(block, module)) = self.lookup(&use_.block, Kind::Block) else {
+            return;
+        };
+        if let Some(start) = self
+            .expanding
+            .iter()
+            .position(|(open, _)| std::ptr::eq(*open, block))
+        {
+            let chain = self.expanding[start..]
+                .iter()
+                .map(|(open, span)| Note::single(*span, format!("`{}` is used here", open.id.name)))
+                .collect();
+            self.errors.push(CheckError::BlockRecursion {
+                name: block.id.name.clone(),
+                span: use_.block.span,
+                chain,
+            });
+            return;
+        }
+        let Some(arguments) = self.arguments(use_, block) else {
+            return;
+        };
+        self.envs.push(Env { module, arguments });
+        let here = std::mem::replace(&mut self.env, self.envs.len() - 1);
+        self.expanding.push((block, use_.block.span));
+        self.section_members(&block.members, section);
+        self.expanding.pop();
+        self.env = here;
+    }
+
+    /// Matches a use's arguments with the block's parameters; `None` when they do not match
+    /// (reported).
+    pub(super) fn arguments(
+        &mut self,
+        use_: &'a ast::UseBlock,
+        block: &'a ast::BlockDecl,
+    ) -> Option<HashMap<&'a str, Bound<'a>>> {
+        let mut bound: HashMap<&'a str, Bound<'a>> = HashMap::default();
+        let mut ok = true;
+        for argument in &use_.arguments {
+            let name = argument.name.name.as_str();
+            let Some(parameter) = block.parameters.iter().find(|p| p.id.name == name) else {
+                let names = block.parameters.iter().map(|p| p.id.name.as_str());
+                self.errors.push(CheckError::BlockArguments {
+                    message: format!("block `{}` has no parameter `{name}`", block.id.name),
+                    span: argument.name.span,
+                    label: "unknown parameter".to_owned(),
+                    help: did_you_mean(name, names).or_else(|| Some(signature(block))),
+                });
+                ok = false;
+                continue;
+            };
+            if bound.contains_key(name) {
+                self.errors.push(CheckError::BlockArguments {
+                    message: format!("parameter `{name}` is given twice"),
+                    span: argument.name.span,
+                    label: "given again here".to_owned(),
+                    help: None,
+                });
+                ok = false;
+                continue;
+            }
+            let given = argument.value.kind();
+            if given != parameter.kind {
+                self.errors.push(CheckError::BlockArguments {
+                    message: format!(
+                        "parameter `{name}` takes {}, not {}",
+                        kind_phrase(parameter.kind),
+                        kind_phrase(given)
+                    ),
+                    span: argument.value.span(),
+                    label: format!("this is {}", kind_phrase(given)),
+                    help: Some(signature(block)),
+                });
+                ok = false;
+                continue;
+            }
+            let value = match &argument.value {
+                ast::ArgumentValue::Item(ident) => Bound::Item(self.item_ident(ident)),
+                ast::ArgumentValue::Text(text) => Bound::Text(self.text(text)),
+                ast::ArgumentValue::Rows(rows, _) => Bound::Rows(rows, self.env),
+            };
+            bound.insert(name, value);
+        }
+        let missing: Vec<&str> = block
+            .parameters
+            .iter()
+            .map(|p| p.id.name.as_str())
+            .filter(|name| !bound.contains_key(name))
+            .collect();
+        if !missing.is_empty() && ok {
+            let list = missing
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.errors.push(CheckError::BlockArguments {
+                message: format!("block `{}` needs {list}", block.id.name),
+                span: use_.block.span,
+                label: "missing argument(s)".to_owned(),
+                help: Some(signature(block)),
+            });
+            ok = false;
+        }
+        ok.then_some(bound)
+    }
+}

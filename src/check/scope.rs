@@ -1,0 +1,367 @@
+//! Names across files: each module's own declarations (its exports) and its scope (those plus
+//! what it imports), lookups of plain and qualified names, and which imported scales and
+//! documents the compiled form keeps.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::error::{did_you_mean, CheckError, Note};
+use super::Checker;
+use crate::load::Module;
+use crate::model::{self, Answer, Block, ScaleId};
+use crate::span::Span;
+use crate::syntax::ast;
+
+/// What a name of a module's scope stands for.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Symbol<'a> {
+    Scale(ScaleId),
+    Document(usize),
+    /// A block and the module that declares it.
+    Block(&'a ast::BlockDecl, usize),
+    /// An import alias.
+    Module(usize),
+}
+
+impl Symbol<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Symbol::Scale(_) => "scale",
+            Symbol::Document(_) => "document",
+            Symbol::Block(..) => "block",
+            Symbol::Module(_) => "import alias",
+        }
+    }
+}
+
+/// The kinds of declaration a name can be looked up as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Scale,
+    Document,
+    Block,
+}
+
+impl Kind {
+    fn of(symbol: &Symbol<'_>) -> Option<Kind> {
+        match symbol {
+            Symbol::Scale(_) => Some(Kind::Scale),
+            Symbol::Document(_) => Some(Kind::Document),
+            Symbol::Block(..) => Some(Kind::Block),
+            Symbol::Module(_) => None,
+        }
+    }
+}
+
+/// The new index of each kept element of a list, when the others are left out.
+fn renumber(kept: &[bool]) -> Vec<usize> {
+    let mut next = 0;
+    kept.iter()
+        .map(|&kept| {
+            let index = next;
+            next += usize::from(kept);
+            index
+        })
+        .collect()
+}
+
+fn retain_kept<T>(kept: &[bool], list: &mut Vec<T>) {
+    let mut index = 0;
+    list.retain(|_| {
+        index += 1;
+        kept[index - 1]
+    });
+}
+
+fn remap_answer(answer: &mut Answer, scales: &[usize], documents: &[usize]) {
+    match answer {
+        Answer::Choice { scale, .. } => *scale = ScaleId(scales[scale.0]),
+        Answer::List { fields } => {
+            for field in fields {
+                remap_answer(&mut field.answer, scales, documents);
+            }
+        }
+        Answer::Grid(grid) => {
+            for row in &mut grid.rows {
+                for citation in &mut row.citations {
+                    citation.document = documents[citation.document];
+                }
+                if let Some(answer) = &mut row.answer {
+                    remap_answer(answer, scales, documents);
+                }
+            }
+        }
+        Answer::Text { .. } | Answer::Date | Answer::Number { .. } | Answer::Amount { .. } => {}
+    }
+}
+
+fn clash(kind: &str, name: &str, span: Span, first: Span) -> CheckError {
+    CheckError::NameClash {
+        name: name.to_owned(),
+        span,
+        label: format!("a second {kind} `{name}` in the compiled form"),
+        first: Note::new(first, &format!("the {kind} `{name}` used first")),
+        help: Some(format!(
+            "the compiled form names each {kind} once; rename one of them"
+        )),
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Checks every module in order: each comes after those it imports.
+    pub(super) fn modules(&mut self) {
+        let program = self.program;
+        for (index, module) in program.modules.iter().enumerate() {
+            self.env = index;
+            self.declare(index, &module.ast);
+            self.import(index, module);
+            if index != self.entry() {
+                self.not_a_module(index, &module.ast);
+            }
+        }
+        self.env = self.entry();
+        self.instrument(&program.entry().ast);
+    }
+
+    /// Declares a module's scales, documents and blocks.
+    pub(super) fn declare(&mut self, index: usize, file: &'a ast::File) {
+        let (scales, documents) = (self.scales.len(), self.documents.len());
+        for declaration in &file.declarations {
+            let (name, symbol) = match declaration {
+                ast::Declaration::Scale(scale) => match self.scale(scale) {
+                    Some(id) => (&scale.id, Symbol::Scale(id)),
+                    None => continue,
+                },
+                ast::Declaration::Document(document) => match self.document(document) {
+                    Some(id) => (&document.id, Symbol::Document(id)),
+                    None => continue,
+                },
+                ast::Declaration::Block(block) => (&block.id, Symbol::Block(block, index)),
+                _ => continue,
+            };
+            if let Some((first, first_span)) = self.exports[index].get(name.name.as_str()) {
+                self.errors.push(CheckError::Duplicate {
+                    kind: first.kind(),
+                    name: name.name.clone(),
+                    span: name.span,
+                    first: Note::new(*first_span, "first defined here"),
+                });
+                continue;
+            }
+            self.exports[index].insert(name.name.as_str(), (symbol, name.span));
+        }
+        // The instrument's own scales and documents are part of its form, used or not.
+        if index == self.entry() {
+            self.scale_kept[scales..]
+                .iter_mut()
+                .for_each(|kept| *kept = true);
+            self.document_kept[documents..]
+                .iter_mut()
+                .for_each(|kept| *kept = true);
+        }
+        self.scopes[index] = self.exports[index].clone();
+    }
+
+    /// Adds what a module imports to its scope.
+    pub(super) fn import(&mut self, index: usize, module: &'a Module) {
+        let imports = module.ast.declarations.iter().filter_map(|d| match d {
+            ast::Declaration::Import(import) => Some(import),
+            _ => None,
+        });
+        for (import, &imported) in imports.zip(&module.imports) {
+            match &import.names {
+                ast::ImportNames::Alias(alias) => {
+                    self.bind(index, alias, Symbol::Module(imported));
+                }
+                ast::ImportNames::Selected(names) => {
+                    for name in names {
+                        match self.exports[imported].get(name.name.as_str()) {
+                            Some(&(symbol, _)) => {
+                                if self.bind(index, name, symbol) && index == self.entry() {
+                                    self.keep(symbol);
+                                }
+                            }
+                            None => {
+                                let file = self.file_name(imported);
+                                self.errors.push(CheckError::UnknownImport {
+                                    message: format!("`{file}` declares no `{}`", name.name),
+                                    span: name.span,
+                                    label: "not declared there".to_owned(),
+                                    help: did_you_mean(
+                                        &name.name,
+                                        self.exports[imported].keys().copied(),
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a name to a module's scope, reporting a clash with a name already there. Returns
+    /// whether it was added.
+    pub(super) fn bind(&mut self, module: usize, name: &'a ast::Ident, symbol: Symbol<'a>) -> bool {
+        if let Some((first, first_span)) = self.scopes[module].get(name.name.as_str()) {
+            self.errors.push(CheckError::NameClash {
+                name: name.name.clone(),
+                span: name.span,
+                label: format!("this {} takes the name again", symbol.kind()),
+                first: Note::new(
+                    *first_span,
+                    &format!("the {} `{}` is here", first.kind(), name.name),
+                ),
+                help: Some("import under an alias instead: `import \"…\" as common`".to_owned()),
+            });
+            return false;
+        }
+        self.scopes[module].insert(name.name.as_str(), (symbol, name.span));
+        true
+    }
+
+    /// The display name of a module's file.
+    pub(super) fn file_name(&self, module: usize) -> String {
+        let file = self.program.modules[module].file;
+        self.program.sources.file(file).name.clone()
+    }
+
+    /// Reports what only an instrument may declare, in an imported module.
+    pub(super) fn not_a_module(&mut self, index: usize, file: &'a ast::File) {
+        // Where the module is imported, for a note.
+        let import = self.program.modules.iter().find_map(|module| {
+            let imports = module.ast.declarations.iter().filter_map(|d| match d {
+                ast::Declaration::Import(import) => Some(import),
+                _ => None,
+            });
+            imports
+                .zip(&module.imports)
+                .find(|(_, &imported)| imported == index)
+                .map(|(import, _)| import.path.span)
+        });
+        for declaration in &file.declarations {
+            let (what, span) = match declaration {
+                ast::Declaration::Instrument(header) => ("an instrument header", header.id.span),
+                ast::Declaration::Introduction(intro) => ("an introduction", intro.span),
+                ast::Declaration::Section(section) => ("a section", section.id.span),
+                ast::Declaration::Translation(t) => ("a translation", t.language.span),
+                _ => continue,
+            };
+            self.errors.push(CheckError::NotAModule {
+                what: what.to_owned(),
+                span,
+                import: import.map_or_else(Vec::new, |span| Note::new(span, "imported here")),
+            });
+        }
+    }
+
+    /// Looks up a scale, document or block by its name as written (`yes_no` or
+    /// `common.yes_no`) in the scope of the code being checked; reports an unknown name.
+    pub(super) fn lookup(&mut self, name: &ast::Ident, kind: Kind) -> Option<Symbol<'a>> {
+        let module = self.module();
+        let (names, member) = match name.name.split_once('.') {
+            None => (&self.scopes[module], name.name.as_str()),
+            Some((alias, member)) => match self.scopes[module].get(alias) {
+                Some((Symbol::Module(imported), _)) => (&self.exports[*imported], member),
+                _ => {
+                    let aliases = self.scopes[module]
+                        .iter()
+                        .filter(|(_, (symbol, _))| matches!(symbol, Symbol::Module(_)))
+                        .map(|(name, _)| *name);
+                    let help = did_you_mean(alias, aliases).or_else(|| {
+                        Some(format!(
+                            "import a file under this name: `import \"…\" as {alias}`"
+                        ))
+                    });
+                    self.errors.push(CheckError::UnknownImport {
+                        message: format!("unknown import alias `{alias}`"),
+                        span: Span::new(name.span.start, name.span.start + alias.len()),
+                        label: "no import has this alias".to_owned(),
+                        help,
+                    });
+                    return None;
+                }
+            },
+        };
+        let found = names
+            .get(member)
+            .filter(|(symbol, _)| Kind::of(symbol) == Some(kind))
+            .map(|(symbol, _)| *symbol);
+        if let Some(symbol) = found {
+            self.keep(symbol);
+            return Some(symbol);
+        }
+        let candidates: Vec<&str> = names
+            .iter()
+            .filter(|(_, (symbol, _))| Kind::of(symbol) == Some(kind))
+            .map(|(name, _)| *name)
+            .collect();
+        let help = did_you_mean(member, candidates.iter().copied());
+        let (name, span) = (name.name.clone(), name.span);
+        self.errors.push(match kind {
+            Kind::Scale => CheckError::UnknownScale { name, span, help },
+            Kind::Document => CheckError::UnknownDocument { name, span, help },
+            Kind::Block => CheckError::UnknownBlock { name, span, help },
+        });
+        None
+    }
+
+    /// Marks a scale or document as part of the compiled form.
+    pub(super) fn keep(&mut self, symbol: Symbol<'a>) {
+        match symbol {
+            Symbol::Scale(id) => self.scale_kept[id.0] = true,
+            Symbol::Document(id) => self.document_kept[id] = true,
+            Symbol::Block(..) | Symbol::Module(_) => {}
+        }
+    }
+
+    /// Leaves out of the compiled form the imported scales and documents that the instrument
+    /// neither uses nor imports by name, and reports two kept ones with the same id.
+    pub(super) fn prune(&mut self) {
+        let scale_map = renumber(&self.scale_kept);
+        let document_map = renumber(&self.document_kept);
+        let mut seen: HashMap<&str, Span> = HashMap::default();
+        for (index, scale) in self.scales.iter().enumerate() {
+            let Some(name) = scale.name.as_deref().filter(|_| self.scale_kept[index]) else {
+                continue;
+            };
+            if let Some(first) = seen.insert(name, self.scale_spans[index]) {
+                self.errors
+                    .push(clash("scale", name, self.scale_spans[index], first));
+            }
+        }
+        seen.clear();
+        for (index, document) in self.documents.iter().enumerate() {
+            if !self.document_kept[index] {
+                continue;
+            }
+            if let Some(first) = seen.insert(&document.id, self.document_spans[index]) {
+                let span = self.document_spans[index];
+                self.errors
+                    .push(clash("document", &document.id, span, first));
+            }
+        }
+        retain_kept(&self.scale_kept, &mut self.scales);
+        retain_kept(&self.document_kept, &mut self.documents);
+        let remap = |citations: &mut Vec<model::Citation>| {
+            for citation in citations {
+                citation.document = document_map[citation.document];
+            }
+        };
+        for item in &mut self.items {
+            remap(&mut item.citations);
+            if let Some(answer) = &mut item.answer {
+                remap_answer(answer, &scale_map, &document_map);
+            }
+        }
+        let blocks = self
+            .sections
+            .iter_mut()
+            .flat_map(|section| section.content.iter_mut())
+            .chain(self.introduction.iter_mut());
+        for block in blocks {
+            if let Block::Excerpt(citations) = block {
+                remap(citations);
+            }
+        }
+    }
+}
