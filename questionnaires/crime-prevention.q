@@ -400,3 +400,162 @@ section cooperation "International cooperation, networking and technical assista
 section conclusion "Concluding questions" {
   use concluding(lessons = q27, challenges = q28, topic = "crime prevention")
 }
+
+# ---------------------------------------------------------------------------------------------
+# Tests of the logic: every condition of the annex is seen both true and false. `qc test`
+# runs them; `qc check` checks that their answers fit the questions.
+
+test "I: after “Yes”, each follow-up is asked" {
+  given {
+    q1 = yes, q2a = yes, q2a_legislation = yes, q2b = yes, q2c = no, q4a = yes, q4g = yes
+  }
+  expect q1_steps asked
+  expect q2a_adoption asked
+  expect q2a_legislation required
+  expect q2a_legislation_adoption asked
+  expect q2_specify required
+  expect q4a_agencies asked
+  expect q4g_role asked
+  expect valid
+}
+
+test "I: after “No”, no follow-up is asked" {
+  given { q1 = no, q2a = no, q2b = no, q2c = no, q4a = no, q4g = no }
+  expect q1_steps not asked
+  expect q2a_adoption not asked
+  expect q2a_legislation not asked
+  expect q2a_legislation_adoption not asked
+  expect q2_specify not asked
+  expect q4a_agencies not asked
+  expect q4g_role not asked
+  expect valid
+}
+
+test "2: “If the answer to (b) and/or (c) above is Yes” asks for details after (c) alone" {
+  given { q2b = no, q2c = yes }
+  expect q2_specify asked
+}
+
+test "2 (a): the reference of the legislation follows its “Yes” only" {
+  given { q2a = yes, q2a_legislation = no }
+  expect q2a_legislation asked
+  expect q2a_legislation_adoption not asked
+}
+
+test "II: after “Yes”, each follow-up is asked" {
+  given {
+    q7a = yes, q7b = yes, q7c = yes, q8 = yes, q9a = yes, q9b = yes, q9c = yes, q9d = yes,
+    q9e = yes, q10 = yes, q11 = yes, q12a = yes, q12b = yes, q12c = yes, q12d = yes,
+    q12e = yes, q13 = yes
+  }
+  expect q7a_specify asked
+  expect q7b_specify asked
+  expect q7c_specify asked
+  expect q8_specify asked
+  expect q9a_describe asked
+  expect q9b_describe asked
+  expect q9c_describe asked
+  expect q9d_describe asked
+  expect q9e_describe asked
+  expect q10_specify asked
+  expect q11_specify asked
+  expect q12a_specify asked
+  expect q12b_specify asked
+  expect q12c_specify asked
+  expect q12d_specify asked
+  expect q12e_specify asked
+  expect q13_specify asked
+  expect valid
+}
+
+test "II: after “No”, no follow-up is asked" {
+  given {
+    q7a = no, q7b = no, q7c = no, q8 = no, q9a = no, q9b = no, q9c = no, q9d = no, q9e = no,
+    q10 = no, q11 = no, q12a = no, q12b = no, q12c = no, q12d = no, q12e = no, q13 = no
+  }
+  expect q7a_specify not asked
+  expect q8_specify not asked
+  expect q9e_describe not asked
+  expect q12e_specify not asked
+  expect q13_specify not asked
+  expect valid
+}
+
+test "III: after “Yes”, each follow-up is asked" {
+  given {
+    q15 = yes, q16a = yes, q16b = yes, q16c = yes, q17a = yes, q17b = yes, q17c = yes,
+    q17d = yes, q17e = yes, q18a = yes, q18b = yes, q18c = yes, q18d = yes, q19 = yes,
+    q20 = yes, q21a = yes, q21b = yes, q21c = yes
+  }
+  expect q15_costs asked
+  expect q16a_describe asked
+  expect q16b_describe asked
+  expect q16c_describe asked
+  expect q17a_describe asked
+  expect q17b_describe asked
+  expect q17c_describe asked
+  expect q17d_describe asked
+  expect q17e_describe asked
+  expect q18a_describe asked
+  expect q18b_describe asked
+  expect q18c_describe asked
+  expect q18d_describe asked
+  expect q19_describe asked
+  expect q20_describe asked
+  expect q21a_describe asked
+  expect q21b_describe asked
+  expect q21c_describe asked
+  expect valid
+}
+
+test "III: after “No”, no follow-up is asked" {
+  given {
+    q15 = no, q16a = no, q16b = no, q16c = no, q17a = no, q17b = no, q17c = no, q17d = no,
+    q17e = no, q18a = no, q18b = no, q18c = no, q18d = no, q19 = no, q20 = no, q21a = no,
+    q21b = no, q21c = no
+  }
+  expect q15_costs not asked
+  expect q17e_describe not asked
+  expect q21c_describe not asked
+  expect valid
+}
+
+test "III: the costs of question 15 are a source and an amount" {
+  given {
+    q15 = yes,
+    q15_funding_source = "National statistics office, research budget",
+    q15_total_costs = 2300000 EUR
+  }
+  expect valid
+}
+
+test "IV: networking details follow “Yes”, the grid follows a need or an offer" {
+  given { q22 = yes, q25 = yes, q26 = no }
+  expect q22_specify asked
+  expect ta_areas asked
+  expect ta_areas.need asked
+  expect ta_areas.provide not asked
+}
+
+test "IV: an offer alone opens the column of offers" {
+  given { q22 = no, q25 = no, q26 = yes, ta_areas.social = [provide] }
+  expect q22_specify not asked
+  expect ta_areas.need not asked
+  expect ta_areas.provide asked
+  expect valid
+}
+
+test "IV: with neither a need nor an offer, the grid is not asked" {
+  given { q25 = no, q26 = no }
+  expect ta_areas not asked
+}
+
+test "IV: a need ticked without a “Yes” to question 25 is refused" {
+  given { q25 = no, q26 = yes, ta_areas.social = [need] }
+  expect problem V0109 at ta_areas
+}
+
+test "an answer to a follow-up that is not asked is refused" {
+  given { q1 = no, q1_steps = "A national council coordinates the ministries." }
+  expect problem V0107 at q1_steps
+}

@@ -135,3 +135,51 @@ section cooperation "International cooperation and technical assistance" {
 section conclusion "Concluding questions" {
   use concluding(lessons = v19, challenges = v20, topic = "victim support")
 }
+
+# ---------------------------------------------------------------------------------------------
+# Tests of the logic: every condition is seen both true and false. `qc test` runs them.
+
+test "after “Yes”, each follow-up is asked" {
+  given {
+    v1 = yes, v2 = yes, v6 = yes, v10 = yes, v14 = yes, v17 = yes, v18 = yes,
+    v1_name = "National Plan for Victims of Crime", v1_date = 2024-02-19,
+    v10_total = 4250000 EUR
+  }
+  expect v1_title asked
+  expect v2_agency required
+  expect v6_describe asked
+  expect v10_fund asked
+  expect v14_describe asked
+  expect ta_areas.need asked
+  expect ta_areas.provide asked
+  expect valid
+}
+
+test "“Yes, in part” asks for the plan and the description too" {
+  given { v1 = yes_in_part, v6 = yes_in_part }
+  expect v1_title asked
+  expect v6_describe asked
+}
+
+test "after “No”, no follow-up is asked" {
+  given { v1 = no, v2 = no, v6 = no, v10 = no, v14 = no, v17 = no, v18 = no }
+  expect v1_title not asked
+  expect v2_agency not asked
+  expect v6_describe not asked
+  expect v10_fund not asked
+  expect v14_describe not asked
+  expect ta_areas not asked
+  expect valid
+}
+
+test "a need alone opens the column of needs" {
+  given { v17 = yes, v18 = no, ta_areas.training = [need] }
+  expect ta_areas.need asked
+  expect ta_areas.provide not asked
+  expect valid
+}
+
+test "an offer ticked without a “Yes” to the question on offers is refused" {
+  given { v17 = yes, v18 = no, ta_areas.training = [need, provide] }
+  expect problem V0109 at ta_areas
+}

@@ -275,6 +275,24 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0127-translation-file.q"),
     },
     Entry {
+        code: "E0128",
+        title: "the answers of a test do not fit",
+        body: "A test that expects no problem gives answers that a reply could not give: a code \
+               not in the scale, a value of the wrong type, or an answer to an item that its \
+               other answers do not ask. Such a test would pass or fail for the wrong reason. \
+               Correct the answers, or, to test that a reply is refused, expect the problem: \
+               `expect problem V0103 at q1`.",
+        example: fixture!("E0128-test-answers.q"),
+    },
+    Entry {
+        code: "E0129",
+        title: "a test expects the impossible",
+        body: "An expectation of a test names a grid column the grid does not have, a problem \
+               code replies cannot have, or asks whether a column is required (a column is \
+               asked or not). Unknown items are E0102.",
+        example: fixture!("E0129-test-expectation.q"),
+    },
+    Entry {
         code: "W0201",
         title: "condition refers to a later item",
         body: "A condition reads an item that comes after the item it controls. Respondents \

@@ -82,6 +82,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
         sections,
         items: reader.items,
         translations: translations(root)?,
+        tests: Vec::new(),
     })
 }
 

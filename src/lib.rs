@@ -21,6 +21,7 @@ pub mod model;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod testing;
 pub mod translate;
 pub mod validate;
 

@@ -26,6 +26,44 @@ pub struct Instrument {
     pub items: Vec<Item>,
     /// The current translations of the instrument's texts, by language.
     pub translations: Vec<Translation>,
+    /// The tests written in the instrument, run by `qc test`.
+    pub tests: Vec<Test>,
+}
+
+/// A test written in the instrument: answers, and what must follow from them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Test {
+    pub name: String,
+    /// The test's name as written.
+    pub span: Span,
+    /// The answers, as a reply's `answers` holds them.
+    pub answers: serde_json::Map<String, serde_json::Value>,
+    /// Where each answer is written, by the top-level key it sets.
+    pub given: Vec<(String, Span)>,
+    pub expectations: Vec<Expectation>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    pub expect: Expect,
+    pub span: Span,
+}
+
+/// What a test expects.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expect {
+    /// The item (or a column of the grid) is asked, or not.
+    Asked {
+        item: ItemId,
+        column: Option<usize>,
+        asked: bool,
+    },
+    /// The item is asked and required, or not.
+    Required { item: ItemId, required: bool },
+    /// No error (with `complete`, not even an unanswered item).
+    Valid { complete: bool },
+    /// Validation finds this problem, at this item when one is named.
+    Problem { code: String, item: Option<ItemId> },
 }
 
 /// The texts of an instrument in another language, by the keys of

@@ -315,6 +315,28 @@ pub enum CheckError {
         label: String,
     },
 
+    #[error("{message}")]
+    #[diagnostic(code(E0128))]
+    TestAnswers {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0129))]
+    TestExpectation {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("condition refers to `{name}`, which comes later")]
     #[diagnostic(
         code(W0201),
@@ -484,6 +506,8 @@ impl CheckError {
             | CheckError::BlockRecursion { span, .. }
             | CheckError::UnknownParameter { span, .. }
             | CheckError::TranslationFile { span, .. }
+            | CheckError::TestAnswers { span, .. }
+            | CheckError::TestExpectation { span, .. }
             | CheckError::Uncited { span, .. }
             | CheckError::PendingQuote { span, .. }
             | CheckError::StaleTranslation { span, .. }

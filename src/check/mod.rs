@@ -48,6 +48,7 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
     let mut checker = Checker::new(program);
     checker.modules();
     checker.conditions();
+    checker.tests(&program.entry().ast);
     checker.uncited();
     checker.prune();
     let mut errors = std::mem::take(&mut checker.errors);
@@ -61,8 +62,10 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
         checker.finish()
     };
     if let Some(checked) = &mut instrument {
-        // Translations are checked against the texts of the finished instrument.
+        // Translations are checked against the texts of the finished instrument, and tests'
+        // answers against its validator.
         errors.extend(crate::translate::check(checked, program));
+        errors.extend(crate::testing::check(checked));
         if failed(&errors) {
             instrument = None;
         }
@@ -121,6 +124,7 @@ struct Checker<'a> {
     pending: Vec<PendingGuard<'a>>,
     references: Vec<Reference>,
     questions: usize,
+    tests: Vec<model::Test>,
 }
 
 impl<'a> Checker<'a> {
@@ -157,6 +161,7 @@ impl<'a> Checker<'a> {
             pending: Vec::new(),
             references: Vec::new(),
             questions: 0,
+            tests: Vec::new(),
         }
     }
 
@@ -936,7 +941,178 @@ impl<'a> Checker<'a> {
             sections: self.sections,
             items: self.items,
             translations: Vec::new(),
+            tests: self.tests,
         })
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// Resolves the tests of the entry file, once every item is known.
+    fn tests(&mut self, file: &'a ast::File) {
+        self.env = self.entry();
+        let tests = file.declarations.iter().filter_map(|d| match d {
+            ast::Declaration::Test(test) => Some(test),
+            _ => None,
+        });
+        for test in tests {
+            let mut answers = serde_json::Map::new();
+            let mut given = Vec::new();
+            let mut seen: HashMap<&str, Span> = HashMap::default();
+            for answer in &test.given {
+                if let Some(first) = seen.insert(&answer.target.name, answer.target.span) {
+                    self.errors.push(CheckError::Duplicate {
+                        kind: "answer",
+                        name: answer.target.name.clone(),
+                        span: answer.target.span,
+                        first: Note::new(first, "first given here"),
+                    });
+                    continue;
+                }
+                let value = test_value(&answer.value);
+                match answer.target.name.split_once('.') {
+                    Some((grid, row)) => {
+                        let rows = answers
+                            .entry(grid.to_owned())
+                            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                        if let Some(rows) = rows.as_object_mut() {
+                            rows.insert(row.to_owned(), value);
+                        }
+                        given.push((grid.to_owned(), answer.span));
+                    }
+                    None => {
+                        answers.insert(answer.target.name.clone(), value);
+                        given.push((answer.target.name.clone(), answer.span));
+                    }
+                }
+            }
+            let expectations = test
+                .expectations
+                .iter()
+                .filter_map(|expectation| self.expectation(expectation))
+                .collect();
+            self.tests.push(model::Test {
+                name: test.name.value.clone(),
+                span: test.name.span,
+                answers,
+                given,
+                expectations,
+            });
+        }
+    }
+
+    fn expectation(&mut self, expectation: &'a ast::Expectation) -> Option<model::Expectation> {
+        let expect = match &expectation.kind {
+            ast::ExpectationKind::Valid { complete } => model::Expect::Valid {
+                complete: *complete,
+            },
+            ast::ExpectationKind::Problem { code, at } => {
+                if crate::validate::Code::parse(&code.name).is_none() {
+                    self.errors.push(CheckError::TestExpectation {
+                        message: format!("`{}` is not a problem code of replies", code.name),
+                        span: code.span,
+                        label: "no such problem".to_owned(),
+                        help: Some("problem codes run from V0001 to V0204; `qc explain V0107` explains one".to_owned()),
+                    });
+                    return None;
+                }
+                let item = match at {
+                    Some(at) => Some(self.test_item(at)?),
+                    None => None,
+                };
+                model::Expect::Problem {
+                    code: code.name.clone(),
+                    item,
+                }
+            }
+            ast::ExpectationKind::Item {
+                target,
+                negated,
+                required,
+            } => {
+                let (item, column) = match target.name.split_once('.') {
+                    Some((grid, column)) => {
+                        let grid_ident = ast::Ident {
+                            name: grid.to_owned(),
+                            span: Span::new(target.span.start, target.span.start + grid.len()),
+                        };
+                        let item = self.test_item(&grid_ident)?;
+                        let columns: Vec<&str> = match &self.items[item.0].answer {
+                            Some(Answer::Grid(g)) => {
+                                g.columns.iter().map(|c| c.id.as_str()).collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        let Some(index) = columns.iter().position(|c| *c == column) else {
+                            self.errors.push(CheckError::TestExpectation {
+                                message: format!("`{grid}` has no column `{column}`"),
+                                span: target.span,
+                                label: "not a column of a grid".to_owned(),
+                                help: did_you_mean(column, columns.iter().copied()),
+                            });
+                            return None;
+                        };
+                        if *required {
+                            self.errors.push(CheckError::TestExpectation {
+                                message: "a grid column is asked or not; it is not required"
+                                    .to_owned(),
+                                span: expectation.span,
+                                label: "write `asked` here".to_owned(),
+                                help: None,
+                            });
+                            return None;
+                        }
+                        (item, Some(index))
+                    }
+                    None => (self.test_item(target)?, None),
+                };
+                if *required {
+                    model::Expect::Required {
+                        item,
+                        required: !negated,
+                    }
+                } else {
+                    model::Expect::Asked {
+                        item,
+                        column,
+                        asked: !negated,
+                    }
+                }
+            }
+        };
+        Some(model::Expectation {
+            expect,
+            span: expectation.span,
+        })
+    }
+
+    /// An item a test names; reports an unknown one.
+    fn test_item(&mut self, name: &ast::Ident) -> Option<ItemId> {
+        let found = self.item_names.get(name.name.as_str()).copied();
+        if found.is_none() {
+            self.errors.push(CheckError::UnknownItem {
+                name: name.name.clone(),
+                span: name.span,
+                help: did_you_mean(&name.name, self.item_names.keys().copied()),
+            });
+        }
+        found
+    }
+}
+
+/// A test's answer as a reply holds it.
+fn test_value(value: &ast::TestValue) -> serde_json::Value {
+    use serde_json::json;
+    match value {
+        ast::TestValue::Code(code) => json!(code.name),
+        ast::TestValue::Codes(codes) => {
+            json!(codes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())
+        }
+        ast::TestValue::Text(text) => json!(text),
+        ast::TestValue::Number(number) => json!(number),
+        ast::TestValue::Date(date) => json!(date),
+        ast::TestValue::Amount { value, currency } => {
+            json!({ "value": value, "currency": currency })
+        }
     }
 }
 
@@ -976,6 +1152,7 @@ fn declaration_span(declaration: &ast::Declaration) -> Span {
         ast::Declaration::Document(document) => document.span,
         ast::Declaration::Introduction(introduction) => introduction.span,
         ast::Declaration::Section(section) => section.span,
+        ast::Declaration::Test(test) => test.span,
     }
 }
 

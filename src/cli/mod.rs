@@ -121,6 +121,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
     },
+    /// Run the tests written in an instrument (`test "…" { given { … } expect … }`) and show
+    /// which conditions they see both true and false.
+    ///
+    /// Exit status: 0 when every test passes (and, with --require-coverage, every condition is
+    /// seen both ways), 1 otherwise or when the file has errors, 2 on a usage or I/O error.
+    Test {
+        /// The instrument.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Fail when a condition is not seen both true and false by some test.
+        #[arg(long)]
+        require_coverage: bool,
+        /// How to print the results: for people, or as one JSON document.
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+    },
     /// Work with the translations of an instrument: how far each has come, and keeping their
     /// files in step with the instrument's texts.
     Translations {
@@ -228,6 +244,11 @@ pub fn main() -> ExitCode {
             diagnostics.diagnostic_format,
         ),
         Command::Translations { command } => translations::run(command),
+        Command::Test {
+            file,
+            require_coverage,
+            format,
+        } => test(&file, require_coverage, format),
         Command::Validate {
             form,
             replies,
@@ -503,6 +524,78 @@ fn not_an_instrument(name: &str) {
     eprintln!(
         "error: `{name}` is a module (it has no `instrument` header): check it, or import it from an instrument"
     );
+}
+
+fn test(path: &Path, require_coverage: bool, format: DiagnosticFormat) -> ExitCode {
+    let (instrument, compilation) = match instrument_of(path, format) {
+        Ok(found) => found,
+        Err(status) => return ExitCode::from(status),
+    };
+    let report = crate::testing::run(&instrument);
+    let uncovered = report.uncovered().count();
+    let text = match format {
+        DiagnosticFormat::Json => pretty_text(&report),
+        DiagnosticFormat::Human => test_text(&report, &compilation.sources),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let failed = report.failed() > 0 || (require_coverage && uncovered > 0);
+    ExitCode::from(if failed { INVALID } else { OK })
+}
+
+/// The results of `qc test` for people: a line a test, the failures with their places, then
+/// the conditions that no test saw both ways.
+fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap) -> String {
+    let place = |span: crate::span::Span| {
+        let (file, local) = sources.locate(span);
+        let before = &file.text[..local.start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{}:{line}:{column}", file.name)
+    };
+    let mut out = String::new();
+    for test in &report.tests {
+        let verdict = if test.failures.is_empty() {
+            "ok"
+        } else {
+            "FAILED"
+        };
+        out.push_str(&format!("test {} … {verdict}\n", test.name));
+        for failure in &test.failures {
+            out.push_str(&format!(
+                "  {} ({})\n",
+                failure.message,
+                place(failure.span)
+            ));
+        }
+    }
+    let total = report.conditions.len();
+    let uncovered: Vec<_> = report.uncovered().collect();
+    out.push_str(&format!(
+        "conditions: {} of {total} seen both true and false\n",
+        total - uncovered.len()
+    ));
+    for condition in uncovered {
+        let what = match &condition.column {
+            Some(column) => format!("column `{column}` of `{}`", condition.item),
+            None => format!("`{}`", condition.item),
+        };
+        let never = match (condition.seen_true, condition.seen_false) {
+            (false, false) => "never evaluated",
+            (true, _) => "never false",
+            (_, true) => "never true",
+        };
+        out.push_str(&format!(
+            "  the condition of {what} is {never} ({})\n",
+            place(condition.span)
+        ));
+    }
+    let failed = report.failed();
+    out.push_str(&format!(
+        "{} tests: {} passed, {failed} failed\n",
+        report.tests.len(),
+        report.tests.len() - failed
+    ));
+    out
 }
 
 fn coverage(path: &Path, format: DiagnosticFormat) -> ExitCode {

@@ -35,6 +35,56 @@ pub enum Declaration {
     Translation(TranslationDecl),
     Introduction(Introduction),
     Section(SectionDecl),
+    Test(TestDecl),
+}
+
+/// `test "name" { given { … } expect … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestDecl {
+    pub name: Text,
+    pub given: Vec<GivenAnswer>,
+    pub expectations: Vec<Expectation>,
+    pub span: Span,
+}
+
+/// `q1 = yes` or `grid.row = [column]` in `given`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GivenAnswer {
+    /// An item id, or `grid.row`.
+    pub target: Ident,
+    pub value: TestValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TestValue {
+    Code(Ident),
+    Codes(Vec<Ident>),
+    Text(String),
+    Number(f64),
+    Date(String),
+    Amount { value: f64, currency: String },
+}
+
+/// One `expect` of a test.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    pub kind: ExpectationKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectationKind {
+    /// `expect valid` (`complete: false`) or `expect complete`.
+    Valid { complete: bool },
+    /// `expect problem V0107 at q1_steps`
+    Problem { code: Ident, at: Option<Ident> },
+    /// `expect q2 asked`, `expect q2 not required`; the target may be `grid.column`.
+    Item {
+        target: Ident,
+        negated: bool,
+        required: bool,
+    },
 }
 
 /// `import "path" as alias` or `from "path" import a, b`.

@@ -41,6 +41,7 @@ impl Lowering {
                 Rule::scale => Declaration::Scale(self.scale(pair)?),
                 Rule::document => Declaration::Document(self.document(pair)?),
                 Rule::introduction => Declaration::Introduction(self.introduction(pair)?),
+                Rule::test => Declaration::Test(self.test(pair)?),
                 Rule::section => Declaration::Section(self.section(pair)?),
                 Rule::EOI => break,
                 _ => return Err(self.unexpected(&pair)),
@@ -125,6 +126,93 @@ impl Lowering {
             arguments,
             span,
         })
+    }
+
+    fn test(&self, pair: Pair<'_, Rule>) -> Result<TestDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.text(next(&mut inner, "test name")?)?;
+        let mut given = Vec::new();
+        let mut expectations = Vec::new();
+        for part in inner {
+            match part.as_rule() {
+                Rule::given => {
+                    for answer in part.into_inner() {
+                        let span = self.span(&answer);
+                        let mut parts = answer.into_inner();
+                        let target = self.ident(next(&mut parts, "answered item")?);
+                        let value = self.test_value(next(&mut parts, "answer")?)?;
+                        given.push(GivenAnswer {
+                            target,
+                            value,
+                            span,
+                        });
+                    }
+                }
+                Rule::expectation => expectations.push(self.expectation(part)?),
+                _ => return Err(self.unexpected(&part)),
+            }
+        }
+        Ok(TestDecl {
+            name,
+            given,
+            expectations,
+            span,
+        })
+    }
+
+    fn test_value(&self, pair: Pair<'_, Rule>) -> Result<TestValue> {
+        Ok(match pair.as_rule() {
+            Rule::date => TestValue::Date(pair.as_str().to_owned()),
+            Rule::number => TestValue::Number(self.parse_number(&pair)?),
+            Rule::string => TestValue::Text(self.text(pair)?.value),
+            Rule::ident => TestValue::Code(self.ident(pair)),
+            Rule::code_list => TestValue::Codes(pair.into_inner().map(|p| self.ident(p)).collect()),
+            Rule::test_amount => {
+                let mut parts = pair.into_inner();
+                let value = self.parse_number(&next(&mut parts, "amount")?)?;
+                let currency = next(&mut parts, "currency")?.as_str().to_owned();
+                TestValue::Amount { value, currency }
+            }
+            _ => return Err(self.unexpected(&pair)),
+        })
+    }
+
+    fn expectation(&self, pair: Pair<'_, Rule>) -> Result<Expectation> {
+        // The span of `expect …` without the blanks after it.
+        let whole = self.span(&pair);
+        let span = Span::new(whole.start, whole.start + pair.as_str().trim_end().len());
+        let part = only(pair, "expectation")?;
+        let kind = match part.as_rule() {
+            Rule::expect_valid => ExpectationKind::Valid { complete: false },
+            Rule::expect_complete => ExpectationKind::Valid { complete: true },
+            Rule::expect_problem => {
+                let mut parts = part.into_inner();
+                let code = self.ident(next(&mut parts, "problem code")?);
+                let at = parts.next().map(|at| self.ident(at));
+                ExpectationKind::Problem { code, at }
+            }
+            Rule::expect_item => {
+                let mut negated = false;
+                let mut target = None;
+                let mut required = false;
+                for piece in part.into_inner() {
+                    match piece.as_rule() {
+                        Rule::path => target = Some(self.ident(piece)),
+                        Rule::not_op => negated = true,
+                        Rule::item_state => required = piece.as_str() == "required",
+                        _ => return Err(self.unexpected(&piece)),
+                    }
+                }
+                ExpectationKind::Item {
+                    target: target.ok_or_else(|| missing("expected item", span))?,
+                    negated,
+                    required,
+                }
+            }
+            _ => return Err(self.unexpected(&part)),
+        };
+        Ok(Expectation { kind, span })
     }
 
     fn header(&self, pair: Pair<'_, Rule>) -> Result<Header> {

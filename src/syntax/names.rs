@@ -82,6 +82,25 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::in_op => "`in`",
         Rule::has_op => "`has`",
         Rule::compare_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::import => "`import`",
+        Rule::from_import => "`from`",
+        Rule::path => "a name",
+        Rule::block => "`block`",
+        Rule::parameter => "a parameter such as `topic: text`",
+        Rule::parameter_kind => "`item`, `text` or `rows`",
+        Rule::use_block => "`use`",
+        Rule::argument => "an argument such as `topic = \"…\"`",
+        Rule::row_list => "`{` and rows",
+        Rule::row_splice => "`rows`",
+        Rule::translation => "`translation`",
+        Rule::test => "`test`",
+        Rule::given => "`given`",
+        Rule::given_answer => "an answer such as `q1 = yes`",
+        Rule::test_amount => "an amount such as `1500 EUR`",
+        Rule::expectation => "`expect`",
+        Rule::expect_problem => "`problem`",
+        Rule::problem_code => "a problem code such as `V0107`",
+        Rule::expect_item => "an item id",
         _ => return None,
     })
 }
@@ -165,6 +184,19 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
             "a list reads `list { field title \"Title\" : text }`"
         }
         Rule::section => "a section reads `section id \"Title\" { … }`",
+        Rule::import | Rule::from_import => {
+            "an import reads `import \"common/scales.q\" as common` or `from \"common/scales.q\" import yes_no`"
+        }
+        Rule::block | Rule::parameter | Rule::parameter_kind => {
+            "a block reads `block name(id: item, topic: text, areas: rows) { … }`"
+        }
+        Rule::use_block | Rule::argument | Rule::row_list => {
+            "a block is used as `use name(id = q27, topic = \"…\", areas = { row … })`"
+        }
+        Rule::translation => "a translation reads `translation fr \"translations/fr.json\"`",
+        Rule::test | Rule::given | Rule::given_answer | Rule::expectation | Rule::expect_item => {
+            "a test reads `test \"name\" { given { q1 = yes } expect q1_steps asked }`"
+        }
         _ => return None,
     })
 }

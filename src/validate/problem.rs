@@ -51,6 +51,34 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order of their numbers.
+    pub const ALL: [Code; 19] = [
+        Code::NotAReply,
+        Code::WrongForm,
+        Code::WrongVersion,
+        Code::UnknownItem,
+        Code::WrongType,
+        Code::UnknownCode,
+        Code::InvalidDate,
+        Code::OutOfBounds,
+        Code::BadAmount,
+        Code::Disabled,
+        Code::Unanswered,
+        Code::DisabledColumn,
+        Code::BadGrid,
+        Code::BadRecord,
+        Code::Duplicate,
+        Code::NotUtf8,
+        Code::NotJson,
+        Code::TooDeep,
+        Code::DuplicateKey,
+    ];
+
+    /// The code written as `V0107`.
+    pub fn parse(code: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|known| known.as_str() == code)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::NotAReply => "V0001",

@@ -1,0 +1,318 @@
+//! Tests written in an instrument (`test "…" { given { … } expect … }`): checking that their
+//! answers fit the instrument, running them, and which conditions they exercise.
+//!
+//! A test's answers make a reply; its expectations are checked with the one evaluator of
+//! conditions ([`eval`](crate::eval)) and the one validator ([`validate`](crate::validate)), so
+//! a test says what `qc validate` and every export's logic will do.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::check::error::CheckError;
+use crate::eval;
+use crate::model::{Answer, Expect, Instrument, ItemId, Test};
+use crate::span::Span;
+use crate::validate::{Code, Options, Problem, Severity, Validator};
+
+/// What running the tests of an instrument found.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub tests: Vec<Outcome>,
+    /// Each condition, and whether some test saw it true and some test saw it false.
+    pub conditions: Vec<ConditionCoverage>,
+}
+
+impl Report {
+    pub fn failed(&self) -> usize {
+        self.tests.iter().filter(|t| !t.failures.is_empty()).count()
+    }
+
+    /// The conditions that no test saw both true and false.
+    pub fn uncovered(&self) -> impl Iterator<Item = &ConditionCoverage> {
+        self.conditions
+            .iter()
+            .filter(|c| !(c.seen_true && c.seen_false))
+    }
+}
+
+/// One test's result.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    pub name: String,
+    #[serde(skip)]
+    pub span: Span,
+    pub failures: Vec<Failure>,
+}
+
+/// An expectation that did not hold.
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub message: String,
+    /// The `expect` that failed.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Whether the tests saw a condition both ways.
+#[derive(Debug, Serialize)]
+pub struct ConditionCoverage {
+    /// The item whose condition it is.
+    pub item: String,
+    /// The grid column whose condition it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub seen_true: bool,
+    pub seen_false: bool,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The reply a test's answers make.
+fn reply(instrument: &Instrument, test: &Test) -> Value {
+    let mut reply = json!({ "form": instrument.id, "answers": test.answers });
+    if let Some(version) = &instrument.version {
+        reply["version"] = json!(version);
+    }
+    reply
+}
+
+/// The answers of each test that expects no problem must fit the instrument: an answer of the
+/// wrong type, or to an item its other answers do not ask, makes the test mean nothing. (A
+/// test that expects a problem may give wrong answers on purpose.)
+pub(crate) fn check(instrument: &Instrument) -> Vec<CheckError> {
+    let validator = Validator::new(instrument);
+    let mut errors = Vec::new();
+    for test in &instrument.tests {
+        let expects_problem = test
+            .expectations
+            .iter()
+            .any(|e| matches!(e.expect, Expect::Problem { .. }));
+        if expects_problem {
+            continue;
+        }
+        let problems = validator.validate(&reply(instrument, test), Options { complete: false });
+        for problem in problems.iter().filter(|p| is_error(p)) {
+            let key = problem.pointer.split('/').nth(2).unwrap_or("");
+            let span = test
+                .given
+                .iter()
+                .find(|(given, _)| given == key)
+                .map_or(test.span, |(_, span)| *span);
+            errors.push(CheckError::TestAnswers {
+                message: format!("an answer of test “{}” does not fit", test.name),
+                span,
+                label: format!("{} {}", problem.code.as_str(), problem.message),
+                help: Some(
+                    "give answers a reply could give, or expect the problem: `expect problem V0107 at q1`"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+    errors
+}
+
+/// An error other than an unanswered item: tests give only the answers they need.
+fn is_error(problem: &Problem) -> bool {
+    problem.severity == Severity::Error && problem.code != Code::Unanswered
+}
+
+/// Runs every test of an instrument.
+pub fn run(instrument: &Instrument) -> Report {
+    let validator = Validator::new(instrument);
+    let mut conditions = conditions(instrument);
+    let mut tests = Vec::with_capacity(instrument.tests.len());
+    for test in &instrument.tests {
+        let reply = reply(instrument, test);
+        let answers = &test.answers;
+        let enabled = eval::enabled(instrument, answers);
+        for coverage in &mut conditions {
+            let (item, column) = (coverage.id, coverage.column_index);
+            if let Some(holds) = condition_holds(instrument, item, column, answers) {
+                coverage.coverage.seen_true |= holds;
+                coverage.coverage.seen_false |= !holds;
+            }
+        }
+        let mut problems: Option<Vec<Problem>> = None;
+        let mut failures = Vec::new();
+        for expectation in &test.expectations {
+            let failure = match &expectation.expect {
+                Expect::Asked {
+                    item,
+                    column,
+                    asked,
+                } => {
+                    let is = column_asked(instrument, &enabled, *item, *column, answers);
+                    (is != *asked).then(|| {
+                        let what = describe(instrument, *item, *column);
+                        if *asked {
+                            format!("expected {what} to be asked, but it is not")
+                        } else {
+                            format!("expected {what} not to be asked, but it is")
+                        }
+                    })
+                }
+                Expect::Required { item, required } => {
+                    let asked = enabled[item.0];
+                    let is = asked && instrument.item(*item).required;
+                    let id = &instrument.item(*item).id;
+                    (is != *required).then(|| match (required, asked) {
+                        (true, false) => {
+                            format!("expected `{id}` to be required, but it is not asked")
+                        }
+                        (true, true) => {
+                            format!("expected `{id}` to be required, but it is optional")
+                        }
+                        _ => format!(
+                            "expected `{id}` not to be required, but it is asked and required"
+                        ),
+                    })
+                }
+                Expect::Valid { complete } => {
+                    let found = validator.validate(
+                        &reply,
+                        Options {
+                            complete: *complete,
+                        },
+                    );
+                    let errors: Vec<&Problem> = found
+                        .iter()
+                        .filter(|p| p.severity == Severity::Error)
+                        .collect();
+                    (!errors.is_empty()).then(|| {
+                        let what = if *complete {
+                            "a complete reply"
+                        } else {
+                            "no error"
+                        };
+                        format!("expected {what}, but validation found {}", list(&errors))
+                    })
+                }
+                Expect::Problem { code, item } => {
+                    let found = problems.get_or_insert_with(|| {
+                        validator.validate(&reply, Options { complete: true })
+                    });
+                    let id = item.map(|item| instrument.item(item).id.as_str());
+                    let matches = |p: &&Problem| {
+                        p.code.as_str() == code && (id.is_none() || p.item.as_deref() == id)
+                    };
+                    (!found.iter().any(|p| matches(&p))).then(|| {
+                        let at = id.map_or(String::new(), |id| format!(" at `{id}`"));
+                        let all: Vec<&Problem> = found.iter().collect();
+                        if all.is_empty() {
+                            format!("expected problem {code}{at}, but validation found none")
+                        } else {
+                            format!(
+                                "expected problem {code}{at}, but validation found {}",
+                                list(&all)
+                            )
+                        }
+                    })
+                }
+            };
+            if let Some(message) = failure {
+                failures.push(Failure {
+                    message,
+                    span: expectation.span,
+                });
+            }
+        }
+        tests.push(Outcome {
+            name: test.name.clone(),
+            span: test.span,
+            failures,
+        });
+    }
+    Report {
+        tests,
+        conditions: conditions.into_iter().map(|c| c.coverage).collect(),
+    }
+}
+
+/// A condition being tracked, and where it is.
+struct Tracked {
+    id: ItemId,
+    column_index: Option<usize>,
+    coverage: ConditionCoverage,
+}
+
+/// Every condition of the instrument: items' and grid columns'.
+fn conditions(instrument: &Instrument) -> Vec<Tracked> {
+    let mut out = Vec::new();
+    for (index, item) in instrument.items.iter().enumerate() {
+        let track = |column: Option<(usize, &str)>| Tracked {
+            id: ItemId(index),
+            column_index: column.map(|(i, _)| i),
+            coverage: ConditionCoverage {
+                item: item.id.clone(),
+                column: column.map(|(_, id)| id.to_owned()),
+                seen_true: false,
+                seen_false: false,
+                span: item.span,
+            },
+        };
+        if item.condition.is_some() {
+            out.push(track(None));
+        }
+        if let Some(Answer::Grid(grid)) = &item.answer {
+            for (i, column) in grid.columns.iter().enumerate() {
+                if column.condition.is_some() {
+                    out.push(track(Some((i, column.id.as_str()))));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn condition_holds(
+    instrument: &Instrument,
+    item: ItemId,
+    column: Option<usize>,
+    answers: &eval::Answers,
+) -> Option<bool> {
+    let item = instrument.item(item);
+    let condition = match (column, &item.answer) {
+        (None, _) => item.condition.as_ref()?,
+        (Some(index), Some(Answer::Grid(grid))) => grid.columns[index].condition.as_ref()?,
+        _ => return None,
+    };
+    Some(eval::holds(instrument, condition, answers))
+}
+
+/// Whether an item, or a column of a grid, is asked.
+fn column_asked(
+    instrument: &Instrument,
+    enabled: &[bool],
+    item: ItemId,
+    column: Option<usize>,
+    answers: &eval::Answers,
+) -> bool {
+    enabled[item.0]
+        && column.is_none_or(|_| condition_holds(instrument, item, column, answers) != Some(false))
+}
+
+fn describe(instrument: &Instrument, item: ItemId, column: Option<usize>) -> String {
+    let item = instrument.item(item);
+    match (column, &item.answer) {
+        (Some(index), Some(Answer::Grid(grid))) => {
+            format!("column `{}` of `{}`", grid.columns[index].id, item.id)
+        }
+        _ => format!("`{}`", item.id),
+    }
+}
+
+/// The first problems, for a failure message.
+fn list(problems: &[&Problem]) -> String {
+    let shown: Vec<String> = problems
+        .iter()
+        .take(3)
+        .map(|p| format!("{} at {}", p.code.as_str(), p.pointer))
+        .collect();
+    let more = if problems.len() > 3 {
+        format!(" and {} more", problems.len() - 3)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
+}
