@@ -364,6 +364,17 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("N0001-missing-translations.q"),
     },
     Entry {
+        code: "W0208",
+        title: "a label disagrees with its condition",
+        body: "The label restates a condition (\"If the answer to questions 25 and/or 26 is \
+               “Yes”\", \"If the answer to (b) and/or (c) above is “Yes”\", \"If the answer is \
+               “Yes”\"), and names other questions, sub-items or answers than the condition \
+               reads, by their current numbers and labels. After a renumbering, the text tells \
+               respondents to look at the wrong question. Correct the text or the condition; in \
+               a block, `{needs}` writes the current number of the item given for `needs`.",
+        example: fixture!("W0208-prose-disagrees.q"),
+    },
+    Entry {
         code: "V0001",
         title: "not a reply",
         body: "A reply is a JSON object with a `form` string (the instrument id) and an `answers` \

@@ -373,6 +373,20 @@ pub enum CheckError {
         first: Vec<Note>,
     },
 
+    #[error("the label of `{name}` disagrees with its condition")]
+    #[diagnostic(
+        code(W0208),
+        severity(Warning),
+        help("{says}, but {reads}: correct the text, or the condition; in a block, `{{name}}` of an item parameter writes its current number")
+    )]
+    ProseDisagrees {
+        name: String,
+        #[label("{says}")]
+        span: Span,
+        says: String,
+        reads: String,
+    },
+
     #[error("question `{name}` cites no paragraph")]
     #[diagnostic(
         code(W0204),
@@ -509,6 +523,7 @@ impl CheckError {
             | CheckError::TestAnswers { span, .. }
             | CheckError::TestExpectation { span, .. }
             | CheckError::Uncited { span, .. }
+            | CheckError::ProseDisagrees { span, .. }
             | CheckError::PendingQuote { span, .. }
             | CheckError::StaleTranslation { span, .. }
             | CheckError::UnknownTranslationKey { span, .. }
@@ -523,6 +538,7 @@ impl CheckError {
                 | CheckError::NeverTrue { .. }
                 | CheckError::DuplicateLabel { .. }
                 | CheckError::Uncited { .. }
+                | CheckError::ProseDisagrees { .. }
                 | CheckError::PendingQuote { .. }
                 | CheckError::StaleTranslation { .. }
                 | CheckError::UnknownTranslationKey { .. }

@@ -11,6 +11,7 @@ mod block;
 mod condition;
 pub mod error;
 mod graph;
+mod prose;
 mod scope;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -54,6 +55,11 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
     let mut errors = std::mem::take(&mut checker.errors);
     errors.extend(graph::check(&checker.items, &checker.references));
     errors.extend(labels(&checker));
+    errors.extend(prose::check(
+        &checker.items,
+        &checker.scales,
+        &checker.label_spans,
+    ));
     errors.sort_by_key(|error| (error.span().start, error.span().end));
     let failed = |errors: &[CheckError]| errors.iter().any(|e| !e.is_warning() && !e.is_note());
     let mut instrument = if failed(&errors) {
