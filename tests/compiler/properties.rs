@@ -109,3 +109,50 @@ proptest! {
         }
     }
 }
+
+/// Serves the bundled modules, with `common/blocks.q` replaced by `blocks`.
+struct MutatedBlocks {
+    blocks: String,
+    files: FolderLoader,
+}
+
+impl qc::load::Loader for MutatedBlocks {
+    fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, String> {
+        let mut loaded = self.files.load(importer, path)?;
+        if loaded.name == "common/blocks.q" {
+            loaded.bytes = self.blocks.clone().into_bytes();
+        }
+        Ok(loaded)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Mutations of an imported module (the shared blocks, expanded into the instrument) never
+    /// panic, and every diagnostic points into a file of the compilation.
+    #[test]
+    fn mutated_blocks_never_panic_and_errors_point_into_a_file(mutations in prop::collection::vec(mutation(), 1..4)) {
+        let mut blocks = read(&root().join("questionnaires/common/blocks.q"));
+        for mutation in &mutations {
+            blocks = apply(&blocks, mutation);
+        }
+        let mut loader = MutatedBlocks {
+            blocks,
+            files: FolderLoader { root: root().join("questionnaires") },
+        };
+        let source = instrument();
+        let compilation = qc::compile_with("crime-prevention.q", source.as_bytes(), &mut loader);
+        if compilation.instrument.is_none() {
+            prop_assert!(compilation.has_errors());
+        }
+        for diagnostic in &compilation.diagnostics {
+            let span = diagnostic.span();
+            let (file, _) = compilation.sources.locate(span);
+            let whole = file.span();
+            prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
+            let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
+            prop_assert!(rendered.contains(&diagnostic.code_str()));
+        }
+    }
+}
