@@ -252,7 +252,15 @@ pub fn read(text: &str, base: usize) -> Result<File, CheckError> {
     };
     let status = file.status;
     let mut entries = Vec::with_capacity(file.strings.0.len());
+    let mut seen: HashMap<String, ()> = HashMap::default();
     for (key, entry) in file.strings.0 {
+        if seen.insert(key.clone(), ()).is_some() {
+            return Err(error(
+                format!("entry `{key}` is written twice"),
+                at(&key),
+                "first written here",
+            ));
+        }
         let (Some(source_hash), Some(text)) = (entry.source_hash, entry.text) else {
             return Err(error(
                 format!("entry `{key}` needs `source_hash` and `text` strings"),
@@ -616,6 +624,10 @@ mod tests {
         assert_eq!(error.span().start, 10 + text.find('5').expect("the 5"));
         let missing = super::read(r#"{"format": "qc-translation/1", "strings": {}}"#, 0);
         assert!(missing.is_err());
+        let twice = r#"{"format": "qc-translation/1", "language": "fr", "strings": {
+  "title": {"source_hash": "0", "text": "a"}, "title": {"source_hash": "0", "text": "b"}}}"#;
+        let error = super::read(twice, 0).expect_err("a key written twice");
+        assert!(error.to_string().contains("written twice"), "{error}");
     }
 
     #[test]

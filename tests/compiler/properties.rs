@@ -49,6 +49,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(source: &str, mutation: &Mutation) -> String {
+    // Earlier mutations may have cut the text to nothing; nothing is left to mutate.
+    if source.is_empty() {
+        return String::new();
+    }
     let lines: Vec<&str> = source.lines().collect();
     match *mutation {
         Mutation::DeleteLine(n) => {
@@ -153,6 +157,52 @@ proptest! {
             prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
             let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
             prop_assert!(rendered.contains(&diagnostic.code_str()));
+        }
+    }
+}
+
+/// Serves the bundled files, with the French translation replaced by `french`.
+struct MutatedTranslation {
+    french: String,
+    files: FolderLoader,
+}
+
+impl qc::load::Loader for MutatedTranslation {
+    fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, String> {
+        let mut loaded = self.files.load(importer, path)?;
+        if loaded.name == "translations/crime-prevention.fr.json" {
+            loaded.bytes = self.french.clone().into_bytes();
+        }
+        Ok(loaded)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// A damaged translation file never makes qc panic: it is an error or a warning located in
+    /// the file, and the rest of the instrument still checks.
+    #[test]
+    fn mutated_translations_never_panic(mutations in prop::collection::vec(mutation(), 1..4)) {
+        let mut french = read(&root().join("questionnaires/translations/crime-prevention.fr.json"));
+        for mutation in &mutations {
+            french = apply(&french, mutation);
+        }
+        let mut loader = MutatedTranslation {
+            french,
+            files: FolderLoader { root: root().join("questionnaires") },
+        };
+        let source = instrument();
+        let compilation = qc::compile_with("crime-prevention.q", source.as_bytes(), &mut loader);
+        for diagnostic in &compilation.diagnostics {
+            let (file, _) = compilation.sources.locate(diagnostic.span());
+            let whole = file.span();
+            let span = diagnostic.span();
+            prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
+            let code = diagnostic.code_str();
+            prop_assert!(["E0127", "W0206", "W0207", "N0001"].contains(&code.as_str()), "{diagnostic:?}");
+            let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
+            prop_assert!(rendered.contains(&code));
         }
     }
 }
