@@ -44,13 +44,6 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    /// A map of one file.
-    pub fn single(name: &str, text: &str) -> SourceMap {
-        let mut map = SourceMap::default();
-        map.add(name, text.to_owned());
-        map
-    }
-
     /// Adds a file after the others; one offset is left between files, so that a span at the
     /// end of one file never reads as the start of the next.
     pub fn add(&mut self, name: &str, text: String) -> FileId {
@@ -74,10 +67,6 @@ impl SourceMap {
             .map(|(i, file)| (FileId(i), file))
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -86,6 +75,15 @@ impl SourceMap {
     pub fn lookup(&self, offset: usize) -> FileId {
         let after = self.files.partition_point(|file| file.base <= offset);
         FileId(after.saturating_sub(1))
+    }
+
+    /// Where a span starts, as `file:line:column` (1-based; the column in characters).
+    pub fn location(&self, span: Span) -> String {
+        let (file, local) = self.locate(span);
+        let before = &file.text[..local.start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{}:{line}:{column}", file.name)
     }
 
     /// The file a span falls in, and the span made safe to show in it.
@@ -139,6 +137,16 @@ mod tests {
         assert_eq!(map.lookup(4), FileId(1));
         let (file, local) = map.locate(Span::new(5, 7));
         assert_eq!((file.name.as_str(), local), ("b.q", Span::new(1, 3)));
+    }
+
+    #[test]
+    fn locations_are_lines_and_columns_of_their_file() {
+        let mut map = SourceMap::default();
+        map.add("a.q", "one\ntwo\n".to_owned());
+        map.add("b.q", "th“ree\nfour\n".to_owned());
+        let second = map.file(FileId(1)).base;
+        assert_eq!(map.location(Span::new(4, 5)), "a.q:2:1");
+        assert_eq!(map.location(Span::at(second + 5)), "b.q:1:4");
     }
 
     #[test]

@@ -19,27 +19,12 @@ use rustc_hash::FxHashMap as HashMap;
 pub use error::CheckError;
 use error::{did_you_mean, Note};
 
-use crate::load::{Module, Program};
+use crate::load::Program;
 use crate::model::{self, Answer, Block, ItemId, ScaleId};
 use crate::span::Span;
 use crate::syntax::ast;
 use block::{Bound, Env, EnvId};
 use scope::{Kind, Symbol};
-
-/// Checks a parsed file that imports nothing. Returns the model when there are no errors
-/// (warnings allowed), and all problems sorted by position.
-pub fn check(file: &ast::File) -> (Option<model::Instrument>, Vec<CheckError>) {
-    let program = Program {
-        sources: crate::source::SourceMap::default(),
-        modules: vec![Module {
-            file: crate::source::FileId(0),
-            ast: file.clone(),
-            imports: Vec::new(),
-        }],
-        translations: Vec::new(),
-    };
-    check_program(&program)
-}
 
 /// Checks a loaded program: every module, then the instrument of the entry file. Returns the
 /// model when there are no errors (warnings allowed), and all problems sorted by position.
@@ -220,12 +205,7 @@ impl<'a> Checker<'a> {
 
     /// Where the entry file starts in the source map.
     fn file_start(&self) -> usize {
-        let file = self.program.entry().file;
-        if self.program.sources.is_empty() {
-            0
-        } else {
-            self.program.sources.file(file).base
-        }
+        self.program.sources.file(self.program.entry().file).base
     }
 
     fn header(&mut self, header: &'a ast::Header) {

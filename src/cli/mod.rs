@@ -545,13 +545,7 @@ fn test(path: &Path, require_coverage: bool, format: DiagnosticFormat) -> ExitCo
 /// The results of `qc test` for people: a line a test, the failures with their places, then
 /// the conditions that no test saw both ways.
 fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap) -> String {
-    let place = |span: crate::span::Span| {
-        let (file, local) = sources.locate(span);
-        let before = &file.text[..local.start];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{}:{line}:{column}", file.name)
-    };
+    let place = |span| sources.location(span);
     let mut out = String::new();
     for test in &report.tests {
         let verdict = if test.failures.is_empty() {

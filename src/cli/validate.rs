@@ -208,12 +208,7 @@ impl Summary {
 
 /// Where an item is declared, as `file:line:column`, when the form came from a `.q` file.
 fn location(form: &Form, problem: &Problem) -> Option<String> {
-    let sources = form.sources.as_ref()?;
-    let (file, span) = sources.locate(problem.span?);
-    let before = file.text.get(..span.start)?;
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some(format!("{}:{line}:{column}", file.name))
+    Some(form.sources.as_ref()?.location(problem.span?))
 }
 
 fn print_human(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &Summary) {

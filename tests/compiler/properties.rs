@@ -114,20 +114,58 @@ proptest! {
     }
 }
 
-/// Serves the bundled modules, with `common/blocks.q` replaced by `blocks`.
-struct MutatedBlocks {
-    blocks: String,
+/// Serves the bundled files, with the file named `name` replaced by `text`.
+struct Replacing {
+    name: &'static str,
+    text: String,
     files: FolderLoader,
 }
 
-impl qc::load::Loader for MutatedBlocks {
+impl qc::load::Loader for Replacing {
     fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, String> {
         let mut loaded = self.files.load(importer, path)?;
-        if loaded.name == "common/blocks.q" {
-            loaded.bytes = self.blocks.clone().into_bytes();
+        if loaded.name == self.name {
+            loaded.bytes = self.text.clone().into_bytes();
         }
         Ok(loaded)
     }
+}
+
+/// Compiles the bundled instrument with the bundled file `name` mutated.
+fn compile_mutated(name: &'static str, mutations: &[Mutation]) -> qc::Compilation {
+    let questionnaires = root().join("questionnaires");
+    let mut text = read(&questionnaires.join(name));
+    for mutation in mutations {
+        text = apply(&text, mutation);
+    }
+    let mut loader = Replacing {
+        name,
+        text,
+        files: FolderLoader {
+            root: questionnaires,
+        },
+    };
+    qc::compile_with("crime-prevention.q", instrument().as_bytes(), &mut loader)
+}
+
+/// Every diagnostic lies inside a file of the compilation and renders with its code.
+fn located(compilation: &qc::Compilation) -> Result<(), TestCaseError> {
+    for diagnostic in &compilation.diagnostics {
+        let span = diagnostic.span();
+        let (file, _) = compilation.sources.locate(span);
+        let whole = file.span();
+        prop_assert!(
+            span.start >= whole.start && span.end <= whole.end,
+            "{diagnostic:?}"
+        );
+        let rendered = qc::cli::render_human(
+            &compilation.sources,
+            std::slice::from_ref(diagnostic),
+            qc::cli::Theme::Plain,
+        );
+        prop_assert!(rendered.contains(&diagnostic.code_str()));
+    }
+    Ok(())
 }
 
 proptest! {
@@ -137,72 +175,22 @@ proptest! {
     /// panic, and every diagnostic points into a file of the compilation.
     #[test]
     fn mutated_blocks_never_panic_and_errors_point_into_a_file(mutations in prop::collection::vec(mutation(), 1..4)) {
-        let mut blocks = read(&root().join("questionnaires/common/blocks.q"));
-        for mutation in &mutations {
-            blocks = apply(&blocks, mutation);
-        }
-        let mut loader = MutatedBlocks {
-            blocks,
-            files: FolderLoader { root: root().join("questionnaires") },
-        };
-        let source = instrument();
-        let compilation = qc::compile_with("crime-prevention.q", source.as_bytes(), &mut loader);
+        let compilation = compile_mutated("common/blocks.q", &mutations);
         if compilation.instrument.is_none() {
             prop_assert!(compilation.has_errors());
         }
-        for diagnostic in &compilation.diagnostics {
-            let span = diagnostic.span();
-            let (file, _) = compilation.sources.locate(span);
-            let whole = file.span();
-            prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
-            let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
-            prop_assert!(rendered.contains(&diagnostic.code_str()));
-        }
+        located(&compilation)?;
     }
-}
-
-/// Serves the bundled files, with the French translation replaced by `french`.
-struct MutatedTranslation {
-    french: String,
-    files: FolderLoader,
-}
-
-impl qc::load::Loader for MutatedTranslation {
-    fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, String> {
-        let mut loaded = self.files.load(importer, path)?;
-        if loaded.name == "translations/crime-prevention.fr.json" {
-            loaded.bytes = self.french.clone().into_bytes();
-        }
-        Ok(loaded)
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     /// A damaged translation file never makes qc panic: it is an error or a warning located in
     /// the file, and the rest of the instrument still checks.
     #[test]
     fn mutated_translations_never_panic(mutations in prop::collection::vec(mutation(), 1..4)) {
-        let mut french = read(&root().join("questionnaires/translations/crime-prevention.fr.json"));
-        for mutation in &mutations {
-            french = apply(&french, mutation);
-        }
-        let mut loader = MutatedTranslation {
-            french,
-            files: FolderLoader { root: root().join("questionnaires") },
-        };
-        let source = instrument();
-        let compilation = qc::compile_with("crime-prevention.q", source.as_bytes(), &mut loader);
+        let compilation = compile_mutated("translations/crime-prevention.fr.json", &mutations);
+        located(&compilation)?;
         for diagnostic in &compilation.diagnostics {
-            let (file, _) = compilation.sources.locate(diagnostic.span());
-            let whole = file.span();
-            let span = diagnostic.span();
-            prop_assert!(span.start >= whole.start && span.end <= whole.end, "{diagnostic:?}");
             let code = diagnostic.code_str();
             prop_assert!(["E0127", "W0206", "W0207", "N0001"].contains(&code.as_str()), "{diagnostic:?}");
-            let rendered = qc::cli::render_human(&compilation.sources, std::slice::from_ref(diagnostic), qc::cli::Theme::Plain);
-            prop_assert!(rendered.contains(&code));
         }
     }
 }
