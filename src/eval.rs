@@ -1,51 +1,124 @@
-//! Evaluating conditions against the answers of a reply: the one evaluator every part of qc
-//! uses (the validator, and anything that decides which items are asked).
+//! Evaluating conditions and values against the answers of a reply: the one evaluator every
+//! part of qc uses (the validator, the tests, anything that decides which items are asked).
 //!
-//! The answers are the `answers` object of a reply, keyed by item id. An item is answered when
-//! its key is present and not `null`. A comparison with an unanswered item, or with a value of
-//! the wrong type, is false (so `!=` is true), as in the JsonLogic the form carries.
+//! The answers are the `answers` object of a reply, keyed by item id, to which
+//! [`with_calculations`] adds each calculated value and today's date. An item is answered when
+//! its key is present and not `null`; a special answer (`{"special": "dont_know"}`) is an
+//! answer, but not a value.
+//!
+//! A value that reads an item with no value (unanswered, or answered with a special answer)
+//! has none itself, except through an aggregate, which skips such items. A comparison of a
+//! value that has none is false (so `!=` is true), as in the JsonLogic the form carries.
 
 use serde_json::{Map, Value};
 
-use crate::model::{CompareOp, Condition, Instrument, ItemId, Operand};
+use crate::model::{
+    Aggregate, Answer, ArithOp, CompareOp, Condition, Constraint, Instrument, ItemId, ItemKind,
+    Operand, Reading,
+};
 
 /// The answers of a reply, keyed by item id.
 pub type Answers = Map<String, Value>;
 
-/// Whether a condition holds for these answers.
-pub fn holds<'a>(instrument: &Instrument, condition: &'a Condition, answers: &'a Answers) -> bool {
-    let answer = |item: ItemId| {
-        answers
-            .get(&instrument.item(item).id)
-            .filter(|value| !value.is_null())
-    };
-    match condition {
-        Condition::Const(value) => *value,
-        Condition::Or(parts) => parts.iter().any(|p| holds(instrument, p, answers)),
-        Condition::And(parts) => parts.iter().all(|p| holds(instrument, p, answers)),
-        Condition::Not(inner) => !holds(instrument, inner, answers),
-        Condition::Answered(item) => answer(*item).is_some(),
-        Condition::OneOf { item, codes } => answer(*item)
-            .and_then(Value::as_str)
-            .is_some_and(|code| codes.iter().any(|c| c == code)),
-        Condition::Has { item, code } => answer(*item)
-            .and_then(Value::as_array)
-            .is_some_and(|codes| codes.iter().any(|c| c.as_str() == Some(code))),
-        Condition::Compare { op, lhs, rhs } => {
-            let value = |operand: &'a Operand| -> Option<Scalar<'a>> {
-                match operand {
-                    Operand::Item(item) => Scalar::of(answer(*item)?),
-                    Operand::Number(n) => Some(Scalar::Number(*n)),
-                    Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s)),
+/// The key under which the answers hold today's date, as `YYYY-MM-DD`.
+pub const TODAY: &str = "@today";
+
+/// The answers as conditions read them: with today's date, and each calculated value
+/// computed (replacing whatever the reply stored), in an order where each comes after the
+/// values it reads.
+pub fn with_calculations(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
+    let mut out = answers.clone();
+    out.insert(TODAY.to_owned(), Value::String(today.to_owned()));
+    for id in calculation_order(instrument) {
+        let item = instrument.item(id);
+        let Some(calculation) = &item.calculation else {
+            continue;
+        };
+        let value = Scope::new(instrument, &out)
+            .guarded(calculation)
+            .map_or(Value::Null, Scalar::into_json);
+        out.insert(item.id.clone(), value);
+    }
+    out
+}
+
+/// Calculated values, each after those it reads. A cycle (which the checker refuses, but a
+/// form read from JSON may have) is broken where the walk meets it.
+pub fn calculation_order(instrument: &Instrument) -> Vec<ItemId> {
+    let calculated = |id: ItemId| instrument.item(id).kind == ItemKind::Calculated;
+    let mut state = vec![0u8; instrument.items.len()]; // 0 new, 1 on the path, 2 done
+    let mut order = Vec::new();
+    for (index, item) in instrument.items.iter().enumerate() {
+        if item.kind != ItemKind::Calculated || state[index] != 0 {
+            continue;
+        }
+        let mut path: Vec<(ItemId, Vec<ItemId>)> =
+            vec![(ItemId(index), reads(instrument, ItemId(index)))];
+        state[index] = 1;
+        while let Some((node, next)) = path.last_mut() {
+            match next.pop() {
+                Some(read) if calculated(read) && state[read.0] == 0 => {
+                    state[read.0] = 1;
+                    let reads = reads(instrument, read);
+                    path.push((read, reads));
                 }
-            };
-            match (value(lhs), value(rhs)) {
-                (Some(a), Some(b)) => compare(*op, &a, &b),
-                // Nothing to compare: only "is not equal" holds.
-                _ => *op == CompareOp::Ne,
+                Some(_) => {}
+                None => {
+                    state[node.0] = 2;
+                    order.push(*node);
+                    path.pop();
+                }
             }
         }
     }
+    order
+}
+
+/// The items a calculated value reads.
+fn reads(instrument: &Instrument, id: ItemId) -> Vec<ItemId> {
+    let mut out = Vec::new();
+    if let Some(calculation) = &instrument.item(id).calculation {
+        calculation.for_each_item(&mut |item| out.push(item));
+    }
+    out
+}
+
+/// Whether a condition holds for these answers.
+pub fn holds(instrument: &Instrument, condition: &Condition, answers: &Answers) -> bool {
+    Scope::new(instrument, answers).holds(condition)
+}
+
+/// Whether a condition of a list's own logic holds for one of its records.
+pub fn holds_in_record(
+    instrument: &Instrument,
+    condition: &Condition,
+    answers: &Answers,
+    record: (ItemId, &Map<String, Value>),
+) -> bool {
+    Scope {
+        record: Some(record),
+        ..Scope::new(instrument, answers)
+    }
+    .holds(condition)
+}
+
+/// Whether a constraint is kept. It is not tested, and so kept, while something it compares
+/// has no value.
+pub fn keeps(
+    instrument: &Instrument,
+    constraint: &Constraint,
+    answers: &Answers,
+    record: Option<(ItemId, &Map<String, Value>)>,
+) -> bool {
+    let scope = Scope {
+        record,
+        ..Scope::new(instrument, answers)
+    };
+    let untested = constraint
+        .operands()
+        .into_iter()
+        .any(|reading| scope.reading(reading).is_none());
+    untested || scope.holds(&constraint.condition)
 }
 
 /// Whether each item is asked: its condition holds and its parent is asked. Indexed by item.
@@ -63,23 +136,198 @@ pub fn enabled(instrument: &Instrument, answers: &Answers) -> Vec<bool> {
     enabled
 }
 
-/// A value a comparison can read.
-enum Scalar<'a> {
+/// A value: a number, or a text (dates and codes are texts).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
     Number(f64),
-    Text(&'a str),
+    Text(String),
 }
 
-impl<'a> Scalar<'a> {
-    fn of(value: &'a Value) -> Option<Scalar<'a>> {
+impl Scalar {
+    /// The value of a JSON answer, if it is one: a special answer is not.
+    pub fn of(value: &Value) -> Option<Scalar> {
         match value {
             Value::Number(n) => n.as_f64().map(Scalar::Number),
-            Value::String(s) => Some(Scalar::Text(s)),
+            Value::String(s) => Some(Scalar::Text(s.clone())),
             _ => None,
+        }
+    }
+
+    /// As JSON: a whole number without a fraction.
+    pub fn into_json(self) -> Value {
+        match self {
+            // Whole numbers within 2^53 are exact as integers.
+            Scalar::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+                Value::from(n as i64)
+            }
+            Scalar::Number(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+            Scalar::Text(s) => Value::String(s),
         }
     }
 }
 
-fn compare(op: CompareOp, a: &Scalar<'_>, b: &Scalar<'_>) -> bool {
+/// What conditions and values read: the answers, and the record at hand in a list's logic.
+struct Scope<'a> {
+    instrument: &'a Instrument,
+    answers: &'a Answers,
+    /// In a list's own logic: the list, and the record at hand.
+    record: Option<(ItemId, &'a Map<String, Value>)>,
+}
+
+impl<'a> Scope<'a> {
+    fn new(instrument: &'a Instrument, answers: &'a Answers) -> Scope<'a> {
+        Scope {
+            instrument,
+            answers,
+            record: None,
+        }
+    }
+
+    fn answer(&self, item: ItemId) -> Option<&'a Value> {
+        self.answers
+            .get(&self.instrument.item(item).id)
+            .filter(|value| !value.is_null())
+    }
+
+    fn reading(&self, reading: Reading) -> Option<Scalar> {
+        match reading {
+            Reading::Item(item) => Scalar::of(self.answer(item)?),
+            Reading::Field(field) => self.field(field),
+        }
+    }
+
+    /// A field of the record at hand.
+    fn field(&self, field: usize) -> Option<Scalar> {
+        let (list, record) = self.record?;
+        let Some(Answer::List(list)) = &self.instrument.item(list).answer else {
+            return None;
+        };
+        Scalar::of(record.get(&list.fields.get(field)?.id)?)
+    }
+
+    fn holds(&self, condition: &Condition) -> bool {
+        match condition {
+            Condition::Const(value) => *value,
+            Condition::Or(parts) => parts.iter().any(|p| self.holds(p)),
+            Condition::And(parts) => parts.iter().all(|p| self.holds(p)),
+            Condition::Not(inner) => !self.holds(inner),
+            Condition::Answered(item) => self.answer(*item).is_some(),
+            Condition::OneOf { item, codes } => self
+                .answer(*item)
+                .and_then(Value::as_str)
+                .is_some_and(|code| codes.iter().any(|c| c == code)),
+            Condition::Has { item, code } => self
+                .answer(*item)
+                .and_then(Value::as_array)
+                .is_some_and(|codes| codes.iter().any(|c| c.as_str() == Some(code))),
+            Condition::Special { item, code } => self
+                .answer(*item)
+                .and_then(|value| value.get("special"))
+                .and_then(Value::as_str)
+                .is_some_and(|special| special == code),
+            Condition::Compare { op, lhs, rhs } => {
+                match (self.guarded(lhs), self.guarded(rhs)) {
+                    (Some(a), Some(b)) => compare(*op, &a, &b),
+                    // Nothing to compare: only "is not equal" holds.
+                    _ => *op == CompareOp::Ne,
+                }
+            }
+        }
+    }
+
+    /// The value of an operand, which has none when anything it needs has none.
+    fn guarded(&self, operand: &Operand) -> Option<Scalar> {
+        let mut missing = false;
+        operand.for_each_needed(&mut |reading| {
+            missing = missing || self.reading(reading).is_none();
+        });
+        operand.for_each_divisor(&mut |divisor| {
+            missing = missing || self.value(divisor) == Some(Scalar::Number(0.0));
+        });
+        if missing {
+            return None;
+        }
+        self.value(operand)
+    }
+
+    fn value(&self, operand: &Operand) -> Option<Scalar> {
+        match operand {
+            Operand::Item(item) => Scalar::of(self.answer(*item)?),
+            Operand::Field(field) => self.field(*field),
+            Operand::Number(n) => Some(Scalar::Number(*n)),
+            Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s.clone())),
+            Operand::Today => self.answers.get(TODAY).and_then(Scalar::of),
+            Operand::Arith { op, lhs, rhs } => {
+                let (Scalar::Number(a), Scalar::Number(b)) = (self.value(lhs)?, self.value(rhs)?)
+                else {
+                    return None;
+                };
+                let result = match op {
+                    ArithOp::Add => a + b,
+                    ArithOp::Sub => a - b,
+                    ArithOp::Mul => a * b,
+                    ArithOp::Div if b == 0.0 => return None,
+                    ArithOp::Div => a / b,
+                };
+                result.is_finite().then_some(Scalar::Number(result))
+            }
+            Operand::Aggregate { function, over } => {
+                let values: Vec<Scalar> = over.iter().filter_map(|o| self.guarded(o)).collect();
+                aggregate(*function, values)
+            }
+            Operand::Records {
+                function,
+                list,
+                field,
+            } => {
+                let records = self.answer(*list).and_then(Value::as_array);
+                let records = records.map_or(&[][..], Vec::as_slice);
+                let Some(field) = field else {
+                    return Some(Scalar::Number(records.len() as f64));
+                };
+                let Some(Answer::List(list)) = &self.instrument.item(*list).answer else {
+                    return None;
+                };
+                let id = &list.fields.get(*field)?.id;
+                let values = records
+                    .iter()
+                    .filter_map(|record| Scalar::of(record.get(id)?))
+                    .collect();
+                aggregate(*function, values)
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                if self.holds(condition) {
+                    self.value(then)
+                } else {
+                    self.value(otherwise)
+                }
+            }
+            Operand::Year(date) => match self.value(date)? {
+                Scalar::Text(date) => date.get(..4)?.parse().ok().map(Scalar::Number),
+                Scalar::Number(_) => None,
+            },
+        }
+    }
+}
+
+fn aggregate(function: Aggregate, values: Vec<Scalar>) -> Option<Scalar> {
+    let numbers = values.iter().filter_map(|value| match value {
+        Scalar::Number(n) => Some(*n),
+        Scalar::Text(_) => None,
+    });
+    match function {
+        Aggregate::Count => Some(Scalar::Number(values.len() as f64)),
+        Aggregate::Sum => Some(Scalar::Number(numbers.sum())),
+        Aggregate::Min => numbers.reduce(f64::min).map(Scalar::Number),
+        Aggregate::Max => numbers.reduce(f64::max).map(Scalar::Number),
+    }
+}
+
+fn compare(op: CompareOp, a: &Scalar, b: &Scalar) -> bool {
     let ordering = match (a, b) {
         (Scalar::Number(a), Scalar::Number(b)) => a.partial_cmp(b),
         (Scalar::Text(a), Scalar::Text(b)) => Some(a.cmp(b)),
@@ -95,5 +343,45 @@ fn compare(op: CompareOp, a: &Scalar<'_>, b: &Scalar<'_>) -> bool {
         CompareOp::Le => ordering.is_le(),
         CompareOp::Gt => ordering.is_gt(),
         CompareOp::Ge => ordering.is_ge(),
+    }
+}
+
+/// Today's date in UTC, as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    civil_date(seconds / 86_400)
+}
+
+/// The calendar date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn days_count_into_calendar_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(59), "1970-03-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_786), "2026-11-29");
     }
 }

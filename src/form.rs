@@ -5,11 +5,13 @@
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
+use crate::diagnostic::Severity;
 use crate::emit::json::FORMAT;
+use crate::eval::TODAY;
 use crate::model::{
-    Answer, Block, Choice, Citation, Column, CompareOp, Condition, Document, Grid, Instrument,
-    Item, ItemId, ItemKind, Operand, Paragraph, RecordField, Row, Scale, ScaleId, Section,
-    Subparagraph, Translation,
+    Aggregate, Answer, ArithOp, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
+    Count, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand, Paragraph,
+    RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
 };
 use crate::span::Span;
 
@@ -43,6 +45,10 @@ pub fn read(form: &Value) -> Result<Instrument> {
     let text = |key: &str| header.get(key).and_then(Value::as_str).map(str::to_owned);
     let mut reader = Reader::default();
     reader.scales(root)?;
+    let specials = match root.get("specials") {
+        Some(specials) => choices(specials, "/specials")?,
+        None => Vec::new(),
+    };
     reader.documents(root)?;
     let introduction = match root.get("introduction") {
         Some(blocks) => reader.blocks(blocks, "/introduction", usize::MAX)?,
@@ -60,14 +66,22 @@ pub fn read(form: &Value) -> Result<Instrument> {
             &format!("{at}/content"),
             index,
         )?;
+        if let Some(constraints) = object.get("constraints") {
+            reader.pending.push(Pending::Constraints(
+                Owner::Section(index),
+                format!("{at}/constraints"),
+                constraints.clone(),
+            ));
+        }
         sections.push(Section {
             id: string(get(object, "id", &at)?, &at)?.to_owned(),
             number: string(get(object, "number", &at)?, &at)?.to_owned(),
             title: string(get(object, "title", &at)?, &at)?.to_owned(),
             content,
+            constraints: Vec::new(),
         });
     }
-    reader.conditions()?;
+    reader.conditions(&mut sections)?;
     Ok(Instrument {
         id: text("id").ok_or_else(|| missing("/instrument", "id"))?,
         title: text("title").ok_or_else(|| missing("/instrument", "title"))?,
@@ -78,6 +92,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
         status: text("status"),
         introduction,
         scales: reader.scales,
+        specials,
         documents: reader.documents,
         sections,
         items: reader.items,
@@ -141,10 +156,23 @@ fn translations(form: &Map<String, Value>) -> Result<Vec<Translation>> {
     Ok(out)
 }
 
-/// A condition to read once every item is known.
+/// A rule to read once every item is known, with where it is in the form.
 enum Pending {
     Item(ItemId, String, Value),
     Column(ItemId, usize, String, Value),
+    Calculation(ItemId, String, Value),
+    Constraints(Owner, String, Value),
+    /// A field of a list: the list, the field's index.
+    Field(ItemId, usize, String, Value),
+    /// `min` (false) or `max` (true) of a list.
+    Count(ItemId, bool, String, Value),
+}
+
+/// What constraints belong to.
+enum Owner {
+    Item(ItemId),
+    Section(usize),
+    Records(ItemId),
 }
 
 #[derive(Default)]
@@ -347,6 +375,8 @@ impl Reader {
             "followup" => ItemKind::Followup,
             "field" => ItemKind::Field,
             "grid" => ItemKind::Grid,
+            "table" => ItemKind::Table,
+            "calc" => ItemKind::Calculated,
             other => return fail(at, format!("unknown item kind `{other}`")),
         };
         let texts = |key: &str| -> Vec<String> {
@@ -373,6 +403,20 @@ impl Reader {
                 condition.clone(),
             ));
         }
+        if let Some(calculation) = object.get("calculation") {
+            self.pending.push(Pending::Calculation(
+                id,
+                format!("{at}/calculation"),
+                calculation.clone(),
+            ));
+        }
+        if let Some(constraints) = object.get("constraints") {
+            self.pending.push(Pending::Constraints(
+                Owner::Item(id),
+                format!("{at}/constraints"),
+                constraints.clone(),
+            ));
+        }
         self.items.push(Item {
             id: name,
             kind,
@@ -396,6 +440,9 @@ impl Reader {
             citations: self.citations(object.get("citations"), &format!("{at}/citations"))?,
             parent,
             children: Vec::new(),
+            specials: texts("specials"),
+            constraints: Vec::new(),
+            calculation: None,
             section,
             span: Span::default(),
         });
@@ -462,6 +509,14 @@ impl Reader {
                 for (index, field) in array(get(object, "fields", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/fields/{index}");
                     let field = self::object(field, &at)?;
+                    if let Some(condition) = field.get("condition") {
+                        self.pending.push(Pending::Field(
+                            item,
+                            index,
+                            format!("{at}/condition"),
+                            condition.clone(),
+                        ));
+                    }
                     fields.push(RecordField {
                         id: string(get(field, "id", &at)?, &at)?.to_owned(),
                         label: string(get(field, "label", &at)?, &at)?.to_owned(),
@@ -475,9 +530,61 @@ impl Reader {
                             .get("required")
                             .and_then(Value::as_bool)
                             .unwrap_or(false),
+                        condition: None,
                     });
                 }
-                Answer::List { fields }
+                for (key, max) in [("min", false), ("max", true)] {
+                    if let Some(count) = object.get(key) {
+                        let at = format!("{at}/{key}");
+                        self.pending
+                            .push(Pending::Count(item, max, at, count.clone()));
+                    }
+                }
+                if let Some(constraints) = object.get("constraints") {
+                    self.pending.push(Pending::Constraints(
+                        Owner::Records(item),
+                        format!("{at}/constraints"),
+                        constraints.clone(),
+                    ));
+                }
+                Answer::List(List {
+                    fields,
+                    min: None,
+                    max: None,
+                    constraints: Vec::new(),
+                })
+            }
+            "table" => {
+                let cell =
+                    self.answer(get(object, "cell", at)?, &format!("{at}/cell"), item, name)?;
+                if !matches!(cell, Answer::Number { .. } | Answer::Amount { .. }) {
+                    return fail(
+                        &format!("{at}/cell"),
+                        "a table's cells are numbers or amounts",
+                    );
+                }
+                let lines = |key: &str| -> Result<Vec<Line>> {
+                    let mut out = Vec::new();
+                    for (index, line) in array(get(object, key, at)?, at)?.iter().enumerate() {
+                        let at = format!("{at}/{key}/{index}");
+                        let line = self::object(line, &at)?;
+                        out.push(Line {
+                            id: string(get(line, "id", &at)?, &at)?.to_owned(),
+                            label: string(get(line, "label", &at)?, &at)?.to_owned(),
+                            total: line.get("total").and_then(Value::as_bool).unwrap_or(false),
+                            citations: self
+                                .citations(line.get("citations"), &format!("{at}/citations"))?,
+                        });
+                    }
+                    Ok(out)
+                };
+                let rows = lines("rows")?;
+                let columns = lines("columns")?;
+                Answer::Table(Table {
+                    cell: Box::new(cell),
+                    rows,
+                    columns,
+                })
             }
             "grid" => {
                 let mut columns = Vec::new();
@@ -523,12 +630,58 @@ impl Reader {
         })
     }
 
-    /// Reads every condition, now that every item is known.
-    fn conditions(&mut self) -> Result<()> {
+    /// Reads every rule, now that every item is known.
+    fn conditions(&mut self, sections: &mut [Section]) -> Result<()> {
         for pending in std::mem::take(&mut self.pending) {
             match pending {
                 Pending::Item(item, at, rule) => {
                     self.items[item.0].condition = Some(self.condition(&rule, &at)?);
+                }
+                Pending::Calculation(item, at, rule) => {
+                    let value = self.value(&rule, false, None, &at)?;
+                    self.items[item.0].calculation = Some(value);
+                }
+                Pending::Constraints(owner, at, rules) => {
+                    let list = match owner {
+                        Owner::Records(list) => Some(list),
+                        _ => None,
+                    };
+                    let mut constraints = Vec::new();
+                    for (index, constraint) in array(&rules, &at)?.iter().enumerate() {
+                        let at = format!("{at}/{index}");
+                        constraints.push(self.constraint(constraint, list, &at)?);
+                    }
+                    match owner {
+                        Owner::Item(item) => self.items[item.0].constraints = constraints,
+                        Owner::Section(section) => sections[section].constraints = constraints,
+                        Owner::Records(item) => {
+                            if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                                list.constraints = constraints;
+                            }
+                        }
+                    }
+                }
+                Pending::Field(item, field, at, rule) => {
+                    let condition = self.record_condition(&rule, Some(item), &at)?;
+                    if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                        list.fields[field].condition = Some(condition);
+                    }
+                }
+                Pending::Count(item, max, at, count) => {
+                    let count = match &count {
+                        Value::Number(n) => match n.as_u64() {
+                            Some(n) => Count::Number(n),
+                            None => return fail(&at, "a number of records is a whole number"),
+                        },
+                        other => Count::Item(self.var(other, &at)?),
+                    };
+                    if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                        if max {
+                            list.max = Some(count);
+                        } else {
+                            list.min = Some(count);
+                        }
+                    }
                 }
                 Pending::Column(item, column, at, rule) => {
                     let condition = self.condition(&rule, &at)?;
@@ -543,6 +696,48 @@ impl Reader {
 
     /// Reads a JsonLogic rule of the forms `emit::jsonlogic` writes.
     fn condition(&self, rule: &Value, at: &str) -> Result<Condition> {
+        self.record_condition(rule, None, at)
+    }
+
+    /// Reads a constraint: its rule, less the tests that it has something to test (which the
+    /// model derives from the rule), its severity and its message.
+    fn constraint(&self, value: &Value, list: Option<ItemId>, at: &str) -> Result<Constraint> {
+        let object = object(value, at)?;
+        let severity = match string(get(object, "severity", at)?, at)? {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            other => return fail(at, format!("unknown severity `{other}`")),
+        };
+        let rule = get(object, "rule", at)?;
+        let at_rule = format!("{at}/rule");
+        // `{"or": [{"!": [present]}, …, rule]}`: the tests come first, the rule last.
+        let tested = match rule.get("or").and_then(Value::as_array) {
+            Some(parts) => match parts.split_last() {
+                Some((last, tests))
+                    if !tests.is_empty()
+                        && tests.iter().all(|test| {
+                            test.get("!")
+                                .and_then(Value::as_array)
+                                .and_then(|inner| inner.first())
+                                .is_some_and(|inner| is_guard(inner, last))
+                        }) =>
+                {
+                    last
+                }
+                _ => rule,
+            },
+            None => rule,
+        };
+        Ok(Constraint {
+            condition: self.record_condition(tested, list, &at_rule)?,
+            severity,
+            message: string(get(object, "message", at)?, at)?.to_owned(),
+            span: Span::default(),
+        })
+    }
+
+    /// Reads a condition; in a list's own logic, `this.field` reads a field of `list`.
+    fn record_condition(&self, rule: &Value, list: Option<ItemId>, at: &str) -> Result<Condition> {
         if let Value::Bool(value) = rule {
             return Ok(Condition::Const(*value));
         }
@@ -558,16 +753,18 @@ impl Reader {
             arguments
                 .iter()
                 .enumerate()
-                .map(|(i, a)| reader.condition(a, &format!("{at}/{operator}/{i}")))
+                .map(|(i, a)| reader.record_condition(a, list, &format!("{at}/{operator}/{i}")))
                 .collect()
         };
         Ok(match (operator.as_str(), arguments.as_slice()) {
             ("or", _) => Condition::Or(parts(self)?),
-            ("and", [guards @ .., last]) if self.guarded(guards, last) => {
-                self.condition(last, at)?
+            ("and", [guards @ .., last])
+                if is_comparison(last) && guards.iter().all(|guard| is_guard(guard, last)) =>
+            {
+                self.record_condition(last, list, at)?
             }
             ("and", _) => Condition::And(parts(self)?),
-            ("!", [inner]) => Condition::Not(Box::new(self.condition(inner, at)?)),
+            ("!", [inner]) => Condition::Not(Box::new(self.record_condition(inner, list, at)?)),
             ("!==", [var, Value::Null]) => Condition::Answered(self.var(var, at)?),
             ("in", [var @ Value::Object(_), Value::Array(codes)]) => Condition::OneOf {
                 item: self.var(var, at)?,
@@ -581,6 +778,13 @@ impl Reader {
                 item: self.var(var, at)?,
                 code: code.clone(),
             },
+            ("==", [var @ Value::Object(_), Value::String(code)]) if special_of(var).is_some() => {
+                let name = special_of(var).unwrap_or_default();
+                Condition::Special {
+                    item: self.var(&serde_json::json!({ "var": name }), at)?,
+                    code: code.clone(),
+                }
+            }
             ("==", [var @ Value::Object(_), Value::String(code)]) if self.is_choice(var) => {
                 Condition::OneOf {
                     item: self.var(var, at)?,
@@ -600,28 +804,12 @@ impl Reader {
                 let date = self.is_date(lhs) || self.is_date(rhs);
                 Condition::Compare {
                     op,
-                    lhs: self.operand(lhs, date, at)?,
-                    rhs: self.operand(rhs, date, at)?,
+                    lhs: self.value(lhs, date, list, at)?,
+                    rhs: self.value(rhs, date, list, at)?,
                 }
             }
             (other, _) => return fail(at, format!("unsupported JsonLogic rule `{other}`")),
         })
-    }
-
-    /// Whether `guards` are the "is answered" tests that precede a comparison.
-    fn guarded(&self, guards: &[&Value], last: &Value) -> bool {
-        let ordering = last
-            .as_object()
-            .and_then(|o| o.keys().next())
-            .is_some_and(|op| matches!(op.as_str(), "<" | "<=" | ">" | ">=" | "=="));
-        !guards.is_empty()
-            && ordering
-            && guards.iter().all(|guard| {
-                guard
-                    .get("!==")
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| a.len() == 2 && a[1].is_null())
-            })
     }
 
     fn var(&self, value: &Value, at: &str) -> Result<ItemId> {
@@ -630,7 +818,7 @@ impl Reader {
         };
         self.item_ids.get(name).copied().ok_or_else(|| FormError {
             pointer: at.to_owned(),
-            message: format!("condition reads unknown item `{name}`"),
+            message: format!("a rule reads unknown item `{name}`"),
         })
     }
 
@@ -645,18 +833,196 @@ impl Reader {
     }
 
     fn is_date(&self, value: &Value) -> bool {
-        self.item_of(value)
-            .is_some_and(|item| matches!(item.answer, Some(Answer::Date)))
+        value.get("var").and_then(Value::as_str) == Some(TODAY)
+            || self
+                .item_of(value)
+                .is_some_and(|item| matches!(item.answer, Some(Answer::Date)))
     }
 
-    fn operand(&self, value: &Value, date: bool, at: &str) -> Result<Operand> {
-        Ok(match value {
-            Value::Object(_) => Operand::Item(self.var(value, at)?),
-            Value::Number(n) => Operand::Number(n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) if date => Operand::Date(s.clone()),
-            Value::String(s) => Operand::Text(s.clone()),
-            _ => return fail(at, "unsupported operand"),
+    /// Reads a value: `date` when a text in it is a date.
+    fn value(&self, value: &Value, date: bool, list: Option<ItemId>, at: &str) -> Result<Operand> {
+        let object = match value {
+            Value::Object(object) => object,
+            Value::Number(n) => return Ok(Operand::Number(n.as_f64().unwrap_or(f64::NAN))),
+            Value::String(s) if date => return Ok(Operand::Date(s.clone())),
+            Value::String(s) => return Ok(Operand::Text(s.clone())),
+            _ => return fail(at, "unsupported value"),
+        };
+        let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
+            return fail(at, "a JsonLogic rule has exactly one operator");
+        };
+        let arguments: Vec<&Value> = match arguments {
+            Value::Array(values) => values.iter().collect(),
+            value => vec![value],
+        };
+        let operand = |value: &Value| self.value(value, date, list, at).map(Box::new);
+        Ok(match (operator.as_str(), arguments.as_slice()) {
+            ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
+            ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
+                Some(field) => Operand::Field(self.field_index(list, field, at)?),
+                None => Operand::Item(self.var(value, at)?),
+            },
+            // A guarded value: its tests come from the value itself.
+            ("if", [_, value, Value::Null]) => self.value(value, date, list, at)?,
+            ("if", [condition, then, otherwise]) => Operand::If {
+                condition: Box::new(self.record_condition(condition, list, at)?),
+                then: operand(then)?,
+                otherwise: operand(otherwise)?,
+            },
+            ("+", [inner]) => match inner
+                .get("substr")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
+                _ => return fail(at, "unsupported value `+` of one operand"),
+            },
+            (op @ ("+" | "-" | "*" | "/"), [lhs, rhs]) => Operand::Arith {
+                op: match op {
+                    "+" => ArithOp::Add,
+                    "-" => ArithOp::Sub,
+                    "*" => ArithOp::Mul,
+                    _ => ArithOp::Div,
+                },
+                lhs: operand(lhs)?,
+                rhs: operand(rhs)?,
+            },
+            ("reduce", [values, step, initial]) => {
+                let function = aggregate_of(step, initial)
+                    .ok_or_else(|| missing(at, "a `reduce` step qc writes"))?;
+                self.aggregate(function, values, list, at)?
+            }
+            (other, _) => return fail(at, format!("unsupported value `{other}`")),
         })
+    }
+
+    /// What an aggregate reduces: the values of items, the records of a list, or one field of
+    /// them.
+    fn aggregate(
+        &self,
+        function: Aggregate,
+        values: &Value,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Operand> {
+        if let Some(var) = values.get("var") {
+            return Ok(Operand::Records {
+                function,
+                list: self.var(&serde_json::json!({ "var": var }), at)?,
+                field: None,
+            });
+        }
+        let filtered = values
+            .get("filter")
+            .and_then(Value::as_array)
+            .and_then(|filter| filter.first())
+            .ok_or_else(|| missing(at, "filter"))?;
+        match filtered {
+            Value::Array(over) => Ok(Operand::Aggregate {
+                function,
+                over: over
+                    .iter()
+                    .map(|value| self.value(value, false, list, at))
+                    .collect::<Result<_>>()?,
+            }),
+            mapped => {
+                let map = mapped
+                    .get("map")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| missing(at, "map"))?;
+                let [records, field] = map.as_slice() else {
+                    return fail(at, "a `map` has a list and a field");
+                };
+                let records = self.var(records, at)?;
+                let field = field.get("var").and_then(Value::as_str).unwrap_or_default();
+                Ok(Operand::Records {
+                    function,
+                    list: records,
+                    field: Some(self.field_index(Some(records), field, at)?),
+                })
+            }
+        }
+    }
+
+    fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
+        let fields = match list.map(|list| &self.items[list.0].answer) {
+            Some(Some(Answer::List(list))) => &list.fields,
+            _ => return fail(at, format!("`{field}` is read outside a list")),
+        };
+        fields
+            .iter()
+            .position(|f| f.id == field)
+            .ok_or_else(|| FormError {
+                pointer: at.to_owned(),
+                message: format!("no field `{field}`"),
+            })
+    }
+}
+
+/// The item whose special answer `{"var": "q4.special"}` reads.
+fn special_of(value: &Value) -> Option<&str> {
+    value.get("var")?.as_str()?.strip_suffix(".special")
+}
+
+/// The aggregate a `reduce` computes, from its step and first value.
+fn aggregate_of(step: &Value, initial: &Value) -> Option<Aggregate> {
+    if let Some(sum) = step.get("+").and_then(Value::as_array) {
+        return Some(match sum.get(1)? {
+            Value::Number(_) => Aggregate::Count,
+            _ => Aggregate::Sum,
+        });
+    }
+    let test = step.get("if")?.get(0)?.get("or")?.get(1)?;
+    match (test.get("<"), initial) {
+        (Some(_), Value::Null) => Some(Aggregate::Min),
+        (None, Value::Null) if test.get(">").is_some() => Some(Aggregate::Max),
+        _ => None,
+    }
+}
+
+/// Whether a rule is a comparison (or a single choice tested with `==`).
+fn is_comparison(rule: &Value) -> bool {
+    rule.as_object()
+        .and_then(|o| o.keys().next())
+        .is_some_and(|op| matches!(op.as_str(), "<" | "<=" | ">" | ">=" | "=="))
+}
+
+/// Whether `guard` is a test that `rule` has something to compare, which `rule` implies: that
+/// an item it reads is answered (and not specially), or that a divisor it reads is not zero.
+fn is_guard(guard: &Value, rule: &Value) -> bool {
+    let mut read = Vec::new();
+    vars(rule, &mut read);
+    let mut tested = Vec::new();
+    vars(guard, &mut tested);
+    let shaped = guard.get("!==").is_some()
+        || guard.get("!=").is_some()
+        || guard
+            .get("and")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| parts.len() == 2 && parts[0].get("!==").is_some());
+    shaped
+        && !tested.is_empty()
+        && tested.iter().all(|var| {
+            read.contains(var)
+                || var
+                    .strip_suffix(".special")
+                    .is_some_and(|v| read.contains(&v))
+        })
+}
+
+/// The names every `var` of a rule reads.
+fn vars<'v>(rule: &'v Value, out: &mut Vec<&'v str>) {
+    match rule {
+        Value::Object(object) => {
+            for (key, value) in object {
+                match (key.as_str(), value) {
+                    ("var", Value::String(name)) => out.push(name),
+                    _ => vars(value, out),
+                }
+            }
+        }
+        Value::Array(values) => values.iter().for_each(|value| vars(value, out)),
+        _ => {}
     }
 }
 

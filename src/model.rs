@@ -20,6 +20,8 @@ pub struct Instrument {
     pub introduction: Vec<Block>,
     /// Named scales first, in declaration order, then the inline option lists of items.
     pub scales: Vec<Scale>,
+    /// The special answers items may allow, such as "Don't know".
+    pub specials: Vec<Choice>,
     pub documents: Vec<Document>,
     pub sections: Vec<Section>,
     /// Every item, in document order. Children come after their parent.
@@ -181,6 +183,33 @@ pub struct Section {
     pub number: String,
     pub title: String,
     pub content: Vec<Block>,
+    /// Rules over the section's answers.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A rule the answers must keep, and what a respondent who breaks it is told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Constraint {
+    pub condition: Condition,
+    /// An error refuses the reply; a warning lets it through with the message.
+    pub severity: crate::diagnostic::Severity,
+    pub message: String,
+    pub span: Span,
+}
+
+impl Constraint {
+    /// The items the constraint compares directly: it is tested only when all of them are
+    /// answered (with a value, not a special answer). Items read by `answered(…)`, by `in` and
+    /// `has`, or through an aggregate, do not count: those read an unanswered item on their own.
+    pub fn operands(&self) -> Vec<Reading> {
+        let mut reads = Vec::new();
+        self.condition.for_each_compared(&mut |read| {
+            if !reads.contains(&read) {
+                reads.push(read);
+            }
+        });
+        reads
+    }
 }
 
 /// One block of a section or of the introduction, in order.
@@ -202,6 +231,9 @@ pub enum ItemKind {
     Followup,
     Field,
     Grid,
+    Table,
+    /// A value computed from answers, never asked.
+    Calculated,
 }
 
 impl ItemKind {
@@ -213,6 +245,8 @@ impl ItemKind {
             ItemKind::Followup => "followup",
             ItemKind::Field => "field",
             ItemKind::Grid => "grid",
+            ItemKind::Table => "table",
+            ItemKind::Calculated => "calc",
         }
     }
 }
@@ -236,6 +270,12 @@ pub struct Item {
     pub citations: Vec<Citation>,
     pub parent: Option<ItemId>,
     pub children: Vec<ItemId>,
+    /// The special answers it allows besides a value, by code.
+    pub specials: Vec<String>,
+    /// Rules over its answer (and others), tested when it is asked.
+    pub constraints: Vec<Constraint>,
+    /// For a calculated value, how it is computed; its `answer` is the type it computes.
+    pub calculation: Option<Operand>,
     /// The section the item is in.
     pub section: usize,
     pub span: Span,
@@ -260,10 +300,45 @@ pub enum Answer {
     Amount {
         currencies: Vec<String>,
     },
-    List {
-        fields: Vec<RecordField>,
-    },
+    List(List),
     Grid(Grid),
+    Table(Table),
+}
+
+/// A repeatable list of records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct List {
+    pub fields: Vec<RecordField>,
+    pub min: Option<Count>,
+    pub max: Option<Count>,
+    /// Rules over each record; `this.field` reads the record's fields.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A number of records: fixed, or the answer to an item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Count {
+    Number(u64),
+    Item(ItemId),
+}
+
+/// Numeric cells over rows and columns, with optional total rows and columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// The type of every cell: a number or an amount.
+    pub cell: Box<Answer>,
+    pub rows: Vec<Line>,
+    pub columns: Vec<Line>,
+}
+
+/// A row or column of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub id: String,
+    pub label: String,
+    /// Its cells are the sums of the other rows' (or columns') cells.
+    pub total: bool,
+    pub citations: Vec<Citation>,
 }
 
 /// A field of each record of a list.
@@ -273,6 +348,8 @@ pub struct RecordField {
     pub label: String,
     pub answer: Answer,
     pub required: bool,
+    /// Asked of the records where this holds; `this.field` reads the record.
+    pub condition: Option<Condition>,
 }
 
 /// Rows of areas against checkbox columns, and perhaps free-text rows.
@@ -318,6 +395,11 @@ pub enum Condition {
         item: ItemId,
         code: String,
     },
+    /// The item's answer is this special answer, such as `dont_know`.
+    Special {
+        item: ItemId,
+        code: String,
+    },
     /// A comparison of two values of the same type.
     Compare {
         op: CompareOp,
@@ -326,16 +408,167 @@ pub enum Condition {
     },
 }
 
-pub use crate::syntax::ast::CompareOp;
+pub use crate::syntax::ast::{ArithOp, CompareOp};
 
-/// One side of a comparison.
+/// A value: one side of a comparison, or what a calculated value computes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand {
     Item(ItemId),
+    /// A field of the record at hand, in a list's own logic (`this.field`).
+    Field(usize),
     Code(String),
     Number(f64),
     Date(String),
     Text(String),
+    /// The date the reply is checked.
+    Today,
+    Arith {
+        op: ArithOp,
+        lhs: Box<Operand>,
+        rhs: Box<Operand>,
+    },
+    /// An aggregate of items' answers: unanswered items and special answers are skipped.
+    Aggregate {
+        function: Aggregate,
+        over: Vec<Operand>,
+    },
+    /// An aggregate over the records of a list: `count(q24)`, or of one field of them:
+    /// `sum(q24.copies)`.
+    Records {
+        function: Aggregate,
+        list: ItemId,
+        field: Option<usize>,
+    },
+    /// `if(condition, then, otherwise)`
+    If {
+        condition: Box<Condition>,
+        then: Box<Operand>,
+        otherwise: Box<Operand>,
+    },
+    /// The year of a date, as a number.
+    Year(Box<Operand>),
+}
+
+/// What an aggregate computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aggregate {
+    Sum,
+    Count,
+    Min,
+    Max,
+}
+
+impl Aggregate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregate::Sum => "sum",
+            Aggregate::Count => "count",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Aggregate> {
+        [
+            Aggregate::Sum,
+            Aggregate::Count,
+            Aggregate::Min,
+            Aggregate::Max,
+        ]
+        .into_iter()
+        .find(|aggregate| aggregate.as_str() == name)
+    }
+}
+
+/// What a value reads directly: an item's answer or a field of the record at hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    Item(ItemId),
+    Field(usize),
+}
+
+impl Operand {
+    /// Calls `visit` on every item the value reads, however deep.
+    pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
+        match self {
+            Operand::Item(item) => visit(*item),
+            Operand::Records { list, .. } => visit(*list),
+            Operand::Arith { lhs, rhs, .. } => {
+                lhs.for_each_item(visit);
+                rhs.for_each_item(visit);
+            }
+            Operand::Aggregate { over, .. } => {
+                for operand in over {
+                    operand.for_each_item(visit);
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                condition.for_each_item(visit);
+                then.for_each_item(visit);
+                otherwise.for_each_item(visit);
+            }
+            Operand::Year(inner) => inner.for_each_item(visit),
+            Operand::Field(_)
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today => {}
+        }
+    }
+
+    /// Calls `visit` on each divisor the value divides by, outside aggregates and outside
+    /// the conditions of `if`: the value has none when one of them is zero.
+    pub fn for_each_divisor(&self, visit: &mut impl FnMut(&Operand)) {
+        match self {
+            Operand::Arith { op, lhs, rhs } => {
+                if *op == ArithOp::Div {
+                    visit(rhs);
+                }
+                lhs.for_each_divisor(visit);
+                rhs.for_each_divisor(visit);
+            }
+            Operand::If {
+                then, otherwise, ..
+            } => {
+                then.for_each_divisor(visit);
+                otherwise.for_each_divisor(visit);
+            }
+            Operand::Year(inner) => inner.for_each_divisor(visit),
+            _ => {}
+        }
+    }
+
+    /// Calls `visit` on what the value needs answered to have a value at all: the items and
+    /// fields it reads outside aggregates and outside the conditions of `if`.
+    pub fn for_each_needed(&self, visit: &mut impl FnMut(Reading)) {
+        match self {
+            Operand::Item(item) => visit(Reading::Item(*item)),
+            Operand::Field(field) => visit(Reading::Field(*field)),
+            Operand::Arith { lhs, rhs, .. } => {
+                lhs.for_each_needed(visit);
+                rhs.for_each_needed(visit);
+            }
+            Operand::If {
+                then, otherwise, ..
+            } => {
+                then.for_each_needed(visit);
+                otherwise.for_each_needed(visit);
+            }
+            Operand::Year(inner) => inner.for_each_needed(visit),
+            Operand::Aggregate { .. }
+            | Operand::Records { .. }
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today => {}
+        }
+    }
 }
 
 impl Condition {
@@ -351,14 +584,34 @@ impl Condition {
             Condition::Not(inner) => inner.for_each_item(visit),
             Condition::Answered(item)
             | Condition::OneOf { item, .. }
-            | Condition::Has { item, .. } => visit(*item),
+            | Condition::Has { item, .. }
+            | Condition::Special { item, .. } => visit(*item),
             Condition::Compare { lhs, rhs, .. } => {
-                for operand in [lhs, rhs] {
-                    if let Operand::Item(item) = operand {
-                        visit(*item);
-                    }
+                lhs.for_each_item(visit);
+                rhs.for_each_item(visit);
+            }
+        }
+    }
+
+    /// Calls `visit` on what the condition's comparisons need answered (see
+    /// [`Operand::for_each_needed`]).
+    pub fn for_each_compared(&self, visit: &mut impl FnMut(Reading)) {
+        match self {
+            Condition::Or(parts) | Condition::And(parts) => {
+                for part in parts {
+                    part.for_each_compared(visit);
                 }
             }
+            Condition::Not(inner) => inner.for_each_compared(visit),
+            Condition::Compare { lhs, rhs, .. } => {
+                lhs.for_each_needed(visit);
+                rhs.for_each_needed(visit);
+            }
+            Condition::Const(_)
+            | Condition::Answered(_)
+            | Condition::OneOf { .. }
+            | Condition::Has { .. }
+            | Condition::Special { .. } => {}
         }
     }
 }

@@ -66,8 +66,8 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
             Some(Answer::Choice { scale, .. }) => {
                 owners.insert(scale.0, item.id.clone());
             }
-            Some(Answer::List { fields }) => {
-                for field in fields {
+            Some(Answer::List(list)) => {
+                for field in &list.fields {
                     if let Answer::Choice { scale, .. } = &field.answer {
                         owners.insert(scale.0, format!("{}.{}", item.id, field.id));
                     }
@@ -91,6 +91,9 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
             f(&format!("{prefix}.{}", choice.code), &mut choice.label);
         }
     }
+    for special in &mut instrument.specials {
+        f(&format!("special.{}", special.code), &mut special.label);
+    }
     for document in &mut instrument.documents {
         let prefix = format!("document.{}", document.id);
         f(&format!("{prefix}.title"), &mut document.title);
@@ -113,6 +116,7 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
         let prefix = format!("section.{}", section.id);
         f(&format!("{prefix}.title"), &mut section.title);
         prose(&mut section.content, &prefix, f);
+        constraints(&mut section.constraints, &prefix, f);
     }
     for item in &mut instrument.items {
         let id = item.id.clone();
@@ -123,10 +127,20 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
         for (index, note) in item.notes.iter_mut().enumerate() {
             f(&format!("{id}.note.{}", index + 1), note);
         }
+        constraints(&mut item.constraints, &id, f);
         match &mut item.answer {
-            Some(Answer::List { fields }) => {
-                for field in fields {
+            Some(Answer::List(list)) => {
+                for field in &mut list.fields {
                     f(&format!("{id}.{}.label", field.id), &mut field.label);
+                }
+                constraints(&mut list.constraints, &format!("{id}.record"), f);
+            }
+            Some(Answer::Table(table)) => {
+                for row in &mut table.rows {
+                    f(&format!("{id}.row.{}", row.id), &mut row.label);
+                }
+                for column in &mut table.columns {
+                    f(&format!("{id}.column.{}", column.id), &mut column.label);
                 }
             }
             Some(Answer::Grid(grid)) => {
@@ -139,6 +153,20 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
             }
             _ => {}
         }
+    }
+}
+
+/// The messages of constraints, numbered from 1 for their owner.
+fn constraints(
+    constraints: &mut [crate::model::Constraint],
+    prefix: &str,
+    f: &mut dyn FnMut(&str, &mut String),
+) {
+    for (index, constraint) in constraints.iter_mut().enumerate() {
+        f(
+            &format!("{prefix}.check.{}", index + 1),
+            &mut constraint.message,
+        );
     }
 }
 

@@ -5,34 +5,61 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{did_you_mean, CheckError};
 use super::{Checker, Reference};
-use crate::model::{Answer, CompareOp, Condition, ItemId, ItemKind, Operand};
+use crate::model::{self, Answer, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
-/// What an operand of a comparison turned out to be.
-enum Side<'e> {
-    Item(ItemId, Span),
-    /// A name that is not an item: a code, if the other side is a choice.
-    Name(&'e ast::Ident),
-    Number(f64),
-    Date(String),
-    Text(String),
-    /// A condition, or `true`/`false`: nothing to compare.
-    Condition,
-}
-
-/// The type of an item's answer, as conditions see it.
-#[derive(Clone, Copy, PartialEq)]
-enum Type {
-    Choice { scale: usize, multiple: bool },
+/// The type of a value, as conditions see it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Type {
+    Choice {
+        scale: usize,
+        multiple: bool,
+    },
     Text,
     Number,
     Date,
+    /// A name that is no item: a code, when compared with a choice.
+    Code(String),
     Other(&'static str),
 }
 
 impl Type {
-    fn describe(self) -> String {
+    pub(super) fn of(answer: &Answer) -> Type {
+        match answer {
+            Answer::Choice { scale, multiple } => Type::Choice {
+                scale: scale.0,
+                multiple: *multiple,
+            },
+            Answer::Text { .. } => Type::Text,
+            Answer::Number { .. } => Type::Number,
+            Answer::Date => Type::Date,
+            Answer::Amount { .. } => Type::Other("an amount"),
+            Answer::List(_) => Type::Other("a list"),
+            Answer::Grid(_) => Type::Other("a grid"),
+            Answer::Table(_) => Type::Other("a table"),
+        }
+    }
+
+    /// The answer a calculated value of this type has.
+    pub(super) fn answer(&self) -> Option<Answer> {
+        Some(match self {
+            Type::Choice { scale, multiple } => Answer::Choice {
+                scale: model::ScaleId(*scale),
+                multiple: *multiple,
+            },
+            Type::Text => Answer::Text { long: false },
+            Type::Number => Answer::Number {
+                integer: false,
+                min: None,
+                max: None,
+            },
+            Type::Date => Answer::Date,
+            Type::Code(_) | Type::Other(_) => return None,
+        })
+    }
+
+    pub(super) fn describe(&self) -> String {
         match self {
             Type::Choice {
                 multiple: false, ..
@@ -41,7 +68,8 @@ impl Type {
             Type::Text => "a text".to_owned(),
             Type::Number => "a number".to_owned(),
             Type::Date => "a date".to_owned(),
-            Type::Other(what) => what.to_owned(),
+            Type::Code(name) => format!("`{name}`"),
+            Type::Other(what) => (*what).to_owned(),
         }
     }
 }
@@ -56,7 +84,13 @@ pub(super) fn resolve(
     let condition = match guard {
         ast::Guard::On { codes, span } => on_answers(checker, item, codes, *span)?,
         ast::Guard::When(expr) => {
-            let condition = Resolver { checker, item }.boolean(expr)?;
+            let condition = Resolver {
+                checker,
+                item,
+                track: true,
+                record: None,
+            }
+            .boolean(expr)?;
             if checker.items[item.0].kind == ItemKind::Followup {
                 bound_to_parent(checker, item, first_reference, expr.span);
             }
@@ -184,22 +218,33 @@ fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usi
     }
 }
 
-struct Resolver<'c, 'a> {
-    checker: &'c mut Checker<'a>,
-    /// The item whose condition this is.
-    item: ItemId,
+/// Resolves the expressions of one owner: an item's guard or calculation, a constraint, or a
+/// list's own logic.
+pub(super) struct Resolver<'c, 'a> {
+    pub(super) checker: &'c mut Checker<'a>,
+    /// The item whose condition or value this is; references from it are recorded when
+    /// `track` is set.
+    pub(super) item: ItemId,
+    /// Whether the items read are recorded as dependencies of `item`: conditions and
+    /// calculations decide what is asked; constraints do not.
+    pub(super) track: bool,
+    /// The list whose record `this.field` reads, in a list's own logic.
+    pub(super) record: Option<ItemId>,
 }
+
+/// The functions of values, for did-you-mean.
+const FUNCTIONS: [&str; 7] = ["sum", "count", "min", "max", "if", "today", "year"];
 
 impl Resolver<'_, '_> {
     /// Resolves a condition that must be a yes-or-no test.
-    fn boolean(&mut self, expr: &Expr) -> Option<Condition> {
+    pub(super) fn boolean(&mut self, expr: &Expr) -> Option<Condition> {
         match &expr.kind {
             ExprKind::Or(parts) => self.all(parts).map(Condition::Or),
             ExprKind::And(parts) => self.all(parts).map(Condition::And),
             ExprKind::Not(inner) => Some(Condition::Not(Box::new(self.boolean(inner)?))),
             ExprKind::Bool(value) => Some(Condition::Const(*value)),
             ExprKind::Answered(name) => Some(Condition::Answered(self.item_named(name)?)),
-            ExprKind::Name(name) => {
+            ExprKind::Name(name) if !name.name.contains('.') => {
                 let id = self.item_named(name)?;
                 let item = &self.checker.items[id.0];
                 let help = match item.answer {
@@ -226,16 +271,17 @@ impl Resolver<'_, '_> {
                 });
                 None
             }
-            ExprKind::Number(_) | ExprKind::Date(_) | ExprKind::Text(_) => {
-                let what = match expr.kind {
-                    ExprKind::Number(_) => "a number",
-                    ExprKind::Date(_) => "a date",
-                    _ => "a text",
-                };
+            ExprKind::Number(_)
+            | ExprKind::Date(_)
+            | ExprKind::Text(_)
+            | ExprKind::Arith { .. }
+            | ExprKind::Call { .. }
+            | ExprKind::Name(_) => {
+                let (_, ty) = self.value(expr)?;
                 self.checker.errors.push(CheckError::NotBoolean {
                     span: expr.span,
-                    what: what.to_owned(),
-                    help: Some("compare it with an item: `q15_cost > 1000`".to_owned()),
+                    what: ty.describe(),
+                    help: Some("compare it with something: `q15_cost > 1000`".to_owned()),
                 });
                 None
             }
@@ -256,11 +302,7 @@ impl Resolver<'_, '_> {
     fn item_named(&mut self, name: &ast::Ident) -> Option<ItemId> {
         match self.checker.item_id(name) {
             Some(id) => {
-                self.checker.references.push(Reference {
-                    from: self.item,
-                    to: id,
-                    span: name.span,
-                });
+                self.read(id, name.span);
                 Some(id)
             }
             None => {
@@ -274,170 +316,592 @@ impl Resolver<'_, '_> {
         }
     }
 
+    /// Records that the owner reads `id`; a calculated value is resolved first, so that its
+    /// type is known.
+    fn read(&mut self, id: ItemId, span: Span) {
+        self.checker.resolve_calc(id);
+        if self.track {
+            self.checker.references.push(Reference {
+                from: self.item,
+                to: id,
+                span,
+            });
+        }
+    }
+
     fn type_of(&self, id: ItemId) -> Type {
         match &self.checker.items[id.0].answer {
-            Some(Answer::Choice { scale, multiple }) => Type::Choice {
-                scale: scale.0,
-                multiple: *multiple,
-            },
-            Some(Answer::Text { .. }) => Type::Text,
-            Some(Answer::Number { .. }) => Type::Number,
-            Some(Answer::Date) => Type::Date,
-            Some(Answer::Amount { .. }) => Type::Other("an amount"),
-            Some(Answer::List { .. }) => Type::Other("a list"),
-            Some(Answer::Grid(_)) => Type::Other("a grid"),
+            Some(answer) => Type::of(answer),
             None => Type::Other("a group of items"),
         }
     }
 
-    fn side<'e>(&self, expr: &'e Expr) -> Side<'e> {
-        match &expr.kind {
-            ExprKind::Name(name) => match self.checker.item_id(name) {
-                Some(id) => Side::Item(id, name.span),
-                None => Side::Name(name),
-            },
-            ExprKind::Number(value) => Side::Number(*value),
-            ExprKind::Date(value) => Side::Date(value.clone()),
-            ExprKind::Text(value) => Side::Text(value.clone()),
-            _ => Side::Condition,
+    /// The fields of the record `this` stands for.
+    fn record_fields(&self) -> Option<&[model::RecordField]> {
+        match &self.checker.items[self.record?.0].answer {
+            Some(Answer::List(list)) => Some(&list.fields),
+            _ => None,
         }
     }
 
-    fn describe(&self, side: &Side<'_>) -> String {
-        match side {
-            Side::Item(id, _) => self.type_of(*id).describe(),
-            Side::Name(name) => format!("`{}`", name.name),
-            Side::Number(_) => "a number".to_owned(),
-            Side::Date(_) => "a date".to_owned(),
-            Side::Text(_) => "a text".to_owned(),
-            Side::Condition => "a condition".to_owned(),
+    /// A choice (an item or a field of the record) compared with a bare name: the name is one
+    /// of its codes, or a special answer the item allows. `None` when this is not such a
+    /// comparison; `Some(None)` when it is, with errors (reported).
+    fn code_comparison(
+        &mut self,
+        op: CompareOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+    ) -> Option<Option<Condition>> {
+        for (choice, other) in [(lhs, rhs), (rhs, lhs)] {
+            let (ExprKind::Name(subject), ExprKind::Name(code)) = (&choice.kind, &other.kind)
+            else {
+                continue;
+            };
+            if code.name.contains('.') || self.checker.item_id(code).is_some() {
+                continue;
+            }
+            let (subject_name, ty, operand) =
+                if let Some(field) = subject.name.strip_prefix("this.") {
+                    let index = self.field_index(field, subject.span)?;
+                    let ty = self
+                        .record_fields()
+                        .map(|fields| Type::of(&fields[index].answer))?;
+                    (field.to_owned(), ty, Operand::Field(index))
+                } else {
+                    let Some(id) = self.checker.item_id(subject) else {
+                        continue;
+                    };
+                    let item = &self.checker.items[id.0];
+                    let special = item.specials.contains(&code.name);
+                    if special && op.is_ordering() {
+                        self.mismatch(
+                            op,
+                            &self.type_of(id),
+                            &Type::Other("a special answer"),
+                            span,
+                            Some("special answers are tested with `=` or `!=`".to_owned()),
+                        );
+                        return Some(None);
+                    }
+                    if special {
+                        self.read(id, subject.span);
+                        let special = Condition::Special {
+                            item: id,
+                            code: code.name.clone(),
+                        };
+                        return Some(Some(negate_if(op, special)));
+                    }
+                    (item.id.clone(), self.type_of(id), Operand::Item(id))
+                };
+            let Type::Choice { scale, multiple } = ty else {
+                continue;
+            };
+            if multiple || op.is_ordering() {
+                let help = if multiple {
+                    format!(
+                        "test a code of a multiple choice with `has`: `{subject_name} has {}`",
+                        code.name
+                    )
+                } else {
+                    "choices are tested with `=`, `!=` or `in`".to_owned()
+                };
+                let code_type = Type::Code(code.name.clone());
+                let (left, right) = if std::ptr::eq(choice, lhs) {
+                    (ty, code_type)
+                } else {
+                    (code_type, ty)
+                };
+                self.mismatch(op, &left, &right, span, Some(help));
+                return Some(None);
+            }
+            if !code_of(self.checker, scale, code, &subject_name) {
+                return Some(None);
+            }
+            let condition = match operand {
+                Operand::Item(id) => {
+                    self.read(id, subject.span);
+                    Condition::OneOf {
+                        item: id,
+                        codes: vec![code.name.clone()],
+                    }
+                }
+                field => Condition::Compare {
+                    op: CompareOp::Eq,
+                    lhs: field,
+                    rhs: Operand::Code(code.name.clone()),
+                },
+            };
+            return Some(Some(negate_if(op, condition)));
         }
+        None
     }
 
     fn compare(&mut self, op: CompareOp, lhs: &Expr, rhs: &Expr, span: Span) -> Option<Condition> {
-        let left = self.side(lhs);
-        let right = self.side(rhs);
-        // A choice against a name: the name is one of its codes.
-        for (choice, other) in [(&left, &right), (&right, &left)] {
-            if let (Side::Item(id, item_span), Side::Name(code)) = (choice, other) {
-                if let Type::Choice { scale, multiple } = self.type_of(*id) {
-                    let item_name = self.checker.items[id.0].id.clone();
-                    if multiple || op.is_ordering() {
-                        let help = if multiple {
-                            format!(
-                                "test a code of a multiple choice with `has`: `{item_name} has {}`",
-                                code.name
-                            )
-                        } else {
-                            "choices are tested with `=`, `!=` or `in`".to_owned()
-                        };
-                        self.mismatch(op, &left, &right, span, Some(help));
-                        return None;
-                    }
-                    if !code_of(self.checker, scale, code, &item_name) {
-                        return None;
-                    }
-                    self.checker.references.push(Reference {
-                        from: self.item,
-                        to: *id,
-                        span: *item_span,
-                    });
-                    let one_of = Condition::OneOf {
-                        item: *id,
-                        codes: vec![code.name.clone()],
-                    };
-                    return Some(match op {
-                        CompareOp::Ne => Condition::Not(Box::new(one_of)),
-                        _ => one_of,
-                    });
-                }
+        if let Some(resolved) = self.code_comparison(op, lhs, rhs, span) {
+            return resolved;
+        }
+        for side in [lhs, rhs] {
+            if is_condition(side) {
+                let (left, right) = (self.describe(lhs), self.describe(rhs));
+                self.mismatch(op, &left, &right, span, None);
+                return None;
             }
         }
-        // Any other bare name must be an item. When neither side is one, the right-hand name
-        // is most likely a code of the unknown left-hand item: report the item alone.
-        if let Some(Side::Name(name)) = [&left, &right]
-            .into_iter()
-            .find(|side| matches!(side, Side::Name(_)))
-        {
-            self.item_named(name);
-            return None;
-        }
-        let operand = |side: &Side<'_>| match side {
-            Side::Item(id, _) => Some(Operand::Item(*id)),
-            Side::Number(value) => Some(Operand::Number(*value)),
-            Side::Date(value) => Some(Operand::Date(value.clone())),
-            Side::Text(value) => Some(Operand::Text(value.clone())),
-            Side::Name(_) | Side::Condition => None,
+        // Two bare names, neither an item: the right-hand one is most likely a code of the
+        // unknown left-hand item. Report the item alone.
+        let left = self.value(lhs);
+        let right = match (&left, &rhs.kind) {
+            (None, ExprKind::Name(name)) if self.checker.item_id(name).is_none() => None,
+            _ => self.value(rhs),
         };
-        let type_of = |side: &Side<'_>| match side {
-            Side::Item(id, _) => Some(self.type_of(*id)),
-            Side::Number(_) => Some(Type::Number),
-            Side::Date(_) => Some(Type::Date),
-            Side::Text(_) => Some(Type::Text),
-            Side::Name(_) | Side::Condition => None,
-        };
-        let compatible = match (type_of(&left), type_of(&right)) {
-            (Some(Type::Number), Some(Type::Number)) | (Some(Type::Date), Some(Type::Date)) => true,
-            (Some(Type::Text), Some(Type::Text)) => !op.is_ordering(),
+        let ((lhs_value, left), (rhs_value, right)) = (left?, right?);
+        let compatible = match (&left, &right) {
+            (Type::Number, Type::Number) | (Type::Date, Type::Date) => true,
+            (Type::Text, Type::Text) => !op.is_ordering(),
             (
-                Some(Type::Choice {
+                Type::Choice {
                     scale: a,
                     multiple: false,
-                }),
-                Some(Type::Choice {
+                },
+                Type::Choice {
                     scale: b,
                     multiple: false,
-                }),
+                },
             ) => a == b && !op.is_ordering(),
             _ => false,
         };
-        let has_item = matches!(left, Side::Item(..)) || matches!(right, Side::Item(..));
-        if !compatible || !has_item {
-            let help = if compatible {
-                Some("a comparison needs at least one item".to_owned())
-            } else {
-                None
-            };
+        let reads = |operand: &Operand| {
+            let mut reads = false;
+            operand.for_each_item(&mut |_| reads = true);
+            reads || matches!(operand, Operand::Field(_))
+        };
+        let reads_answers = reads(&lhs_value)
+            || reads(&rhs_value)
+            || has_field(&lhs_value)
+            || has_field(&rhs_value);
+        if !compatible || !reads_answers {
+            let help = compatible.then(|| "a comparison needs at least one item".to_owned());
             self.mismatch(op, &left, &right, span, help);
             return None;
         }
-        for side in [&left, &right] {
-            if let Side::Item(id, item_span) = side {
-                self.checker.references.push(Reference {
-                    from: self.item,
-                    to: *id,
-                    span: *item_span,
-                });
-            }
-        }
         Some(Condition::Compare {
             op,
-            lhs: operand(&left)?,
-            rhs: operand(&right)?,
+            lhs: lhs_value,
+            rhs: rhs_value,
         })
+    }
+
+    /// What an operand of a comparison is, for a message, without reporting anything.
+    fn describe(&mut self, expr: &Expr) -> Type {
+        if is_condition(expr) {
+            return Type::Other("a condition");
+        }
+        match &expr.kind {
+            ExprKind::Name(name) => match self.checker.item_id(name) {
+                Some(id) => {
+                    self.checker.resolve_calc(id);
+                    self.type_of(id)
+                }
+                None => Type::Code(name.name.clone()),
+            },
+            ExprKind::Number(_) | ExprKind::Arith { .. } => Type::Number,
+            ExprKind::Date(_) => Type::Date,
+            ExprKind::Text(_) => Type::Text,
+            _ => Type::Other("a value"),
+        }
+    }
+
+    /// Resolves an expression that must be a value: an item, a field of the record, a
+    /// literal, arithmetic or a function.
+    pub(super) fn value(&mut self, expr: &Expr) -> Option<(Operand, Type)> {
+        match &expr.kind {
+            ExprKind::Name(name) => {
+                if let Some(field) = name.name.strip_prefix("this.") {
+                    let index = self.field_index(field, name.span)?;
+                    let ty = self
+                        .record_fields()
+                        .map(|fields| Type::of(&fields[index].answer))?;
+                    return Some((Operand::Field(index), ty));
+                }
+                if let Some((list, field)) = name.name.split_once('.') {
+                    self.checker.errors.push(CheckError::BadValue {
+                        message: format!("`{}` names a field of every record of a list", name.name),
+                        span: name.span,
+                        label: "many values, not one".to_owned(),
+                        help: Some(format!(
+                            "aggregate them: `sum({list}.{field})`, `min(…)` or `max(…)`; inside the list's own logic, `this.{field}` reads the record at hand"
+                        )),
+                    });
+                    return None;
+                }
+                let id = self.item_named(name)?;
+                Some((Operand::Item(id), self.type_of(id)))
+            }
+            ExprKind::Number(value) => Some((Operand::Number(*value), Type::Number)),
+            ExprKind::Date(value) => Some((Operand::Date(value.clone()), Type::Date)),
+            ExprKind::Text(value) => Some((Operand::Text(value.clone()), Type::Text)),
+            ExprKind::Arith { op, lhs, rhs } => {
+                let left = self.value(lhs);
+                let right = self.value(rhs);
+                let ((lhs_value, left), (rhs_value, right)) = (left?, right?);
+                if left != Type::Number || right != Type::Number {
+                    self.mismatch_arith(*op, &left, &right, expr.span);
+                    return None;
+                }
+                let mut divides = false;
+                rhs_value.for_each_divisor(&mut |_| divides = true);
+                if *op == ArithOp::Div && divides {
+                    // Frontends test every divisor for zero: a divisor that divides again would
+                    // make that test grow with each level.
+                    self.checker.errors.push(CheckError::BadValue {
+                        message: "a divisor that divides again".to_owned(),
+                        span: rhs.span,
+                        label: "this divides".to_owned(),
+                        help: Some(
+                            "calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"
+                                .to_owned(),
+                        ),
+                    });
+                    return None;
+                }
+                Some((
+                    Operand::Arith {
+                        op: *op,
+                        lhs: Box::new(lhs_value),
+                        rhs: Box::new(rhs_value),
+                    },
+                    Type::Number,
+                ))
+            }
+            ExprKind::Call { function, args } => self.call(function, args, expr.span),
+            _ => {
+                self.checker.errors.push(CheckError::BadValue {
+                    message: "expected a value, found a condition".to_owned(),
+                    span: expr.span,
+                    label: "this is true or false".to_owned(),
+                    help: Some("turn it into a number with `if(condition, 1, 0)`".to_owned()),
+                });
+                None
+            }
+        }
+    }
+
+    /// `sum(…)`, `count(…)`, `min(…)`, `max(…)`, `if(c, a, b)`, `today()`, `year(d)`.
+    fn call(
+        &mut self,
+        function: &ast::Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<(Operand, Type)> {
+        let arity = |checker: &mut Checker<'_>, wanted: &str| {
+            checker.errors.push(CheckError::BadValue {
+                message: format!("`{}` takes {wanted}", function.name),
+                span,
+                label: format!(
+                    "given {} argument{}",
+                    args.len(),
+                    if args.len() == 1 { "" } else { "s" }
+                ),
+                help: None,
+            });
+        };
+        match (function.name.as_str(), args) {
+            ("today", []) => Some((Operand::Today, Type::Date)),
+            ("today", _) => {
+                arity(self.checker, "no arguments: `today()`");
+                None
+            }
+            ("year", [date]) => {
+                let (value, ty) = self.value(date)?;
+                if ty != Type::Date {
+                    self.wrong_argument(function, date.span, &ty, "a date");
+                    return None;
+                }
+                Some((Operand::Year(Box::new(value)), Type::Number))
+            }
+            ("year", _) => {
+                arity(self.checker, "one date: `year(q3_adopted)`");
+                None
+            }
+            ("if", [condition, then, otherwise]) => {
+                let condition = self.boolean(condition);
+                let then_value = self.value(then);
+                let otherwise_value = self.value(otherwise);
+                let ((then_value, then_type), (otherwise_value, otherwise_type)) =
+                    (then_value?, otherwise_value?);
+                if then_type != otherwise_type {
+                    self.checker.errors.push(CheckError::BadValue {
+                        message: "the two values of `if` differ in type".to_owned(),
+                        span: then.span.cover(otherwise.span),
+                        label: format!(
+                            "{} and {}",
+                            then_type.describe(),
+                            otherwise_type.describe()
+                        ),
+                        help: Some(
+                            "both must be numbers, dates, texts or codes of one scale".to_owned(),
+                        ),
+                    });
+                    return None;
+                }
+                Some((
+                    Operand::If {
+                        condition: Box::new(condition?),
+                        then: Box::new(then_value),
+                        otherwise: Box::new(otherwise_value),
+                    },
+                    then_type,
+                ))
+            }
+            ("if", _) => {
+                arity(
+                    self.checker,
+                    "a condition and two values: `if(q1 = yes, q2, 0)`",
+                );
+                None
+            }
+            (name, _) => match model::Aggregate::parse(name) {
+                Some(_) if args.is_empty() => {
+                    arity(self.checker, "one or more values: `sum(male, female)`");
+                    None
+                }
+                Some(function) => self.aggregate(function, args),
+                None => {
+                    self.checker.errors.push(CheckError::BadValue {
+                        message: format!("unknown function `{name}`"),
+                        span: function.span,
+                        label: "not a function of the language".to_owned(),
+                        help: did_you_mean(name, FUNCTIONS).or_else(|| {
+                            Some(format!(
+                                "the functions are {}",
+                                or_list(&FUNCTIONS.map(|f| format!("`{f}`")))
+                            ))
+                        }),
+                    });
+                    None
+                }
+            },
+        }
+    }
+
+    /// An aggregate over values, or over the records of a list.
+    fn aggregate(&mut self, function: model::Aggregate, args: &[Expr]) -> Option<(Operand, Type)> {
+        let numeric = function != model::Aggregate::Count;
+        if let [arg] = args {
+            if let Some(records) = self.records(function, arg) {
+                return records;
+            }
+        }
+        let mut over = Vec::new();
+        let mut failed = false;
+        for arg in args {
+            match self.value(arg) {
+                Some((_, ty)) if numeric && ty != Type::Number => {
+                    self.wrong_argument_of(function.as_str(), arg.span, &ty, "numbers");
+                    failed = true;
+                }
+                Some((operand, _)) => over.push(operand),
+                None => failed = true,
+            }
+        }
+        (!failed).then_some((Operand::Aggregate { function, over }, Type::Number))
+    }
+
+    /// `count(q24)`, `sum(q24.copies)`: an aggregate over the records of a list; `None` when
+    /// the argument names no list.
+    fn records(
+        &mut self,
+        function: model::Aggregate,
+        arg: &Expr,
+    ) -> Option<Option<(Operand, Type)>> {
+        let ExprKind::Name(name) = &arg.kind else {
+            return None;
+        };
+        let (list_name, field) = match name.name.split_once('.') {
+            Some(("this", _)) => return None,
+            Some((list, field)) => (list, Some(field)),
+            None => (name.name.as_str(), None),
+        };
+        let list_ident = ast::Ident {
+            name: list_name.to_owned(),
+            span: Span::new(name.span.start, name.span.start + list_name.len()),
+        };
+        let id = self.checker.item_id(&list_ident);
+        let fields = match id.map(|id| &self.checker.items[id.0].answer) {
+            Some(Some(Answer::List(list))) => list.fields.clone(),
+            _ if field.is_none() => return None,
+            _ => {
+                self.item_named(&list_ident)?;
+                self.checker.errors.push(CheckError::UnknownField {
+                    message: format!("`{list_name}` is not a list"),
+                    span: list_ident.span,
+                    label: "it has no records".to_owned(),
+                    help: None,
+                });
+                return Some(None);
+            }
+        };
+        let id = id?;
+        self.read(id, list_ident.span);
+        let Some(field) = field else {
+            if function != model::Aggregate::Count {
+                self.wrong_argument_of(
+                    function.as_str(),
+                    arg.span,
+                    &Type::Other("a list"),
+                    "numbers",
+                );
+                return Some(None);
+            }
+            return Some(Some((
+                Operand::Records {
+                    function,
+                    list: id,
+                    field: None,
+                },
+                Type::Number,
+            )));
+        };
+        let Some(index) = fields.iter().position(|f| f.id == field) else {
+            self.unknown_field(
+                list_name,
+                field,
+                &fields,
+                Span::new(list_ident.span.end + 1, name.span.end),
+            );
+            return Some(None);
+        };
+        let ty = Type::of(&fields[index].answer);
+        if function != model::Aggregate::Count && ty != Type::Number {
+            self.wrong_argument_of(function.as_str(), arg.span, &ty, "numbers");
+            return Some(None);
+        }
+        Some(Some((
+            Operand::Records {
+                function,
+                list: id,
+                field: Some(index),
+            },
+            Type::Number,
+        )))
+    }
+
+    /// The index of `this.field` in the record at hand, reporting a field that is not there
+    /// or `this` outside a list.
+    fn field_index(&mut self, field: &str, span: Span) -> Option<usize> {
+        let Some(list) = self.record else {
+            self.checker.errors.push(CheckError::UnknownField {
+                message: "`this` outside a list".to_owned(),
+                span,
+                label: "no record here".to_owned(),
+                help: Some("`this.field` reads a field of the record at hand, in a list's `field … when` and `check`".to_owned()),
+            });
+            return None;
+        };
+        let fields = self.record_fields()?.to_vec();
+        match fields.iter().position(|f| f.id == field) {
+            Some(index) => Some(index),
+            None => {
+                let name = self.checker.items[list.0].id.clone();
+                let start = span.start + "this.".len();
+                self.unknown_field(&name, field, &fields, Span::new(start, span.end));
+                None
+            }
+        }
+    }
+
+    fn unknown_field(
+        &mut self,
+        list: &str,
+        field: &str,
+        fields: &[model::RecordField],
+        span: Span,
+    ) {
+        self.checker.errors.push(CheckError::UnknownField {
+            message: format!("`{list}` has no field `{field}`"),
+            span,
+            label: "not a field of its records".to_owned(),
+            help: did_you_mean(field, fields.iter().map(|f| f.id.as_str())),
+        });
+    }
+
+    fn wrong_argument(&mut self, function: &ast::Ident, span: Span, found: &Type, wanted: &str) {
+        self.wrong_argument_of(&function.name, span, found, wanted);
+    }
+
+    fn wrong_argument_of(&mut self, function: &str, span: Span, found: &Type, wanted: &str) {
+        self.checker.errors.push(CheckError::BadValue {
+            message: format!("`{function}` takes {wanted}"),
+            span,
+            label: format!("this is {}", found.describe()),
+            help: None,
+        });
     }
 
     fn mismatch(
         &mut self,
         op: CompareOp,
-        left: &Side<'_>,
-        right: &Side<'_>,
+        left: &Type,
+        right: &Type,
         span: Span,
         help: Option<String>,
     ) {
-        let lhs = self.describe(left);
-        let rhs = self.describe(right);
         self.checker.errors.push(CheckError::TypeMismatch {
             op: op.as_str().to_owned(),
-            lhs,
-            rhs,
+            lhs: left.describe(),
+            rhs: right.describe(),
             span,
             help,
         });
     }
 
-    /// `q4 in [yes, yes_in_part]`
+    fn mismatch_arith(&mut self, op: ArithOp, left: &Type, right: &Type, span: Span) {
+        self.checker.errors.push(CheckError::TypeMismatch {
+            op: op.as_str().to_owned(),
+            lhs: left.describe(),
+            rhs: right.describe(),
+            span,
+            help: Some("arithmetic takes numbers".to_owned()),
+        });
+    }
+
+    /// `q4 in [yes, yes_in_part]`, or `this.language in [en, fr]` in a list's logic.
     fn one_of(&mut self, operand: &Expr, codes: &[ast::Ident], span: Span) -> Option<Condition> {
+        if let ExprKind::Name(name) = &operand.kind {
+            if let Some(field) = name.name.strip_prefix("this.") {
+                let index = self.field_index(field, name.span)?;
+                let ty = self
+                    .record_fields()
+                    .map(|fields| Type::of(&fields[index].answer))?;
+                let Type::Choice {
+                    scale,
+                    multiple: false,
+                } = ty
+                else {
+                    self.checker.errors.push(CheckError::TypeMismatch {
+                        op: "in".to_owned(),
+                        lhs: ty.describe(),
+                        rhs: "a list of codes".to_owned(),
+                        span,
+                        help: Some("`in` tests a single choice".to_owned()),
+                    });
+                    return None;
+                };
+                let mut parts = Vec::new();
+                for code in codes {
+                    if code_of(self.checker, scale, code, field) {
+                        parts.push(Condition::Compare {
+                            op: CompareOp::Eq,
+                            lhs: Operand::Field(index),
+                            rhs: Operand::Code(code.name.clone()),
+                        });
+                    }
+                }
+                return (parts.len() == codes.len()).then_some(Condition::Or(parts));
+            }
+        }
         let id = self.choice_operand(operand, false, "in", span)?;
         let Type::Choice { scale, .. } = self.type_of(id) else {
             return None;
@@ -462,7 +926,7 @@ impl Resolver<'_, '_> {
             return None;
         };
         let ExprKind::Name(code) = &code.kind else {
-            let what = self.describe(&self.side(code));
+            let what = self.describe(code).describe();
             self.checker.errors.push(CheckError::TypeMismatch {
                 op: "has".to_owned(),
                 lhs: "a multiple choice".to_owned(),
@@ -487,21 +951,24 @@ impl Resolver<'_, '_> {
         op: &str,
         span: Span,
     ) -> Option<ItemId> {
-        let side = self.side(operand);
-        if let Side::Name(name) = side {
-            self.item_named(name);
-            return None;
-        }
-        if let Side::Item(id, _) = side {
-            if let Type::Choice { multiple: m, .. } = self.type_of(id) {
-                if m == multiple {
-                    return self.item_named(match &operand.kind {
-                        ExprKind::Name(name) => name,
-                        _ => return None,
-                    });
+        let found = match &operand.kind {
+            ExprKind::Name(name) if !name.name.contains('.') => match self.checker.item_id(name) {
+                Some(id) => {
+                    self.checker.resolve_calc(id);
+                    if let Type::Choice { multiple: m, .. } = self.type_of(id) {
+                        if m == multiple {
+                            return self.item_named(name);
+                        }
+                    }
+                    self.type_of(id)
                 }
-            }
-        }
+                None => {
+                    self.item_named(name);
+                    return None;
+                }
+            },
+            _ => self.describe(operand),
+        };
         let (wanted, help) = if multiple {
             (
                 "a code",
@@ -513,16 +980,45 @@ impl Resolver<'_, '_> {
                 "`in` tests a single choice; a multiple choice is tested with `has`",
             )
         };
-        let lhs = self.describe(&side);
         self.checker.errors.push(CheckError::TypeMismatch {
             op: op.to_owned(),
-            lhs,
+            lhs: found.describe(),
             rhs: wanted.to_owned(),
             span,
             help: Some(help.to_owned()),
         });
         None
     }
+}
+
+/// `condition`, or its negation for `!=`.
+fn negate_if(op: CompareOp, condition: Condition) -> Condition {
+    match op {
+        CompareOp::Ne => Condition::Not(Box::new(condition)),
+        _ => condition,
+    }
+}
+
+/// Whether an expression is a yes-or-no test rather than a value.
+fn is_condition(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Or(_)
+            | ExprKind::And(_)
+            | ExprKind::Not(_)
+            | ExprKind::Compare { .. }
+            | ExprKind::In { .. }
+            | ExprKind::Has { .. }
+            | ExprKind::Answered(_)
+            | ExprKind::Bool(_)
+    )
+}
+
+/// Whether a value reads a field of the record at hand.
+fn has_field(operand: &Operand) -> bool {
+    let mut found = false;
+    operand.for_each_needed(&mut |read| found |= matches!(read, model::Reading::Field(_)));
+    found
 }
 
 /// Why a condition can never be true, for simple cases: `false`; a choice that would need two

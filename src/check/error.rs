@@ -337,6 +337,50 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("{message}")]
+    #[diagnostic(code(E0130))]
+    BadValue {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0131))]
+    UnknownField {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0132))]
+    BadSpecial {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(E0133))]
+    BadTable {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("condition refers to `{name}`, which comes later")]
     #[diagnostic(
         code(W0201),
@@ -522,6 +566,10 @@ impl CheckError {
             | CheckError::TranslationFile { span, .. }
             | CheckError::TestAnswers { span, .. }
             | CheckError::TestExpectation { span, .. }
+            | CheckError::BadValue { span, .. }
+            | CheckError::UnknownField { span, .. }
+            | CheckError::BadSpecial { span, .. }
+            | CheckError::BadTable { span, .. }
             | CheckError::Uncited { span, .. }
             | CheckError::ProseDisagrees { span, .. }
             | CheckError::PendingQuote { span, .. }

@@ -6,13 +6,18 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::error::{CheckError, Note};
 use super::Reference;
-use crate::model::{Item, ItemId};
+use crate::model::{Item, ItemId, ItemKind};
 use crate::span::Span;
 
 pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
     let (mut problems, cyclic) = cycles(items, references);
     for reference in references {
-        let later = reference.to.0 > reference.from.0;
+        // A calculated value is not asked: the order of what it reads, or of where it is
+        // read, does not matter.
+        let calculated = [reference.from, reference.to]
+            .iter()
+            .any(|id| items[id.0].kind == ItemKind::Calculated);
+        let later = reference.to.0 > reference.from.0 && !calculated;
         // A reference in a cycle is already an error; a warning about its order adds nothing.
         let in_cycle = cyclic.contains(&(reference.from.0, reference.to.0));
         if later && !in_cycle && !is_within(items, reference.to, reference.from) {

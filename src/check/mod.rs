@@ -11,6 +11,7 @@ mod block;
 mod condition;
 pub mod error;
 mod graph;
+mod logic;
 mod prose;
 mod scope;
 
@@ -113,6 +114,13 @@ struct Checker<'a> {
     /// Items that write `cites` or `allow uncited`, by item index.
     allow_uncited: Vec<bool>,
     pending: Vec<PendingGuard<'a>>,
+    /// Calculations, constraints, record conditions and record counts, resolved with guards.
+    logic: Vec<logic::Pending<'a>>,
+    /// Where each calculated value stands in its resolution, by item index.
+    calc_state: HashMap<usize, logic::CalcState<'a>>,
+    specials: Vec<model::Choice>,
+    special_kept: Vec<bool>,
+    special_spans: Vec<Span>,
     references: Vec<Reference>,
     questions: usize,
     tests: Vec<model::Test>,
@@ -150,6 +158,11 @@ impl<'a> Checker<'a> {
             label_spans: Vec::new(),
             allow_uncited: Vec::new(),
             pending: Vec::new(),
+            logic: Vec::new(),
+            calc_state: HashMap::default(),
+            specials: Vec::new(),
+            special_kept: Vec::new(),
+            special_spans: Vec::new(),
             references: Vec::new(),
             questions: 0,
             tests: Vec::new(),
@@ -446,6 +459,7 @@ impl<'a> Checker<'a> {
             number: roman(index + 1),
             title: section.title.value.clone(),
             content: Vec::new(),
+            constraints: Vec::new(),
         });
         self.section_members(&section.members, index);
     }
@@ -458,6 +472,12 @@ impl<'a> Checker<'a> {
                 }
                 ast::SectionMember::Item(item) => Block::Item(self.item(item, None, section)),
                 ast::SectionMember::Grid(grid) => Block::Item(self.grid(grid, None, section)),
+                ast::SectionMember::Table(table) => Block::Item(self.table(table, None, section)),
+                ast::SectionMember::Calc(calc) => Block::Item(self.calc(calc, None, section)),
+                ast::SectionMember::Constraint(constraint) => {
+                    self.constraint(logic::Owner::Section(section), constraint);
+                    continue;
+                }
                 ast::SectionMember::Use(use_) => {
                     self.use_block(use_, section);
                     continue;
@@ -508,6 +528,9 @@ impl<'a> Checker<'a> {
             citations: Vec::new(),
             parent,
             children: Vec::new(),
+            specials: Vec::new(),
+            constraints: Vec::new(),
+            calculation: None,
             section,
             span: ident.span,
         });
@@ -586,7 +609,10 @@ impl<'a> Checker<'a> {
                 });
             }
         }
-        let answer = item.answer.as_ref().and_then(|answer| self.answer(answer));
+        let answer = item
+            .answer
+            .as_ref()
+            .and_then(|answer| self.answer(answer, Some(id)));
         self.items[id.0].answer = answer;
         match &item.guard {
             Some(guard) => self.pending.push(PendingGuard {
@@ -617,6 +643,12 @@ impl<'a> Checker<'a> {
                 ast::ItemMember::Grid(grid) => {
                     self.grid(grid, Some(id), section);
                 }
+                ast::ItemMember::Table(table) => {
+                    self.table(table, Some(id), section);
+                }
+                ast::ItemMember::Calc(calc) => {
+                    self.calc(calc, Some(id), section);
+                }
                 _ => {}
             }
         }
@@ -631,7 +663,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Applies `cites`, `help`, `note`, `required` and `optional` to an item.
-    fn attributes(&mut self, id: ItemId, ident: &ast::Ident, members: &[ast::ItemMember]) {
+    fn attributes(&mut self, id: ItemId, ident: &ast::Ident, members: &'a [ast::ItemMember]) {
         let mut required = None;
         let mut optional = None;
         for member in members {
@@ -651,9 +683,16 @@ impl<'a> Checker<'a> {
                     self.items[id.0].notes.push(text);
                 }
                 ast::ItemMember::AllowUncited(_) => self.allow_uncited[id.0] = true,
+                ast::ItemMember::AllowSpecial(names) => self.allow_specials(id, names),
+                ast::ItemMember::Constraint(constraint) => {
+                    self.constraint(logic::Owner::Item(id), constraint);
+                }
                 ast::ItemMember::Required(span) => required = Some(*span),
                 ast::ItemMember::Optional(span) => optional = Some(*span),
-                ast::ItemMember::Item(_) | ast::ItemMember::Grid(_) => {}
+                ast::ItemMember::Item(_)
+                | ast::ItemMember::Grid(_)
+                | ast::ItemMember::Table(_)
+                | ast::ItemMember::Calc(_) => {}
             }
         }
         if let (Some(required), Some(optional)) = (required, optional) {
@@ -751,7 +790,10 @@ impl<'a> Checker<'a> {
             Some(refs) => self.citations(refs),
             None => Vec::new(),
         };
-        let answer = row.answer.as_ref().and_then(|answer| self.answer(answer));
+        let answer = row
+            .answer
+            .as_ref()
+            .and_then(|answer| self.answer(answer, None));
         rows.push(model::Row {
             id: row.id.name.clone(),
             marker: format!("({})", marker(1, rows.len() + 1)),
@@ -761,8 +803,10 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// Resolves an answer type; `None` when it names an unknown scale (reported).
-    fn answer(&mut self, answer: &ast::AnswerType) -> Option<Answer> {
+    /// Resolves an answer type; `None` when it names an unknown scale (reported). A list's own
+    /// logic is resolved later for `owner`, the item whose answer it is (`None` for a field of
+    /// a record or a row of a grid, which cannot have such logic).
+    fn answer(&mut self, answer: &'a ast::AnswerType, owner: Option<ItemId>) -> Option<Answer> {
         Some(match &answer.kind {
             ast::AnswerKind::One(choices) => Answer::Choice {
                 scale: self.choices(choices)?,
@@ -794,10 +838,10 @@ impl<'a> Checker<'a> {
             ast::AnswerKind::Amount { currencies } => Answer::Amount {
                 currencies: currencies.iter().map(|c| c.name.clone()).collect(),
             },
-            ast::AnswerKind::List(fields) => {
+            ast::AnswerKind::List(list) => {
                 let mut seen: HashMap<&str, Span> = HashMap::default();
                 let mut record = Vec::new();
-                for field in fields {
+                for field in &list.fields {
                     if let Some(first) = seen.get(field.id.name.as_str()) {
                         self.errors.push(CheckError::Duplicate {
                             kind: "field",
@@ -808,16 +852,23 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     seen.insert(&field.id.name, field.id.span);
-                    if let Some(answer) = self.answer(&field.answer) {
+                    if let Some(answer) = self.answer(&field.answer, None) {
                         record.push(model::RecordField {
                             id: field.id.name.clone(),
                             label: field.label.value.clone(),
                             answer,
                             required: !field.optional,
+                            condition: None,
                         });
                     }
                 }
-                Answer::List { fields: record }
+                self.list_logic(list, owner, &record);
+                Answer::List(model::List {
+                    fields: record,
+                    min: None,
+                    max: None,
+                    constraints: Vec::new(),
+                })
             }
         })
     }
@@ -832,8 +883,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Resolves every guard now that every item is known.
+    /// Resolves every calculated value, guard and constraint now that every item is known.
+    /// Calculated values come first: what reads them needs their type.
     fn conditions(&mut self) {
+        let mut calcs: Vec<usize> = self.calc_state.keys().copied().collect();
+        calcs.sort_unstable();
+        for calc in calcs {
+            self.resolve_calc(ItemId(calc));
+        }
         for pending in std::mem::take(&mut self.pending) {
             self.env = pending.env;
             let resolved = condition::resolve(self, pending.item, pending.guard);
@@ -847,6 +904,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.resolve_logic();
     }
 
     /// `quote`: citations shown to the respondent, whose text must be at hand.
@@ -923,6 +981,7 @@ impl<'a> Checker<'a> {
             status: field(ast::HeaderKey::Status),
             introduction: self.introduction,
             scales: self.scales,
+            specials: self.specials,
             documents: self.documents,
             sections: self.sections,
             items: self.items,
@@ -1135,6 +1194,7 @@ fn declaration_span(declaration: &ast::Declaration) -> Span {
         ast::Declaration::Translation(translation) => translation.span,
         ast::Declaration::Instrument(header) => header.span,
         ast::Declaration::Scale(scale) => scale.span,
+        ast::Declaration::Special(special) => special.span,
         ast::Declaration::Document(document) => document.span,
         ast::Declaration::Introduction(introduction) => introduction.span,
         ast::Declaration::Section(section) => section.span,

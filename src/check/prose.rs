@@ -105,23 +105,7 @@ fn sorted(values: impl Iterator<Item = String>) -> Vec<String> {
 
 /// The items a condition reads.
 fn items_read(condition: &Condition, out: &mut Vec<ItemId>) {
-    match condition {
-        Condition::Const(_) => {}
-        Condition::Or(parts) | Condition::And(parts) => {
-            parts.iter().for_each(|part| items_read(part, out));
-        }
-        Condition::Not(inner) => items_read(inner, out),
-        Condition::Answered(item) | Condition::OneOf { item, .. } | Condition::Has { item, .. } => {
-            out.push(*item)
-        }
-        Condition::Compare { lhs, rhs, .. } => {
-            for operand in [lhs, rhs] {
-                if let Operand::Item(item) = operand {
-                    out.push(*item);
-                }
-            }
-        }
-    }
+    condition.for_each_item(&mut |item| out.push(item));
 }
 
 /// The printed number of the question an item belongs to.

@@ -16,6 +16,7 @@ use crate::syntax::ast;
 pub(super) enum Symbol<'a> {
     Scale(ScaleId),
     Document(usize),
+    Special(usize),
     /// A block and the module that declares it.
     Block(&'a ast::BlockDecl, usize),
     /// An import alias.
@@ -27,6 +28,7 @@ impl Symbol<'_> {
         match self {
             Symbol::Scale(_) => "scale",
             Symbol::Document(_) => "document",
+            Symbol::Special(_) => "special answer",
             Symbol::Block(..) => "block",
             Symbol::Module(_) => "import alias",
         }
@@ -39,6 +41,7 @@ pub(super) enum Kind {
     Scale,
     Document,
     Block,
+    Special,
 }
 
 impl Kind {
@@ -47,6 +50,7 @@ impl Kind {
             Symbol::Scale(_) => Some(Kind::Scale),
             Symbol::Document(_) => Some(Kind::Document),
             Symbol::Block(..) => Some(Kind::Block),
+            Symbol::Special(_) => Some(Kind::Special),
             Symbol::Module(_) => None,
         }
     }
@@ -75,9 +79,16 @@ fn retain_kept<T>(kept: &[bool], list: &mut Vec<T>) {
 fn remap_answer(answer: &mut Answer, scales: &[usize], documents: &[usize]) {
     match answer {
         Answer::Choice { scale, .. } => *scale = ScaleId(scales[scale.0]),
-        Answer::List { fields } => {
-            for field in fields {
+        Answer::List(list) => {
+            for field in &mut list.fields {
                 remap_answer(&mut field.answer, scales, documents);
+            }
+        }
+        Answer::Table(table) => {
+            for line in table.rows.iter_mut().chain(&mut table.columns) {
+                for citation in &mut line.citations {
+                    citation.document = documents[citation.document];
+                }
             }
         }
         Answer::Grid(grid) => {
@@ -136,6 +147,9 @@ impl<'a> Checker<'a> {
                     None => continue,
                 },
                 ast::Declaration::Block(block) => (&block.id, Symbol::Block(block, index)),
+                ast::Declaration::Special(special) => {
+                    (&special.id, Symbol::Special(self.special(special)))
+                }
                 _ => continue,
             };
             if let Some((first, first_span)) = self.exports[index].get(name.name.as_str()) {
@@ -301,6 +315,12 @@ impl<'a> Checker<'a> {
             Kind::Scale => CheckError::UnknownScale { name, span, help },
             Kind::Document => CheckError::UnknownDocument { name, span, help },
             Kind::Block => CheckError::UnknownBlock { name, span, help },
+            Kind::Special => CheckError::BadSpecial {
+                message: format!("unknown special answer `{name}`"),
+                span,
+                label: "no special answer has this name".to_owned(),
+                help: help.or_else(|| Some(format!("declare it: `special {name} \"…\"`"))),
+            },
         });
         None
     }
@@ -310,6 +330,7 @@ impl<'a> Checker<'a> {
         match symbol {
             Symbol::Scale(id) => self.scale_kept[id.0] = true,
             Symbol::Document(id) => self.document_kept[id] = true,
+            Symbol::Special(id) => self.special_kept[id] = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
         }
     }
@@ -340,6 +361,18 @@ impl<'a> Checker<'a> {
                     .push(clash("document", &document.id, span, first));
             }
         }
+        seen.clear();
+        for (index, special) in self.specials.iter().enumerate() {
+            if !self.special_kept[index] {
+                continue;
+            }
+            if let Some(first) = seen.insert(&special.code, self.special_spans[index]) {
+                let span = self.special_spans[index];
+                self.errors
+                    .push(clash("special answer", &special.code, span, first));
+            }
+        }
+        retain_kept(&self.special_kept, &mut self.specials);
         retain_kept(&self.scale_kept, &mut self.scales);
         retain_kept(&self.document_kept, &mut self.documents);
         let remap = |citations: &mut Vec<model::Citation>| {

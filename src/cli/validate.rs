@@ -259,11 +259,15 @@ fn print_human(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &S
                         problem.pointer,
                         problem.message
                     ));
-                    if let Some(label) = &problem.label {
-                        let place = location(form, problem)
-                            .map(|l| format!(" ({l})"))
-                            .unwrap_or_default();
-                        out.push_str(&format!("      “{label}”{place}\n"));
+                    let place = location(form, problem);
+                    match (&problem.label, place) {
+                        (Some(label), Some(place)) => {
+                            out.push_str(&format!("      “{label}” ({place})\n"));
+                        }
+                        (Some(label), None) => out.push_str(&format!("      “{label}”\n")),
+                        // A section's constraint: where it is written.
+                        (None, Some(place)) => out.push_str(&format!("      ({place})\n")),
+                        (None, None) => {}
                     }
                 }
             }

@@ -5,12 +5,18 @@
 //! with `enableBehavior` where FHIR can say them (tests of single answers joined by one `and`
 //! or one `or`), and the SDC `enableWhenExpression` extension (FHIRPath) where it cannot.
 //! Citations are item codes. Lists are repeating groups; amounts are quantities in an ISO 4217
-//! currency; number bounds are the core `minValue` and `maxValue` extensions. What FHIR cannot hold is reported as a [`Loss`]. See `docs/exports.md`.
+//! currency; number bounds are the core `minValue` and `maxValue` extensions. Calculated values
+//! are read-only items with the SDC `calculatedExpression`; constraints are the core
+//! `questionnaire-constraint` extension, with their severity; fixed numbers of records are
+//! `minOccurs` and `maxOccurs`; a table is a group of rows, each a group of its cells. What
+//! FHIR cannot hold is reported as a [`Loss`]. See `docs/exports.md`.
 
 use serde_json::{json, Map, Value};
 
+use crate::diagnostic::Severity;
 use crate::model::{
-    Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, ItemKind, Operand,
+    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
+    ItemId, ItemKind, Operand,
 };
 use crate::validate::{Options, Validator};
 
@@ -19,6 +25,11 @@ pub use super::xlsform::Loss;
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 const CURRENCIES: &str = "urn:iso:std:iso:4217";
+const CALCULATED_EXPRESSION: &str =
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
+const CONSTRAINT: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint";
+const MIN_OCCURS: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs";
+const MAX_OCCURS: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs";
 
 /// The canonical URL of an instrument's Questionnaire.
 pub fn url(instrument: &Instrument) -> String {
@@ -33,13 +44,17 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     };
     let mut items = writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
-        items.push(json!({
+        let mut group = json!({
             "linkId": section.id,
             "prefix": format!("{}.", section.number),
             "text": section.title,
             "type": "group",
             "item": writer.blocks(&section.content, &section.id),
-        }));
+        });
+        if let Value::Object(group) = &mut group {
+            writer.constraints(&section.id, None, &section.constraints, group);
+        }
+        items.push(group);
     }
     let draft = instrument
         .status
@@ -174,6 +189,25 @@ impl Writer<'_> {
             out.insert("code".to_owned(), Value::Array(codes));
         }
         let mut children = Vec::new();
+        if !item.specials.is_empty() {
+            self.lose(item, "special answers are not offered: FHIR would need a data-absent reason on the answer");
+        }
+        if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
+            let kind = match &item.answer {
+                Some(Answer::Date) => "date",
+                Some(Answer::Text { .. }) => "string",
+                Some(Answer::Choice { .. }) => "string",
+                _ => "decimal",
+            };
+            out.insert("type".to_owned(), json!(kind));
+            out.insert("readOnly".to_owned(), json!(true));
+            let expression = json!({
+                "url": CALCULATED_EXPRESSION,
+                "valueExpression": { "language": "text/fhirpath", "expression": self.value(None, calculation) },
+            });
+            out.insert("extension".to_owned(), json!([expression]));
+            return Value::Object(out);
+        }
         match &item.answer {
             None => {
                 out.insert("type".to_owned(), json!("group"));
@@ -186,6 +220,7 @@ impl Writer<'_> {
         if let Some(condition) = &item.condition {
             self.enable_when(condition, &mut out);
         }
+        self.constraints(&item.id, None, &item.constraints, &mut out);
         for (index, text) in item.help.iter().chain(&item.notes).enumerate() {
             children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": text }));
         }
@@ -196,6 +231,165 @@ impl Writer<'_> {
             out.insert("item".to_owned(), Value::Array(children));
         }
         Value::Object(out)
+    }
+
+    fn lose(&mut self, item: &Item, message: &str) {
+        self.losses.push(Loss {
+            item: item.id.clone(),
+            message: message.to_owned(),
+        });
+    }
+
+    /// Constraints as the core `questionnaire-constraint` extension, keyed `<owner>-<n>`; in a
+    /// list, evaluated on each record (`%context`).
+    fn constraints(
+        &self,
+        owner: &str,
+        list: Option<&Item>,
+        constraints: &[Constraint],
+        out: &mut Map<String, Value>,
+    ) {
+        for (index, constraint) in constraints.iter().enumerate() {
+            let severity = if constraint.severity == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            let mut kept: Vec<String> = constraint
+                .operands()
+                .into_iter()
+                .map(|reading| format!("{}.exists().not()", self.reading(list, reading)))
+                .collect();
+            kept.push(format!(
+                "({})",
+                self.fhirpath_in(list, &constraint.condition)
+            ));
+            let extension = json!({
+                "url": CONSTRAINT,
+                "extension": [
+                    { "url": "key", "valueId": format!("{}-{}", owner.replace('_', "-"), index + 1) },
+                    { "url": "severity", "valueCode": severity },
+                    { "url": "expression", "valueString": kept.join(" or ") },
+                    { "url": "human", "valueString": constraint.message },
+                ],
+            });
+            match out.get_mut("extension").and_then(Value::as_array_mut) {
+                Some(extensions) => extensions.push(extension),
+                None => {
+                    out.insert("extension".to_owned(), json!([extension]));
+                }
+            }
+        }
+    }
+
+    fn reading(&self, list: Option<&Item>, reading: crate::model::Reading) -> String {
+        match reading {
+            crate::model::Reading::Item(id) => self.answer_path(id),
+            crate::model::Reading::Field(field) => field_path(list, field),
+        }
+    }
+
+    fn answer_path(&self, item: ItemId) -> String {
+        format!(
+            "%resource.repeat(item).where(linkId='{}').answer.value",
+            self.instrument.items[item.0].id
+        )
+    }
+
+    /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
+    fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
+        let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
+        match operand {
+            Operand::Item(id) => self.answer_path(*id),
+            Operand::Field(field) => field_path(list, *field),
+            Operand::Number(n) => n.to_string(),
+            Operand::Date(d) => format!("@{d}"),
+            Operand::Code(s) | Operand::Text(s) => quoted(s),
+            Operand::Today => "today()".to_owned(),
+            Operand::Arith { op, lhs, rhs } => {
+                let op = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "/",
+                };
+                format!("({} {op} {})", self.value(list, lhs), self.value(list, rhs))
+            }
+            Operand::Aggregate { function, over } => {
+                let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
+                match function {
+                    Aggregate::Sum => {
+                        let parts: Vec<String> = values
+                            .iter()
+                            .map(|v| format!("iif(({v}).exists(), {v}, 0)"))
+                            .collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Count => {
+                        let parts: Vec<String> = values
+                            .iter()
+                            .map(|v| format!("iif(({v}).exists(), 1, 0)"))
+                            .collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Min | Aggregate::Max => {
+                        let better = if *function == Aggregate::Min {
+                            "<"
+                        } else {
+                            ">"
+                        };
+                        format!(
+                            "({}).aggregate(iif($total.empty() or $this {better} $total, $this, $total))",
+                            values.join(" | ")
+                        )
+                    }
+                }
+            }
+            Operand::Records {
+                function,
+                list: records,
+                field,
+            } => {
+                let id = &self.instrument.items[records.0].id;
+                let groups = format!("%resource.repeat(item).where(linkId='{id}')");
+                let Some(field) = field else {
+                    return format!("{groups}.count()");
+                };
+                let field_id = match &self.instrument.items[records.0].answer {
+                    Some(Answer::List(list)) => {
+                        list.fields.get(*field).map_or("", |f| f.id.as_str())
+                    }
+                    _ => "",
+                };
+                let values = format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
+                match function {
+                    Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
+                    Aggregate::Count => format!("{values}.count()"),
+                    Aggregate::Min => format!(
+                        "{values}.aggregate(iif($total.empty() or $this < $total, $this, $total))"
+                    ),
+                    Aggregate::Max => format!(
+                        "{values}.aggregate(iif($total.empty() or $this > $total, $this, $total))"
+                    ),
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "iif({}, {}, {})",
+                self.fhirpath_in(list, condition),
+                self.value(list, then),
+                self.value(list, otherwise)
+            ),
+            Operand::Year(date) => {
+                format!(
+                    "({}).toString().substring(0, 4).toInteger()",
+                    self.value(list, date)
+                )
+            }
+        }
     }
 
     fn codes(&self, citations: &[crate::model::Citation]) -> Vec<Value> {
@@ -284,10 +478,32 @@ impl Writer<'_> {
                 }
             }
             Answer::Amount { .. } => set("type", json!("quantity")),
-            Answer::List { fields } => {
+            Answer::List(list) => {
                 set("type", json!("group"));
                 set("repeats", json!(true));
-                for field in fields {
+                let mut occurs = Vec::new();
+                for (url, count) in [(MIN_OCCURS, &list.min), (MAX_OCCURS, &list.max)] {
+                    match count {
+                        Some(Count::Number(n)) => {
+                            occurs.push(json!({ "url": url, "valueInteger": n }));
+                        }
+                        Some(Count::Item(_)) => self.lose(item, "a number of records read from an answer is not carried; `qc validate` checks it"),
+                        None => {}
+                    }
+                }
+                if !occurs.is_empty() {
+                    set("extension", Value::Array(occurs));
+                }
+                self.constraints(
+                    &format!("{}-record", item.id),
+                    Some(item),
+                    &list.constraints,
+                    out,
+                );
+                if list.fields.iter().any(|f| f.condition.is_some()) {
+                    self.lose(item, "the conditions on fields of a record are not carried; `qc validate` checks them");
+                }
+                for field in &list.fields {
                     let mut element = Map::new();
                     element.insert(
                         "linkId".to_owned(),
@@ -298,6 +514,48 @@ impl Writer<'_> {
                     self.answer(item, &field.answer, &mut element, &mut nested);
                     element.insert("required".to_owned(), json!(field.required));
                     children.push(Value::Object(element));
+                }
+            }
+            Answer::Table(table) => {
+                out.insert("type".to_owned(), json!("group"));
+                if table
+                    .rows
+                    .iter()
+                    .chain(&table.columns)
+                    .any(|line| line.total)
+                {
+                    self.lose(
+                        item,
+                        "totals are entered, not checked, by the form; `qc validate` checks them",
+                    );
+                }
+                for row in &table.rows {
+                    let cells: Vec<Value> = table
+                        .columns
+                        .iter()
+                        .map(|column| {
+                            let mut cell = Map::new();
+                            cell.insert(
+                                "linkId".to_owned(),
+                                json!(format!("{}_{}_{}", item.id, row.id, column.id)),
+                            );
+                            cell.insert("text".to_owned(), json!(column.label));
+                            let mut nested = Vec::new();
+                            self.answer(item, &table.cell, &mut cell, &mut nested);
+                            Value::Object(cell)
+                        })
+                        .collect();
+                    let mut group = json!({
+                        "linkId": format!("{}_{}", item.id, row.id),
+                        "text": row.label,
+                        "type": "group",
+                        "item": cells,
+                    });
+                    let codes = self.codes(&row.citations);
+                    if !codes.is_empty() {
+                        group["code"] = Value::Array(codes);
+                    }
+                    children.push(group);
                 }
             }
             Answer::Grid(grid) => {
@@ -411,7 +669,7 @@ impl Writer<'_> {
                     },
                     Operand::Date(d) => ("answerDate", json!(d)),
                     Operand::Text(s) | Operand::Code(s) => ("answerString", json!(s)),
-                    Operand::Item(_) => return None,
+                    _ => return None,
                 };
                 let operator = match op {
                     CompareOp::Eq => "=",
@@ -429,19 +687,21 @@ impl Writer<'_> {
 
     /// A condition in FHIRPath over the QuestionnaireResponse.
     fn fhirpath(&self, condition: &Condition) -> String {
-        let answer = |item: &ItemId| {
-            format!(
-                "%resource.repeat(item).where(linkId='{}').answer.value",
-                self.instrument.items[item.0].id
-            )
-        };
+        self.fhirpath_in(None, condition)
+    }
+
+    /// A condition in FHIRPath; in a list's own logic, fields are read from `%context`.
+    fn fhirpath_in(&self, list: Option<&Item>, condition: &Condition) -> String {
+        let answer = |item: &ItemId| self.answer_path(*item);
         let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
         match condition {
             Condition::Const(value) => value.to_string(),
             Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.fhirpath(part)).unwrap_or_default()
+                super::join_parts(condition, |part| self.fhirpath_in(list, part))
+                    .unwrap_or_default()
             }
-            Condition::Not(inner) => format!("({}).not()", self.fhirpath(inner)),
+            Condition::Not(inner) => format!("({}).not()", self.fhirpath_in(list, inner)),
+            Condition::Special { .. } => "false".to_owned(),
             Condition::Answered(item) => format!("{}.exists()", answer(item)),
             Condition::OneOf { item, codes } => {
                 let codes: Vec<String> = codes.iter().map(|c| quoted(c)).collect();
@@ -455,14 +715,12 @@ impl Writer<'_> {
                 format!("{}.code contains {}", answer(item), quoted(code))
             }
             Condition::Compare { op, lhs, rhs } => {
-                let operand = |o: &Operand| match o {
-                    Operand::Item(item) => answer(item),
-                    Operand::Number(n) => n.to_string(),
-                    Operand::Date(d) => format!("@{d}"),
-                    Operand::Code(s) | Operand::Text(s) => quoted(s),
-                };
                 let symbol = op.equality_or_order();
-                let test = format!("({} {symbol} {}) = true", operand(lhs), operand(rhs));
+                let test = format!(
+                    "({} {symbol} {}) = true",
+                    self.value(list, lhs),
+                    self.value(list, rhs)
+                );
                 if *op == CompareOp::Ne {
                     format!("({test}).not()")
                 } else {
@@ -536,11 +794,14 @@ impl Response<'_> {
                 }
                 out["item"] = Value::Array(children);
             }
-            (Some(_), None) => return (!children.is_empty()).then(|| {
-                out["item"] = Value::Array(children);
-                vec![out]
-            }),
-            (Some(Answer::List { fields }), Some(Value::Array(records))) => {
+            (Some(_), None) => {
+                return (!children.is_empty()).then(|| {
+                    out["item"] = Value::Array(children);
+                    vec![out]
+                })
+            }
+            (Some(Answer::List(list)), Some(Value::Array(records))) => {
+                let fields = &list.fields;
                 return Some(
                     records
                         .iter()
@@ -556,7 +817,7 @@ impl Response<'_> {
                             json!({ "linkId": item.id, "text": item.label, "item": fields })
                         })
                         .collect(),
-                )
+                );
             }
             (Some(Answer::Grid(grid)), Some(Value::Object(rows))) => {
                 let rows: Vec<Value> = grid
@@ -591,6 +852,17 @@ impl Response<'_> {
             }
         }
         Some(vec![out])
+    }
+}
+
+/// A field of the record at hand, read from the repeating group's instance.
+fn field_path(list: Option<&Item>, field: usize) -> String {
+    match list.map(|list| (&list.id, &list.answer)) {
+        Some((id, Some(Answer::List(records)))) => {
+            let field = records.fields.get(field).map_or("", |f| f.id.as_str());
+            format!("%context.item.where(linkId='{id}_{field}').answer.value")
+        }
+        _ => "{}".to_owned(),
     }
 }
 

@@ -36,6 +36,9 @@ struct Form<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     introduction: Vec<BlockOut<'a>>,
     scales: Vec<ScaleOut<'a>>,
+    /// Answers any item may allow that are not values, such as "Don't know".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    specials: Vec<ChoiceOut<'a>>,
     documents: Vec<DocumentOut<'a>>,
     sections: Vec<SectionOut<'a>>,
     /// The instrument's language first, then each translation's; only with translations.
@@ -124,6 +127,16 @@ struct SectionOut<'a> {
     number: &'a str,
     title: &'a str,
     content: Vec<BlockOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    constraints: Vec<ConstraintOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConstraintOut<'a> {
+    /// JsonLogic: true when the constraint is kept (or cannot be tested yet).
+    rule: Value,
+    severity: &'static str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -172,6 +185,13 @@ struct ItemOut<'a> {
     required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<Value>,
+    /// JsonLogic computing a calculated value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calculation: Option<Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    specials: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    constraints: Vec<ConstraintOut<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     help: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -211,10 +231,23 @@ enum AnswerOut<'a> {
     },
     List {
         fields: Vec<FieldOut<'a>>,
+        /// The least number of records: a number, or `{"var": item}`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        min: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<Value>,
+        /// Rules over each record, which they read as `this`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        constraints: Vec<ConstraintOut<'a>>,
     },
     Grid {
         columns: Vec<ColumnOut<'a>>,
         rows: Vec<RowOut<'a>>,
+    },
+    Table {
+        cell: Box<AnswerOut<'a>>,
+        rows: Vec<LineOut<'a>>,
+        columns: Vec<LineOut<'a>>,
     },
 }
 
@@ -224,6 +257,21 @@ struct FieldOut<'a> {
     label: &'a str,
     required: bool,
     answer: AnswerOut<'a>,
+    /// JsonLogic over the record (`this`) and the answers: the field is asked when it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    id: &'a str,
+    label: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    total: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<CitationOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation_text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +321,14 @@ impl<'a> Form<'a> {
                     })
                 })
                 .collect(),
+            specials: instrument
+                .specials
+                .iter()
+                .map(|special| ChoiceOut {
+                    code: &special.code,
+                    label: &special.label,
+                })
+                .collect(),
             documents: instrument.documents.iter().map(document).collect(),
             sections: instrument
                 .sections
@@ -282,6 +338,7 @@ impl<'a> Form<'a> {
                     number: &section.number,
                     title: &section.title,
                     content: emitter.blocks(&section.content),
+                    constraints: emitter.constraints(None, &section.constraints),
                 })
                 .collect(),
             languages: languages(instrument),
@@ -432,12 +489,18 @@ impl<'a> Emitter<'a> {
             number: item.number.as_deref(),
             marker: item.marker.as_deref(),
             label: &item.label,
-            answer: item.answer.as_ref().map(|answer| self.answer(answer)),
+            answer: item.answer.as_ref().map(|answer| self.answer(id, answer)),
             required: item.required,
             condition: item
                 .condition
                 .as_ref()
                 .map(|condition| jsonlogic::rule(self.instrument, condition)),
+            calculation: item
+                .calculation
+                .as_ref()
+                .map(|calculation| jsonlogic::value(self.instrument, calculation)),
+            specials: &item.specials,
+            constraints: self.constraints(None, &item.constraints),
             help: &item.help,
             notes: &item.notes,
             citations: self.citations(&item.citations),
@@ -450,7 +513,36 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn answer(&self, answer: &'a Answer) -> AnswerOut<'a> {
+    fn constraints(
+        &self,
+        list: Option<ItemId>,
+        constraints: &'a [model::Constraint],
+    ) -> Vec<ConstraintOut<'a>> {
+        constraints
+            .iter()
+            .map(|constraint| ConstraintOut {
+                rule: jsonlogic::constraint(self.instrument, list, constraint),
+                severity: constraint.severity.as_str(),
+                message: &constraint.message,
+            })
+            .collect()
+    }
+
+    fn lines(&self, lines: &'a [model::Line]) -> Vec<LineOut<'a>> {
+        lines
+            .iter()
+            .map(|line| LineOut {
+                id: &line.id,
+                label: &line.label,
+                total: line.total,
+                citations: self.citations(&line.citations),
+                citation_text: self.instrument.citation_text(&line.citations),
+            })
+            .collect()
+    }
+
+    /// The answer of item `owner` (or of a part of it).
+    fn answer(&self, owner: ItemId, answer: &'a Answer) -> AnswerOut<'a> {
         match answer {
             Answer::Choice { scale, multiple } => {
                 let scale = self.instrument.scale(*scale);
@@ -468,16 +560,28 @@ impl<'a> Emitter<'a> {
                 max: *max,
             },
             Answer::Amount { currencies } => AnswerOut::Amount { currencies },
-            Answer::List { fields } => AnswerOut::List {
-                fields: fields
+            Answer::List(list) => AnswerOut::List {
+                fields: list
+                    .fields
                     .iter()
                     .map(|field| FieldOut {
                         id: &field.id,
                         label: &field.label,
                         required: field.required,
-                        answer: self.answer(&field.answer),
+                        answer: self.answer(owner, &field.answer),
+                        condition: field.condition.as_ref().map(|condition| {
+                            jsonlogic::record_rule(self.instrument, owner, condition)
+                        }),
                     })
                     .collect(),
+                min: list.min.as_ref().map(|count| self.count(count)),
+                max: list.max.as_ref().map(|count| self.count(count)),
+                constraints: self.constraints(Some(owner), &list.constraints),
+            },
+            Answer::Table(table) => AnswerOut::Table {
+                cell: Box::new(self.answer(owner, &table.cell)),
+                rows: self.lines(&table.rows),
+                columns: self.lines(&table.columns),
             },
             Answer::Grid(grid) => AnswerOut::Grid {
                 columns: grid
@@ -501,10 +605,17 @@ impl<'a> Emitter<'a> {
                         label: &row.label,
                         citations: self.citations(&row.citations),
                         citation_text: self.instrument.citation_text(&row.citations),
-                        answer: row.answer.as_ref().map(|answer| self.answer(answer)),
+                        answer: row.answer.as_ref().map(|answer| self.answer(owner, answer)),
                     })
                     .collect(),
             },
+        }
+    }
+
+    fn count(&self, count: &model::Count) -> Value {
+        match count {
+            model::Count::Number(n) => Value::from(*n),
+            model::Count::Item(id) => serde_json::json!({ "var": self.instrument.item(*id).id }),
         }
     }
 }

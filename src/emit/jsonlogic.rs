@@ -1,66 +1,245 @@
-//! Conditions as JsonLogic (jsonlogic.com), evaluated against the `answers` object of a reply.
+//! Conditions and values as JsonLogic (jsonlogic.com).
 //!
-//! Each item is read with `{"var": "<item id>"}`. Item ids never contain a dot, so JsonLogic's
-//! reading of dots as nesting never applies. An unanswered item reads as `null`; comparisons
-//! of numbers, dates and texts first test that the item is answered, since JsonLogic engines
-//! disagree on how `null` compares (some take it for zero).
+//! Rules are evaluated against the `answers` object of a reply, to which a frontend adds each
+//! calculated value under its id and today's date under `@today`; a list's own logic also
+//! finds the record at hand under `this`. Each item is read with `{"var": "<item id>"}`. Item
+//! ids never contain a dot, so JsonLogic's reading of dots as nesting applies only where it is
+//! meant: `q4.special`, `this.language`.
+//!
+//! An unanswered item reads as `null`, and JsonLogic engines disagree on how `null` compares
+//! or adds (some take it for zero). So a comparison first tests that what it compares has a
+//! value, and a value that reads items is `null` unless they all have one: the rules mean what
+//! [`crate::eval`] computes.
 
 use serde_json::{json, Value};
 
-use crate::model::{CompareOp, Condition, Instrument, Operand};
+use crate::eval::TODAY;
+use crate::model::{
+    Aggregate, Answer, ArithOp, CompareOp, Condition, Instrument, ItemId, Operand, Reading,
+};
 
 /// The JsonLogic rule for a condition.
 pub fn rule(instrument: &Instrument, condition: &Condition) -> Value {
-    let var = |id: crate::model::ItemId| json!({ "var": instrument.item(id).id });
-    match condition {
-        Condition::Const(value) => Value::Bool(*value),
-        Condition::Or(parts) => {
-            json!({ "or": parts.iter().map(|p| rule(instrument, p)).collect::<Vec<_>>() })
-        }
-        Condition::And(parts) => {
-            json!({ "and": parts.iter().map(|p| rule(instrument, p)).collect::<Vec<_>>() })
-        }
-        Condition::Not(inner) => json!({ "!": [rule(instrument, inner)] }),
-        Condition::Answered(item) => json!({ "!==": [var(*item), null] }),
-        Condition::OneOf { item, codes } => match codes.as_slice() {
-            [code] => json!({ "==": [var(*item), code] }),
-            codes => json!({ "in": [var(*item), codes] }),
-        },
-        Condition::Has { item, code } => json!({ "in": [code, var(*item)] }),
-        Condition::Compare { op, lhs, rhs } => {
-            let operand = |operand: &Operand| match operand {
-                Operand::Item(item) => var(*item),
-                Operand::Code(code) => json!(code),
-                Operand::Number(value) => json!(value),
-                Operand::Date(value) | Operand::Text(value) => json!(value),
-            };
-            let operator = match op {
-                CompareOp::Eq => "==",
-                CompareOp::Ne => "!=",
-                CompareOp::Lt => "<",
-                CompareOp::Le => "<=",
-                CompareOp::Gt => ">",
-                CompareOp::Ge => ">=",
-            };
-            if *op == CompareOp::Ne {
-                // Unanswered, or answered with another value: the negation of `=`.
-                let equal = Condition::Compare {
-                    op: CompareOp::Eq,
-                    lhs: lhs.clone(),
-                    rhs: rhs.clone(),
-                };
-                return json!({ "!": [rule(instrument, &equal)] });
+    Rules {
+        instrument,
+        list: None,
+    }
+    .rule(condition)
+}
+
+/// The JsonLogic rule for a condition of a list's own logic, which reads the record at hand
+/// under `this`.
+pub fn record_rule(instrument: &Instrument, list: ItemId, condition: &Condition) -> Value {
+    Rules {
+        instrument,
+        list: Some(list),
+    }
+    .rule(condition)
+}
+
+/// The JsonLogic rule that computes a value: `null` when it has none.
+pub fn value(instrument: &Instrument, operand: &Operand) -> Value {
+    Rules {
+        instrument,
+        list: None,
+    }
+    .guarded(operand)
+}
+
+/// The JsonLogic rule of a constraint: true when it is kept, or not tested because something
+/// it compares has no value.
+pub fn constraint(
+    instrument: &Instrument,
+    list: Option<ItemId>,
+    constraint: &crate::model::Constraint,
+) -> Value {
+    let rules = Rules { instrument, list };
+    let mut parts: Vec<Value> = constraint
+        .operands()
+        .into_iter()
+        .map(|reading| json!({ "!": [rules.present(reading)] }))
+        .collect();
+    parts.push(rules.rule(&constraint.condition));
+    match parts.len() {
+        1 => parts.remove(0),
+        _ => json!({ "or": parts }),
+    }
+}
+
+struct Rules<'a> {
+    instrument: &'a Instrument,
+    /// The list whose record `this` is, in a list's own logic.
+    list: Option<ItemId>,
+}
+
+impl Rules<'_> {
+    fn var(&self, id: ItemId) -> Value {
+        json!({ "var": self.instrument.item(id).id })
+    }
+
+    fn field(&self, field: usize) -> Value {
+        let id = self
+            .list
+            .and_then(|list| match &self.instrument.item(list).answer {
+                Some(Answer::List(list)) => list.fields.get(field).map(|f| f.id.as_str()),
+                _ => None,
+            });
+        json!({ "var": format!("this.{}", id.unwrap_or_default()) })
+    }
+
+    /// The test that a reading has a value: answered, and not with a special answer.
+    fn present(&self, reading: Reading) -> Value {
+        match reading {
+            Reading::Field(field) => json!({ "!==": [self.field(field), null] }),
+            Reading::Item(id) => {
+                let item = self.instrument.item(id);
+                let answered = json!({ "!==": [self.var(id), null] });
+                if item.specials.is_empty() {
+                    answered
+                } else {
+                    let special = json!({ "var": format!("{}.special", item.id) });
+                    json!({ "and": [answered, { "==": [special, null] }] })
+                }
             }
-            let comparison = json!({ operator: [operand(lhs), operand(rhs)] });
-            let mut tests: Vec<Value> = [lhs, rhs]
-                .into_iter()
-                .filter_map(|side| match side {
-                    Operand::Item(item) => Some(json!({ "!==": [var(*item), null] })),
+        }
+    }
+
+    /// The tests that a value has one: what it needs has values, and no divisor is zero.
+    fn tests(&self, operand: &Operand) -> Vec<Value> {
+        let mut readings = Vec::new();
+        operand.for_each_needed(&mut |reading| {
+            if !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        });
+        let mut tests: Vec<Value> = readings.into_iter().map(|r| self.present(r)).collect();
+        operand.for_each_divisor(&mut |divisor| {
+            tests.push(json!({ "!=": [self.raw(divisor), 0] }));
+        });
+        tests
+    }
+
+    /// A value, `null` unless everything it needs has a value.
+    fn guarded(&self, operand: &Operand) -> Value {
+        let tests = self.tests(operand);
+        let raw = self.raw(operand);
+        match tests.len() {
+            0 => raw,
+            1 => json!({ "if": [tests[0], raw, null] }),
+            _ => json!({ "if": [{ "and": tests }, raw, null] }),
+        }
+    }
+
+    /// A value, assuming everything it needs has one.
+    fn raw(&self, operand: &Operand) -> Value {
+        match operand {
+            Operand::Item(id) => self.var(*id),
+            Operand::Field(field) => self.field(*field),
+            Operand::Code(code) => json!(code),
+            Operand::Number(value) => json!(value),
+            Operand::Date(value) | Operand::Text(value) => json!(value),
+            Operand::Today => json!({ "var": TODAY }),
+            Operand::Arith { op, lhs, rhs } => {
+                let op = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "/",
+                };
+                json!({ op: [self.raw(lhs), self.raw(rhs)] })
+            }
+            Operand::Aggregate { function, over } => {
+                let values: Vec<Value> = over.iter().map(|o| self.guarded(o)).collect();
+                let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
+                reduce(*function, present)
+            }
+            Operand::Records {
+                function,
+                list,
+                field,
+            } => {
+                let records = self.var(*list);
+                let Some(field) = field else {
+                    return reduce(Aggregate::Count, records);
+                };
+                let id = match &self.instrument.item(*list).answer {
+                    Some(Answer::List(list)) => list.fields.get(*field).map(|f| f.id.as_str()),
                     _ => None,
-                })
-                .collect();
-            tests.push(comparison);
-            json!({ "and": tests })
+                };
+                let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });
+                let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
+                reduce(*function, present)
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => json!({ "if": [self.rule(condition), self.raw(then), self.raw(otherwise)] }),
+            Operand::Year(date) => json!({ "+": [{ "substr": [self.raw(date), 0, 4] }] }),
+        }
+    }
+
+    fn rule(&self, condition: &Condition) -> Value {
+        match condition {
+            Condition::Const(value) => Value::Bool(*value),
+            Condition::Or(parts) => {
+                json!({ "or": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
+            }
+            Condition::And(parts) => {
+                json!({ "and": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
+            }
+            Condition::Not(inner) => json!({ "!": [self.rule(inner)] }),
+            Condition::Answered(item) => json!({ "!==": [self.var(*item), null] }),
+            Condition::OneOf { item, codes } => match codes.as_slice() {
+                [code] => json!({ "==": [self.var(*item), code] }),
+                codes => json!({ "in": [self.var(*item), codes] }),
+            },
+            Condition::Has { item, code } => json!({ "in": [code, self.var(*item)] }),
+            Condition::Special { item, code } => {
+                let special = format!("{}.special", self.instrument.item(*item).id);
+                json!({ "==": [{ "var": special }, code] })
+            }
+            Condition::Compare { op, lhs, rhs } => {
+                if *op == CompareOp::Ne {
+                    // No value, or another value: the negation of `=`.
+                    let equal = Condition::Compare {
+                        op: CompareOp::Eq,
+                        lhs: lhs.clone(),
+                        rhs: rhs.clone(),
+                    };
+                    return json!({ "!": [self.rule(&equal)] });
+                }
+                let operator = match op {
+                    CompareOp::Eq | CompareOp::Ne => "==",
+                    CompareOp::Lt => "<",
+                    CompareOp::Le => "<=",
+                    CompareOp::Gt => ">",
+                    CompareOp::Ge => ">=",
+                };
+                let mut tests = self.tests(lhs);
+                tests.extend(self.tests(rhs));
+                tests.push(json!({ operator: [self.raw(lhs), self.raw(rhs)] }));
+                json!({ "and": tests })
+            }
+        }
+    }
+}
+
+/// An aggregate over an array of values that all have one.
+fn reduce(function: Aggregate, values: Value) -> Value {
+    let current = json!({ "var": "current" });
+    let accumulator = json!({ "var": "accumulator" });
+    match function {
+        Aggregate::Sum => json!({ "reduce": [values, { "+": [accumulator, current] }, 0] }),
+        Aggregate::Count => json!({ "reduce": [values, { "+": [accumulator, 1] }, 0] }),
+        Aggregate::Min | Aggregate::Max => {
+            let better = if function == Aggregate::Min { "<" } else { ">" };
+            let step = json!({ "if": [
+                { "or": [{ "==": [accumulator, null] }, { better: [current, accumulator] }] },
+                current,
+                accumulator
+            ] });
+            json!({ "reduce": [values, step, null] })
         }
     }
 }

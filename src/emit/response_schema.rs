@@ -4,7 +4,9 @@
 //! Conditions become `if`/`then`/`else` over the `answers` object: an item that is not asked
 //! must be absent (or `null`); an item that is asked and required must be present. A condition
 //! JSON Schema cannot express (comparing two answers, ordering dates) leaves the items under it
-//! to `qc validate` alone; the schema's `$comment` lists them. See `docs/response-format.md`.
+//! to `qc validate` alone; the schema's `$comment` lists them. Constraints, calculated values,
+//! record counts read from answers and the totals of tables are `qc validate`'s alone too.
+//! See `docs/response-format.md`.
 
 use serde_json::{json, Map, Value};
 
@@ -34,7 +36,12 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
     let mut unexpressed = Vec::new();
     for (index, item) in instrument.items.iter().enumerate() {
         let Some(answer) = &item.answer else { continue };
-        properties.insert(item.id.clone(), nullable(value_schema(instrument, answer)));
+        let schema = match answer {
+            Answer::Table(table) => table_schema(instrument, table, &item.specials),
+            answer => value_schema(instrument, answer),
+        };
+        let schema = with_specials(schema, &item.specials);
+        properties.insert(item.id.clone(), nullable(schema));
         let Some(enabled) = enabled(instrument, ItemId(index)) else {
             unexpressed.push(item.id.clone());
             continue;
@@ -88,11 +95,27 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
             "answers": answers,
         },
     });
+    let mut comments = Vec::new();
     if !unexpressed.is_empty() {
-        schema["$comment"] = json!(format!(
-            "Conditions of these items are checked by `qc validate` alone: {}",
+        comments.push(format!(
+            "Conditions of these items are checked by `qc validate` alone: {}.",
             unexpressed.join(", ")
         ));
+    }
+    let logic = instrument.sections.iter().any(|s| !s.constraints.is_empty())
+        || instrument.items.iter().any(|item| {
+            !item.constraints.is_empty()
+                || item.calculation.is_some()
+                || matches!(&item.answer, Some(Answer::Table(_)))
+                || matches!(&item.answer, Some(Answer::List(list)) if list.fields.iter().any(|f| f.condition.is_some()) || !list.constraints.is_empty())
+        });
+    if logic {
+        comments.push(
+            "Constraints, calculated values, conditions on the fields of records and the totals of tables are checked by `qc validate` alone.".to_owned(),
+        );
+    }
+    if !comments.is_empty() {
+        schema["$comment"] = json!(comments.join(" "));
     }
     (schema, unexpressed)
 }
@@ -122,18 +145,34 @@ fn enabled(instrument: &Instrument, item: ItemId) -> Option<Value> {
 /// A schema that holds of the answers object exactly when the condition holds, if JSON Schema
 /// can say it.
 fn predicate(instrument: &Instrument, condition: &Condition) -> Option<Value> {
+    // A calculated value need not be in the reply: only qc, which computes it, can say.
+    let mut calculated = false;
+    condition.for_each_item(&mut |item| {
+        calculated |= instrument.item(item).kind == crate::model::ItemKind::Calculated;
+    });
+    if calculated {
+        return None;
+    }
+    predicate_of(instrument, condition)
+}
+
+fn predicate_of(instrument: &Instrument, condition: &Condition) -> Option<Value> {
     let id = |item: ItemId| instrument.item(item).id.clone();
     let on = |item: ItemId, schema: Value| json!({ "required": [id(item)], "properties": { (id(item)): schema } });
     Some(match condition {
         Condition::Const(value) => Value::Bool(*value),
         Condition::Or(parts) => {
-            json!({ "anyOf": parts.iter().map(|p| predicate(instrument, p)).collect::<Option<Vec<_>>>()? })
+            json!({ "anyOf": parts.iter().map(|p| predicate_of(instrument, p)).collect::<Option<Vec<_>>>()? })
         }
         Condition::And(parts) => {
-            json!({ "allOf": parts.iter().map(|p| predicate(instrument, p)).collect::<Option<Vec<_>>>()? })
+            json!({ "allOf": parts.iter().map(|p| predicate_of(instrument, p)).collect::<Option<Vec<_>>>()? })
         }
-        Condition::Not(inner) => json!({ "not": predicate(instrument, inner)? }),
+        Condition::Not(inner) => json!({ "not": predicate_of(instrument, inner)? }),
         Condition::Answered(item) => on(*item, json!({ "not": { "type": "null" } })),
+        Condition::Special { item, code } => on(
+            *item,
+            json!({ "type": "object", "required": ["special"], "properties": { "special": { "const": code } } }),
+        ),
         Condition::OneOf { item, codes } => on(*item, json!({ "enum": codes })),
         Condition::Has { item, code } => on(
             *item,
@@ -167,6 +206,48 @@ fn predicate(instrument: &Instrument, condition: &Condition) -> Option<Value> {
             }
         }
     })
+}
+
+/// Allows the special answers an item allows, `{"special": "dont_know"}`, besides a value.
+fn with_specials(schema: Value, specials: &[String]) -> Value {
+    if specials.is_empty() {
+        return schema;
+    }
+    let special = json!({
+        "type": "object",
+        "required": ["special"],
+        "additionalProperties": false,
+        "properties": { "special": { "enum": specials } },
+    });
+    json!({ "anyOf": [schema, special] })
+}
+
+/// The schema of a table's answer: an object of rows, each an object of cells, each a value or
+/// one of the item's special answers.
+fn table_schema(
+    instrument: &Instrument,
+    table: &crate::model::Table,
+    specials: &[String],
+) -> Value {
+    let cell = nullable(with_specials(
+        value_schema(instrument, &table.cell),
+        specials,
+    ));
+    let columns: Map<String, Value> = table
+        .columns
+        .iter()
+        .map(|column| (column.id.clone(), cell.clone()))
+        .collect();
+    let rows: Map<String, Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells =
+                json!({ "type": "object", "additionalProperties": false, "properties": columns });
+            (row.id.clone(), cells)
+        })
+        .collect();
+    json!({ "type": "object", "additionalProperties": false, "properties": rows })
 }
 
 /// Allows `null`, which stands for "not answered".
@@ -217,7 +298,8 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
                 "properties": { "value": { "type": "number" }, "currency": currency },
             })
         }
-        Answer::List { fields } => {
+        Answer::List(list) => {
+            let fields = &list.fields;
             let mut properties = Map::new();
             for field in fields {
                 let schema = value_schema(instrument, &field.answer);
@@ -228,12 +310,13 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
                 };
                 properties.insert(field.id.clone(), schema);
             }
+            // A field asked of some records only is required where it is asked: qc's to say.
             let required: Vec<&str> = fields
                 .iter()
-                .filter(|f| f.required)
+                .filter(|f| f.required && f.condition.is_none())
                 .map(|f| f.id.as_str())
                 .collect();
-            json!({
+            let mut schema = json!({
                 "type": "array",
                 "items": {
                     "type": "object",
@@ -241,8 +324,16 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
                     "additionalProperties": false,
                     "properties": properties,
                 },
-            })
+            });
+            if let Some(crate::model::Count::Number(min)) = list.min {
+                schema["minItems"] = json!(min);
+            }
+            if let Some(crate::model::Count::Number(max)) = list.max {
+                schema["maxItems"] = json!(max);
+            }
+            schema
         }
+        Answer::Table(table) => table_schema(instrument, table, &[]),
         Answer::Grid(grid) => {
             let columns: Vec<&str> = grid.columns.iter().map(|c| c.id.as_str()).collect();
             let mut rows = Map::new();

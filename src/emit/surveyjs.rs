@@ -2,12 +2,16 @@
 //! of the right type for each item with an answer; `visibleIf` from conditions; a
 //! `matrixdropdown` of checkboxes for the grid, whose columns keep their conditions; a
 //! `paneldynamic` for lists; a `multipletext` for amounts, which stores `{value, currency}` as
-//! qc replies do. The mapping is documented in `docs/exports.md`.
+//! qc replies do; an `expression` question for each calculated value; expression validators
+//! for constraints (with `notificationType: "warning"` for warnings); a `matrixdropdown` of
+//! number cells for a table. The mapping is documented in `docs/exports.md`.
 
 use serde_json::{json, Map, Value};
 
+use crate::diagnostic::Severity;
 use crate::model::{
-    Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, ItemKind, Operand,
+    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
+    ItemId, ItemKind, Operand, Reading,
 };
 
 /// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
@@ -19,17 +23,81 @@ pub fn to_string(instrument: &Instrument) -> String {
 
 pub use super::xlsform::Loss;
 
-/// What the SurveyJS export cannot hold: restrictions on an amount's currencies.
+/// What the SurveyJS export cannot hold: restrictions on an amount's currencies, special
+/// answers, the constraints of sections (shown, not enforced), record counts read from answers
+/// and the totals of tables.
 pub fn losses(instrument: &Instrument) -> Vec<Loss> {
-    instrument
-        .items
-        .iter()
-        .filter(|item| matches!(&item.answer, Some(Answer::Amount { currencies }) if !currencies.is_empty()))
-        .map(|item| Loss {
-            item: item.id.clone(),
-            message: "the allowed currencies are not enforced by the form; `qc validate` checks them".to_owned(),
-        })
-        .collect()
+    let mut losses = Vec::new();
+    let mut lose = |item: &str, message: &str| {
+        losses.push(Loss {
+            item: item.to_owned(),
+            message: message.to_owned(),
+        });
+    };
+    for item in &instrument.items {
+        match &item.answer {
+            Some(Answer::Amount { currencies }) if !currencies.is_empty() => lose(
+                &item.id,
+                "the allowed currencies are not enforced by the form; `qc validate` checks them",
+            ),
+            Some(Answer::List(list))
+                if matches!(list.min, Some(Count::Item(_)))
+                    || matches!(list.max, Some(Count::Item(_))) =>
+            {
+                lose(&item.id, "a number of records read from an answer is not enforced by the form; `qc validate` checks it");
+            }
+            Some(Answer::Table(table))
+                if table
+                    .rows
+                    .iter()
+                    .chain(&table.columns)
+                    .any(|line| line.total) =>
+            {
+                lose(
+                    &item.id,
+                    "totals are entered, not checked, by the form; `qc validate` checks them",
+                );
+            }
+            _ => {}
+        }
+        if !item.specials.is_empty() {
+            lose(
+                &item.id,
+                "special answers are not offered: SurveyJS stores none besides a value",
+            );
+        }
+        let mut special = false;
+        let mut visit = |condition: &Condition| special |= reads_special(condition);
+        if let Some(condition) = &item.condition {
+            visit(condition);
+        }
+        for constraint in &item.constraints {
+            visit(&constraint.condition);
+        }
+        if special {
+            lose(&item.id, "a test of a special answer is read as false");
+        }
+    }
+    for section in &instrument.sections {
+        if section
+            .constraints
+            .iter()
+            .any(|c| c.severity == Severity::Error)
+        {
+            lose(&section.id, "a constraint of a section is shown when it is broken; SurveyJS cannot refuse the page for it");
+        }
+    }
+    losses
+}
+
+/// Whether a condition tests a special answer.
+fn reads_special(condition: &Condition) -> bool {
+    match condition {
+        Condition::Special { .. } => true,
+        Condition::Or(parts) | Condition::And(parts) => parts.iter().any(reads_special),
+        Condition::Not(inner) => reads_special(inner),
+        _ => false,
+    }
 }
 
 /// The SurveyJS survey JSON of an instrument. With translations, each text that a translation
@@ -97,10 +165,12 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
         }));
     }
     for section in &instrument.sections {
+        let mut elements = writer.blocks(&section.content, &section.id);
+        elements.extend(writer.notes(None, &section.constraints, &section.id));
         pages.push(json!({
             "name": section.id,
             "title": format!("{}. {}", section.number, section.title),
-            "elements": writer.blocks(&section.content, &section.id),
+            "elements": elements,
         }));
     }
     json!({
@@ -193,12 +263,176 @@ impl Writer<'_> {
         if item.required {
             element.insert("isRequired".to_owned(), json!(true));
         }
+        if item.kind == ItemKind::Calculated {
+            if let Some(calculation) = &item.calculation {
+                element.insert("type".to_owned(), json!("expression"));
+                element.insert(
+                    "expression".to_owned(),
+                    json!(self.value(None, calculation)),
+                );
+                out.push(Value::Object(element));
+            }
+            return;
+        }
+        let validators = self.validators(None, &item.constraints);
+        if !validators.is_empty() {
+            element.insert("validators".to_owned(), Value::Array(validators));
+        }
         let mut extra = Vec::new();
         self.answer(item, answer, &mut element, &mut extra, visible.as_deref());
         out.push(Value::Object(element));
         out.extend(extra);
         for child in &item.children {
             self.item(*child, visible.clone(), out);
+        }
+    }
+
+    /// Constraints as expression validators: warnings notify without refusing.
+    fn validators(&self, list: Option<&Item>, constraints: &[Constraint]) -> Vec<Value> {
+        constraints
+            .iter()
+            .map(|constraint| {
+                let mut validator = json!({
+                    "type": "expression",
+                    "expression": self.kept(list, constraint),
+                    "text": constraint.message,
+                });
+                if constraint.severity != Severity::Error {
+                    validator["notificationType"] = json!("warning");
+                }
+                validator
+            })
+            .collect()
+    }
+
+    /// Constraints that SurveyJS cannot attach to a question, as texts shown while broken.
+    fn notes(&self, list: Option<&Item>, constraints: &[Constraint], scope: &str) -> Vec<Value> {
+        constraints
+            .iter()
+            .enumerate()
+            .map(|(index, constraint)| {
+                json!({
+                    "type": "html",
+                    "name": format!("{scope}_check_{}", index + 1),
+                    "html": format!("<p><strong>{}</strong></p>", escape(&constraint.message)),
+                    "visibleIf": format!("!({})", self.kept(list, constraint)),
+                })
+            })
+            .collect()
+    }
+
+    /// A constraint as an expression: kept, or not tested because what it compares is empty.
+    fn kept(&self, list: Option<&Item>, constraint: &Constraint) -> String {
+        let mut tests: Vec<String> = constraint
+            .operands()
+            .into_iter()
+            .map(|reading| format!("{} empty", self.reading(list, reading)))
+            .collect();
+        tests.push(format!(
+            "({})",
+            self.expression_in(list, &constraint.condition)
+        ));
+        tests.join(" or ")
+    }
+
+    fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
+        match reading {
+            Reading::Item(id) => format!("{{{}}}", self.instrument.items[id.0].id),
+            Reading::Field(field) => field_name(list, field),
+        }
+    }
+
+    /// A value as an expression, empty when what it needs is empty.
+    fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
+        let mut needed = Vec::new();
+        operand.for_each_needed(&mut |reading| {
+            if !needed.contains(&reading) {
+                needed.push(reading);
+            }
+        });
+        let raw = self.raw(list, operand);
+        if needed.is_empty() {
+            return raw;
+        }
+        let tests: Vec<String> = needed
+            .into_iter()
+            .map(|reading| format!("{} notempty", self.reading(list, reading)))
+            .collect();
+        format!("iif({}, {raw}, '')", tests.join(" and "))
+    }
+
+    fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
+        let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
+        match operand {
+            Operand::Item(id) => format!("{{{}}}", self.instrument.items[id.0].id),
+            Operand::Field(field) => field_name(list, *field),
+            Operand::Number(n) => n.to_string(),
+            Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
+            Operand::Today => "today()".to_owned(),
+            Operand::Arith { op, lhs, rhs } => {
+                let op = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "/",
+                };
+                format!("({} {op} {})", self.raw(list, lhs), self.raw(list, rhs))
+            }
+            Operand::Aggregate { function, over } => {
+                let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
+                match function {
+                    Aggregate::Sum => {
+                        let parts: Vec<String> = values
+                            .iter()
+                            .map(|v| format!("iif({v} notempty, {v}, 0)"))
+                            .collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Count => {
+                        let parts: Vec<String> = values
+                            .iter()
+                            .map(|v| format!("iif({v} notempty, 1, 0)"))
+                            .collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Min => format!("min({})", values.join(", ")),
+                    Aggregate::Max => format!("max({})", values.join(", ")),
+                }
+            }
+            Operand::Records {
+                function,
+                list: records,
+                field,
+            } => {
+                let records = &self.instrument.items[records.0];
+                let fields = match &records.answer {
+                    Some(Answer::List(list)) => list.fields.as_slice(),
+                    _ => &[],
+                };
+                // The number of records: each has its required fields.
+                let field = field
+                    .or_else(|| fields.iter().position(|f| f.required))
+                    .and_then(|index| fields.get(index))
+                    .map_or("", |f| f.id.as_str());
+                let function = match function {
+                    Aggregate::Sum => "sumInArray",
+                    Aggregate::Count => "countInArray",
+                    Aggregate::Min => "minInArray",
+                    Aggregate::Max => "maxInArray",
+                };
+                format!("{function}({{{}}}, '{field}')", records.id)
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "iif({}, {}, {})",
+                self.expression_in(list, condition),
+                self.raw(list, then),
+                self.raw(list, otherwise)
+            ),
+            Operand::Year(date) => format!("getYear({})", self.raw(list, date)),
         }
     }
 
@@ -274,9 +508,10 @@ impl Writer<'_> {
                     ]),
                 );
             }
-            Answer::List { fields } => {
+            Answer::List(list) => {
                 set("type", json!("paneldynamic"));
-                let template: Vec<Value> = fields
+                let mut template: Vec<Value> = list
+                    .fields
                     .iter()
                     .map(|field| {
                         let mut element = Map::new();
@@ -285,13 +520,59 @@ impl Writer<'_> {
                         if field.required {
                             element.insert("isRequired".to_owned(), json!(true));
                         }
+                        if let Some(condition) = &field.condition {
+                            element.insert(
+                                "visibleIf".to_owned(),
+                                json!(self.expression_in(Some(item), condition)),
+                            );
+                        }
                         let mut ignored = Vec::new();
                         self.answer(item, &field.answer, &mut element, &mut ignored, None);
                         Value::Object(element)
                     })
                     .collect();
+                // Each record's constraints, on its last field, where the record is complete.
+                let validators = self.validators(Some(item), &list.constraints);
+                if let Some(Value::Object(last)) = template.last_mut() {
+                    if !validators.is_empty() {
+                        last.insert("validators".to_owned(), Value::Array(validators));
+                    }
+                }
                 set("templateElements", Value::Array(template));
                 set("panelCount", json!(0));
+                if let Some(Count::Number(min)) = list.min {
+                    set("minPanelCount", json!(min));
+                }
+                if let Some(Count::Number(max)) = list.max {
+                    set("maxPanelCount", json!(max));
+                }
+            }
+            Answer::Table(table) => {
+                set("type", json!("matrixdropdown"));
+                let mut cell = Map::new();
+                let mut ignored = Vec::new();
+                self.answer(item, &table.cell, &mut cell, &mut ignored, None);
+                let columns: Vec<Value> = table
+                    .columns
+                    .iter()
+                    .map(|column| {
+                        let mut value =
+                            json!({ "name": column.id, "title": column.label, "cellType": "text" });
+                        for (key, setting) in &cell {
+                            if key != "type" {
+                                value[key] = setting.clone();
+                            }
+                        }
+                        value
+                    })
+                    .collect();
+                set("columns", Value::Array(columns));
+                let rows: Vec<Value> = table
+                    .rows
+                    .iter()
+                    .map(|row| json!({ "value": row.id, "text": row.label }))
+                    .collect();
+                set("rows", Value::Array(rows));
             }
             Answer::Grid(grid) => {
                 set("type", json!("matrixdropdown"));
@@ -337,14 +618,21 @@ impl Writer<'_> {
 
     /// A condition in SurveyJS's expression language.
     fn expression(&self, condition: &Condition) -> String {
+        self.expression_in(None, condition)
+    }
+
+    /// A condition, in a list's own logic when `list` is given.
+    fn expression_in(&self, list: Option<&Item>, condition: &Condition) -> String {
         let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id.0].id);
         let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
         match condition {
             Condition::Const(value) => value.to_string(),
             Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.expression(part)).unwrap_or_default()
+                super::join_parts(condition, |part| self.expression_in(list, part))
+                    .unwrap_or_default()
             }
-            Condition::Not(inner) => format!("!({})", self.expression(inner)),
+            Condition::Not(inner) => format!("!({})", self.expression_in(list, inner)),
+            Condition::Special { .. } => "false".to_owned(),
             Condition::Answered(id) => format!("{} notempty", name(*id)),
             Condition::OneOf { item, codes } => {
                 let tests: Vec<String> = codes
@@ -359,20 +647,24 @@ impl Writer<'_> {
             }
             Condition::Has { item, code } => format!("{} contains {}", name(*item), quoted(code)),
             Condition::Compare { op, lhs, rhs } => {
-                let operand = |operand: &Operand| match operand {
-                    Operand::Item(id) => name(*id),
-                    Operand::Number(n) => n.to_string(),
-                    Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
-                };
                 let symbol = op.equality_or_order();
-                let mut tests: Vec<String> = [lhs, rhs]
-                    .iter()
-                    .filter_map(|side| match side {
-                        Operand::Item(id) => Some(format!("{} notempty", name(*id))),
-                        _ => None,
-                    })
+                let mut needed = Vec::new();
+                for side in [lhs, rhs] {
+                    side.for_each_needed(&mut |reading| {
+                        if !needed.contains(&reading) {
+                            needed.push(reading);
+                        }
+                    });
+                }
+                let mut tests: Vec<String> = needed
+                    .into_iter()
+                    .map(|reading| format!("{} notempty", self.reading(list, reading)))
                     .collect();
-                tests.push(format!("{} {symbol} {}", operand(lhs), operand(rhs)));
+                tests.push(format!(
+                    "{} {symbol} {}",
+                    self.raw(list, lhs),
+                    self.raw(list, rhs)
+                ));
                 let test = tests.join(" and ");
                 if *op == CompareOp::Ne {
                     format!("!({test})")
@@ -381,6 +673,17 @@ impl Writer<'_> {
                 }
             }
         }
+    }
+}
+
+/// A field of the record at hand, as SurveyJS reads it inside a dynamic panel.
+fn field_name(list: Option<&Item>, field: usize) -> String {
+    match list.map(|list| &list.answer) {
+        Some(Some(Answer::List(records))) => {
+            let field = records.fields.get(field).map_or("", |f| f.id.as_str());
+            format!("{{panel.{field}}}")
+        }
+        _ => "''".to_owned(),
     }
 }
 

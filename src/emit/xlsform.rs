@@ -4,10 +4,18 @@
 //! become shared `select_one` lists; conditions become `relevant` XPath over `${name}`
 //! references; lists become repeats; the grid becomes a group with one `select_multiple` per
 //! area, whose columns are filtered by their conditions (`choice_filter`). Citations go to
-//! `guidance_hint`. What XLSForm cannot hold is reported as a [`Loss`], never dropped silently.
+//! `guidance_hint`. Calculated values become `calculate` rows; constraints that are errors go
+//! to an item's `constraint`, warnings (and the constraints of sections and records, which
+//! XLSForm cannot enforce) become notes shown when they are broken; tables become groups of
+//! cells whose totals are constrained to their sums. What XLSForm cannot hold is reported as a
+//! [`Loss`], never dropped silently.
 //! The mapping is documented in `docs/exports.md`.
 
-use crate::model::{Answer, Block, CompareOp, Condition, Instrument, Item, ItemId, Operand};
+use crate::diagnostic::Severity;
+use crate::model::{
+    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId,
+    ItemKind, Operand, Reading,
+};
 
 /// One row of the `survey` sheet; empty strings are empty cells.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23,6 +31,7 @@ pub struct SurveyRow {
     pub constraint_message: String,
     pub appearance: String,
     pub choice_filter: String,
+    pub calculation: String,
 }
 
 /// A construct XLSForm cannot express as qc does, and what becomes of it.
@@ -62,7 +71,7 @@ pub struct LanguageColumns {
 }
 
 /// The columns of the `survey` sheet, in order.
-const SURVEY_COLUMNS: [&str; 11] = [
+const SURVEY_COLUMNS: [&str; 12] = [
     "type",
     "name",
     "label",
@@ -74,6 +83,7 @@ const SURVEY_COLUMNS: [&str; 11] = [
     "constraint_message",
     "appearance",
     "choice_filter",
+    "calculation",
 ];
 
 /// The columns of the `survey` sheet that are in a language.
@@ -165,6 +175,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
             ..SurveyRow::default()
         });
         writer.blocks(&section.content, &section.id);
+        writer.warnings(None, None, &section.constraints, &section.id);
         writer.end("end_group");
     }
     writer.form
@@ -206,6 +217,7 @@ pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             &row.constraint_message,
             &row.appearance,
             &row.choice_filter,
+            &row.calculation,
         ];
         for (column, cell) in cells.iter().enumerate() {
             if !cell.is_empty() {
@@ -366,22 +378,147 @@ impl Writer<'_> {
         }
     }
 
+    /// Constraints XLSForm cannot enforce on a row, as notes shown while they are broken:
+    /// warnings, and the constraints of sections (`item` is `None`) and of records (`list`).
+    fn warnings(
+        &mut self,
+        item: Option<&Item>,
+        list: Option<&Item>,
+        constraints: &[Constraint],
+        scope: &str,
+    ) {
+        for (index, constraint) in constraints.iter().enumerate() {
+            let enforced = item.is_some() && list.is_none();
+            if enforced && constraint.severity == Severity::Error {
+                continue;
+            }
+            let owner = list.or(item);
+            let kept = self.constraint_xpath(owner, list, constraint);
+            if constraint.severity == Severity::Error {
+                self.form.losses.push(Loss {
+                    item: owner.map_or_else(|| scope.to_owned(), |item| item.id.clone()),
+                    message: "a constraint of a section or a record is shown as a note when it is broken; XLSForm cannot refuse the reply".to_owned(),
+                });
+            }
+            self.row(SurveyRow {
+                kind: "note".to_owned(),
+                name: format!("{scope}_check_{}", index + 1),
+                label: constraint.message.clone(),
+                relevant: format!("not({kept})"),
+                ..SurveyRow::default()
+            });
+        }
+    }
+
+    /// A constraint as XPath: kept, or not tested because something it compares is empty.
+    fn constraint_xpath(
+        &mut self,
+        owner: Option<&Item>,
+        list: Option<&Item>,
+        constraint: &Constraint,
+    ) -> String {
+        let reporter = owner.unwrap_or(&self.instrument.items[0]);
+        let mut tests: Vec<String> = constraint
+            .operands()
+            .into_iter()
+            .map(|reading| format!("{} = ''", self.reading(list, reading)))
+            .collect();
+        tests.push(format!(
+            "({})",
+            self.xpath_in(reporter, list, &constraint.condition)
+        ));
+        tests.join(" or ")
+    }
+
     fn item(&mut self, id: ItemId) {
         let item = &self.instrument.items[id.0];
         let mut row = self.common(item);
         let required = if item.required { "yes" } else { "" }.to_owned();
+        if !item.specials.is_empty() {
+            self.lose(
+                item,
+                "special answers are not offered: XLSForm has no answer besides a value",
+            );
+        }
+        if item.kind == ItemKind::Calculated {
+            if let Some(calculation) = &item.calculation {
+                row.kind = "calculate".to_owned();
+                row.calculation = self.value_xpath(item, None, calculation);
+                self.row(row);
+            }
+            return;
+        }
+        // Errors of an item with a row of its own are its `constraint`; the rest are notes.
+        let errors: Vec<&Constraint> = item
+            .constraints
+            .iter()
+            .filter(|c| c.severity == Severity::Error)
+            .collect();
+        let own_row = !matches!(
+            item.answer,
+            None | Some(
+                Answer::List(_) | Answer::Grid(_) | Answer::Table(_) | Answer::Amount { .. }
+            )
+        );
+        if own_row && !errors.is_empty() {
+            let kept: Vec<String> = errors
+                .iter()
+                .map(|c| format!("({})", self.constraint_xpath(Some(item), None, c)))
+                .collect();
+            row.constraint = kept.join(" and ");
+            row.constraint_message = errors
+                .iter()
+                .map(|c| c.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        let notes: Vec<Constraint> = if own_row {
+            item.constraints
+                .iter()
+                .filter(|c| c.severity != Severity::Error)
+                .cloned()
+                .collect()
+        } else {
+            item.constraints.clone()
+        };
+        self.item_answer(item, row, required);
+        if !own_row && notes.iter().any(|c| c.severity == Severity::Error) {
+            self.lose(item, "a constraint of a group is shown as a note when it is broken; XLSForm cannot refuse the reply");
+        }
+        // Shown as warnings; the loss above says when they were errors.
+        let shown: Vec<Constraint> = notes
+            .into_iter()
+            .map(|mut c| {
+                c.severity = Severity::Warning;
+                c
+            })
+            .collect();
+        self.warnings(Some(item), None, &shown, &item.id);
+        // A group's children are inside it; an answered item's follow it.
+        if item.answer.is_some() {
+            self.children(item);
+        }
+    }
+
+    fn item_answer(&mut self, item: &Item, mut row: SurveyRow, required: String) {
         match &item.answer {
             None => {
                 row.kind = "begin_group".to_owned();
                 self.row(row);
                 self.children(item);
                 self.end("end_group");
-                return;
             }
-            Some(Answer::List { fields }) => {
+            Some(Answer::List(list)) => {
                 row.kind = "begin_repeat".to_owned();
+                if list.min.is_some() || list.max.is_some() {
+                    self.lose(item, "the number of records is not bounded: XLSForm repeats have no minimum or maximum");
+                }
                 self.row(row);
-                for field in fields {
+                for field in &list.fields {
+                    let relevant = match &field.condition {
+                        Some(condition) => self.xpath_in(item, Some(item), condition),
+                        None => String::new(),
+                    };
                     let mut field_row = SurveyRow {
                         name: format!("{}_{}", item.id, field.id),
                         label: field.label.clone(),
@@ -390,12 +527,62 @@ impl Writer<'_> {
                         } else {
                             String::new()
                         },
+                        relevant,
                         ..SurveyRow::default()
                     };
                     self.answer_type(item, &field.answer, &mut field_row);
                     self.row(field_row);
                 }
+                self.warnings(
+                    Some(item),
+                    Some(item),
+                    &list.constraints,
+                    &format!("{}_record", item.id),
+                );
                 self.end("end_repeat");
+            }
+            Some(Answer::Table(table)) => {
+                row.kind = "begin_group".to_owned();
+                row.appearance = "field-list".to_owned();
+                self.row(row);
+                let cell = |row: &str, column: &str| format!("{}_{row}_{column}", item.id);
+                for line in &table.rows {
+                    for column in &table.columns {
+                        let mut cells = SurveyRow {
+                            name: cell(&line.id, &column.id),
+                            label: format!("{}: {}", line.label, column.label),
+                            guidance_hint: self
+                                .instrument
+                                .citation_text(&line.citations)
+                                .unwrap_or_default(),
+                            ..SurveyRow::default()
+                        };
+                        self.answer_type(item, &table.cell, &mut cells);
+                        // A total cell is the sum of the cells it totals, when they are filled.
+                        let parts: Vec<String> = if line.total {
+                            let rows = table.rows.iter().filter(|r| !r.total);
+                            rows.map(|r| format!("${{{}}}", cell(&r.id, &column.id)))
+                                .collect()
+                        } else if column.total {
+                            let columns = table.columns.iter().filter(|c| !c.total);
+                            columns
+                                .map(|c| format!("${{{}}}", cell(&line.id, &c.id)))
+                                .collect()
+                        } else {
+                            Vec::new()
+                        };
+                        if !parts.is_empty() {
+                            let empty: Vec<String> =
+                                parts.iter().map(|p| format!("{p} = ''")).collect();
+                            cells.constraint =
+                                format!("{} or . = {}", empty.join(" or "), parts.join(" + "));
+                            cells.constraint_message =
+                                "The total must be the sum of its cells".to_owned();
+                        }
+                        self.row(cells);
+                    }
+                }
+                self.end("end_group");
             }
             Some(Answer::Grid(grid)) => {
                 row.kind = "begin_group".to_owned();
@@ -486,7 +673,6 @@ impl Writer<'_> {
                 self.row(row);
             }
         }
-        self.children(item);
     }
 
     fn children(&mut self, item: &Item) {
@@ -545,15 +731,152 @@ impl Writer<'_> {
                         format!("A number {}", tests.join(" and ").replace(". ", ""));
                 }
             }
-            Answer::Amount { .. } | Answer::List { .. } | Answer::Grid(_) => {
+            Answer::Amount { .. } | Answer::List(_) | Answer::Grid(_) | Answer::Table(_) => {
                 row.kind = "text".to_owned();
-                self.lose(item, "a nested list, amount or grid becomes a text field");
+                self.lose(
+                    item,
+                    "a nested list, amount, grid or table becomes a text field",
+                );
+            }
+        }
+    }
+
+    /// A reference to what a reading reads: an item, or a field of the record at hand.
+    fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
+        match reading {
+            Reading::Item(id) => self.name(id),
+            Reading::Field(field) => self.field_name(list, field),
+        }
+    }
+
+    fn name(&self, id: ItemId) -> String {
+        let target = &self.instrument.items[id.0];
+        match target.answer {
+            Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
+            _ => format!("${{{}}}", target.id),
+        }
+    }
+
+    fn field_name(&self, list: Option<&Item>, field: usize) -> String {
+        match list.map(|list| (&list.id, &list.answer)) {
+            Some((id, Some(Answer::List(records)))) => {
+                let field = records.fields.get(field).map_or("", |f| f.id.as_str());
+                format!("${{{id}_{field}}}")
+            }
+            _ => "''".to_owned(),
+        }
+    }
+
+    /// A value as an XPath expression, empty when what it needs is empty.
+    fn value_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
+        let mut needed = Vec::new();
+        operand.for_each_needed(&mut |reading| {
+            if !needed.contains(&reading) {
+                needed.push(reading);
+            }
+        });
+        let raw = self.raw_xpath(item, list, operand);
+        if needed.is_empty() {
+            return raw;
+        }
+        let tests: Vec<String> = needed
+            .into_iter()
+            .map(|reading| format!("{} != ''", self.reading(list, reading)))
+            .collect();
+        format!("if({}, {raw}, '')", tests.join(" and "))
+    }
+
+    fn raw_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
+        let literal = |text: &str| {
+            if text.contains('\'') {
+                format!("\"{text}\"")
+            } else {
+                format!("'{text}'")
+            }
+        };
+        match operand {
+            Operand::Item(id) => self.name(*id),
+            Operand::Field(field) => self.field_name(list, *field),
+            Operand::Number(n) => n.to_string(),
+            Operand::Date(d) => format!("date('{d}')"),
+            Operand::Code(s) | Operand::Text(s) => literal(s),
+            Operand::Today => "today()".to_owned(),
+            Operand::Arith { op, lhs, rhs } => {
+                let op = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "div",
+                };
+                format!(
+                    "({} {op} {})",
+                    self.raw_xpath(item, list, lhs),
+                    self.raw_xpath(item, list, rhs)
+                )
+            }
+            Operand::Aggregate { function, over } => {
+                let values: Vec<String> = over
+                    .iter()
+                    .map(|o| self.value_xpath(item, list, o))
+                    .collect();
+                match function {
+                    Aggregate::Sum => {
+                        let parts: Vec<String> =
+                            values.iter().map(|v| format!("coalesce({v}, 0)")).collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Count => {
+                        let parts: Vec<String> = values
+                            .iter()
+                            .map(|v| format!("if({v} != '', 1, 0)"))
+                            .collect();
+                        format!("({})", parts.join(" + "))
+                    }
+                    Aggregate::Min => format!("min({})", values.join(", ")),
+                    Aggregate::Max => format!("max({})", values.join(", ")),
+                }
+            }
+            Operand::Records {
+                function,
+                list: records,
+                field,
+            } => {
+                let records_item = &self.instrument.items[records.0];
+                let Some(field) = field else {
+                    return format!("count(${{{}}})", records_item.id);
+                };
+                let nodes = self.field_name(Some(records_item), *field);
+                match function {
+                    Aggregate::Count => format!("count({nodes}[. != ''])"),
+                    other => format!("{}({nodes})", other.as_str()),
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "if({}, {}, {})",
+                self.xpath_in(item, list, condition),
+                self.raw_xpath(item, list, then),
+                self.raw_xpath(item, list, otherwise)
+            ),
+            Operand::Year(date) => {
+                format!(
+                    "int(format-date({}, '%Y'))",
+                    self.raw_xpath(item, list, date)
+                )
             }
         }
     }
 
     /// A condition as XPath over `${name}` references.
     fn xpath(&mut self, item: &Item, condition: &Condition) -> String {
+        self.xpath_in(item, None, condition)
+    }
+
+    /// A condition as XPath, in a list's own logic when `list` is given.
+    fn xpath_in(&mut self, item: &Item, list: Option<&Item>, condition: &Condition) -> String {
         let name = |id: ItemId| -> String {
             let target = &self.instrument.items[id.0];
             match target.answer {
@@ -572,9 +895,20 @@ impl Writer<'_> {
             Condition::Const(true) => "true()".to_owned(),
             Condition::Const(false) => "false()".to_owned(),
             Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.xpath(item, part)).unwrap_or_default()
+                super::join_parts(condition, |part| self.xpath_in(item, list, part))
+                    .unwrap_or_default()
             }
-            Condition::Not(inner) => format!("not({})", self.xpath(item, inner)),
+            Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
+            Condition::Special { item: id, .. } => {
+                self.lose(
+                    item,
+                    format!(
+                        "a test of a special answer of `{}` is read as false",
+                        self.instrument.items[id.0].id
+                    ),
+                );
+                "false()".to_owned()
+            }
             Condition::Answered(id) => {
                 if matches!(
                     self.instrument.items[id.0].answer,
@@ -606,22 +940,24 @@ impl Writer<'_> {
                 format!("selected({}, {})", name(*id), literal(code))
             }
             Condition::Compare { op, lhs, rhs } => {
-                let operand = |operand: &Operand| match operand {
-                    Operand::Item(id) => name(*id),
-                    Operand::Number(n) => n.to_string(),
-                    Operand::Date(d) => format!("date('{d}')"),
-                    Operand::Code(s) | Operand::Text(s) => literal(s),
-                };
-                let guards: Vec<String> = [lhs, rhs]
-                    .iter()
-                    .filter_map(|side| match side {
-                        Operand::Item(id) => Some(format!("{} != ''", name(*id))),
-                        _ => None,
-                    })
+                let mut needed = Vec::new();
+                for side in [lhs, rhs] {
+                    side.for_each_needed(&mut |reading| {
+                        if !needed.contains(&reading) {
+                            needed.push(reading);
+                        }
+                    });
+                }
+                let mut tests: Vec<String> = needed
+                    .into_iter()
+                    .map(|reading| format!("{} != ''", self.reading(list, reading)))
                     .collect();
                 let symbol = op.equality_or_order();
-                let mut tests = guards;
-                tests.push(format!("{} {symbol} {}", operand(lhs), operand(rhs)));
+                let (left, right) = (
+                    self.raw_xpath(item, list, lhs),
+                    self.raw_xpath(item, list, rhs),
+                );
+                tests.push(format!("{left} {symbol} {right}"));
                 let test = tests.join(" and ");
                 if *op == CompareOp::Ne {
                     format!("not({test})")

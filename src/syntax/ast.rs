@@ -30,6 +30,7 @@ pub enum Declaration {
     Import(Import),
     Instrument(Header),
     Scale(ScaleDecl),
+    Special(SpecialDecl),
     Document(DocumentDecl),
     Block(BlockDecl),
     Translation(TranslationDecl),
@@ -248,6 +249,33 @@ pub struct OptionDecl {
     pub label: Text,
 }
 
+/// `special dont_know "Don't know"`: an answer any item may allow that is not a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecialDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub span: Span,
+}
+
+/// `calc id "label" = expr`: a value computed from answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalcDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub value: Expr,
+    pub span: Span,
+}
+
+/// `check expr else error "message"`: a rule the answers must keep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstraintDecl {
+    pub condition: Expr,
+    /// `warning` rather than `error`.
+    pub warning: bool,
+    pub message: Text,
+    pub span: Span,
+}
+
 /// `document id "title" { source "…" para 1 "…" … }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocumentDecl {
@@ -321,6 +349,9 @@ pub enum SectionMember {
     Prose(Prose),
     Item(ItemDecl),
     Grid(GridDecl),
+    Table(TableDecl),
+    Calc(CalcDecl),
+    Constraint(ConstraintDecl),
     Use(UseBlock),
 }
 
@@ -378,8 +409,36 @@ pub enum ItemMember {
     Required(Span),
     /// `allow uncited`
     AllowUncited(Span),
+    /// `allow dont_know, refused`
+    AllowSpecial(Vec<Ident>),
     Item(ItemDecl),
     Grid(GridDecl),
+    Table(TableDecl),
+    Calc(CalcDecl),
+    Constraint(ConstraintDecl),
+}
+
+/// `table id "label" : integer when … { row … column … total row … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableDecl {
+    pub id: Ident,
+    pub label: Text,
+    /// The type of every cell: a number, an integer or an amount.
+    pub cell: AnswerType,
+    pub guard: Option<Guard>,
+    pub rows: Vec<TableLine>,
+    pub columns: Vec<TableLine>,
+    pub attributes: Vec<ItemMember>,
+    pub span: Span,
+}
+
+/// A row or column of a table; `total` when its cells sum the others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableLine {
+    pub id: Ident,
+    pub label: Text,
+    pub total: bool,
+    pub cites: Option<ParaRefs>,
 }
 
 /// `grid id "label" when … { column … row … }`
@@ -443,7 +502,23 @@ pub enum AnswerKind {
     Amount {
         currencies: Vec<Ident>,
     },
-    List(Vec<RecordFieldDecl>),
+    List(ListDecl),
+}
+
+/// `list min 1 max q_persons { field … check … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDecl {
+    pub fields: Vec<RecordFieldDecl>,
+    pub min: Option<RecordCount>,
+    pub max: Option<RecordCount>,
+    pub constraints: Vec<ConstraintDecl>,
+}
+
+/// How many records a list may have: a number, or the answer to an item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordCount {
+    Number(f64, Span),
+    Item(Ident),
 }
 
 /// A numeric bound as written.
@@ -467,6 +542,8 @@ pub struct RecordFieldDecl {
     pub label: Text,
     pub answer: AnswerType,
     pub optional: bool,
+    /// `when this.language = other`: asked of the records where this holds.
+    pub when: Option<Expr>,
 }
 
 /// A condition, or part of one.
@@ -498,12 +575,44 @@ pub enum ExprKind {
     },
     /// `answered(q3)`
     Answered(Ident),
-    /// A bare name: an item, or a code when compared with a choice.
+    /// `a + b`, `a * b`…
+    Arith {
+        op: ArithOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `sum(a, b)`, `count(q24)`, `if(c, a, b)`, `today()`
+    Call {
+        function: Ident,
+        args: Vec<Expr>,
+    },
+    /// A bare name: an item, a calculated value, or a code when compared with a choice;
+    /// `this.field` or `list.field` for a field of a list.
     Name(Ident),
     Number(f64),
     Date(String),
     Text(String),
     Bool(bool),
+}
+
+/// An arithmetic operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl ArithOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

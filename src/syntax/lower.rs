@@ -39,6 +39,15 @@ impl Lowering {
                 }
                 Rule::instrument => Declaration::Instrument(self.header(pair)?),
                 Rule::scale => Declaration::Scale(self.scale(pair)?),
+                Rule::special => {
+                    let span = self.span(&pair);
+                    let mut inner = pair.into_inner();
+                    Declaration::Special(SpecialDecl {
+                        id: self.ident(next(&mut inner, "special answer")?),
+                        label: self.text(next(&mut inner, "special answer label")?)?,
+                        span,
+                    })
+                }
                 Rule::document => Declaration::Document(self.document(pair)?),
                 Rule::introduction => Declaration::Introduction(self.introduction(pair)?),
                 Rule::test => Declaration::Test(self.test(pair)?),
@@ -402,6 +411,9 @@ impl Lowering {
         Ok(match member.as_rule() {
             Rule::text | Rule::heading | Rule::quote => SectionMember::Prose(self.prose(member)?),
             Rule::grid => SectionMember::Grid(self.grid(member)?),
+            Rule::table => SectionMember::Table(self.table(member)?),
+            Rule::calc => SectionMember::Calc(self.calc(member)?),
+            Rule::constraint => SectionMember::Constraint(self.constraint(member)?),
             Rule::use_block => SectionMember::Use(self.use_block(member)?),
             _ => SectionMember::Item(self.item(member)?),
         })
@@ -455,9 +467,77 @@ impl Lowering {
             Rule::optional => ItemMember::Optional(self.span(&pair)),
             Rule::allow_uncited => ItemMember::AllowUncited(self.span(&pair)),
             Rule::required => ItemMember::Required(self.span(&pair)),
+            Rule::allow_special => {
+                ItemMember::AllowSpecial(pair.into_inner().map(|pair| self.ident(pair)).collect())
+            }
             Rule::grid => ItemMember::Grid(self.grid(pair)?),
+            Rule::table => ItemMember::Table(self.table(pair)?),
+            Rule::calc => ItemMember::Calc(self.calc(pair)?),
+            Rule::constraint => ItemMember::Constraint(self.constraint(pair)?),
             _ => ItemMember::Item(self.item(pair)?),
         })
+    }
+
+    fn calc(&self, pair: Pair<'_, Rule>) -> Result<CalcDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        Ok(CalcDecl {
+            id: self.ident(next(&mut inner, "calculated value id")?),
+            label: self.text(next(&mut inner, "calculated value label")?)?,
+            value: self.expr(next(&mut inner, "calculation")?)?,
+            span,
+        })
+    }
+
+    fn constraint(&self, pair: Pair<'_, Rule>) -> Result<ConstraintDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        Ok(ConstraintDecl {
+            condition: self.expr(next(&mut inner, "constraint")?)?,
+            warning: next(&mut inner, "severity")?.as_str() == "warning",
+            message: self.text(next(&mut inner, "constraint message")?)?,
+            span,
+        })
+    }
+
+    fn table(&self, pair: Pair<'_, Rule>) -> Result<TableDecl> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let id = self.ident(next(&mut inner, "table id")?);
+        let label = self.text(next(&mut inner, "table label")?)?;
+        let cell = self.answer_type(next(&mut inner, "cell type")?)?;
+        let mut table = TableDecl {
+            id,
+            label,
+            cell,
+            guard: None,
+            rows: Vec::new(),
+            columns: Vec::new(),
+            attributes: Vec::new(),
+            span,
+        };
+        for member in inner {
+            let rule = member.as_rule();
+            match rule {
+                Rule::on_answers | Rule::when => table.guard = Some(self.guard(member)?),
+                Rule::table_row | Rule::total_row | Rule::table_column | Rule::total_column => {
+                    let mut parts = member.into_inner();
+                    let line = TableLine {
+                        id: self.ident(next(&mut parts, "id")?),
+                        label: self.text(next(&mut parts, "label")?)?,
+                        total: matches!(rule, Rule::total_row | Rule::total_column),
+                        cites: parts.next().map(|pair| self.para_refs(pair)).transpose()?,
+                    };
+                    if matches!(rule, Rule::table_row | Rule::total_row) {
+                        table.rows.push(line);
+                    } else {
+                        table.columns.push(line);
+                    }
+                }
+                _ => table.attributes.push(self.item_member(member)?),
+            }
+        }
+        Ok(table)
     }
 
     fn guard(&self, pair: Pair<'_, Rule>) -> Result<Guard> {
@@ -562,22 +642,52 @@ impl Lowering {
                     .map(|pair| self.ident(pair))
                     .collect(),
             },
-            Rule::list_type => AnswerKind::List(
-                pair.into_inner()
-                    .map(|field| {
-                        let mut parts = field.into_inner();
-                        Ok(RecordFieldDecl {
-                            id: self.ident(next(&mut parts, "field id")?),
-                            label: self.text(next(&mut parts, "field label")?)?,
-                            answer: self.answer_type(next(&mut parts, "field type")?)?,
-                            optional: parts.next().is_some(),
-                        })
-                    })
-                    .collect::<Result<_>>()?,
-            ),
+            Rule::list_type => {
+                let mut list = ListDecl {
+                    fields: Vec::new(),
+                    min: None,
+                    max: None,
+                    constraints: Vec::new(),
+                };
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::min_records => list.min = Some(self.record_count(part)?),
+                        Rule::max_records => list.max = Some(self.record_count(part)?),
+                        Rule::constraint => list.constraints.push(self.constraint(part)?),
+                        _ => list.fields.push(self.record_field(part)?),
+                    }
+                }
+                AnswerKind::List(list)
+            }
             _ => return Err(self.unexpected(&pair)),
         };
         Ok(AnswerType { kind, span })
+    }
+
+    fn record_field(&self, pair: Pair<'_, Rule>) -> Result<RecordFieldDecl> {
+        let mut parts = pair.into_inner();
+        let mut field = RecordFieldDecl {
+            id: self.ident(next(&mut parts, "field id")?),
+            label: self.text(next(&mut parts, "field label")?)?,
+            answer: self.answer_type(next(&mut parts, "field type")?)?,
+            optional: false,
+            when: None,
+        };
+        for part in parts {
+            match part.as_rule() {
+                Rule::optional => field.optional = true,
+                _ => field.when = Some(self.expr(only(part, "condition")?)?),
+            }
+        }
+        Ok(field)
+    }
+
+    fn record_count(&self, pair: Pair<'_, Rule>) -> Result<RecordCount> {
+        let value = only(pair, "number of records")?;
+        Ok(match value.as_rule() {
+            Rule::number => RecordCount::Number(self.parse_number(&value)?, self.span(&value)),
+            _ => RecordCount::Item(self.ident(value)),
+        })
     }
 
     fn choices(&self, pair: Pair<'_, Rule>) -> Result<Choices> {
@@ -602,6 +712,11 @@ impl Lowering {
                 if operands.len() == 1 {
                     return operands.pop().ok_or_else(|| missing("operand", span));
                 }
+                // The pair's own span would take in the blanks after a sum or a product.
+                let span = match (operands.first(), operands.last()) {
+                    (Some(first), Some(last)) => first.span.cover(last.span),
+                    _ => span,
+                };
                 let kind = if is_or {
                     ExprKind::Or(operands)
                 } else {
@@ -650,19 +765,58 @@ impl Lowering {
                         operand: Box::new(lhs),
                         code: Box::new(self.expr(rhs)?),
                     },
-                    _ => ExprKind::Compare {
-                        op: self.compare_op(&op)?,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(self.expr(rhs)?),
-                    },
+                    _ => {
+                        let rhs = self.expr(rhs)?;
+                        return Ok(Expr {
+                            span: lhs.span.cover(rhs.span),
+                            kind: ExprKind::Compare {
+                                op: self.compare_op(&op)?,
+                                lhs: Box::new(lhs),
+                                rhs: Box::new(rhs),
+                            },
+                        });
+                    }
                 };
                 Ok(Expr { kind, span })
+            }
+            Rule::sum | Rule::product => {
+                let mut parts = pair.into_inner();
+                let mut result = self.expr(next(&mut parts, "operand")?)?;
+                while let Some(op) = parts.next() {
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        "/" => ArithOp::Div,
+                        _ => return Err(self.unexpected(&op)),
+                    };
+                    let rhs = self.expr(next(&mut parts, "operand")?)?;
+                    let span = result.span.cover(rhs.span);
+                    result = Expr {
+                        kind: ExprKind::Arith {
+                            op,
+                            lhs: Box::new(result),
+                            rhs: Box::new(rhs),
+                        },
+                        span,
+                    };
+                }
+                Ok(result)
+            }
+            Rule::call => {
+                let mut parts = pair.into_inner();
+                let function = self.ident(next(&mut parts, "function")?);
+                let args = parts.map(|arg| self.expr(arg)).collect::<Result<_>>()?;
+                Ok(Expr {
+                    kind: ExprKind::Call { function, args },
+                    span,
+                })
             }
             Rule::answered => Ok(Expr {
                 kind: ExprKind::Answered(self.ident(only(pair, "item")?)),
                 span,
             }),
-            Rule::ident => Ok(Expr {
+            Rule::ident | Rule::name => Ok(Expr {
                 kind: ExprKind::Name(self.ident(pair)),
                 span,
             }),

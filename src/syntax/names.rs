@@ -73,6 +73,21 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::expr | Rule::disjunction | Rule::conjunction | Rule::negation | Rule::comparison => {
             "a condition"
         }
+        Rule::sum | Rule::product => "a value",
+        Rule::name => "a name",
+        Rule::call => "a function such as `sum(…)`",
+        Rule::add_op => "`+` or `-`",
+        Rule::mul_op => "`*` or `/`",
+        Rule::calc => "`calc`",
+        Rule::constraint => "`check`",
+        Rule::severity => "`error` or `warning`",
+        Rule::special => "`special`",
+        Rule::allow_special => "`allow`",
+        Rule::table => "`table`",
+        Rule::table_row | Rule::total_row => "`row`",
+        Rule::table_column | Rule::total_column => "`column`",
+        Rule::min_records => "`min`",
+        Rule::max_records => "`max`",
         Rule::answered => "`answered(…)`",
         Rule::boolean => "`true` or `false`",
         Rule::code_list => "a list of codes in brackets",
@@ -145,6 +160,10 @@ fn construct(source: &str, offset: usize) -> Option<Rule> {
         "question" | "item" | "ask" | "followup" | "field" => Rule::question,
         "grid" | "column" | "row" => Rule::grid,
         "list" => Rule::list_type,
+        "calc" => Rule::calc,
+        "check" => Rule::constraint,
+        "special" => Rule::special,
+        "table" | "total" => Rule::table,
         _ => return None,
     })
 }
@@ -182,6 +201,14 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
         }
         Rule::list_type | Rule::record_field => {
             "a list reads `list { field title \"Title\" : text }`"
+        }
+        Rule::calc => "a calculated value reads `calc n_guides \"Guides listed\" = count(q24)`",
+        Rule::constraint | Rule::severity => {
+            "a constraint reads `check male + female <= total else error \"…\"`"
+        }
+        Rule::special => "a special answer reads `special dont_know \"Don't know\"`",
+        Rule::table | Rule::table_row | Rule::table_column | Rule::total_row | Rule::total_column => {
+            "a table reads `table id \"Label\" : integer { row id \"…\" column id \"…\" total row total \"Total\" }`"
         }
         Rule::section => "a section reads `section id \"Title\" { … }`",
         Rule::import | Rule::from_import => {

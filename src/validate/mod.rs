@@ -11,8 +11,8 @@ mod reply;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
-use crate::eval;
-use crate::model::{Answer, Instrument, ItemId};
+use crate::eval::{self, Answers};
+use crate::model::{Answer, Constraint, Count, Instrument, ItemId, ItemKind};
 pub use problem::{Code, Problem, Severity};
 pub use reply::{parse_reply, ReplyError, MAX_DEPTH};
 
@@ -29,6 +29,8 @@ pub struct Validator<'i> {
     /// How each item's answer is checked, by item; `None` for items that take no answer.
     checks: Vec<Option<Check<'i>>>,
     by_id: FxHashMap<&'i str, ItemId>,
+    /// The date `today()` reads, as `YYYY-MM-DD`.
+    today: String,
 }
 
 /// The check of one answer type.
@@ -51,12 +53,23 @@ enum Check<'i> {
         fields: Vec<Field<'i>>,
     },
     Grid(Grid<'i>),
+    Table(Table<'i>),
 }
 
 struct Field<'i> {
     id: &'i str,
     required: bool,
+    /// Asked of some records only: whether it is asked, and so required, is decided with the
+    /// list's own logic.
+    conditional: bool,
     check: Check<'i>,
+}
+
+struct Table<'i> {
+    /// Each row's id, and whether it is the total row.
+    rows: Vec<(&'i str, bool)>,
+    columns: Vec<(&'i str, bool)>,
+    cell: Box<Check<'i>>,
 }
 
 struct Grid<'i> {
@@ -89,7 +102,14 @@ impl<'i> Validator<'i> {
             instrument,
             checks,
             by_id,
+            today: eval::today(),
         }
+    }
+
+    /// The validator with another date for `today()`, as `YYYY-MM-DD`: tests use a fixed one.
+    pub fn with_today(mut self, today: &str) -> Validator<'i> {
+        today.clone_into(&mut self.today);
+        self
     }
 
     pub fn instrument(&self) -> &'i Instrument {
@@ -117,8 +137,8 @@ impl<'i> Validator<'i> {
         let Some(answers) = reply.get_mut("answers").and_then(Value::as_object_mut) else {
             return reply;
         };
-        let enabled = eval::enabled(self.instrument, answers);
-        let snapshot = answers.clone();
+        let snapshot = eval::with_calculations(self.instrument, answers, &self.today);
+        let enabled = eval::enabled(self.instrument, &snapshot);
         answers.retain(|id, _| match self.by_id.get(id.as_str()) {
             Some(item) => enabled[item.0],
             None => true,
@@ -206,7 +226,8 @@ impl<'i> Validator<'i> {
                 });
             }
         }
-        let enabled = eval::enabled(self.instrument, answers);
+        let computed = eval::with_calculations(self.instrument, answers, &self.today);
+        let enabled = eval::enabled(self.instrument, &computed);
         for (index, check) in self.checks.iter().enumerate() {
             if report.stopped() {
                 return;
@@ -214,6 +235,10 @@ impl<'i> Validator<'i> {
             let Some(check) = check else { continue };
             let item = ItemId(index);
             let id = self.instrument.item(item).id.as_str();
+            if self.instrument.item(item).kind == ItemKind::Calculated {
+                self.calculation(item, answers, &computed, report);
+                continue;
+            }
             match answers.get(id).filter(|value| !value.is_null()) {
                 Some(value) => {
                     if !enabled[index] {
@@ -228,9 +253,20 @@ impl<'i> Validator<'i> {
                         });
                     }
                     let path = Path::item(id);
+                    if let Some(special) = special_code(value) {
+                        self.special(item, special, &path, report);
+                        continue;
+                    }
                     self.value(item, check, value, &path, report);
-                    if let Check::Grid(grid) = check {
-                        self.grid_columns(item, grid, value, answers, &path, report);
+                    match check {
+                        Check::Grid(grid) => {
+                            self.grid_columns(item, grid, value, &computed, &path, report);
+                        }
+                        Check::List { fields } if enabled[index] => {
+                            self.records(item, fields, value, &computed, &path, report);
+                        }
+                        Check::Table(table) => self.totals(item, table, value, &path, report),
+                        _ => {}
                     }
                 }
                 None if enabled[index] && self.instrument.item(item).required => {
@@ -249,6 +285,267 @@ impl<'i> Validator<'i> {
                     }
                 }
                 None => {}
+            }
+            if enabled[index] {
+                let constraints = &self.instrument.item(item).constraints;
+                self.constraints(Some(item), constraints, &computed, None, report);
+            }
+        }
+        for section in &self.instrument.sections {
+            self.constraints(None, &section.constraints, &computed, None, report);
+        }
+    }
+
+    /// Reports the constraints that the answers break (or, in a list, the record at hand).
+    fn constraints(
+        &self,
+        item: Option<ItemId>,
+        constraints: &[Constraint],
+        answers: &Answers,
+        record: Option<(ItemId, &Map<String, Value>, &Path<'_>)>,
+        report: &mut Report,
+    ) {
+        for constraint in constraints {
+            let scope = record.map(|(list, record, _)| (list, record));
+            if eval::keeps(self.instrument, constraint, answers, scope) {
+                continue;
+            }
+            let problem = || {
+                let pointer = match (record, item) {
+                    (Some((_, _, path)), _) => path.render(),
+                    (None, Some(item)) => pointer(&[&self.instrument.item(item).id]),
+                    (None, None) => "/answers".to_owned(),
+                };
+                let mut problem = match item {
+                    Some(item) => Problem::new(
+                        Code::Constraint,
+                        &pointer,
+                        constraint.message.clone(),
+                        Some(self.instrument.item(item)),
+                    ),
+                    None => Problem::reply(Code::Constraint, &pointer, constraint.message.clone()),
+                };
+                problem.span = Some(constraint.span);
+                problem
+            };
+            match constraint.severity {
+                Severity::Error => report.error(problem),
+                _ => report.warning(problem),
+            }
+        }
+    }
+
+    /// A calculated value stored in the reply must be the one the answers give.
+    fn calculation(
+        &self,
+        item: ItemId,
+        answers: &Answers,
+        computed: &Answers,
+        report: &mut Report,
+    ) {
+        let id = self.instrument.item(item).id.as_str();
+        let Some(stored) = answers.get(id).filter(|value| !value.is_null()) else {
+            return;
+        };
+        let expected = computed.get(id).unwrap_or(&Value::Null);
+        let agree = match (stored.as_f64(), expected.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+            _ => stored == expected,
+        };
+        if !agree {
+            let shown_expected = match expected {
+                Value::Null => "no value".to_owned(),
+                value => value.to_string(),
+            };
+            report.error(|| {
+                self.problem(
+                    item,
+                    Code::Calculation,
+                    &pointer(&[id]),
+                    format!(
+                        "is stored as {}, but the answers give {shown_expected}",
+                        shown(&stored.to_string())
+                    ),
+                )
+            });
+        }
+    }
+
+    /// A special answer must be one the item allows.
+    fn special(&self, item: ItemId, special: &str, path: &Path<'_>, report: &mut Report) {
+        let allowed = &self.instrument.item(item).specials;
+        if allowed.iter().any(|code| code == special) {
+            return;
+        }
+        report.error(|| {
+            let detail = if allowed.is_empty() {
+                "allows no special answer".to_owned()
+            } else {
+                let list: Vec<String> = allowed.iter().map(|c| format!("`{c}`")).collect();
+                format!("allows the special answers {}", list.join(", "))
+            };
+            self.problem(
+                item,
+                Code::BadSpecial,
+                &path.render(),
+                format!("has special answer `{}`, but {detail}", shown(special)),
+            )
+        });
+    }
+
+    /// A list's own logic: how many records, which fields each record is asked, and the
+    /// constraints on each record.
+    fn records(
+        &self,
+        item: ItemId,
+        fields: &[Field<'_>],
+        value: &Value,
+        answers: &Answers,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(records) = value.as_array() else {
+            return;
+        };
+        let Some(Answer::List(list)) = &self.instrument.item(item).answer else {
+            return;
+        };
+        let count = |count: &Count| match count {
+            Count::Number(n) => Some(*n as f64),
+            Count::Item(id) => answers
+                .get(&self.instrument.item(*id).id)
+                .and_then(Value::as_f64),
+        };
+        let len = records.len() as f64;
+        for (bound, too) in [(&list.min, "few"), (&list.max, "many")] {
+            let Some(limit) = bound.as_ref().and_then(count) else {
+                continue;
+            };
+            let broken = if too == "few" {
+                len < limit
+            } else {
+                len > limit
+            };
+            if broken {
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::RecordCount,
+                        &path.render(),
+                        format!(
+                            "has {len} record{}: too {too}, it takes {} {limit}",
+                            if records.len() == 1 { "" } else { "s" },
+                            if too == "few" { "at least" } else { "at most" }
+                        ),
+                    )
+                });
+            }
+        }
+        for (index, record) in records.iter().enumerate() {
+            let Some(object) = record.as_object() else {
+                continue;
+            };
+            let path = path.index(index);
+            for (field, model) in fields.iter().zip(&list.fields) {
+                let Some(condition) = &model.condition else {
+                    continue;
+                };
+                let asked =
+                    eval::holds_in_record(self.instrument, condition, answers, (item, object));
+                let present = object.get(field.id).is_some_and(|value| !value.is_null());
+                if present && !asked {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::Disabled,
+                            &path.key(field.id).render(),
+                            format!(
+                                "has field `{}` in record {}, where it is not asked: its condition is false",
+                                field.id,
+                                index + 1
+                            ),
+                        )
+                    });
+                } else if asked && !present && field.required {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::BadRecord,
+                            &path.render(),
+                            format!("needs field `{}` in record {}", field.id, index + 1),
+                        )
+                    });
+                }
+            }
+            self.constraints(
+                Some(item),
+                &list.constraints,
+                answers,
+                Some((item, object, &path)),
+                report,
+            );
+        }
+    }
+
+    /// The totals of a table: each total cell is the sum of the cells it totals, when they are
+    /// all numbers.
+    fn totals(
+        &self,
+        item: ItemId,
+        table: &Table<'_>,
+        value: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(rows) = value.as_object() else {
+            return;
+        };
+        let cell = |row: &str, column: &str| -> Option<f64> {
+            let value = rows.get(row)?.get(column)?;
+            value.as_f64().or_else(|| value.get("value")?.as_f64())
+        };
+        // Both ways: the total row sums each column, the total column sums each row.
+        for (lines, across, by_row) in [
+            (&table.rows, &table.columns, true),
+            (&table.columns, &table.rows, false),
+        ] {
+            let Some((total, _)) = lines.iter().find(|(_, total)| *total) else {
+                continue;
+            };
+            for (other, _) in across.iter() {
+                let at = |line: &str| {
+                    if by_row {
+                        cell(line, other)
+                    } else {
+                        cell(other, line)
+                    }
+                };
+                let Some(stated) = at(total) else { continue };
+                let parts: Option<Vec<f64>> = lines
+                    .iter()
+                    .filter(|(_, is_total)| !is_total)
+                    .map(|(line, _)| at(line))
+                    .collect();
+                let Some(parts) = parts else { continue };
+                let sum: f64 = parts.iter().sum();
+                if (sum - stated).abs() > 1e-9 * sum.abs().max(stated.abs()).max(1.0) {
+                    let (row, column) = if by_row {
+                        (*total, *other)
+                    } else {
+                        (*other, *total)
+                    };
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::Total,
+                            &path.key(row).key(column).render(),
+                            format!(
+                                "states {stated} in row `{row}`, column `{column}`, but its {} add up to {sum}",
+                                if by_row { "rows" } else { "columns" }
+                            ),
+                        )
+                    });
+                }
             }
         }
     }
@@ -377,6 +674,80 @@ impl<'i> Validator<'i> {
                 }
             }
             Check::Grid(grid) => self.grid(item, grid, value, path, report),
+            Check::Table(table) => self.table(item, table, value, path, report),
+        }
+    }
+
+    /// The cells of a table: known rows and columns, each cell a value or an allowed special
+    /// answer.
+    fn table(
+        &self,
+        item: ItemId,
+        table: &Table<'_>,
+        value: &Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let Some(rows) = value.as_object() else {
+            let found = kind_of(value);
+            return report.error(|| {
+                self.problem(
+                    item,
+                    Code::WrongType,
+                    &path.render(),
+                    format!("takes an object of rows, not {found}"),
+                )
+            });
+        };
+        for (row, cells) in rows {
+            let path = path.key(row);
+            if !table.rows.iter().any(|(id, _)| id == row) {
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadGrid,
+                        &path.render(),
+                        format!("has no row `{}`", shown(row)),
+                    )
+                });
+                continue;
+            }
+            let Some(cells) = cells.as_object() else {
+                let found = kind_of(cells);
+                report.error(|| {
+                    self.problem(
+                        item,
+                        Code::WrongType,
+                        &path.render(),
+                        format!(
+                            "takes an object of columns in row `{}`, not {found}",
+                            shown(row)
+                        ),
+                    )
+                });
+                continue;
+            };
+            for (column, cell) in cells {
+                let path = path.key(column);
+                if !table.columns.iter().any(|(id, _)| id == column) {
+                    report.error(|| {
+                        self.problem(
+                            item,
+                            Code::BadGrid,
+                            &path.render(),
+                            format!("has no column `{}`", shown(column)),
+                        )
+                    });
+                    continue;
+                }
+                if cell.is_null() {
+                    continue;
+                }
+                match special_code(cell) {
+                    Some(special) => self.special(item, special, &path, report),
+                    None => self.value(item, &table.cell, cell, &path, report),
+                }
+            }
         }
     }
 
@@ -489,7 +860,7 @@ impl<'i> Validator<'i> {
         for field in fields {
             match object.get(field.id).filter(|value| !value.is_null()) {
                 Some(value) => self.value(item, &field.check, value, &path.key(field.id), report),
-                None if field.required => report.error(|| {
+                None if field.required && !field.conditional => report.error(|| {
                     self.problem(
                         item,
                         Code::BadRecord,
@@ -644,16 +1015,31 @@ fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
             max: *max,
         },
         Answer::Amount { currencies } => Check::Amount { currencies },
-        Answer::List { fields } => Check::List {
-            fields: fields
+        Answer::List(list) => Check::List {
+            fields: list
+                .fields
                 .iter()
                 .map(|field| Field {
                     id: &field.id,
                     required: field.required,
+                    conditional: field.condition.is_some(),
                     check: compile(instrument, &field.answer),
                 })
                 .collect(),
         },
+        Answer::Table(table) => Check::Table(Table {
+            rows: table
+                .rows
+                .iter()
+                .map(|r| (r.id.as_str(), r.total))
+                .collect(),
+            columns: table
+                .columns
+                .iter()
+                .map(|c| (c.id.as_str(), c.total))
+                .collect(),
+            cell: Box::new(compile(instrument, &table.cell)),
+        }),
         Answer::Grid(grid) => Check::Grid(Grid {
             columns: grid.columns.iter().map(|c| c.id.as_str()).collect(),
             rows: grid
@@ -773,6 +1159,11 @@ fn shown(text: &str) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
+}
+
+/// The code of a special answer, `{"special": "dont_know"}`.
+fn special_code(value: &Value) -> Option<&str> {
+    value.as_object()?.get("special")?.as_str()
 }
 
 fn kind_of(value: &Value) -> &'static str {

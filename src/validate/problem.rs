@@ -40,6 +40,16 @@ pub enum Code {
     BadRecord,
     /// The same code or column twice.
     Duplicate,
+    /// A special answer the item does not allow.
+    BadSpecial,
+    /// A constraint is broken: an error or a warning, as the constraint says.
+    Constraint,
+    /// A stored calculated value differs from what the answers give.
+    Calculation,
+    /// Too few or too many records in a list.
+    RecordCount,
+    /// A total of a table differs from the sum of its cells.
+    Total,
     /// The file is not UTF-8.
     NotUtf8,
     /// The file is not JSON, or is cut short.
@@ -52,7 +62,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their numbers.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 24] = [
         Code::NotAReply,
         Code::WrongForm,
         Code::WrongVersion,
@@ -68,6 +78,11 @@ impl Code {
         Code::BadGrid,
         Code::BadRecord,
         Code::Duplicate,
+        Code::BadSpecial,
+        Code::Constraint,
+        Code::Calculation,
+        Code::RecordCount,
+        Code::Total,
         Code::NotUtf8,
         Code::NotJson,
         Code::TooDeep,
@@ -96,6 +111,11 @@ impl Code {
             Code::BadGrid => "V0110",
             Code::BadRecord => "V0111",
             Code::Duplicate => "V0112",
+            Code::BadSpecial => "V0113",
+            Code::Constraint => "V0114",
+            Code::Calculation => "V0115",
+            Code::RecordCount => "V0116",
+            Code::Total => "V0117",
             Code::NotUtf8 => "V0201",
             Code::NotJson => "V0202",
             Code::TooDeep => "V0203",

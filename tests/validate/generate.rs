@@ -6,7 +6,7 @@ use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
 use serde_json::{json, Map, Value};
 
-use qc::model::{Answer, Instrument};
+use qc::model::{Answer, Instrument, ItemKind};
 
 pub struct Generator<'i> {
     instrument: &'i Instrument,
@@ -32,15 +32,37 @@ impl<'i> Generator<'i> {
     pub fn reply(&mut self, breakage: u32) -> Value {
         let mut answers = Map::new();
         let mut enabled: Vec<bool> = Vec::new();
+        let today = qc::eval::today();
         for item in &self.instrument.items {
             let parent = item.parent.is_none_or(|p| enabled[p.0]);
-            let own = item
-                .condition
-                .as_ref()
-                .is_none_or(|c| qc::eval::holds(self.instrument, c, &answers));
+            let own = item.condition.as_ref().is_none_or(|c| {
+                let seen = qc::eval::with_calculations(self.instrument, &answers, &today);
+                qc::eval::holds(self.instrument, c, &seen)
+            });
             let asked = parent && own;
             enabled.push(asked);
             let Some(answer) = &item.answer else { continue };
+            if item.kind == ItemKind::Calculated {
+                // Stored as the answers give it, or left out: a frontend may do either.
+                if self.below(2) == 0 {
+                    continue;
+                }
+                let seen = qc::eval::with_calculations(self.instrument, &answers, &today);
+                if let Some(value) = seen.get(&item.id).filter(|v| !v.is_null()) {
+                    let value = if self.below(1000) < breakage {
+                        json!(-7777)
+                    } else {
+                        value.clone()
+                    };
+                    answers.insert(item.id.clone(), value);
+                }
+                continue;
+            }
+            if asked && !item.specials.is_empty() && self.below(8) == 0 {
+                let special = &item.specials[self.below(item.specials.len() as u32) as usize];
+                answers.insert(item.id.clone(), json!({ "special": special }));
+                continue;
+            }
             let roll = self.below(1000);
             let value = if roll < breakage {
                 Some(self.broken(answer))
@@ -119,19 +141,60 @@ impl<'i> Generator<'i> {
                 );
                 json!({ "value": self.below(1_000_000), "currency": currency })
             }
-            Answer::List { fields } => {
-                let records: Vec<Value> = (0..self.below(3))
+            Answer::List(list) => {
+                let low = match list.min {
+                    Some(qc::model::Count::Number(n)) => n as u32,
+                    _ => 0,
+                };
+                let high = match list.max {
+                    Some(qc::model::Count::Number(n)) => (n as u32).min(low + 2),
+                    _ => low + 2,
+                };
+                // The list's own logic reads the record: find the list's item.
+                let owner = self.instrument.items.iter().position(
+                    |item| matches!(&item.answer, Some(own) if std::ptr::eq(own, answer)),
+                );
+                let records: Vec<Value> = (0..low + self.below(high - low + 1))
                     .map(|_| {
                         let mut record = Map::new();
-                        for field in fields {
+                        for field in list.fields.iter().filter(|f| f.condition.is_none()) {
                             if field.required || self.below(2) == 0 {
                                 record.insert(field.id.clone(), self.valid(&field.answer, answers));
+                            }
+                        }
+                        for field in &list.fields {
+                            let (Some(condition), Some(owner)) = (&field.condition, owner) else {
+                                continue;
+                            };
+                            let list_id = qc::model::ItemId(owner);
+                            let asked = qc::eval::holds_in_record(
+                                self.instrument,
+                                condition,
+                                answers,
+                                (list_id, &record),
+                            );
+                            if asked && (field.required || self.below(2) == 0) {
+                                let value = self.valid(&field.answer, answers);
+                                record.insert(field.id.clone(), value);
                             }
                         }
                         Value::Object(record)
                     })
                     .collect();
                 json!(records)
+            }
+            Answer::Table(table) => {
+                let mut rows = Map::new();
+                for row in &table.rows {
+                    let mut cells = Map::new();
+                    for column in &table.columns {
+                        if self.below(6) != 0 {
+                            cells.insert(column.id.clone(), self.valid(&table.cell, answers));
+                        }
+                    }
+                    rows.insert(row.id.clone(), Value::Object(cells));
+                }
+                Value::Object(rows)
             }
             Answer::Grid(grid) => {
                 let mut rows = Map::new();
@@ -199,10 +262,18 @@ impl<'i> Generator<'i> {
                 json!({ "value": 10, "currency": "EUR", "note": "x" }),
             ][self.below(5) as usize]
                 .clone(),
-            Answer::List { fields } => {
+            Answer::Table(table) => {
+                let row = &table.rows[0].id;
+                match self.below(3) {
+                    0 => json!({ "no_such_row": {} }),
+                    1 => json!({ row: { "no_such_column": 1 } }),
+                    _ => json!({ row: "cells" }),
+                }
+            }
+            Answer::List(list) => {
                 let mut record = Map::new();
                 record.insert("unknown_field".to_owned(), json!("x"));
-                if let Some(field) = fields.first() {
+                if let Some(field) = list.fields.first() {
                     record.insert(field.id.clone(), json!(null));
                 }
                 json!([record])
