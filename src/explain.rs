@@ -16,7 +16,8 @@ macro_rules! fixture {
     };
 }
 
-/// A reply fixture, validated against `questionnaires/crime-prevention.q`.
+/// A reply fixture, validated against `questionnaires/crime-prevention.q`, or against the pass
+/// fixture its `form` names.
 macro_rules! reply {
     ($name:literal) => {
         include_str!(concat!("../tests/fixtures/replies/", $name))
@@ -293,6 +294,42 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0129-test-expectation.q"),
     },
     Entry {
+        code: "E0130",
+        title: "not a value, or a function used wrongly",
+        body: "Where a value is expected (a side of a comparison, a calculated value, an \
+               argument), qc found a condition, an unknown function, a function with the wrong \
+               number or type of arguments, an `if` whose two values differ in type, or a \
+               divisor that divides again. The functions are `sum`, `count`, `min`, `max`, `if`, \
+               `today` and `year`. Turn a condition into a number with `if(condition, 1, 0)`; \
+               calculate a divisor first with `calc`.",
+        example: fixture!("E0130-bad-value.q"),
+    },
+    Entry {
+        code: "E0131",
+        title: "unknown field of a record",
+        body: "`this.field` reads a field of the record at hand, and `list.field` the field of \
+               every record of a list (inside an aggregate). The field must be one the list \
+               declares, and `this` is only known inside a list's own logic: a field's `when` \
+               and a list's `check`. A list inside a record or a grid row cannot have logic of \
+               its own.",
+        example: fixture!("E0131-unknown-field.q"),
+    },
+    Entry {
+        code: "E0132",
+        title: "special answer not allowed here",
+        body: "`allow` names special answers declared with `special code \"Label\"`, each once, \
+               on an item that takes an answer. A special answer may not share its code with an \
+               option of the item's scale: a reply could not tell them apart.",
+        example: fixture!("E0132-bad-special.q"),
+    },
+    Entry {
+        code: "E0133",
+        title: "malformed table",
+        body: "A table needs at least one row and one column that are not totals, and at most \
+               one total row and one total column.",
+        example: fixture!("E0133-bad-table.q"),
+    },
+    Entry {
         code: "W0201",
         title: "condition refers to a later item",
         body: "A condition reads an item that comes after the item it controls. Respondents \
@@ -477,6 +514,51 @@ const ENTRIES: &[Entry] = &[
         title: "the same code twice",
         body: "A multiple choice names a code twice, or a grid row ticks a column twice.",
         example: reply!("V0112-duplicate.json"),
+    },
+    Entry {
+        code: "V0113",
+        title: "special answer not allowed",
+        body: "A reply gives a special answer, `{\"special\": \"code\"}`, that the item does not \
+               allow (or that no item allows). An item allows special answers with `allow`; a \
+               table's cells take those of their table. (This reply is to the pass fixture \
+               `specials.q`.)",
+        example: reply!("V0113-bad-special.json"),
+    },
+    Entry {
+        code: "V0114",
+        title: "constraint broken",
+        body: "A constraint of an item, a section or a list's records does not hold. The \
+               message is the constraint's own; its severity is the constraint's: an `error` \
+               refuses the reply, a `warning` lets it through with the message. A constraint \
+               is tested only once everything it compares has a value. (This reply is to the \
+               pass fixture `calculations.q`.)",
+        example: reply!("V0114-constraint.json"),
+    },
+    Entry {
+        code: "V0115",
+        title: "stored calculated value differs",
+        body: "A reply may store a calculated value; qc computes it again from the answers, and \
+               reports a stored value that differs. Leave calculated values out of a reply, or \
+               store what the form's `calculation` gives. (This reply is to the pass fixture \
+               `calculations.q`.)",
+        example: reply!("V0115-calculation.json"),
+    },
+    Entry {
+        code: "V0116",
+        title: "too few or too many records",
+        body: "A list declares `min` or `max` records, as a number or as the answer to an item \
+               (\"as many records as persons in the household\"), and the reply has fewer or \
+               more. (This reply is to the pass fixture `records.q`.)",
+        example: reply!("V0116-record-count.json"),
+    },
+    Entry {
+        code: "V0117",
+        title: "total differs from the sum of its cells",
+        body: "A table's total row or total column states a cell that is not the sum of the \
+               cells it totals. The check is made when every cell it totals is a number; a \
+               cell marked \"not available\" leaves its total unchecked. (This reply is to the \
+               pass fixture `tables.q`.)",
+        example: reply!("V0117-total.json"),
     },
     Entry {
         code: "V0201",

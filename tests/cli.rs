@@ -434,11 +434,23 @@ fn reply_fixtures_show_their_problems() {
     assert!(names.len() >= 19);
     for name in names {
         let code = name.split('-').next().expect("a code");
+        // A reply to the bundled instrument, or to the pass fixture its `form` names.
+        let bytes =
+            std::fs::read(root.join("tests/fixtures/replies").join(&name)).expect("a fixture");
+        let form = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|reply| reply.get("form")?.as_str().map(str::to_owned));
+        let instrument = match form.as_deref() {
+            Some(form) if root.join(format!("tests/fixtures/pass/{form}.q")).exists() => {
+                format!("tests/fixtures/pass/{form}.q")
+            }
+            _ => BUNDLED.to_owned(),
+        };
         let output = Command::new(env!("CARGO_BIN_EXE_qc"))
             .current_dir(&root)
             .args([
                 "validate",
-                BUNDLED,
+                &instrument,
                 &format!("tests/fixtures/replies/{name}"),
             ])
             .env("NO_COLOR", "1")
@@ -446,7 +458,7 @@ fn reply_fixtures_show_their_problems() {
             .expect("qc runs");
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(text.contains(code), "{name}: {text}");
-        let expected = if code == "V0003" || code == "V0108" {
+        let expected = if code == "V0003" || code == "V0108" || name.contains("warning") {
             0
         } else {
             1

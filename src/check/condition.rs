@@ -364,7 +364,10 @@ impl Resolver<'_, '_> {
             }
             let (subject_name, ty, operand) =
                 if let Some(field) = subject.name.strip_prefix("this.") {
-                    let index = self.field_index(field, subject.span)?;
+                    // An unknown field is reported once, here.
+                    let Some(index) = self.field_index(field, subject.span) else {
+                        return Some(None);
+                    };
                     let ty = self
                         .record_fields()
                         .map(|fields| Type::of(&fields[index].answer))?;

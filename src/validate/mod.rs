@@ -378,11 +378,11 @@ impl<'i> Validator<'i> {
             return;
         }
         report.error(|| {
-            let detail = if allowed.is_empty() {
-                "allows no special answer".to_owned()
-            } else {
-                let list: Vec<String> = allowed.iter().map(|c| format!("`{c}`")).collect();
-                format!("allows the special answers {}", list.join(", "))
+            let list: Vec<String> = allowed.iter().map(|c| format!("`{c}`")).collect();
+            let detail = match list.as_slice() {
+                [] => "allows no special answer".to_owned(),
+                [one] => format!("allows only the special answer {one}"),
+                _ => format!("allows the special answers {}", list.join(", ")),
             };
             self.problem(
                 item,
