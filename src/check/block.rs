@@ -7,12 +7,21 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::{did_you_mean, CheckError, Note};
 use super::scope::{Kind, Symbol};
 use super::Checker;
-use crate::model::ItemId;
+use crate::model::{self, ItemId};
 use crate::span::Span;
 use crate::syntax::ast;
 
 /// An index into [`Checker::envs`].
 pub(super) type EnvId = usize;
+
+/// A piped `{name}` in a text, checked once every item is known.
+pub(super) struct Pipe {
+    name: String,
+    span: Span,
+    env: EnvId,
+    /// The parameters of the block the text is in, for a misspelt one.
+    parameters: Vec<String>,
+}
 
 /// Where names are looked up while a part of the program is checked: the module whose scope
 /// holds its scales, documents and blocks, and inside a used block, what each parameter
@@ -111,11 +120,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A text as the respondent sees it. Inside a block, `{name}` stands for a `text`
-    /// argument, or for the printed number of the item an `item` argument names, and `{{` and
-    /// `}}` for braces; elsewhere a text is as written.
+    /// A text as the respondent sees it. `{name}` pipes in the value of an item or calculated
+    /// value (kept as written, checked once every item is known); inside a block, it stands
+    /// for a `text` argument, or for the printed number of the item an `item` argument names.
+    /// `{{` and `}}` stand for braces, and stay so in the model.
     pub(super) fn text(&mut self, text: &ast::Text) -> String {
-        if self.envs[self.env].arguments.is_empty() && self.expanding.is_empty() {
+        if !text.value.contains(['{', '}']) {
             return text.value.clone();
         }
         let mut out = String::with_capacity(text.value.len());
@@ -124,7 +134,7 @@ impl<'a> Checker<'a> {
             out.push_str(&rest[..index]);
             let tail = &rest[index..];
             if tail.starts_with("{{") || tail.starts_with("}}") {
-                out.push_str(&tail[..1]);
+                out.push_str(&tail[..2]);
                 rest = &tail[2..];
                 continue;
             }
@@ -134,7 +144,8 @@ impl<'a> Checker<'a> {
                 None
             };
             let Some(close) = close else {
-                out.push_str(&tail[..1]);
+                // A lone brace is written as a brace.
+                out.push_str(if tail.starts_with('{') { "{{" } else { "}}" });
                 rest = &tail[1..];
                 continue;
             };
@@ -146,7 +157,8 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// The value of `{name}` in a text of a block.
+    /// What `{name}` becomes: in a block, the value of a parameter; otherwise a piped value,
+    /// kept as `{name}` and checked later.
     pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
         match self.envs[self.env].arguments.get(name) {
             Some(Bound::Text(value)) => value.clone(),
@@ -169,19 +181,93 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {
-                let names = self.envs[self.env].arguments.keys().copied();
-                let help = did_you_mean(name, names).or_else(|| {
-                    Some("write `{{` and `}}` for braces in a block's texts".to_owned())
-                });
-                self.errors.push(CheckError::UnknownParameter {
+                let parameters: Vec<String> = self.envs[self.env]
+                    .arguments
+                    .keys()
+                    .map(|name| (*name).to_owned())
+                    .collect();
+                self.pipes.push(Pipe {
                     name: name.to_owned(),
-                    span,
-                    label: format!("`{{{name}}}` names no text or item parameter"),
-                    help,
+                    span: self.within(span, &format!("{{{name}}}")),
+                    env: self.env,
+                    parameters,
                 });
-                String::new()
+                format!("{{{name}}}")
             }
         }
+    }
+
+    /// The place of `needle` in the text at `span`, or the whole text when it is not found as
+    /// written (escapes can make the text differ from its source).
+    fn within(&self, span: Span, needle: &str) -> Span {
+        let (file, local) = self.program.sources.locate(span);
+        let found = file
+            .text
+            .get(local.start..local.end)
+            .and_then(|written| written.find(needle));
+        match found {
+            Some(offset) => {
+                let start = span.start + offset;
+                Span::new(start, start + needle.len())
+            }
+            None => span,
+        }
+    }
+
+    /// Checks that each piped `{name}` names an item with an answer, or a calculated value;
+    /// in a block, an unknown name is most likely a misspelt parameter.
+    pub(super) fn pipes(&mut self) {
+        for pipe in std::mem::take(&mut self.pipes) {
+            self.env = pipe.env;
+            let ident = ast::Ident {
+                name: pipe.name.clone(),
+                span: pipe.span,
+            };
+            let found = self
+                .item_names
+                .get(pipe.name.as_str())
+                .copied()
+                .or_else(|| {
+                    let given = self.item_ident(&ident);
+                    self.item_names.get(given.name.as_str()).copied()
+                });
+            let shown = |answer: &model::Answer| {
+                !matches!(
+                    answer,
+                    model::Answer::List(_) | model::Answer::Grid(_) | model::Answer::Table(_)
+                )
+            };
+            match found {
+                Some(id) if self.items[id.0].answer.as_ref().is_some_and(shown) => {}
+                Some(id) => self.errors.push(CheckError::BadValue {
+                    message: format!("`{}` has no single value to show", self.items[id.0].id),
+                    span: pipe.span,
+                    label: "a list, a grid, a table or a group".to_owned(),
+                    help: Some(
+                        "`{name}` shows an item's answer or a calculated value, such as `count(list)`"
+                            .to_owned(),
+                    ),
+                }),
+                None if !pipe.parameters.is_empty() => {
+                    let help = did_you_mean(&pipe.name, pipe.parameters.iter().map(String::as_str))
+                        .or_else(|| Some("write `{{` and `}}` for braces in a text".to_owned()));
+                    self.errors.push(CheckError::UnknownParameter {
+                        name: pipe.name.clone(),
+                        span: pipe.span,
+                        label: format!("`{{{}}}` names no parameter, item or calculated value", pipe.name),
+                        help,
+                    });
+                }
+                None => self.errors.push(CheckError::UnknownItem {
+                    name: pipe.name.clone(),
+                    span: pipe.span,
+                    help: did_you_mean(&pipe.name, self.item_names.keys().copied()).or_else(|| {
+                        Some("`{name}` shows the answer of an item; write `{{` and `}}` for braces".to_owned())
+                    }),
+                }),
+            }
+        }
+        self.env = self.entry();
     }
 
     /// Expands `use block(…)` into the section: the block's content, with its parameters

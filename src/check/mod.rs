@@ -35,6 +35,7 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
     let mut checker = Checker::new(program);
     checker.modules();
     checker.conditions();
+    checker.pipes();
     checker.tests(&program.entry().ast);
     checker.uncited();
     checker.prune();
@@ -118,6 +119,8 @@ struct Checker<'a> {
     logic: Vec<logic::Pending<'a>>,
     /// Where each calculated value stands in its resolution, by item index.
     calc_state: HashMap<usize, logic::CalcState<'a>>,
+    /// Piped `{name}`s in texts, checked once every item is known.
+    pipes: Vec<block::Pipe>,
     specials: Vec<model::Choice>,
     special_kept: Vec<bool>,
     special_spans: Vec<Span>,
@@ -160,6 +163,7 @@ impl<'a> Checker<'a> {
             pending: Vec::new(),
             logic: Vec::new(),
             calc_state: HashMap::default(),
+            pipes: Vec::new(),
             specials: Vec::new(),
             special_kept: Vec::new(),
             special_spans: Vec::new(),

@@ -56,6 +56,24 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
         }
         items.push(group);
     }
+    // FHIR R4 has no piping: a piped value is shown as `{name}`.
+    let mut piped = Vec::new();
+    for item in &mut items {
+        let mut reference = |id: &str| {
+            piped.push(id.to_owned());
+            format!("{{{id}}}")
+        };
+        super::pipe_json(item, &["text"], &mut reference);
+    }
+    piped.sort();
+    piped.dedup();
+    for id in piped {
+        writer.losses.push(Loss {
+            item: id,
+            message: "a text that shows this value shows `{name}`: FHIR R4 has no piping"
+                .to_owned(),
+        });
+    }
     let draft = instrument
         .status
         .as_deref()

@@ -26,3 +26,84 @@ pub(crate) fn join_parts(
         .collect();
     Some(rendered.join(joiner))
 }
+
+/// A text of the model with its piped values rewritten for a target: `{id}` becomes
+/// `reference(id)`, and `{{` and `}}` become braces.
+pub(crate) fn pipe(text: &str, mut reference: impl FnMut(&str) -> String) -> String {
+    if !text.contains(['{', '}']) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(index) = rest.find(['{', '}']) {
+        out.push_str(&rest[..index]);
+        let tail = &rest[index..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        match tail.starts_with('{').then(|| tail.find('}')).flatten() {
+            Some(close) => {
+                out.push_str(&reference(&tail[1..close]));
+                rest = &tail[close + 1..];
+            }
+            None => {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites the piped values of every text under `keys` in a JSON document (see [`pipe`]).
+/// Returns whether any text had one.
+pub(crate) fn pipe_json(
+    value: &mut serde_json::Value,
+    keys: &[&str],
+    reference: &mut dyn FnMut(&str) -> String,
+) -> bool {
+    let mut piped = false;
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                match value {
+                    serde_json::Value::String(text) if keys.contains(&key.as_str()) => {
+                        let mut any = false;
+                        let rewritten = pipe(text, |id| {
+                            any = true;
+                            reference(id)
+                        });
+                        piped |= any;
+                        *text = rewritten;
+                    }
+                    other => piped |= pipe_json(other, keys, reference),
+                }
+            }
+        }
+        serde_json::Value::Array(values) => {
+            for value in values {
+                piped |= pipe_json(value, keys, reference);
+            }
+        }
+        _ => {}
+    }
+    piped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pipe;
+
+    #[test]
+    fn piped_values_are_rewritten_and_braces_unescaped() {
+        let xlsform = |id: &str| format!("${{{id}}}");
+        assert_eq!(
+            pipe("You listed {n_guides} guides {{sic}}", xlsform),
+            "You listed ${n_guides} guides {sic}"
+        );
+        assert_eq!(pipe("no braces", xlsform), "no braces");
+    }
+}

@@ -173,11 +173,20 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
             "elements": elements,
         }));
     }
-    json!({
+    let mut survey = json!({
         "title": instrument.title,
         "showQuestionNumbers": "off",
         "pages": pages,
-    })
+    });
+    // Piped values are SurveyJS's own `{name}`; an amount's is its value.
+    let mut reference = |id: &str| match instrument.items.iter().find(|item| item.id == id) {
+        Some(item) if matches!(item.answer, Some(Answer::Amount { .. })) => {
+            format!("{{{id}.value}}")
+        }
+        _ => format!("{{{id}}}"),
+    };
+    super::pipe_json(&mut survey, &TEXT_PROPERTIES, &mut reference);
+    survey
 }
 
 /// The name SurveyJS gives a free-text row of a grid, which is a question of its own.

@@ -178,7 +178,25 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         writer.warnings(None, None, &section.constraints, &section.id);
         writer.end("end_group");
     }
-    writer.form
+    // Piped values: `${name}`, the value of the field of that name.
+    let reference = |id: &str| match instrument.items.iter().find(|item| item.id == id) {
+        Some(item) if matches!(item.answer, Some(Answer::Amount { .. })) => {
+            format!("${{{id}_value}}")
+        }
+        _ => format!("${{{id}}}"),
+    };
+    let mut form = writer.form;
+    for row in &mut form.survey {
+        for text in [
+            &mut row.label,
+            &mut row.hint,
+            &mut row.guidance_hint,
+            &mut row.constraint_message,
+        ] {
+            *text = super::pipe(text, reference);
+        }
+    }
+    form
 }
 
 /// The XLSForm as the bytes of an `.xlsx` workbook.
