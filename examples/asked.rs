@@ -1,5 +1,5 @@
-//! Prints, for each reply, which items qc asks and which grid columns are open, as JSON: what
-//! `tests/interop/` compares with other tools' visibility.
+//! Prints, for each reply, which items qc asks, which grid columns are open and what each
+//! calculated value is, as JSON: what `tests/interop/` compares with other tools.
 //!
 //! `cargo run --example asked -- FORM.q REPLY.json…`
 
@@ -23,9 +23,18 @@ fn main() -> Result<(), String> {
             .get("answers")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
+        let answers = &qc::eval::with_calculations(&instrument, answers, &qc::eval::today());
         let enabled = qc::eval::enabled(&instrument, answers);
         let mut items = Map::new();
         let mut columns = Map::new();
+        let mut values = Map::new();
+        for id in qc::eval::calculation_order(&instrument) {
+            let name = &instrument.item(id).id;
+            values.insert(
+                name.clone(),
+                answers.get(name).cloned().unwrap_or(Value::Null),
+            );
+        }
         for (item, asked) in instrument.items.iter().zip(&enabled) {
             items.insert(item.id.clone(), json!(asked));
             if let Some(qc::model::Answer::Grid(grid)) = &item.answer {
@@ -38,7 +47,10 @@ fn main() -> Result<(), String> {
                 }
             }
         }
-        out.insert(path, json!({ "items": items, "columns": columns }));
+        out.insert(
+            path,
+            json!({ "items": items, "columns": columns, "values": values }),
+        );
     }
     println!("{}", Value::Object(out));
     Ok(())

@@ -351,23 +351,33 @@ impl Writer<'_> {
         }
     }
 
-    /// A value as an expression, empty when what it needs is empty.
-    fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
+    /// The test that a value has one: what it needs is not empty (`true` when it needs
+    /// nothing).
+    fn has_value(&self, list: Option<&Item>, operand: &Operand) -> String {
         let mut needed = Vec::new();
         operand.for_each_needed(&mut |reading| {
             if !needed.contains(&reading) {
                 needed.push(reading);
             }
         });
-        let raw = self.raw(list, operand);
-        if needed.is_empty() {
-            return raw;
-        }
         let tests: Vec<String> = needed
             .into_iter()
             .map(|reading| format!("{} notempty", self.reading(list, reading)))
             .collect();
-        format!("iif({}, {raw}, '')", tests.join(" and "))
+        if tests.is_empty() {
+            "true".to_owned()
+        } else {
+            tests.join(" and ")
+        }
+    }
+
+    /// A value as an expression, empty when what it needs is empty.
+    fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
+        let raw = self.raw(list, operand);
+        match self.has_value(list, operand).as_str() {
+            "true" => raw,
+            test => format!("iif({test}, {raw}, '')"),
+        }
     }
 
     fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
@@ -388,24 +398,26 @@ impl Writer<'_> {
                 format!("({} {op} {})", self.raw(list, lhs), self.raw(list, rhs))
             }
             Operand::Aggregate { function, over } => {
-                let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
+                // Each value with the test that it has one: SurveyJS tests emptiness of
+                // names, not of expressions.
+                let tested: Vec<(String, String)> = over
+                    .iter()
+                    .map(|o| (self.has_value(list, o), self.raw(list, o)))
+                    .collect();
+                let parts: Vec<String> = tested
+                    .iter()
+                    .map(|(test, raw)| match function {
+                        Aggregate::Count => format!("iif({test}, 1, 0)"),
+                        _ => format!("iif({test}, {raw}, 0)"),
+                    })
+                    .collect();
                 match function {
-                    Aggregate::Sum => {
-                        let parts: Vec<String> = values
-                            .iter()
-                            .map(|v| format!("iif({v} notempty, {v}, 0)"))
-                            .collect();
-                        format!("({})", parts.join(" + "))
+                    Aggregate::Sum | Aggregate::Count => format!("({})", parts.join(" + ")),
+                    Aggregate::Min | Aggregate::Max => {
+                        let values: Vec<String> =
+                            over.iter().map(|o| self.value(list, o)).collect();
+                        format!("{}({})", function.as_str(), values.join(", "))
                     }
-                    Aggregate::Count => {
-                        let parts: Vec<String> = values
-                            .iter()
-                            .map(|v| format!("iif({v} notempty, 1, 0)"))
-                            .collect();
-                        format!("({})", parts.join(" + "))
-                    }
-                    Aggregate::Min => format!("min({})", values.join(", ")),
-                    Aggregate::Max => format!("max({})", values.join(", ")),
                 }
             }
             Operand::Records {

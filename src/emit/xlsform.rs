@@ -170,7 +170,12 @@ fn build_one(instrument: &Instrument) -> XlsForm {
     for section in &instrument.sections {
         writer.row(SurveyRow {
             kind: "begin_group".to_owned(),
-            name: section.id.clone(),
+            // XLSForm names groups and questions in one namespace; qc does not.
+            name: if instrument.items.iter().any(|item| item.id == section.id) {
+                format!("{}_section", section.id)
+            } else {
+                section.id.clone()
+            },
             label: format!("{}. {}", section.number, section.title),
             ..SurveyRow::default()
         });

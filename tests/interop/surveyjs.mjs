@@ -1,6 +1,7 @@
 // Loads qc's SurveyJS export in survey-core (Node, no browser). For each reply, sets its
-// answers and checks that SurveyJS shows exactly the items and grid columns qc asks; and that
-// SurveyJS's own validation accepts the complete valid reply.
+// answers and checks that SurveyJS shows exactly the items and grid columns qc asks, and
+// computes the calculated values qc computes; and that SurveyJS's own validation accepts the
+// complete valid reply.
 //
 // Usage: node surveyjs.mjs SURVEY.json ASKED.json COMPLETE_REPLY.json
 import { readFileSync } from "node:fs";
@@ -23,6 +24,7 @@ function toSurveyData(answers, survey) {
       const rows = {};
       for (const [row, cell] of Object.entries(value)) {
         if (Array.isArray(cell)) rows[row] = Object.fromEntries(cell.map((column) => [column, true]));
+        else if (cell && typeof cell === "object") rows[row] = cell; // a table's cells
         else data[`${id}_${row}`] = cell;
       }
       data[id] = rows;
@@ -56,6 +58,18 @@ for (const [file, expected] of Object.entries(asked)) {
     checks++;
     if (shown(element) !== isAsked) {
       console.log(`FAIL ${file}: ${id} is ${isAsked ? "asked" : "not asked"} by qc, ${shown(element) ? "shown" : "hidden"} by SurveyJS`);
+      failures++;
+    }
+  }
+  for (const [id, value] of Object.entries(expected.values || {})) {
+    const question = survey.getQuestionByName(id);
+    const theirs = question ? question.value : undefined;
+    const agree = (value === null && (theirs === undefined || theirs === null || theirs === ""))
+      || (typeof value === "number" && Math.abs(theirs - value) < 1e-9 * Math.max(1, Math.abs(value)))
+      || theirs === value;
+    checks++;
+    if (!agree) {
+      console.log(`FAIL ${file}: ${id} is ${JSON.stringify(value)} for qc, ${JSON.stringify(theirs)} for SurveyJS`);
       failures++;
     }
   }
