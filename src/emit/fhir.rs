@@ -758,6 +758,8 @@ pub fn questionnaire_response(instrument: &Instrument, reply: &Value) -> Value {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let complete = Validator::new(instrument).is_valid(reply, Options { complete: true });
+    // Calculated values as the answers give them, stored in the reply or not.
+    let answers = &crate::eval::with_calculations(instrument, answers, &crate::eval::today());
     let converter = Response {
         instrument,
         answers,
@@ -805,6 +807,13 @@ impl Response<'_> {
             .collect();
         let value = self.answers.get(&item.id).filter(|v| !v.is_null());
         let mut out = json!({ "linkId": item.id, "text": item.label });
+        if let Some(special) = value.and_then(|v| v.get("special")).and_then(Value::as_str) {
+            out["extension"] = json!([absent(special)]);
+            if !children.is_empty() {
+                out["item"] = Value::Array(children);
+            }
+            return Some(vec![out]);
+        }
         match (&item.answer, value) {
             (None, _) => {
                 if children.is_empty() {
@@ -836,6 +845,30 @@ impl Response<'_> {
                         })
                         .collect(),
                 );
+            }
+            (Some(Answer::Table(table)), Some(Value::Object(rows))) => {
+                let rows: Vec<Value> = table
+                    .rows
+                    .iter()
+                    .filter_map(|row| {
+                        let cells = rows.get(&row.id)?.as_object()?;
+                        let cells: Vec<Value> = table
+                            .columns
+                            .iter()
+                            .filter_map(|column| {
+                                let cell = cells.get(&column.id).filter(|v| !v.is_null())?;
+                                let link = format!("{}_{}_{}", item.id, row.id, column.id);
+                                if let Some(special) = cell.get("special").and_then(Value::as_str) {
+                                    return Some(json!({ "linkId": link, "extension": [absent(special)] }));
+                                }
+                                let answers = values(self.instrument, &table.cell, cell);
+                                (!answers.is_empty()).then(|| json!({ "linkId": link, "answer": answers }))
+                            })
+                            .collect();
+                        (!cells.is_empty()).then(|| json!({ "linkId": format!("{}_{}", item.id, row.id), "item": cells }))
+                    })
+                    .collect();
+                out["item"] = Value::Array(rows);
             }
             (Some(Answer::Grid(grid)), Some(Value::Object(rows))) => {
                 let rows: Vec<Value> = grid
@@ -871,6 +904,27 @@ impl Response<'_> {
         }
         Some(vec![out])
     }
+}
+
+/// Why an answer is missing, for a special answer: FHIR's `data-absent-reason`, from the words
+/// of its code ("don't know", "refused", "not applicable"), `unknown` otherwise; the code itself
+/// is kept in the extension's id.
+fn absent(special: &str) -> Value {
+    let code = special.to_lowercase();
+    let reason = if code.contains("refus") || code.contains("declin") {
+        "asked-declined"
+    } else if code.contains("know") {
+        "asked-unknown"
+    } else if code.contains("applicable") {
+        "not-applicable"
+    } else {
+        "unknown"
+    };
+    json!({
+        "id": special.replace('_', "-"),
+        "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+        "valueCode": reason,
+    })
 }
 
 /// A field of the record at hand, read from the repeating group's instance.

@@ -99,6 +99,11 @@ done
 "$qc" convert-response --to fhir questionnaires/victim-issues.q \
   questionnaires/examples/victim-issues/arcadia-complete.json -o "$work/response-victim-issues.json"
 "$qc" compile --lang fr --emit fhir questionnaires/crime-prevention.q -o "$work/fixture-crime-prevention-fr.json" 2>/dev/null
+# Replies to the fixtures of calculated values, records, special answers and tables.
+for reply in tests/interop/replies/*.json; do
+  name="$(basename "$reply" .json)"
+  "$qc" convert-response --to fhir "tests/fixtures/pass/${name%%-*}.q" "$reply" -o "$work/response-fixture-$name.json"
+done
 # The fixtures of every construct too, for the bounds and FHIRPath conditions they hold.
 for fixture in tests/fixtures/pass/*.q; do
   "$qc" compile --emit fhir "$fixture" -o "$work/fixture-$(basename "$fixture" .q).json" 2>/dev/null
