@@ -119,12 +119,14 @@ fn is_error(problem: &Problem) -> bool {
 
 /// Runs every test of an instrument.
 pub fn run(instrument: &Instrument) -> Report {
-    let validator = Validator::new(instrument);
+    let today = eval::today();
+    let validator = Validator::new(instrument).with_today(&today);
     let mut conditions = conditions(instrument);
     let mut tests = Vec::with_capacity(instrument.tests.len());
     for test in &instrument.tests {
         let reply = reply(instrument, test);
-        let answers = &test.answers;
+        // Conditions read calculated values as the validator computes them.
+        let answers = &eval::with_calculations(instrument, &test.answers, &today);
         let enabled = eval::enabled(instrument, answers);
         for coverage in &mut conditions {
             let (item, column) = (coverage.id, coverage.column_index);

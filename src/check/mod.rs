@@ -1017,22 +1017,36 @@ impl<'a> Checker<'a> {
                     });
                     continue;
                 }
-                let value = test_value(&answer.value);
-                match answer.target.name.split_once('.') {
-                    Some((grid, row)) => {
-                        let rows = answers
-                            .entry(grid.to_owned())
-                            .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                        if let Some(rows) = rows.as_object_mut() {
-                            rows.insert(row.to_owned(), value);
-                        }
-                        given.push((grid.to_owned(), answer.span));
-                    }
-                    None => {
-                        answers.insert(answer.target.name.clone(), value);
-                        given.push((answer.target.name.clone(), answer.span));
+                let mut path = answer.target.name.split('.');
+                let item = path.next().unwrap_or_default();
+                let mut value = test_value(&answer.value);
+                // A code the item allows as a special answer is that special answer.
+                if let ast::TestValue::Code(code) = &answer.value {
+                    let special = self
+                        .item_names
+                        .get(item)
+                        .is_some_and(|id| self.items[id.0].specials.contains(&code.name));
+                    if special {
+                        value = serde_json::json!({ "special": code.name });
                     }
                 }
+                // `grid.row` or `table.row.column`: the value goes that deep into the answer.
+                let mut slot = answers
+                    .entry(item.to_owned())
+                    .or_insert(serde_json::Value::Null);
+                for key in path {
+                    if !slot.is_object() {
+                        *slot = serde_json::Value::Object(Default::default());
+                    }
+                    slot = match slot {
+                        serde_json::Value::Object(object) => object
+                            .entry(key.to_owned())
+                            .or_insert(serde_json::Value::Null),
+                        other => other,
+                    };
+                }
+                *slot = value;
+                given.push((item.to_owned(), answer.span));
             }
             let expectations = test
                 .expectations

@@ -584,10 +584,11 @@ fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap
         ));
     }
     let failed = report.failed();
+    let count = report.tests.len();
     out.push_str(&format!(
-        "{} tests: {} passed, {failed} failed\n",
-        report.tests.len(),
-        report.tests.len() - failed
+        "{count} test{}: {} passed, {failed} failed\n",
+        if count == 1 { "" } else { "s" },
+        count - failed
     ));
     out
 }

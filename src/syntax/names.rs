@@ -111,6 +111,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::test => "`test`",
         Rule::given => "`given`",
         Rule::given_answer => "an answer such as `q1 = yes`",
+        Rule::given_target => "an item id",
         Rule::test_amount => "an amount such as `1500 EUR`",
         Rule::expectation => "`expect`",
         Rule::expect_problem => "`problem`",
