@@ -202,13 +202,7 @@ impl Constraint {
     /// answered (with a value, not a special answer). Items read by `answered(…)`, by `in` and
     /// `has`, or through an aggregate, do not count: those read an unanswered item on their own.
     pub fn operands(&self) -> Vec<Reading> {
-        let mut reads = Vec::new();
-        self.condition.for_each_compared(&mut |read| {
-            if !reads.contains(&read) {
-                reads.push(read);
-            }
-        });
-        reads
+        self.condition.compared()
     }
 }
 
@@ -481,7 +475,7 @@ impl Aggregate {
 }
 
 /// What a value reads directly: an item's answer or a field of the record at hand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reading {
     Item(ItemId),
     Field(usize),
@@ -518,6 +512,41 @@ impl Operand {
             | Operand::Date(_)
             | Operand::Text(_)
             | Operand::Today => {}
+        }
+    }
+
+    /// What the value needs to have a value (see [`Operand::for_each_needed`]), each once, in
+    /// the order first read.
+    pub fn needed(&self) -> Vec<Reading> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut out = Vec::new();
+        self.for_each_needed(&mut |reading| {
+            if seen.insert(reading) {
+                out.push(reading);
+            }
+        });
+        out
+    }
+
+    /// Whether the value divides anywhere, inside aggregates and `if` too.
+    pub fn divides(&self) -> bool {
+        match self {
+            Operand::Arith { op, lhs, rhs } => {
+                *op == ArithOp::Div || lhs.divides() || rhs.divides()
+            }
+            Operand::Aggregate { over, .. } => over.iter().any(Operand::divides),
+            Operand::If {
+                then, otherwise, ..
+            } => then.divides() || otherwise.divides(),
+            Operand::Year(inner) => inner.divides(),
+            Operand::Item(_)
+            | Operand::Field(_)
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today
+            | Operand::Records { .. } => false,
         }
     }
 
@@ -591,6 +620,18 @@ impl Condition {
                 rhs.for_each_item(visit);
             }
         }
+    }
+
+    /// What the condition's comparisons need answered, each once, in the order first read.
+    pub fn compared(&self) -> Vec<Reading> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut reads = Vec::new();
+        self.for_each_compared(&mut |read| {
+            if seen.insert(read) {
+                reads.push(read);
+            }
+        });
+        reads
     }
 
     /// Calls `visit` on what the condition's comparisons need answered (see

@@ -553,9 +553,7 @@ impl Resolver<'_, '_> {
                     self.mismatch_arith(*op, &left, &right, expr.span);
                     return None;
                 }
-                let mut divides = false;
-                rhs_value.for_each_divisor(&mut |_| divides = true);
-                if *op == ArithOp::Div && divides {
+                if *op == ArithOp::Div && rhs_value.divides() {
                     // Frontends test every divisor for zero: a divisor that divides again would
                     // make that test grow with each level.
                     self.checker.errors.push(CheckError::BadValue {

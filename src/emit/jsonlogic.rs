@@ -106,12 +106,7 @@ impl Rules<'_> {
 
     /// The tests that a value has one: what it needs has values, and no divisor is zero.
     fn tests(&self, operand: &Operand) -> Vec<Value> {
-        let mut readings = Vec::new();
-        operand.for_each_needed(&mut |reading| {
-            if !readings.contains(&reading) {
-                readings.push(reading);
-            }
-        });
+        let readings = operand.needed();
         let mut tests: Vec<Value> = readings.into_iter().map(|r| self.present(r)).collect();
         operand.for_each_divisor(&mut |divisor| {
             tests.push(json!({ "!=": [self.raw(divisor), 0] }));

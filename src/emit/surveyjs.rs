@@ -354,12 +354,7 @@ impl Writer<'_> {
     /// The test that a value has one: what it needs is not empty (`true` when it needs
     /// nothing).
     fn has_value(&self, list: Option<&Item>, operand: &Operand) -> String {
-        let mut needed = Vec::new();
-        operand.for_each_needed(&mut |reading| {
-            if !needed.contains(&reading) {
-                needed.push(reading);
-            }
-        });
+        let needed = operand.needed();
         let tests: Vec<String> = needed
             .into_iter()
             .map(|reading| format!("{} notempty", self.reading(list, reading)))
@@ -669,14 +664,7 @@ impl Writer<'_> {
             Condition::Has { item, code } => format!("{} contains {}", name(*item), quoted(code)),
             Condition::Compare { op, lhs, rhs } => {
                 let symbol = op.equality_or_order();
-                let mut needed = Vec::new();
-                for side in [lhs, rhs] {
-                    side.for_each_needed(&mut |reading| {
-                        if !needed.contains(&reading) {
-                            needed.push(reading);
-                        }
-                    });
-                }
+                let needed = condition.compared();
                 let mut tests: Vec<String> = needed
                     .into_iter()
                     .map(|reading| format!("{} notempty", self.reading(list, reading)))

@@ -792,12 +792,7 @@ impl Writer<'_> {
 
     /// A value as an XPath expression, empty when what it needs is empty.
     fn value_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
-        let mut needed = Vec::new();
-        operand.for_each_needed(&mut |reading| {
-            if !needed.contains(&reading) {
-                needed.push(reading);
-            }
-        });
+        let needed = operand.needed();
         let raw = self.raw_xpath(item, list, operand);
         if needed.is_empty() {
             return raw;
@@ -963,14 +958,7 @@ impl Writer<'_> {
                 format!("selected({}, {})", name(*id), literal(code))
             }
             Condition::Compare { op, lhs, rhs } => {
-                let mut needed = Vec::new();
-                for side in [lhs, rhs] {
-                    side.for_each_needed(&mut |reading| {
-                        if !needed.contains(&reading) {
-                            needed.push(reading);
-                        }
-                    });
-                }
+                let needed = condition.compared();
                 let mut tests: Vec<String> = needed
                     .into_iter()
                     .map(|reading| format!("{} != ''", self.reading(list, reading)))
