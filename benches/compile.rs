@@ -6,7 +6,7 @@ mod bundled;
 #[path = "generated.rs"]
 mod generated;
 
-use generated::generate;
+use generated::{generate, generate_logic};
 
 fn main() {
     divan::main();
@@ -67,6 +67,16 @@ mod stages {
 #[divan::bench(args = [1_000, 10_000])]
 fn generated(bencher: divan::Bencher, questions: usize) {
     let source = generate(questions);
+    bencher
+        .counter(divan::counter::BytesCount::new(source.len()))
+        .bench(|| compile(divan::black_box(&source)));
+}
+
+/// Generated instruments with calculated values, constraints, special answers, tables and
+/// lists with their own logic.
+#[divan::bench(args = [1_000, 10_000])]
+fn generated_logic(bencher: divan::Bencher, questions: usize) {
+    let source = generate_logic(questions);
     bencher
         .counter(divan::counter::BytesCount::new(source.len()))
         .bench(|| compile(divan::black_box(&source)));

@@ -51,3 +51,53 @@ pub fn generate(questions: usize) -> String {
     out.push_str("}\n");
     out
 }
+
+/// An instrument of `questions` number questions in sections of 100, with the logic of
+/// statistical questionnaires: each number allows "not available" and has a constraint; every
+/// tenth is a calculated sum of the nine before it, which the next question's condition reads;
+/// each section ends with a table of offences by sex whose totals are checked, and a list whose
+/// records have a conditional field and a constraint.
+#[allow(dead_code)]
+pub fn generate_logic(questions: usize) -> String {
+    let mut out = String::from(
+        "instrument generated_logic { title \"Generated logic\" }\nspecial not_available \"Not available\"\n",
+    );
+    for q in 1..=questions {
+        if q % 100 == 1 {
+            if q > 1 {
+                out.push_str("}\n");
+            }
+            let _ = writeln!(out, "section s{q} \"Section from {q}\" {{");
+        }
+        if q % 10 == 0 {
+            let parts: Vec<String> = (q - 9..q).map(|p| format!("n{p}")).collect();
+            let _ = writeln!(
+                out,
+                "  calc n{q} \"Sum to {q}\" = sum({})",
+                parts.join(", ")
+            );
+            continue;
+        }
+        let condition = if q % 10 == 1 && q > 10 {
+            format!(" when n{} > 100", q - 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  question n{q} \"Count number {q}?\" : integer min 0{condition} {{\n    allow not_available\n    check n{q} <= 100000 else warning \"A large count\"\n  }}"
+        );
+        if q % 100 == 50 {
+            let _ = writeln!(
+                out,
+                "  table t{q} \"Offences by sex\" : integer min 0 {{\n    row homicide \"Homicide\"\n    row assault \"Assault\"\n    total row all \"All\"\n    column men \"Men\"\n    column women \"Women\"\n    total column both \"Both\"\n    allow not_available\n    optional\n  }}"
+            );
+            let _ = writeln!(
+                out,
+                "  question l{q} \"Programmes\" : list max 20 {{\n    field kind \"Kind\" : one of {{ national \"National\" local \"Local\" }}\n    field town \"Town\" : text when this.kind = local\n    field staff \"Staff\" : integer min 0\n    check this.staff < 1000 else warning \"A large programme\"\n  }} {{\n    optional\n  }}"
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}

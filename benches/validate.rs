@@ -122,3 +122,30 @@ fn jsonschema_all_cores(bencher: divan::Bencher) {
         .counter(divan::counter::ItemsCount::new(VALIDATIONS))
         .bench(|| replies().filter(|reply| validator.is_valid(reply)).count());
 }
+
+#[path = "generated.rs"]
+#[allow(dead_code)]
+mod generated;
+
+/// Validating replies to generated instruments with calculated values, constraints, special
+/// answers, tables and records with their own logic, of 100 to 10,000 questions: the time per
+/// reply grows with the size of the instrument, linearly.
+#[divan::bench(args = [100, 1_000, 10_000], sample_count = 5)]
+fn qc_validate_logic(bencher: divan::Bencher, questions: usize) {
+    let instrument = qc::compile(&generated::generate_logic(questions))
+        .instrument
+        .expect("the generated instrument compiles");
+    let mut generator = generate::Generator::new(&instrument, 3);
+    let replies: Vec<Value> = (0..20)
+        .map(|n| generator.reply(if n % 4 == 0 { 5 } else { 0 }))
+        .collect();
+    let validator = Validator::new(&instrument);
+    bencher
+        .counter(divan::counter::ItemsCount::new(replies.len()))
+        .bench(|| {
+            replies
+                .iter()
+                .map(|reply| validator.validate(reply, Options { complete: true }).len())
+                .sum::<usize>()
+        });
+}

@@ -27,6 +27,25 @@ pub const TODAY: &str = "@today";
 /// computed (replacing whatever the reply stored), in an order where each comes after the
 /// values it reads.
 pub fn with_calculations(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
+    derived(instrument, answers, today)
+}
+
+/// [`with_calculations`], or the answers themselves when nothing is computed from them
+/// (`computes` is [`Instrument::computes`], known beforehand).
+pub fn scope<'a>(
+    instrument: &Instrument,
+    answers: &'a Answers,
+    today: &str,
+    computes: bool,
+) -> std::borrow::Cow<'a, Answers> {
+    if computes {
+        std::borrow::Cow::Owned(derived(instrument, answers, today))
+    } else {
+        std::borrow::Cow::Borrowed(answers)
+    }
+}
+
+fn derived(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
     let mut out = answers.clone();
     out.insert(TODAY.to_owned(), Value::String(today.to_owned()));
     for id in calculation_order(instrument) {
@@ -114,10 +133,10 @@ pub fn keeps(
         record,
         ..Scope::new(instrument, answers)
     };
-    let untested = constraint
-        .operands()
-        .into_iter()
-        .any(|reading| scope.reading(reading).is_none());
+    let mut untested = false;
+    constraint.condition.for_each_compared(&mut |reading| {
+        untested = untested || scope.reading(reading).is_none();
+    });
     untested || scope.holds(&constraint.condition)
 }
 

@@ -91,6 +91,36 @@ impl Instrument {
         &self.scales[id.0]
     }
 
+    /// Whether evaluating the instrument's rules needs more than a reply's answers: calculated
+    /// values, or today's date.
+    pub fn computes(&self) -> bool {
+        let today =
+            |constraints: &[Constraint]| constraints.iter().any(|c| c.condition.reads_today());
+        self.sections
+            .iter()
+            .any(|section| today(&section.constraints))
+            || self.items.iter().any(|item| {
+                item.kind == ItemKind::Calculated
+                    || item.condition.as_ref().is_some_and(Condition::reads_today)
+                    || today(&item.constraints)
+                    || match &item.answer {
+                        Some(Answer::List(list)) => {
+                            today(&list.constraints)
+                                || list.fields.iter().any(|field| {
+                                    field.condition.as_ref().is_some_and(Condition::reads_today)
+                                })
+                        }
+                        Some(Answer::Grid(grid)) => grid.columns.iter().any(|column| {
+                            column
+                                .condition
+                                .as_ref()
+                                .is_some_and(Condition::reads_today)
+                        }),
+                        _ => false,
+                    }
+            })
+    }
+
     /// The items at the top of sections, in document order.
     pub fn questions(&self) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(|item| item.parent.is_none())
@@ -528,6 +558,28 @@ impl Operand {
         out
     }
 
+    /// Whether the value reads today's date anywhere.
+    pub fn reads_today(&self) -> bool {
+        match self {
+            Operand::Today => true,
+            Operand::Arith { lhs, rhs, .. } => lhs.reads_today() || rhs.reads_today(),
+            Operand::Aggregate { over, .. } => over.iter().any(Operand::reads_today),
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => condition.reads_today() || then.reads_today() || otherwise.reads_today(),
+            Operand::Year(inner) => inner.reads_today(),
+            Operand::Item(_)
+            | Operand::Field(_)
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Records { .. } => false,
+        }
+    }
+
     /// Whether the value divides anywhere, inside aggregates and `if` too.
     pub fn divides(&self) -> bool {
         match self {
@@ -619,6 +671,22 @@ impl Condition {
                 lhs.for_each_item(visit);
                 rhs.for_each_item(visit);
             }
+        }
+    }
+
+    /// Whether the condition reads today's date anywhere.
+    pub fn reads_today(&self) -> bool {
+        match self {
+            Condition::Or(parts) | Condition::And(parts) => {
+                parts.iter().any(Condition::reads_today)
+            }
+            Condition::Not(inner) => inner.reads_today(),
+            Condition::Compare { lhs, rhs, .. } => lhs.reads_today() || rhs.reads_today(),
+            Condition::Const(_)
+            | Condition::Answered(_)
+            | Condition::OneOf { .. }
+            | Condition::Has { .. }
+            | Condition::Special { .. } => false,
         }
     }
 

@@ -31,6 +31,8 @@ pub struct Validator<'i> {
     by_id: FxHashMap<&'i str, ItemId>,
     /// The date `today()` reads, as `YYYY-MM-DD`.
     today: String,
+    /// Whether the rules read calculated values or today's date, beyond the answers.
+    computes: bool,
 }
 
 /// The check of one answer type.
@@ -103,6 +105,7 @@ impl<'i> Validator<'i> {
             checks,
             by_id,
             today: eval::today(),
+            computes: instrument.computes(),
         }
     }
 
@@ -226,8 +229,9 @@ impl<'i> Validator<'i> {
                 });
             }
         }
-        let computed = eval::with_calculations(self.instrument, answers, &self.today);
-        let enabled = eval::enabled(self.instrument, &computed);
+        let computed = eval::scope(self.instrument, answers, &self.today, self.computes);
+        let computed = computed.as_ref();
+        let enabled = eval::enabled(self.instrument, computed);
         for (index, check) in self.checks.iter().enumerate() {
             if report.stopped() {
                 return;
@@ -236,7 +240,7 @@ impl<'i> Validator<'i> {
             let item = ItemId(index);
             let id = self.instrument.item(item).id.as_str();
             if self.instrument.item(item).kind == ItemKind::Calculated {
-                self.calculation(item, answers, &computed, report);
+                self.calculation(item, answers, computed, report);
                 continue;
             }
             match answers.get(id).filter(|value| !value.is_null()) {
@@ -260,10 +264,10 @@ impl<'i> Validator<'i> {
                     self.value(item, check, value, &path, report);
                     match check {
                         Check::Grid(grid) => {
-                            self.grid_columns(item, grid, value, &computed, &path, report);
+                            self.grid_columns(item, grid, value, computed, &path, report);
                         }
                         Check::List { fields } if enabled[index] => {
-                            self.records(item, fields, value, &computed, &path, report);
+                            self.records(item, fields, value, computed, &path, report);
                         }
                         Check::Table(table) => self.totals(item, table, value, &path, report),
                         _ => {}
@@ -288,11 +292,11 @@ impl<'i> Validator<'i> {
             }
             if enabled[index] {
                 let constraints = &self.instrument.item(item).constraints;
-                self.constraints(Some(item), constraints, &computed, None, report);
+                self.constraints(Some(item), constraints, computed, None, report);
             }
         }
         for section in &self.instrument.sections {
-            self.constraints(None, &section.constraints, &computed, None, report);
+            self.constraints(None, &section.constraints, computed, None, report);
         }
     }
 
