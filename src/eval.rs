@@ -13,8 +13,8 @@
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Aggregate, Answer, ArithOp, CompareOp, Condition, Constraint, Instrument, ItemId, ItemKind,
-    Operand, Reading,
+    Aggregate, Answer, ArithOp, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
+    ItemKind, Operand, Reading,
 };
 
 /// The answers of a reply, keyed by item id.
@@ -325,6 +325,21 @@ impl<'a> Scope<'a> {
                     self.value(otherwise)
                 }
             }
+            Operand::Between { unit, from, to } => {
+                let (Scalar::Text(from), Scalar::Text(to)) = (self.value(from)?, self.value(to)?)
+                else {
+                    return None;
+                };
+                let (from, to) = (civil(&from)?, civil(&to)?);
+                let count = match unit {
+                    DateUnit::Days => days_from_civil(to) - days_from_civil(from),
+                    DateUnit::Years => {
+                        let before = (to.1, to.2) < (from.1, from.2);
+                        to.0 - from.0 - i64::from(before)
+                    }
+                };
+                Some(Scalar::Number(count as f64))
+            }
             Operand::Year(date) => match self.value(date)? {
                 Scalar::Text(date) => date.get(..4)?.parse().ok().map(Scalar::Number),
                 Scalar::Number(_) => None,
@@ -365,6 +380,22 @@ fn compare(op: CompareOp, a: &Scalar, b: &Scalar) -> bool {
     }
 }
 
+/// The year, month and day of a date written `YYYY-MM-DD`.
+fn civil(date: &str) -> Option<(i64, i64, i64)> {
+    let year = date.get(0..4)?.parse().ok()?;
+    let month = date.get(5..7)?.parse().ok()?;
+    let day = date.get(8..10)?.parse().ok()?;
+    Some((year, month, day))
+}
+
+/// Days from a fixed origin to a date: `365 y + y/4 - y/100 + y/400 + (153 m + 2)/5 + d`, with
+/// the year starting in March, as the JsonLogic of `days()` computes it.
+fn days_from_civil((year, month, day): (i64, i64, i64)) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let march_based = (month + 9) % 12;
+    365 * year + year / 4 - year / 100 + year / 400 + (153 * march_based + 2) / 5 + day
+}
+
 /// Today's date in UTC, as `YYYY-MM-DD`.
 pub fn today() -> String {
     let seconds = std::time::SystemTime::now()
@@ -395,6 +426,18 @@ fn civil_date(days: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::civil_date;
+
+    #[test]
+    fn days_between_dates_count_leap_days() {
+        let days = |from: &str, to: &str| {
+            super::days_from_civil(super::civil(to).unwrap())
+                - super::days_from_civil(super::civil(from).unwrap())
+        };
+        assert_eq!(days("2024-02-28", "2024-03-01"), 2);
+        assert_eq!(days("2023-02-28", "2023-03-01"), 1);
+        assert_eq!(days("1970-01-01", "2026-11-29"), 20_786);
+        assert_eq!(days("2000-01-01", "1999-12-31"), -1);
+    }
 
     #[test]
     fn days_count_into_calendar_dates() {

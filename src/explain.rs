@@ -299,8 +299,9 @@ const ENTRIES: &[Entry] = &[
         body: "Where a value is expected (a side of a comparison, a calculated value, an \
                argument), qc found a condition, an unknown function, a function with the wrong \
                number or type of arguments, an `if` whose two values differ in type, or a \
-               divisor that divides again. The functions are `sum`, `count`, `min`, `max`, `if`, \
-               `today` and `year`. Turn a condition into a number with `if(condition, 1, 0)`; \
+               divisor that divides again, or a computed date given to `days` or `years`. The \
+               functions are `sum`, `count`, `min`, `max`, `if`, `today`, `year`, `days` and \
+               `years`. Turn a condition into a number with `if(condition, 1, 0)`; \
                calculate a divisor first with `calc`.",
         example: fixture!("E0130-bad-value.q"),
     },

@@ -10,8 +10,8 @@ use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
 use crate::model::{
     Aggregate, Answer, ArithOp, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
-    Count, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand, Paragraph,
-    RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
+    Count, DateUnit, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand,
+    Paragraph, RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
 };
 use crate::span::Span;
 
@@ -877,6 +877,14 @@ impl Reader {
                 Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
                 _ => return fail(at, "unsupported value `+` of one operand"),
             },
+            ("-", [lhs, rhs]) if between(value).is_some() => {
+                let (unit, from, to) = between(value).unwrap_or((DateUnit::Days, lhs, rhs));
+                Operand::Between {
+                    unit,
+                    from: Box::new(self.value(from, true, list, at)?),
+                    to: Box::new(self.value(to, true, list, at)?),
+                }
+            }
             (op @ ("+" | "-" | "*" | "/"), [lhs, rhs]) => Operand::Arith {
                 op: match op {
                     "+" => ArithOp::Add,
@@ -957,6 +965,28 @@ impl Reader {
                 message: format!("no field `{field}`"),
             })
     }
+}
+
+/// `days(from, to)` or `years(from, to)`, as `emit::jsonlogic::between` writes them: the dates
+/// are found where that writes them, and the rule written again from them must be this one.
+fn between(rule: &Value) -> Option<(DateUnit, &Value, &Value)> {
+    let [lhs, rhs] = rule.get("-")?.as_array()?.as_slice() else {
+        return None;
+    };
+    // The date inside `{"+": [{"substr": [date, …]}]}`.
+    fn date(part: &Value) -> Option<&Value> {
+        part.get("+")?.get(0)?.get("substr")?.get(0)
+    }
+    let (unit, from, to) = match (lhs.get("+"), lhs.get("-")) {
+        (Some(terms), _) => (
+            DateUnit::Days,
+            date(rhs.get("+")?.get(5)?)?,
+            date(terms.get(5)?)?,
+        ),
+        (None, Some(years)) => (DateUnit::Years, date(years.get(1)?)?, date(years.get(0)?)?),
+        _ => return None,
+    };
+    (crate::emit::jsonlogic::between(unit, from, to) == *rule).then_some((unit, from, to))
 }
 
 /// The item whose special answer `{"var": "q4.special"}` reads.

@@ -471,6 +471,29 @@ pub enum Operand {
     },
     /// The year of a date, as a number.
     Year(Box<Operand>),
+    /// Whole days, or whole years (as an age is counted), from one date to another. Each is
+    /// a date item, a field, `today()` or a date literal.
+    Between {
+        unit: DateUnit,
+        from: Box<Operand>,
+        to: Box<Operand>,
+    },
+}
+
+/// What a difference of dates counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateUnit {
+    Days,
+    Years,
+}
+
+impl DateUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateUnit::Days => "days",
+            DateUnit::Years => "years",
+        }
+    }
 }
 
 /// What an aggregate computes.
@@ -536,6 +559,10 @@ impl Operand {
                 otherwise.for_each_item(visit);
             }
             Operand::Year(inner) => inner.for_each_item(visit),
+            Operand::Between { from, to, .. } => {
+                from.for_each_item(visit);
+                to.for_each_item(visit);
+            }
             Operand::Field(_)
             | Operand::Code(_)
             | Operand::Number(_)
@@ -570,6 +597,7 @@ impl Operand {
                 otherwise,
             } => condition.reads_today() || then.reads_today() || otherwise.reads_today(),
             Operand::Year(inner) => inner.reads_today(),
+            Operand::Between { from, to, .. } => from.reads_today() || to.reads_today(),
             Operand::Item(_)
             | Operand::Field(_)
             | Operand::Code(_)
@@ -591,6 +619,7 @@ impl Operand {
                 then, otherwise, ..
             } => then.divides() || otherwise.divides(),
             Operand::Year(inner) => inner.divides(),
+            Operand::Between { .. } => false,
             Operand::Item(_)
             | Operand::Field(_)
             | Operand::Code(_)
@@ -641,6 +670,10 @@ impl Operand {
                 otherwise.for_each_needed(visit);
             }
             Operand::Year(inner) => inner.for_each_needed(visit),
+            Operand::Between { from, to, .. } => {
+                from.for_each_needed(visit);
+                to.for_each_needed(visit);
+            }
             Operand::Aggregate { .. }
             | Operand::Records { .. }
             | Operand::Code(_)

@@ -233,7 +233,9 @@ pub(super) struct Resolver<'c, 'a> {
 }
 
 /// The functions of values, for did-you-mean.
-const FUNCTIONS: [&str; 7] = ["sum", "count", "min", "max", "if", "today", "year"];
+const FUNCTIONS: [&str; 9] = [
+    "sum", "count", "min", "max", "if", "today", "year", "days", "years",
+];
 
 impl Resolver<'_, '_> {
     /// Resolves a condition that must be a yes-or-no test.
@@ -626,6 +628,30 @@ impl Resolver<'_, '_> {
                 arity(self.checker, "one date: `year(q3_adopted)`");
                 None
             }
+            (unit @ ("days" | "years"), [from, to]) => {
+                let unit = if unit == "days" {
+                    model::DateUnit::Days
+                } else {
+                    model::DateUnit::Years
+                };
+                let from_value = self.date_argument(function, from);
+                let to_value = self.date_argument(function, to);
+                Some((
+                    Operand::Between {
+                        unit,
+                        from: Box::new(from_value?),
+                        to: Box::new(to_value?),
+                    },
+                    Type::Number,
+                ))
+            }
+            ("days" | "years", _) => {
+                arity(
+                    self.checker,
+                    "two dates, from and to: `years(q3_adopted, today())`",
+                );
+                None
+            }
             ("if", [condition, then, otherwise]) => {
                 let condition = self.boolean(condition);
                 let then_value = self.value(then);
@@ -685,6 +711,36 @@ impl Resolver<'_, '_> {
                 }
             },
         }
+    }
+
+    /// A date that `days` or `years` counts from or to: a date item or field, `today()` or a
+    /// date, so that every target can take it apart.
+    fn date_argument(&mut self, function: &ast::Ident, arg: &Expr) -> Option<Operand> {
+        let (value, ty) = self.value(arg)?;
+        let simple = matches!(
+            value,
+            Operand::Item(_) | Operand::Field(_) | Operand::Today | Operand::Date(_)
+        );
+        if ty != Type::Date || !simple {
+            self.checker.errors.push(CheckError::BadValue {
+                message: format!("`{}` takes a date item, `today()` or a date", function.name),
+                span: arg.span,
+                label: format!(
+                    "this is {}",
+                    if ty == Type::Date {
+                        "a computed date".to_owned()
+                    } else {
+                        ty.describe()
+                    }
+                ),
+                help: Some(
+                    "calculate the date first: `calc since \"…\" = if(…)`, then count from `since`"
+                        .to_owned(),
+                ),
+            });
+            return None;
+        }
+        Some(value)
     }
 
     /// An aggregate over values, or over the records of a list.

@@ -407,6 +407,38 @@ impl Writer<'_> {
                     self.value(list, date)
                 )
             }
+            Operand::Between { unit, from, to } => {
+                let (from, to) = (self.value(list, from), self.value(list, to));
+                let part = |date: &str, start: usize, length: usize| {
+                    format!("({date}).toString().substring({start}, {length}).toInteger()")
+                };
+                match unit {
+                    crate::model::DateUnit::Days => {
+                        // Days from a fixed origin, the year starting in March, as qc counts.
+                        let days = |date: &str| {
+                            let month = part(date, 5, 2);
+                            let year = format!("({} - iif({month} <= 2, 1, 0))", part(date, 0, 4));
+                            format!(
+                                "(365 * {year} + {year} div 4 - {year} div 100 + {year} div 400 + (153 * (({month} + 9) mod 12) + 2) div 5 + {})",
+                                part(date, 8, 2)
+                            )
+                        };
+                        format!("({} - {})", days(&to), days(&from))
+                    }
+                    crate::model::DateUnit::Years => {
+                        let month_day = |date: &str| {
+                            format!("({} * 100 + {})", part(date, 5, 2), part(date, 8, 2))
+                        };
+                        format!(
+                            "({} - {} - iif({} < {}, 1, 0))",
+                            part(&to, 0, 4),
+                            part(&from, 0, 4),
+                            month_day(&to),
+                            month_day(&from)
+                        )
+                    }
+                }
+            }
         }
     }
 

@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, Answer, ArithOp, CompareOp, Condition, Instrument, ItemId, Operand, Reading,
+    Aggregate, Answer, ArithOp, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand,
+    Reading,
 };
 
 /// The JsonLogic rule for a condition.
@@ -171,6 +172,7 @@ impl Rules<'_> {
                 otherwise,
             } => json!({ "if": [self.rule(condition), self.raw(then), self.raw(otherwise)] }),
             Operand::Year(date) => json!({ "+": [{ "substr": [self.raw(date), 0, 4] }] }),
+            Operand::Between { unit, from, to } => between(*unit, &self.raw(from), &self.raw(to)),
         }
     }
 
@@ -237,4 +239,42 @@ fn reduce(function: Aggregate, values: Value) -> Value {
             json!({ "reduce": [values, step, null] })
         }
     }
+}
+
+/// Whole days, or whole years, from one date to another, in JsonLogic, which has no dates: each
+/// is taken apart with `substr`. Days count from a fixed origin, the year starting in March:
+/// `365 y + y/4 - y/100 + y/400 + (153 m + 2)/5 + d` (as [`crate::eval`] counts them).
+pub(crate) fn between(unit: DateUnit, from: &Value, to: &Value) -> Value {
+    match unit {
+        DateUnit::Days => json!({ "-": [civil_days(to), civil_days(from)] }),
+        DateUnit::Years => {
+            let month_day =
+                |date: &Value| json!({ "+": [{ "*": [part(date, 5, 2), 100] }, part(date, 8, 2)] });
+            json!({ "-": [
+                { "-": [part(to, 0, 4), part(from, 0, 4)] },
+                { "if": [{ "<": [month_day(to), month_day(from)] }, 1, 0] }
+            ] })
+        }
+    }
+}
+
+/// A number written in a date: `{"+": [{"substr": [date, start, length]}]}`.
+fn part(date: &Value, start: usize, length: usize) -> Value {
+    json!({ "+": [{ "substr": [date, start, length] }] })
+}
+
+fn civil_days(date: &Value) -> Value {
+    let month = part(date, 5, 2);
+    let year = json!({ "-": [part(date, 0, 4), { "if": [{ "<=": [month, 2] }, 1, 0] }] });
+    // Whole division of a number that is not negative.
+    let over = |value: &Value, divisor: u32| json!({ "/": [{ "-": [value, { "%": [value, divisor] }] }, divisor] });
+    let march_based = json!({ "%": [{ "+": [month, 9] }, 12] });
+    json!({ "+": [
+        { "*": [365, year] },
+        over(&year, 4),
+        { "-": [0, over(&year, 100)] },
+        over(&year, 400),
+        over(&json!({ "+": [{ "*": [153, march_based] }, 2] }), 5),
+        part(date, 8, 2)
+    ] })
 }

@@ -449,6 +449,12 @@ impl Writer<'_> {
                 self.raw(list, otherwise)
             ),
             Operand::Year(date) => format!("getYear({})", self.raw(list, date)),
+            Operand::Between { unit, from, to } => format!(
+                "dateDiff({}, {}, '{}')",
+                self.raw(list, from),
+                self.raw(list, to),
+                unit.as_str()
+            ),
         }
     }
 

@@ -885,6 +885,20 @@ impl Writer<'_> {
                     self.raw_xpath(item, list, date)
                 )
             }
+            Operand::Between { unit, from, to } => {
+                let (from, to) = (
+                    self.raw_xpath(item, list, from),
+                    self.raw_xpath(item, list, to),
+                );
+                match unit {
+                    crate::model::DateUnit::Days => {
+                        format!("(decimal-date-time({to}) - decimal-date-time({from}))")
+                    }
+                    crate::model::DateUnit::Years => format!(
+                        "(int(format-date({to}, '%Y')) - int(format-date({from}, '%Y')) - if(int(format-date({to}, '%m%d')) < int(format-date({from}, '%m%d')), 1, 0))"
+                    ),
+                }
+            }
         }
     }
 
