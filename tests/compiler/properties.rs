@@ -194,3 +194,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Mutations of the fixtures of calculated values, constraints, records, special answers
+    /// and tables never panic: not in checking, and, for what still compiles, not in any
+    /// output, in reading the form back, nor in validating a reply.
+    #[test]
+    fn mutated_logic_never_panics(fixture in 0usize..4, mutations in prop::collection::vec(mutation(), 1..4)) {
+        let name = ["calculations", "records", "specials", "tables"][fixture];
+        let mut source = read(&root().join(format!("tests/fixtures/pass/{name}.q")));
+        for mutation in &mutations {
+            source = apply(&source, mutation);
+        }
+        let compilation = qc::compile(&source);
+        if compilation.instrument.is_none() {
+            prop_assert!(compilation.has_errors());
+        }
+        located(&compilation)?;
+        if let Some(instrument) = &compilation.instrument {
+            let form = qc::emit::json::to_value(instrument);
+            let back = qc::form::read(&form);
+            prop_assert!(back.is_ok(), "{back:?}");
+            qc::emit::response_schema::schema(instrument);
+            qc::emit::xlsform::build(instrument);
+            qc::emit::surveyjs::survey(instrument);
+            qc::emit::fhir::questionnaire(instrument);
+            // A reply to the fixture as it was, checked against what it has become.
+            let reply = read(&root().join(format!("tests/interop/replies/{name}-complete.json")));
+            let reply: serde_json::Value = serde_json::from_str(&reply).expect("a reply");
+            let options = qc::validate::Options { complete: true };
+            qc::validate::Validator::new(instrument).validate(&reply, options);
+            if let Ok(back) = &back {
+                qc::validate::Validator::new(back).validate(&reply, options);
+            }
+        }
+    }
+}

@@ -76,3 +76,42 @@ fn malformed_forms_are_refused_with_a_pointer() {
     let error = qc::form::read(&form).expect_err("unknown item");
     assert!(error.message.contains("q99"), "{error}");
 }
+
+/// The replies to the pass fixtures (examples of calculated values, constraints, records,
+/// special answers and tables, and the fixtures of their problems) find the same problems with
+/// the form read back as with its source.
+#[test]
+fn replies_to_fixtures_find_the_same_problems_with_the_form_read_back() {
+    let forms = forms();
+    let mut compared = 0;
+    for folder in ["tests/interop/replies", "tests/fixtures/replies"] {
+        for file in std::fs::read_dir(root().join(folder)).expect("replies") {
+            let path = file.expect("entry").path();
+            let Ok(reply) = serde_json::from_slice::<serde_json::Value>(
+                &std::fs::read(&path).expect("a reply"),
+            ) else {
+                continue;
+            };
+            let Some(form) = reply.get("form").and_then(|f| f.as_str()) else {
+                continue;
+            };
+            let Some((_, instrument)) = forms
+                .iter()
+                .find(|(name, _)| name.ends_with(&format!("tests/fixtures/pass/{form}.q")))
+            else {
+                continue;
+            };
+            let read = qc::form::read(&qc::emit::json::to_value(instrument)).expect("reads");
+            let without_spans = |mut problems: Vec<qc::validate::Problem>| {
+                problems.iter_mut().for_each(|problem| problem.span = None);
+                problems
+            };
+            let options = Options { complete: true };
+            let a = without_spans(Validator::new(instrument).validate(&reply, options));
+            let b = without_spans(Validator::new(&read).validate(&reply, options));
+            assert_eq!(a, b, "{}", path.display());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "{compared} replies compared");
+}
