@@ -119,15 +119,28 @@ pub fn coverage(instrument: &Instrument) -> Coverage {
             row: None,
         };
         record(&item.citations, citer);
-        if let Some(Answer::Grid(grid)) = &item.answer {
-            for row in &grid.rows {
-                let citer = Citer {
-                    item: item.id.clone(),
-                    number: item.number.clone(),
-                    row: Some(row.id.clone()),
-                };
-                record(&row.citations, citer);
-            }
+        // The rows of grids and tables cite on their own.
+        let rows: Vec<(&str, &[Citation])> = match &item.answer {
+            Some(Answer::Grid(grid)) => grid
+                .rows
+                .iter()
+                .map(|row| (row.id.as_str(), row.citations.as_slice()))
+                .collect(),
+            Some(Answer::Table(table)) => table
+                .rows
+                .iter()
+                .chain(&table.columns)
+                .map(|line| (line.id.as_str(), line.citations.as_slice()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (row, citations) in rows {
+            let citer = Citer {
+                item: item.id.clone(),
+                number: item.number.clone(),
+                row: Some(row.to_owned()),
+            };
+            record(citations, citer);
         }
     }
     for document in &mut documents {
