@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostic::Severity;
 use crate::model::{
-    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
-    ItemId, ItemKind, Operand,
+    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
+    ItemKind, Operand,
 };
 use crate::validate::{Options, Validator};
 
@@ -325,12 +325,7 @@ impl Writer<'_> {
             Operand::Code(s) | Operand::Text(s) => quoted(s),
             Operand::Today => "today()".to_owned(),
             Operand::Arith { op, lhs, rhs } => {
-                let op = match op {
-                    ArithOp::Add => "+",
-                    ArithOp::Sub => "-",
-                    ArithOp::Mul => "*",
-                    ArithOp::Div => "/",
-                };
+                let op = op.as_str();
                 format!("({} {op} {})", self.value(list, lhs), self.value(list, rhs))
             }
             Operand::Aggregate { function, over } => {

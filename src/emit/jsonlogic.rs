@@ -15,8 +15,7 @@ use serde_json::{json, Value};
 
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, Answer, ArithOp, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand,
-    Reading,
+    Aggregate, Answer, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand, Reading,
 };
 
 /// The JsonLogic rule for a condition.
@@ -136,12 +135,7 @@ impl Rules<'_> {
             Operand::Date(value) | Operand::Text(value) => json!(value),
             Operand::Today => json!({ "var": TODAY }),
             Operand::Arith { op, lhs, rhs } => {
-                let op = match op {
-                    ArithOp::Add => "+",
-                    ArithOp::Sub => "-",
-                    ArithOp::Mul => "*",
-                    ArithOp::Div => "/",
-                };
+                let op = op.as_str();
                 json!({ op: [self.raw(lhs), self.raw(rhs)] })
             }
             Operand::Aggregate { function, over } => {

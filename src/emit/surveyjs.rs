@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 
 use crate::diagnostic::Severity;
 use crate::model::{
-    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
-    ItemId, ItemKind, Operand, Reading,
+    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
+    ItemKind, Operand, Reading,
 };
 
 /// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
@@ -384,12 +384,7 @@ impl Writer<'_> {
             Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
             Operand::Today => "today()".to_owned(),
             Operand::Arith { op, lhs, rhs } => {
-                let op = match op {
-                    ArithOp::Add => "+",
-                    ArithOp::Sub => "-",
-                    ArithOp::Mul => "*",
-                    ArithOp::Div => "/",
-                };
+                let op = op.as_str();
                 format!("({} {op} {})", self.raw(list, lhs), self.raw(list, rhs))
             }
             Operand::Aggregate { function, over } => {

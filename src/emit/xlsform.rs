@@ -820,11 +820,10 @@ impl Writer<'_> {
             Operand::Code(s) | Operand::Text(s) => literal(s),
             Operand::Today => "today()".to_owned(),
             Operand::Arith { op, lhs, rhs } => {
+                // XPath divides with `div`.
                 let op = match op {
-                    ArithOp::Add => "+",
-                    ArithOp::Sub => "-",
-                    ArithOp::Mul => "*",
                     ArithOp::Div => "div",
+                    other => other.as_str(),
                 };
                 format!(
                     "({} {op} {})",

@@ -750,23 +750,26 @@ impl Lowering {
                 Ok(result)
             }
             Rule::comparison => {
-                let mut parts = pair.into_inner();
-                let lhs = self.expr(next(&mut parts, "operand")?)?;
+                // The pairs of a value, then perhaps an operator and what it compares with.
+                let mut parts = pair.into_inner().peekable();
+                let lhs = self.value(&mut parts)?;
                 let Some(op) = parts.next() else {
                     return Ok(lhs);
                 };
-                let rhs = next(&mut parts, "operand")?;
                 let kind = match op.as_rule() {
                     Rule::in_op => ExprKind::In {
                         operand: Box::new(lhs),
-                        codes: rhs.into_inner().map(|pair| self.ident(pair)).collect(),
+                        codes: next(&mut parts, "codes")?
+                            .into_inner()
+                            .map(|pair| self.ident(pair))
+                            .collect(),
                     },
                     Rule::has_op => ExprKind::Has {
                         operand: Box::new(lhs),
-                        code: Box::new(self.expr(rhs)?),
+                        code: Box::new(self.value(&mut parts)?),
                     },
                     _ => {
-                        let rhs = self.expr(rhs)?;
+                        let rhs = self.value(&mut parts)?;
                         return Ok(Expr {
                             span: lhs.span.cover(rhs.span),
                             kind: ExprKind::Compare {
@@ -778,39 +781,6 @@ impl Lowering {
                     }
                 };
                 Ok(Expr { kind, span })
-            }
-            Rule::sum | Rule::product => {
-                let mut parts = pair.into_inner();
-                let mut result = self.expr(next(&mut parts, "operand")?)?;
-                while let Some(op) = parts.next() {
-                    let op = match op.as_str() {
-                        "+" => ArithOp::Add,
-                        "-" => ArithOp::Sub,
-                        "*" => ArithOp::Mul,
-                        "/" => ArithOp::Div,
-                        _ => return Err(self.unexpected(&op)),
-                    };
-                    let rhs = self.expr(next(&mut parts, "operand")?)?;
-                    let span = result.span.cover(rhs.span);
-                    result = Expr {
-                        kind: ExprKind::Arith {
-                            op,
-                            lhs: Box::new(result),
-                            rhs: Box::new(rhs),
-                        },
-                        span,
-                    };
-                }
-                Ok(result)
-            }
-            Rule::call => {
-                let mut parts = pair.into_inner();
-                let function = self.ident(next(&mut parts, "function")?);
-                let args = parts.map(|arg| self.expr(arg)).collect::<Result<_>>()?;
-                Ok(Expr {
-                    kind: ExprKind::Call { function, args },
-                    span,
-                })
             }
             Rule::answered => Ok(Expr {
                 kind: ExprKind::Answered(self.ident(only(pair, "item")?)),
@@ -837,6 +807,68 @@ impl Lowering {
                 span,
             }),
             _ => Err(self.unexpected(&pair)),
+        }
+    }
+
+    /// A value from the pairs of a comparison: operands joined by arithmetic, up to the
+    /// comparison's operator. `*` and `/` bind tighter than `+` and `-`; each is left
+    /// associative.
+    fn value<'i>(&self, parts: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Result<Expr> {
+        let mut sum = self.product(parts)?;
+        while let Some(op) = parts.next_if(|pair| pair.as_rule() == Rule::add_op) {
+            let op = if op.as_str() == "+" {
+                ArithOp::Add
+            } else {
+                ArithOp::Sub
+            };
+            let rhs = self.product(parts)?;
+            sum = arith(op, sum, rhs);
+        }
+        Ok(sum)
+    }
+
+    fn product<'i>(&self, parts: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Result<Expr> {
+        let mut product = self.operand(parts)?;
+        while let Some(op) = parts.next_if(|pair| pair.as_rule() == Rule::mul_op) {
+            let op = if op.as_str() == "*" {
+                ArithOp::Mul
+            } else {
+                ArithOp::Div
+            };
+            let rhs = self.operand(parts)?;
+            product = arith(op, product, rhs);
+        }
+        Ok(product)
+    }
+
+    /// One operand: a name, and the arguments that make it a function's, or any other.
+    fn operand<'i>(&self, parts: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Result<Expr> {
+        let pair = parts
+            .next()
+            .ok_or_else(|| missing("operand", Span::default()))?;
+        if pair.as_rule() != Rule::name {
+            return self.expr(pair);
+        }
+        let name = self.ident(pair);
+        match parts.next_if(|pair| pair.as_rule() == Rule::arguments) {
+            Some(arguments) => {
+                let span = name.span.cover(self.span(&arguments));
+                let args = arguments
+                    .into_inner()
+                    .map(|arg| self.expr(arg))
+                    .collect::<Result<_>>()?;
+                Ok(Expr {
+                    kind: ExprKind::Call {
+                        function: name,
+                        args,
+                    },
+                    span,
+                })
+            }
+            None => Ok(Expr {
+                span: name.span,
+                kind: ExprKind::Name(name),
+            }),
         }
     }
 
@@ -921,7 +953,22 @@ impl Lowering {
     }
 }
 
-fn next<'i>(pairs: &mut Pairs<'i, Rule>, what: &'static str) -> Result<Pair<'i, Rule>> {
+/// `lhs op rhs`, spanning both.
+fn arith(op: ArithOp, lhs: Expr, rhs: Expr) -> Expr {
+    Expr {
+        span: lhs.span.cover(rhs.span),
+        kind: ExprKind::Arith {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+    }
+}
+
+fn next<'i>(
+    pairs: &mut impl Iterator<Item = Pair<'i, Rule>>,
+    what: &'static str,
+) -> Result<Pair<'i, Rule>> {
     pairs.next().ok_or(SyntaxError::Internal {
         detail: format!("the parse tree lacks the {what}"),
         span: Span::default(),

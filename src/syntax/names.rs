@@ -73,9 +73,8 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::expr | Rule::disjunction | Rule::conjunction | Rule::negation | Rule::comparison => {
             "a condition"
         }
-        Rule::sum | Rule::product => "a value",
         Rule::name => "a name",
-        Rule::call => "a function such as `sum(…)`",
+        Rule::arguments => "`(` and the values of a function",
         Rule::add_op => "`+` or `-`",
         Rule::mul_op => "`*` or `/`",
         Rule::calc => "`calc`",

@@ -682,6 +682,29 @@ impl<'i> Validator<'i> {
         }
     }
 
+    /// The rows of a grid's or a table's answer, an object; reports another value.
+    fn rows<'v>(
+        &self,
+        item: ItemId,
+        value: &'v Value,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) -> Option<&'v Map<String, Value>> {
+        let rows = value.as_object();
+        if rows.is_none() {
+            let found = kind_of(value);
+            report.error(|| {
+                self.problem(
+                    item,
+                    Code::WrongType,
+                    &path.render(),
+                    format!("takes an object of rows, not {found}"),
+                )
+            });
+        }
+        rows
+    }
+
     /// The cells of a table: known rows and columns, each cell a value or an allowed special
     /// answer.
     fn table(
@@ -692,16 +715,8 @@ impl<'i> Validator<'i> {
         path: &Path<'_>,
         report: &mut Report,
     ) {
-        let Some(rows) = value.as_object() else {
-            let found = kind_of(value);
-            return report.error(|| {
-                self.problem(
-                    item,
-                    Code::WrongType,
-                    &path.render(),
-                    format!("takes an object of rows, not {found}"),
-                )
-            });
+        let Some(rows) = self.rows(item, value, path, report) else {
+            return;
         };
         for (row, cells) in rows {
             let path = path.key(row);
@@ -885,16 +900,8 @@ impl<'i> Validator<'i> {
         path: &Path<'_>,
         report: &mut Report,
     ) {
-        let Some(rows) = value.as_object() else {
-            let found = kind_of(value);
-            return report.error(|| {
-                self.problem(
-                    item,
-                    Code::WrongType,
-                    &path.render(),
-                    format!("takes an object of rows, not {found}"),
-                )
-            });
+        let Some(rows) = self.rows(item, value, path, report) else {
+            return;
         };
         for (row, answer) in rows {
             let path = path.key(row);
