@@ -53,12 +53,17 @@ fn derived(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
         let Some(calculation) = &item.calculation else {
             continue;
         };
-        let value = Scope::new(instrument, &out)
-            .guarded(calculation)
-            .map_or(Value::Null, Scalar::into_json);
+        let value = value(instrument, calculation, &out);
         out.insert(item.id.clone(), value);
     }
     out
+}
+
+/// The value of an operand for these answers, as JSON: `null` when it has none.
+pub fn value(instrument: &Instrument, operand: &Operand, answers: &Answers) -> Value {
+    Scope::new(instrument, answers)
+        .guarded(operand)
+        .map_or(Value::Null, Scalar::into_json)
 }
 
 /// Calculated values, each after those it reads. A cycle (which the checker refuses, but a

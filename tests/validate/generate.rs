@@ -32,55 +32,55 @@ impl<'i> Generator<'i> {
     pub fn reply(&mut self, breakage: u32) -> Value {
         let mut answers = Map::new();
         let mut enabled: Vec<bool> = Vec::new();
-        let today = qc::eval::today();
+        // What conditions read: the answers so far, today's date, and each calculated value
+        // computed when the walk reaches it (items come in order).
+        let mut seen = Map::new();
+        seen.insert(qc::eval::TODAY.to_owned(), json!(qc::eval::today()));
         for item in &self.instrument.items {
             let parent = item.parent.is_none_or(|p| enabled[p.0]);
-            let own = item.condition.as_ref().is_none_or(|c| {
-                let seen = qc::eval::with_calculations(self.instrument, &answers, &today);
-                qc::eval::holds(self.instrument, c, &seen)
-            });
+            let own = item
+                .condition
+                .as_ref()
+                .is_none_or(|c| qc::eval::holds(self.instrument, c, &seen));
             let asked = parent && own;
             enabled.push(asked);
             let Some(answer) = &item.answer else { continue };
-            if item.kind == ItemKind::Calculated {
+            if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
+                let value = qc::eval::value(self.instrument, calculation, &seen);
+                seen.insert(item.id.clone(), value.clone());
                 // Stored as the answers give it, or left out: a frontend may do either.
-                if self.below(2) == 0 {
+                if self.below(2) == 0 || value.is_null() {
                     continue;
                 }
-                let seen = qc::eval::with_calculations(self.instrument, &answers, &today);
-                if let Some(value) = seen.get(&item.id).filter(|v| !v.is_null()) {
-                    let value = if self.below(1000) < breakage {
-                        json!(-7777)
-                    } else {
-                        value.clone()
-                    };
-                    answers.insert(item.id.clone(), value);
-                }
+                let value = if self.below(1000) < breakage {
+                    json!(-7777)
+                } else {
+                    value
+                };
+                answers.insert(item.id.clone(), value);
                 continue;
             }
-            if asked && !item.specials.is_empty() && self.below(8) == 0 {
+            let value = if asked && !item.specials.is_empty() && self.below(8) == 0 {
                 let special = &item.specials[self.below(item.specials.len() as u32) as usize];
-                answers.insert(item.id.clone(), json!({ "special": special }));
-                continue;
-            }
-            let roll = self.below(1000);
-            let value = if roll < breakage {
+                Some(json!({ "special": special }))
+            } else if self.below(1000) < breakage {
                 Some(self.broken(answer))
             } else if asked {
                 // Unanswered items only in replies that break things at all.
                 match (breakage > 0, self.below(20)) {
                     (true, 0) => None,
                     (true, 1) => Some(Value::Null),
-                    _ => Some(self.valid(answer, &answers)),
+                    _ => Some(self.valid(answer, &seen)),
                 }
             } else {
                 match (breakage > 0, self.below(40)) {
-                    (true, 0) => Some(self.valid(answer, &answers)),
+                    (true, 0) => Some(self.valid(answer, &seen)),
                     (_, 1) => Some(Value::Null),
                     _ => None,
                 }
             };
             if let Some(value) = value {
+                seen.insert(item.id.clone(), value.clone());
                 answers.insert(item.id.clone(), value);
             }
         }
