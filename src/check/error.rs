@@ -94,12 +94,14 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("conditions form a cycle: {cycle}")]
+    #[error("{what} form a cycle: {cycle}")]
     #[diagnostic(
         code(E0109),
         help("an item cannot depend, directly or through others, on its own answer")
     )]
     Cycle {
+        /// "conditions", or "conditions and calculated values".
+        what: &'static str,
         cycle: String,
         #[label("`{first}` depends on `{second}` here")]
         span: Span,

@@ -141,7 +141,15 @@ fn cycle(
             }
         })
         .collect();
+    let calculated = steps
+        .iter()
+        .any(|(node, _)| items[*node].kind == ItemKind::Calculated);
     CheckError::Cycle {
+        what: if calculated {
+            "conditions and calculated values"
+        } else {
+            "conditions"
+        },
         cycle: names.join(" → "),
         span: first_span,
         first: items[first_node].id.clone(),
