@@ -749,9 +749,16 @@ impl Writer<'_> {
                     tests.push(format!(". <= {max}"));
                 }
                 if !tests.is_empty() {
-                    row.constraint = tests.join(" and ");
-                    row.constraint_message =
-                        format!("A number {}", tests.join(" and ").replace(". ", ""));
+                    // The bounds first, then the item's own constraints, in one `constraint`.
+                    let bounds = tests.join(" and ");
+                    let message = format!("A number {}", bounds.replace(". ", ""));
+                    if row.constraint.is_empty() {
+                        row.constraint = bounds;
+                        row.constraint_message = message;
+                    } else {
+                        row.constraint = format!("{bounds} and {}", row.constraint);
+                        row.constraint_message = format!("{message}. {}", row.constraint_message);
+                    }
                 }
             }
             Answer::Amount { .. } | Answer::List(_) | Answer::Grid(_) | Answer::Table(_) => {
@@ -790,18 +797,24 @@ impl Writer<'_> {
         }
     }
 
-    /// A value as an XPath expression, empty when what it needs is empty.
-    fn value_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
-        let needed = operand.needed();
-        let raw = self.raw_xpath(item, list, operand);
-        if needed.is_empty() {
-            return raw;
-        }
-        let tests: Vec<String> = needed
+    /// The test that a value has one: what it needs is filled in; `None` when it needs
+    /// nothing.
+    fn has_value(&self, list: Option<&Item>, operand: &Operand) -> Option<String> {
+        let tests: Vec<String> = operand
+            .needed()
             .into_iter()
             .map(|reading| format!("{} != ''", self.reading(list, reading)))
             .collect();
-        format!("if({}, {raw}, '')", tests.join(" and "))
+        (!tests.is_empty()).then(|| tests.join(" and "))
+    }
+
+    /// A value as an XPath expression, empty when what it needs is empty.
+    fn value_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
+        let raw = self.raw_xpath(item, list, operand);
+        match self.has_value(list, operand) {
+            Some(test) => format!("if({test}, {raw}, '')"),
+            None => raw,
+        }
     }
 
     fn raw_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
@@ -831,28 +844,34 @@ impl Writer<'_> {
                     self.raw_xpath(item, list, rhs)
                 )
             }
-            Operand::Aggregate { function, over } => {
-                let values: Vec<String> = over
-                    .iter()
-                    .map(|o| self.value_xpath(item, list, o))
-                    .collect();
-                match function {
-                    Aggregate::Sum => {
-                        let parts: Vec<String> =
-                            values.iter().map(|v| format!("coalesce({v}, 0)")).collect();
-                        format!("({})", parts.join(" + "))
-                    }
-                    Aggregate::Count => {
-                        let parts: Vec<String> = values
-                            .iter()
-                            .map(|v| format!("if({v} != '', 1, 0)"))
-                            .collect();
-                        format!("({})", parts.join(" + "))
-                    }
-                    Aggregate::Min => format!("min({})", values.join(", ")),
-                    Aggregate::Max => format!("max({})", values.join(", ")),
+            Operand::Aggregate { function, over } => match function {
+                // Each value with the test that it has one, as XPath reads an empty field as
+                // no number.
+                Aggregate::Sum | Aggregate::Count => {
+                    let parts: Vec<String> = over
+                        .iter()
+                        .map(|o| {
+                            let test = self.has_value(list, o);
+                            let value = match function {
+                                Aggregate::Count => "1".to_owned(),
+                                _ => self.raw_xpath(item, list, o),
+                            };
+                            match test {
+                                Some(test) => format!("if({test}, {value}, 0)"),
+                                None => value,
+                            }
+                        })
+                        .collect();
+                    format!("({})", parts.join(" + "))
                 }
-            }
+                Aggregate::Min | Aggregate::Max => {
+                    let values: Vec<String> = over
+                        .iter()
+                        .map(|o| self.value_xpath(item, list, o))
+                        .collect();
+                    format!("{}({})", function.as_str(), values.join(", "))
+                }
+            },
             Operand::Records {
                 function,
                 list: records,

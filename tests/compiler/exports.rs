@@ -267,3 +267,133 @@ fn fhir_texts_carry_their_translations() {
         ]
     );
 }
+
+fn fixture(name: &str) -> qc::Instrument {
+    compile_clean(&root().join(format!("tests/fixtures/pass/{name}.q")))
+}
+
+#[test]
+fn xlsform_carries_calculations_constraints_tables_and_pipes() {
+    let form = qc::emit::xlsform::build(&fixture("calculations"));
+    let row = |name: &str| {
+        form.survey
+            .iter()
+            .find(|row| row.name == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+    };
+    let counted = row("staff_counted");
+    assert_eq!(counted.kind, "calculate");
+    assert_eq!(
+        counted.calculation,
+        "(if(${staff_men} != '', ${staff_men}, 0) + if(${staff_women} != '', ${staff_women}, 0))"
+    );
+    // An error is the item's constraint, tested only once what it compares is filled in.
+    let total = row("staff_total");
+    assert!(
+        total
+            .constraint
+            .starts_with(". >= 0 and (${staff_men} = '' or"),
+        "{}",
+        total.constraint
+    );
+    assert!(total
+        .constraint
+        .contains("(${staff_men} + ${staff_women}) <= ${staff_total}"));
+    assert_eq!(
+        total.constraint_message,
+        "A number >= 0. Men and women together cannot be more than the total"
+    );
+    // A warning is a note shown while it is broken; a section's error too, with a loss.
+    let warning = row("since_check_1");
+    assert_eq!(warning.kind, "note");
+    assert!(warning.relevant.starts_with("not("), "{}", warning.relevant);
+    assert!(form.losses.iter().any(|loss| loss.item == "strategy"));
+    assert_eq!(row("days_adopted").kind, "calculate");
+    assert!(row("days_adopted")
+        .calculation
+        .contains("decimal-date-time(today())"));
+
+    let tables = qc::emit::xlsform::build(&fixture("tables"));
+    let total = tables
+        .survey
+        .iter()
+        .find(|row| row.name == "convicted_all_offences_men")
+        .expect("a total cell");
+    assert!(
+        total.constraint.contains(
+            ". = ${convicted_homicide_men} + ${convicted_assault_men} + ${convicted_robbery_men}"
+        ),
+        "{}",
+        total.constraint
+    );
+    assert!(tables
+        .losses
+        .iter()
+        .any(|loss| loss.message.contains("special answers")));
+
+    let records = qc::emit::xlsform::build(&fixture("records"));
+    let piped = records
+        .survey
+        .iter()
+        .find(|row| row.name == "more_guides")
+        .expect("a piped label");
+    assert_eq!(
+        piped.label,
+        "4. You listed ${n_guides} guides. Why more than five?"
+    );
+    let other = records
+        .survey
+        .iter()
+        .find(|row| row.name == "members_other_language")
+        .expect("a field of a record");
+    assert!(
+        other.relevant.contains("${members_language} = 'other'"),
+        "{}",
+        other.relevant
+    );
+}
+
+#[test]
+fn surveyjs_carries_calculations_and_validators_with_their_severity() {
+    let survey = qc::emit::surveyjs::survey(&fixture("calculations"));
+    let elements: Vec<&serde_json::Value> = survey["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .flat_map(|page| page["elements"].as_array().expect("elements"))
+        .collect();
+    let element = |name: &str| {
+        elements
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("no element {name}"))
+    };
+    assert_eq!(element("staff_counted")["type"], "expression");
+    assert_eq!(
+        element("days_adopted")["expression"],
+        "iif({adopted} notempty, dateDiff({adopted}, today(), 'days'), '')"
+    );
+    let validators = element("since")["validators"]
+        .as_array()
+        .expect("validators");
+    assert_eq!(validators.len(), 2);
+    assert!(validators[0].get("notificationType").is_none());
+    assert_eq!(validators[1]["notificationType"], "warning");
+    // A section's constraint is shown while broken.
+    assert_eq!(element("strategy_check_1")["type"], "html");
+}
+
+#[test]
+fn fhir_carries_calculated_expressions_and_constraints_with_their_severity() {
+    let (questionnaire, losses) = qc::emit::fhir::questionnaire(&fixture("calculations"));
+    let text = questionnaire.to_string();
+    assert!(text.contains("sdc-questionnaire-calculatedExpression"));
+    assert!(text.contains("\"valueCode\":\"warning\""));
+    assert!(text.contains("\"valueString\":\"Years before 1990 are rarely comparable\""));
+    assert!(losses.is_empty(), "{losses:?}");
+    let (tables, losses) = qc::emit::fhir::questionnaire(&fixture("tables"));
+    assert!(tables
+        .to_string()
+        .contains("\"linkId\":\"convicted_homicide_men\""));
+    assert!(losses.iter().any(|loss| loss.message.contains("totals")));
+}
