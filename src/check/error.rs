@@ -103,10 +103,9 @@ pub enum CheckError {
         /// "conditions", or "conditions and calculated values".
         what: &'static str,
         cycle: String,
-        #[label("`{first}` depends on `{second}` here")]
+        #[label("{label}")]
         span: Span,
-        first: String,
-        second: String,
+        label: String,
         #[related]
         rest: Vec<Note>,
     },

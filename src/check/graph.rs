@@ -152,8 +152,10 @@ fn cycle(
         },
         cycle: names.join(" → "),
         span: first_span,
-        first: items[first_node].id.clone(),
-        second: items[second].id.clone(),
+        label: format!(
+            "`{}` depends on `{}` here",
+            items[first_node].id, items[second].id
+        ),
         rest,
     }
 }
