@@ -37,7 +37,7 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
     for (index, item) in instrument.items.iter().enumerate() {
         let Some(answer) = &item.answer else { continue };
         let schema = match answer {
-            Answer::Table(table) => table_schema(instrument, table, &item.specials),
+            Answer::Table(table) => table_schema(instrument, table, &item.specials, item.required),
             answer => value_schema(instrument, answer),
         };
         let schema = with_specials(schema, &item.specials);
@@ -228,26 +228,35 @@ fn table_schema(
     instrument: &Instrument,
     table: &crate::model::Table,
     specials: &[String],
+    required: bool,
 ) -> Value {
-    let cell = nullable(with_specials(
-        value_schema(instrument, &table.cell),
-        specials,
-    ));
+    // A complete reply fills in every cell of a required table.
+    let cell = with_specials(value_schema(instrument, &table.cell), specials);
+    let cell = if required { cell } else { nullable(cell) };
     let columns: Map<String, Value> = table
         .columns
         .iter()
         .map(|column| (column.id.clone(), cell.clone()))
         .collect();
+    let column_ids: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
     let rows: Map<String, Value> = table
         .rows
         .iter()
         .map(|row| {
-            let cells =
+            let mut cells =
                 json!({ "type": "object", "additionalProperties": false, "properties": columns });
+            if required {
+                cells["required"] = json!(column_ids);
+            }
             (row.id.clone(), cells)
         })
         .collect();
-    json!({ "type": "object", "additionalProperties": false, "properties": rows })
+    let mut schema = json!({ "type": "object", "additionalProperties": false, "properties": rows });
+    if required {
+        let row_ids: Vec<&str> = table.rows.iter().map(|r| r.id.as_str()).collect();
+        schema["required"] = json!(row_ids);
+    }
+    schema
 }
 
 /// Allows `null`, which stands for "not answered".
@@ -333,7 +342,7 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
             }
             schema
         }
-        Answer::Table(table) => table_schema(instrument, table, &[]),
+        Answer::Table(table) => table_schema(instrument, table, &[], false),
         Answer::Grid(grid) => {
             let columns: Vec<&str> = grid.columns.iter().map(|c| c.id.as_str()).collect();
             let mut rows = Map::new();

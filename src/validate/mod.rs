@@ -269,7 +269,12 @@ impl<'i> Validator<'i> {
                         Check::List { fields } if enabled[index] => {
                             self.records(item, fields, value, computed, &path, report);
                         }
-                        Check::Table(table) => self.totals(item, table, value, &path, report),
+                        Check::Table(table) => {
+                            self.totals(item, table, value, &path, report);
+                            if enabled[index] && self.instrument.item(item).required {
+                                self.cells(item, table, value, &path, options, report);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -488,6 +493,46 @@ impl<'i> Validator<'i> {
                 Some((item, object, &path)),
                 report,
             );
+        }
+    }
+
+    /// Every cell of a required table is filled in, with a value or a special answer; like an
+    /// unanswered item, a missing cell is a warning unless the reply must be complete.
+    fn cells(
+        &self,
+        item: ItemId,
+        table: &Table<'_>,
+        value: &Value,
+        path: &Path<'_>,
+        options: Options,
+        report: &mut Report,
+    ) {
+        let Some(rows) = value.as_object() else {
+            return;
+        };
+        for (row, _) in &table.rows {
+            let cells = rows.get(*row).and_then(Value::as_object);
+            for (column, _) in &table.columns {
+                let filled = cells
+                    .and_then(|cells| cells.get(*column))
+                    .is_some_and(|cell| !cell.is_null());
+                if filled {
+                    continue;
+                }
+                let problem = || {
+                    self.problem(
+                        item,
+                        Code::Unanswered,
+                        &path.key(row).key(column).render(),
+                        format!("has no value in row `{row}`, column `{column}`"),
+                    )
+                };
+                if options.complete {
+                    report.error(problem);
+                } else {
+                    report.warning(problem);
+                }
+            }
         }
     }
 

@@ -184,11 +184,15 @@ impl<'i> Generator<'i> {
                 json!(records)
             }
             Answer::Table(table) => {
+                // A required table has every cell filled in; another, some.
+                let required = self.instrument.items.iter().any(|item| {
+                    item.required && matches!(&item.answer, Some(own) if std::ptr::eq(own, answer))
+                });
                 let mut rows = Map::new();
                 for row in &table.rows {
                     let mut cells = Map::new();
                     for column in &table.columns {
-                        if self.below(6) != 0 {
+                        if required || self.below(6) != 0 {
                             cells.insert(column.id.clone(), self.valid(&table.cell, answers));
                         }
                     }
