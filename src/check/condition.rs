@@ -1080,7 +1080,7 @@ fn has_field(operand: &Operand) -> bool {
 
 /// Why a condition can never be true, for simple cases: `false`; a choice that would need two
 /// different codes at once; a number outside its bounds or between bounds that cross.
-fn never(checker: &Checker<'_>, condition: &Condition) -> Option<String> {
+pub(super) fn never(checker: &Checker<'_>, condition: &Condition) -> Option<String> {
     match condition {
         Condition::Const(false) => Some("it is `false`".to_owned()),
         Condition::Or(parts) => {

@@ -373,6 +373,13 @@ impl<'a> Checker<'a> {
         }
         .boolean(&constraint.condition);
         let Some(condition) = condition else { return };
+        if let Some(reason) = super::condition::never(self, &condition) {
+            self.errors.push(CheckError::NeverTrue {
+                span: constraint.condition.span,
+                reason,
+                help: Some("no reply can keep this constraint; correct it".to_owned()),
+            });
+        }
         let resolved = model::Constraint {
             condition,
             severity: if constraint.warning {
