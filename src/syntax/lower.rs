@@ -505,7 +505,7 @@ impl Lowering {
         let mut inner = pair.into_inner();
         let id = self.ident(next(&mut inner, "table id")?);
         let label = self.text(next(&mut inner, "table label")?)?;
-        let cell = self.answer_type(next(&mut inner, "cell type")?)?;
+        let cell = self.answer_type(only(next(&mut inner, "cell type")?, "cell type")?)?;
         let mut table = TableDecl {
             id,
             label,

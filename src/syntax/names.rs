@@ -79,10 +79,10 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::mul_op => "`*` or `/`",
         Rule::calc => "`calc`",
         Rule::constraint => "`check`",
-        Rule::severity => "`error` or `warning`",
         Rule::special => "`special`",
         Rule::allow_special => "`allow`",
         Rule::table => "`table`",
+        Rule::cell_type => "a cell type (`integer`, `number` or `amount`)",
         Rule::table_row | Rule::total_row => "`row`",
         Rule::table_column | Rule::total_column => "`column`",
         Rule::min_records => "`min`",
@@ -242,23 +242,26 @@ pub(super) fn describe(source: &str, error: pest::error::Error<Rule>) -> SyntaxE
         InputLocation::Span((start, _)) => start,
     };
     let mut expected: Vec<String> = Vec::new();
-    let mut push = |name: String| {
+    fn push(expected: &mut Vec<String>, name: String) {
         if !expected.contains(&name) {
             expected.push(name);
         }
-    };
+    }
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         for rule in positives {
             if let Some(name) = rule_name(*rule) {
-                push(name.to_owned());
+                push(&mut expected, name.to_owned());
             }
         }
     }
     if let Some(attempts) = error.parse_attempts() {
         for token in attempts.expected_tokens() {
             let token = token.to_string();
-            if is_literal(&token) {
-                push(format!("`{token}`"));
+            let quoted = format!("`{token}`");
+            // A token that a rule's name already shows, as in "a cell type (`integer`, …)".
+            let named = expected.iter().any(|name| name.contains(&quoted));
+            if is_literal(&token) && !named {
+                push(&mut expected, quoted);
             }
         }
     }
