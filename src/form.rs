@@ -855,6 +855,13 @@ impl Reader {
             Value::Array(values) => values.iter().collect(),
             value => vec![value],
         };
+        if let Some((unit, from, to)) = between(value) {
+            return Ok(Operand::Between {
+                unit,
+                from: Box::new(self.value(from, true, list, at)?),
+                to: Box::new(self.value(to, true, list, at)?),
+            });
+        }
         let operand = |value: &Value| self.value(value, date, list, at).map(Box::new);
         Ok(match (operator.as_str(), arguments.as_slice()) {
             ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
@@ -877,14 +884,6 @@ impl Reader {
                 Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
                 _ => return fail(at, "unsupported value `+` of one operand"),
             },
-            ("-", [lhs, rhs]) if between(value).is_some() => {
-                let (unit, from, to) = between(value).unwrap_or((DateUnit::Days, lhs, rhs));
-                Operand::Between {
-                    unit,
-                    from: Box::new(self.value(from, true, list, at)?),
-                    to: Box::new(self.value(to, true, list, at)?),
-                }
-            }
             (op @ ("+" | "-" | "*" | "/"), [lhs, rhs]) => Operand::Arith {
                 op: match op {
                     "+" => ArithOp::Add,

@@ -252,8 +252,8 @@ impl<'a> Checker<'a> {
             });
         }
         let cell = self.answer(&table.cell, None);
-        let rows = self.lines(table, &table.rows, "row");
-        let columns = self.lines(table, &table.columns, "column");
+        let rows = self.lines(id, table, &table.rows, "row");
+        let columns = self.lines(id, table, &table.columns, "column");
         if let Some(cell) = cell {
             self.items[id.0].answer = Some(Answer::Table(model::Table {
                 cell: Box::new(cell),
@@ -268,6 +268,7 @@ impl<'a> Checker<'a> {
     /// The rows or the columns of a table: at least one that is not a total, at most one total.
     fn lines(
         &mut self,
+        id: ItemId,
         table: &'a ast::TableDecl,
         lines: &'a [ast::TableLine],
         what: &str,
@@ -303,7 +304,7 @@ impl<'a> Checker<'a> {
             }
             let citations = match &line.cites {
                 Some(refs) => {
-                    self.allow_uncited[self.items.len() - 1] = true;
+                    self.allow_uncited[id.0] = true;
                     self.citations(refs)
                 }
                 None => Vec::new(),
