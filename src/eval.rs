@@ -23,32 +23,34 @@ pub type Answers = Map<String, Value>;
 /// The key under which the answers hold today's date, as `YYYY-MM-DD`.
 pub const TODAY: &str = "@today";
 
-/// The answers as conditions read them: with today's date, and each calculated value
-/// computed (replacing whatever the reply stored), in an order where each comes after the
-/// values it reads.
-pub fn with_calculations(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
-    derived(instrument, answers, today)
-}
-
-/// [`with_calculations`], or the answers themselves when nothing is computed from them
-/// (`computes` is [`Instrument::computes`], known beforehand).
+/// [`with_calculations`] for a validator that knows beforehand whether anything is computed
+/// (`computes`, [`Instrument::computes`]) and in which order (`order`,
+/// [`calculation_order`]): the answers themselves when nothing is.
 pub fn scope<'a>(
     instrument: &Instrument,
     answers: &'a Answers,
     today: &str,
     computes: bool,
+    order: &[ItemId],
 ) -> std::borrow::Cow<'a, Answers> {
     if computes {
-        std::borrow::Cow::Owned(derived(instrument, answers, today))
+        std::borrow::Cow::Owned(computed(instrument, answers, today, order))
     } else {
         std::borrow::Cow::Borrowed(answers)
     }
 }
 
-fn derived(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
+/// The answers as conditions read them: with today's date, and each calculated value
+/// computed (replacing whatever the reply stored), in an order where each comes after the
+/// values it reads.
+pub fn with_calculations(instrument: &Instrument, answers: &Answers, today: &str) -> Answers {
+    computed(instrument, answers, today, &calculation_order(instrument))
+}
+
+fn computed(instrument: &Instrument, answers: &Answers, today: &str, order: &[ItemId]) -> Answers {
     let mut out = answers.clone();
     out.insert(TODAY.to_owned(), Value::String(today.to_owned()));
-    for id in calculation_order(instrument) {
+    for &id in order {
         let item = instrument.item(id);
         let Some(calculation) = &item.calculation else {
             continue;

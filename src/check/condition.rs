@@ -477,15 +477,7 @@ impl Resolver<'_, '_> {
             ) => a == b && !op.is_ordering(),
             _ => false,
         };
-        let reads = |operand: &Operand| {
-            let mut reads = false;
-            operand.for_each_item(&mut |_| reads = true);
-            reads || matches!(operand, Operand::Field(_))
-        };
-        let reads_answers = reads(&lhs_value)
-            || reads(&rhs_value)
-            || has_field(&lhs_value)
-            || has_field(&rhs_value);
+        let reads_answers = reads_answers(&lhs_value) || reads_answers(&rhs_value);
         if !compatible || !reads_answers {
             let help = compatible.then(|| "a comparison needs at least one item".to_owned());
             self.mismatch(op, &left, &right, span, help);
@@ -619,7 +611,7 @@ impl Resolver<'_, '_> {
             ("year", [date]) => {
                 let (value, ty) = self.value(date)?;
                 if ty != Type::Date {
-                    self.wrong_argument(function, date.span, &ty, "a date");
+                    self.wrong_argument(&function.name, date.span, &ty, "a date");
                     return None;
                 }
                 Some((Operand::Year(Box::new(value)), Type::Number))
@@ -756,7 +748,7 @@ impl Resolver<'_, '_> {
         for arg in args {
             match self.value(arg) {
                 Some((_, ty)) if numeric && ty != Type::Number => {
-                    self.wrong_argument_of(function.as_str(), arg.span, &ty, "numbers");
+                    self.wrong_argument(function.as_str(), arg.span, &ty, "numbers");
                     failed = true;
                 }
                 Some((operand, _)) => over.push(operand),
@@ -804,7 +796,7 @@ impl Resolver<'_, '_> {
         self.read(id, list_ident.span);
         let Some(field) = field else {
             if function != model::Aggregate::Count {
-                self.wrong_argument_of(
+                self.wrong_argument(
                     function.as_str(),
                     arg.span,
                     &Type::Other("a list"),
@@ -832,7 +824,7 @@ impl Resolver<'_, '_> {
         };
         let ty = Type::of(&fields[index].answer);
         if function != model::Aggregate::Count && ty != Type::Number {
-            self.wrong_argument_of(function.as_str(), arg.span, &ty, "numbers");
+            self.wrong_argument(function.as_str(), arg.span, &ty, "numbers");
             return Some(None);
         }
         Some(Some((
@@ -884,11 +876,7 @@ impl Resolver<'_, '_> {
         });
     }
 
-    fn wrong_argument(&mut self, function: &ast::Ident, span: Span, found: &Type, wanted: &str) {
-        self.wrong_argument_of(&function.name, span, found, wanted);
-    }
-
-    fn wrong_argument_of(&mut self, function: &str, span: Span, found: &Type, wanted: &str) {
+    fn wrong_argument(&mut self, function: &str, span: Span, found: &Type, wanted: &str) {
         self.checker.errors.push(CheckError::BadValue {
             message: format!("`{function}` takes {wanted}"),
             span,
@@ -1072,8 +1060,10 @@ fn is_condition(expr: &Expr) -> bool {
 }
 
 /// Whether a value reads a field of the record at hand.
-fn has_field(operand: &Operand) -> bool {
+/// Whether a value reads an answer: an item anywhere, or a field of the record at hand.
+fn reads_answers(operand: &Operand) -> bool {
     let mut found = false;
+    operand.for_each_item(&mut |_| found = true);
     operand.for_each_needed(&mut |read| found |= matches!(read, model::Reading::Field(_)));
     found
 }

@@ -346,15 +346,7 @@ impl Writer<'_> {
                         format!("({})", parts.join(" + "))
                     }
                     Aggregate::Min | Aggregate::Max => {
-                        let better = if *function == Aggregate::Min {
-                            "<"
-                        } else {
-                            ">"
-                        };
-                        format!(
-                            "({}).aggregate(iif($total.empty() or $this {better} $total, $this, $total))",
-                            values.join(" | ")
-                        )
+                        extreme(*function, &format!("({})", values.join(" | ")))
                     }
                 }
             }
@@ -378,12 +370,7 @@ impl Writer<'_> {
                 match function {
                     Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
                     Aggregate::Count => format!("{values}.count()"),
-                    Aggregate::Min => format!(
-                        "{values}.aggregate(iif($total.empty() or $this < $total, $this, $total))"
-                    ),
-                    Aggregate::Max => format!(
-                        "{values}.aggregate(iif($total.empty() or $this > $total, $this, $total))"
-                    ),
+                    Aggregate::Min | Aggregate::Max => extreme(*function, &values),
                 }
             }
             Operand::If {
@@ -952,6 +939,12 @@ fn absent(special: &str) -> Value {
         "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
         "valueCode": reason,
     })
+}
+
+/// The least (`min`) or greatest (`max`) of a collection, in FHIRPath.
+fn extreme(function: Aggregate, values: &str) -> String {
+    let better = if function == Aggregate::Min { "<" } else { ">" };
+    format!("{values}.aggregate(iif($total.empty() or $this {better} $total, $this, $total))")
 }
 
 /// A field of the record at hand, read from the repeating group's instance.

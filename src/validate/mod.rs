@@ -33,6 +33,8 @@ pub struct Validator<'i> {
     today: String,
     /// Whether the rules read calculated values or today's date, beyond the answers.
     computes: bool,
+    /// The calculated values, each after those it reads.
+    calculations: Vec<ItemId>,
 }
 
 /// The check of one answer type.
@@ -106,6 +108,7 @@ impl<'i> Validator<'i> {
             by_id,
             today: eval::today(),
             computes: instrument.computes(),
+            calculations: eval::calculation_order(instrument),
         }
     }
 
@@ -140,7 +143,14 @@ impl<'i> Validator<'i> {
         let Some(answers) = reply.get_mut("answers").and_then(Value::as_object_mut) else {
             return reply;
         };
-        let snapshot = eval::with_calculations(self.instrument, answers, &self.today);
+        let snapshot = eval::scope(
+            self.instrument,
+            answers,
+            &self.today,
+            self.computes,
+            &self.calculations,
+        )
+        .into_owned();
         let enabled = eval::enabled(self.instrument, &snapshot);
         answers.retain(|id, _| match self.by_id.get(id.as_str()) {
             Some(item) => enabled[item.0],
@@ -229,7 +239,13 @@ impl<'i> Validator<'i> {
                 });
             }
         }
-        let computed = eval::scope(self.instrument, answers, &self.today, self.computes);
+        let computed = eval::scope(
+            self.instrument,
+            answers,
+            &self.today,
+            self.computes,
+            &self.calculations,
+        );
         let computed = computed.as_ref();
         let enabled = eval::enabled(self.instrument, computed);
         for (index, check) in self.checks.iter().enumerate() {
@@ -358,7 +374,7 @@ impl<'i> Validator<'i> {
         };
         let expected = computed.get(id).unwrap_or(&Value::Null);
         let agree = match (stored.as_f64(), expected.as_f64()) {
-            (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+            (Some(a), Some(b)) => same_number(a, b),
             _ => stored == expected,
         };
         if !agree {
@@ -577,7 +593,7 @@ impl<'i> Validator<'i> {
                     .collect();
                 let Some(parts) = parts else { continue };
                 let sum: f64 = parts.iter().sum();
-                if (sum - stated).abs() > 1e-9 * sum.abs().max(stated.abs()).max(1.0) {
+                if !same_number(sum, stated) {
                     let (row, column) = if by_row {
                         (*total, *other)
                     } else {
@@ -1215,6 +1231,11 @@ fn shown(text: &str) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),
     }
+}
+
+/// Whether two numbers agree, up to the rounding of decimal arithmetic.
+fn same_number(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 /// The code of a special answer, `{"special": "dont_know"}`.
