@@ -51,9 +51,21 @@ const ENTRIES: &[Entry] = &[
     Entry {
         code: "E0003",
         title: "invalid UTF-8",
-        body: "A .q file must be UTF-8. The label points at the first byte that is not. Save \
-               the file as UTF-8 in your editor.",
+        body: "A .q file must be UTF-8. The message names the line and column of the first \
+               byte that is not; the file itself is not shown, since bytes that are not text \
+               may be anything. Save the file as UTF-8 in your editor.",
         example: "section main \"Main \\xFF\" { … }   (a byte 0xFF in the title)\n",
+    },
+    Entry {
+        code: "E0006",
+        title: "not a .q source",
+        body: "A file read as a .q source does not start with a declaration (`instrument`, \
+               `import`, `from`, `scale`, `special`, `document`, `block`, `translation`, \
+               `introduction`, `section` or `test`, after blank lines and comments). qc names \
+               the file and never quotes it: a file reached by mistake or by malice, such as \
+               a key or an environment, must not be printed into a build log. Check the path \
+               of the import.",
+        example: fixture!("E0006-not-a-source.q"),
     },
     Entry {
         code: "E0004",
@@ -202,6 +214,18 @@ const ENTRIES: &[Entry] = &[
                names them, and written with forward slashes on every system. The same holds \
                for the file of a `translation`.",
         example: fixture!("E0118-unreadable-import.q"),
+    },
+    Entry {
+        code: "E0134",
+        title: "outside the instrument's root",
+        body: "An `import`, `from … import` or `translation` names a file outside the \
+               instrument's root: by an absolute path, by `..` that climb above the root, or \
+               through a symbolic link that leads out of it. qc reads only inside the root (the \
+               folder of the file given on the command line, or the folder given with \
+               `--root`), and refuses such a path before it opens anything, so that an \
+               instrument contributed by someone else cannot read the files of the machine \
+               that checks it. Move the file inside the root, or widen the root with `--root`.",
+        example: fixture!("E0134-outside-root.q"),
     },
     Entry {
         code: "E0119",

@@ -12,7 +12,24 @@ use crate::check::error::{CheckError, Note};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceMap};
 use crate::span::Span;
-use crate::syntax::{self, ast};
+use crate::syntax::{self, ast, SyntaxError};
+
+/// The `format` of a translation file.
+pub const TRANSLATION_FORMAT: &str = "qc-translation/1";
+
+/// Why a text is not a translation file, if it is not one: it must be a JSON object that says
+/// it is (`"format": "qc-translation/1"`). Only a translation file is shown in excerpts; the
+/// reason never quotes the text (serde_json's syntax errors name a place, not what is there).
+fn not_a_translation_file(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Err(error) if error.is_syntax() || error.is_eof() => Some(format!("not JSON: {error}")),
+        Err(_) => Some("not JSON".to_owned()),
+        Ok(value) => (value.get("format").and_then(serde_json::Value::as_str)
+            != Some(TRANSLATION_FORMAT))
+        .then(|| format!("not a JSON object with `\"format\": \"{TRANSLATION_FORMAT}\"`")),
+    }
+}
 
 /// A file the loader found.
 pub struct Loaded {
@@ -23,12 +40,25 @@ pub struct Loaded {
     pub bytes: Vec<u8>,
 }
 
+/// Why a file a program names was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The path leads outside the instrument's root: it is absolute, its `..` climb above the
+    /// root, or a symbolic link on the way leads out. Nothing was opened.
+    OutsideRoot {
+        /// Which of these it is, for the person: "an absolute path".
+        reason: &'static str,
+    },
+    /// The file is inside the root but could not be read: it does not exist, is not a regular
+    /// file, or is larger than the limit. A message for the person, such as "no such file".
+    Unreadable(String),
+}
+
 /// Reads the files a program names.
 pub trait Loader {
     /// Reads the file at `path`, as written in the file named `importer`: relative paths are
-    /// relative to the importer's folder. An error is a message for the person, such as
-    /// "No such file or directory".
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String>;
+    /// relative to the importer's folder, and a loader reads nothing outside its root.
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, LoadError>;
 }
 
 /// One parsed file of a program.
@@ -122,17 +152,29 @@ struct State<'l> {
 impl State<'_> {
     /// Parses a file and, first, every file it imports. Returns its module index.
     fn module(&mut self, loaded: Loaded) -> Option<usize> {
-        let text = match syntax::decode(&loaded.bytes) {
+        let text = match syntax::decode(&loaded.name, &loaded.bytes) {
             Ok(text) => text.to_owned(),
             Err(error) => {
-                let text = String::from_utf8_lossy(&loaded.bytes).into_owned();
-                let file = self.sources.add(&loaded.name, text);
+                // Bytes that are not text are named, never shown.
+                let file = self.sources.add_withheld(&loaded.name);
                 let base = self.sources.file(file).base;
                 self.diagnostics
                     .push(Diagnostic::Syntax(error.shifted(base)));
                 return None;
             }
         };
+        if !syntax::looks_like_source(&text) {
+            // A file that is not `.q` at all (a key file, `/etc/passwd` behind a link) is
+            // named, never quoted: not in an excerpt, not in a "found `…`".
+            let file = self.sources.add_withheld(&loaded.name);
+            let base = self.sources.file(file).base;
+            self.diagnostics
+                .push(Diagnostic::Syntax(SyntaxError::NotSource {
+                    file: loaded.name.clone(),
+                    span: Span::at(base),
+                }));
+            return None;
+        }
         let file = self.sources.add(&loaded.name, text);
         let source = self.sources.file(file);
         let ast = match syntax::parse_at(&source.text, source.base) {
@@ -171,12 +213,8 @@ impl State<'_> {
         let span = import.path.span;
         let loaded = match self.loader.load(importer, &import.path.value) {
             Ok(loaded) => loaded,
-            Err(reason) => {
-                self.error(CheckError::ImportUnreadable {
-                    path: import.path.value.clone(),
-                    span,
-                    reason,
-                });
+            Err(error) => {
+                self.refused(&import.path.value, span, error);
                 return None;
             }
         };
@@ -237,17 +275,31 @@ impl State<'_> {
         for declaration in declarations {
             let loaded = match self.loader.load(&importer, &declaration.path.value) {
                 Ok(loaded) => loaded,
-                Err(reason) => {
-                    self.error(CheckError::ImportUnreadable {
-                        path: declaration.path.value.clone(),
+                Err(error) => {
+                    self.refused(&declaration.path.value, declaration.path.span, error);
+                    continue;
+                }
+            };
+            // A file that is not a translation file at all is named, never quoted: its
+            // entries are read, and shown in excerpts, by `translate` only once it is one.
+            let text = String::from_utf8(loaded.bytes)
+                .map_err(|_| "not UTF-8 text".to_owned())
+                .and_then(|text| match not_a_translation_file(&text) {
+                    Some(why) => Err(why),
+                    None => Ok(text),
+                });
+            let file = match text {
+                Ok(text) => self.sources.add(&loaded.name, text),
+                Err(why) => {
+                    self.sources.add_withheld(&loaded.name);
+                    self.error(CheckError::TranslationFile {
+                        message: format!("`{}` is not a translation file", loaded.name),
                         span: declaration.path.span,
-                        reason,
+                        label: why,
                     });
                     continue;
                 }
             };
-            let text = String::from_utf8_lossy(&loaded.bytes).into_owned();
-            let file = self.sources.add(&loaded.name, text);
             out.push(TranslationSource {
                 language: declaration.language.name.clone(),
                 span: declaration.span,
@@ -255,6 +307,22 @@ impl State<'_> {
             });
         }
         out
+    }
+
+    /// Reports a file the loader would not read.
+    fn refused(&mut self, path: &str, span: Span, error: LoadError) {
+        self.error(match error {
+            LoadError::OutsideRoot { reason } => CheckError::OutsideRoot {
+                path: path.to_owned(),
+                span,
+                reason,
+            },
+            LoadError::Unreadable(reason) => CheckError::ImportUnreadable {
+                path: path.to_owned(),
+                span,
+                reason,
+            },
+        });
     }
 
     fn error(&mut self, error: CheckError) {
@@ -282,16 +350,46 @@ impl MemoryLoader {
 }
 
 impl Loader for MemoryLoader {
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String> {
-        let name = join(importer, path);
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, LoadError> {
+        let name = confined(importer, path)?;
         match self.files.get(&name) {
             Some(text) => Ok(Loaded {
                 key: name.clone(),
                 name,
                 bytes: text.as_bytes().to_vec(),
             }),
-            None => Err("no such file".to_owned()),
+            None => Err(LoadError::Unreadable("no such file".to_owned())),
         }
+    }
+}
+
+/// `path` joined to the folder of `importer`, when both are relative to the root and the
+/// result stays inside it: the check every loader makes before it opens anything.
+pub fn confined(importer: &str, path: &str) -> Result<String, LoadError> {
+    if let Some(reason) = unsafe_path(path) {
+        return Err(LoadError::OutsideRoot { reason });
+    }
+    let joined = join(importer, path);
+    if joined == ".." || joined.starts_with("../") || joined.starts_with('/') {
+        return Err(LoadError::OutsideRoot {
+            reason: "its `..` climb out of the instrument's root",
+        });
+    }
+    Ok(joined)
+}
+
+/// Why a path written in a `.q` file cannot name a file inside the root, whatever folder it
+/// is read from: absolute paths, paths with a drive or a backslash (not portable: `.q` files
+/// write `/`), and NUL bytes.
+pub fn unsafe_path(path: &str) -> Option<&'static str> {
+    if path.starts_with('/') {
+        Some("an absolute path")
+    } else if path.contains('\\') || path.as_bytes().get(1) == Some(&b':') {
+        Some("not a relative path with `/` between folders")
+    } else if path.contains('\0') || path.is_empty() {
+        Some("not a file name")
+    } else {
+        None
     }
 }
 
@@ -342,5 +440,27 @@ mod tests {
         assert_eq!(join("main.q", "./x.q"), "x.q");
         assert_eq!(join("main.q", "../x.q"), "../x.q");
         assert_eq!(join("a/main.q", "/abs/x.q"), "/abs/x.q");
+    }
+
+    #[test]
+    fn paths_that_leave_the_root_are_refused_before_anything_is_read() {
+        use super::{confined, LoadError};
+        assert_eq!(confined("q/main.q", "../x.q"), Ok("x.q".to_owned()));
+        for path in [
+            "/etc/passwd",
+            "../../x.q",
+            "a/../../../x.q",
+            "C:/x.q",
+            "a\\b.q",
+            "",
+        ] {
+            assert!(
+                matches!(
+                    confined("q/main.q", path),
+                    Err(LoadError::OutsideRoot { .. })
+                ),
+                "{path}"
+            );
+        }
     }
 }

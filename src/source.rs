@@ -14,15 +14,38 @@ use crate::span::Span;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub usize);
 
+/// The longest excerpt shown of one line, in bytes: a label on a longer line (a minified file,
+/// a 100 MB line) is shown with this much of the line around it, and no lines beside it.
+pub const EXCERPT_WIDTH: usize = 240;
+
+/// The longest label shown, in bytes: a label over more is shown over its start.
+pub const LABEL_WIDTH: usize = 120;
+
 /// One source file: its display name, its text and where it starts in the map.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
     pub base: usize,
+    /// The offset where each line starts, in the file: lines and columns in `O(log lines)`.
+    line_starts: Vec<usize>,
+    /// A file named in diagnostics but never shown (see [`SourceMap::add_withheld`]).
+    pub withheld: bool,
 }
 
 impl SourceFile {
+    fn new(name: &str, text: String, base: usize) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name: name.to_owned(),
+            text,
+            base,
+            line_starts,
+            withheld: false,
+        }
+    }
+
     /// The span of the whole file, in map offsets.
     pub fn span(&self) -> Span {
         Span::new(self.base, self.base + self.text.len())
@@ -35,6 +58,119 @@ impl SourceFile {
             span.end.saturating_sub(self.base),
         )
     }
+
+    /// The 0-based line of an offset of the file.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Where line `line` (0-based) starts and ends, without its line break.
+    fn line_range(&self, line: usize) -> (usize, usize) {
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        (start, end.max(start))
+    }
+
+    /// The 1-based line and character column of an offset of the file.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The excerpt to show around a span of the file (clamped to it): the lines of the span
+    /// with up to `before` and `after` lines around it, or, when one of them is longer than
+    /// [`EXCERPT_WIDTH`], a window of the span's line alone. Its cost is that of what it shows.
+    fn excerpt(&self, span: Span, before: usize, after: usize) -> Excerpt {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end.saturating_sub(1).max(span.start));
+        let from = first.saturating_sub(before);
+        let to = (last + after).min(self.line_starts.len() - 1);
+        let long = (from..=to).any(|line| {
+            let (start, end) = self.line_range(line);
+            end - start > EXCERPT_WIDTH
+        });
+        if !long {
+            let start = if before == 0 {
+                span.start
+            } else {
+                self.line_starts[from]
+            };
+            let (_, end) = self.line_range(to);
+            let column = if before == 0 {
+                span.start - self.line_starts[first]
+            } else {
+                0
+            };
+            return Excerpt {
+                start,
+                end: end.max(span.end),
+                line: if before == 0 { first } else { from },
+                column,
+                lines: to - from + 1,
+            };
+        }
+        // A window of the span's first line around its start.
+        let (line_start, line_end) = self.line_range(first);
+        let half = EXCERPT_WIDTH / 2;
+        // Without lines before it, an excerpt starts at the span, as miette reads it for the
+        // place it names.
+        let start = if before == 0 {
+            span.start
+        } else {
+            floor_boundary(&self.text, span.start.saturating_sub(half).max(line_start))
+        };
+        let end = ceil_boundary(
+            &self.text,
+            (span.end.max(span.start) + half).min(line_end).max(start),
+        );
+        Excerpt {
+            start,
+            end: end.max(span.end.min(line_end)),
+            line: first,
+            column: start - line_start,
+            lines: 1,
+        }
+    }
+}
+
+/// What [`SourceFile::excerpt`] shows: a range of the file's text and where it starts.
+struct Excerpt {
+    start: usize,
+    end: usize,
+    /// 0-based line and byte column of `start`.
+    line: usize,
+    column: usize,
+    lines: usize,
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_boundary(text: &str, mut index: usize) -> usize {
+    while index < text.len() && !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
 }
 
 /// Every source text of a compilation, each in its own range of offsets.
@@ -48,12 +184,16 @@ impl SourceMap {
     /// end of one file never reads as the start of the next.
     pub fn add(&mut self, name: &str, text: String) -> FileId {
         let base = self.files.last().map_or(0, |last| last.span().end + 1);
-        self.files.push(SourceFile {
-            name: name.to_owned(),
-            text,
-            base,
-        });
+        self.files.push(SourceFile::new(name, text, base));
         FileId(self.files.len() - 1)
+    }
+
+    /// Adds a file that is named in diagnostics but never shown: one that is not text, or not
+    /// in a format of qc's. Its text is empty, so every span in it is at its start.
+    pub fn add_withheld(&mut self, name: &str) -> FileId {
+        let id = self.add(name, String::new());
+        self.files[id.0].withheld = true;
+        id
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
@@ -80,9 +220,7 @@ impl SourceMap {
     /// Where a span starts, as `file:line:column` (1-based; the column in characters).
     pub fn location(&self, span: Span) -> String {
         let (file, local) = self.locate(span);
-        let before = &file.text[..local.start];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = file.position(local.start);
         format!("{}:{line}:{column}", file.name)
     }
 
@@ -91,6 +229,28 @@ impl SourceMap {
         let file = &self.files[self.lookup(span.start).0];
         let local = file.local(span).clamp_to(&file.text);
         (file, local)
+    }
+}
+
+impl SourceMap {
+    /// A label's span made safe to show: in its file, at most [`LABEL_WIDTH`] bytes long, and
+    /// on one line when that line is too long to show whole. None in a withheld file.
+    pub fn label_span(&self, span: Span) -> Option<Span> {
+        if self.files.is_empty() {
+            return Some(span);
+        }
+        let (file, local) = self.locate(span);
+        if file.withheld {
+            return None;
+        }
+        let mut end = local.end.min(local.start + LABEL_WIDTH);
+        let (_, line_end) = file.line_range(file.line_of(local.start));
+        if end > line_end && line_end - file.line_starts[file.line_of(local.start)] > EXCERPT_WIDTH
+        {
+            end = line_end.max(local.start);
+        }
+        let end = ceil_boundary(&file.text, end);
+        Some(Span::new(local.start + file.base, end + file.base))
     }
 }
 
@@ -106,18 +266,18 @@ impl SourceCode for SourceMap {
         }
         let span = Span::new(span.offset(), span.offset() + span.len());
         let (file, local) = self.locate(span);
-        let local: SourceSpan = local.into();
-        let contents = file
-            .text
-            .read_span(&local, context_lines_before, context_lines_after)?;
-        let inner = contents.span();
+        let excerpt = file.excerpt(local, context_lines_before, context_lines_after);
+        let data = file.text.as_bytes().get(excerpt.start..excerpt.end);
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
-            contents.data(),
-            SourceSpan::new((inner.offset() + file.base).into(), inner.len()),
-            contents.line(),
-            contents.column(),
-            contents.line_count(),
+            data.unwrap_or_default(),
+            SourceSpan::new(
+                (excerpt.start + file.base).into(),
+                excerpt.end - excerpt.start,
+            ),
+            excerpt.line,
+            excerpt.column,
+            excerpt.lines,
         )))
     }
 }

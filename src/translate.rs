@@ -26,7 +26,7 @@ use crate::model::{Answer, Block, Instrument, Translation};
 use crate::span::Span;
 
 /// The format name written in, and required of, translation files.
-pub const FORMAT: &str = "qc-translation/1";
+pub const FORMAT: &str = crate::load::TRANSLATION_FORMAT;
 
 /// The six official languages of the United Nations.
 pub const UN_LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "ru", "es"];

@@ -209,6 +209,18 @@ pub enum CheckError {
         reason: String,
     },
 
+    #[error("`{path}` is outside the instrument's root")]
+    #[diagnostic(
+        code(E0134),
+        help("imports and translation files are read from the instrument's folder and the folders below it, and nothing else is opened; `--root DIR` widens the root to DIR")
+    )]
+    OutsideRoot {
+        path: String,
+        #[label("{reason}")]
+        span: Span,
+        reason: &'static str,
+    },
+
     #[error("imports form a cycle: {cycle}")]
     #[diagnostic(
         code(E0119),
@@ -556,6 +568,7 @@ impl CheckError {
             | CheckError::NeverTrue { span, .. }
             | CheckError::DuplicateLabel { span, .. }
             | CheckError::ImportUnreadable { span, .. }
+            | CheckError::OutsideRoot { span, .. }
             | CheckError::ImportCycle { span, .. }
             | CheckError::NameClash { span, .. }
             | CheckError::NotAModule { span, .. }

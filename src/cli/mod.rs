@@ -1,20 +1,22 @@
-//! The `qc` command line: argument parsing, reading files, rendering diagnostics, writing
+//! The `qc` command line: argument parsing, limits files, rendering diagnostics, writing
 //! outputs and choosing the exit code. Everything else is the library's.
 
+mod files;
 mod render;
 mod translations;
 mod validate;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use render::{render_human, render_json, Theme};
+pub use files::{read_regular, write_atomically, FileLoader, DEFAULT_MAX_FILE_SIZE};
+pub use render::{json_line, render_human, render_json, Human, Theme};
 
-use crate::load::{Loaded, Loader};
 use crate::{emit, explain, Compilation};
+use files::{read_input, Input};
 
 /// Check questionnaire definitions written in the `.q` language and compile them to a JSON
 /// form definition that any frontend can render.
@@ -23,7 +25,27 @@ use crate::{emit, explain, Compilation};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: Limits,
 }
+
+/// What qc may read and how much it prints: the limits of a run (`docs/limits.md`).
+#[derive(Clone, Debug, clap::Args)]
+pub(crate) struct Limits {
+    /// Read imports and translation files only inside DIR and its folders (by default the
+    /// folder of the instrument's file); nothing outside it is opened.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// The largest file qc reads, in bytes: sources, translations, forms and replies.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+    /// How many diagnostics are shown in full; the rest are counted.
+    #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
+}
+
+/// How many diagnostics a run shows in full unless told otherwise.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 200;
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -222,12 +244,13 @@ enum Emit {
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let limits = &cli.limits;
     match cli.command {
         Command::Check {
             files,
             deny_warnings,
             output,
-        } => check(&files, deny_warnings, output.diagnostic_format),
+        } => check(limits, &files, deny_warnings, output.diagnostic_format),
         Command::Compile {
             file,
             output,
@@ -236,6 +259,7 @@ pub fn main() -> ExitCode {
             lang,
             diagnostics,
         } => compile(
+            limits,
             &file,
             output.as_deref(),
             emit,
@@ -243,12 +267,12 @@ pub fn main() -> ExitCode {
             lang.as_deref(),
             diagnostics.diagnostic_format,
         ),
-        Command::Translations { command } => translations::run(command),
+        Command::Translations { command } => translations::run(limits, command),
         Command::Test {
             file,
             require_coverage,
             format,
-        } => test(&file, require_coverage, format),
+        } => test(limits, &file, require_coverage, format),
         Command::Validate {
             form,
             replies,
@@ -257,6 +281,7 @@ pub fn main() -> ExitCode {
             output,
             format,
         } => ExitCode::from(validate::run(validate::Request {
+            limits,
             form: &form,
             replies: &replies,
             complete,
@@ -269,8 +294,8 @@ pub fn main() -> ExitCode {
             reply,
             to: ResponseTarget::Fhir,
             output,
-        } => convert_response(&form, &reply, output.as_deref()),
-        Command::Coverage { file, format } => coverage(&file, format),
+        } => convert_response(limits, &form, &reply, output.as_deref()),
+        Command::Coverage { file, format } => coverage(limits, &file, format),
         Command::Explain { code } => explain(&code),
     }
 }
@@ -279,29 +304,28 @@ pub(crate) const OK: u8 = 0;
 pub(crate) const INVALID: u8 = 1;
 pub(crate) const USAGE: u8 = 2;
 
-/// A source file as read: its display name and bytes.
-pub(crate) struct Input {
-    pub(crate) name: String,
-    pub(crate) bytes: Vec<u8>,
-}
-
-pub(crate) fn read(path: &Path) -> Result<Input, String> {
-    if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|error| format!("cannot read standard input: {error}"))?;
-        return Ok(Input {
-            name: "<stdin>".to_owned(),
-            bytes,
-        });
+impl Limits {
+    /// Reads a file named on the command line (`-` for standard input), within the size limit.
+    pub(crate) fn read(&self, path: &Path) -> Result<Input, String> {
+        read_input(path, self.max_file_size)
     }
-    let bytes = std::fs::read(path)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    Ok(Input {
-        name: path.display().to_string(),
-        bytes,
-    })
+
+    /// Reads and compiles a `.q` file, limits what it names inside the root.
+    pub(crate) fn compile(&self, path: &Path) -> Result<(Compilation, FileLoader), String> {
+        let input = self.read(path)?;
+        let folder = match input.name.as_str() {
+            "<stdin>" => Path::new(""),
+            _ => path.parent().unwrap_or(Path::new("")),
+        };
+        let mut loader = FileLoader::new(
+            &input.name,
+            folder,
+            self.root.as_deref(),
+            self.max_file_size,
+        )?;
+        let compilation = crate::compile_with(&input.name, &input.bytes, &mut loader);
+        Ok((compilation, loader))
+    }
 }
 
 pub(crate) fn io_error(message: &str) -> u8 {
@@ -309,19 +333,23 @@ pub(crate) fn io_error(message: &str) -> u8 {
     USAGE
 }
 
-fn check(files: &[PathBuf], deny_warnings: bool, format: DiagnosticFormat) -> ExitCode {
+fn check(
+    limits: &Limits,
+    files: &[PathBuf],
+    deny_warnings: bool,
+    format: DiagnosticFormat,
+) -> ExitCode {
     let mut status = OK;
     let mut totals = (0, 0);
     for path in files {
-        let input = match read(path) {
-            Ok(input) => input,
+        let compilation = match limits.compile(path) {
+            Ok((compilation, _)) => compilation,
             Err(message) => {
                 status = status.max(io_error(&message));
                 continue;
             }
         };
-        let compilation = compile_input(&input);
-        report(&compilation, format);
+        report(limits, &compilation, format);
         let (errors, warnings) = count(&compilation);
         totals = (totals.0 + errors, totals.1 + warnings);
         if errors > 0 || (deny_warnings && warnings > 0) {
@@ -335,6 +363,7 @@ fn check(files: &[PathBuf], deny_warnings: bool, format: DiagnosticFormat) -> Ex
 }
 
 fn compile(
+    limits: &Limits,
     path: &Path,
     output: Option<&Path>,
     emit: Emit,
@@ -342,19 +371,18 @@ fn compile(
     lang: Option<&str>,
     format: DiagnosticFormat,
 ) -> ExitCode {
-    let input = match read(path) {
-        Ok(input) => input,
+    let compilation = match limits.compile(path) {
+        Ok((compilation, _)) => compilation,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
-    let compilation = compile_input(&input);
-    report(&compilation, format);
+    report(limits, &compilation, format);
     let (errors, warnings) = count(&compilation);
     if format == DiagnosticFormat::Human && (errors > 0 || warnings > 0) {
         eprintln!("{}", summary(errors, warnings));
     }
     let Some(instrument) = &compilation.instrument else {
         if errors == 0 {
-            not_an_instrument(&input.name);
+            not_an_instrument(path);
         }
         return ExitCode::from(INVALID);
     };
@@ -406,15 +434,20 @@ fn compile(
             }
         }
     };
-    write_output(output, &bytes)
+    write_output(output, &bytes, &[path])
 }
 
-fn convert_response(form: &Path, reply: &Path, output: Option<&Path>) -> ExitCode {
-    let form = match validate::load_form(form) {
+fn convert_response(
+    limits: &Limits,
+    form_path: &Path,
+    reply_path: &Path,
+    output: Option<&Path>,
+) -> ExitCode {
+    let form = match validate::load_form(limits, form_path) {
         Ok(form) => form,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
-    let input = match read(reply) {
+    let input = match limits.read(reply_path) {
         Ok(input) => input,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
@@ -436,13 +469,14 @@ fn convert_response(form: &Path, reply: &Path, output: Option<&Path>) -> ExitCod
         &form.instrument,
         &reply,
     ));
-    write_output(output, &bytes)
+    write_output(output, &bytes, &[form_path, reply_path])
 }
 
-/// Writes an artefact to `output`, atomically, or to standard output.
-fn write_output(output: Option<&Path>, bytes: &[u8]) -> ExitCode {
+/// Writes an artefact to `output`, atomically, or to standard output. `inputs` are the files
+/// the command read, which it never overwrites.
+fn write_output(output: Option<&Path>, bytes: &[u8], inputs: &[&Path]) -> ExitCode {
     let written = match output {
-        Some(output) => write_atomically(output, bytes),
+        Some(output) => write_atomically(output, bytes, inputs),
         None => std::io::stdout()
             .write_all(bytes)
             .map_err(|error| format!("cannot write standard output: {error}")),
@@ -458,30 +492,6 @@ fn pretty(value: &serde_json::Value) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
-}
-
-/// Writes a whole file or nothing: a temporary file beside it, then a rename.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let fail =
-        |error: &dyn std::fmt::Display| format!("cannot write `{}`: {error}", path.display());
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(directory).map_err(|e| fail(&e))?;
-    file.write_all(bytes).map_err(|e| fail(&e))?;
-    // A temporary file is private to its owner; the output is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |old| old.permissions().mode());
-        let permissions = std::fs::Permissions::from_mode(mode);
-        file.as_file()
-            .set_permissions(permissions)
-            .map_err(|e| fail(&e))?;
-    }
-    file.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
 }
 
 fn explain(code: &str) -> ExitCode {
@@ -502,17 +512,17 @@ fn explain(code: &str) -> ExitCode {
 /// Reads and compiles FILE for a command that needs its instrument. When it has errors, they
 /// are reported and the exit status is the error.
 pub(crate) fn instrument_of(
+    limits: &Limits,
     path: &Path,
     format: DiagnosticFormat,
-) -> Result<(crate::Instrument, Compilation), u8> {
-    let input = read(path).map_err(|message| io_error(&message))?;
-    let mut compilation = compile_input(&input);
+) -> Result<(crate::Instrument, Compilation, FileLoader), u8> {
+    let (mut compilation, loader) = limits.compile(path).map_err(|message| io_error(&message))?;
     match compilation.instrument.take() {
-        Some(instrument) => Ok((instrument, compilation)),
+        Some(instrument) => Ok((instrument, compilation, loader)),
         None => {
-            report(&compilation, format);
+            report(limits, &compilation, format);
             if !compilation.has_errors() {
-                not_an_instrument(&input.name);
+                not_an_instrument(path);
             }
             Err(INVALID)
         }
@@ -520,14 +530,20 @@ pub(crate) fn instrument_of(
 }
 
 /// A module checks clean but has no instrument to compile.
-fn not_an_instrument(name: &str) {
+fn not_an_instrument(path: &Path) {
     eprintln!(
-        "error: `{name}` is a module (it has no `instrument` header): check it, or import it from an instrument"
+        "error: `{}` is a module (it has no `instrument` header): check it, or import it from an instrument",
+        path.display()
     );
 }
 
-fn test(path: &Path, require_coverage: bool, format: DiagnosticFormat) -> ExitCode {
-    let (instrument, compilation) = match instrument_of(path, format) {
+fn test(
+    limits: &Limits,
+    path: &Path,
+    require_coverage: bool,
+    format: DiagnosticFormat,
+) -> ExitCode {
+    let (instrument, compilation, _) = match instrument_of(limits, path, format) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };
@@ -593,8 +609,8 @@ fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap
     out
 }
 
-fn coverage(path: &Path, format: DiagnosticFormat) -> ExitCode {
-    let (instrument, _) = match instrument_of(path, format) {
+fn coverage(limits: &Limits, path: &Path, format: DiagnosticFormat) -> ExitCode {
+    let (instrument, ..) = match instrument_of(limits, path, format) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };
@@ -626,32 +642,6 @@ fn count(compilation: &Compilation) -> (usize, usize) {
     (of(crate::Severity::Error), of(crate::Severity::Warning))
 }
 
-/// Compiles a file read from disk or standard input, reading its imports from disk.
-pub(crate) fn compile_input(input: &Input) -> Compilation {
-    crate::compile_with(&input.name, &input.bytes, &mut FileLoader)
-}
-
-/// Reads imported files from the file system, relative to the importing file's folder.
-struct FileLoader;
-
-impl Loader for FileLoader {
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String> {
-        let folder = match importer {
-            "<stdin>" => Path::new(""),
-            importer => Path::new(importer).parent().unwrap_or(Path::new("")),
-        };
-        let name = match importer {
-            "<stdin>" => crate::load::join("", path),
-            importer => crate::load::join(importer, path),
-        };
-        let full = folder.join(path);
-        let bytes = std::fs::read(&full).map_err(|error| error.to_string())?;
-        let key = std::fs::canonicalize(&full)
-            .map_or_else(|_| name.clone(), |path| path.display().to_string());
-        Ok(Loaded { name, key, bytes })
-    }
-}
-
 fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
@@ -661,17 +651,46 @@ fn summary(errors: usize, warnings: usize) -> String {
     )
 }
 
-fn report(compilation: &Compilation, format: DiagnosticFormat) {
-    if compilation.diagnostics.is_empty() {
+/// Writes a compilation's diagnostics to standard error as each is rendered: the first
+/// `--max-diagnostics` in full, then how many more there are of each severity.
+pub(crate) fn report(limits: &Limits, compilation: &Compilation, format: DiagnosticFormat) {
+    let diagnostics = &compilation.diagnostics;
+    if diagnostics.is_empty() {
         return;
     }
     let mut stderr = std::io::stderr().lock();
     let sources = &compilation.sources;
+    let shown = limits.max_diagnostics.min(diagnostics.len());
+    let human = render::Human::new(Theme::detect());
+    for diagnostic in &diagnostics[..shown] {
+        let text = match format {
+            DiagnosticFormat::Human => human.render(sources, diagnostic),
+            DiagnosticFormat::Json => render::json_line(sources, diagnostic).unwrap_or_default(),
+        };
+        // A closed stderr leaves nothing to tell.
+        if stderr.write_all(text.as_bytes()).is_err() {
+            return;
+        }
+    }
+    let rest = &diagnostics[shown..];
+    if rest.is_empty() {
+        return;
+    }
+    let of = |severity| rest.iter().filter(|d| d.severity() == severity).count();
+    let (errors, warnings, notes) = (
+        of(crate::Severity::Error),
+        of(crate::Severity::Warning),
+        of(crate::Severity::Note),
+    );
     let text = match format {
-        DiagnosticFormat::Human => render_human(sources, &compilation.diagnostics, Theme::detect()),
-        DiagnosticFormat::Json => render_json(sources, &compilation.diagnostics),
+        DiagnosticFormat::Human => format!(
+            "… and {} more not shown ({errors} errors, {warnings} warnings, {notes} notes); --max-diagnostics shows more\n",
+            rest.len()
+        ),
+        DiagnosticFormat::Json => format!(
+            "{{\"omitted\":{{\"errors\":{errors},\"warnings\":{warnings},\"notes\":{notes}}}}}\n"
+        ),
     };
-    // A closed stderr leaves nothing to tell.
     let _ = stderr.write_all(text.as_bytes());
 }
 

@@ -1,20 +1,22 @@
-//! `qc translations` and `qc compile --lang`: reading and writing translation files.
+//! `qc translations` and `qc compile --lang`: limits and writing translation files.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use super::{
-    instrument_of, io_error, write_atomically, write_output, DiagnosticFormat, TranslationsCommand,
-    OK, USAGE,
+    instrument_of, io_error, write_atomically, write_output, DiagnosticFormat, Limits,
+    TranslationsCommand, OK, USAGE,
 };
 use crate::translate::{self, Progress};
 use crate::Instrument;
 
-pub(super) fn run(command: TranslationsCommand) -> ExitCode {
+pub(super) fn run(limits: &Limits, command: TranslationsCommand) -> ExitCode {
     match command {
-        TranslationsCommand::Status { file, format } => status(&file, format),
-        TranslationsCommand::Update { file } => update(&file),
-        TranslationsCommand::New { file, lang, output } => new(&file, &lang, output.as_deref()),
+        TranslationsCommand::Status { file, format } => status(limits, &file, format),
+        TranslationsCommand::Update { file } => update(limits, &file),
+        TranslationsCommand::New { file, lang, output } => {
+            new(limits, &file, &lang, output.as_deref())
+        }
     }
 }
 
@@ -51,8 +53,8 @@ pub(super) fn localize(instrument: &Instrument, lang: &str) -> Result<Instrument
     Ok(localized)
 }
 
-fn status(path: &Path, format: DiagnosticFormat) -> ExitCode {
-    let (instrument, _) = match instrument_of(path, format) {
+fn status(limits: &Limits, path: &Path, format: DiagnosticFormat) -> ExitCode {
+    let (instrument, ..) = match instrument_of(limits, path, format) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };
@@ -88,11 +90,12 @@ fn line(progress: &Progress) -> String {
     format!("{language} ({direction}{status}): {translated} of {total} texts translated and current ({percent}%)\n")
 }
 
-fn update(path: &Path) -> ExitCode {
-    let (instrument, compilation) = match instrument_of(path, DiagnosticFormat::Human) {
-        Ok(found) => found,
-        Err(status) => return ExitCode::from(status),
-    };
+fn update(limits: &Limits, path: &Path) -> ExitCode {
+    let (instrument, compilation, loader) =
+        match instrument_of(limits, path, DiagnosticFormat::Human) {
+            Ok(found) => found,
+            Err(status) => return ExitCode::from(status),
+        };
     let mut status = OK;
     for (language, file) in &compilation.translation_files {
         let file = compilation.sources.file(*file);
@@ -102,7 +105,13 @@ fn update(path: &Path) -> ExitCode {
             eprintln!("{}: up to date", file.name);
             continue;
         }
-        match write_atomically(Path::new(&file.name), text.as_bytes()) {
+        // The loader read the file inside the root; it is written where it was read, never
+        // through a link.
+        let Some(target) = loader.path_of(&file.name) else {
+            status = status.max(io_error(&format!("cannot find `{}` again", file.name)));
+            continue;
+        };
+        match write_atomically(&target, text.as_bytes(), &[path]) {
             Ok(()) => eprintln!("{}: updated", file.name),
             Err(message) => status = status.max(io_error(&message)),
         }
@@ -116,8 +125,8 @@ fn update(path: &Path) -> ExitCode {
     ExitCode::from(status)
 }
 
-fn new(path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
-    let (instrument, _) = match instrument_of(path, DiagnosticFormat::Human) {
+fn new(limits: &Limits, path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
+    let (instrument, ..) = match instrument_of(limits, path, DiagnosticFormat::Human) {
         Ok(found) => found,
         Err(status) => return ExitCode::from(status),
     };
@@ -131,5 +140,5 @@ fn new(path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
         return ExitCode::from(USAGE);
     }
     let text = translate::update(&instrument, lang, None);
-    write_output(output, text.as_bytes())
+    write_output(output, text.as_bytes(), &[path])
 }

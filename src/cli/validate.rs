@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{read, render_human, write_atomically, DiagnosticFormat, Theme, INVALID, OK, USAGE};
+use super::{files, read_regular, write_atomically, DiagnosticFormat, Limits, INVALID, OK, USAGE};
 use crate::source::SourceMap;
 use crate::validate::{parse_reply, Code, Options, Problem, ReplyError, Severity, Validator};
 use crate::{form, Instrument};
@@ -18,8 +18,8 @@ pub(super) struct Form {
 }
 
 /// Loads a form from a `.q` file or a compiled form definition; reports why it cannot.
-pub(super) fn load_form(path: &Path) -> Result<Form, String> {
-    let input = read(path)?;
+pub(super) fn load_form(limits: &Limits, path: &Path) -> Result<Form, String> {
+    let input = limits.read(path)?;
     let is_json = path.extension().is_some_and(|ext| ext == "json")
         || input.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     if is_json {
@@ -32,18 +32,14 @@ pub(super) fn load_form(path: &Path) -> Result<Form, String> {
             sources: None,
         });
     }
-    let compilation = super::compile_input(&input);
+    let (compilation, _) = limits.compile(path)?;
     match compilation.instrument {
         Some(instrument) => Ok(Form {
             instrument,
             sources: Some(compilation.sources),
         }),
         None => {
-            let diagnostics = &compilation.diagnostics;
-            eprint!(
-                "{}",
-                render_human(&compilation.sources, diagnostics, Theme::detect())
-            );
+            super::report(limits, &compilation, DiagnosticFormat::Human);
             Err(if compilation.has_errors() {
                 format!(
                     "`{}` has errors; fix them before validating replies",
@@ -72,6 +68,7 @@ impl Outcome {
 }
 
 pub(super) struct Request<'a> {
+    pub limits: &'a Limits,
     pub form: &'a Path,
     pub replies: &'a [PathBuf],
     pub complete: bool,
@@ -81,59 +78,61 @@ pub(super) struct Request<'a> {
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
-    let form = match load_form(request.form) {
+    let form = match load_form(request.limits, request.form) {
         Ok(form) => form,
         Err(message) => return super::io_error(&message),
     };
-    let files = match reply_files(request.replies) {
-        Ok(files) => files,
-        Err(message) => return super::io_error(&message),
-    };
-    if request.strip && (files.len() != 1 || request.output.is_none()) {
+    let entries = reply_files(request.replies);
+    if request.strip && (entries.len() != 1 || request.output.is_none()) {
         return super::io_error(
             "--strip-disabled takes one reply and -o FILE for the cleaned copy",
         );
     }
+    let limit = request.limits.max_file_size;
     let validator = Validator::new(&form.instrument);
     let options = Options {
         complete: request.complete,
     };
-    let outcomes: Vec<Outcome> = files
+    let outcomes: Vec<Outcome> = entries
         .par_iter()
-        .map(|path| match std::fs::read(path) {
-            Err(error) => Outcome::Unreadable(error.to_string()),
-            Ok(bytes) => match parse_reply(&bytes) {
-                Err(error) => Outcome::Unparsable(error),
-                Ok(reply) => {
-                    let mut problems = validator.validate(&reply, options);
-                    if request.strip {
-                        problems.retain(|p| {
-                            !matches!(
-                                p.code,
-                                crate::validate::Code::Disabled
-                                    | crate::validate::Code::DisabledColumn
-                            )
-                        });
+        .map(|entry| match entry {
+            Entry::Refused(_, why) => Outcome::Unreadable(why.clone()),
+            Entry::File(path) => match read_regular(path, limit) {
+                Err(error) => Outcome::Unreadable(error.to_string()),
+                Ok(bytes) => match parse_reply(&bytes) {
+                    Err(error) => Outcome::Unparsable(error),
+                    Ok(reply) => {
+                        let mut problems = validator.validate(&reply, options);
+                        if request.strip {
+                            problems.retain(|p| {
+                                !matches!(p.code, Code::Disabled | Code::DisabledColumn)
+                            });
+                        }
+                        Outcome::Checked(problems)
                     }
-                    Outcome::Checked(problems)
-                }
+                },
             },
         })
         .collect();
 
-    if request.strip {
-        if let (Some(output), Ok(bytes)) = (request.output, std::fs::read(&files[0])) {
-            if let Ok(reply) = parse_reply(&bytes) {
-                let cleaned = validator.strip_disabled(&reply);
-                let mut text = serde_json::to_string_pretty(&cleaned).unwrap_or_default();
-                text.push('\n');
-                if let Err(message) = write_atomically(output, text.as_bytes()) {
-                    return super::io_error(&message);
-                }
+    if let (true, Some(output), Some(Entry::File(path))) =
+        (request.strip, request.output, entries.first())
+    {
+        if let Ok(reply) = read_regular(path, limit)
+            .map_err(|_| ())
+            .and_then(|bytes| parse_reply(&bytes).map_err(|_| ()))
+        {
+            let cleaned = validator.strip_disabled(&reply);
+            let mut text = serde_json::to_string_pretty(&cleaned).unwrap_or_default();
+            text.push('\n');
+            let inputs = [request.form, path.as_path()];
+            if let Err(message) = write_atomically(output, text.as_bytes(), &inputs) {
+                return super::io_error(&message);
             }
         }
     }
 
+    let files: Vec<&Path> = entries.iter().map(Entry::path).collect();
     let summary = Summary::of(&outcomes);
     match request.format {
         DiagnosticFormat::Human => print_human(&form, &files, &outcomes, &summary),
@@ -148,33 +147,100 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     }
 }
 
-/// The files to check: each file given, and every `*.json` under each folder given, sorted.
-fn reply_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_json(path, &mut found)
-                .map_err(|e| format!("cannot list `{}`: {e}", path.display()))?;
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
+/// A reply to check, or a path found where a reply was looked for that is not one.
+enum Entry {
+    File(PathBuf),
+    /// A FIFO, socket or device named `*.json`, or a folder that cannot be listed: never
+    /// opened, reported by its own path.
+    Refused(PathBuf, String),
 }
 
-fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_json(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "json") {
-            out.push(path);
+impl Entry {
+    fn path(&self) -> &Path {
+        match self {
+            Entry::File(path) | Entry::Refused(path, _) => path,
         }
     }
-    Ok(())
+}
+
+/// The replies to check: each path given (a file, or a folder), and every regular `*.json`
+/// file under each folder given, sorted. A folder is walked without following links to
+/// folders, so that a link to `.` or to `/usr` costs nothing; a link to a regular file is
+/// followed. Each folder is listed once, so a walk is linear in what it lists.
+fn reply_files(paths: &[PathBuf]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let mut found = Vec::new();
+                walk(path, &mut found);
+                found.sort_by(|a, b| a.path().cmp(b.path()));
+                entries.extend(found);
+            }
+            Ok(metadata) if !metadata.is_file() => entries.push(Entry::Refused(
+                path.clone(),
+                format!(
+                    "not a regular file but {}",
+                    files::kind_of(metadata.file_type())
+                ),
+            )),
+            // A file, or what cannot be read: limits says why.
+            _ => entries.push(Entry::File(path.clone())),
+        }
+    }
+    entries
+}
+
+/// Every `*.json` entry under `folder`, depth first with a stack of its own.
+fn walk(folder: &Path, out: &mut Vec<Entry>) {
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let listing = match std::fs::read_dir(&folder) {
+            Ok(listing) => listing,
+            Err(error) => {
+                let why = format!("cannot list the folder: {}", files::describe(&error));
+                out.push(Entry::Refused(folder, why));
+                continue;
+            }
+        };
+        for entry in listing {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let why = format!("cannot list the folder: {}", files::describe(&error));
+                    out.push(Entry::Refused(folder.clone(), why));
+                    break;
+                }
+            };
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            // A link is asked where it leads; only a regular file there is read.
+            let target = if file_type.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(metadata) if metadata.is_dir() => continue,
+                    Ok(metadata) => metadata.file_type(),
+                    Err(_) => file_type,
+                }
+            } else {
+                file_type
+            };
+            if target.is_file() || target.is_symlink() {
+                out.push(Entry::File(path));
+            } else {
+                let why = format!("not a regular file but {}", files::kind_of(target));
+                out.push(Entry::Refused(path, why));
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -211,7 +277,7 @@ fn location(form: &Form, problem: &Problem) -> Option<String> {
     Some(form.sources.as_ref()?.location(problem.span?))
 }
 
-fn print_human(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &Summary) {
+fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summary) {
     let mut out = String::new();
     for (path, outcome) in files.iter().zip(outcomes) {
         let name = path.display();
@@ -310,7 +376,7 @@ struct JsonProblem<'a> {
     location: Option<String>,
 }
 
-fn print_json(form: &Form, files: &[PathBuf], outcomes: &[Outcome], summary: &Summary) {
+fn print_json(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summary) {
     let mut out = String::new();
     for (path, outcome) in files.iter().zip(outcomes) {
         let (problems, error) = match outcome {

@@ -44,10 +44,28 @@ pub enum SyntaxError {
         span: Span,
     },
 
-    #[error("the file is not valid UTF-8")]
-    #[diagnostic(code(E0003), help("save the file as UTF-8"))]
+    #[error("`{file}` is not valid UTF-8 at line {line}, column {column}")]
+    #[diagnostic(
+        code(E0003),
+        help("save the file as UTF-8; a file that is not text is named, never shown")
+    )]
     InvalidUtf8 {
-        #[label("this byte is not valid UTF-8")]
+        #[label("not UTF-8")]
+        span: Span,
+        file: String,
+        /// Where the first byte that is not UTF-8 is, counted in the valid text before it.
+        line: usize,
+        column: usize,
+    },
+
+    #[error("`{file}` is not a `.q` source")]
+    #[diagnostic(
+        code(E0006),
+        help("a `.q` file starts with a declaration such as `instrument`, `import` or `scale`; a file that is not one is named, never shown")
+    )]
+    NotSource {
+        file: String,
+        #[label("does not start with a declaration")]
         span: Span,
     },
 
@@ -84,7 +102,8 @@ impl SyntaxError {
         let span = match &mut self {
             SyntaxError::Unexpected { span, .. }
             | SyntaxError::TooDeep { span }
-            | SyntaxError::InvalidUtf8 { span }
+            | SyntaxError::InvalidUtf8 { span, .. }
+            | SyntaxError::NotSource { span, .. }
             | SyntaxError::BadEscape { span }
             | SyntaxError::Unterminated { span }
             | SyntaxError::Internal { span, .. } => span,
@@ -97,7 +116,8 @@ impl SyntaxError {
         match self {
             SyntaxError::Unexpected { span, .. }
             | SyntaxError::TooDeep { span }
-            | SyntaxError::InvalidUtf8 { span }
+            | SyntaxError::InvalidUtf8 { span, .. }
+            | SyntaxError::NotSource { span, .. }
             | SyntaxError::BadEscape { span }
             | SyntaxError::Unterminated { span }
             | SyntaxError::Internal { span, .. } => *span,
@@ -105,15 +125,58 @@ impl SyntaxError {
     }
 }
 
-/// Decodes the bytes of a file, or points at the first byte that is not UTF-8.
-pub fn decode(bytes: &[u8]) -> Result<&str, SyntaxError> {
+/// Decodes the bytes of the file named `file`, or points at the first byte that is not UTF-8.
+pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, SyntaxError> {
     std::str::from_utf8(bytes).map_err(|error| {
         let start = error.valid_up_to();
         let len = error.error_len().unwrap_or(bytes.len() - start).max(1);
+        // The bytes before the error are valid UTF-8.
+        let before = std::str::from_utf8(&bytes[..start]).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
         SyntaxError::InvalidUtf8 {
+            file: file.to_owned(),
             span: Span::new(start, start + len),
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
         }
     })
+}
+
+/// The words a declaration starts with (`grammar/q.pest`, rule `declaration`).
+const DECLARATIONS: [&str; 11] = [
+    "import",
+    "from",
+    "instrument",
+    "scale",
+    "special",
+    "document",
+    "block",
+    "translation",
+    "introduction",
+    "section",
+    "test",
+];
+
+/// Whether a text is, at first sight, a `.q` source: empty, or starting (after blanks and
+/// comments) with the word of a declaration. A text that is not is named in its diagnostic
+/// and never quoted, so that a file reached by mistake or by malice (a key, an environment)
+/// is not shown in a build log.
+pub fn looks_like_source(text: &str) -> bool {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
+            None => break,
+        }
+    }
+    if rest.is_empty() {
+        return true;
+    }
+    let word_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    DECLARATIONS.contains(&&rest[..word_end])
 }
 
 /// Parses a whole file into its AST, or reports the first syntax error.

@@ -1,24 +1,15 @@
-//! Compiling `.q` files from disk in tests: a loader that reads imports relative to a folder,
-//! naming each file by its path from that folder so that snapshots hold no absolute paths.
+//! Compiling `.q` files from disk in tests, through the binary's own loader: imports are read
+//! inside the folder of the entry file, which is named by its file name so that snapshots hold
+//! no absolute paths.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use qc::load::{join, Loaded, Loader};
+use qc::cli::{FileLoader, DEFAULT_MAX_FILE_SIZE};
 
-pub struct FolderLoader {
-    pub root: PathBuf,
-}
-
-impl Loader for FolderLoader {
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, String> {
-        let name = join(importer, path);
-        let bytes = std::fs::read(self.root.join(&name)).map_err(|error| error.to_string())?;
-        Ok(Loaded {
-            key: name.clone(),
-            name,
-            bytes,
-        })
-    }
+/// The loader of the `qc` binary for an entry file named `name` in `folder`, its root.
+pub fn folder_loader(folder: &Path, name: &str) -> FileLoader {
+    FileLoader::new(name, folder, None, DEFAULT_MAX_FILE_SIZE)
+        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
 }
 
 /// Compiles the file at `path`, named by its file name, with imports read beside it.
@@ -29,6 +20,6 @@ pub fn compile_path(path: &Path) -> qc::Compilation {
         .expect("a file name")
         .to_string_lossy()
         .into_owned();
-    let root = path.parent().expect("a folder").to_path_buf();
-    qc::compile_with(&name, &bytes, &mut FolderLoader { root })
+    let folder = path.parent().expect("a folder");
+    qc::compile_with(&name, &bytes, &mut folder_loader(folder, &name))
 }

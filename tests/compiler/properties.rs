@@ -3,7 +3,9 @@
 
 use proptest::prelude::*;
 
-use super::loader::FolderLoader;
+use qc::cli::FileLoader;
+
+use super::loader::folder_loader;
 use super::{read, root};
 
 fn instrument() -> String {
@@ -16,7 +18,7 @@ fn compile(source: &str) -> qc::Compilation {
     qc::compile_with(
         "crime-prevention.q",
         source.as_bytes(),
-        &mut FolderLoader { root },
+        &mut folder_loader(&root, "crime-prevention.q"),
     )
 }
 
@@ -118,11 +120,15 @@ proptest! {
 struct Replacing {
     name: &'static str,
     text: String,
-    files: FolderLoader,
+    files: FileLoader,
 }
 
 impl qc::load::Loader for Replacing {
-    fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, String> {
+    fn load(
+        &mut self,
+        importer: &str,
+        path: &str,
+    ) -> Result<qc::load::Loaded, qc::load::LoadError> {
         let mut loaded = self.files.load(importer, path)?;
         if loaded.name == self.name {
             loaded.bytes = self.text.clone().into_bytes();
@@ -141,9 +147,7 @@ fn compile_mutated(name: &'static str, mutations: &[Mutation]) -> qc::Compilatio
     let mut loader = Replacing {
         name,
         text,
-        files: FolderLoader {
-            root: questionnaires,
-        },
+        files: folder_loader(&questionnaires, "crime-prevention.q"),
     };
     qc::compile_with("crime-prevention.q", instrument().as_bytes(), &mut loader)
 }
