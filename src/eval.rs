@@ -13,8 +13,8 @@
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Aggregate, Answer, ArithOp, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
-    ItemKind, Operand, Reading,
+    Aggregate, Answer, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId, ItemKind,
+    Operand, Reading,
 };
 
 /// The answers of a reply, keyed by item id.
@@ -276,25 +276,35 @@ impl<'a> Scope<'a> {
         self.value(operand)
     }
 
+    /// The values of `operands` folded by `step` from `start`, left to right; none when one
+    /// of them has none or is not a number.
+    fn total(&self, operands: &[Operand], start: f64, step: fn(f64, f64) -> f64) -> Option<f64> {
+        operands
+            .iter()
+            .try_fold(start, |total, operand| match self.value(operand)? {
+                Scalar::Number(n) => Some(step(total, n)),
+                _ => None,
+            })
+    }
+
     fn value(&self, operand: &Operand) -> Option<Scalar> {
-        match operand {
+        crate::stack::guard(|| match operand {
             Operand::Item(item) => Scalar::of(self.answer(*item)?),
             Operand::Field(field) => self.field(*field),
             Operand::Number(n) => Some(Scalar::Number(*n)),
             Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s.clone())),
             Operand::Today => self.answers.get(TODAY).and_then(Scalar::of),
-            Operand::Arith { op, lhs, rhs } => {
-                let (Scalar::Number(a), Scalar::Number(b)) = (self.value(lhs)?, self.value(rhs)?)
-                else {
+            Operand::Sum { add, subtract } => {
+                let result = self.total(add, 0.0, |a, b| a + b)?
+                    - self.total(subtract, 0.0, |a, b| a + b)?;
+                result.is_finite().then_some(Scalar::Number(result))
+            }
+            Operand::Product { multiply, divide } => {
+                let divisor = self.total(divide, 1.0, |a, b| a * b)?;
+                if divisor == 0.0 {
                     return None;
-                };
-                let result = match op {
-                    ArithOp::Add => a + b,
-                    ArithOp::Sub => a - b,
-                    ArithOp::Mul => a * b,
-                    ArithOp::Div if b == 0.0 => return None,
-                    ArithOp::Div => a / b,
-                };
+                }
+                let result = self.total(multiply, 1.0, |a, b| a * b)? / divisor;
                 result.is_finite().then_some(Scalar::Number(result))
             }
             Operand::Aggregate { function, over } => {
@@ -351,7 +361,7 @@ impl<'a> Scope<'a> {
                 Scalar::Text(date) => date.get(..4)?.parse().ok().map(Scalar::Number),
                 Scalar::Number(_) => None,
             },
-        }
+        })
     }
 }
 

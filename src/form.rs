@@ -9,9 +9,9 @@ use crate::diagnostic::Severity;
 use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, Answer, ArithOp, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
-    Count, DateUnit, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand,
-    Paragraph, RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
+    Aggregate, Answer, Block, Choice, Citation, Column, CompareOp, Condition, Constraint, Count,
+    DateUnit, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand, Paragraph,
+    RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
 };
 use crate::span::Span;
 
@@ -696,7 +696,7 @@ impl Reader {
 
     /// Reads a JsonLogic rule of the forms `emit::jsonlogic` writes.
     fn condition(&self, rule: &Value, at: &str) -> Result<Condition> {
-        self.record_condition(rule, None, at)
+        crate::stack::guard(|| self.record_condition(rule, None, at))
     }
 
     /// Reads a constraint: its rule, less the tests that it has something to test (which the
@@ -738,77 +738,83 @@ impl Reader {
 
     /// Reads a condition; in a list's own logic, `this.field` reads a field of `list`.
     fn record_condition(&self, rule: &Value, list: Option<ItemId>, at: &str) -> Result<Condition> {
-        if let Value::Bool(value) = rule {
-            return Ok(Condition::Const(*value));
-        }
-        let object = object(rule, at)?;
-        let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
-            return fail(at, "a JsonLogic rule has exactly one operator");
-        };
-        let arguments: Vec<&Value> = match arguments {
-            Value::Array(values) => values.iter().collect(),
-            value => vec![value],
-        };
-        let parts = |reader: &Reader| -> Result<Vec<Condition>> {
-            arguments
-                .iter()
-                .enumerate()
-                .map(|(i, a)| reader.record_condition(a, list, &format!("{at}/{operator}/{i}")))
-                .collect()
-        };
-        Ok(match (operator.as_str(), arguments.as_slice()) {
-            ("or", _) => Condition::Or(parts(self)?),
-            ("and", [guards @ .., last])
-                if is_comparison(last) && guards.iter().all(|guard| is_guard(guard, last)) =>
-            {
-                self.record_condition(last, list, at)?
+        crate::stack::guard(|| {
+            if let Value::Bool(value) = rule {
+                return Ok(Condition::Const(*value));
             }
-            ("and", _) => Condition::And(parts(self)?),
-            ("!", [inner]) => Condition::Not(Box::new(self.record_condition(inner, list, at)?)),
-            ("!==", [var, Value::Null]) => Condition::Answered(self.var(var, at)?),
-            ("in", [var @ Value::Object(_), Value::Array(codes)]) => Condition::OneOf {
-                item: self.var(var, at)?,
-                codes: codes
+            let object = object(rule, at)?;
+            let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
+                return fail(at, "a JsonLogic rule has exactly one operator");
+            };
+            let arguments: Vec<&Value> = match arguments {
+                Value::Array(values) => values.iter().collect(),
+                value => vec![value],
+            };
+            let parts = |reader: &Reader| -> Result<Vec<Condition>> {
+                arguments
                     .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-            },
-            ("in", [Value::String(code), var]) => Condition::Has {
-                item: self.var(var, at)?,
-                code: code.clone(),
-            },
-            ("==", [var @ Value::Object(_), Value::String(code)]) if special_of(var).is_some() => {
-                let name = special_of(var).unwrap_or_default();
-                Condition::Special {
-                    item: self.var(&serde_json::json!({ "var": name }), at)?,
-                    code: code.clone(),
+                    .enumerate()
+                    .map(|(i, a)| reader.record_condition(a, list, &format!("{at}/{operator}/{i}")))
+                    .collect()
+            };
+            Ok(match (operator.as_str(), arguments.as_slice()) {
+                ("or", _) => Condition::Or(parts(self)?),
+                ("and", [guards @ .., last])
+                    if is_comparison(last) && guards.iter().all(|guard| is_guard(guard, last)) =>
+                {
+                    self.record_condition(last, list, at)?
                 }
-            }
-            ("==", [var @ Value::Object(_), Value::String(code)]) if self.is_choice(var) => {
-                Condition::OneOf {
+                ("and", _) => Condition::And(parts(self)?),
+                ("!", [inner]) => Condition::Not(Box::new(self.record_condition(inner, list, at)?)),
+                ("!==", [var, Value::Null]) => Condition::Answered(self.var(var, at)?),
+                ("in", [var @ Value::Object(_), Value::Array(codes)]) => Condition::OneOf {
                     item: self.var(var, at)?,
-                    codes: vec![code.clone()],
+                    codes: codes
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                },
+                ("in", [Value::String(code), var]) => Condition::Has {
+                    item: self.var(var, at)?,
+                    code: code.clone(),
+                },
+                ("==", [var @ Value::Object(_), Value::String(code)])
+                    if special_of(var).is_some() =>
+                {
+                    let name = special_of(var).unwrap_or_default();
+                    Condition::Special {
+                        item: self.var(&serde_json::json!({ "var": name }), at)?,
+                        code: code.clone(),
+                    }
                 }
-            }
-            (op, [lhs, rhs]) => {
-                let op = match op {
-                    "==" => CompareOp::Eq,
-                    "!=" => CompareOp::Ne,
-                    "<" => CompareOp::Lt,
-                    "<=" => CompareOp::Le,
-                    ">" => CompareOp::Gt,
-                    ">=" => CompareOp::Ge,
-                    other => return fail(at, format!("unsupported JsonLogic operator `{other}`")),
-                };
-                let date = self.is_date(lhs) || self.is_date(rhs);
-                Condition::Compare {
-                    op,
-                    lhs: self.value(lhs, date, list, at)?,
-                    rhs: self.value(rhs, date, list, at)?,
+                ("==", [var @ Value::Object(_), Value::String(code)]) if self.is_choice(var) => {
+                    Condition::OneOf {
+                        item: self.var(var, at)?,
+                        codes: vec![code.clone()],
+                    }
                 }
-            }
-            (other, _) => return fail(at, format!("unsupported JsonLogic rule `{other}`")),
+                (op, [lhs, rhs]) => {
+                    let op = match op {
+                        "==" => CompareOp::Eq,
+                        "!=" => CompareOp::Ne,
+                        "<" => CompareOp::Lt,
+                        "<=" => CompareOp::Le,
+                        ">" => CompareOp::Gt,
+                        ">=" => CompareOp::Ge,
+                        other => {
+                            return fail(at, format!("unsupported JsonLogic operator `{other}`"))
+                        }
+                    };
+                    let date = self.is_date(lhs) || self.is_date(rhs);
+                    Condition::Compare {
+                        op,
+                        lhs: self.value(lhs, date, list, at)?,
+                        rhs: self.value(rhs, date, list, at)?,
+                    }
+                }
+                (other, _) => return fail(at, format!("unsupported JsonLogic rule `{other}`")),
+            })
         })
     }
 
@@ -839,67 +845,106 @@ impl Reader {
                 .is_some_and(|item| matches!(item.answer, Some(Answer::Date)))
     }
 
+    /// The operands of a sum or a product.
+    fn numbers(&self, values: &[&Value], list: Option<ItemId>, at: &str) -> Result<Vec<Operand>> {
+        values
+            .iter()
+            .map(|value| self.value(value, false, list, at))
+            .collect()
+    }
+
+    /// One side of a `-` or a `/`: the operands of a `join` rule of two or more (`{"+": [a,
+    /// b]}` for `-`), or one value.
+    fn side(
+        &self,
+        join: &str,
+        value: &Value,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Vec<Operand>> {
+        if let Some(object) = value.as_object().filter(|object| object.len() == 1) {
+            if let Some(Value::Array(values)) = object.get(join) {
+                if values.len() >= 2 {
+                    return values
+                        .iter()
+                        .map(|value| self.value(value, false, list, at))
+                        .collect();
+                }
+            }
+        }
+        Ok(vec![self.value(value, false, list, at)?])
+    }
+
     /// Reads a value: `date` when a text in it is a date.
     fn value(&self, value: &Value, date: bool, list: Option<ItemId>, at: &str) -> Result<Operand> {
-        let object = match value {
-            Value::Object(object) => object,
-            Value::Number(n) => return Ok(Operand::Number(n.as_f64().unwrap_or(f64::NAN))),
-            Value::String(s) if date => return Ok(Operand::Date(s.clone())),
-            Value::String(s) => return Ok(Operand::Text(s.clone())),
-            _ => return fail(at, "unsupported value"),
-        };
-        let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
-            return fail(at, "a JsonLogic rule has exactly one operator");
-        };
-        let arguments: Vec<&Value> = match arguments {
-            Value::Array(values) => values.iter().collect(),
-            value => vec![value],
-        };
-        if let Some((unit, from, to)) = between(value) {
-            return Ok(Operand::Between {
-                unit,
-                from: Box::new(self.value(from, true, list, at)?),
-                to: Box::new(self.value(to, true, list, at)?),
-            });
-        }
-        let operand = |value: &Value| self.value(value, date, list, at).map(Box::new);
-        Ok(match (operator.as_str(), arguments.as_slice()) {
-            ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
-            ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
-                Some(field) => Operand::Field(self.field_index(list, field, at)?),
-                None => Operand::Item(self.var(value, at)?),
-            },
-            // A guarded value: its tests come from the value itself.
-            ("if", [_, value, Value::Null]) => self.value(value, date, list, at)?,
-            ("if", [condition, then, otherwise]) => Operand::If {
-                condition: Box::new(self.record_condition(condition, list, at)?),
-                then: operand(then)?,
-                otherwise: operand(otherwise)?,
-            },
-            ("+", [inner]) => match inner
-                .get("substr")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-            {
-                Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
-                _ => return fail(at, "unsupported value `+` of one operand"),
-            },
-            (op @ ("+" | "-" | "*" | "/"), [lhs, rhs]) => Operand::Arith {
-                op: match op {
-                    "+" => ArithOp::Add,
-                    "-" => ArithOp::Sub,
-                    "*" => ArithOp::Mul,
-                    _ => ArithOp::Div,
-                },
-                lhs: operand(lhs)?,
-                rhs: operand(rhs)?,
-            },
-            ("reduce", [values, step, initial]) => {
-                let function = aggregate_of(step, initial)
-                    .ok_or_else(|| missing(at, "a `reduce` step qc writes"))?;
-                self.aggregate(function, values, list, at)?
+        crate::stack::guard(|| {
+            let object = match value {
+                Value::Object(object) => object,
+                Value::Number(n) => return Ok(Operand::Number(n.as_f64().unwrap_or(f64::NAN))),
+                Value::String(s) if date => return Ok(Operand::Date(s.clone())),
+                Value::String(s) => return Ok(Operand::Text(s.clone())),
+                _ => return fail(at, "unsupported value"),
+            };
+            let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
+                return fail(at, "a JsonLogic rule has exactly one operator");
+            };
+            let arguments: Vec<&Value> = match arguments {
+                Value::Array(values) => values.iter().collect(),
+                value => vec![value],
+            };
+            if let Some((unit, from, to)) = between(value) {
+                return Ok(Operand::Between {
+                    unit,
+                    from: Box::new(self.value(from, true, list, at)?),
+                    to: Box::new(self.value(to, true, list, at)?),
+                });
             }
-            (other, _) => return fail(at, format!("unsupported value `{other}`")),
+            let operand = |value: &Value| self.value(value, date, list, at).map(Box::new);
+            Ok(match (operator.as_str(), arguments.as_slice()) {
+                ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
+                ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
+                    Some(field) => Operand::Field(self.field_index(list, field, at)?),
+                    None => Operand::Item(self.var(value, at)?),
+                },
+                // A guarded value: its tests come from the value itself.
+                ("if", [_, value, Value::Null]) => self.value(value, date, list, at)?,
+                ("if", [condition, then, otherwise]) => Operand::If {
+                    condition: Box::new(self.record_condition(condition, list, at)?),
+                    then: operand(then)?,
+                    otherwise: operand(otherwise)?,
+                },
+                ("+", [inner]) => match inner
+                    .get("substr")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                {
+                    Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
+                    _ => return fail(at, "unsupported value `+` of one operand"),
+                },
+                // `{"+": [a, b, c]}`; `{"-": [a, b]}` with each side a sum or one value.
+                ("+", [_, _, ..]) => Operand::Sum {
+                    add: self.numbers(&arguments, list, at)?,
+                    subtract: Vec::new(),
+                },
+                ("*", [_, _, ..]) => Operand::Product {
+                    multiply: self.numbers(&arguments, list, at)?,
+                    divide: Vec::new(),
+                },
+                ("-", [lhs, rhs]) => Operand::Sum {
+                    add: self.side("+", lhs, list, at)?,
+                    subtract: self.side("+", rhs, list, at)?,
+                },
+                ("/", [lhs, rhs]) => Operand::Product {
+                    multiply: self.side("*", lhs, list, at)?,
+                    divide: self.side("*", rhs, list, at)?,
+                },
+                ("reduce", [values, step, initial]) => {
+                    let function = aggregate_of(step, initial)
+                        .ok_or_else(|| missing(at, "a `reduce` step qc writes"))?;
+                    self.aggregate(function, values, list, at)?
+                }
+                (other, _) => return fail(at, format!("unsupported value `{other}`")),
+            })
         })
     }
 

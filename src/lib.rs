@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod source;
 pub mod span;
+pub mod stack;
 pub mod syntax;
 pub mod testing;
 pub mod translate;

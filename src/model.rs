@@ -446,10 +446,16 @@ pub enum Operand {
     Text(String),
     /// The date the reply is checked.
     Today,
-    Arith {
-        op: ArithOp,
-        lhs: Box<Operand>,
-        rhs: Box<Operand>,
+    /// `a + b - c`: the sum of `add` less the sum of `subtract` (`add` is never empty).
+    Sum {
+        add: Vec<Operand>,
+        subtract: Vec<Operand>,
+    },
+    /// `a * b / c`: the product of `multiply` divided by the product of `divide` (`multiply`
+    /// is never empty); no value when a divisor is zero.
+    Product {
+        multiply: Vec<Operand>,
+        divide: Vec<Operand>,
     },
     /// An aggregate of items' answers: unanswered items and special answers are skipped.
     Aggregate {
@@ -540,9 +546,17 @@ impl Operand {
         match self {
             Operand::Item(item) => visit(*item),
             Operand::Records { list, .. } => visit(*list),
-            Operand::Arith { lhs, rhs, .. } => {
-                lhs.for_each_item(visit);
-                rhs.for_each_item(visit);
+            Operand::Sum {
+                add: left,
+                subtract: right,
+            }
+            | Operand::Product {
+                multiply: left,
+                divide: right,
+            } => {
+                for operand in left.iter().chain(right) {
+                    operand.for_each_item(visit);
+                }
             }
             Operand::Aggregate { over, .. } => {
                 for operand in over {
@@ -589,7 +603,14 @@ impl Operand {
     pub fn reads_today(&self) -> bool {
         match self {
             Operand::Today => true,
-            Operand::Arith { lhs, rhs, .. } => lhs.reads_today() || rhs.reads_today(),
+            Operand::Sum {
+                add: left,
+                subtract: right,
+            }
+            | Operand::Product {
+                multiply: left,
+                divide: right,
+            } => left.iter().chain(right).any(Operand::reads_today),
             Operand::Aggregate { over, .. } => over.iter().any(Operand::reads_today),
             Operand::If {
                 condition,
@@ -611,8 +632,9 @@ impl Operand {
     /// Whether the value divides anywhere, inside aggregates and `if` too.
     pub fn divides(&self) -> bool {
         match self {
-            Operand::Arith { op, lhs, rhs } => {
-                *op == ArithOp::Div || lhs.divides() || rhs.divides()
+            Operand::Sum { add, subtract } => add.iter().chain(subtract).any(Operand::divides),
+            Operand::Product { multiply, divide } => {
+                !divide.is_empty() || multiply.iter().any(Operand::divides)
             }
             Operand::Aggregate { over, .. } => over.iter().any(Operand::divides),
             Operand::If {
@@ -635,12 +657,19 @@ impl Operand {
     /// the conditions of `if`: the value has none when one of them is zero.
     pub fn for_each_divisor(&self, visit: &mut impl FnMut(&Operand)) {
         match self {
-            Operand::Arith { op, lhs, rhs } => {
-                if *op == ArithOp::Div {
-                    visit(rhs);
+            Operand::Sum { add, subtract } => {
+                for operand in add.iter().chain(subtract) {
+                    operand.for_each_divisor(visit);
                 }
-                lhs.for_each_divisor(visit);
-                rhs.for_each_divisor(visit);
+            }
+            Operand::Product { multiply, divide } => {
+                for operand in multiply {
+                    operand.for_each_divisor(visit);
+                }
+                // A divisor does not divide (E0130): it is tested, and has no divisors.
+                for operand in divide {
+                    visit(operand);
+                }
             }
             Operand::If {
                 then, otherwise, ..
@@ -659,9 +688,17 @@ impl Operand {
         match self {
             Operand::Item(item) => visit(Reading::Item(*item)),
             Operand::Field(field) => visit(Reading::Field(*field)),
-            Operand::Arith { lhs, rhs, .. } => {
-                lhs.for_each_needed(visit);
-                rhs.for_each_needed(visit);
+            Operand::Sum {
+                add: left,
+                subtract: right,
+            }
+            | Operand::Product {
+                multiply: left,
+                divide: right,
+            } => {
+                for operand in left.iter().chain(right) {
+                    operand.for_each_needed(visit);
+                }
             }
             Operand::If {
                 then, otherwise, ..

@@ -240,7 +240,7 @@ const FUNCTIONS: [&str; 9] = [
 impl Resolver<'_, '_> {
     /// Resolves a condition that must be a yes-or-no test.
     pub(super) fn boolean(&mut self, expr: &Expr) -> Option<Condition> {
-        match &expr.kind {
+        crate::stack::guard(|| match &expr.kind {
             ExprKind::Or(parts) => self.all(parts).map(Condition::Or),
             ExprKind::And(parts) => self.all(parts).map(Condition::And),
             ExprKind::Not(inner) => Some(Condition::Not(Box::new(self.boolean(inner)?))),
@@ -276,7 +276,7 @@ impl Resolver<'_, '_> {
             ExprKind::Number(_)
             | ExprKind::Date(_)
             | ExprKind::Text(_)
-            | ExprKind::Arith { .. }
+            | ExprKind::Chain { .. }
             | ExprKind::Call { .. }
             | ExprKind::Name(_) => {
                 let (_, ty) = self.value(expr)?;
@@ -290,7 +290,7 @@ impl Resolver<'_, '_> {
             ExprKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, expr.span),
             ExprKind::In { operand, codes } => self.one_of(operand, codes, expr.span),
             ExprKind::Has { operand, code } => self.has(operand, code, expr.span),
-        }
+        })
     }
 
     /// Resolves every part, so that every error is reported, not just the first.
@@ -503,7 +503,7 @@ impl Resolver<'_, '_> {
                 }
                 None => Type::Code(name.name.clone()),
             },
-            ExprKind::Number(_) | ExprKind::Arith { .. } => Type::Number,
+            ExprKind::Number(_) | ExprKind::Chain { .. } => Type::Number,
             ExprKind::Date(_) => Type::Date,
             ExprKind::Text(_) => Type::Text,
             _ => Type::Other("a value"),
@@ -513,7 +513,7 @@ impl Resolver<'_, '_> {
     /// Resolves an expression that must be a value: an item, a field of the record, a
     /// literal, arithmetic or a function.
     pub(super) fn value(&mut self, expr: &Expr) -> Option<(Operand, Type)> {
-        match &expr.kind {
+        crate::stack::guard(|| match &expr.kind {
             ExprKind::Name(name) => {
                 if let Some(field) = name.name.strip_prefix("this.") {
                     let index = self.field_index(field, name.span)?;
@@ -524,13 +524,13 @@ impl Resolver<'_, '_> {
                 }
                 if let Some((list, field)) = name.name.split_once('.') {
                     self.checker.errors.push(CheckError::BadValue {
-                        message: format!("`{}` names a field of every record of a list", name.name),
-                        span: name.span,
-                        label: "many values, not one".to_owned(),
-                        help: Some(format!(
-                            "aggregate them: `sum({list}.{field})`, `min(…)` or `max(…)`; inside the list's own logic, `this.{field}` reads the record at hand"
-                        )),
-                    });
+                            message: format!("`{}` names a field of every record of a list", name.name),
+                            span: name.span,
+                            label: "many values, not one".to_owned(),
+                            help: Some(format!(
+                                "aggregate them: `sum({list}.{field})`, `min(…)` or `max(…)`; inside the list's own logic, `this.{field}` reads the record at hand"
+                            )),
+                        });
                     return None;
                 }
                 let id = self.item_named(name)?;
@@ -539,37 +539,7 @@ impl Resolver<'_, '_> {
             ExprKind::Number(value) => Some((Operand::Number(*value), Type::Number)),
             ExprKind::Date(value) => Some((Operand::Date(value.clone()), Type::Date)),
             ExprKind::Text(value) => Some((Operand::Text(value.clone()), Type::Text)),
-            ExprKind::Arith { op, lhs, rhs } => {
-                let left = self.value(lhs);
-                let right = self.value(rhs);
-                let ((lhs_value, left), (rhs_value, right)) = (left?, right?);
-                if left != Type::Number || right != Type::Number {
-                    self.mismatch_arith(*op, &left, &right, expr.span);
-                    return None;
-                }
-                if *op == ArithOp::Div && rhs_value.divides() {
-                    // Frontends test every divisor for zero: a divisor that divides again would
-                    // make that test grow with each level.
-                    self.checker.errors.push(CheckError::BadValue {
-                        message: "a divisor that divides again".to_owned(),
-                        span: rhs.span,
-                        label: "this divides".to_owned(),
-                        help: Some(
-                            "calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"
-                                .to_owned(),
-                        ),
-                    });
-                    return None;
-                }
-                Some((
-                    Operand::Arith {
-                        op: *op,
-                        lhs: Box::new(lhs_value),
-                        rhs: Box::new(rhs_value),
-                    },
-                    Type::Number,
-                ))
-            }
+            ExprKind::Chain { first, rest } => self.chain(first, rest),
             ExprKind::Call { function, args } => self.call(function, args, expr.span),
             _ => {
                 self.checker.errors.push(CheckError::BadValue {
@@ -580,7 +550,63 @@ impl Resolver<'_, '_> {
                 });
                 None
             }
+        })
+    }
+
+    /// `a + b - c` or `a * b / c`: every operand a number, and no divisor that divides again.
+    fn chain(&mut self, first: &Expr, rest: &[(ArithOp, Expr)]) -> Option<(Operand, Type)> {
+        let mut ok = true;
+        let op = rest.first().map_or(ArithOp::Add, |(op, _)| *op);
+        let (head, head_type) = self.value(first)?;
+        if head_type != Type::Number {
+            self.mismatch_arith(op, &head_type, &Type::Number, first.span);
+            ok = false;
         }
+        let (mut positive, mut negative) = (vec![head], Vec::new());
+        for (op, expr) in rest {
+            let Some((value, ty)) = self.value(expr) else {
+                ok = false;
+                continue;
+            };
+            if ty != Type::Number {
+                self.mismatch_arith(*op, &Type::Number, &ty, expr.span);
+                ok = false;
+                continue;
+            }
+            if *op == ArithOp::Div && value.divides() {
+                // Frontends test every divisor for zero: a divisor that divides again would
+                // make that test grow with each level.
+                self.checker.errors.push(CheckError::BadValue {
+                    message: "a divisor that divides again".to_owned(),
+                    span: expr.span,
+                    label: "this divides".to_owned(),
+                    help: Some(
+                        "calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"
+                            .to_owned(),
+                    ),
+                });
+                ok = false;
+                continue;
+            }
+            match op {
+                ArithOp::Add | ArithOp::Mul => positive.push(value),
+                ArithOp::Sub | ArithOp::Div => negative.push(value),
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let operand = match op {
+            ArithOp::Add | ArithOp::Sub => Operand::Sum {
+                add: positive,
+                subtract: negative,
+            },
+            ArithOp::Mul | ArithOp::Div => Operand::Product {
+                multiply: positive,
+                divide: negative,
+            },
+        };
+        Some((operand, Type::Number))
     }
 
     /// `sum(…)`, `count(…)`, `min(…)`, `max(…)`, `if(c, a, b)`, `today()`, `year(d)`.

@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use super::{files, read_regular, write_atomically, DiagnosticFormat, Limits, INVALID, OK, USAGE};
 use crate::source::SourceMap;
-use crate::validate::{parse_reply, Code, Options, Problem, ReplyError, Severity, Validator};
+use crate::validate::{
+    parse_json, parse_reply, Code, Options, Problem, ReplyError, Severity, Validator,
+    FORM_MAX_DEPTH,
+};
 use crate::{form, Instrument};
 
 /// A loaded form: the instrument, and its `.q` sources when it came from one.
@@ -23,7 +26,7 @@ pub(super) fn load_form(limits: &Limits, path: &Path) -> Result<Form, String> {
     let is_json = path.extension().is_some_and(|ext| ext == "json")
         || input.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     if is_json {
-        let value = parse_reply(&input.bytes)
+        let value = parse_json(&input.bytes, FORM_MAX_DEPTH)
             .map_err(|error| format!("`{}` is not a form definition: {error}", input.name))?;
         let instrument = form::read(&value)
             .map_err(|error| format!("`{}` is not a form definition: {error}", input.name))?;

@@ -316,112 +316,115 @@ impl Writer<'_> {
 
     /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
     fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
-        let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
-        match operand {
-            Operand::Item(id) => self.answer_path(*id),
-            Operand::Field(field) => field_path(list, *field),
-            Operand::Number(n) => n.to_string(),
-            Operand::Date(d) => format!("@{d}"),
-            Operand::Code(s) | Operand::Text(s) => quoted(s),
-            Operand::Today => "today()".to_owned(),
-            Operand::Arith { op, lhs, rhs } => {
-                let op = op.as_str();
-                format!("({} {op} {})", self.value(list, lhs), self.value(list, rhs))
-            }
-            Operand::Aggregate { function, over } => {
-                let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
-                match function {
-                    Aggregate::Sum => {
-                        let parts: Vec<String> = values
-                            .iter()
-                            .map(|v| format!("iif(({v}).exists(), {v}, 0)"))
-                            .collect();
-                        format!("({})", parts.join(" + "))
-                    }
-                    Aggregate::Count => {
-                        let parts: Vec<String> = values
-                            .iter()
-                            .map(|v| format!("iif(({v}).exists(), 1, 0)"))
-                            .collect();
-                        format!("({})", parts.join(" + "))
-                    }
-                    Aggregate::Min | Aggregate::Max => {
-                        extreme(*function, &format!("({})", values.join(" | ")))
+        crate::stack::guard(|| {
+            let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
+            match operand {
+                Operand::Item(id) => self.answer_path(*id),
+                Operand::Field(field) => field_path(list, *field),
+                Operand::Number(n) => n.to_string(),
+                Operand::Date(d) => format!("@{d}"),
+                Operand::Code(s) | Operand::Text(s) => quoted(s),
+                Operand::Today => "today()".to_owned(),
+                Operand::Sum { .. } | Operand::Product { .. } => {
+                    super::infix(operand, " / ", |o| self.value(list, o)).unwrap_or_default()
+                }
+                Operand::Aggregate { function, over } => {
+                    let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
+                    match function {
+                        Aggregate::Sum => {
+                            let parts: Vec<String> = values
+                                .iter()
+                                .map(|v| format!("iif(({v}).exists(), {v}, 0)"))
+                                .collect();
+                            format!("({})", parts.join(" + "))
+                        }
+                        Aggregate::Count => {
+                            let parts: Vec<String> = values
+                                .iter()
+                                .map(|v| format!("iif(({v}).exists(), 1, 0)"))
+                                .collect();
+                            format!("({})", parts.join(" + "))
+                        }
+                        Aggregate::Min | Aggregate::Max => {
+                            extreme(*function, &format!("({})", values.join(" | ")))
+                        }
                     }
                 }
-            }
-            Operand::Records {
-                function,
-                list: records,
-                field,
-            } => {
-                let id = &self.instrument.items[records.0].id;
-                let groups = format!("%resource.repeat(item).where(linkId='{id}')");
-                let Some(field) = field else {
-                    return format!("{groups}.count()");
-                };
-                let field_id = match &self.instrument.items[records.0].answer {
-                    Some(Answer::List(list)) => {
-                        list.fields.get(*field).map_or("", |f| f.id.as_str())
+                Operand::Records {
+                    function,
+                    list: records,
+                    field,
+                } => {
+                    let id = &self.instrument.items[records.0].id;
+                    let groups = format!("%resource.repeat(item).where(linkId='{id}')");
+                    let Some(field) = field else {
+                        return format!("{groups}.count()");
+                    };
+                    let field_id = match &self.instrument.items[records.0].answer {
+                        Some(Answer::List(list)) => {
+                            list.fields.get(*field).map_or("", |f| f.id.as_str())
+                        }
+                        _ => "",
+                    };
+                    let values =
+                        format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
+                    match function {
+                        Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
+                        Aggregate::Count => format!("{values}.count()"),
+                        Aggregate::Min | Aggregate::Max => extreme(*function, &values),
                     }
-                    _ => "",
-                };
-                let values = format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
-                match function {
-                    Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
-                    Aggregate::Count => format!("{values}.count()"),
-                    Aggregate::Min | Aggregate::Max => extreme(*function, &values),
                 }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "iif({}, {}, {})",
-                self.fhirpath_in(list, condition),
-                self.value(list, then),
-                self.value(list, otherwise)
-            ),
-            Operand::Year(date) => {
-                format!(
-                    "({}).toString().substring(0, 4).toInteger()",
-                    self.value(list, date)
-                )
-            }
-            Operand::Between { unit, from, to } => {
-                let (from, to) = (self.value(list, from), self.value(list, to));
-                let part = |date: &str, start: usize, length: usize| {
-                    format!("({date}).toString().substring({start}, {length}).toInteger()")
-                };
-                match unit {
-                    crate::model::DateUnit::Days => {
-                        // Days from a fixed origin, the year starting in March, as qc counts.
-                        let days = |date: &str| {
-                            let month = part(date, 5, 2);
-                            let year = format!("({} - iif({month} <= 2, 1, 0))", part(date, 0, 4));
+                Operand::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => format!(
+                    "iif({}, {}, {})",
+                    self.fhirpath_in(list, condition),
+                    self.value(list, then),
+                    self.value(list, otherwise)
+                ),
+                Operand::Year(date) => {
+                    format!(
+                        "({}).toString().substring(0, 4).toInteger()",
+                        self.value(list, date)
+                    )
+                }
+                Operand::Between { unit, from, to } => {
+                    let (from, to) = (self.value(list, from), self.value(list, to));
+                    let part = |date: &str, start: usize, length: usize| {
+                        format!("({date}).toString().substring({start}, {length}).toInteger()")
+                    };
+                    match unit {
+                        crate::model::DateUnit::Days => {
+                            // Days from a fixed origin, the year starting in March, as qc counts.
+                            let days = |date: &str| {
+                                let month = part(date, 5, 2);
+                                let year =
+                                    format!("({} - iif({month} <= 2, 1, 0))", part(date, 0, 4));
+                                format!(
+                                    "(365 * {year} + {year} div 4 - {year} div 100 + {year} div 400 + (153 * (({month} + 9) mod 12) + 2) div 5 + {})",
+                                    part(date, 8, 2)
+                                )
+                            };
+                            format!("({} - {})", days(&to), days(&from))
+                        }
+                        crate::model::DateUnit::Years => {
+                            let month_day = |date: &str| {
+                                format!("({} * 100 + {})", part(date, 5, 2), part(date, 8, 2))
+                            };
                             format!(
-                                "(365 * {year} + {year} div 4 - {year} div 100 + {year} div 400 + (153 * (({month} + 9) mod 12) + 2) div 5 + {})",
-                                part(date, 8, 2)
+                                "({} - {} - iif({} < {}, 1, 0))",
+                                part(&to, 0, 4),
+                                part(&from, 0, 4),
+                                month_day(&to),
+                                month_day(&from)
                             )
-                        };
-                        format!("({} - {})", days(&to), days(&from))
-                    }
-                    crate::model::DateUnit::Years => {
-                        let month_day = |date: &str| {
-                            format!("({} * 100 + {})", part(date, 5, 2), part(date, 8, 2))
-                        };
-                        format!(
-                            "({} - {} - iif({} < {}, 1, 0))",
-                            part(&to, 0, 4),
-                            part(&from, 0, 4),
-                            month_day(&to),
-                            month_day(&from)
-                        )
+                        }
                     }
                 }
             }
-        }
+        })
     }
 
     fn codes(&self, citations: &[crate::model::Citation]) -> Vec<Value> {

@@ -127,92 +127,110 @@ impl Rules<'_> {
 
     /// A value, assuming everything it needs has one.
     fn raw(&self, operand: &Operand) -> Value {
-        match operand {
-            Operand::Item(id) => self.var(*id),
-            Operand::Field(field) => self.field(*field),
-            Operand::Code(code) => json!(code),
-            Operand::Number(value) => json!(value),
-            Operand::Date(value) | Operand::Text(value) => json!(value),
-            Operand::Today => json!({ "var": TODAY }),
-            Operand::Arith { op, lhs, rhs } => {
-                let op = op.as_str();
-                json!({ op: [self.raw(lhs), self.raw(rhs)] })
+        crate::stack::guard(|| {
+            match operand {
+                Operand::Item(id) => self.var(*id),
+                Operand::Field(field) => self.field(*field),
+                Operand::Code(code) => json!(code),
+                Operand::Number(value) => json!(value),
+                Operand::Date(value) | Operand::Text(value) => json!(value),
+                Operand::Today => json!({ "var": TODAY }),
+                // Flat n-ary rules, however long the chain: `{"+": [a, b, c]}`, and one `-` or
+                // `/` between the two sides.
+                Operand::Sum { add, subtract } => self.chain("+", add, "-", subtract),
+                Operand::Product { multiply, divide } => self.chain("*", multiply, "/", divide),
+                Operand::Aggregate { function, over } => {
+                    let values: Vec<Value> = over.iter().map(|o| self.guarded(o)).collect();
+                    let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
+                    reduce(*function, present)
+                }
+                Operand::Records {
+                    function,
+                    list,
+                    field,
+                } => {
+                    let records = self.var(*list);
+                    let Some(field) = field else {
+                        return reduce(Aggregate::Count, records);
+                    };
+                    let id = match &self.instrument.item(*list).answer {
+                        Some(Answer::List(list)) => list.fields.get(*field).map(|f| f.id.as_str()),
+                        _ => None,
+                    };
+                    let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });
+                    let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
+                    reduce(*function, present)
+                }
+                Operand::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => json!({ "if": [self.rule(condition), self.raw(then), self.raw(otherwise)] }),
+                Operand::Year(date) => json!({ "+": [{ "substr": [self.raw(date), 0, 4] }] }),
+                Operand::Between { unit, from, to } => {
+                    between(*unit, &self.raw(from), &self.raw(to))
+                }
             }
-            Operand::Aggregate { function, over } => {
-                let values: Vec<Value> = over.iter().map(|o| self.guarded(o)).collect();
-                let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                reduce(*function, present)
-            }
-            Operand::Records {
-                function,
-                list,
-                field,
-            } => {
-                let records = self.var(*list);
-                let Some(field) = field else {
-                    return reduce(Aggregate::Count, records);
-                };
-                let id = match &self.instrument.item(*list).answer {
-                    Some(Answer::List(list)) => list.fields.get(*field).map(|f| f.id.as_str()),
-                    _ => None,
-                };
-                let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });
-                let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                reduce(*function, present)
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => json!({ "if": [self.rule(condition), self.raw(then), self.raw(otherwise)] }),
-            Operand::Year(date) => json!({ "+": [{ "substr": [self.raw(date), 0, 4] }] }),
-            Operand::Between { unit, from, to } => between(*unit, &self.raw(from), &self.raw(to)),
+        })
+    }
+
+    /// `positive` joined by `join`, less (or over) `negative` joined the same way.
+    fn chain(&self, join: &str, positive: &[Operand], split: &str, negative: &[Operand]) -> Value {
+        let side = |operands: &[Operand]| match operands {
+            [one] => self.raw(one),
+            many => json!({ join: many.iter().map(|o| self.raw(o)).collect::<Vec<_>>() }),
+        };
+        if negative.is_empty() {
+            return side(positive);
         }
+        json!({ split: [side(positive), side(negative)] })
     }
 
     fn rule(&self, condition: &Condition) -> Value {
-        match condition {
-            Condition::Const(value) => Value::Bool(*value),
-            Condition::Or(parts) => {
-                json!({ "or": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
-            }
-            Condition::And(parts) => {
-                json!({ "and": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
-            }
-            Condition::Not(inner) => json!({ "!": [self.rule(inner)] }),
-            Condition::Answered(item) => json!({ "!==": [self.var(*item), null] }),
-            Condition::OneOf { item, codes } => match codes.as_slice() {
-                [code] => json!({ "==": [self.var(*item), code] }),
-                codes => json!({ "in": [self.var(*item), codes] }),
-            },
-            Condition::Has { item, code } => json!({ "in": [code, self.var(*item)] }),
-            Condition::Special { item, code } => {
-                let special = format!("{}.special", self.instrument.item(*item).id);
-                json!({ "==": [{ "var": special }, code] })
-            }
-            Condition::Compare { op, lhs, rhs } => {
-                if *op == CompareOp::Ne {
-                    // No value, or another value: the negation of `=`.
-                    let equal = Condition::Compare {
-                        op: CompareOp::Eq,
-                        lhs: lhs.clone(),
-                        rhs: rhs.clone(),
-                    };
-                    return json!({ "!": [self.rule(&equal)] });
+        crate::stack::guard(|| {
+            match condition {
+                Condition::Const(value) => Value::Bool(*value),
+                Condition::Or(parts) => {
+                    json!({ "or": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
                 }
-                let operator = match op {
-                    CompareOp::Eq | CompareOp::Ne => "==",
-                    CompareOp::Lt => "<",
-                    CompareOp::Le => "<=",
-                    CompareOp::Gt => ">",
-                    CompareOp::Ge => ">=",
-                };
-                let mut tests = self.tests(lhs);
-                tests.extend(self.tests(rhs));
-                tests.push(json!({ operator: [self.raw(lhs), self.raw(rhs)] }));
-                json!({ "and": tests })
+                Condition::And(parts) => {
+                    json!({ "and": parts.iter().map(|p| self.rule(p)).collect::<Vec<_>>() })
+                }
+                Condition::Not(inner) => json!({ "!": [self.rule(inner)] }),
+                Condition::Answered(item) => json!({ "!==": [self.var(*item), null] }),
+                Condition::OneOf { item, codes } => match codes.as_slice() {
+                    [code] => json!({ "==": [self.var(*item), code] }),
+                    codes => json!({ "in": [self.var(*item), codes] }),
+                },
+                Condition::Has { item, code } => json!({ "in": [code, self.var(*item)] }),
+                Condition::Special { item, code } => {
+                    let special = format!("{}.special", self.instrument.item(*item).id);
+                    json!({ "==": [{ "var": special }, code] })
+                }
+                Condition::Compare { op, lhs, rhs } => {
+                    if *op == CompareOp::Ne {
+                        // No value, or another value: the negation of `=`.
+                        let equal = Condition::Compare {
+                            op: CompareOp::Eq,
+                            lhs: lhs.clone(),
+                            rhs: rhs.clone(),
+                        };
+                        return json!({ "!": [self.rule(&equal)] });
+                    }
+                    let operator = match op {
+                        CompareOp::Eq | CompareOp::Ne => "==",
+                        CompareOp::Lt => "<",
+                        CompareOp::Le => "<=",
+                        CompareOp::Gt => ">",
+                        CompareOp::Ge => ">=",
+                    };
+                    let mut tests = self.tests(lhs);
+                    tests.extend(self.tests(rhs));
+                    tests.push(json!({ operator: [self.raw(lhs), self.raw(rhs)] }));
+                    json!({ "and": tests })
+                }
             }
-        }
+        })
     }
 }
 

@@ -7,7 +7,7 @@ pub mod response_schema;
 pub mod surveyjs;
 pub mod xlsform;
 
-use crate::model::Condition;
+use crate::model::{Condition, Operand};
 
 /// `(a) or (b)` / `(a) and (b)`: how every expression language of the exports joins the parts
 /// of an `or` or an `and`, each rendered by `render`; `None` for other conditions.
@@ -25,6 +25,30 @@ pub(crate) fn join_parts(
         .map(|part| format!("({})", render(part)))
         .collect();
     Some(rendered.join(joiner))
+}
+
+/// A sum or a product in infix notation, each operand rendered by `render`: `(a + b)`,
+/// `((a + b) - (c))`, with `times` and `over` the target's words for `*` and `/` (XPath's is
+/// `div`). `None` for other values. Both sides are flat, however long the chain.
+pub(crate) fn infix(
+    operand: &Operand,
+    over: &str,
+    mut render: impl FnMut(&Operand) -> String,
+) -> Option<String> {
+    let (positive, negative, join, split) = match operand {
+        Operand::Sum { add, subtract } => (add, subtract, " + ", " - "),
+        Operand::Product { multiply, divide } => (multiply, divide, " * ", over),
+        _ => return None,
+    };
+    let mut side = |operands: &[Operand]| {
+        let parts: Vec<String> = operands.iter().map(&mut render).collect();
+        format!("({})", parts.join(join))
+    };
+    let positive = side(positive);
+    if negative.is_empty() {
+        return Some(positive);
+    }
+    Some(format!("({positive}{split}{})", side(negative)))
 }
 
 /// A text of the model with its piped values rewritten for a target: `{id}` becomes

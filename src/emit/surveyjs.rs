@@ -376,81 +376,82 @@ impl Writer<'_> {
     }
 
     fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
-        let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
-        match operand {
-            Operand::Item(id) => format!("{{{}}}", self.instrument.items[id.0].id),
-            Operand::Field(field) => field_name(list, *field),
-            Operand::Number(n) => n.to_string(),
-            Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
-            Operand::Today => "today()".to_owned(),
-            Operand::Arith { op, lhs, rhs } => {
-                let op = op.as_str();
-                format!("({} {op} {})", self.raw(list, lhs), self.raw(list, rhs))
-            }
-            Operand::Aggregate { function, over } => {
-                // Each value with the test that it has one: SurveyJS tests emptiness of
-                // names, not of expressions.
-                let tested: Vec<(String, String)> = over
-                    .iter()
-                    .map(|o| (self.has_value(list, o), self.raw(list, o)))
-                    .collect();
-                let parts: Vec<String> = tested
-                    .iter()
-                    .map(|(test, raw)| match function {
-                        Aggregate::Count => format!("iif({test}, 1, 0)"),
-                        _ => format!("iif({test}, {raw}, 0)"),
-                    })
-                    .collect();
-                match function {
-                    Aggregate::Sum | Aggregate::Count => format!("({})", parts.join(" + ")),
-                    Aggregate::Min | Aggregate::Max => {
-                        let values: Vec<String> =
-                            over.iter().map(|o| self.value(list, o)).collect();
-                        format!("{}({})", function.as_str(), values.join(", "))
+        crate::stack::guard(|| {
+            let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
+            match operand {
+                Operand::Item(id) => format!("{{{}}}", self.instrument.items[id.0].id),
+                Operand::Field(field) => field_name(list, *field),
+                Operand::Number(n) => n.to_string(),
+                Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
+                Operand::Today => "today()".to_owned(),
+                Operand::Sum { .. } | Operand::Product { .. } => {
+                    super::infix(operand, " / ", |o| self.raw(list, o)).unwrap_or_default()
+                }
+                Operand::Aggregate { function, over } => {
+                    // Each value with the test that it has one: SurveyJS tests emptiness of
+                    // names, not of expressions.
+                    let tested: Vec<(String, String)> = over
+                        .iter()
+                        .map(|o| (self.has_value(list, o), self.raw(list, o)))
+                        .collect();
+                    let parts: Vec<String> = tested
+                        .iter()
+                        .map(|(test, raw)| match function {
+                            Aggregate::Count => format!("iif({test}, 1, 0)"),
+                            _ => format!("iif({test}, {raw}, 0)"),
+                        })
+                        .collect();
+                    match function {
+                        Aggregate::Sum | Aggregate::Count => format!("({})", parts.join(" + ")),
+                        Aggregate::Min | Aggregate::Max => {
+                            let values: Vec<String> =
+                                over.iter().map(|o| self.value(list, o)).collect();
+                            format!("{}({})", function.as_str(), values.join(", "))
+                        }
                     }
                 }
+                Operand::Records {
+                    function,
+                    list: records,
+                    field,
+                } => {
+                    let records = &self.instrument.items[records.0];
+                    let fields = match &records.answer {
+                        Some(Answer::List(list)) => list.fields.as_slice(),
+                        _ => &[],
+                    };
+                    // The number of records: each has its required fields.
+                    let field = field
+                        .or_else(|| fields.iter().position(|f| f.required))
+                        .and_then(|index| fields.get(index))
+                        .map_or("", |f| f.id.as_str());
+                    let function = match function {
+                        Aggregate::Sum => "sumInArray",
+                        Aggregate::Count => "countInArray",
+                        Aggregate::Min => "minInArray",
+                        Aggregate::Max => "maxInArray",
+                    };
+                    format!("{function}({{{}}}, '{field}')", records.id)
+                }
+                Operand::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => format!(
+                    "iif({}, {}, {})",
+                    self.expression_in(list, condition),
+                    self.raw(list, then),
+                    self.raw(list, otherwise)
+                ),
+                Operand::Year(date) => format!("getYear({})", self.raw(list, date)),
+                Operand::Between { unit, from, to } => format!(
+                    "dateDiff({}, {}, '{}')",
+                    self.raw(list, from),
+                    self.raw(list, to),
+                    unit.as_str()
+                ),
             }
-            Operand::Records {
-                function,
-                list: records,
-                field,
-            } => {
-                let records = &self.instrument.items[records.0];
-                let fields = match &records.answer {
-                    Some(Answer::List(list)) => list.fields.as_slice(),
-                    _ => &[],
-                };
-                // The number of records: each has its required fields.
-                let field = field
-                    .or_else(|| fields.iter().position(|f| f.required))
-                    .and_then(|index| fields.get(index))
-                    .map_or("", |f| f.id.as_str());
-                let function = match function {
-                    Aggregate::Sum => "sumInArray",
-                    Aggregate::Count => "countInArray",
-                    Aggregate::Min => "minInArray",
-                    Aggregate::Max => "maxInArray",
-                };
-                format!("{function}({{{}}}, '{field}')", records.id)
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "iif({}, {}, {})",
-                self.expression_in(list, condition),
-                self.raw(list, then),
-                self.raw(list, otherwise)
-            ),
-            Operand::Year(date) => format!("getYear({})", self.raw(list, date)),
-            Operand::Between { unit, from, to } => format!(
-                "dateDiff({}, {}, '{}')",
-                self.raw(list, from),
-                self.raw(list, to),
-                unit.as_str()
-            ),
-        }
+        })
     }
 
     fn description(&self, item: &Item) -> String {
@@ -640,49 +641,53 @@ impl Writer<'_> {
 
     /// A condition, in a list's own logic when `list` is given.
     fn expression_in(&self, list: Option<&Item>, condition: &Condition) -> String {
-        let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id.0].id);
-        let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
-        match condition {
-            Condition::Const(value) => value.to_string(),
-            Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.expression_in(list, part))
-                    .unwrap_or_default()
-            }
-            Condition::Not(inner) => format!("!({})", self.expression_in(list, inner)),
-            Condition::Special { .. } => "false".to_owned(),
-            Condition::Answered(id) => format!("{} notempty", name(*id)),
-            Condition::OneOf { item, codes } => {
-                let tests: Vec<String> = codes
-                    .iter()
-                    .map(|c| format!("{} = {}", name(*item), quoted(c)))
-                    .collect();
-                if tests.len() == 1 {
-                    tests[0].clone()
-                } else {
-                    format!("({})", tests.join(" or "))
+        crate::stack::guard(|| {
+            let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id.0].id);
+            let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
+            match condition {
+                Condition::Const(value) => value.to_string(),
+                Condition::Or(_) | Condition::And(_) => {
+                    super::join_parts(condition, |part| self.expression_in(list, part))
+                        .unwrap_or_default()
+                }
+                Condition::Not(inner) => format!("!({})", self.expression_in(list, inner)),
+                Condition::Special { .. } => "false".to_owned(),
+                Condition::Answered(id) => format!("{} notempty", name(*id)),
+                Condition::OneOf { item, codes } => {
+                    let tests: Vec<String> = codes
+                        .iter()
+                        .map(|c| format!("{} = {}", name(*item), quoted(c)))
+                        .collect();
+                    if tests.len() == 1 {
+                        tests[0].clone()
+                    } else {
+                        format!("({})", tests.join(" or "))
+                    }
+                }
+                Condition::Has { item, code } => {
+                    format!("{} contains {}", name(*item), quoted(code))
+                }
+                Condition::Compare { op, lhs, rhs } => {
+                    let symbol = op.equality_or_order();
+                    let needed = condition.compared();
+                    let mut tests: Vec<String> = needed
+                        .into_iter()
+                        .map(|reading| format!("{} notempty", self.reading(list, reading)))
+                        .collect();
+                    tests.push(format!(
+                        "{} {symbol} {}",
+                        self.raw(list, lhs),
+                        self.raw(list, rhs)
+                    ));
+                    let test = tests.join(" and ");
+                    if *op == CompareOp::Ne {
+                        format!("!({test})")
+                    } else {
+                        test
+                    }
                 }
             }
-            Condition::Has { item, code } => format!("{} contains {}", name(*item), quoted(code)),
-            Condition::Compare { op, lhs, rhs } => {
-                let symbol = op.equality_or_order();
-                let needed = condition.compared();
-                let mut tests: Vec<String> = needed
-                    .into_iter()
-                    .map(|reading| format!("{} notempty", self.reading(list, reading)))
-                    .collect();
-                tests.push(format!(
-                    "{} {symbol} {}",
-                    self.raw(list, lhs),
-                    self.raw(list, rhs)
-                ));
-                let test = tests.join(" and ");
-                if *op == CompareOp::Ne {
-                    format!("!({test})")
-                } else {
-                    test
-                }
-            }
-        }
+        })
     }
 }
 

@@ -13,8 +13,8 @@
 
 use crate::diagnostic::Severity;
 use crate::model::{
-    Aggregate, Answer, ArithOp, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId,
-    ItemKind, Operand, Reading,
+    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId, ItemKind,
+    Operand, Reading,
 };
 
 /// One row of the `survey` sheet; empty strings are empty cells.
@@ -818,106 +818,101 @@ impl Writer<'_> {
     }
 
     fn raw_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
-        let literal = |text: &str| {
-            if text.contains('\'') {
-                format!("\"{text}\"")
-            } else {
-                format!("'{text}'")
-            }
-        };
-        match operand {
-            Operand::Item(id) => self.name(*id),
-            Operand::Field(field) => self.field_name(list, *field),
-            Operand::Number(n) => n.to_string(),
-            Operand::Date(d) => format!("date('{d}')"),
-            Operand::Code(s) | Operand::Text(s) => literal(s),
-            Operand::Today => "today()".to_owned(),
-            Operand::Arith { op, lhs, rhs } => {
+        crate::stack::guard(|| {
+            let literal = |text: &str| {
+                if text.contains('\'') {
+                    format!("\"{text}\"")
+                } else {
+                    format!("'{text}'")
+                }
+            };
+            match operand {
+                Operand::Item(id) => self.name(*id),
+                Operand::Field(field) => self.field_name(list, *field),
+                Operand::Number(n) => n.to_string(),
+                Operand::Date(d) => format!("date('{d}')"),
+                Operand::Code(s) | Operand::Text(s) => literal(s),
+                Operand::Today => "today()".to_owned(),
                 // XPath divides with `div`.
-                let op = match op {
-                    ArithOp::Div => "div",
-                    other => other.as_str(),
-                };
-                format!(
-                    "({} {op} {})",
-                    self.raw_xpath(item, list, lhs),
-                    self.raw_xpath(item, list, rhs)
-                )
-            }
-            Operand::Aggregate { function, over } => match function {
-                // Each value with the test that it has one, as XPath reads an empty field as
-                // no number.
-                Aggregate::Sum | Aggregate::Count => {
-                    let parts: Vec<String> = over
-                        .iter()
-                        .map(|o| {
-                            let test = self.has_value(list, o);
-                            let value = match function {
-                                Aggregate::Count => "1".to_owned(),
-                                _ => self.raw_xpath(item, list, o),
-                            };
-                            match test {
-                                Some(test) => format!("if({test}, {value}, 0)"),
-                                None => value,
-                            }
-                        })
-                        .collect();
-                    format!("({})", parts.join(" + "))
+                Operand::Sum { .. } | Operand::Product { .. } => {
+                    super::infix(operand, " div ", |o| self.raw_xpath(item, list, o))
+                        .unwrap_or_default()
                 }
-                Aggregate::Min | Aggregate::Max => {
-                    let values: Vec<String> = over
-                        .iter()
-                        .map(|o| self.value_xpath(item, list, o))
-                        .collect();
-                    format!("{}({})", function.as_str(), values.join(", "))
-                }
-            },
-            Operand::Records {
-                function,
-                list: records,
-                field,
-            } => {
-                let records_item = &self.instrument.items[records.0];
-                let Some(field) = field else {
-                    return format!("count(${{{}}})", records_item.id);
-                };
-                let nodes = self.field_name(Some(records_item), *field);
-                match function {
-                    Aggregate::Count => format!("count({nodes}[. != ''])"),
-                    other => format!("{}({nodes})", other.as_str()),
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "if({}, {}, {})",
-                self.xpath_in(item, list, condition),
-                self.raw_xpath(item, list, then),
-                self.raw_xpath(item, list, otherwise)
-            ),
-            Operand::Year(date) => {
-                format!(
-                    "int(format-date({}, '%Y'))",
-                    self.raw_xpath(item, list, date)
-                )
-            }
-            Operand::Between { unit, from, to } => {
-                let (from, to) = (
-                    self.raw_xpath(item, list, from),
-                    self.raw_xpath(item, list, to),
-                );
-                match unit {
-                    crate::model::DateUnit::Days => {
-                        format!("(decimal-date-time({to}) - decimal-date-time({from}))")
+                Operand::Aggregate { function, over } => match function {
+                    // Each value with the test that it has one, as XPath reads an empty field as
+                    // no number.
+                    Aggregate::Sum | Aggregate::Count => {
+                        let parts: Vec<String> = over
+                            .iter()
+                            .map(|o| {
+                                let test = self.has_value(list, o);
+                                let value = match function {
+                                    Aggregate::Count => "1".to_owned(),
+                                    _ => self.raw_xpath(item, list, o),
+                                };
+                                match test {
+                                    Some(test) => format!("if({test}, {value}, 0)"),
+                                    None => value,
+                                }
+                            })
+                            .collect();
+                        format!("({})", parts.join(" + "))
                     }
-                    crate::model::DateUnit::Years => format!(
-                        "(int(format-date({to}, '%Y')) - int(format-date({from}, '%Y')) - if(int(format-date({to}, '%m%d')) < int(format-date({from}, '%m%d')), 1, 0))"
-                    ),
+                    Aggregate::Min | Aggregate::Max => {
+                        let values: Vec<String> = over
+                            .iter()
+                            .map(|o| self.value_xpath(item, list, o))
+                            .collect();
+                        format!("{}({})", function.as_str(), values.join(", "))
+                    }
+                },
+                Operand::Records {
+                    function,
+                    list: records,
+                    field,
+                } => {
+                    let records_item = &self.instrument.items[records.0];
+                    let Some(field) = field else {
+                        return format!("count(${{{}}})", records_item.id);
+                    };
+                    let nodes = self.field_name(Some(records_item), *field);
+                    match function {
+                        Aggregate::Count => format!("count({nodes}[. != ''])"),
+                        other => format!("{}({nodes})", other.as_str()),
+                    }
+                }
+                Operand::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => format!(
+                    "if({}, {}, {})",
+                    self.xpath_in(item, list, condition),
+                    self.raw_xpath(item, list, then),
+                    self.raw_xpath(item, list, otherwise)
+                ),
+                Operand::Year(date) => {
+                    format!(
+                        "int(format-date({}, '%Y'))",
+                        self.raw_xpath(item, list, date)
+                    )
+                }
+                Operand::Between { unit, from, to } => {
+                    let (from, to) = (
+                        self.raw_xpath(item, list, from),
+                        self.raw_xpath(item, list, to),
+                    );
+                    match unit {
+                        crate::model::DateUnit::Days => {
+                            format!("(decimal-date-time({to}) - decimal-date-time({from}))")
+                        }
+                        crate::model::DateUnit::Years => format!(
+                            "(int(format-date({to}, '%Y')) - int(format-date({from}, '%Y')) - if(int(format-date({to}, '%m%d')) < int(format-date({from}, '%m%d')), 1, 0))"
+                        ),
+                    }
                 }
             }
-        }
+        })
     }
 
     /// A condition as XPath over `${name}` references.

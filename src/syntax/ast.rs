@@ -575,11 +575,12 @@ pub enum ExprKind {
     },
     /// `answered(q3)`
     Answered(Ident),
-    /// `a + b`, `a * b`…
-    Arith {
-        op: ArithOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
+    /// Operands joined by operators of one precedence: `a + b - c` (`+` and `-`) or
+    /// `a * b / c` (`*` and `/`). A chain of any length is one node, so that no pass over a
+    /// value recurses once per operator.
+    Chain {
+        first: Box<Expr>,
+        rest: Vec<(ArithOp, Expr)>,
     },
     /// `sum(a, b)`, `count(q24)`, `if(c, a, b)`, `today()`
     Call {

@@ -699,146 +699,148 @@ impl Lowering {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Result<Expr> {
-        let span: Span = self.span(&pair);
-        match pair.as_rule() {
-            Rule::expr => self.expr(only(pair, "disjunction")?),
-            Rule::disjunction | Rule::conjunction => {
-                let is_or = pair.as_rule() == Rule::disjunction;
-                let mut operands = pair
-                    .into_inner()
-                    .filter(|part| !matches!(part.as_rule(), Rule::or_op | Rule::and_op))
-                    .map(|pair| self.expr(pair))
-                    .collect::<Result<Vec<_>>>()?;
-                if operands.len() == 1 {
-                    return operands.pop().ok_or_else(|| missing("operand", span));
-                }
-                // The pair's own span would take in the blanks after a sum or a product.
-                let span = match (operands.first(), operands.last()) {
-                    (Some(first), Some(last)) => first.span.cover(last.span),
-                    _ => span,
-                };
-                let kind = if is_or {
-                    ExprKind::Or(operands)
-                } else {
-                    ExprKind::And(operands)
-                };
-                Ok(Expr { kind, span })
-            }
-            Rule::negation => {
-                let mut nots = Vec::new();
-                let mut operand = None;
-                for part in pair.into_inner() {
-                    match part.as_rule() {
-                        Rule::not_op => nots.push(self.base + part.as_span().start()),
-                        _ => operand = Some(self.expr(part)?),
+        crate::stack::guard(|| {
+            let span: Span = self.span(&pair);
+            match pair.as_rule() {
+                Rule::expr => self.expr(only(pair, "disjunction")?),
+                Rule::disjunction | Rule::conjunction => {
+                    let is_or = pair.as_rule() == Rule::disjunction;
+                    let mut operands = pair
+                        .into_inner()
+                        .filter(|part| !matches!(part.as_rule(), Rule::or_op | Rule::and_op))
+                        .map(|pair| self.expr(pair))
+                        .collect::<Result<Vec<_>>>()?;
+                    if operands.len() == 1 {
+                        return operands.pop().ok_or_else(|| missing("operand", span));
                     }
-                }
-                if nots.len() > super::MAX_DEPTH {
-                    let start = nots[super::MAX_DEPTH];
-                    return Err(SyntaxError::TooDeep {
-                        span: Span::new(start, start + 3),
-                    });
-                }
-                let mut result = operand.ok_or_else(|| missing("operand", span))?;
-                for start in nots.into_iter().rev() {
-                    let span = Span::new(start, result.span.end);
-                    result = Expr {
-                        kind: ExprKind::Not(Box::new(result)),
-                        span,
+                    // The pair's own span would take in the blanks after a sum or a product.
+                    let span = match (operands.first(), operands.last()) {
+                        (Some(first), Some(last)) => first.span.cover(last.span),
+                        _ => span,
                     };
+                    let kind = if is_or {
+                        ExprKind::Or(operands)
+                    } else {
+                        ExprKind::And(operands)
+                    };
+                    Ok(Expr { kind, span })
                 }
-                Ok(result)
-            }
-            Rule::comparison => {
-                // The pairs of a value, then perhaps an operator and what it compares with.
-                let mut parts = pair.into_inner().peekable();
-                let lhs = self.value(&mut parts)?;
-                let Some(op) = parts.next() else {
-                    return Ok(lhs);
-                };
-                let kind = match op.as_rule() {
-                    Rule::in_op => ExprKind::In {
-                        operand: Box::new(lhs),
-                        codes: next(&mut parts, "codes")?
-                            .into_inner()
-                            .map(|pair| self.ident(pair))
-                            .collect(),
-                    },
-                    Rule::has_op => ExprKind::Has {
-                        operand: Box::new(lhs),
-                        code: Box::new(self.value(&mut parts)?),
-                    },
-                    _ => {
-                        let rhs = self.value(&mut parts)?;
-                        return Ok(Expr {
-                            span: lhs.span.cover(rhs.span),
-                            kind: ExprKind::Compare {
-                                op: self.compare_op(&op)?,
-                                lhs: Box::new(lhs),
-                                rhs: Box::new(rhs),
-                            },
+                Rule::negation => {
+                    let mut nots = Vec::new();
+                    let mut operand = None;
+                    for part in pair.into_inner() {
+                        match part.as_rule() {
+                            Rule::not_op => nots.push(self.base + part.as_span().start()),
+                            _ => operand = Some(self.expr(part)?),
+                        }
+                    }
+                    if nots.len() > super::MAX_DEPTH {
+                        let start = nots[super::MAX_DEPTH];
+                        return Err(SyntaxError::TooDeep {
+                            span: Span::new(start, start + 3),
                         });
                     }
-                };
-                Ok(Expr { kind, span })
+                    let mut result = operand.ok_or_else(|| missing("operand", span))?;
+                    for start in nots.into_iter().rev() {
+                        let span = Span::new(start, result.span.end);
+                        result = Expr {
+                            kind: ExprKind::Not(Box::new(result)),
+                            span,
+                        };
+                    }
+                    Ok(result)
+                }
+                Rule::comparison => {
+                    // The pairs of a value, then perhaps an operator and what it compares with.
+                    let mut parts = pair.into_inner().peekable();
+                    let lhs = self.value(&mut parts)?;
+                    let Some(op) = parts.next() else {
+                        return Ok(lhs);
+                    };
+                    let kind = match op.as_rule() {
+                        Rule::in_op => ExprKind::In {
+                            operand: Box::new(lhs),
+                            codes: next(&mut parts, "codes")?
+                                .into_inner()
+                                .map(|pair| self.ident(pair))
+                                .collect(),
+                        },
+                        Rule::has_op => ExprKind::Has {
+                            operand: Box::new(lhs),
+                            code: Box::new(self.value(&mut parts)?),
+                        },
+                        _ => {
+                            let rhs = self.value(&mut parts)?;
+                            return Ok(Expr {
+                                span: lhs.span.cover(rhs.span),
+                                kind: ExprKind::Compare {
+                                    op: self.compare_op(&op)?,
+                                    lhs: Box::new(lhs),
+                                    rhs: Box::new(rhs),
+                                },
+                            });
+                        }
+                    };
+                    Ok(Expr { kind, span })
+                }
+                Rule::answered => Ok(Expr {
+                    kind: ExprKind::Answered(self.ident(only(pair, "item")?)),
+                    span,
+                }),
+                Rule::ident | Rule::name => Ok(Expr {
+                    kind: ExprKind::Name(self.ident(pair)),
+                    span,
+                }),
+                Rule::number => Ok(Expr {
+                    kind: ExprKind::Number(self.parse_number(&pair)?),
+                    span,
+                }),
+                Rule::date => Ok(Expr {
+                    kind: ExprKind::Date(pair.as_str().to_owned()),
+                    span,
+                }),
+                Rule::string => Ok(Expr {
+                    kind: ExprKind::Text(self.text(pair)?.value),
+                    span,
+                }),
+                Rule::boolean => Ok(Expr {
+                    kind: ExprKind::Bool(pair.as_str() == "true"),
+                    span,
+                }),
+                _ => Err(self.unexpected(&pair)),
             }
-            Rule::answered => Ok(Expr {
-                kind: ExprKind::Answered(self.ident(only(pair, "item")?)),
-                span,
-            }),
-            Rule::ident | Rule::name => Ok(Expr {
-                kind: ExprKind::Name(self.ident(pair)),
-                span,
-            }),
-            Rule::number => Ok(Expr {
-                kind: ExprKind::Number(self.parse_number(&pair)?),
-                span,
-            }),
-            Rule::date => Ok(Expr {
-                kind: ExprKind::Date(pair.as_str().to_owned()),
-                span,
-            }),
-            Rule::string => Ok(Expr {
-                kind: ExprKind::Text(self.text(pair)?.value),
-                span,
-            }),
-            Rule::boolean => Ok(Expr {
-                kind: ExprKind::Bool(pair.as_str() == "true"),
-                span,
-            }),
-            _ => Err(self.unexpected(&pair)),
-        }
+        })
     }
 
     /// A value from the pairs of a comparison: operands joined by arithmetic, up to the
     /// comparison's operator. `*` and `/` bind tighter than `+` and `-`; each is left
     /// associative.
     fn value<'i>(&self, parts: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Result<Expr> {
-        let mut sum = self.product(parts)?;
+        let first = self.product(parts)?;
+        let mut rest = Vec::new();
         while let Some(op) = parts.next_if(|pair| pair.as_rule() == Rule::add_op) {
             let op = if op.as_str() == "+" {
                 ArithOp::Add
             } else {
                 ArithOp::Sub
             };
-            let rhs = self.product(parts)?;
-            sum = arith(op, sum, rhs);
+            rest.push((op, self.product(parts)?));
         }
-        Ok(sum)
+        Ok(chain(first, rest))
     }
 
     fn product<'i>(&self, parts: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Result<Expr> {
-        let mut product = self.operand(parts)?;
+        let first = self.operand(parts)?;
+        let mut rest = Vec::new();
         while let Some(op) = parts.next_if(|pair| pair.as_rule() == Rule::mul_op) {
             let op = if op.as_str() == "*" {
                 ArithOp::Mul
             } else {
                 ArithOp::Div
             };
-            let rhs = self.operand(parts)?;
-            product = arith(op, product, rhs);
+            rest.push((op, self.operand(parts)?));
         }
-        Ok(product)
+        Ok(chain(first, rest))
     }
 
     /// One operand: a name, and the arguments that make it a function's, or any other.
@@ -953,14 +955,16 @@ impl Lowering {
     }
 }
 
-/// `lhs op rhs`, spanning both.
-fn arith(op: ArithOp, lhs: Expr, rhs: Expr) -> Expr {
+/// `first op operand op operand…`, spanning them all; `first` alone when nothing follows.
+fn chain(first: Expr, rest: Vec<(ArithOp, Expr)>) -> Expr {
+    let Some((_, last)) = rest.last() else {
+        return first;
+    };
     Expr {
-        span: lhs.span.cover(rhs.span),
-        kind: ExprKind::Arith {
-            op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
+        span: first.span.cover(last.span),
+        kind: ExprKind::Chain {
+            first: Box::new(first),
+            rest,
         },
     }
 }

@@ -188,7 +188,7 @@ pub fn parse(source: &str) -> Result<ast::File, SyntaxError> {
 /// every span of the AST, and of the error, is an offset of the map.
 pub fn parse_at(source: &str, base: usize) -> Result<ast::File, SyntaxError> {
     check_depth(source).map_err(|error| error.shifted(base))?;
-    match lower::parse_pairs(source) {
+    match crate::stack::guard_parser(|| lower::parse_pairs(source)) {
         Ok(pairs) => lower::Lowering { base }.file(pairs),
         Err(error) => Err(names::describe(source, error).shifted(base)),
     }

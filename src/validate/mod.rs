@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::eval::{self, Answers};
 use crate::model::{Answer, Constraint, Count, Instrument, ItemId, ItemKind};
 pub use problem::{Code, Problem, Severity};
-pub use reply::{parse_reply, ReplyError, MAX_DEPTH};
+pub use reply::{parse_json, parse_reply, ReplyError, FORM_MAX_DEPTH, MAX_DEPTH};
 
 /// What a validation demands beyond the reply's types.
 #[derive(Clone, Copy, Debug, Default)]

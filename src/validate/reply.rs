@@ -8,8 +8,14 @@ use serde_json::{Map, Value};
 
 use super::problem::Code;
 
-/// How deep a reply's arrays and objects may nest (serde_json's own recursion limit).
+/// How deep a reply's arrays and objects may nest.
 pub const MAX_DEPTH: usize = 128;
+
+/// How deep a compiled form's arrays and objects may nest: every form the compiler writes is
+/// within it. Brackets nest at most [`syntax::MAX_DEPTH`](crate::syntax::MAX_DEPTH) deep in a
+/// `.q` file, and each level of them is at most 10 levels of the form's JSON (a `sum(a + …)`
+/// inside another, with its guard, is the deepest).
+pub const FORM_MAX_DEPTH: usize = 16 * crate::syntax::MAX_DEPTH;
 
 /// Why a file could not be read as a reply.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -24,15 +30,35 @@ pub struct ReplyError {
 
 /// Parses the bytes of a reply into JSON.
 pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let offset = error.valid_up_to();
-        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+    parse_json(bytes, MAX_DEPTH)
+}
+
+/// Parses the bytes of a JSON document strictly: UTF-8 without a byte-order mark, no key
+/// twice in an object, and arrays and objects nested at most `max_depth` deep. The depth is
+/// measured before parsing, so parsing recurses at most that deep.
+pub fn parse_json(bytes: &[u8], max_depth: usize) -> Result<Value, ReplyError> {
+    let position = |offset: usize| {
+        let before = &bytes[..offset];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = offset
-            - bytes[..offset]
+            - before
                 .iter()
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |p| p + 1)
             + 1;
+        (line, column)
+    };
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(ReplyError {
+            code: Code::NotJson,
+            message: "the file starts with a byte-order mark (U+FEFF), which JSON does not allow: save it as UTF-8 without one".to_owned(),
+            line: 1,
+            column: 1,
+        });
+    }
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let offset = error.valid_up_to();
+        let (line, column) = position(offset);
         return Err(ReplyError {
             code: Code::NotUtf8,
             message: format!("the file is not valid UTF-8 (byte {offset})"),
@@ -40,8 +66,21 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
             column,
         });
     }
+    if let Some(offset) = too_deep(bytes, max_depth) {
+        let (line, column) = position(offset);
+        return Err(ReplyError {
+            code: Code::TooDeep,
+            message: format!("the JSON nests more than {max_depth} levels deep"),
+            line,
+            column,
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict.deserialize(&mut deserializer).and_then(|value| {
+    // The depth is bounded above; the stack grows as parsing needs it.
+    deserializer.disable_recursion_limit();
+    let stacked = serde_stacker::Deserializer::new(&mut deserializer);
+    let value = Strict.deserialize(stacked);
+    let value = value.and_then(|value| {
         deserializer.end()?;
         Ok(value)
     });
@@ -55,7 +94,7 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
             Code::NotJson
         };
         let message = match code {
-            Code::TooDeep => format!("the JSON nests more than {MAX_DEPTH} levels deep"),
+            Code::TooDeep => format!("the JSON nests more than {max_depth} levels deep"),
             Code::DuplicateKey => {
                 let message = text.split(" at line ").next().unwrap_or(&text);
                 format!("{message} in an object: each key may appear once")
@@ -76,6 +115,36 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
             column: error.column(),
         }
     })
+}
+
+/// The offset of the first bracket that opens level `max_depth + 1`, outside strings.
+fn too_deep(bytes: &[u8], max_depth: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, byte) in bytes.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Some(offset);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Deserialises any JSON value, refusing an object with the same key twice.

@@ -5,7 +5,10 @@ use qc::validate::{Options, Validator};
 use super::{example, root};
 
 fn forms() -> Vec<(String, qc::Instrument)> {
-    let mut paths = vec![root().join("questionnaires/crime-prevention.q")];
+    let mut paths = vec![
+        root().join("questionnaires/crime-prevention.q"),
+        root().join("questionnaires/victim-issues.q"),
+    ];
     paths.extend(
         std::fs::read_dir(root().join("tests/fixtures/pass"))
             .expect("pass fixtures")
@@ -22,12 +25,106 @@ fn forms() -> Vec<(String, qc::Instrument)> {
         .collect()
 }
 
+/// What the compiler writes, the reader reads: the text of the form, through the same limits
+/// as `qc validate FORM.json`.
+fn read_back(name: &str, instrument: &qc::Instrument) -> qc::Instrument {
+    let text = qc::emit::json::to_string(instrument);
+    let value = qc::validate::parse_json(text.as_bytes(), qc::validate::FORM_MAX_DEPTH)
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    let read = qc::form::read(&value).unwrap_or_else(|error| panic!("{name}: {error}"));
+    assert_eq!(qc::emit::json::to_value(&read), value, "{name}");
+    read
+}
+
 #[test]
 fn reading_a_compiled_form_gives_back_the_same_form() {
     for (name, instrument) in forms() {
-        let emitted = qc::emit::json::to_value(&instrument);
-        let read = qc::form::read(&emitted).unwrap_or_else(|error| panic!("{name}: {error}"));
-        assert_eq!(qc::emit::json::to_value(&read), emitted, "{name}");
+        read_back(&name, &instrument);
+    }
+}
+
+/// Instruments at the limit of nesting, in each construct that nests: items, conditions, and
+/// the values whose JsonLogic nests deepest.
+fn at_the_limits() -> Vec<(String, String)> {
+    // The section's braces are the first level.
+    let n = qc::syntax::MAX_DEPTH - 1;
+    let head = "instrument limits { title \"Limits\" }\nscale yes_no { yes \"Yes\" no \"No\" }\n";
+    let section = |body: String| {
+        format!("{head}section main \"Main\" {{\n  question a \"A\" : integer\n  question b \"B\" : date\n  {body}\n}}\n")
+    };
+    let nested = |open: &str, inner: &str, close: &str, times: usize| {
+        format!("{}{inner}{}", open.repeat(times), close.repeat(times))
+    };
+    let mut items = String::from("question q0 \"Q\" : yes_no ");
+    for i in 1..n {
+        let previous = if i == 1 {
+            "q0".to_owned()
+        } else {
+            format!("a{}", i - 1)
+        };
+        items.push_str(&format!(
+            "{{ ask a{i} \"A{i}\" : yes_no when {previous} = yes "
+        ));
+    }
+    items.push_str(&"}".repeat(n - 1));
+    vec![
+        ("items".to_owned(), section(items)),
+        (
+            "sums".to_owned(),
+            section(format!(
+                "calc c \"C\" = {}",
+                nested("sum(a + ", "a", ")", n)
+            )),
+        ),
+        (
+            "divisions".to_owned(),
+            section(format!(
+                "calc c \"C\" = {}",
+                nested("sum(a / a + ", "a", ")", n)
+            )),
+        ),
+        (
+            "conditions".to_owned(),
+            section(format!(
+                "question d \"D\" : yes_no when {}",
+                nested("(a > 1 and not ", "a > 2", ")", n)
+            )),
+        ),
+        (
+            "choices".to_owned(),
+            section(format!(
+                "calc c \"C\" = {}",
+                nested("max(if(a > 1, a, ", "a", "))", n / 2)
+            )),
+        ),
+        (
+            "chains".to_owned(),
+            section(format!(
+                "calc c \"C\" = {}",
+                vec!["a * b / a"; 5_000].join(" + ").replace(" b ", " a ")
+            )),
+        ),
+    ]
+}
+
+#[test]
+fn forms_at_the_limits_of_nesting_are_read_back() {
+    for (name, source) in at_the_limits() {
+        let compilation = qc::compile(&source);
+        let instrument = compilation
+            .instrument
+            .unwrap_or_else(|| panic!("{name}: {:?}", compilation.diagnostics));
+        let read = read_back(&name, &instrument);
+        let reply = serde_json::json!({ "form": "limits", "version": null, "answers": { "a": 2 } });
+        let places = |form: &qc::Instrument| {
+            let problems = Validator::new(form).validate(&reply, Options { complete: false });
+            let places: Vec<(String, String)> = problems
+                .into_iter()
+                .map(|problem| (problem.code.as_str().to_owned(), problem.pointer))
+                .collect();
+            places
+        };
+        assert_eq!(places(&read), places(&instrument), "{name}");
     }
 }
 
