@@ -283,6 +283,17 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0125-block-recursion.q"),
     },
     Entry {
+        code: "E0135",
+        title: "blocks expand past their limit",
+        body: "Expanding blocks has a budget: each use of a block costs its size (at least 64 \
+               bytes), and each text argument the bytes it fills in, and one compilation may \
+               spend 4 MiB. Uses may also nest at most 64 deep. A block that uses another \
+               twice, which uses another twice, doubles at each level: 30 levels of a 1 KB file \
+               would make a billion questions. The notes show the chain of uses that reached \
+               the limit. Write the repeated part once, or use the blocks fewer times.",
+        example: fixture!("E0135-expansion-budget.q"),
+    },
+    Entry {
         code: "E0126",
         title: "unknown parameter",
         body: "Inside a block, `{name}` in a text must name a `text` or `item` parameter, and \

@@ -11,6 +11,19 @@ use crate::model::{self, ItemId};
 use crate::span::Span;
 use crate::syntax::ast;
 
+/// How many bytes expanding blocks may cost in one compilation: the size of the block at
+/// each use (at least [`USE_COST`]), and the bytes that text arguments fill in. A block used
+/// twice by a block used twice, 30 levels deep, would otherwise make a 1 KB file expand to a
+/// billion items; the budget stops it in time and memory linear in the budget (some 65,000
+/// uses), far above any real instrument.
+pub const EXPANSION_BUDGET: usize = 4 * 1024 * 1024;
+
+/// The least a use of a block costs, however small the block.
+pub const USE_COST: usize = 64;
+
+/// How deep uses of blocks may nest inside blocks, as brackets may.
+pub const MAX_USE_DEPTH: usize = crate::syntax::MAX_DEPTH;
+
 /// An index into [`Checker::envs`].
 pub(super) type EnvId = usize;
 
@@ -161,7 +174,13 @@ impl<'a> Checker<'a> {
     /// kept as `{name}` and checked later.
     pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
         match self.envs[self.env].arguments.get(name) {
-            Some(Bound::Text(value)) => value.clone(),
+            Some(Bound::Text(value)) => {
+                let value = value.clone();
+                match self.spend(value.len(), span) {
+                    true => value,
+                    false => String::new(),
+                }
+            }
             Some(Bound::Item(ident)) => {
                 let number = self
                     .item_names
@@ -281,15 +300,27 @@ impl<'a> Checker<'a> {
             .iter()
             .position(|(open, _)| std::ptr::eq(*open, block))
         {
-            let chain = self.expanding[start..]
-                .iter()
-                .map(|(open, span)| Note::single(*span, format!("`{}` is used here", open.id.name)))
-                .collect();
+            let mut chain = self.uses();
+            chain.drain(..start);
             self.errors.push(CheckError::BlockRecursion {
                 name: block.id.name.clone(),
                 span: use_.block.span,
                 chain,
             });
+            return;
+        }
+        if self.expanding.len() >= MAX_USE_DEPTH {
+            if !self.over_budget {
+                self.over_budget = true;
+                self.errors.push(CheckError::ExpansionBudget {
+                    what: format!("blocks used inside blocks more than {MAX_USE_DEPTH} deep"),
+                    span: use_.block.span,
+                    chain: self.uses(),
+                });
+            }
+            return;
+        }
+        if !self.spend(block.span.len().max(USE_COST), use_.block.span) {
             return;
         }
         let Some(arguments) = self.arguments(use_, block) else {
@@ -298,9 +329,36 @@ impl<'a> Checker<'a> {
         self.envs.push(Env { module, arguments });
         let here = std::mem::replace(&mut self.env, self.envs.len() - 1);
         self.expanding.push((block, use_.block.span));
-        self.section_members(&block.members, section);
+        crate::stack::guard(|| self.section_members(&block.members, section));
         self.expanding.pop();
         self.env = here;
+    }
+
+    /// The uses of blocks being expanded, outermost first, as notes.
+    fn uses(&self) -> Vec<Note> {
+        self.expanding
+            .iter()
+            .map(|(open, span)| Note::single(*span, format!("`{}` is used here", open.id.name)))
+            .collect()
+    }
+
+    /// Spends `cost` bytes of the expansion budget on what is written at `span`; false, and
+    /// reported once with the chain of uses that led there, when the budget is spent.
+    fn spend(&mut self, cost: usize, span: Span) -> bool {
+        if self.over_budget {
+            return false;
+        }
+        self.expanded = self.expanded.saturating_add(cost);
+        if self.expanded <= EXPANSION_BUDGET {
+            return true;
+        }
+        self.over_budget = true;
+        self.errors.push(CheckError::ExpansionBudget {
+            what: format!("more than {EXPANSION_BUDGET} bytes"),
+            span,
+            chain: self.uses(),
+        });
+        false
     }
 
     /// Matches a use's arguments with the block's parameters; `None` when they do not match

@@ -305,6 +305,20 @@ pub enum CheckError {
         chain: Vec<Note>,
     },
 
+    #[error("blocks expand past their limit: {what}")]
+    #[diagnostic(
+        code(E0135),
+        help("blocks that use other blocks several times multiply at each level; write the repeated part once, or use the blocks fewer times")
+    )]
+    ExpansionBudget {
+        /// Which limit: the bytes expanded, or how deep uses nest.
+        what: String,
+        #[label("the limit is reached here")]
+        span: Span,
+        #[related]
+        chain: Vec<Note>,
+    },
+
     #[error("unknown parameter `{name}`")]
     #[diagnostic(code(E0126))]
     UnknownParameter {
@@ -576,6 +590,7 @@ impl CheckError {
             | CheckError::UnknownBlock { span, .. }
             | CheckError::BlockArguments { span, .. }
             | CheckError::BlockRecursion { span, .. }
+            | CheckError::ExpansionBudget { span, .. }
             | CheckError::UnknownParameter { span, .. }
             | CheckError::TranslationFile { span, .. }
             | CheckError::TestAnswers { span, .. }

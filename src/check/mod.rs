@@ -104,6 +104,11 @@ struct Checker<'a> {
     env: EnvId,
     /// The blocks being expanded, with the use of each, outermost first.
     expanding: Vec<(&'a ast::BlockDecl, Span)>,
+    /// Bytes that expanding blocks has cost so far: each use costs the size of the block
+    /// used, and each text argument the bytes it fills in (see [`block::EXPANSION_BUDGET`]).
+    expanded: usize,
+    /// Whether the budget ran out (reported once; no block is expanded after it).
+    over_budget: bool,
     /// Each paragraph by document and number.
     paragraph_index: HashMap<(usize, &'a str), usize>,
     sections: Vec<model::Section>,
@@ -153,6 +158,8 @@ impl<'a> Checker<'a> {
                 .collect(),
             env: count - 1,
             expanding: Vec::new(),
+            expanded: 0,
+            over_budget: false,
             paragraph_index: HashMap::default(),
             sections: Vec::new(),
             section_names: HashMap::default(),
