@@ -42,7 +42,20 @@ pub(crate) struct Limits {
     /// How many diagnostics are shown in full; the rest are counted.
     #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_MAX_DIAGNOSTICS)]
     max_diagnostics: usize,
+    /// The largest reply `qc validate` and `qc convert-response` read, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = DEFAULT_MAX_REPLY_SIZE)]
+    max_reply_size: u64,
+    /// How many problems of each reply `qc validate` shows; the rest are counted.
+    #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_MAX_PROBLEMS)]
+    max_problems: usize,
 }
+
+/// The largest reply read unless told otherwise: 8 MiB, thousands of times a real reply.
+/// Checking a reply takes up to some 100 bytes of memory for each byte of it.
+pub const DEFAULT_MAX_REPLY_SIZE: u64 = 8 << 20;
+
+/// How many problems of a reply are shown unless told otherwise.
+pub const DEFAULT_MAX_PROBLEMS: usize = 1000;
 
 /// How many diagnostics a run shows in full unless told otherwise.
 pub const DEFAULT_MAX_DIAGNOSTICS: usize = 200;
@@ -447,7 +460,7 @@ fn convert_response(
         Ok(form) => form,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
-    let input = match limits.read(reply_path) {
+    let input = match read_input(reply_path, limits.max_reply_size) {
         Ok(input) => input,
         Err(message) => return ExitCode::from(io_error(&message)),
     };

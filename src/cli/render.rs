@@ -72,7 +72,7 @@ impl Human {
 }
 
 /// A text cut to [`TEXT_WIDTH`] characters.
-fn cut(text: &str) -> String {
+pub(crate) fn cut(text: &str) -> String {
     match text.char_indices().nth(TEXT_WIDTH) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),

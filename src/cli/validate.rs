@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{files, read_regular, write_atomically, DiagnosticFormat, Limits, INVALID, OK, USAGE};
 use crate::source::SourceMap;
 use crate::validate::{
-    parse_json, parse_reply, Code, Options, Problem, ReplyError, Severity, Validator,
+    parse_json, parse_reply, Checked, Code, Options, Problem, ReplyError, Severity, Validator,
     FORM_MAX_DEPTH,
 };
 use crate::{form, Instrument};
@@ -57,7 +57,7 @@ pub(super) fn load_form(limits: &Limits, path: &Path) -> Result<Form, String> {
 
 /// The outcome of one reply file.
 enum Outcome {
-    Checked(Vec<Problem>),
+    Checked(Checked),
     /// Not UTF-8, not JSON, nested too deep, duplicate keys.
     Unparsable(ReplyError),
     /// The file could not be read at all.
@@ -66,7 +66,7 @@ enum Outcome {
 
 impl Outcome {
     fn is_valid(&self) -> bool {
-        matches!(self, Outcome::Checked(problems) if problems.iter().all(|p| p.severity == Severity::Warning))
+        matches!(self, Outcome::Checked(checked) if checked.valid)
     }
 }
 
@@ -91,11 +91,12 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             "--strip-disabled takes one reply and -o FILE for the cleaned copy",
         );
     }
-    let limit = request.limits.max_file_size;
+    let limit = request.limits.max_reply_size;
     let validator = Validator::new(&form.instrument);
     let options = Options {
         complete: request.complete,
     };
+    let max_problems = request.limits.max_problems;
     let outcomes: Vec<Outcome> = entries
         .par_iter()
         .map(|entry| match entry {
@@ -104,14 +105,17 @@ pub(super) fn run(request: Request<'_>) -> u8 {
                 Err(error) => Outcome::Unreadable(error.to_string()),
                 Ok(bytes) => match parse_reply(&bytes) {
                     Err(error) => Outcome::Unparsable(error),
+                    // Answers to items that are not asked are stripped, not errors.
+                    Ok(reply) if request.strip => {
+                        let cleaned = validator.strip_disabled(&reply);
+                        Outcome::Checked(validator.validate_at_most(
+                            &cleaned,
+                            options,
+                            max_problems,
+                        ))
+                    }
                     Ok(reply) => {
-                        let mut problems = validator.validate(&reply, options);
-                        if request.strip {
-                            problems.retain(|p| {
-                                !matches!(p.code, Code::Disabled | Code::DisabledColumn)
-                            });
-                        }
-                        Outcome::Checked(problems)
+                        Outcome::Checked(validator.validate_at_most(&reply, options, max_problems))
                     }
                 },
             },
@@ -285,10 +289,11 @@ fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Sum
     for (path, outcome) in files.iter().zip(outcomes) {
         let name = path.display();
         match outcome {
-            Outcome::Checked(problems) if problems.is_empty() => {
+            Outcome::Checked(checked) if checked.problems.is_empty() && checked.omitted == 0 => {
                 out.push_str(&format!("{name}: valid\n"))
             }
-            Outcome::Checked(problems) => {
+            Outcome::Checked(checked) => {
+                let problems = &checked.problems;
                 let verdict = if outcome.is_valid() {
                     "valid, with warnings"
                 } else {
@@ -325,7 +330,7 @@ fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Sum
                         "  {} {} at {}: {}\n",
                         problem.severity.as_str(),
                         problem.code.as_str(),
-                        problem.pointer,
+                        super::render::cut(&problem.pointer),
                         problem.message
                     ));
                     let place = location(form, problem);
@@ -338,6 +343,12 @@ fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Sum
                         (None, Some(place)) => out.push_str(&format!("      ({place})\n")),
                         (None, None) => {}
                     }
+                }
+                if checked.omitted > 0 {
+                    out.push_str(&format!(
+                        "  … and {} more problems not shown; --max-problems shows more\n",
+                        checked.omitted
+                    ));
                 }
             }
             Outcome::Unparsable(error) => out.push_str(&format!(
@@ -367,6 +378,9 @@ struct JsonFile<'a> {
     valid: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<JsonProblem<'a>>,
+    /// How many problems came after those listed (`--max-problems`).
+    #[serde(skip_serializing_if = "is_zero")]
+    omitted: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -379,12 +393,21 @@ struct JsonProblem<'a> {
     location: Option<String>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 fn print_json(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summary) {
     let mut out = String::new();
     for (path, outcome) in files.iter().zip(outcomes) {
+        let omitted = match outcome {
+            Outcome::Checked(checked) => checked.omitted,
+            _ => 0,
+        };
         let (problems, error) = match outcome {
-            Outcome::Checked(problems) => (
-                problems
+            Outcome::Checked(checked) => (
+                checked
+                    .problems
                     .iter()
                     .map(|problem| JsonProblem {
                         problem,
@@ -409,6 +432,7 @@ fn print_json(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summ
             file: path.display().to_string(),
             valid: outcome.is_valid(),
             problems,
+            omitted,
             error,
         };
         if let Ok(line) = serde_json::to_string(&file) {

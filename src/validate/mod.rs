@@ -124,9 +124,20 @@ impl<'i> Validator<'i> {
 
     /// Every problem of a reply, in the order of the form.
     pub fn validate(&self, reply: &Value, options: Options) -> Vec<Problem> {
-        let mut report = Report::collecting();
+        self.validate_at_most(reply, options, usize::MAX).problems
+    }
+
+    /// The first `limit` problems of a reply, in the order of the form, and how many more
+    /// there are: what a reply with a million bad records costs stays bounded. The verdict
+    /// counts every problem.
+    pub fn validate_at_most(&self, reply: &Value, options: Options, limit: usize) -> Checked {
+        let mut report = Report::collecting(limit);
         self.run(reply, options, &mut report);
-        report.problems
+        Checked {
+            problems: report.problems,
+            omitted: report.omitted,
+            valid: !report.failed,
+        }
     }
 
     /// Whether a reply has no error (warnings allowed); stops at the first error.
@@ -1139,14 +1150,30 @@ struct Report {
     problems: Vec<Problem>,
     collect: bool,
     failed: bool,
+    /// How many problems are kept; the rest are counted in `omitted`.
+    limit: usize,
+    omitted: usize,
+}
+
+/// The problems of a reply, as far as they are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked {
+    /// The first problems, in the order of the form.
+    pub problems: Vec<Problem>,
+    /// How many problems came after them.
+    pub omitted: usize,
+    /// Whether the reply has no error at all, kept or not.
+    pub valid: bool,
 }
 
 impl Report {
-    fn collecting() -> Report {
+    fn collecting(limit: usize) -> Report {
         Report {
             problems: Vec::new(),
             collect: true,
             failed: false,
+            limit,
+            omitted: 0,
         }
     }
 
@@ -1155,18 +1182,32 @@ impl Report {
             problems: Vec::new(),
             collect: false,
             failed: false,
+            limit: 0,
+            omitted: 0,
         }
+    }
+
+    /// Whether a problem is to be built and kept: past the limit, it is only counted.
+    fn keeps(&mut self) -> bool {
+        if !self.collect {
+            return false;
+        }
+        if self.problems.len() < self.limit {
+            return true;
+        }
+        self.omitted += 1;
+        false
     }
 
     fn error(&mut self, problem: impl FnOnce() -> Problem) {
         self.failed = true;
-        if self.collect {
+        if self.keeps() {
             self.problems.push(problem());
         }
     }
 
     fn warning(&mut self, problem: impl FnOnce() -> Problem) {
-        if self.collect {
+        if self.keeps() {
             let mut problem = problem();
             problem.severity = Severity::Warning;
             self.problems.push(problem);
@@ -1254,15 +1295,13 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
+/// The first string of `values` that comes twice, found in linear time.
 fn first_duplicate(values: &[Value]) -> Option<&str> {
-    let mut seen: Vec<&str> = Vec::with_capacity(values.len());
-    for value in values.iter().filter_map(Value::as_str) {
-        if seen.contains(&value) {
-            return Some(value);
-        }
-        seen.push(value);
-    }
-    None
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    values
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|value| !seen.insert(value))
 }
 
 fn bounds(min: Option<f64>, max: Option<f64>) -> String {
