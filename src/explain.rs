@@ -83,6 +83,15 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0005-unterminated-text.q"),
     },
     Entry {
+        code: "E0007",
+        title: "number out of range",
+        body: "A number in the file cannot be held by a form: forms, JSON and JavaScript hold \
+               numbers as IEEE doubles, from about 1e-308 to 1.8e308. A larger one would be \
+               read as infinity and a smaller one as 0, changing what the instrument says, so \
+               qc refuses it where it is written.",
+        example: "question q1 \"How many?\" : integer max 1000…(400 zeros)…0\n",
+    },
+    Entry {
         code: "E0101",
         title: "duplicate name",
         body: "Two declarations share a name where names must be unique: item ids (across the \

@@ -406,6 +406,16 @@ impl<'a> Checker<'a> {
     fn record_count(&mut self, list: ItemId, max: bool, count: &'a ast::RecordCount) {
         let resolved = match count {
             ast::RecordCount::Number(value, span) => {
+                // A whole, non-negative f64 converts exactly up to 2^53.
+                if *value > 9_007_199_254_740_992.0 {
+                    self.errors.push(CheckError::BadValue {
+                        message: format!("{value} records cannot be counted exactly"),
+                        span: *span,
+                        label: "more than 2^53 records".to_owned(),
+                        help: None,
+                    });
+                    return;
+                }
                 if value.fract() != 0.0 || *value < 0.0 {
                     self.errors.push(CheckError::BadValue {
                         message: format!("{value} records cannot be counted"),
@@ -415,7 +425,6 @@ impl<'a> Checker<'a> {
                     });
                     return;
                 }
-                // A whole, non-negative f64 converts exactly up to 2^53.
                 model::Count::Number(*value as u64)
             }
             ast::RecordCount::Item(name) => {

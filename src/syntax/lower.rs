@@ -886,11 +886,29 @@ impl Lowering {
         })
     }
 
+    /// A number, correctly rounded; one too large for a double, or too small to be told from
+    /// zero, is refused rather than read as infinity or 0.
     fn parse_number(&self, pair: &Pair<'_, Rule>) -> Result<f64> {
-        pair.as_str().parse().map_err(|_| SyntaxError::Internal {
-            detail: format!("`{}` is not a number", pair.as_str()),
+        let text = pair.as_str();
+        let value: f64 = text.parse().map_err(|_| SyntaxError::Internal {
+            detail: format!("`{text}` is not a number"),
             span: self.span(pair),
-        })
+        })?;
+        let nonzero = text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+        let why = if !value.is_finite() {
+            Some("larger than the largest number a form can hold (about 1.8e308)")
+        } else if value == 0.0 && nonzero {
+            Some("too close to 0 to be told apart from it")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => Err(SyntaxError::BadNumber {
+                span: self.span(pair),
+                why: why.to_owned(),
+            }),
+            None => Ok(value),
+        }
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

@@ -86,6 +86,17 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    #[error("number out of range")]
+    #[diagnostic(
+        code(E0007),
+        help("numbers are IEEE doubles, as in JSON and JavaScript: write one between about 1e-308 and 1.8e308")
+    )]
+    BadNumber {
+        #[label("{why}")]
+        span: Span,
+        why: String,
+    },
+
     #[error("internal error, please report: {detail}")]
     #[diagnostic(code(E0000))]
     Internal {
@@ -104,6 +115,7 @@ impl SyntaxError {
             | SyntaxError::TooDeep { span }
             | SyntaxError::InvalidUtf8 { span, .. }
             | SyntaxError::NotSource { span, .. }
+            | SyntaxError::BadNumber { span, .. }
             | SyntaxError::BadEscape { span }
             | SyntaxError::Unterminated { span }
             | SyntaxError::Internal { span, .. } => span,
@@ -118,6 +130,7 @@ impl SyntaxError {
             | SyntaxError::TooDeep { span }
             | SyntaxError::InvalidUtf8 { span, .. }
             | SyntaxError::NotSource { span, .. }
+            | SyntaxError::BadNumber { span, .. }
             | SyntaxError::BadEscape { span }
             | SyntaxError::Unterminated { span }
             | SyntaxError::Internal { span, .. } => *span,

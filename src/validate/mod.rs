@@ -213,14 +213,16 @@ impl<'i> Validator<'i> {
                 Problem::reply(Code::NotAReply, "/version", "`version` must be a string")
             });
         }
+        let version = version.and_then(Value::as_str);
         if let (Some(version), Some(expected)) = (version, self.instrument.version.as_deref()) {
-            if version.as_str() != Some(expected) {
+            if version != expected {
                 report.warning(|| {
                     Problem::reply(
                         Code::WrongVersion,
                         "/version",
                         format!(
-                            "the reply is to version {version}, the form is version `{expected}`"
+                            "the reply is to version `{}`, the form is version `{expected}`",
+                            shown(version)
                         ),
                     )
                 });
@@ -284,7 +286,7 @@ impl<'i> Validator<'i> {
                         });
                     }
                     let path = Path::item(id);
-                    if let Some(special) = special_code(value) {
+                    if let Some(special) = special_object(value) {
                         self.special(item, special, &path, report);
                         continue;
                     }
@@ -407,8 +409,37 @@ impl<'i> Validator<'i> {
         }
     }
 
-    /// A special answer must be one the item allows.
-    fn special(&self, item: ItemId, special: &str, path: &Path<'_>, report: &mut Report) {
+    /// A special answer is `{"special": "code"}`, alone, with a code the item allows.
+    fn special(
+        &self,
+        item: ItemId,
+        object: &Map<String, Value>,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        let special = match object.get("special") {
+            Some(Value::String(code)) if object.len() == 1 => code.as_str(),
+            Some(Value::String(_)) => {
+                return report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadSpecial,
+                        &path.render(),
+                        "has a special answer with other keys beside `special`: a special answer is `{\"special\": \"code\"}` alone".to_owned(),
+                    )
+                });
+            }
+            _ => {
+                return report.error(|| {
+                    self.problem(
+                        item,
+                        Code::BadSpecial,
+                        &path.render(),
+                        "has a `special` that is not a code (a string)".to_owned(),
+                    )
+                });
+            }
+        };
         let allowed = &self.instrument.item(item).specials;
         if allowed.iter().any(|code| code == special) {
             return;
@@ -834,7 +865,7 @@ impl<'i> Validator<'i> {
                 if cell.is_null() {
                     continue;
                 }
-                match special_code(cell) {
+                match special_object(cell) {
                     Some(special) => self.special(item, special, &path, report),
                     None => self.value(item, &table.cell, cell, &path, report),
                 }
@@ -1279,9 +1310,11 @@ fn same_number(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// The code of a special answer, `{"special": "dont_know"}`.
-fn special_code(value: &Value) -> Option<&str> {
-    value.as_object()?.get("special")?.as_str()
+/// An object that means to be a special answer, `{"special": "dont_know"}`.
+fn special_object(value: &Value) -> Option<&Map<String, Value>> {
+    value
+        .as_object()
+        .filter(|object| object.contains_key("special"))
 }
 
 fn kind_of(value: &Value) -> &'static str {
