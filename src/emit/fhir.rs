@@ -63,7 +63,7 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
             piped.push(id.to_owned());
             format!("{{{id}}}")
         };
-        super::pipe_json(item, &["text"], &mut reference);
+        super::pipe_json(item, &["text"], super::Braces::Plain, &mut reference);
     }
     piped.sort();
     piped.dedup();
@@ -317,13 +317,12 @@ impl Writer<'_> {
     /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
     fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
-            let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
             match operand {
                 Operand::Item(id) => self.answer_path(*id),
                 Operand::Field(field) => field_path(list, *field),
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("@{d}"),
-                Operand::Code(s) | Operand::Text(s) => quoted(s),
+                Operand::Code(s) | Operand::Text(s) => fhirpath_literal(s),
                 Operand::Today => "today()".to_owned(),
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " / ", |o| self.value(list, o)).unwrap_or_default()
@@ -727,42 +726,43 @@ impl Writer<'_> {
 
     /// A condition in FHIRPath; in a list's own logic, fields are read from `%context`.
     fn fhirpath_in(&self, list: Option<&Item>, condition: &Condition) -> String {
-        let answer = |item: &ItemId| self.answer_path(*item);
-        let quoted = |s: &str| format!("'{}'", s.replace('\'', "\\'"));
-        match condition {
-            Condition::Const(value) => value.to_string(),
-            Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.fhirpath_in(list, part))
-                    .unwrap_or_default()
-            }
-            Condition::Not(inner) => format!("({}).not()", self.fhirpath_in(list, inner)),
-            Condition::Special { .. } => "false".to_owned(),
-            Condition::Answered(item) => format!("{}.exists()", answer(item)),
-            Condition::OneOf { item, codes } => {
-                let codes: Vec<String> = codes.iter().map(|c| quoted(c)).collect();
-                format!(
-                    "{}.code.intersect({}).exists()",
-                    answer(item),
-                    codes.join(" | ")
-                )
-            }
-            Condition::Has { item, code } => {
-                format!("{}.code contains {}", answer(item), quoted(code))
-            }
-            Condition::Compare { op, lhs, rhs } => {
-                let symbol = op.equality_or_order();
-                let test = format!(
-                    "({} {symbol} {}) = true",
-                    self.value(list, lhs),
-                    self.value(list, rhs)
-                );
-                if *op == CompareOp::Ne {
-                    format!("({test}).not()")
-                } else {
-                    test
+        crate::stack::guard(|| {
+            let answer = |item: &ItemId| self.answer_path(*item);
+            match condition {
+                Condition::Const(value) => value.to_string(),
+                Condition::Or(_) | Condition::And(_) => {
+                    super::join_parts(condition, |part| self.fhirpath_in(list, part))
+                        .unwrap_or_default()
+                }
+                Condition::Not(inner) => format!("({}).not()", self.fhirpath_in(list, inner)),
+                Condition::Special { .. } => "false".to_owned(),
+                Condition::Answered(item) => format!("{}.exists()", answer(item)),
+                Condition::OneOf { item, codes } => {
+                    let codes: Vec<String> = codes.iter().map(|c| fhirpath_literal(c)).collect();
+                    format!(
+                        "{}.code.intersect({}).exists()",
+                        answer(item),
+                        codes.join(" | ")
+                    )
+                }
+                Condition::Has { item, code } => {
+                    format!("{}.code contains {}", answer(item), fhirpath_literal(code))
+                }
+                Condition::Compare { op, lhs, rhs } => {
+                    let symbol = op.equality_or_order();
+                    let test = format!(
+                        "({} {symbol} {}) = true",
+                        self.value(list, lhs),
+                        self.value(list, rhs)
+                    );
+                    if *op == CompareOp::Ne {
+                        format!("({test}).not()")
+                    } else {
+                        test
+                    }
                 }
             }
-        }
+        })
     }
 }
 
@@ -1010,4 +1010,26 @@ fn values(instrument: &Instrument, answer: &Answer, value: &Value) -> Vec<Value>
         },
         _ => Vec::new(),
     }
+}
+
+/// A text as a FHIRPath string literal: in single quotes, with the escapes of the FHIRPath
+/// grammar (`\\'`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\f`, and `\\uXXXX` for other control
+/// characters), so that no text ends the literal early.
+pub fn fhirpath_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }

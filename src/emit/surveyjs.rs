@@ -77,6 +77,20 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if special {
             lose(&item.id, "a test of a special answer is read as false");
         }
+        let mut unwritable = false;
+        let mut visit = |condition: &Condition| unwritable |= compares_unwritable(condition);
+        if let Some(condition) = &item.condition {
+            visit(condition);
+        }
+        for constraint in &item.constraints {
+            visit(&constraint.condition);
+        }
+        if unwritable {
+            lose(
+                &item.id,
+                "a compared text has a backslash before a quote or at its end, which SurveyJS expressions cannot write: it is compared without that backslash",
+            );
+        }
     }
     for section in &instrument.sections {
         if section
@@ -98,6 +112,24 @@ fn reads_special(condition: &Condition) -> bool {
         Condition::Not(inner) => reads_special(inner),
         _ => false,
     }
+}
+
+/// Whether a condition compares a text that [`expression_literal`] cannot write as it is.
+fn compares_unwritable(condition: &Condition) -> bool {
+    match condition {
+        Condition::Or(parts) | Condition::And(parts) => parts.iter().any(compares_unwritable),
+        Condition::Not(inner) => compares_unwritable(inner),
+        Condition::Compare { lhs, rhs, .. } => [lhs, rhs]
+            .iter()
+            .any(|operand| matches!(operand, Operand::Text(text) if !writable(text))),
+        _ => false,
+    }
+}
+
+/// Whether SurveyJS can write a text as a literal: its grammar reads `\'` and `\"` as quotes
+/// and has no escape for a backslash, so none may come before a quote or at the end.
+fn writable(text: &str) -> bool {
+    !(text.ends_with('\\') || text.contains("\\'") || text.contains("\\\""))
 }
 
 /// The SurveyJS survey JSON of an instrument. With translations, each text that a translation
@@ -179,13 +211,17 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
         "pages": pages,
     });
     // Piped values are SurveyJS's own `{name}`; an amount's is its value.
-    let mut reference = |id: &str| match instrument.items.iter().find(|item| item.id == id) {
-        Some(item) if matches!(item.answer, Some(Answer::Amount { .. })) => {
-            format!("{{{id}.value}}")
-        }
-        _ => format!("{{{id}}}"),
+    let amounts = super::amounts(instrument);
+    let mut reference = |id: &str| match amounts.contains(id) {
+        true => format!("{{{id}.value}}"),
+        false => format!("{{{id}}}"),
     };
-    super::pipe_json(&mut survey, &TEXT_PROPERTIES, &mut reference);
+    super::pipe_json(
+        &mut survey,
+        &TEXT_PROPERTIES,
+        super::Braces::Joined,
+        &mut reference,
+    );
     survey
 }
 
@@ -377,12 +413,11 @@ impl Writer<'_> {
 
     fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
-            let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
             match operand {
                 Operand::Item(id) => format!("{{{}}}", self.instrument.items[id.0].id),
                 Operand::Field(field) => field_name(list, *field),
                 Operand::Number(n) => n.to_string(),
-                Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => quoted(s),
+                Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
                 Operand::Today => "today()".to_owned(),
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " / ", |o| self.raw(list, o)).unwrap_or_default()
@@ -643,7 +678,6 @@ impl Writer<'_> {
     fn expression_in(&self, list: Option<&Item>, condition: &Condition) -> String {
         crate::stack::guard(|| {
             let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id.0].id);
-            let quoted = |text: &str| format!("'{}'", text.replace('\'', "\\'"));
             match condition {
                 Condition::Const(value) => value.to_string(),
                 Condition::Or(_) | Condition::And(_) => {
@@ -656,7 +690,7 @@ impl Writer<'_> {
                 Condition::OneOf { item, codes } => {
                     let tests: Vec<String> = codes
                         .iter()
-                        .map(|c| format!("{} = {}", name(*item), quoted(c)))
+                        .map(|c| format!("{} = {}", name(*item), expression_literal(c)))
                         .collect();
                     if tests.len() == 1 {
                         tests[0].clone()
@@ -665,7 +699,7 @@ impl Writer<'_> {
                     }
                 }
                 Condition::Has { item, code } => {
-                    format!("{} contains {}", name(*item), quoted(code))
+                    format!("{} contains {}", name(*item), expression_literal(code))
                 }
                 Condition::Compare { op, lhs, rhs } => {
                     let symbol = op.equality_or_order();
@@ -715,4 +749,26 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// A text as a string literal of a SurveyJS expression: in single quotes, each quote of either
+/// kind escaped (`\'`, `\"`), as survey-core's grammar reads them. That grammar has no escape
+/// for a backslash: one before a quote or at the end would escape the quote, so it is left out
+/// (and the export reports the loss), and no text can end the literal early.
+pub fn expression_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' if matches!(chars.peek(), None | Some('\'' | '"')) => {}
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }

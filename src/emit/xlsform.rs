@@ -184,11 +184,10 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         writer.end("end_group");
     }
     // Piped values: `${name}`, the value of the field of that name.
-    let reference = |id: &str| match instrument.items.iter().find(|item| item.id == id) {
-        Some(item) if matches!(item.answer, Some(Answer::Amount { .. })) => {
-            format!("${{{id}_value}}")
-        }
-        _ => format!("${{{id}}}"),
+    let amounts = super::amounts(instrument);
+    let reference = |id: &str| match amounts.contains(id) {
+        true => format!("${{{id}_value}}"),
+        false => format!("${{{id}}}"),
     };
     let mut form = writer.form;
     for row in &mut form.survey {
@@ -198,7 +197,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
             &mut row.guidance_hint,
             &mut row.constraint_message,
         ] {
-            *text = super::pipe(text, reference);
+            *text = super::pipe(text, super::Braces::NotAfterDollar, reference);
         }
     }
     form
@@ -819,19 +818,23 @@ impl Writer<'_> {
 
     fn raw_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
-            let literal = |text: &str| {
-                if text.contains('\'') {
-                    format!("\"{text}\"")
-                } else {
-                    format!("'{text}'")
-                }
-            };
             match operand {
                 Operand::Item(id) => self.name(*id),
                 Operand::Field(field) => self.field_name(list, *field),
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("date('{d}')"),
-                Operand::Code(s) | Operand::Text(s) => literal(s),
+                Operand::Code(s) | Operand::Text(s) => {
+                    if s.contains(['\n', '\r', '\t']) {
+                        // An XForm carries XPath in attributes, where a parser reads a line
+                        // break or a tab as a space (XML's attribute-value normalisation),
+                        // and XPath 1.0 has no other way to write one.
+                        self.lose(
+                            item,
+                            "a compared text holds a line break or a tab, which an XForm's XPath reads as a space",
+                        );
+                    }
+                    xpath_literal(s)
+                }
                 Operand::Today => "today()".to_owned(),
                 // XPath divides with `div`.
                 Operand::Sum { .. } | Operand::Product { .. } => {
@@ -922,87 +925,120 @@ impl Writer<'_> {
 
     /// A condition as XPath, in a list's own logic when `list` is given.
     fn xpath_in(&mut self, item: &Item, list: Option<&Item>, condition: &Condition) -> String {
-        let name = |id: ItemId| -> String {
-            let target = &self.instrument.items[id.0];
-            match target.answer {
-                Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
-                _ => format!("${{{}}}", target.id),
-            }
-        };
-        let literal = |text: &str| {
-            if text.contains('\'') {
-                format!("\"{text}\"")
-            } else {
-                format!("'{text}'")
-            }
-        };
-        match condition {
-            Condition::Const(true) => "true()".to_owned(),
-            Condition::Const(false) => "false()".to_owned(),
-            Condition::Or(_) | Condition::And(_) => {
-                super::join_parts(condition, |part| self.xpath_in(item, list, part))
-                    .unwrap_or_default()
-            }
-            Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
-            Condition::Special { item: id, .. } => {
-                self.lose(
-                    item,
-                    format!(
-                        "a test of a special answer of `{}` is read as false",
-                        self.instrument.items[id.0].id
-                    ),
-                );
-                "false()".to_owned()
-            }
-            Condition::Answered(id) => {
-                if matches!(
-                    self.instrument.items[id.0].answer,
-                    Some(Answer::Grid(_) | Answer::List { .. }) | None
-                ) {
+        crate::stack::guard(|| {
+            let name = |id: ItemId| -> String {
+                let target = &self.instrument.items[id.0];
+                match target.answer {
+                    Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
+                    _ => format!("${{{}}}", target.id),
+                }
+            };
+            match condition {
+                Condition::Const(true) => "true()".to_owned(),
+                Condition::Const(false) => "false()".to_owned(),
+                Condition::Or(_) | Condition::And(_) => {
+                    super::join_parts(condition, |part| self.xpath_in(item, list, part))
+                        .unwrap_or_default()
+                }
+                Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
+                Condition::Special { item: id, .. } => {
                     self.lose(
                         item,
                         format!(
-                            "`answered({})` of a group is read as true",
+                            "a test of a special answer of `{}` is read as false",
                             self.instrument.items[id.0].id
                         ),
                     );
-                    return "true()".to_owned();
+                    "false()".to_owned()
                 }
-                format!("{} != ''", name(*id))
-            }
-            Condition::OneOf { item: id, codes } => {
-                let tests: Vec<String> = codes
-                    .iter()
-                    .map(|c| format!("{} = {}", name(*id), literal(c)))
-                    .collect();
-                if tests.len() == 1 {
-                    tests[0].clone()
-                } else {
-                    format!("({})", tests.join(" or "))
+                Condition::Answered(id) => {
+                    if matches!(
+                        self.instrument.items[id.0].answer,
+                        Some(Answer::Grid(_) | Answer::List { .. }) | None
+                    ) {
+                        self.lose(
+                            item,
+                            format!(
+                                "`answered({})` of a group is read as true",
+                                self.instrument.items[id.0].id
+                            ),
+                        );
+                        return "true()".to_owned();
+                    }
+                    format!("{} != ''", name(*id))
+                }
+                Condition::OneOf { item: id, codes } => {
+                    let tests: Vec<String> = codes
+                        .iter()
+                        .map(|c| format!("{} = {}", name(*id), xpath_literal(c)))
+                        .collect();
+                    if tests.len() == 1 {
+                        tests[0].clone()
+                    } else {
+                        format!("({})", tests.join(" or "))
+                    }
+                }
+                Condition::Has { item: id, code } => {
+                    format!("selected({}, {})", name(*id), xpath_literal(code))
+                }
+                Condition::Compare { op, lhs, rhs } => {
+                    let needed = condition.compared();
+                    let mut tests: Vec<String> = needed
+                        .into_iter()
+                        .map(|reading| format!("{} != ''", self.reading(list, reading)))
+                        .collect();
+                    let symbol = op.equality_or_order();
+                    let (left, right) = (
+                        self.raw_xpath(item, list, lhs),
+                        self.raw_xpath(item, list, rhs),
+                    );
+                    tests.push(format!("{left} {symbol} {right}"));
+                    let test = tests.join(" and ");
+                    if *op == CompareOp::Ne {
+                        format!("not({test})")
+                    } else {
+                        test
+                    }
                 }
             }
-            Condition::Has { item: id, code } => {
-                format!("selected({}, {})", name(*id), literal(code))
-            }
-            Condition::Compare { op, lhs, rhs } => {
-                let needed = condition.compared();
-                let mut tests: Vec<String> = needed
-                    .into_iter()
-                    .map(|reading| format!("{} != ''", self.reading(list, reading)))
-                    .collect();
-                let symbol = op.equality_or_order();
-                let (left, right) = (
-                    self.raw_xpath(item, list, lhs),
-                    self.raw_xpath(item, list, rhs),
-                );
-                tests.push(format!("{left} {symbol} {right}"));
-                let test = tests.join(" and ");
-                if *op == CompareOp::Ne {
-                    format!("not({test})")
-                } else {
-                    test
-                }
-            }
+        })
+    }
+}
+
+/// A text as an XPath 1.0 string literal, whatever it holds. XPath has no escapes: a text with
+/// one kind of quote is written in the other, and one with both is a `concat` of pieces. No
+/// piece holds `${`, which pyxform would read as a reference to a field.
+pub fn xpath_literal(text: &str) -> String {
+    let plain = |piece: &str| {
+        if !piece.contains('\'') {
+            format!("'{piece}'")
+        } else {
+            format!("\"{piece}\"")
         }
+    };
+    let both = text.contains('\'') && text.contains('"');
+    if !both && !text.contains("${") {
+        return plain(text);
+    }
+    // Pieces that hold no `'`, cut after each `$` that comes before a `{` as well.
+    let mut pieces: Vec<String> = Vec::new();
+    for (index, part) in text.split('\'').enumerate() {
+        if index > 0 {
+            pieces.push("\"'\"".to_owned());
+        }
+        let mut rest = part;
+        while let Some(at) = rest.find("${") {
+            pieces.push(format!("'{}'", &rest[..=at]));
+            rest = &rest[at + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(format!("'{rest}'"));
+        }
+    }
+    match pieces.len() {
+        0 => "''".to_owned(),
+        // `concat` takes two arguments or more.
+        1 => format!("concat({}, '')", pieces[0]),
+        _ => format!("concat({})", pieces.join(", ")),
     }
 }

@@ -397,3 +397,24 @@ fn fhir_carries_calculated_expressions_and_constraints_with_their_severity() {
         .contains("\"linkId\":\"convicted_homicide_men\""));
     assert!(losses.iter().any(|loss| loss.message.contains("totals")));
 }
+
+/// Each target's literal encoder writes any text so that it means itself; the real engines
+/// evaluate them on `tests/fixtures/pass/literals.q` in `tests/interop/`.
+#[test]
+fn literals_are_quoted_for_each_target() {
+    use qc::emit::{fhir::fhirpath_literal, surveyjs::expression_literal, xlsform::xpath_literal};
+    assert_eq!(xpath_literal("it's"), "\"it's\"");
+    assert_eq!(xpath_literal("say \"hi\""), "'say \"hi\"'");
+    assert_eq!(
+        xpath_literal("it's \"both\""),
+        "concat('it', \"'\", 's \"both\"')"
+    );
+    assert_eq!(xpath_literal("${t}"), "concat('$', '{t}')");
+    assert_eq!(xpath_literal("' or '1'='1"), "\"' or '1'='1\"");
+    assert_eq!(expression_literal("it's \"both\""), "'it\\'s \\\"both\\\"'");
+    assert_eq!(expression_literal("back\\"), "'back'");
+    assert_eq!(expression_literal("a\\b"), "'a\\b'");
+    assert_eq!(fhirpath_literal("back\\"), "'back\\\\'");
+    assert_eq!(fhirpath_literal("it's\none"), "'it\\'s\\none'");
+    assert_eq!(fhirpath_literal("\u{7}"), "'\\u0007'");
+}

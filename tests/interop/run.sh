@@ -15,18 +15,19 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PYXFORM_VERSION=4.5.0
+LXML_VERSION=6.1.3
 cache="${QC_INTEROP_CACHE:-target/interop}"
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 
-if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import pyxform, sys; sys.exit(pyxform.__version__ != '$PYXFORM_VERSION')" 2>/dev/null; then
-  echo "interop: installing pyxform $PYXFORM_VERSION into $cache/venv"
+if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import pyxform, lxml.etree, sys; sys.exit(pyxform.__version__ != '$PYXFORM_VERSION' or lxml.__version__ != '$LXML_VERSION')" 2>/dev/null; then
+  echo "interop: installing pyxform $PYXFORM_VERSION and lxml $LXML_VERSION into $cache/venv"
   python3 -m venv "$cache/venv"
-  "$cache/venv/bin/pip" install --quiet --disable-pip-version-check "pyxform==$PYXFORM_VERSION"
+  "$cache/venv/bin/pip" install --quiet --disable-pip-version-check "pyxform==$PYXFORM_VERSION" "lxml==$LXML_VERSION"
 fi
 command -v java >/dev/null || { echo "interop: java is needed by ODK Validate" >&2; exit 1; }
 
-if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/fhir" ]; then
+if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/fhirpath" ]; then
   echo "interop: installing the npm packages of tests/interop/package.json into $cache/npm"
   mkdir -p "$cache/npm"
   cp tests/interop/package.json "$cache/npm/package.json"
@@ -110,6 +111,23 @@ for fixture in tests/fixtures/pass/*.q; do
 done
 cp tests/interop/fhir.cjs "$cache/npm/fhir.cjs"
 if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json "$work"/fixture-*.json; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
+# Texts that are hard to quote, in each target's real engine: XPath evaluated by libxml2 (after
+# pyxform and ODK Validate), SurveyJS expressions by survey-core, FHIRPath by fhirpath.js.
+literals=(tests/interop/replies/literals-*.json)
+"$qc" compile --emit xlsform tests/fixtures/pass/literals.q -o "$work/literals.xlsx" 2>"$work/literals.warnings"
+"$qc" compile --emit surveyjs tests/fixtures/pass/literals.q -o "$work/survey-literals.json" 2>"$work/survey-literals.warnings"
+"$qc" compile --emit fhir tests/fixtures/pass/literals.q -o "$work/questionnaire-literals.json" 2>/dev/null
+"$build/examples/asked" tests/fixtures/pass/literals.q "${literals[@]}" > "$work/asked-literals.json"
+cp tests/interop/literals.mjs "$cache/npm/literals.mjs"
+if "$cache/venv/bin/python" tests/interop/xlsform.py "$work/literals.xlsx" - "$work/literals.xml" \
+  && "$cache/venv/bin/python" tests/interop/literals.py "$work/literals.xml" "$work/asked-literals.json" "$work/literals.warnings" \
+  && node "$cache/npm/literals.mjs" "$work/survey-literals.json" "$work/questionnaire-literals.json" \
+    "$work/asked-literals.json" "$work" "$work/survey-literals.warnings"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))
