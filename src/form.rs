@@ -46,6 +46,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
     let mut reader = Reader::default();
     reader.scales(root)?;
     let specials = match root.get("specials") {
+        Some(specials) if array(specials, "/specials")?.is_empty() => Vec::new(),
         Some(specials) => choices(specials, "/specials")?,
         None => Vec::new(),
     };
@@ -55,6 +56,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
         None => Vec::new(),
     };
     let mut sections = Vec::new();
+    let mut section_ids = rustc_hash::FxHashSet::default();
     for (index, section) in array(get(root, "sections", "")?, "/sections")?
         .iter()
         .enumerate()
@@ -73,8 +75,10 @@ pub fn read(form: &Value) -> Result<Instrument> {
                 constraints.clone(),
             ));
         }
+        let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?;
+        once(&mut section_ids, id, &at, "section")?;
         sections.push(Section {
-            id: string(get(object, "id", &at)?, &at)?.to_owned(),
+            id: id.to_owned(),
             number: string(get(object, "number", &at)?, &at)?.to_owned(),
             title: string(get(object, "title", &at)?, &at)?.to_owned(),
             content,
@@ -82,7 +86,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
         });
     }
     reader.conditions(&mut sections)?;
-    Ok(Instrument {
+    let instrument = Instrument {
         id: text("id").ok_or_else(|| missing("/instrument", "id"))?,
         title: text("title").ok_or_else(|| missing("/instrument", "title"))?,
         resolution: text("resolution"),
@@ -91,14 +95,29 @@ pub fn read(form: &Value) -> Result<Instrument> {
         date: text("date"),
         status: text("status"),
         introduction,
-        scales: reader.scales,
+        scales: std::mem::take(&mut reader.scales),
         specials,
-        documents: reader.documents,
+        documents: std::mem::take(&mut reader.documents),
         sections,
-        items: reader.items,
+        items: std::mem::take(&mut reader.items),
         translations: translations(root)?,
         tests: Vec::new(),
-    })
+    };
+    // A cycle would have a reply's calculated values read themselves (the compiler's E0109).
+    if let Some(cycle) = instrument.dependency_cycle() {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|id| format!("`{}`", instrument.item(*id).id))
+            .collect();
+        return fail(
+            &reader.pointers[cycle[0].0],
+            format!(
+                "conditions and calculated values form a cycle: {}",
+                names.join(" → ")
+            ),
+        );
+    }
+    Ok(instrument)
 }
 
 /// The translations of a form: `languages` gives each one's direction and status,
@@ -113,24 +132,28 @@ fn translations(form: &Map<String, Value>) -> Result<Vec<Translation>> {
         None => &[],
     };
     // In the order of `languages`, which the compiler writes in declaration order.
+    let described: FxHashMap<&str, &Map<String, Value>> = languages
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|entry| Some((entry.get("code")?.as_str()?, entry)))
+        .collect();
+    let mut listed = rustc_hash::FxHashSet::default();
     let mut order: Vec<&String> = languages
         .iter()
         .filter_map(|entry| entry.get("code").and_then(Value::as_str))
-        .filter_map(|code| translations.keys().find(|key| key.as_str() == code))
+        .filter_map(|code| translations.get_key_value(code).map(|(key, _)| key))
+        .filter(|key| listed.insert(key.as_str()))
         .collect();
     let undescribed: Vec<&String> = translations
         .keys()
-        .filter(|key| !order.contains(key))
+        .filter(|key| !listed.contains(key.as_str()))
         .collect();
     order.extend(undescribed);
     let mut out = Vec::new();
     for language in order {
         let strings = &translations[language];
         let at = format!("/translations/{language}");
-        let described = languages
-            .iter()
-            .filter_map(Value::as_object)
-            .find(|entry| entry.get("code").and_then(Value::as_str) == Some(language));
+        let described = described.get(language.as_str()).copied();
         let strings = object(strings, &at)?
             .iter()
             .map(|(key, text)| {
@@ -182,6 +205,12 @@ struct Reader {
     documents: Vec<Document>,
     items: Vec<Item>,
     item_ids: FxHashMap<String, ItemId>,
+    /// Where each item is in the form, by `ItemId`.
+    pointers: Vec<String>,
+    /// Each document by id, and each of its paragraphs by number.
+    document_ids: FxHashMap<String, (usize, FxHashMap<String, usize>)>,
+    /// The subparagraphs of each paragraph, by letter.
+    letters: FxHashMap<(usize, usize), FxHashMap<String, usize>>,
     pending: Vec<Pending>,
 }
 
@@ -193,10 +222,15 @@ impl Reader {
         {
             let at = format!("/scales/{index}");
             let object = object(scale, &at)?;
-            let id = string(get(object, "id", &at)?, &at)?.to_owned();
+            let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?.to_owned();
             let options = choices(get(object, "options", &at)?, &format!("{at}/options"))?;
-            self.scale_ids
-                .insert(id.clone(), ScaleId(self.scales.len()));
+            if self
+                .scale_ids
+                .insert(id.clone(), ScaleId(self.scales.len()))
+                .is_some()
+            {
+                return fail(&at, format!("scale `{id}` appears twice"));
+            }
             self.scales.push(Scale {
                 name: Some(id),
                 label: object
@@ -244,8 +278,27 @@ impl Reader {
                     subparagraphs,
                 });
             }
+            let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?.to_owned();
+            let mut numbers = FxHashMap::default();
+            let d = self.documents.len();
+            for (p, paragraph) in paragraphs.iter().enumerate() {
+                let at = format!("{at}/paragraphs/{p}");
+                if numbers.insert(paragraph.number.clone(), p).is_some() {
+                    return fail(&at, format!("paragraph {} appears twice", paragraph.number));
+                }
+                let mut letters = FxHashMap::default();
+                for (s, sub) in paragraph.subparagraphs.iter().enumerate() {
+                    if letters.insert(sub.letter.clone(), s).is_some() {
+                        return fail(&at, format!("subparagraph ({}) appears twice", sub.letter));
+                    }
+                }
+                self.letters.insert((d, p), letters);
+            }
+            if self.document_ids.insert(id.clone(), (d, numbers)).is_some() {
+                return fail(&at, format!("document `{id}` appears twice"));
+            }
             self.documents.push(Document {
-                id: string(get(object, "id", &at)?, &at)?.to_owned(),
+                id,
                 title: string(get(object, "title", &at)?, &at)?.to_owned(),
                 sources: object
                     .get("sources")
@@ -271,24 +324,17 @@ impl Reader {
         letter: Option<&str>,
         at: &str,
     ) -> Result<Citation> {
-        let Some(d) = self.documents.iter().position(|d| d.id == document) else {
+        let Some((d, numbers)) = self.document_ids.get(document) else {
             return fail(at, format!("no document `{document}`"));
         };
-        let Some(p) = self.documents[d]
-            .paragraphs
-            .iter()
-            .position(|p| p.number == paragraph)
-        else {
+        let (d, Some(&p)) = (*d, numbers.get(paragraph)) else {
             return fail(at, format!("no paragraph {paragraph} in `{document}`"));
         };
         let subparagraph = match letter {
-            Some(letter) => {
-                let subs = &self.documents[d].paragraphs[p].subparagraphs;
-                match subs.iter().position(|s| s.letter == letter) {
-                    Some(s) => Some(s),
-                    None => return fail(at, format!("no subparagraph {paragraph} ({letter})")),
-                }
-            }
+            Some(letter) => match self.letters.get(&(d, p)).and_then(|l| l.get(letter)) {
+                Some(&s) => Some(s),
+                None => return fail(at, format!("no subparagraph {paragraph} ({letter})")),
+            },
             None => None,
         };
         Ok(Citation {
@@ -363,8 +409,19 @@ impl Reader {
         parent: Option<ItemId>,
         section: usize,
     ) -> Result<ItemId> {
+        crate::stack::guard(|| self.item_at(object, at, parent, section))
+    }
+
+    fn item_at(
+        &mut self,
+        object: &Map<String, Value>,
+        at: &str,
+        parent: Option<ItemId>,
+        section: usize,
+    ) -> Result<ItemId> {
         let id = ItemId(self.items.len());
-        let name = string(get(object, "id", at)?, at)?.to_owned();
+        let name = ident(get(object, "id", at)?, &format!("{at}/id"))?.to_owned();
+        self.pointers.push(at.to_owned());
         if self.item_ids.insert(name.clone(), id).is_some() {
             return fail(at, format!("item id `{name}` appears twice"));
         }
@@ -487,11 +544,19 @@ impl Reader {
             }
             "text" => Answer::Text { long: flag("long") },
             "date" => Answer::Date,
-            "number" => Answer::Number {
-                integer: flag("integer"),
-                min: object.get("min").and_then(Value::as_f64),
-                max: object.get("max").and_then(Value::as_f64),
-            },
+            "number" => {
+                let (min, max) = (bound(object, "min", at)?, bound(object, "max", at)?);
+                if let (Some(min), Some(max)) = (min, max) {
+                    if min > max {
+                        return fail(at, format!("`min` {min} is more than `max` {max}"));
+                    }
+                }
+                Answer::Number {
+                    integer: flag("integer"),
+                    min,
+                    max,
+                }
+            }
             "amount" => Answer::Amount {
                 currencies: object
                     .get("currencies")
@@ -506,9 +571,12 @@ impl Reader {
             },
             "list" => {
                 let mut fields = Vec::new();
+                let mut seen = rustc_hash::FxHashSet::default();
                 for (index, field) in array(get(object, "fields", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/fields/{index}");
                     let field = self::object(field, &at)?;
+                    let id = ident(get(field, "id", &at)?, &format!("{at}/id"))?;
+                    once(&mut seen, id, &at, "field")?;
                     if let Some(condition) = field.get("condition") {
                         self.pending.push(Pending::Field(
                             item,
@@ -518,7 +586,7 @@ impl Reader {
                         ));
                     }
                     fields.push(RecordField {
-                        id: string(get(field, "id", &at)?, &at)?.to_owned(),
+                        id: id.to_owned(),
                         label: string(get(field, "label", &at)?, &at)?.to_owned(),
                         answer: self.answer(
                             get(field, "answer", &at)?,
@@ -565,11 +633,14 @@ impl Reader {
                 }
                 let lines = |key: &str| -> Result<Vec<Line>> {
                     let mut out = Vec::new();
+                    let mut seen = rustc_hash::FxHashSet::default();
                     for (index, line) in array(get(object, key, at)?, at)?.iter().enumerate() {
                         let at = format!("{at}/{key}/{index}");
                         let line = self::object(line, &at)?;
+                        let id = ident(get(line, "id", &at)?, &format!("{at}/id"))?;
+                        once(&mut seen, id, &at, "line")?;
                         out.push(Line {
-                            id: string(get(line, "id", &at)?, &at)?.to_owned(),
+                            id: id.to_owned(),
                             label: string(get(line, "label", &at)?, &at)?.to_owned(),
                             total: line.get("total").and_then(Value::as_bool).unwrap_or(false),
                             citations: self
@@ -588,9 +659,12 @@ impl Reader {
             }
             "grid" => {
                 let mut columns = Vec::new();
+                let mut seen = rustc_hash::FxHashSet::default();
                 for (index, column) in array(get(object, "columns", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/columns/{index}");
                     let column = self::object(column, &at)?;
+                    let id = ident(get(column, "id", &at)?, &format!("{at}/id"))?;
+                    once(&mut seen, id, &at, "column")?;
                     if let Some(condition) = column.get("condition") {
                         self.pending.push(Pending::Column(
                             item,
@@ -600,15 +674,18 @@ impl Reader {
                         ));
                     }
                     columns.push(Column {
-                        id: string(get(column, "id", &at)?, &at)?.to_owned(),
+                        id: id.to_owned(),
                         label: string(get(column, "label", &at)?, &at)?.to_owned(),
                         condition: None,
                     });
                 }
                 let mut rows = Vec::new();
+                let mut seen = rustc_hash::FxHashSet::default();
                 for (index, row) in array(get(object, "rows", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/rows/{index}");
                     let row = self::object(row, &at)?;
+                    let id = ident(get(row, "id", &at)?, &format!("{at}/id"))?;
+                    once(&mut seen, id, &at, "row")?;
                     let answer = match row.get("answer") {
                         Some(answer) => {
                             Some(self.answer(answer, &format!("{at}/answer"), item, name)?)
@@ -616,7 +693,7 @@ impl Reader {
                         None => None,
                     };
                     rows.push(Row {
-                        id: string(get(row, "id", &at)?, &at)?.to_owned(),
+                        id: id.to_owned(),
                         marker: string(get(row, "marker", &at)?, &at)?.to_owned(),
                         label: string(get(row, "label", &at)?, &at)?.to_owned(),
                         citations: self
@@ -1100,19 +1177,78 @@ fn vars<'v>(rule: &'v Value, out: &mut Vec<&'v str>) {
     }
 }
 
+/// The options of a scale: at least one (E0110), each code an id, none twice (E0111).
 fn choices(value: &Value, at: &str) -> Result<Vec<Choice>> {
-    array(value, at)?
+    let options = array(value, at)?;
+    if options.is_empty() {
+        return fail(at, "a scale has at least one option");
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    options
         .iter()
         .enumerate()
         .map(|(index, option)| {
             let at = format!("{at}/{index}");
             let option = object(option, &at)?;
+            let code = ident(get(option, "code", &at)?, &format!("{at}/code"))?;
+            if !seen.insert(code) {
+                return fail(&at, format!("code `{code}` appears twice"));
+            }
             Ok(Choice {
-                code: string(get(option, "code", &at)?, &at)?.to_owned(),
+                code: code.to_owned(),
                 label: string(get(option, "label", &at)?, &at)?.to_owned(),
             })
         })
         .collect()
+}
+
+/// A number's bound: absent, or a number (never a text read as none).
+fn bound(object: &Map<String, Value>, key: &str, at: &str) -> Result<Option<f64>> {
+    match object.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(value) if value.is_finite() => Ok(Some(value)),
+            _ => fail(&format!("{at}/{key}"), "a bound is a finite number"),
+        },
+        Some(_) => fail(&format!("{at}/{key}"), format!("`{key}` is a number")),
+    }
+}
+
+/// An id, as the compiler writes them: a letter or `_`, then letters, digits and `_`. Replies
+/// key answers by these ids and the exports name fields after them, so a form with any other
+/// (empty, with a dot, an `@` or a NUL) is refused as the compiler would refuse its source.
+fn ident<'v>(value: &'v Value, at: &str) -> Result<&'v str> {
+    let id = string(value, at)?;
+    let mut chars = id.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        let shown: String = id.chars().take(60).collect();
+        return fail(
+            at,
+            format!(
+                "`{}` is not an id: a letter or `_`, then letters, digits and `_`",
+                shown.escape_debug()
+            ),
+        );
+    }
+    Ok(id)
+}
+
+/// Refuses an id met before in the same list (the compiler's E0101).
+fn once<'v>(
+    seen: &mut rustc_hash::FxHashSet<&'v str>,
+    id: &'v str,
+    at: &str,
+    what: &str,
+) -> Result<()> {
+    if seen.insert(id) {
+        Ok(())
+    } else {
+        fail(at, format!("{what} `{id}` appears twice"))
+    }
 }
 
 fn missing(at: &str, key: &str) -> FormError {

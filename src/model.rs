@@ -87,6 +87,76 @@ impl Instrument {
         &self.items[id.0]
     }
 
+    /// What whether an item is asked, or its value, depends on: its parent, and the items that
+    /// its condition, its calculation, its grid columns' conditions, its fields' conditions and
+    /// its numbers of records read.
+    pub fn dependencies(&self, id: ItemId) -> Vec<ItemId> {
+        let item = self.item(id);
+        let mut out: Vec<ItemId> = item.parent.into_iter().collect();
+        let mut visit = |read: ItemId| out.push(read);
+        if let Some(condition) = &item.condition {
+            condition.for_each_item(&mut visit);
+        }
+        if let Some(calculation) = &item.calculation {
+            calculation.for_each_item(&mut visit);
+        }
+        match &item.answer {
+            Some(Answer::Grid(grid)) => {
+                for condition in grid.columns.iter().filter_map(|c| c.condition.as_ref()) {
+                    condition.for_each_item(&mut visit);
+                }
+            }
+            Some(Answer::List(list)) => {
+                for condition in list.fields.iter().filter_map(|f| f.condition.as_ref()) {
+                    condition.for_each_item(&mut visit);
+                }
+                for count in [&list.min, &list.max].into_iter().flatten() {
+                    if let Count::Item(read) = count {
+                        visit(*read);
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// A cycle of [`dependencies`](Instrument::dependencies), first item repeated last, if
+    /// there is one: found by an iterative depth-first walk, in time linear in the edges.
+    pub fn dependency_cycle(&self) -> Option<Vec<ItemId>> {
+        // 0: not seen, 1: on the path, 2: done.
+        let mut state = vec![0u8; self.items.len()];
+        for start in 0..self.items.len() {
+            if state[start] != 0 {
+                continue;
+            }
+            state[start] = 1;
+            let mut path = vec![(ItemId(start), self.dependencies(ItemId(start)))];
+            while let Some((node, next)) = path.last_mut() {
+                let node = *node;
+                match next.pop() {
+                    Some(read) if state[read.0] == 1 => {
+                        let from = path.iter().position(|(id, _)| *id == read).unwrap_or(0);
+                        let mut cycle: Vec<ItemId> =
+                            path[from..].iter().map(|(id, _)| *id).collect();
+                        cycle.push(read);
+                        return Some(cycle);
+                    }
+                    Some(read) if state[read.0] == 0 => {
+                        state[read.0] = 1;
+                        path.push((read, self.dependencies(read)));
+                    }
+                    Some(_) => {}
+                    None => {
+                        state[node.0] = 2;
+                        path.pop();
+                    }
+                }
+            }
+        }
+        None
+    }
+
     pub fn scale(&self, id: ScaleId) -> &Scale {
         &self.scales[id.0]
     }

@@ -212,3 +212,135 @@ fn replies_to_fixtures_find_the_same_problems_with_the_form_read_back() {
     }
     assert!(compared >= 10, "{compared} replies compared");
 }
+
+/// A form read back is checked as its source would be: every change below is one the compiler
+/// refuses in a `.q` file, and the reader refuses it too, at the place it names.
+#[test]
+fn forms_are_checked_like_sources_when_read_back() {
+    let source = "instrument mutants { title \"Mutants\" }
+scale yes_no { yes \"Yes\" no \"No\" }
+section main \"Main\" {
+  question a \"A\" : yes_no
+  question n \"N\" : integer min 0 max 10 when a = yes
+  question b \"B\" : yes_no when a = yes
+  calc c \"C\" = n + 1
+  calc d \"D\" = c * 2
+  question people \"People\" : list {
+    field name \"Name\" : text
+    field age \"Age\" : integer
+  }
+}
+";
+    let form = qc::emit::json::to_value(&qc::compile(source).instrument.expect("compiles"));
+    qc::form::read(&form).expect("the form as compiled reads back");
+    let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
+        // (where, what it becomes, the pointer of the refusal, words of its message)
+        (
+            "/sections/0/content/3/calculation",
+            serde_json::json!({ "var": "d" }),
+            "/sections/0/content/3",
+            "cycle",
+        ),
+        (
+            "/sections/0/content/0/condition",
+            serde_json::json!({ "==": [{ "var": "b" }, "yes"] }),
+            "/sections/0/content/0",
+            "cycle",
+        ),
+        (
+            "/scales/0/options/1/code",
+            serde_json::json!("yes"),
+            "/scales/0/options/1",
+            "twice",
+        ),
+        (
+            "/scales/0/options",
+            serde_json::json!([]),
+            "/scales/0/options",
+            "at least one option",
+        ),
+        (
+            "/sections/0/content/5/answer/fields/1/id",
+            serde_json::json!("name"),
+            "/sections/0/content/5/answer/fields/1",
+            "twice",
+        ),
+        (
+            "/sections/0/content/1/answer/min",
+            serde_json::json!("abc"),
+            "/sections/0/content/1/answer/min",
+            "number",
+        ),
+        (
+            "/sections/0/content/1/answer/min",
+            serde_json::json!(11),
+            "/sections/0/content/1/answer",
+            "more than",
+        ),
+        (
+            "/sections/0/content/1/id",
+            serde_json::json!("a.b"),
+            "/sections/0/content/1/id",
+            "not an id",
+        ),
+        (
+            "/sections/0/content/1/id",
+            serde_json::json!("a@b"),
+            "/sections/0/content/1/id",
+            "not an id",
+        ),
+        (
+            "/sections/0/content/1/id",
+            serde_json::json!("a\u{0}"),
+            "/sections/0/content/1/id",
+            "not an id",
+        ),
+        (
+            "/sections/0/content/1/id",
+            serde_json::json!(""),
+            "/sections/0/content/1/id",
+            "not an id",
+        ),
+        (
+            "/sections/0/content/1/id",
+            serde_json::json!("a"),
+            "/sections/0/content/1",
+            "twice",
+        ),
+        (
+            "/sections/0/content/1/condition",
+            serde_json::json!({ "regex": [{ "var": "a" }, "y"] }),
+            "/sections/0/content/1/condition",
+            "",
+        ),
+        (
+            "/scales/0/id",
+            serde_json::json!("yes no"),
+            "/scales/0/id",
+            "not an id",
+        ),
+    ];
+    for (place, value, pointer, words) in cases {
+        let mut mutant = form.clone();
+        let (parent, key) = place.rsplit_once('/').expect("a pointer");
+        match mutant
+            .pointer_mut(parent)
+            .unwrap_or_else(|| panic!("{parent} in the form"))
+        {
+            serde_json::Value::Object(object) => {
+                object.insert(key.to_owned(), value.clone());
+            }
+            serde_json::Value::Array(array) => {
+                array[key.parse::<usize>().expect("an index")] = value.clone()
+            }
+            other => panic!("{parent} is {other}"),
+        }
+        let error = qc::form::read(&mutant)
+            .err()
+            .unwrap_or_else(|| panic!("{place} = {value} is read back"));
+        assert!(
+            error.pointer.starts_with(pointer) && error.message.contains(words),
+            "{place} = {value}: {error}"
+        );
+    }
+}
