@@ -146,6 +146,8 @@ pub struct FileLoader {
     limit: u64,
     /// The canonical folder of each file read so far, by its display name.
     folders: HashMap<String, PathBuf>,
+    /// Every file read through the loader, canonical: a command never writes over one.
+    read: Vec<PathBuf>,
 }
 
 impl FileLoader {
@@ -184,7 +186,13 @@ impl FileLoader {
             root,
             limit,
             folders,
+            read: Vec::new(),
         })
+    }
+
+    /// Every file the loader read (the entry file is the caller's).
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.read.iter().map(PathBuf::as_path)
     }
 
     /// The canonical path of a file read so far, by its display name.
@@ -237,6 +245,7 @@ impl Loader for FileLoader {
         if let Some(parent) = real.parent() {
             self.folders.insert(name.clone(), parent.to_path_buf());
         }
+        self.read.push(real);
         Ok(Loaded { name, key, bytes })
     }
 }

@@ -384,8 +384,8 @@ fn compile(
     lang: Option<&str>,
     format: DiagnosticFormat,
 ) -> ExitCode {
-    let compilation = match limits.compile(path) {
-        Ok((compilation, _)) => compilation,
+    let (compilation, loader) = match limits.compile(path) {
+        Ok(compiled) => compiled,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
     report(limits, &compilation, format);
@@ -447,7 +447,9 @@ fn compile(
             }
         }
     };
-    write_output(output, &bytes, &[path])
+    // Neither the instrument nor any file it imports is written over.
+    let inputs: Vec<&Path> = std::iter::once(path).chain(loader.files()).collect();
+    write_output(output, &bytes, &inputs)
 }
 
 fn convert_response(

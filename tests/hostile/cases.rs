@@ -394,6 +394,17 @@ fn outputs_replace_only_regular_files() {
         assert_eq!(run.code, 2, "-o {target}: {}", run.stderr);
     }
     assert_eq!(std::fs::read(&read_only).expect("still there"), b"{}");
+    // Nor a file the instrument imports.
+    write(root, "scales.q", "scale agree { yes \"Yes\" }\n");
+    write(
+        root,
+        "main.q",
+        format!("import \"scales.q\" as s\n{}", instrument("")),
+    );
+    assert_eq!(qc(root, &["compile", "main.q", "-o", "scales.q"]).code, 2);
+    assert!(std::fs::read_to_string(root.join("scales.q"))
+        .expect("kept")
+        .starts_with("scale"));
     write(root, "reply.json", "{\"form\": \"demo\", \"answers\": {}}");
     let run = qc(
         root,
