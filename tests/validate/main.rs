@@ -8,6 +8,7 @@ mod agreement;
 mod examples;
 mod generate;
 mod hostile;
+mod mutants;
 mod roundtrip;
 
 use std::path::PathBuf;
