@@ -21,13 +21,18 @@ pub const TRANSLATION_FORMAT: &str = "qc-translation/1";
 /// it is (`"format": "qc-translation/1"`). Only a translation file is shown in excerpts; the
 /// reason never quotes the text (serde_json's syntax errors name a place, not what is there).
 fn not_a_translation_file(text: &str) -> Option<String> {
+    /// The one key looked at; the rest is skipped without being kept.
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow)]
+        format: Option<std::borrow::Cow<'a, str>>,
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match serde_json::from_str::<serde_json::Value>(text) {
+    let not_ours = || format!("not a JSON object with `\"format\": \"{TRANSLATION_FORMAT}\"`");
+    match serde_json::from_str::<Head<'_>>(text) {
         Err(error) if error.is_syntax() || error.is_eof() => Some(format!("not JSON: {error}")),
-        Err(_) => Some("not JSON".to_owned()),
-        Ok(value) => (value.get("format").and_then(serde_json::Value::as_str)
-            != Some(TRANSLATION_FORMAT))
-        .then(|| format!("not a JSON object with `\"format\": \"{TRANSLATION_FORMAT}\"`")),
+        Err(_) => Some(not_ours()),
+        Ok(head) => (head.format.as_deref() != Some(TRANSLATION_FORMAT)).then(not_ours),
     }
 }
 

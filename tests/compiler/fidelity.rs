@@ -58,7 +58,7 @@ fn is_answer_boxes(line: &str) -> bool {
 
 /// The annex: the lines after the line `Annex`.
 fn annex_lines() -> Vec<String> {
-    let source = read(&root().join("../shared/sources/ecosoc-resolution-2006-20.txt"));
+    let source = read(&root().join("tests/data/ecosoc-resolution-2006-20.txt"));
     let annex = source
         .split_once("\nAnnex\n")
         .map(|(_, annex)| annex.to_owned())
