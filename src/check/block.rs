@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::{did_you_mean, CheckError, Note};
+use super::error::{CheckError, Note};
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::model::{self, ItemId};
@@ -115,7 +115,7 @@ impl<'a> Checker<'a> {
                     None => "not a parameter of this block".to_owned(),
                 };
                 let names = self.envs[self.env].arguments.keys().copied();
-                let help = did_you_mean(&name.name, names).or_else(|| {
+                let help = self.did_you_mean(&name.name, names).or_else(|| {
                     Some(format!(
                         "declare it: `block name({}: {})`",
                         name.name,
@@ -268,7 +268,7 @@ impl<'a> Checker<'a> {
                     ),
                 }),
                 None if !pipe.parameters.is_empty() => {
-                    let help = did_you_mean(&pipe.name, pipe.parameters.iter().map(String::as_str))
+                    let help = self.did_you_mean(&pipe.name, pipe.parameters.iter().map(String::as_str))
                         .or_else(|| Some("write `{{` and `}}` for braces in a text".to_owned()));
                     self.errors.push(CheckError::UnknownParameter {
                         name: pipe.name.clone(),
@@ -280,7 +280,7 @@ impl<'a> Checker<'a> {
                 None => self.errors.push(CheckError::UnknownItem {
                     name: pipe.name.clone(),
                     span: pipe.span,
-                    help: did_you_mean(&pipe.name, self.item_names.keys().copied()).or_else(|| {
+                    help: self.did_you_mean(&pipe.name, self.item_names.keys().copied()).or_else(|| {
                         Some("`{name}` shows the answer of an item; write `{{` and `}}` for braces".to_owned())
                     }),
                 }),
@@ -378,7 +378,9 @@ impl<'a> Checker<'a> {
                     message: format!("block `{}` has no parameter `{name}`", block.id.name),
                     span: argument.name.span,
                     label: "unknown parameter".to_owned(),
-                    help: did_you_mean(name, names).or_else(|| Some(signature(block))),
+                    help: self
+                        .did_you_mean(name, names)
+                        .or_else(|| Some(signature(block))),
                 });
                 ok = false;
                 continue;

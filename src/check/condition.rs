@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::{did_you_mean, CheckError};
+use super::error::CheckError;
 use super::{Checker, Reference};
 use crate::model::{self, Answer, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
@@ -171,10 +171,12 @@ fn code_of(checker: &mut Checker<'_>, scale: usize, code: &ast::Ident, item: &st
     if options.iter().any(|option| option.code == code.name) {
         return true;
     }
-    let help = did_you_mean(&code.name, options.iter().map(|o| o.code.as_str())).or_else(|| {
-        let codes: Vec<String> = options.iter().map(|o| format!("`{}`", o.code)).collect();
-        Some(format!("`{item}` takes {}", or_list(&codes)))
-    });
+    let help = checker
+        .did_you_mean(&code.name, options.iter().map(|o| o.code.as_str()))
+        .or_else(|| {
+            let codes: Vec<String> = options.iter().map(|o| format!("`{}`", o.code)).collect();
+            Some(format!("`{item}` takes {}", or_list(&codes)))
+        });
     checker.errors.push(CheckError::UnknownCode {
         code: code.name.clone(),
         item: item.to_owned(),
@@ -311,7 +313,9 @@ impl Resolver<'_, '_> {
                 self.checker.errors.push(CheckError::UnknownItem {
                     name: name.name.clone(),
                     span: name.span,
-                    help: did_you_mean(&name.name, self.checker.item_names.keys().copied()),
+                    help: self
+                        .checker
+                        .did_you_mean(&name.name, self.checker.item_names.keys().copied()),
                 });
                 None
             }
@@ -718,7 +722,7 @@ impl Resolver<'_, '_> {
                         message: format!("unknown function `{name}`"),
                         span: function.span,
                         label: "not a function of the language".to_owned(),
-                        help: did_you_mean(name, FUNCTIONS).or_else(|| {
+                        help: self.checker.did_you_mean(name, FUNCTIONS).or_else(|| {
                             Some(format!(
                                 "the functions are {}",
                                 or_list(&FUNCTIONS.map(|f| format!("`{f}`")))
@@ -898,7 +902,9 @@ impl Resolver<'_, '_> {
             message: format!("`{list}` has no field `{field}`"),
             span,
             label: "not a field of its records".to_owned(),
-            help: did_you_mean(field, fields.iter().map(|f| f.id.as_str())),
+            help: self
+                .checker
+                .did_you_mean(field, fields.iter().map(|f| f.id.as_str())),
         });
     }
 
@@ -1218,9 +1224,15 @@ impl Range {
 
 /// `a`, `a or b`, `a, b or c`.
 fn or_list(items: &[String]) -> String {
+    const SHOWN: usize = 12;
     match items {
         [] => "no option".to_owned(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [init @ .., last] if items.len() <= SHOWN => format!("{} or {last}", init.join(", ")),
+        _ => format!(
+            "{}, or one of {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        ),
     }
 }

@@ -1,6 +1,8 @@
 //! The diagnostics of the `check` stage: every semantic error and warning, each with a stable
 //! code, labels on the offending text and, where one helps, a help line.
 
+use std::cell::Cell;
+
 use miette::Diagnostic;
 use thiserror::Error;
 
@@ -634,9 +636,42 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    did_you_mean_within(name, candidates, &Cell::new(u64::MAX))
+}
+
+/// How many character comparisons suggestions may cost in one compilation: a file with 20,000
+/// unknown names among 20,000 items would otherwise compare every pair. Past it, diagnostics
+/// carry no suggestion.
+pub const SUGGESTION_BUDGET: u64 = 50_000_000;
+
+/// The longest name a suggestion is looked for.
+const SUGGESTED_LENGTH: usize = 64;
+
+/// [`did_you_mean`], spending the comparisons of characters it makes from `budget`; none once
+/// the budget is spent. Only candidates whose length is within reach are compared.
+pub fn did_you_mean_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: &Cell<u64>,
+) -> Option<String> {
+    let length = name.chars().count();
+    if length > SUGGESTED_LENGTH || budget.get() == 0 {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        // A name longer or shorter by more than the limit is farther than it.
+        let other = candidate.len();
+        if other > length * 4 + limit || candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
+        let cost = (length.max(1) * other.max(1)) as u64;
+        let Some(left) = budget.get().checked_sub(cost) else {
+            budget.set(0);
+            return None;
+        };
+        budget.set(left);
         let distance = strsim::damerau_levenshtein(name, candidate);
         let closer = best
             .is_none_or(|(top, chosen)| distance < top || (distance == top && candidate < chosen));

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::block::EnvId;
 use super::condition::{Resolver, Type};
-use super::error::{did_you_mean, CheckError, Note};
+use super::error::{CheckError, Note};
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::diagnostic::Severity;
@@ -432,7 +432,7 @@ impl<'a> Checker<'a> {
                     self.errors.push(CheckError::UnknownItem {
                         name: name.name.clone(),
                         span: name.span,
-                        help: did_you_mean(&name.name, self.item_names.keys().copied()),
+                        help: self.did_you_mean(&name.name, self.item_names.keys().copied()),
                     });
                     return;
                 };

@@ -18,7 +18,7 @@ mod scope;
 use rustc_hash::FxHashMap as HashMap;
 
 pub use error::CheckError;
-use error::{did_you_mean, Note};
+use error::Note;
 
 use crate::load::Program;
 use crate::model::{self, Answer, Block, ItemId, ScaleId};
@@ -109,6 +109,8 @@ struct Checker<'a> {
     expanded: usize,
     /// Whether the budget ran out (reported once; no block is expanded after it).
     over_budget: bool,
+    /// What is left of [`error::SUGGESTION_BUDGET`] for "did you mean" help.
+    suggestions: std::cell::Cell<u64>,
     /// Each paragraph by document and number.
     paragraph_index: HashMap<(usize, &'a str), usize>,
     sections: Vec<model::Section>,
@@ -135,6 +137,16 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// "did you mean `…`?" for a misspelt `name`, within what the compilation may spend on
+    /// suggestions (see [`error::SUGGESTION_BUDGET`]).
+    pub(super) fn did_you_mean<'n>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'n str>,
+    ) -> Option<String> {
+        error::did_you_mean_within(name, candidates, &self.suggestions)
+    }
+
     fn new(program: &'a Program) -> Checker<'a> {
         let count = program.modules.len();
         Checker {
@@ -160,6 +172,7 @@ impl<'a> Checker<'a> {
             expanding: Vec::new(),
             expanded: 0,
             over_budget: false,
+            suggestions: std::cell::Cell::new(error::SUGGESTION_BUDGET),
             paragraph_index: HashMap::default(),
             sections: Vec::new(),
             section_names: HashMap::default(),
@@ -396,7 +409,7 @@ impl<'a> Checker<'a> {
                     reference: display_ref(reference),
                     document: refs.document.name.clone(),
                     span: reference.span,
-                    help: did_you_mean(
+                    help: self.did_you_mean(
                         &reference.number,
                         paragraphs.iter().map(|p| p.number.as_str()),
                     ),
@@ -1117,7 +1130,7 @@ impl<'a> Checker<'a> {
                                 message: format!("`{grid}` has no column `{column}`"),
                                 span: target.span,
                                 label: "not a column of a grid".to_owned(),
-                                help: did_you_mean(column, columns.iter().copied()),
+                                help: self.did_you_mean(column, columns.iter().copied()),
                             });
                             return None;
                         };
@@ -1162,7 +1175,7 @@ impl<'a> Checker<'a> {
             self.errors.push(CheckError::UnknownItem {
                 name: name.name.clone(),
                 span: name.span,
-                help: did_you_mean(&name.name, self.item_names.keys().copied()),
+                help: self.did_you_mean(&name.name, self.item_names.keys().copied()),
             });
         }
         found

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::{did_you_mean, CheckError, Note};
+use super::error::{CheckError, Note};
 use super::Checker;
 use crate::load::Module;
 use crate::model::{self, Answer, Block, ScaleId};
@@ -200,7 +200,7 @@ impl<'a> Checker<'a> {
                                     message: format!("`{file}` declares no `{}`", name.name),
                                     span: name.span,
                                     label: "not declared there".to_owned(),
-                                    help: did_you_mean(
+                                    help: self.did_you_mean(
                                         &name.name,
                                         self.exports[imported].keys().copied(),
                                     ),
@@ -281,7 +281,7 @@ impl<'a> Checker<'a> {
                         .iter()
                         .filter(|(_, (symbol, _))| matches!(symbol, Symbol::Module(_)))
                         .map(|(name, _)| *name);
-                    let help = did_you_mean(alias, aliases).or_else(|| {
+                    let help = self.did_you_mean(alias, aliases).or_else(|| {
                         Some(format!(
                             "import a file under this name: `import \"…\" as {alias}`"
                         ))
@@ -309,7 +309,7 @@ impl<'a> Checker<'a> {
             .filter(|(_, (symbol, _))| Kind::of(symbol) == Some(kind))
             .map(|(name, _)| *name)
             .collect();
-        let help = did_you_mean(member, candidates.iter().copied());
+        let help = self.did_you_mean(member, candidates.iter().copied());
         let (name, span) = (name.name.clone(), name.span);
         self.errors.push(match kind {
             Kind::Scale => CheckError::UnknownScale { name, span, help },

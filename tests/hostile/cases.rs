@@ -233,6 +233,23 @@ fn many_diagnostics_make_bounded_output() {
     }
 }
 
+/// 6b. Many misspelt names among many items: suggestions have a budget, checking is linear.
+#[test]
+fn suggestions_for_many_unknown_names_are_bounded() {
+    let dir = folder();
+    let mut times = Vec::new();
+    for n in [1_000, 10_000] {
+        let body: String = (0..n)
+            .map(|i| format!("question q{i} \"Q{i}\" : yes_no when z{i} = yes\n"))
+            .collect();
+        write(dir.path(), "main.q", instrument(&body));
+        times.push(
+            fastest(dir.path(), &["check", "--max-diagnostics", "10", "main.q"]).as_secs_f64(),
+        );
+    }
+    assert_linear("checking n unknown names", times[0], times[1]);
+}
+
 /// 7. A multiple choice answered with many distinct codes: linear.
 #[test]
 fn validation_of_long_answers_is_linear() {
