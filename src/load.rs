@@ -27,7 +27,11 @@ fn not_a_translation_file(text: &str) -> Option<String> {
         #[serde(borrow)]
         format: Option<std::borrow::Cow<'a, str>>,
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        return Some(
+            "it starts with a byte-order mark (U+FEFF), which JSON does not allow: save it as UTF-8 without one".to_owned(),
+        );
+    }
     let not_ours = || format!("not a JSON object with `\"format\": \"{TRANSLATION_FORMAT}\"`");
     match serde_json::from_str::<Head<'_>>(text) {
         Err(error) if error.is_syntax() || error.is_eof() => Some(format!("not JSON: {error}")),

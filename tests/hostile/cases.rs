@@ -511,6 +511,23 @@ fn replies_are_read_strictly() {
     let run = problems("{\"form\": \"demo\", \"version\": 2, \"answers\": {}}");
     let about_version = run.stdout.lines().filter(|line| line.contains("/version"));
     assert_eq!(about_version.count(), 1, "{}", run.stdout);
+    // A translation file with a byte-order mark is named as such.
+    write(
+        root,
+        "fr.json",
+        "\u{feff}{\"format\": \"qc-translation/1\", \"language\": \"fr\", \"strings\": {}}",
+    );
+    write(
+        root,
+        "main.q",
+        format!("translation fr \"fr.json\"\n{}", instrument("")),
+    );
+    let run = qc(root, &["check", "main.q"]);
+    assert!(
+        run.code == 1 && run.stderr.contains("byte-order mark"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Every case leaves its folder as it found it but for what it wrote: nothing is written
