@@ -611,20 +611,23 @@ pub enum Reading {
 }
 
 impl Operand {
+    /// The operands of a sum or a product, both sides; none for any other value.
+    pub fn terms(&self) -> impl Iterator<Item = &Operand> {
+        let (left, right): (&[Operand], &[Operand]) = match self {
+            Operand::Sum { add, subtract } => (add, subtract),
+            Operand::Product { multiply, divide } => (multiply, divide),
+            _ => (&[], &[]),
+        };
+        left.iter().chain(right)
+    }
+
     /// Calls `visit` on every item the value reads, however deep.
     pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
         match self {
             Operand::Item(item) => visit(*item),
             Operand::Records { list, .. } => visit(*list),
-            Operand::Sum {
-                add: left,
-                subtract: right,
-            }
-            | Operand::Product {
-                multiply: left,
-                divide: right,
-            } => {
-                for operand in left.iter().chain(right) {
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                for operand in self.terms() {
                     operand.for_each_item(visit);
                 }
             }
@@ -673,14 +676,7 @@ impl Operand {
     pub fn reads_today(&self) -> bool {
         match self {
             Operand::Today => true,
-            Operand::Sum {
-                add: left,
-                subtract: right,
-            }
-            | Operand::Product {
-                multiply: left,
-                divide: right,
-            } => left.iter().chain(right).any(Operand::reads_today),
+            Operand::Sum { .. } | Operand::Product { .. } => self.terms().any(Operand::reads_today),
             Operand::Aggregate { over, .. } => over.iter().any(Operand::reads_today),
             Operand::If {
                 condition,
@@ -702,7 +698,7 @@ impl Operand {
     /// Whether the value divides anywhere, inside aggregates and `if` too.
     pub fn divides(&self) -> bool {
         match self {
-            Operand::Sum { add, subtract } => add.iter().chain(subtract).any(Operand::divides),
+            Operand::Sum { .. } => self.terms().any(Operand::divides),
             Operand::Product { multiply, divide } => {
                 !divide.is_empty() || multiply.iter().any(Operand::divides)
             }
@@ -727,8 +723,8 @@ impl Operand {
     /// the conditions of `if`: the value has none when one of them is zero.
     pub fn for_each_divisor(&self, visit: &mut impl FnMut(&Operand)) {
         match self {
-            Operand::Sum { add, subtract } => {
-                for operand in add.iter().chain(subtract) {
+            Operand::Sum { .. } => {
+                for operand in self.terms() {
                     operand.for_each_divisor(visit);
                 }
             }
@@ -758,15 +754,8 @@ impl Operand {
         match self {
             Operand::Item(item) => visit(Reading::Item(*item)),
             Operand::Field(field) => visit(Reading::Field(*field)),
-            Operand::Sum {
-                add: left,
-                subtract: right,
-            }
-            | Operand::Product {
-                multiply: left,
-                divide: right,
-            } => {
-                for operand in left.iter().chain(right) {
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                for operand in self.terms() {
                     operand.for_each_needed(visit);
                 }
             }

@@ -8,7 +8,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::span::Span;
+use crate::span::{ceil_char_boundary, floor_char_boundary, Span};
 
 /// Which file of a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,9 +133,9 @@ impl SourceFile {
         let start = if before == 0 {
             span.start
         } else {
-            floor_boundary(&self.text, span.start.saturating_sub(half).max(line_start))
+            floor_char_boundary(&self.text, span.start.saturating_sub(half).max(line_start))
         };
-        let end = ceil_boundary(
+        let end = ceil_char_boundary(
             &self.text,
             (span.end.max(span.start) + half).min(line_end).max(start),
         );
@@ -157,20 +157,6 @@ struct Excerpt {
     line: usize,
     column: usize,
     lines: usize,
-}
-
-fn floor_boundary(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
-}
-
-fn ceil_boundary(text: &str, mut index: usize) -> usize {
-    while index < text.len() && !text.is_char_boundary(index) {
-        index += 1;
-    }
-    index
 }
 
 /// Every source text of a compilation, each in its own range of offsets.
@@ -249,7 +235,7 @@ impl SourceMap {
         {
             end = line_end.max(local.start);
         }
-        let end = ceil_boundary(&file.text, end);
+        let end = ceil_char_boundary(&file.text, end);
         Some(Span::new(local.start + file.base, end + file.base))
     }
 }

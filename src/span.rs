@@ -52,14 +52,16 @@ impl Span {
     }
 }
 
-fn floor_char_boundary(source: &str, mut index: usize) -> usize {
+/// The nearest character boundary at or before `index`.
+pub(crate) fn floor_char_boundary(source: &str, mut index: usize) -> usize {
     while index > 0 && !source.is_char_boundary(index) {
         index -= 1;
     }
     index
 }
 
-fn ceil_char_boundary(source: &str, mut index: usize) -> usize {
+/// The nearest character boundary at or after `index`.
+pub(crate) fn ceil_char_boundary(source: &str, mut index: usize) -> usize {
     while index < source.len() && !source.is_char_boundary(index) {
         index += 1;
     }
