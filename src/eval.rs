@@ -26,18 +26,54 @@ pub const TODAY: &str = "@today";
 /// [`with_calculations`] for a validator that knows beforehand whether anything is computed
 /// (`computes`, [`Instrument::computes`]) and in which order (`order`,
 /// [`calculation_order`]): the answers themselves when nothing is.
+///
+/// What it computes holds only the answers that logic reads (`reads`, [`logic_reads`]), the
+/// calculated values and today's date: an answer that no condition, value or constraint reads
+/// (a long list, say) is not copied.
 pub fn scope<'a>(
     instrument: &Instrument,
     answers: &'a Answers,
     today: &str,
     computes: bool,
     order: &[ItemId],
+    reads: &[ItemId],
 ) -> std::borrow::Cow<'a, Answers> {
-    if computes {
-        std::borrow::Cow::Owned(computed(instrument, answers, today, order))
-    } else {
-        std::borrow::Cow::Borrowed(answers)
+    if !computes {
+        return std::borrow::Cow::Borrowed(answers);
     }
+    let mut read = Answers::with_capacity(reads.len() + order.len() + 1);
+    for id in reads {
+        let name = &instrument.item(*id).id;
+        if let Some(value) = answers.get(name) {
+            read.insert(name.clone(), value.clone());
+        }
+    }
+    std::borrow::Cow::Owned(calculate(instrument, read, today, order))
+}
+
+/// Every item whose answer a condition, a value, a constraint or a number of records reads,
+/// each once.
+pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
+    let mut seen = vec![false; instrument.items.len()];
+    let mut mark = |id: ItemId| seen[id.0] = true;
+    for (index, item) in instrument.items.iter().enumerate() {
+        for read in instrument.dependencies(ItemId(index)) {
+            mark(read);
+        }
+        let lists = match &item.answer {
+            Some(Answer::List(list)) => list.constraints.as_slice(),
+            _ => &[],
+        };
+        for constraint in item.constraints.iter().chain(lists) {
+            constraint.condition.for_each_item(&mut mark);
+        }
+    }
+    for section in &instrument.sections {
+        for constraint in &section.constraints {
+            constraint.condition.for_each_item(&mut mark);
+        }
+    }
+    (0..seen.len()).filter(|&i| seen[i]).map(ItemId).collect()
 }
 
 /// The answers as conditions read them: with today's date, and each calculated value
@@ -48,7 +84,11 @@ pub fn with_calculations(instrument: &Instrument, answers: &Answers, today: &str
 }
 
 fn computed(instrument: &Instrument, answers: &Answers, today: &str, order: &[ItemId]) -> Answers {
-    let mut out = answers.clone();
+    calculate(instrument, answers.clone(), today, order)
+}
+
+/// `answers` with today's date and each calculated value, in `order`.
+fn calculate(instrument: &Instrument, mut out: Answers, today: &str, order: &[ItemId]) -> Answers {
     out.insert(TODAY.to_owned(), Value::String(today.to_owned()));
     for &id in order {
         let item = instrument.item(id);

@@ -35,6 +35,8 @@ pub struct Validator<'i> {
     computes: bool,
     /// The calculated values, each after those it reads.
     calculations: Vec<ItemId>,
+    /// The items whose answers logic reads: what a reply's scope copies.
+    reads: Vec<ItemId>,
 }
 
 /// The check of one answer type.
@@ -109,6 +111,7 @@ impl<'i> Validator<'i> {
             today: eval::today(),
             computes: instrument.computes(),
             calculations: eval::calculation_order(instrument),
+            reads: eval::logic_reads(instrument),
         }
     }
 
@@ -160,6 +163,7 @@ impl<'i> Validator<'i> {
             &self.today,
             self.computes,
             &self.calculations,
+            &self.reads,
         )
         .into_owned();
         let enabled = eval::enabled(self.instrument, &snapshot);
@@ -258,6 +262,7 @@ impl<'i> Validator<'i> {
             &self.today,
             self.computes,
             &self.calculations,
+            &self.reads,
         );
         let computed = computed.as_ref();
         let enabled = eval::enabled(self.instrument, computed);
