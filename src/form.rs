@@ -75,8 +75,7 @@ pub fn read(form: &Value) -> Result<Instrument> {
                 constraints.clone(),
             ));
         }
-        let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?;
-        once(&mut section_ids, id, &at, "section")?;
+        let id = unique(&mut section_ids, object, "id", &at, "section")?;
         sections.push(Section {
             id: id.to_owned(),
             number: string(get(object, "number", &at)?, &at)?.to_owned(),
@@ -575,8 +574,7 @@ impl Reader {
                 for (index, field) in array(get(object, "fields", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/fields/{index}");
                     let field = self::object(field, &at)?;
-                    let id = ident(get(field, "id", &at)?, &format!("{at}/id"))?;
-                    once(&mut seen, id, &at, "field")?;
+                    let id = unique(&mut seen, field, "id", &at, "field")?;
                     if let Some(condition) = field.get("condition") {
                         self.pending.push(Pending::Field(
                             item,
@@ -637,8 +635,7 @@ impl Reader {
                     for (index, line) in array(get(object, key, at)?, at)?.iter().enumerate() {
                         let at = format!("{at}/{key}/{index}");
                         let line = self::object(line, &at)?;
-                        let id = ident(get(line, "id", &at)?, &format!("{at}/id"))?;
-                        once(&mut seen, id, &at, "line")?;
+                        let id = unique(&mut seen, line, "id", &at, "line")?;
                         out.push(Line {
                             id: id.to_owned(),
                             label: string(get(line, "label", &at)?, &at)?.to_owned(),
@@ -663,8 +660,7 @@ impl Reader {
                 for (index, column) in array(get(object, "columns", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/columns/{index}");
                     let column = self::object(column, &at)?;
-                    let id = ident(get(column, "id", &at)?, &format!("{at}/id"))?;
-                    once(&mut seen, id, &at, "column")?;
+                    let id = unique(&mut seen, column, "id", &at, "column")?;
                     if let Some(condition) = column.get("condition") {
                         self.pending.push(Pending::Column(
                             item,
@@ -684,8 +680,7 @@ impl Reader {
                 for (index, row) in array(get(object, "rows", at)?, at)?.iter().enumerate() {
                     let at = format!("{at}/rows/{index}");
                     let row = self::object(row, &at)?;
-                    let id = ident(get(row, "id", &at)?, &format!("{at}/id"))?;
-                    once(&mut seen, id, &at, "row")?;
+                    let id = unique(&mut seen, row, "id", &at, "row")?;
                     let answer = match row.get("answer") {
                         Some(answer) => {
                             Some(self.answer(answer, &format!("{at}/answer"), item, name)?)
@@ -923,9 +918,14 @@ impl Reader {
     }
 
     /// The operands of a sum or a product.
-    fn numbers(&self, values: &[&Value], list: Option<ItemId>, at: &str) -> Result<Vec<Operand>> {
+    fn numbers<'v>(
+        &self,
+        values: impl IntoIterator<Item = &'v Value>,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Vec<Operand>> {
         values
-            .iter()
+            .into_iter()
             .map(|value| self.value(value, false, list, at))
             .collect()
     }
@@ -942,14 +942,11 @@ impl Reader {
         if let Some(object) = value.as_object().filter(|object| object.len() == 1) {
             if let Some(Value::Array(values)) = object.get(join) {
                 if values.len() >= 2 {
-                    return values
-                        .iter()
-                        .map(|value| self.value(value, false, list, at))
-                        .collect();
+                    return self.numbers(values, list, at);
                 }
             }
         }
-        Ok(vec![self.value(value, false, list, at)?])
+        self.numbers([value], list, at)
     }
 
     /// Reads a value: `date` when a text in it is a date.
@@ -1000,11 +997,11 @@ impl Reader {
                 },
                 // `{"+": [a, b, c]}`; `{"-": [a, b]}` with each side a sum or one value.
                 ("+", [_, _, ..]) => Operand::Sum {
-                    add: self.numbers(&arguments, list, at)?,
+                    add: self.numbers(arguments.iter().copied(), list, at)?,
                     subtract: Vec::new(),
                 },
                 ("*", [_, _, ..]) => Operand::Product {
-                    multiply: self.numbers(&arguments, list, at)?,
+                    multiply: self.numbers(arguments.iter().copied(), list, at)?,
                     divide: Vec::new(),
                 },
                 ("-", [lhs, rhs]) => Operand::Sum {
@@ -1190,10 +1187,7 @@ fn choices(value: &Value, at: &str) -> Result<Vec<Choice>> {
         .map(|(index, option)| {
             let at = format!("{at}/{index}");
             let option = object(option, &at)?;
-            let code = ident(get(option, "code", &at)?, &format!("{at}/code"))?;
-            if !seen.insert(code) {
-                return fail(&at, format!("code `{code}` appears twice"));
-            }
+            let code = unique(&mut seen, option, "code", &at, "code")?;
             Ok(Choice {
                 code: code.to_owned(),
                 label: string(get(option, "label", &at)?, &at)?.to_owned(),
@@ -1237,18 +1231,20 @@ fn ident<'v>(value: &'v Value, at: &str) -> Result<&'v str> {
     Ok(id)
 }
 
-/// Refuses an id met before in the same list (the compiler's E0101).
-fn once<'v>(
+/// The id of `object` under `key`, an id met nowhere before in the same list (`seen`): the
+/// compiler's E0101 and E0111.
+fn unique<'v>(
     seen: &mut rustc_hash::FxHashSet<&'v str>,
-    id: &'v str,
+    object: &'v Map<String, Value>,
+    key: &str,
     at: &str,
     what: &str,
-) -> Result<()> {
-    if seen.insert(id) {
-        Ok(())
-    } else {
-        fail(at, format!("{what} `{id}` appears twice"))
+) -> Result<&'v str> {
+    let id = ident(get(object, key, at)?, &format!("{at}/{key}"))?;
+    if !seen.insert(id) {
+        return fail(at, format!("{what} `{id}` appears twice"));
     }
+    Ok(id)
 }
 
 fn missing(at: &str, key: &str) -> FormError {

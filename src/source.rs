@@ -230,9 +230,8 @@ impl SourceMap {
             return None;
         }
         let mut end = local.end.min(local.start + LABEL_WIDTH);
-        let (_, line_end) = file.line_range(file.line_of(local.start));
-        if end > line_end && line_end - file.line_starts[file.line_of(local.start)] > EXCERPT_WIDTH
-        {
+        let (line_start, line_end) = file.line_range(file.line_of(local.start));
+        if end > line_end && line_end - line_start > EXCERPT_WIDTH {
             end = line_end.max(local.start);
         }
         let end = ceil_char_boundary(&file.text, end);

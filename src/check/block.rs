@@ -310,14 +310,8 @@ impl<'a> Checker<'a> {
             return;
         }
         if self.expanding.len() >= MAX_USE_DEPTH {
-            if !self.over_budget {
-                self.over_budget = true;
-                self.errors.push(CheckError::ExpansionBudget {
-                    what: format!("blocks used inside blocks more than {MAX_USE_DEPTH} deep"),
-                    span: use_.block.span,
-                    chain: self.uses(),
-                });
-            }
+            let what = format!("blocks used inside blocks more than {MAX_USE_DEPTH} deep");
+            self.past_limit(what, use_.block.span);
             return;
         }
         if !self.spend(block.span.len().max(USE_COST), use_.block.span) {
@@ -352,13 +346,21 @@ impl<'a> Checker<'a> {
         if self.expanded <= EXPANSION_BUDGET {
             return true;
         }
-        self.over_budget = true;
+        self.past_limit(format!("more than {EXPANSION_BUDGET} bytes"), span);
+        false
+    }
+
+    /// Stops expanding blocks, reporting `what` limit was reached at `span` once, with the
+    /// chain of uses that led there.
+    fn past_limit(&mut self, what: String, span: Span) {
+        if std::mem::replace(&mut self.over_budget, true) {
+            return;
+        }
         self.errors.push(CheckError::ExpansionBudget {
-            what: format!("more than {EXPANSION_BUDGET} bytes"),
+            what,
             span,
             chain: self.uses(),
         });
-        false
     }
 
     /// Matches a use's arguments with the block's parameters; `None` when they do not match

@@ -20,6 +20,31 @@ use crate::load::{LoadError, Loaded, Loader};
 /// instrument (about 3 MB) or its compiled form (about 15 MB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
+/// How many bytes a read may take, and the flag that raises it.
+#[derive(Clone, Copy, Debug)]
+pub struct SizeLimit {
+    pub bytes: u64,
+    pub flag: &'static str,
+}
+
+impl SizeLimit {
+    /// The limit of sources, translation files and forms (`--max-file-size`).
+    pub fn files(bytes: u64) -> SizeLimit {
+        SizeLimit {
+            bytes,
+            flag: "--max-file-size",
+        }
+    }
+
+    /// The limit of replies (`--max-reply-size`).
+    pub fn replies(bytes: u64) -> SizeLimit {
+        SizeLimit {
+            bytes,
+            flag: "--max-reply-size",
+        }
+    }
+}
+
 /// A file as read: its display name and bytes.
 pub struct Input {
     pub name: String,
@@ -29,12 +54,12 @@ pub struct Input {
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
-    /// Opening or limits failed: no such file, permission denied.
+    /// Opening or reading failed: no such file, permission denied.
     Io(std::io::Error),
     /// A folder, FIFO, socket or device, by what it is.
     NotRegular(&'static str),
     /// More bytes than the limit.
-    TooLarge(u64),
+    TooLarge(SizeLimit),
 }
 
 impl std::fmt::Display for ReadError {
@@ -42,9 +67,9 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(error) => write!(f, "{}", describe(error)),
             ReadError::NotRegular(kind) => write!(f, "not a regular file but {kind}"),
-            ReadError::TooLarge(limit) => write!(
+            ReadError::TooLarge(SizeLimit { bytes, flag }) => write!(
                 f,
-                "larger than the limit of {limit} bytes (raise it with --max-file-size)"
+                "larger than the limit of {bytes} bytes (raise it with {flag})"
             ),
         }
     }
@@ -81,7 +106,7 @@ pub(super) fn kind_of(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
-/// Opens `path` for limits without blocking: opening a FIFO with no writer would wait for one.
+/// Opens `path` for reading without blocking: opening a FIFO with no writer would wait for one.
 fn open(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -96,33 +121,33 @@ fn open(path: &Path) -> std::io::Result<File> {
 /// Reads a regular file whole, refusing anything else and anything over `limit` bytes. The
 /// file's type is asked of the open file, so a path swapped between a look and the read
 /// cannot slip a FIFO past.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub fn read_regular(path: &Path, limit: SizeLimit) -> Result<Vec<u8>, ReadError> {
     let file = open(path).map_err(ReadError::Io)?;
     let metadata = file.metadata().map_err(ReadError::Io)?;
     if !metadata.file_type().is_file() {
         return Err(ReadError::NotRegular(kind_of(metadata.file_type())));
     }
-    if metadata.len() > limit {
+    if metadata.len() > limit.bytes {
         return Err(ReadError::TooLarge(limit));
     }
     read_capped(file, limit)
 }
 
 /// Reads at most `limit` bytes, refusing a source that has more.
-pub fn read_capped(source: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub fn read_capped(source: impl Read, limit: SizeLimit) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     source
-        .take(limit.saturating_add(1))
+        .take(limit.bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
+    if bytes.len() as u64 > limit.bytes {
         return Err(ReadError::TooLarge(limit));
     }
     Ok(bytes)
 }
 
 /// Reads a file named on the command line, or standard input for `-`.
-pub fn read_input(path: &Path, limit: u64) -> Result<Input, String> {
+pub fn read_input(path: &Path, limit: SizeLimit) -> Result<Input, String> {
     if path == Path::new("-") {
         let bytes = read_capped(std::io::stdin().lock(), limit)
             .map_err(|error| format!("cannot read standard input: {error}"))?;
@@ -143,7 +168,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Input, String> {
 pub struct FileLoader {
     /// The root, canonical: no link, no `..`.
     root: PathBuf,
-    limit: u64,
+    limit: SizeLimit,
     /// The canonical folder of each file read so far, by its display name.
     folders: HashMap<String, PathBuf>,
     /// Every file read through the loader, canonical: a command never writes over one.
@@ -152,13 +177,13 @@ pub struct FileLoader {
 
 impl FileLoader {
     /// A loader for the entry file named `name`, whose folder is `folder` (the current folder
-    /// for standard input), limits inside `root` (by default that folder). Fails when a
+    /// for standard input), reading inside `root` (by default that folder). Fails when a
     /// folder cannot be found or the entry file is outside the root.
     pub fn new(
         name: &str,
         folder: &Path,
         root: Option<&Path>,
-        limit: u64,
+        limit: SizeLimit,
     ) -> Result<FileLoader, String> {
         let canonical = |path: &Path| {
             let path = if path.as_os_str().is_empty() {
@@ -236,10 +261,8 @@ impl Loader for FileLoader {
         }
         let bytes =
             read_regular(&real, self.limit).map_err(|e| LoadError::Unreadable(e.to_string()))?;
-        let name = match importer {
-            "<stdin>" => crate::load::join("", path),
-            importer => crate::load::join(importer, path),
-        };
+        // Standard input, `<stdin>`, names no folder: its imports are named from the root.
+        let name = crate::load::join(importer, path);
         // Two names of one file (through a link, say) are one module.
         let key = real.display().to_string();
         if let Some(parent) = real.parent() {

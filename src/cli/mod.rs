@@ -1,4 +1,4 @@
-//! The `qc` command line: argument parsing, limits files, rendering diagnostics, writing
+//! The `qc` command line: argument parsing, reading files, rendering diagnostics, writing
 //! outputs and choosing the exit code. Everything else is the library's.
 
 mod files;
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use files::{read_regular, write_atomically, FileLoader, DEFAULT_MAX_FILE_SIZE};
+pub use files::{read_regular, write_atomically, FileLoader, SizeLimit, DEFAULT_MAX_FILE_SIZE};
 pub use render::{json_line, render_human, render_json, Human, Theme};
 
 use crate::{emit, explain, Compilation};
@@ -320,12 +320,20 @@ pub(crate) const USAGE: u8 = 2;
 impl Limits {
     /// Reads a file named on the command line (`-` for standard input), within the size limit.
     pub(crate) fn read(&self, path: &Path) -> Result<Input, String> {
-        read_input(path, self.max_file_size)
+        read_input(path, SizeLimit::files(self.max_file_size))
     }
 
-    /// Reads and compiles a `.q` file, limits what it names inside the root.
+    /// Reads and compiles a `.q` file, reading what it names inside the root.
     pub(crate) fn compile(&self, path: &Path) -> Result<(Compilation, FileLoader), String> {
-        let input = self.read(path)?;
+        self.compile_input(&self.read(path)?, path)
+    }
+
+    /// Compiles a `.q` file already read from `path`, reading what it names inside the root.
+    pub(crate) fn compile_input(
+        &self,
+        input: &Input,
+        path: &Path,
+    ) -> Result<(Compilation, FileLoader), String> {
         let folder = match input.name.as_str() {
             "<stdin>" => Path::new(""),
             _ => path.parent().unwrap_or(Path::new("")),
@@ -334,7 +342,7 @@ impl Limits {
             &input.name,
             folder,
             self.root.as_deref(),
-            self.max_file_size,
+            SizeLimit::files(self.max_file_size),
         )?;
         let compilation = crate::compile_with(&input.name, &input.bytes, &mut loader);
         Ok((compilation, loader))
@@ -462,7 +470,7 @@ fn convert_response(
         Ok(form) => form,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
-    let input = match read_input(reply_path, limits.max_reply_size) {
+    let input = match read_input(reply_path, SizeLimit::replies(limits.max_reply_size)) {
         Ok(input) => input,
         Err(message) => return ExitCode::from(io_error(&message)),
     };

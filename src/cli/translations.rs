@@ -1,4 +1,4 @@
-//! `qc translations` and `qc compile --lang`: limits and writing translation files.
+//! `qc translations` and `qc compile --lang`: reading and writing translation files.
 
 use std::path::Path;
 use std::process::ExitCode;

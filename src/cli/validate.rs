@@ -35,7 +35,7 @@ pub(super) fn load_form(limits: &Limits, path: &Path) -> Result<Form, String> {
             sources: None,
         });
     }
-    let (compilation, _) = limits.compile(path)?;
+    let (compilation, _) = limits.compile_input(&input, path)?;
     match compilation.instrument {
         Some(instrument) => Ok(Form {
             instrument,
@@ -91,51 +91,42 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             "--strip-disabled takes one reply and -o FILE for the cleaned copy",
         );
     }
-    let limit = request.limits.max_reply_size;
+    let limit = super::SizeLimit::replies(request.limits.max_reply_size);
     let validator = Validator::new(&form.instrument);
     let options = Options {
         complete: request.complete,
     };
     let max_problems = request.limits.max_problems;
-    let outcomes: Vec<Outcome> = entries
-        .par_iter()
-        .map(|entry| match entry {
-            Entry::Refused(_, why) => Outcome::Unreadable(why.clone()),
-            Entry::File(path) => match read_regular(path, limit) {
-                Err(error) => Outcome::Unreadable(error.to_string()),
-                Ok(bytes) => match parse_reply(&bytes) {
-                    Err(error) => Outcome::Unparsable(error),
-                    // Answers to items that are not asked are stripped, not errors.
-                    Ok(reply) if request.strip => {
-                        let cleaned = validator.strip_disabled(&reply);
-                        Outcome::Checked(validator.validate_at_most(
-                            &cleaned,
-                            options,
-                            max_problems,
-                        ))
-                    }
-                    Ok(reply) => {
-                        Outcome::Checked(validator.validate_at_most(&reply, options, max_problems))
-                    }
-                },
-            },
-        })
-        .collect();
+    // Each reply's outcome, and with --strip-disabled the reply without the answers to items
+    // that are not asked: those are stripped, not errors.
+    let check = |entry: &Entry| -> (Outcome, Option<serde_json::Value>) {
+        let path = match entry {
+            Entry::Refused(_, why) => return (Outcome::Unreadable(why.clone()), None),
+            Entry::File(path) => path,
+        };
+        let bytes = match read_regular(path, limit) {
+            Ok(bytes) => bytes,
+            Err(error) => return (Outcome::Unreadable(error.to_string()), None),
+        };
+        let reply = match parse_reply(&bytes) {
+            Ok(reply) if request.strip => validator.strip_disabled(&reply),
+            Ok(reply) => reply,
+            Err(error) => return (Outcome::Unparsable(error), None),
+        };
+        let checked = validator.validate_at_most(&reply, options, max_problems);
+        (Outcome::Checked(checked), request.strip.then_some(reply))
+    };
+    let (outcomes, cleaned): (Vec<Outcome>, Vec<Option<serde_json::Value>>) =
+        entries.par_iter().map(check).unzip();
 
-    if let (true, Some(output), Some(Entry::File(path))) =
-        (request.strip, request.output, entries.first())
+    if let (Some(output), Some(Some(cleaned)), Some(Entry::File(path))) =
+        (request.output, cleaned.first(), entries.first())
     {
-        if let Ok(reply) = read_regular(path, limit)
-            .map_err(|_| ())
-            .and_then(|bytes| parse_reply(&bytes).map_err(|_| ()))
-        {
-            let cleaned = validator.strip_disabled(&reply);
-            let mut text = serde_json::to_string_pretty(&cleaned).unwrap_or_default();
-            text.push('\n');
-            let inputs = [request.form, path.as_path()];
-            if let Err(message) = write_atomically(output, text.as_bytes(), &inputs) {
-                return super::io_error(&message);
-            }
+        let mut text = serde_json::to_string_pretty(cleaned).unwrap_or_default();
+        text.push('\n');
+        let inputs = [request.form, path.as_path()];
+        if let Err(message) = write_atomically(output, text.as_bytes(), &inputs) {
+            return super::io_error(&message);
         }
     }
 
@@ -191,7 +182,7 @@ fn reply_files(paths: &[PathBuf]) -> Vec<Entry> {
                     files::kind_of(metadata.file_type())
                 ),
             )),
-            // A file, or what cannot be read: limits says why.
+            // A file, or what cannot be read: reading says why.
             _ => entries.push(Entry::File(path.clone())),
         }
     }

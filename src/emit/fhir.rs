@@ -325,7 +325,7 @@ impl Writer<'_> {
                 Operand::Code(s) | Operand::Text(s) => fhirpath_literal(s),
                 Operand::Today => "today()".to_owned(),
                 Operand::Sum { .. } | Operand::Product { .. } => {
-                    super::infix(operand, " / ", |o| self.value(list, o)).unwrap_or_default()
+                    super::infix(operand, " / ", |o| self.value(list, o))
                 }
                 Operand::Aggregate { function, over } => {
                     let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();

@@ -28,17 +28,17 @@ pub(crate) fn join_parts(
 }
 
 /// A sum or a product in infix notation, each operand rendered by `render`: `(a + b)`,
-/// `((a + b) - (c))`, with `times` and `over` the target's words for `*` and `/` (XPath's is
-/// `div`). `None` for other values. Both sides are flat, however long the chain.
+/// `((a + b) - (c))`, with `over` the target's word for `/` (XPath's is ` div `); any other
+/// value as `render` writes it. Both sides are flat, however long the chain.
 pub(crate) fn infix(
     operand: &Operand,
     over: &str,
     mut render: impl FnMut(&Operand) -> String,
-) -> Option<String> {
+) -> String {
     let (positive, negative, join, split) = match operand {
         Operand::Sum { add, subtract } => (add, subtract, " + ", " - "),
         Operand::Product { multiply, divide } => (multiply, divide, " * ", over),
-        _ => return None,
+        _ => return render(operand),
     };
     let mut side = |operands: &[Operand]| {
         let parts: Vec<String> = operands.iter().map(&mut render).collect();
@@ -46,9 +46,9 @@ pub(crate) fn infix(
     };
     let positive = side(positive);
     if negative.is_empty() {
-        return Some(positive);
+        return positive;
     }
-    Some(format!("({positive}{split}{})", side(negative)))
+    format!("({positive}{split}{})", side(negative))
 }
 
 /// The ids of the items answered with an amount, whose piped value is the amount's number.

@@ -420,7 +420,7 @@ impl Writer<'_> {
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
                 Operand::Today => "today()".to_owned(),
                 Operand::Sum { .. } | Operand::Product { .. } => {
-                    super::infix(operand, " / ", |o| self.raw(list, o)).unwrap_or_default()
+                    super::infix(operand, " / ", |o| self.raw(list, o))
                 }
                 Operand::Aggregate { function, over } => {
                     // Each value with the test that it has one: SurveyJS tests emptiness of

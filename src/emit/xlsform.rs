@@ -839,7 +839,6 @@ impl Writer<'_> {
                 // XPath divides with `div`.
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " div ", |o| self.raw_xpath(item, list, o))
-                        .unwrap_or_default()
                 }
                 Operand::Aggregate { function, over } => match function {
                     // Each value with the test that it has one, as XPath reads an empty field as

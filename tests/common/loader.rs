@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use qc::cli::{FileLoader, DEFAULT_MAX_FILE_SIZE};
+use qc::cli::{FileLoader, SizeLimit, DEFAULT_MAX_FILE_SIZE};
 
 /// The loader of the `qc` binary for an entry file named `name` in `folder`, its root.
 pub fn folder_loader(folder: &Path, name: &str) -> FileLoader {
-    FileLoader::new(name, folder, None, DEFAULT_MAX_FILE_SIZE)
+    FileLoader::new(name, folder, None, SizeLimit::files(DEFAULT_MAX_FILE_SIZE))
         .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
 }
 
