@@ -1,23 +1,33 @@
-//! Every diagnostic qc reports, from any stage, behind one type.
+//! Every diagnostic qc reports, from any stage, behind one type: each stage has its own error
+//! type, and this one gathers them for rendering.
 
 use miette::Diagnostic as _;
 use thiserror::Error;
 
 use crate::check::CheckError;
+use crate::load::LoadError;
 use crate::span::Span;
-use crate::syntax::SyntaxError;
+use crate::testing::TestError;
+use crate::translate::TranslationError;
 
 /// A diagnostic from any stage.
 #[derive(Clone, Debug, Error, miette::Diagnostic, PartialEq)]
 pub enum Diagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Syntax(SyntaxError),
+    Load(LoadError),
     #[error(transparent)]
     #[diagnostic(transparent)]
     Check(CheckError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Translation(TranslationError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Test(TestError),
 }
 
+/// How much a diagnostic counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -43,19 +53,18 @@ impl Diagnostic {
         self.code().map(|code| code.to_string()).unwrap_or_default()
     }
 
+    /// The severity each variant declares (`#[diagnostic(severity(…))]`, error when it declares
+    /// none): the one place it is written.
     pub fn severity(&self) -> Severity {
-        match self {
-            Diagnostic::Check(error) if error.is_warning() => Severity::Warning,
-            Diagnostic::Check(error) if error.is_note() => Severity::Note,
-            _ => Severity::Error,
+        match miette::Diagnostic::severity(self) {
+            None | Some(miette::Severity::Error) => Severity::Error,
+            Some(miette::Severity::Warning) => Severity::Warning,
+            Some(miette::Severity::Advice) => Severity::Note,
         }
     }
 
     /// The offending text.
     pub fn span(&self) -> Span {
-        match self {
-            Diagnostic::Syntax(error) => error.span(),
-            Diagnostic::Check(error) => error.span(),
-        }
+        crate::span::primary(self)
     }
 }

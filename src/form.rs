@@ -5,9 +5,9 @@
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Severity;
 use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
+use crate::model::Severity;
 use crate::model::{
     Aggregate, Answer, Block, Choice, Citation, Column, CompareOp, Condition, Constraint, Count,
     DateUnit, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand, Paragraph,

@@ -10,6 +10,7 @@
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod codes;
 pub mod coverage;
 pub mod diagnostic;
 pub mod emit;
@@ -65,28 +66,37 @@ pub fn compile_bytes(bytes: &[u8]) -> Compilation {
     compile_with("<input>", bytes, &mut load::MemoryLoader::new())
 }
 
-/// Compiles the file `name` with text `bytes`, reading what it imports through `loader`.
+/// Compiles the file `name` with text `bytes`, reading what it imports through `loader`: the
+/// stages in order, each only when those before it found no error. Load reads and parses every
+/// file; check builds the model; the translation files and the instrument's tests are then
+/// checked against the model.
 pub fn compile_with(name: &str, bytes: &[u8], loader: &mut dyn load::Loader) -> Compilation {
-    let (program, mut diagnostics) = load::load(name, bytes, loader);
-    if !diagnostics.is_empty() {
-        return Compilation {
-            instrument: None,
-            diagnostics,
-            sources: program.sources,
-            translation_files: Vec::new(),
-        };
+    let (program, problems) = load::load(name, bytes, loader);
+    let mut diagnostics: Vec<Diagnostic> = problems.into_iter().map(Diagnostic::Load).collect();
+    let mut instrument = None;
+    if diagnostics.is_empty() {
+        let (checked, problems) = check::check_program(&program);
+        diagnostics.extend(problems.into_iter().map(Diagnostic::Check));
+        instrument = checked;
     }
-    let (instrument, problems) = check::check_program(&program);
-    diagnostics.extend(problems.into_iter().map(Diagnostic::Check));
-    let translation_files = program
-        .translations
-        .iter()
-        .map(|translation| (translation.language.clone(), translation.file))
-        .collect();
-    Compilation {
+    if let Some(instrument) = &mut instrument {
+        let problems = translate::check(instrument, &program.translations);
+        diagnostics.extend(problems.into_iter().map(Diagnostic::Translation));
+        let problems = testing::check(instrument);
+        diagnostics.extend(problems.into_iter().map(Diagnostic::Test));
+    }
+    let mut compilation = Compilation {
         instrument,
         diagnostics,
         sources: program.sources,
-        translation_files,
+        translation_files: program
+            .translations
+            .iter()
+            .map(|translation| (translation.language.clone(), translation.file))
+            .collect(),
+    };
+    if compilation.has_errors() {
+        compilation.instrument = None;
     }
+    compilation
 }

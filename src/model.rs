@@ -287,12 +287,30 @@ pub struct Section {
     pub constraints: Vec<Constraint>,
 }
 
+/// How much a broken rule counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The reply is refused.
+    Error,
+    /// The reply goes through, with the message.
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// A rule the answers must keep, and what a respondent who breaks it is told.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     pub condition: Condition,
-    /// An error refuses the reply; a warning lets it through with the message.
-    pub severity: crate::diagnostic::Severity,
+    pub severity: Severity,
     pub message: String,
     pub span: Span,
 }

@@ -1,6 +1,8 @@
-//! Byte spans into a source text.
+//! Byte spans into a source text, and the notes that point at a second place.
 
+use miette::Diagnostic;
 use serde::Serialize;
+use thiserror::Error;
 
 /// A half-open byte range `start..end` into one source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -98,4 +100,46 @@ mod tests {
         assert!(source.is_char_boundary(span.start) && source.is_char_boundary(span.end));
         assert_eq!(Span::at(source.len()).clamp_to(source), Span::new(4, 5));
     }
+}
+
+/// A secondary place a diagnostic points at, shown as its own excerpt: "first defined here".
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Note {
+    pub message: String,
+    #[label("{label}")]
+    pub span: Span,
+    pub label: String,
+}
+
+impl Note {
+    /// A note with the same text as its heading and its label, for a list of notes.
+    pub fn single(span: Span, text: String) -> Note {
+        Note {
+            message: text.clone(),
+            span,
+            label: text,
+        }
+    }
+
+    /// The one note of a diagnostic: `text` both heads it and labels the span.
+    pub fn new(span: Span, text: &str) -> Vec<Note> {
+        vec![Note {
+            message: text.to_owned(),
+            span,
+            label: text.to_owned(),
+        }]
+    }
+}
+
+/// The place a diagnostic is about: its first label, which every diagnostic of qc puts on the
+/// offending text; the start of the map for one without a label.
+pub fn primary(diagnostic: &dyn Diagnostic) -> Span {
+    diagnostic
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map_or_else(Span::default, |label| {
+            Span::new(label.offset(), label.offset() + label.len())
+        })
 }

@@ -5,14 +5,36 @@
 //! conditions ([`eval`](crate::eval)) and the one validator ([`validate`](crate::validate)), so
 //! a test says what `qc validate` and every export's logic will do.
 
+use miette::Diagnostic;
 use serde::Serialize;
 use serde_json::{json, Value};
+use thiserror::Error;
 
-use crate::check::error::CheckError;
+use crate::codes::Code;
 use crate::eval;
-use crate::model::{Answer, Expect, Instrument, ItemId, Test};
+use crate::model::{Answer, Expect, Instrument, ItemId, Severity, Test};
 use crate::span::Span;
-use crate::validate::{Code, Options, Problem, Severity, Validator};
+use crate::validate::{Options, Problem, Validator};
+
+/// A diagnostic of the testing stage, at check time.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+pub enum TestError {
+    #[error("an answer of test “{test}” does not fit")]
+    #[diagnostic(
+        code(E0128),
+        help(
+            "give answers a reply could give, or expect the problem: `expect problem V0107 at q1`"
+        )
+    )]
+    AnswerDoesNotFit {
+        test: String,
+        #[label("{} {message}", code.as_str())]
+        span: Span,
+        /// The problem the validator finds in the test's reply.
+        code: Code,
+        message: String,
+    },
+}
 
 /// What running the tests of an instrument found.
 #[derive(Debug, Serialize)]
@@ -79,7 +101,7 @@ fn reply(instrument: &Instrument, test: &Test) -> Value {
 /// The answers of each test that expects no problem must fit the instrument: an answer of the
 /// wrong type, or to an item its other answers do not ask, makes the test mean nothing. (A
 /// test that expects a problem may give wrong answers on purpose.)
-pub(crate) fn check(instrument: &Instrument) -> Vec<CheckError> {
+pub fn check(instrument: &Instrument) -> Vec<TestError> {
     let validator = Validator::new(instrument);
     let mut errors = Vec::new();
     for test in &instrument.tests {
@@ -98,14 +120,11 @@ pub(crate) fn check(instrument: &Instrument) -> Vec<CheckError> {
                 .iter()
                 .find(|(given, _)| given == key)
                 .map_or(test.span, |(_, span)| *span);
-            errors.push(CheckError::TestAnswers {
-                message: format!("an answer of test “{}” does not fit", test.name),
+            errors.push(TestError::AnswerDoesNotFit {
+                test: test.name.clone(),
                 span,
-                label: format!("{} {}", problem.code.as_str(), problem.message),
-                help: Some(
-                    "give answers a reply could give, or expect the problem: `expect problem V0107 at q1`"
-                        .to_owned(),
-                ),
+                code: problem.code,
+                message: problem.message.clone(),
             });
         }
     }

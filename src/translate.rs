@@ -15,18 +15,16 @@
 
 use std::collections::BTreeMap;
 
+use miette::Diagnostic;
 use rustc_hash::FxHashMap as HashMap;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use thiserror::Error;
 
-use crate::check::error::CheckError;
-use crate::load::Program;
+use crate::load::translation::{Entry, File, FORMAT};
+use crate::load::TranslationSource;
 use crate::model::{Answer, Block, Instrument, Translation};
 use crate::span::Span;
-
-/// The format name written in, and required of, translation files.
-pub const FORMAT: &str = crate::load::TRANSLATION_FORMAT;
 
 /// The six official languages of the United Nations.
 pub const UN_LANGUAGES: [&str; 6] = ["ar", "zh", "en", "fr", "ru", "es"];
@@ -214,209 +212,72 @@ pub fn localize(instrument: &Instrument, language: &str) -> Option<Instrument> {
     Some(out)
 }
 
-/// One entry of a translation file.
-#[derive(Clone, Debug, Serialize)]
-pub struct Entry {
-    /// The source text the translator translated, shown for context.
-    pub source: String,
-    pub source_hash: String,
-    pub text: String,
-    /// Set when the source changed after translation: the text awaits review.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub review: bool,
+/// A diagnostic of the translation stage: what is stale, unknown or missing in a translation
+/// file, against the texts of the checked instrument.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+pub enum TranslationError {
+    #[error("the `{language}` translation of `{key}` is stale")]
+    #[diagnostic(
+        code(W0206),
+        severity(Warning),
+        help("the compiled form shows the source text instead; `qc translations update` marks changed entries for review: check the text, then delete `\"review\": true`")
+    )]
+    Stale {
+        language: String,
+        key: String,
+        #[label("{}", if *review { "marked for review" } else { "the source text changed" })]
+        span: Span,
+        /// Marked for review, rather than translated from another source text.
+        review: bool,
+    },
+
+    #[error("the `{language}` translation has `{key}`, which names no text of the instrument")]
+    #[diagnostic(
+        code(W0207),
+        severity(Warning),
+        help(
+            "the text was removed or its item renamed; `qc translations update` drops such entries"
+        )
+    )]
+    UnknownKey {
+        language: String,
+        key: String,
+        #[label("no text has this key")]
+        span: Span,
+    },
+
+    #[error("{language}: {} of {total} text(s) are not translated", missing.len())]
+    #[diagnostic(
+        code(N0001),
+        severity(Advice),
+        help("fill in the empty `text` of these entries in the `{language}` file; `qc translations update` adds the keys it lacks")
+    )]
+    Missing {
+        language: String,
+        /// The keys without a text.
+        missing: Vec<String>,
+        total: usize,
+        #[label("untranslated: {}", listed(missing))]
+        span: Span,
+    },
 }
 
-/// A translation file as read.
-#[derive(Debug)]
-pub struct File {
-    pub language: String,
-    pub status: Option<String>,
-    pub entries: Vec<(String, Entry)>,
-    /// Where each key is written, in map offsets.
-    key_spans: HashMap<String, Span>,
-    /// The whole file.
-    span: Span,
-}
-
-impl File {
-    fn key_span(&self, key: &str) -> Span {
-        self.key_spans.get(key).copied().unwrap_or(self.span)
-    }
-}
-
-/// Reads a translation file whose text starts at `base` in the source map. An error is a
-/// diagnostic located in the file.
-pub fn read(text: &str, base: usize) -> Result<File, CheckError> {
-    let whole = Span::new(base, base + text.len());
-    let error = |message: String, span: Span, label: &str| CheckError::TranslationFile {
-        message,
-        span,
-        label: label.to_owned(),
+/// The first five keys, and how many more.
+fn listed(keys: &[String]) -> String {
+    let shown: Vec<String> = keys.iter().take(5).map(|key| format!("`{key}`")).collect();
+    let more = if keys.len() > 5 {
+        format!(" and {} more", keys.len() - 5)
+    } else {
+        String::new()
     };
-    let file: FileText = serde_json::from_str(text).map_err(|e| {
-        let offset = offset_of(text, e.line(), e.column());
-        let at = Span::new(base + offset, base + offset + 1);
-        let what = match e.classify() {
-            serde_json::error::Category::Data => "has the wrong shape",
-            _ => "is not JSON",
-        };
-        error(format!("a translation file {what}: {e}"), at, "here")
-    })?;
-    let key_spans = key_offsets(text, base);
-    let at = |key: &str| key_spans.get(key).copied().unwrap_or(whole);
-    if file.format.as_deref() != Some(FORMAT) {
-        return Err(error(
-            format!("a translation file says `\"format\": \"{FORMAT}\"`"),
-            at("format"),
-            "missing or another format",
-        ));
-    }
-    let Some(language) = file.language else {
-        return Err(error(
-            "a translation file names its `language`".to_owned(),
-            whole,
-            "no `language` string",
-        ));
-    };
-    let status = file.status;
-    let mut entries = Vec::with_capacity(file.strings.0.len());
-    let mut seen: HashMap<String, ()> = HashMap::default();
-    for (key, entry) in file.strings.0 {
-        if seen.insert(key.clone(), ()).is_some() {
-            return Err(error(
-                format!("entry `{key}` is written twice"),
-                at(&key),
-                "first written here",
-            ));
-        }
-        let (Some(source_hash), Some(text)) = (entry.source_hash, entry.text) else {
-            return Err(error(
-                format!("entry `{key}` needs `source_hash` and `text` strings"),
-                at(&key),
-                "incomplete entry",
-            ));
-        };
-        let entry = Entry {
-            source: entry.source.unwrap_or_default(),
-            source_hash,
-            text,
-            review: entry.review == Some(true),
-        };
-        entries.push((key, entry));
-    }
-    Ok(File {
-        language,
-        status,
-        entries,
-        key_spans,
-        span: whole,
-    })
+    format!("{}{more}", shown.join(", "))
 }
 
-/// A translation file as JSON gives it; [`read`] checks what is required.
-#[derive(Deserialize)]
-struct FileText {
-    format: Option<String>,
-    language: Option<String>,
-    status: Option<String>,
-    #[serde(default)]
-    strings: Entries,
-}
-
-#[derive(Deserialize)]
-struct EntryText {
-    source: Option<String>,
-    source_hash: Option<String>,
-    text: Option<String>,
-    review: Option<bool>,
-}
-
-/// The entries of a file in the order written.
-#[derive(Default)]
-struct Entries(Vec<(String, EntryText)>);
-
-impl<'de> Deserialize<'de> for Entries {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Entries;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of entries by key")
-            }
-
-            fn visit_map<M: serde::de::MapAccess<'de>>(
-                self,
-                mut map: M,
-            ) -> Result<Entries, M::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
-}
-
-/// The byte offset of a 1-based line and column (as serde_json counts them).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len().saturating_sub(1))
-}
-
-/// Where each object key of a JSON text is written (its first occurrence), in one pass.
-fn key_offsets(text: &str, base: usize) -> HashMap<String, Span> {
-    let bytes = text.as_bytes();
-    let mut keys = HashMap::default();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'"' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        i += 1;
-        while i < bytes.len() && bytes[i] != b'"' {
-            i += if bytes[i] == b'\\' { 2 } else { 1 };
-        }
-        let end = (i + 1).min(bytes.len());
-        i = end;
-        let mut after = i;
-        while after < bytes.len() && bytes[after].is_ascii_whitespace() {
-            after += 1;
-        }
-        if bytes.get(after) == Some(&b':') && end > start + 1 {
-            let raw = &text[start + 1..end - 1];
-            if keys.contains_key(raw) {
-                continue;
-            }
-            // Only a key with escapes needs decoding.
-            let key = if raw.contains('\\') {
-                match serde_json::from_str(&text[start..end]) {
-                    Ok(Value::String(key)) => key,
-                    _ => continue,
-                }
-            } else {
-                raw.to_owned()
-            };
-            keys.entry(key)
-                .or_insert(Span::new(base + start, base + end));
-        }
-    }
-    keys
-}
-
-/// Reads the translation files of a program, reports what is wrong, missing or stale in them,
-/// and gives the instrument the translations that are current.
-pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<CheckError> {
+/// Reports what is missing or stale in the translation files of a program, against the texts
+/// of the checked instrument, and gives the instrument the translations that are current.
+pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<TranslationError> {
     let mut problems = Vec::new();
-    if program.translations.is_empty() {
+    if files.is_empty() {
         return problems;
     }
     let texts = texts(instrument);
@@ -424,40 +285,12 @@ pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<Check
         .iter()
         .map(|(key, text)| (key.as_str(), text.as_str()))
         .collect();
-    let mut seen: HashMap<&str, Span> = HashMap::default();
-    for declared in &program.translations {
-        let source = program.sources.file(declared.file);
-        if let Some(first) = seen.insert(&declared.language, declared.span) {
-            problems.push(CheckError::Duplicate {
-                kind: "translation",
-                name: declared.language.clone(),
-                span: declared.span,
-                first: crate::check::error::Note::new(first, "first declared here"),
-            });
-            continue;
-        }
-        let file = match read(&source.text, source.base) {
-            Ok(file) => file,
-            Err(error) => {
-                problems.push(error);
-                continue;
-            }
-        };
-        if file.language != declared.language {
-            problems.push(CheckError::TranslationFile {
-                message: format!(
-                    "the file of the `{}` translation is in `{}`",
-                    declared.language, file.language
-                ),
-                span: file.key_span("language"),
-                label: format!("expected `{}`", declared.language),
-            });
-            continue;
-        }
+    for declared in files {
+        let file = &declared.contents;
         let mut strings = BTreeMap::new();
         for (key, entry) in &file.entries {
             let Some(current) = sources.get(key.as_str()) else {
-                problems.push(CheckError::UnknownTranslationKey {
+                problems.push(TranslationError::UnknownKey {
                     language: file.language.clone(),
                     key: key.clone(),
                     span: file.key_span(key),
@@ -468,15 +301,11 @@ pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<Check
                 continue;
             }
             if entry.review || entry.source_hash != source_hash(current) {
-                problems.push(CheckError::StaleTranslation {
+                problems.push(TranslationError::Stale {
                     language: file.language.clone(),
                     key: key.clone(),
                     span: file.key_span(key),
-                    reason: if entry.review {
-                        "marked for review".to_owned()
-                    } else {
-                        "the source text changed".to_owned()
-                    },
+                    review: entry.review,
                 });
                 continue;
             }
@@ -487,18 +316,23 @@ pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<Check
             .iter()
             .map(|(key, entry)| (key.as_str(), entry))
             .collect();
-        let missing: Vec<&str> = texts
+        let missing: Vec<String> = texts
             .iter()
-            .map(|(key, _)| key.as_str())
-            .filter(|key| given.get(key).is_none_or(|entry| entry.text.is_empty()))
+            .map(|(key, _)| key)
+            .filter(|key| {
+                given
+                    .get(key.as_str())
+                    .is_none_or(|entry| entry.text.is_empty())
+            })
+            .cloned()
             .collect();
         if !missing.is_empty() {
-            problems.push(missing_note(
-                &file.language,
-                &missing,
-                texts.len(),
-                declared.span,
-            ));
+            problems.push(TranslationError::Missing {
+                language: file.language.clone(),
+                missing,
+                total: texts.len(),
+                span: declared.span,
+            });
         }
         instrument.translations.push(Translation {
             language: file.language.clone(),
@@ -508,29 +342,6 @@ pub(crate) fn check(instrument: &mut Instrument, program: &Program) -> Vec<Check
         });
     }
     problems
-}
-
-fn missing_note(language: &str, missing: &[&str], total: usize, span: Span) -> CheckError {
-    let shown: Vec<String> = missing
-        .iter()
-        .take(5)
-        .map(|key| format!("`{key}`"))
-        .collect();
-    let more = if missing.len() > 5 {
-        format!(" and {} more", missing.len() - 5)
-    } else {
-        String::new()
-    };
-    CheckError::MissingTranslations {
-        language: language.to_owned(),
-        missing: missing.len(),
-        total,
-        span,
-        detail: format!("untranslated: {}{more}", shown.join(", ")),
-        help: Some(format!(
-            "fill in the empty `text` of these entries in the `{language}` file; `qc translations update` adds the keys it lacks"
-        )),
-    }
 }
 
 /// A translation file for `language` with every key of the instrument: the entries of
@@ -579,7 +390,7 @@ pub fn update(instrument: &Instrument, language: &str, existing: Option<&File>) 
 }
 
 /// How far the translation into one language has come.
-#[derive(Debug, Serialize)]
+#[derive(Debug, serde::Serialize)]
 pub struct Progress {
     pub language: String,
     pub direction: &'static str,
@@ -627,7 +438,7 @@ pub fn progress(instrument: &Instrument) -> Vec<Progress> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_rtl, key_offsets, source_hash};
+    use super::{is_rtl, source_hash};
 
     #[test]
     fn arabic_and_hebrew_are_right_to_left() {
@@ -640,30 +451,5 @@ mod tests {
         assert_eq!(source_hash("Yes"), source_hash("Yes"));
         assert_ne!(source_hash("Yes"), source_hash("Yes "));
         assert_eq!(source_hash("Yes").len(), 16);
-    }
-
-    #[test]
-    fn files_of_the_wrong_shape_are_refused_where_they_go_wrong() {
-        let text = r#"{"format": "qc-translation/1", "language": "fr",
-  "strings": {"q1.label": {"source_hash": "0", "text": 5}}}"#;
-        let error = super::read(text, 10).expect_err("a number is not a text");
-        let message = error.to_string();
-        assert!(message.contains("wrong shape"), "{message}");
-        assert_eq!(error.span().start, 10 + text.find('5').expect("the 5"));
-        let missing = super::read(r#"{"format": "qc-translation/1", "strings": {}}"#, 0);
-        assert!(missing.is_err());
-        let twice = r#"{"format": "qc-translation/1", "language": "fr", "strings": {
-  "title": {"source_hash": "0", "text": "a"}, "title": {"source_hash": "0", "text": "b"}}}"#;
-        let error = super::read(twice, 0).expect_err("a key written twice");
-        assert!(error.to_string().contains("written twice"), "{error}");
-    }
-
-    #[test]
-    fn keys_are_found_where_they_are_written() {
-        let text = r#"{"strings": {"q1.label": {"text": "a \"q\": b"}}}"#;
-        let keys = key_offsets(text, 100);
-        let span = keys["q1.label"];
-        assert_eq!(&text[span.start - 100..span.end - 100], "\"q1.label\"");
-        assert!(!keys.contains_key("a \"q\": b"));
     }
 }

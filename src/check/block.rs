@@ -4,10 +4,11 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::{CheckError, Note};
+use super::error::CheckError;
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::model::{self, ItemId};
+use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
 

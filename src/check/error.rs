@@ -6,7 +6,7 @@ use std::cell::Cell;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::span::Span;
+use crate::span::{Note, Span};
 
 /// One semantic problem in an instrument.
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
@@ -199,43 +199,6 @@ pub enum CheckError {
         parent: String,
     },
 
-    #[error("cannot read `{path}`")]
-    #[diagnostic(
-        code(E0118),
-        help("the path is relative to the folder of the file that names it")
-    )]
-    ImportUnreadable {
-        path: String,
-        #[label("{reason}")]
-        span: Span,
-        reason: String,
-    },
-
-    #[error("`{path}` is outside the instrument's root")]
-    #[diagnostic(
-        code(E0134),
-        help("imports and translation files are read from the instrument's folder and the folders below it, and nothing else is opened; `--root DIR` widens the root to DIR")
-    )]
-    OutsideRoot {
-        path: String,
-        #[label("{reason}")]
-        span: Span,
-        reason: &'static str,
-    },
-
-    #[error("imports form a cycle: {cycle}")]
-    #[diagnostic(
-        code(E0119),
-        help("a file cannot import itself, directly or through others; move what both need into a third file")
-    )]
-    ImportCycle {
-        cycle: String,
-        #[label("this import closes the cycle")]
-        span: Span,
-        #[related]
-        rest: Vec<Note>,
-    },
-
     #[error("the name `{name}` is taken twice")]
     #[diagnostic(code(E0120))]
     NameClash {
@@ -325,29 +288,6 @@ pub enum CheckError {
     #[diagnostic(code(E0126))]
     UnknownParameter {
         name: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
-
-    #[error("{message}")]
-    #[diagnostic(
-        code(E0127),
-        help("a translation file is JSON: {{\"language\": \"fr\", \"strings\": {{\"q1.label\": {{\"source_hash\": \"…\", \"text\": \"…\"}}}}}}; `qc translations new` writes one")
-    )]
-    TranslationFile {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-    },
-
-    #[error("{message}")]
-    #[diagnostic(code(E0128))]
-    TestAnswers {
-        message: String,
         #[label("{label}")]
         span: Span,
         label: String,
@@ -484,149 +424,20 @@ pub enum CheckError {
         #[label("its text is pending")]
         span: Span,
     },
-
-    #[error("the `{language}` translation of `{key}` is stale")]
-    #[diagnostic(
-        code(W0206),
-        severity(Warning),
-        help("the compiled form shows the source text instead; `qc translations update` marks changed entries for review: check the text, then delete `\"review\": true`")
-    )]
-    StaleTranslation {
-        language: String,
-        key: String,
-        #[label("{reason}")]
-        span: Span,
-        reason: String,
-    },
-
-    #[error("the `{language}` translation has `{key}`, which names no text of the instrument")]
-    #[diagnostic(
-        code(W0207),
-        severity(Warning),
-        help(
-            "the text was removed or its item renamed; `qc translations update` drops such entries"
-        )
-    )]
-    UnknownTranslationKey {
-        language: String,
-        key: String,
-        #[label("no text has this key")]
-        span: Span,
-    },
-
-    #[error("{language}: {missing} of {total} text(s) are not translated")]
-    #[diagnostic(code(N0001), severity(Advice))]
-    MissingTranslations {
-        language: String,
-        missing: usize,
-        total: usize,
-        #[label("{detail}")]
-        span: Span,
-        detail: String,
-        #[help]
-        help: Option<String>,
-    },
-}
-
-/// A secondary place a diagnostic points at, shown as its own excerpt: "first defined here".
-#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
-#[error("{message}")]
-#[diagnostic(severity(Advice))]
-pub struct Note {
-    pub message: String,
-    #[label("{label}")]
-    pub span: Span,
-    pub label: String,
-}
-
-impl Note {
-    /// A note with the same text as its heading and its label, for a list of notes.
-    pub fn single(span: Span, text: String) -> Note {
-        Note {
-            message: text.clone(),
-            span,
-            label: text,
-        }
-    }
-
-    /// The one note of a diagnostic: `text` both heads it and labels the span.
-    pub fn new(span: Span, text: &str) -> Vec<Note> {
-        vec![Note {
-            message: text.to_owned(),
-            span,
-            label: text.to_owned(),
-        }]
-    }
 }
 
 impl CheckError {
-    /// The span the diagnostic is sorted by: the offending text.
+    /// The offending text: the span the diagnostic is sorted by.
     pub fn span(&self) -> Span {
-        match self {
-            CheckError::Duplicate { span, .. }
-            | CheckError::UnknownItem { span, .. }
-            | CheckError::UnknownCode { span, .. }
-            | CheckError::UnknownScale { span, .. }
-            | CheckError::UnknownDocument { span, .. }
-            | CheckError::UnknownParagraph { span, .. }
-            | CheckError::NotBoolean { span, .. }
-            | CheckError::TypeMismatch { span, .. }
-            | CheckError::Cycle { span, .. }
-            | CheckError::EmptyScale { span, .. }
-            | CheckError::DuplicateCode { span, .. }
-            | CheckError::UnboundFollowup { span, .. }
-            | CheckError::InvertedBounds { span, .. }
-            | CheckError::Header { span, .. }
-            | CheckError::RequiredAndOptional { span, .. }
-            | CheckError::NothingToAnswer { span, .. }
-            | CheckError::FieldOutsideFollowup { span, .. }
-            | CheckError::LaterReference { span, .. }
-            | CheckError::NeverTrue { span, .. }
-            | CheckError::DuplicateLabel { span, .. }
-            | CheckError::ImportUnreadable { span, .. }
-            | CheckError::OutsideRoot { span, .. }
-            | CheckError::ImportCycle { span, .. }
-            | CheckError::NameClash { span, .. }
-            | CheckError::NotAModule { span, .. }
-            | CheckError::UnknownImport { span, .. }
-            | CheckError::UnknownBlock { span, .. }
-            | CheckError::BlockArguments { span, .. }
-            | CheckError::BlockRecursion { span, .. }
-            | CheckError::ExpansionBudget { span, .. }
-            | CheckError::UnknownParameter { span, .. }
-            | CheckError::TranslationFile { span, .. }
-            | CheckError::TestAnswers { span, .. }
-            | CheckError::TestExpectation { span, .. }
-            | CheckError::BadValue { span, .. }
-            | CheckError::UnknownField { span, .. }
-            | CheckError::BadSpecial { span, .. }
-            | CheckError::BadTable { span, .. }
-            | CheckError::Uncited { span, .. }
-            | CheckError::ProseDisagrees { span, .. }
-            | CheckError::PendingQuote { span, .. }
-            | CheckError::StaleTranslation { span, .. }
-            | CheckError::UnknownTranslationKey { span, .. }
-            | CheckError::MissingTranslations { span, .. } => *span,
-        }
+        crate::span::primary(self)
     }
 
-    pub fn is_warning(&self) -> bool {
+    /// An error, rather than a warning: the instrument is refused.
+    pub fn is_error(&self) -> bool {
         matches!(
-            self,
-            CheckError::LaterReference { .. }
-                | CheckError::NeverTrue { .. }
-                | CheckError::DuplicateLabel { .. }
-                | CheckError::Uncited { .. }
-                | CheckError::ProseDisagrees { .. }
-                | CheckError::PendingQuote { .. }
-                | CheckError::StaleTranslation { .. }
-                | CheckError::UnknownTranslationKey { .. }
+            Diagnostic::severity(self),
+            None | Some(miette::Severity::Error)
         )
-    }
-
-    /// A note: reported, never a reason to fail, even with `--deny-warnings`.
-    pub fn is_note(&self) -> bool {
-        matches!(self, CheckError::MissingTranslations { .. })
     }
 }
 

@@ -4,9 +4,10 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::error::{CheckError, Note};
+use super::error::CheckError;
 use super::Reference;
 use crate::model::{Item, ItemId, ItemKind};
+use crate::span::Note;
 use crate::span::Span;
 
 pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError> {

@@ -7,11 +7,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::block::EnvId;
 use super::condition::{Resolver, Type};
-use super::error::{CheckError, Note};
+use super::error::CheckError;
 use super::scope::{Kind, Symbol};
 use super::Checker;
-use crate::diagnostic::Severity;
+use crate::model::Severity;
 use crate::model::{self, Answer, ItemId, ItemKind};
+use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
 

@@ -17,8 +17,8 @@ mod scope;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::span::Note;
 pub use error::CheckError;
-use error::Note;
 
 use crate::load::Program;
 use crate::model::{self, Answer, Block, ItemId, ScaleId};
@@ -47,22 +47,12 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
         &checker.scales,
         &checker.label_spans,
     ));
-    errors.sort_by_key(|error| (error.span().start, error.span().end));
-    let failed = |errors: &[CheckError]| errors.iter().any(|e| !e.is_warning() && !e.is_note());
-    let mut instrument = if failed(&errors) {
+    errors.sort_by_cached_key(|error| error.span());
+    let instrument = if errors.iter().any(CheckError::is_error) {
         None
     } else {
         checker.finish()
     };
-    if let Some(checked) = &mut instrument {
-        // Translations are checked against the texts of the finished instrument, and tests'
-        // answers against its validator.
-        errors.extend(crate::translate::check(checked, program));
-        errors.extend(crate::testing::check(checked));
-        if failed(&errors) {
-            instrument = None;
-        }
-    }
     (instrument, errors)
 }
 
@@ -228,6 +218,7 @@ impl<'a> Checker<'a> {
                 label: "expected `instrument` before this".to_owned(),
             });
         }
+        let mut languages: HashMap<&str, Span> = HashMap::default();
         for declaration in &file.declarations {
             match declaration {
                 ast::Declaration::Introduction(introduction) => {
@@ -235,6 +226,17 @@ impl<'a> Checker<'a> {
                     self.introduction.extend(blocks);
                 }
                 ast::Declaration::Section(section) => self.section(section),
+                ast::Declaration::Translation(translation) => {
+                    let language = &translation.language.name;
+                    if let Some(first) = languages.insert(language, translation.span) {
+                        self.errors.push(CheckError::Duplicate {
+                            kind: "translation",
+                            name: language.clone(),
+                            span: translation.span,
+                            first: Note::new(first, "first declared here"),
+                        });
+                    }
+                }
                 _ => {}
             }
         }
@@ -1089,7 +1091,7 @@ impl<'a> Checker<'a> {
                 complete: *complete,
             },
             ast::ExpectationKind::Problem { code, at } => {
-                if crate::validate::Code::parse(&code.name).is_none() {
+                if crate::codes::Code::parse(&code.name).is_none() {
                     self.errors.push(CheckError::TestExpectation {
                         message: format!("`{}` is not a problem code of replies", code.name),
                         span: code.span,

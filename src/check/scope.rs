@@ -4,10 +4,11 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::{CheckError, Note};
+use super::error::CheckError;
 use super::Checker;
 use crate::load::Module;
 use crate::model::{self, Answer, Block, ScaleId};
+use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
 

@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::load::{LoadError, Loaded, Loader};
+use crate::load::{Loaded, Loader, Refused};
 
 /// The largest file qc reads unless told otherwise: 64 MiB, well above a 10,000-question
 /// instrument (about 3 MB) or its compiled form (about 15 MB).
@@ -229,13 +229,13 @@ impl FileLoader {
 }
 
 impl Loader for FileLoader {
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, LoadError> {
-        let outside = |reason| Err(LoadError::OutsideRoot { reason });
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused> {
+        let outside = |reason| Err(Refused::OutsideRoot { reason });
         if let Some(reason) = crate::load::unsafe_path(path) {
             return outside(reason);
         }
         let Some(folder) = self.folders.get(importer) else {
-            return Err(LoadError::Unreadable(format!(
+            return Err(Refused::Unreadable(format!(
                 "`{importer}` was not read by this loader"
             )));
         };
@@ -255,12 +255,12 @@ impl Loader for FileLoader {
             }
         }
         let real = std::fs::canonicalize(&candidate)
-            .map_err(|error| LoadError::Unreadable(describe(&error)))?;
+            .map_err(|error| Refused::Unreadable(describe(&error)))?;
         if !real.starts_with(&self.root) {
             return outside("a symbolic link that leads out of the instrument's root");
         }
         let bytes =
-            read_regular(&real, self.limit).map_err(|e| LoadError::Unreadable(e.to_string()))?;
+            read_regular(&real, self.limit).map_err(|e| Refused::Unreadable(e.to_string()))?;
         // Standard input, `<stdin>`, names no folder: its imports are named from the root.
         let name = crate::load::join(importer, path);
         // Two names of one file (through a link, say) are one module.

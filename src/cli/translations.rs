@@ -99,7 +99,7 @@ fn update(limits: &Limits, path: &Path) -> ExitCode {
     let mut status = OK;
     for (language, file) in &compilation.translation_files {
         let file = compilation.sources.file(*file);
-        let existing = translate::read(&file.text, file.base).ok();
+        let existing = crate::load::translation::read(&file.text, file.base).ok();
         let text = translate::update(&instrument, language, existing.as_ref());
         if text == file.text {
             eprintln!("{}: up to date", file.name);

@@ -7,10 +7,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{files, read_regular, write_atomically, DiagnosticFormat, Limits, INVALID, OK, USAGE};
+use crate::codes::Code;
+use crate::model::Severity;
 use crate::source::SourceMap;
 use crate::validate::{
-    parse_json, parse_reply, Checked, Code, Options, Problem, ReplyError, Severity, Validator,
-    FORM_MAX_DEPTH,
+    parse_json, parse_reply, Checked, Options, Problem, ReplyError, Validator, FORM_MAX_DEPTH,
 };
 use crate::{form, Instrument};
 

@@ -52,7 +52,7 @@ pub(crate) fn infix(
 }
 
 /// The ids of the items answered with an amount, whose piped value is the amount's number.
-pub(crate) fn amounts(instrument: &crate::Instrument) -> rustc_hash::FxHashSet<&str> {
+pub(crate) fn amounts(instrument: &crate::model::Instrument) -> rustc_hash::FxHashSet<&str> {
     instrument
         .items
         .iter()

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostic::Severity;
+use crate::model::Severity;
 use crate::model::{
     Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
     ItemKind, Operand, Reading,

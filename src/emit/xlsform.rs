@@ -11,7 +11,7 @@
 //! [`Loss`], never dropped silently.
 //! The mapping is documented in `docs/exports.md`.
 
-use crate::diagnostic::Severity;
+use crate::model::Severity;
 use crate::model::{
     Aggregate, Answer, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId, ItemKind,
     Operand, Reading,

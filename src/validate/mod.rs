@@ -11,9 +11,10 @@ mod reply;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
+use crate::codes::Code;
 use crate::eval::{self, Answers};
-use crate::model::{Answer, Constraint, Count, Instrument, ItemId, ItemKind};
-pub use problem::{Code, Problem, Severity};
+use crate::model::{Answer, Constraint, Count, Instrument, ItemId, ItemKind, Severity};
+pub use problem::Problem;
 pub use reply::{parse_json, parse_reply, ReplyError, FORM_MAX_DEPTH, MAX_DEPTH};
 
 /// What a validation demands beyond the reply's types.

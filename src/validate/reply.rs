@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::problem::Code;
+use crate::codes::Code;
 
 /// How deep a reply's arrays and objects may nest.
 pub const MAX_DEPTH: usize = 128;

@@ -7,6 +7,7 @@ pub mod loader;
 mod exports;
 mod fidelity;
 mod fixtures;
+mod house;
 mod properties;
 mod schema;
 mod translations;

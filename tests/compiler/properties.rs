@@ -124,11 +124,7 @@ struct Replacing {
 }
 
 impl qc::load::Loader for Replacing {
-    fn load(
-        &mut self,
-        importer: &str,
-        path: &str,
-    ) -> Result<qc::load::Loaded, qc::load::LoadError> {
+    fn load(&mut self, importer: &str, path: &str) -> Result<qc::load::Loaded, qc::load::Refused> {
         let mut loaded = self.files.load(importer, path)?;
         if loaded.name == self.name {
             loaded.bytes = self.text.clone().into_bytes();

@@ -105,7 +105,7 @@ fn a_changed_source_makes_its_translation_stale_until_reviewed() {
     assert!(!instrument.translations[0].strings.contains_key("q1.label"));
 
     // `update` keeps the old translation, takes the new source and hash, marks it for review.
-    let file = translate::read(&translation, 0).expect("a translation file");
+    let file = qc::load::translation::read(&translation, 0).expect("a translation file");
     let updated = translate::update(&instrument, "ar", Some(&file));
     let value: serde_json::Value = serde_json::from_str(&updated).expect("JSON");
     let entry = &value["strings"]["q1.label"];

@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::generate::Generator;
 use super::{crime_prevention, root};
+use qc::codes::Code;
 use qc::model::Instrument;
-use qc::validate::{Code, Options, Validator};
+use qc::validate::{Options, Validator};
 
 /// The instruments whose replies are generated: the bundled one and the pass fixtures.
 fn instruments() -> Vec<(String, Instrument)> {
@@ -115,7 +116,7 @@ fn qc_and_the_response_schema_agree_on_generated_replies() {
             let by_qc = problems
                 .iter()
                 .filter(|p| claimed(p))
-                .all(|p| p.severity == qc::Severity::Warning);
+                .all(|p| p.severity == qc::model::Severity::Warning);
             let by_schema = schema.is_valid(&reply);
             if by_qc != by_schema {
                 let errors: Vec<String> = schema
@@ -124,7 +125,9 @@ fn qc_and_the_response_schema_agree_on_generated_replies() {
                     .collect();
                 panic!("{name}: qc says {by_qc}, the schema {by_schema}\n{reply:#}\nqc: {problems:#?}\nschema: {errors:#?}");
             }
-            let all_warnings = problems.iter().all(|p| p.severity == qc::Severity::Warning);
+            let all_warnings = problems
+                .iter()
+                .all(|p| p.severity == qc::model::Severity::Warning);
             assert_eq!(
                 qc.is_valid(&reply, Options { complete: true }),
                 all_warnings

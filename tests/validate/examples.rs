@@ -1,7 +1,9 @@
 //! The example replies of `questionnaires/examples/crime-prevention/`: each shows one class of
 //! problem, and the validator finds exactly that.
 
-use qc::validate::{Code, Options, Severity, Validator};
+use qc::codes::Code;
+use qc::model::Severity;
+use qc::validate::{Options, Validator};
 
 use super::{crime_prevention, example, root};
 

@@ -1,6 +1,7 @@
 //! Hostile replies: each gets a clear error, and none a panic.
 
-use qc::validate::{parse_reply, Code, Options, Validator};
+use qc::codes::Code;
+use qc::validate::{parse_reply, Options, Validator};
 
 use super::crime_prevention;
 
@@ -78,7 +79,9 @@ fn values_of_every_wrong_type_are_problems_not_panics() {
             let problems = validator.validate(&reply, Options::default());
             assert_eq!(
                 validator.is_valid(&reply, Options::default()),
-                problems.iter().all(|p| p.severity == qc::Severity::Warning)
+                problems
+                    .iter()
+                    .all(|p| p.severity == qc::model::Severity::Warning)
             );
         }
     }

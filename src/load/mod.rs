@@ -6,38 +6,71 @@
 //! that cannot be read, and orders the modules so that every module comes after the modules it
 //! imports and the entry file comes last. It resolves no names: that is `check`.
 
-use rustc_hash::FxHashMap as HashMap;
+pub mod translation;
 
-use crate::check::error::{CheckError, Note};
-use crate::diagnostic::Diagnostic;
+use miette::Diagnostic;
+use rustc_hash::FxHashMap as HashMap;
+use thiserror::Error;
+
 use crate::source::{FileId, SourceMap};
-use crate::span::Span;
+use crate::span::{Note, Span};
 use crate::syntax::{self, ast, SyntaxError};
 
-/// The `format` of a translation file.
-pub const TRANSLATION_FORMAT: &str = "qc-translation/1";
+/// A diagnostic of the load stage: a file that could not be read or parsed, or an import cycle.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+pub enum LoadError {
+    /// The first syntax error of a file.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(SyntaxError),
 
-/// Why a text is not a translation file, if it is not one: it must be a JSON object that says
-/// it is (`"format": "qc-translation/1"`). Only a translation file is shown in excerpts; the
-/// reason never quotes the text (serde_json's syntax errors name a place, not what is there).
-fn not_a_translation_file(text: &str) -> Option<String> {
-    /// The one key looked at; the rest is skipped without being kept.
-    #[derive(serde::Deserialize)]
-    struct Head<'a> {
-        #[serde(borrow)]
-        format: Option<std::borrow::Cow<'a, str>>,
-    }
-    if text.starts_with('\u{feff}') {
-        return Some(
-            "it starts with a byte-order mark (U+FEFF), which JSON does not allow: save it as UTF-8 without one".to_owned(),
-        );
-    }
-    let not_ours = || format!("not a JSON object with `\"format\": \"{TRANSLATION_FORMAT}\"`");
-    match serde_json::from_str::<Head<'_>>(text) {
-        Err(error) if error.is_syntax() || error.is_eof() => Some(format!("not JSON: {error}")),
-        Err(_) => Some(not_ours()),
-        Ok(head) => (head.format.as_deref() != Some(TRANSLATION_FORMAT)).then(not_ours),
-    }
+    #[error("cannot read `{path}`")]
+    #[diagnostic(
+        code(E0118),
+        help("the path is relative to the folder of the file that names it")
+    )]
+    Unreadable {
+        path: String,
+        #[label("{reason}")]
+        span: Span,
+        reason: String,
+    },
+
+    #[error("`{path}` is outside the instrument's root")]
+    #[diagnostic(
+        code(E0134),
+        help("imports and translation files are read from the instrument's folder and the folders below it, and nothing else is opened; `--root DIR` widens the root to DIR")
+    )]
+    OutsideRoot {
+        path: String,
+        #[label("{reason}")]
+        span: Span,
+        reason: &'static str,
+    },
+
+    #[error("imports form a cycle: {cycle}")]
+    #[diagnostic(
+        code(E0119),
+        help("a file cannot import itself, directly or through others; move what both need into a third file")
+    )]
+    ImportCycle {
+        cycle: String,
+        #[label("this import closes the cycle")]
+        span: Span,
+        #[related]
+        rest: Vec<Note>,
+    },
+
+    #[error("{problem}")]
+    #[diagnostic(
+        code(E0127),
+        help("a translation file is JSON: {{\"language\": \"fr\", \"strings\": {{\"q1.label\": {{\"source_hash\": \"…\", \"text\": \"…\"}}}}}}; `qc translations new` writes one")
+    )]
+    TranslationFile {
+        problem: translation::Problem,
+        #[label("{}", problem.label())]
+        span: Span,
+    },
 }
 
 /// A file the loader found.
@@ -49,9 +82,9 @@ pub struct Loaded {
     pub bytes: Vec<u8>,
 }
 
-/// Why a file a program names was not read.
+/// Why a loader did not read a file a program names.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LoadError {
+pub enum Refused {
     /// The path leads outside the instrument's root: it is absolute, its `..` climb above the
     /// root, or a symbolic link on the way leads out. Nothing was opened.
     OutsideRoot {
@@ -67,7 +100,7 @@ pub enum LoadError {
 pub trait Loader {
     /// Reads the file at `path`, as written in the file named `importer`: relative paths are
     /// relative to the importer's folder, and a loader reads nothing outside its root.
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, LoadError>;
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused>;
 }
 
 /// One parsed file of a program.
@@ -79,13 +112,14 @@ pub struct Module {
     pub imports: Vec<usize>,
 }
 
-/// A file named by a `translation` declaration of the entry file.
+/// A file named by a `translation` declaration of the entry file, read.
 #[derive(Debug)]
 pub struct TranslationSource {
     pub language: String,
     /// The span of the declaration.
     pub span: Span,
     pub file: FileId,
+    pub contents: translation::File,
 }
 
 /// The entry file and every file it imports, parsed.
@@ -106,7 +140,7 @@ impl Program {
 /// Loads the program whose entry file is `name`, with text `bytes`, and the diagnostics of the
 /// files that could not be read or parsed. The program holds the sources read whatever
 /// happens; it is whole, and may be checked, only when there are no diagnostics.
-pub fn load(name: &str, bytes: &[u8], loader: &mut dyn Loader) -> (Program, Vec<Diagnostic>) {
+pub fn load(name: &str, bytes: &[u8], loader: &mut dyn Loader) -> (Program, Vec<LoadError>) {
     let mut state = State {
         loader,
         sources: SourceMap::default(),
@@ -155,7 +189,7 @@ struct State<'l> {
     keys: HashMap<String, usize>,
     /// The modules being loaded, outermost first.
     stack: Vec<Frame>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<LoadError>,
 }
 
 impl State<'_> {
@@ -168,7 +202,7 @@ impl State<'_> {
                 let file = self.sources.add_withheld(&loaded.name);
                 let base = self.sources.file(file).base;
                 self.diagnostics
-                    .push(Diagnostic::Syntax(error.shifted(base)));
+                    .push(LoadError::Syntax(error.shifted(base)));
                 return None;
             }
         };
@@ -178,7 +212,7 @@ impl State<'_> {
             let file = self.sources.add_withheld(&loaded.name);
             let base = self.sources.file(file).base;
             self.diagnostics
-                .push(Diagnostic::Syntax(SyntaxError::NotSource {
+                .push(LoadError::Syntax(SyntaxError::NotSource {
                     file: loaded.name.clone(),
                     span: Span::at(base),
                 }));
@@ -189,7 +223,7 @@ impl State<'_> {
         let ast = match syntax::parse_at(&source.text, source.base) {
             Ok(ast) => ast,
             Err(error) => {
-                self.diagnostics.push(Diagnostic::Syntax(error));
+                self.diagnostics.push(LoadError::Syntax(error));
                 return None;
             }
         };
@@ -258,7 +292,7 @@ impl State<'_> {
                 frame.import.map(|span| Note::single(span, note))
             })
             .collect();
-        self.error(CheckError::ImportCycle {
+        self.diagnostics.push(LoadError::ImportCycle {
             cycle,
             span: *span,
             rest,
@@ -290,52 +324,63 @@ impl State<'_> {
                 }
             };
             // A file that is not a translation file at all is named, never quoted: its
-            // entries are read, and shown in excerpts, by `translate` only once it is one.
-            let text = String::from_utf8(loaded.bytes)
-                .map_err(|_| "not UTF-8 text".to_owned())
-                .and_then(|text| match not_a_translation_file(&text) {
-                    Some(why) => Err(why),
-                    None => Ok(text),
-                });
-            let file = match text {
+            // entries are read, and shown in excerpts, only once it is one.
+            let file = match translation::not_ours(loaded.bytes) {
                 Ok(text) => self.sources.add(&loaded.name, text),
                 Err(why) => {
                     self.sources.add_withheld(&loaded.name);
-                    self.error(CheckError::TranslationFile {
-                        message: format!("`{}` is not a translation file", loaded.name),
+                    let name = loaded.name;
+                    self.diagnostics.push(LoadError::TranslationFile {
+                        problem: translation::Problem::NotOurs { name, why },
                         span: declaration.path.span,
-                        label: why,
                     });
                     continue;
                 }
             };
+            let source = self.sources.file(file);
+            let contents = match translation::read(&source.text, source.base) {
+                Ok(contents) => contents,
+                Err((problem, span)) => {
+                    self.diagnostics
+                        .push(LoadError::TranslationFile { problem, span });
+                    continue;
+                }
+            };
+            let language = &declaration.language.name;
+            if contents.language != *language {
+                self.diagnostics.push(LoadError::TranslationFile {
+                    problem: translation::Problem::OtherLanguage {
+                        declared: language.clone(),
+                        found: contents.language.clone(),
+                    },
+                    span: contents.key_span("language"),
+                });
+                continue;
+            }
             out.push(TranslationSource {
                 language: declaration.language.name.clone(),
                 span: declaration.span,
                 file,
+                contents,
             });
         }
         out
     }
 
     /// Reports a file the loader would not read.
-    fn refused(&mut self, path: &str, span: Span, error: LoadError) {
-        self.error(match error {
-            LoadError::OutsideRoot { reason } => CheckError::OutsideRoot {
+    fn refused(&mut self, path: &str, span: Span, error: Refused) {
+        self.diagnostics.push(match error {
+            Refused::OutsideRoot { reason } => LoadError::OutsideRoot {
                 path: path.to_owned(),
                 span,
                 reason,
             },
-            LoadError::Unreadable(reason) => CheckError::ImportUnreadable {
+            Refused::Unreadable(reason) => LoadError::Unreadable {
                 path: path.to_owned(),
                 span,
                 reason,
             },
         });
-    }
-
-    fn error(&mut self, error: CheckError) {
-        self.diagnostics.push(Diagnostic::Check(error));
     }
 }
 
@@ -359,7 +404,7 @@ impl MemoryLoader {
 }
 
 impl Loader for MemoryLoader {
-    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, LoadError> {
+    fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused> {
         let name = confined(importer, path)?;
         match self.files.get(&name) {
             Some(text) => Ok(Loaded {
@@ -367,20 +412,20 @@ impl Loader for MemoryLoader {
                 name,
                 bytes: text.as_bytes().to_vec(),
             }),
-            None => Err(LoadError::Unreadable("no such file".to_owned())),
+            None => Err(Refused::Unreadable("no such file".to_owned())),
         }
     }
 }
 
 /// `path` joined to the folder of `importer`, when both are relative to the root and the
 /// result stays inside it: the check every loader makes before it opens anything.
-pub fn confined(importer: &str, path: &str) -> Result<String, LoadError> {
+pub fn confined(importer: &str, path: &str) -> Result<String, Refused> {
     if let Some(reason) = unsafe_path(path) {
-        return Err(LoadError::OutsideRoot { reason });
+        return Err(Refused::OutsideRoot { reason });
     }
     let joined = join(importer, path);
     if joined == ".." || joined.starts_with("../") || joined.starts_with('/') {
-        return Err(LoadError::OutsideRoot {
+        return Err(Refused::OutsideRoot {
             reason: "its `..` climb out of the instrument's root",
         });
     }
@@ -453,7 +498,7 @@ mod tests {
 
     #[test]
     fn paths_that_leave_the_root_are_refused_before_anything_is_read() {
-        use super::{confined, LoadError};
+        use super::{confined, Refused};
         assert_eq!(confined("q/main.q", "../x.q"), Ok("x.q".to_owned()));
         for path in [
             "/etc/passwd",
@@ -464,10 +509,7 @@ mod tests {
             "",
         ] {
             assert!(
-                matches!(
-                    confined("q/main.q", path),
-                    Err(LoadError::OutsideRoot { .. })
-                ),
+                matches!(confined("q/main.q", path), Err(Refused::OutsideRoot { .. })),
                 "{path}"
             );
         }
