@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::CheckError;
+use super::error::{ArgumentProblem, CheckError, ParameterProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::model::{self, ItemId};
@@ -110,25 +110,20 @@ impl<'a> Checker<'a> {
         match self.envs[self.env].arguments.get(name.name.as_str()) {
             Some(bound) if bound_kind(bound) == kind => Some(bound.clone()),
             found => {
-                let label = match found {
-                    Some(bound) => format!("a parameter of kind `{}`", bound_kind(bound).as_str()),
-                    None if self.expanding.is_empty() => "only a block has parameters".to_owned(),
-                    None => "not a parameter of this block".to_owned(),
-                };
+                let found = found.map(|bound| bound_kind(bound).as_str());
                 let names = self.envs[self.env].arguments.keys().copied();
-                let help = self.did_you_mean(&name.name, names).or_else(|| {
-                    Some(format!(
-                        "declare it: `block name({}: {})`",
-                        name.name,
-                        kind.as_str()
-                    ))
-                });
-                self.errors.push(CheckError::UnknownParameter {
-                    name: name.name.clone(),
-                    span: name.span,
-                    label,
-                    help,
-                });
+                let suggestion = self.did_you_mean(&name.name, names);
+                let in_block = !self.expanding.is_empty();
+                self.errors.push(CheckError::UnknownParameter(
+                    ParameterProblem::not_a_parameter(
+                        &name.name,
+                        kind.as_str(),
+                        found,
+                        in_block,
+                        name.span,
+                        suggestion,
+                    ),
+                ));
                 None
             }
         }
@@ -190,12 +185,13 @@ impl<'a> Checker<'a> {
                 match number {
                     Some(number) => number,
                     None => {
-                        self.errors.push(CheckError::UnknownParameter {
-                            name: name.to_owned(),
-                            span,
-                            label: format!("`{}` has no printed number before this text", ident.name),
-                            help: Some("`{name}` of an item gives its number: the item must be a numbered one that comes first".to_owned()),
-                        });
+                        self.errors.push(CheckError::UnknownParameter(
+                            ParameterProblem::NoNumber {
+                                name: name.to_owned(),
+                                item: ident.name.clone(),
+                                span,
+                            },
+                        ));
                         String::new()
                     }
                 }
@@ -259,24 +255,16 @@ impl<'a> Checker<'a> {
             };
             match found {
                 Some(id) if self.items[id.0].answer.as_ref().is_some_and(shown) => {}
-                Some(id) => self.errors.push(CheckError::BadValue {
-                    message: format!("`{}` has no single value to show", self.items[id.0].id),
+                Some(id) => self.errors.push(CheckError::BadValue(ValueProblem::NotShown {
+                    item: self.items[id.0].id.clone(),
                     span: pipe.span,
-                    label: "a list, a grid, a table or a group".to_owned(),
-                    help: Some(
-                        "`{name}` shows an item's answer or a calculated value, such as `count(list)`"
-                            .to_owned(),
-                    ),
-                }),
+                })),
                 None if !pipe.parameters.is_empty() => {
-                    let help = self.did_you_mean(&pipe.name, pipe.parameters.iter().map(String::as_str))
-                        .or_else(|| Some("write `{{` and `}}` for braces in a text".to_owned()));
-                    self.errors.push(CheckError::UnknownParameter {
-                        name: pipe.name.clone(),
-                        span: pipe.span,
-                        label: format!("`{{{}}}` names no parameter, item or calculated value", pipe.name),
-                        help,
-                    });
+                    let suggestion = self
+                        .did_you_mean(&pipe.name, pipe.parameters.iter().map(String::as_str));
+                    self.errors.push(CheckError::UnknownParameter(
+                        ParameterProblem::unknown_pipe(&pipe.name, pipe.span, suggestion),
+                    ));
                 }
                 None => self.errors.push(CheckError::UnknownItem {
                     name: pipe.name.clone(),
@@ -377,39 +365,38 @@ impl<'a> Checker<'a> {
             let name = argument.name.name.as_str();
             let Some(parameter) = block.parameters.iter().find(|p| p.id.name == name) else {
                 let names = block.parameters.iter().map(|p| p.id.name.as_str());
-                self.errors.push(CheckError::BlockArguments {
-                    message: format!("block `{}` has no parameter `{name}`", block.id.name),
-                    span: argument.name.span,
-                    label: "unknown parameter".to_owned(),
-                    help: self
-                        .did_you_mean(name, names)
-                        .or_else(|| Some(signature(block))),
-                });
+                let help = self
+                    .did_you_mean(name, names)
+                    .or_else(|| Some(signature(block)));
+                self.errors
+                    .push(CheckError::BlockArguments(ArgumentProblem::Unknown {
+                        block: block.id.name.clone(),
+                        name: name.to_owned(),
+                        span: argument.name.span,
+                        help,
+                    }));
                 ok = false;
                 continue;
             };
             if bound.contains_key(name) {
-                self.errors.push(CheckError::BlockArguments {
-                    message: format!("parameter `{name}` is given twice"),
-                    span: argument.name.span,
-                    label: "given again here".to_owned(),
-                    help: None,
-                });
+                self.errors
+                    .push(CheckError::BlockArguments(ArgumentProblem::Twice {
+                        name: name.to_owned(),
+                        span: argument.name.span,
+                    }));
                 ok = false;
                 continue;
             }
             let given = argument.value.kind();
             if given != parameter.kind {
-                self.errors.push(CheckError::BlockArguments {
-                    message: format!(
-                        "parameter `{name}` takes {}, not {}",
-                        kind_phrase(parameter.kind),
-                        kind_phrase(given)
-                    ),
-                    span: argument.value.span(),
-                    label: format!("this is {}", kind_phrase(given)),
-                    help: Some(signature(block)),
-                });
+                self.errors
+                    .push(CheckError::BlockArguments(ArgumentProblem::WrongKind {
+                        name: name.to_owned(),
+                        wanted: kind_phrase(parameter.kind),
+                        given: kind_phrase(given),
+                        span: argument.value.span(),
+                        signature: signature(block),
+                    }));
                 ok = false;
                 continue;
             }
@@ -432,12 +419,13 @@ impl<'a> Checker<'a> {
                 .map(|name| format!("`{name}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.errors.push(CheckError::BlockArguments {
-                message: format!("block `{}` needs {list}", block.id.name),
-                span: use_.block.span,
-                label: "missing argument(s)".to_owned(),
-                help: Some(signature(block)),
-            });
+            self.errors
+                .push(CheckError::BlockArguments(ArgumentProblem::Missing {
+                    block: block.id.name.clone(),
+                    missing: list,
+                    span: use_.block.span,
+                    signature: signature(block),
+                }));
             ok = false;
         }
         ok.then_some(bound)

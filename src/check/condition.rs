@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::CheckError;
+use super::error::{CheckError, FieldProblem, ValueProblem};
 use super::{Checker, Reference};
 use crate::model::{self, Answer, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
@@ -527,14 +527,13 @@ impl Resolver<'_, '_> {
                     return Some((Operand::Field(index), ty));
                 }
                 if let Some((list, field)) = name.name.split_once('.') {
-                    self.checker.errors.push(CheckError::BadValue {
-                            message: format!("`{}` names a field of every record of a list", name.name),
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::EveryRecord {
+                            list: list.to_owned(),
+                            field: field.to_owned(),
                             span: name.span,
-                            label: "many values, not one".to_owned(),
-                            help: Some(format!(
-                                "aggregate them: `sum({list}.{field})`, `min(…)` or `max(…)`; inside the list's own logic, `this.{field}` reads the record at hand"
-                            )),
-                        });
+                        }));
                     return None;
                 }
                 let id = self.item_named(name)?;
@@ -546,12 +545,11 @@ impl Resolver<'_, '_> {
             ExprKind::Chain { first, rest } => self.chain(first, rest),
             ExprKind::Call { function, args } => self.call(function, args, expr.span),
             _ => {
-                self.checker.errors.push(CheckError::BadValue {
-                    message: "expected a value, found a condition".to_owned(),
-                    span: expr.span,
-                    label: "this is true or false".to_owned(),
-                    help: Some("turn it into a number with `if(condition, 1, 0)`".to_owned()),
-                });
+                self.checker
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::Condition {
+                        span: expr.span,
+                    }));
                 None
             }
         })
@@ -580,15 +578,11 @@ impl Resolver<'_, '_> {
             if *op == ArithOp::Div && value.divides() {
                 // Frontends test every divisor for zero: a divisor that divides again would
                 // make that test grow with each level.
-                self.checker.errors.push(CheckError::BadValue {
-                    message: "a divisor that divides again".to_owned(),
-                    span: expr.span,
-                    label: "this divides".to_owned(),
-                    help: Some(
-                        "calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"
-                            .to_owned(),
-                    ),
-                });
+                self.checker
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::DivisorDivides {
+                        span: expr.span,
+                    }));
                 ok = false;
                 continue;
             }
@@ -620,17 +614,15 @@ impl Resolver<'_, '_> {
         args: &[Expr],
         span: Span,
     ) -> Option<(Operand, Type)> {
-        let arity = |checker: &mut Checker<'_>, wanted: &str| {
-            checker.errors.push(CheckError::BadValue {
-                message: format!("`{}` takes {wanted}", function.name),
-                span,
-                label: format!(
-                    "given {} argument{}",
-                    args.len(),
-                    if args.len() == 1 { "" } else { "s" }
-                ),
-                help: None,
-            });
+        let arity = |checker: &mut Checker<'_>, wanted: &'static str| {
+            checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::Arity {
+                    function: function.name.clone(),
+                    wanted,
+                    given: args.len(),
+                    span,
+                }));
         };
         match (function.name.as_str(), args) {
             ("today", []) => Some((Operand::Today, Type::Date)),
@@ -681,18 +673,13 @@ impl Resolver<'_, '_> {
                 let ((then_value, then_type), (otherwise_value, otherwise_type)) =
                     (then_value?, otherwise_value?);
                 if then_type != otherwise_type {
-                    self.checker.errors.push(CheckError::BadValue {
-                        message: "the two values of `if` differ in type".to_owned(),
-                        span: then.span.cover(otherwise.span),
-                        label: format!(
-                            "{} and {}",
-                            then_type.describe(),
-                            otherwise_type.describe()
-                        ),
-                        help: Some(
-                            "both must be numbers, dates, texts or codes of one scale".to_owned(),
-                        ),
-                    });
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::IfTypes {
+                            then: then_type.describe(),
+                            otherwise: otherwise_type.describe(),
+                            span: then.span.cover(otherwise.span),
+                        }));
                     return None;
                 }
                 Some((
@@ -718,17 +705,19 @@ impl Resolver<'_, '_> {
                 }
                 Some(function) => self.aggregate(function, args),
                 None => {
-                    self.checker.errors.push(CheckError::BadValue {
-                        message: format!("unknown function `{name}`"),
-                        span: function.span,
-                        label: "not a function of the language".to_owned(),
-                        help: self.checker.did_you_mean(name, FUNCTIONS).or_else(|| {
-                            Some(format!(
-                                "the functions are {}",
-                                or_list(&FUNCTIONS.map(|f| format!("`{f}`")))
-                            ))
-                        }),
+                    let help = self.checker.did_you_mean(name, FUNCTIONS).or_else(|| {
+                        Some(format!(
+                            "the functions are {}",
+                            or_list(&FUNCTIONS.map(|f| format!("`{f}`")))
+                        ))
                     });
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::UnknownFunction {
+                            name: name.to_owned(),
+                            span: function.span,
+                            help,
+                        }));
                     None
                 }
             },
@@ -744,22 +733,18 @@ impl Resolver<'_, '_> {
             Operand::Item(_) | Operand::Field(_) | Operand::Today | Operand::Date(_)
         );
         if ty != Type::Date || !simple {
-            self.checker.errors.push(CheckError::BadValue {
-                message: format!("`{}` takes a date item, `today()` or a date", function.name),
-                span: arg.span,
-                label: format!(
-                    "this is {}",
-                    if ty == Type::Date {
-                        "a computed date".to_owned()
-                    } else {
-                        ty.describe()
-                    }
-                ),
-                help: Some(
-                    "calculate the date first: `calc since \"…\" = if(…)`, then count from `since`"
-                        .to_owned(),
-                ),
-            });
+            let found = if ty == Type::Date {
+                "a computed date".to_owned()
+            } else {
+                ty.describe()
+            };
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::NotADate {
+                    function: function.name.clone(),
+                    found,
+                    span: arg.span,
+                }));
             return None;
         }
         Some(value)
@@ -813,12 +798,12 @@ impl Resolver<'_, '_> {
             _ if field.is_none() => return None,
             _ => {
                 self.item_named(&list_ident)?;
-                self.checker.errors.push(CheckError::UnknownField {
-                    message: format!("`{list_name}` is not a list"),
-                    span: list_ident.span,
-                    label: "it has no records".to_owned(),
-                    help: None,
-                });
+                self.checker
+                    .errors
+                    .push(CheckError::UnknownField(FieldProblem::NotAList {
+                        name: list_name.to_owned(),
+                        span: list_ident.span,
+                    }));
                 return Some(None);
             }
         };
@@ -871,12 +856,9 @@ impl Resolver<'_, '_> {
     /// or `this` outside a list.
     fn field_index(&mut self, field: &str, span: Span) -> Option<usize> {
         let Some(list) = self.record else {
-            self.checker.errors.push(CheckError::UnknownField {
-                message: "`this` outside a list".to_owned(),
-                span,
-                label: "no record here".to_owned(),
-                help: Some("`this.field` reads a field of the record at hand, in a list's `field … when` and `check`".to_owned()),
-            });
+            self.checker
+                .errors
+                .push(CheckError::UnknownField(FieldProblem::ThisOutside { span }));
             return None;
         };
         let fields = self.record_fields()?.to_vec();
@@ -898,23 +880,28 @@ impl Resolver<'_, '_> {
         fields: &[model::RecordField],
         span: Span,
     ) {
-        self.checker.errors.push(CheckError::UnknownField {
-            message: format!("`{list}` has no field `{field}`"),
-            span,
-            label: "not a field of its records".to_owned(),
-            help: self
-                .checker
-                .did_you_mean(field, fields.iter().map(|f| f.id.as_str())),
-        });
+        let suggestion = self
+            .checker
+            .did_you_mean(field, fields.iter().map(|f| f.id.as_str()));
+        self.checker
+            .errors
+            .push(CheckError::UnknownField(FieldProblem::NoField {
+                list: list.to_owned(),
+                field: field.to_owned(),
+                span,
+                suggestion,
+            }));
     }
 
     fn wrong_argument(&mut self, function: &str, span: Span, found: &Type, wanted: &str) {
-        self.checker.errors.push(CheckError::BadValue {
-            message: format!("`{function}` takes {wanted}"),
-            span,
-            label: format!("this is {}", found.describe()),
-            help: None,
-        });
+        self.checker
+            .errors
+            .push(CheckError::BadValue(ValueProblem::WrongArgument {
+                function: function.to_owned(),
+                wanted: wanted.to_owned(),
+                found: found.describe(),
+                span,
+            }));
     }
 
     fn mismatch(

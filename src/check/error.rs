@@ -154,17 +154,9 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("{message}")]
-    #[diagnostic(
-        code(E0114),
-        help("a file starts with `instrument id {{ title \"…\" }}`, once")
-    )]
-    Header {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Header(HeaderProblem),
 
     #[error("item `{name}` is both required and optional")]
     #[diagnostic(code(E0115), help("keep one of the two"))]
@@ -225,16 +217,9 @@ pub enum CheckError {
         import: Vec<Note>,
     },
 
-    #[error("{message}")]
-    #[diagnostic(code(E0122))]
-    UnknownImport {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownImport(ImportProblem),
 
     #[error("unknown block `{name}`")]
     #[diagnostic(code(E0123))]
@@ -246,16 +231,9 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("{message}")]
-    #[diagnostic(code(E0124))]
-    BlockArguments {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    BlockArguments(ArgumentProblem),
 
     #[error("block `{name}` uses itself")]
     #[diagnostic(
@@ -284,71 +262,29 @@ pub enum CheckError {
         chain: Vec<Note>,
     },
 
-    #[error("unknown parameter `{name}`")]
-    #[diagnostic(code(E0126))]
-    UnknownParameter {
-        name: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownParameter(ParameterProblem),
 
-    #[error("{message}")]
-    #[diagnostic(code(E0129))]
-    TestExpectation {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    TestExpectation(ExpectationProblem),
 
-    #[error("{message}")]
-    #[diagnostic(code(E0130))]
-    BadValue {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    BadValue(ValueProblem),
 
-    #[error("{message}")]
-    #[diagnostic(code(E0131))]
-    UnknownField {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    UnknownField(FieldProblem),
 
-    #[error("{message}")]
-    #[diagnostic(code(E0132))]
-    BadSpecial {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    BadSpecial(SpecialProblem),
 
-    #[error("{message}")]
-    #[diagnostic(code(E0133))]
-    BadTable {
-        message: String,
-        #[label("{label}")]
-        span: Span,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    BadTable(TableProblem),
 
     #[error("condition refers to `{name}`, which comes later")]
     #[diagnostic(
@@ -422,6 +358,433 @@ pub enum CheckError {
         reference: String,
         document: String,
         #[label("its text is pending")]
+        span: Span,
+    },
+}
+
+/// E0114: the header of the entry file.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(
+    code(E0114),
+    help("a file starts with `instrument id {{ title \"…\" }}`, once")
+)]
+pub enum HeaderProblem {
+    #[error("the file has no instrument header")]
+    Missing {
+        #[label("expected `instrument` before this")]
+        span: Span,
+    },
+    #[error("the file has a second instrument header")]
+    Second {
+        /// The id of the first header.
+        first: String,
+        #[label("the header of `{first}` came before")]
+        span: Span,
+    },
+    #[error("instrument `{id}` has no title")]
+    NoTitle {
+        id: String,
+        #[label("add `title \"…\"` to this header")]
+        span: Span,
+    },
+}
+
+/// E0122: a name looked up through an import that does not have it.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0122))]
+pub enum ImportProblem {
+    #[error("`{file}` declares no `{name}`")]
+    NotDeclared {
+        file: String,
+        name: String,
+        #[label("not declared there")]
+        span: Span,
+        #[help]
+        suggestion: Option<String>,
+    },
+    #[error("unknown import alias `{alias}`")]
+    UnknownAlias {
+        alias: String,
+        #[label("no import has this alias")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl ImportProblem {
+    pub fn unknown_alias(alias: &str, span: Span, suggestion: Option<String>) -> ImportProblem {
+        let help = suggestion.or_else(|| {
+            Some(format!(
+                "import a file under this name: `import \"…\" as {alias}`"
+            ))
+        });
+        ImportProblem::UnknownAlias {
+            alias: alias.to_owned(),
+            span,
+            help,
+        }
+    }
+}
+
+/// E0124: the arguments of a `use`.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0124))]
+pub enum ArgumentProblem {
+    #[error("block `{block}` has no parameter `{name}`")]
+    Unknown {
+        block: String,
+        name: String,
+        #[label("unknown parameter")]
+        span: Span,
+        /// A parameter of a close name, or the block's signature.
+        #[help]
+        help: Option<String>,
+    },
+    #[error("parameter `{name}` is given twice")]
+    Twice {
+        name: String,
+        #[label("given again here")]
+        span: Span,
+    },
+    #[error("parameter `{name}` takes {wanted}, not {given}")]
+    WrongKind {
+        name: String,
+        wanted: &'static str,
+        given: &'static str,
+        #[label("this is {given}")]
+        span: Span,
+        #[help]
+        signature: String,
+    },
+    #[error("block `{block}` needs {missing}")]
+    Missing {
+        block: String,
+        /// The parameters not given, listed.
+        missing: String,
+        #[label("missing argument(s)")]
+        span: Span,
+        #[help]
+        signature: String,
+    },
+}
+
+/// E0126: a name used as a block parameter that is not one.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0126))]
+pub enum ParameterProblem {
+    #[error("unknown parameter `{name}`")]
+    OtherKind {
+        name: String,
+        /// The kind of the parameter of that name.
+        kind: &'static str,
+        #[label("a parameter of kind `{kind}`")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("unknown parameter `{name}`")]
+    OutsideBlock {
+        name: String,
+        #[label("only a block has parameters")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("unknown parameter `{name}`")]
+    NotOfBlock {
+        name: String,
+        #[label("not a parameter of this block")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("unknown parameter `{name}`")]
+    #[diagnostic(help(
+        "`{{name}}` of an item gives its number: the item must be a numbered one that comes first"
+    ))]
+    NoNumber {
+        name: String,
+        /// The item the parameter names.
+        item: String,
+        #[label("`{item}` has no printed number before this text")]
+        span: Span,
+    },
+    #[error("unknown parameter `{name}`")]
+    UnknownPipe {
+        name: String,
+        #[label("`{{{name}}}` names no parameter, item or calculated value")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl ParameterProblem {
+    /// A name that is not a parameter of `kind` where it is used: `found` is the kind of the
+    /// parameter of that name, if there is one; `in_block`, whether a block is being expanded.
+    pub fn not_a_parameter(
+        name: &str,
+        kind: &'static str,
+        found: Option<&'static str>,
+        in_block: bool,
+        span: Span,
+        suggestion: Option<String>,
+    ) -> ParameterProblem {
+        let help = suggestion.or_else(|| Some(format!("declare it: `block name({name}: {kind})`")));
+        let name = name.to_owned();
+        match (found, in_block) {
+            (Some(kind), _) => ParameterProblem::OtherKind {
+                name,
+                kind,
+                span,
+                help,
+            },
+            (None, false) => ParameterProblem::OutsideBlock { name, span, help },
+            (None, true) => ParameterProblem::NotOfBlock { name, span, help },
+        }
+    }
+
+    /// `{name}` in a text that names no parameter, item or calculated value.
+    pub fn unknown_pipe(name: &str, span: Span, suggestion: Option<String>) -> ParameterProblem {
+        ParameterProblem::UnknownPipe {
+            name: name.to_owned(),
+            span,
+            help: suggestion
+                .or_else(|| Some("write `{{` and `}}` for braces in a text".to_owned())),
+        }
+    }
+}
+
+/// E0129: an expectation of a test that cannot be checked.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0129))]
+pub enum ExpectationProblem {
+    #[error("`{code}` is not a problem code of replies")]
+    #[diagnostic(help("problem codes run from V0001 to V0204; `qc explain V0107` explains one"))]
+    NotAProblemCode {
+        code: String,
+        #[label("no such problem")]
+        span: Span,
+    },
+    #[error("`{grid}` has no column `{column}`")]
+    NoColumn {
+        grid: String,
+        column: String,
+        #[label("not a column of a grid")]
+        span: Span,
+        #[help]
+        suggestion: Option<String>,
+    },
+    #[error("a grid column is asked or not; it is not required")]
+    ColumnRequired {
+        #[label("write `asked` here")]
+        span: Span,
+    },
+}
+
+/// E0130: a value that cannot be computed as written.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0130))]
+pub enum ValueProblem {
+    #[error("`{item}` has no single value to show")]
+    #[diagnostic(help(
+        "`{{name}}` shows an item's answer or a calculated value, such as `count(list)`"
+    ))]
+    NotShown {
+        item: String,
+        #[label("a list, a grid, a table or a group")]
+        span: Span,
+    },
+    #[error("`{list}.{field}` names a field of every record of a list")]
+    #[diagnostic(help(
+        "aggregate them: `sum({list}.{field})`, `min(…)` or `max(…)`; inside the list's own logic, `this.{field}` reads the record at hand"
+    ))]
+    EveryRecord {
+        list: String,
+        field: String,
+        #[label("many values, not one")]
+        span: Span,
+    },
+    #[error("expected a value, found a condition")]
+    #[diagnostic(help("turn it into a number with `if(condition, 1, 0)`"))]
+    Condition {
+        #[label("this is true or false")]
+        span: Span,
+    },
+    #[error("a divisor that divides again")]
+    #[diagnostic(help("calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"))]
+    DivisorDivides {
+        #[label("this divides")]
+        span: Span,
+    },
+    #[error("`{function}` takes {wanted}")]
+    Arity {
+        function: String,
+        wanted: &'static str,
+        given: usize,
+        #[label("given {given} argument{}", if *given == 1 { "" } else { "s" })]
+        span: Span,
+    },
+    #[error("the two values of `if` differ in type")]
+    #[diagnostic(help("both must be numbers, dates, texts or codes of one scale"))]
+    IfTypes {
+        then: String,
+        otherwise: String,
+        #[label("{then} and {otherwise}")]
+        span: Span,
+    },
+    #[error("unknown function `{name}`")]
+    UnknownFunction {
+        name: String,
+        #[label("not a function of the language")]
+        span: Span,
+        /// A function of a close name, or the list of them.
+        #[help]
+        help: Option<String>,
+    },
+    #[error("`{function}` takes a date item, `today()` or a date")]
+    #[diagnostic(help(
+        "calculate the date first: `calc since \"…\" = if(…)`, then count from `since`"
+    ))]
+    NotADate {
+        function: String,
+        /// What was given, in words.
+        found: String,
+        #[label("this is {found}")]
+        span: Span,
+    },
+    #[error("`{function}` takes {wanted}")]
+    WrongArgument {
+        function: String,
+        wanted: String,
+        found: String,
+        #[label("this is {found}")]
+        span: Span,
+    },
+    #[error("`{item}` cannot be calculated")]
+    #[diagnostic(help("a calculated value is a number, a date, a text or a choice"))]
+    NotCalculable {
+        item: String,
+        found: String,
+        #[label("this is {found}")]
+        span: Span,
+    },
+    #[error("{value} records cannot be counted exactly")]
+    CountTooLarge {
+        value: f64,
+        #[label("more than 2^53 records")]
+        span: Span,
+    },
+    #[error("{value} records cannot be counted")]
+    CountNotWhole {
+        value: f64,
+        #[label("not a whole number of records")]
+        span: Span,
+    },
+}
+
+/// E0131: a field of a list's records that cannot be read there.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0131))]
+pub enum FieldProblem {
+    #[error("`{name}` is not a list")]
+    NotAList {
+        name: String,
+        #[label("it has no records")]
+        span: Span,
+    },
+    #[error("`this` outside a list")]
+    #[diagnostic(help(
+        "`this.field` reads a field of the record at hand, in a list's `field … when` and `check`"
+    ))]
+    ThisOutside {
+        #[label("no record here")]
+        span: Span,
+    },
+    #[error("`{list}` has no field `{field}`")]
+    NoField {
+        list: String,
+        field: String,
+        #[label("not a field of its records")]
+        span: Span,
+        #[help]
+        suggestion: Option<String>,
+    },
+    #[error("a list inside a record or a grid row cannot have logic of its own")]
+    #[diagnostic(help("make the inner list an item of its own"))]
+    InnerLogic {
+        #[label("not checked here")]
+        span: Span,
+    },
+}
+
+/// E0132: a special answer that cannot be allowed.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0132))]
+pub enum SpecialProblem {
+    #[error("unknown special answer `{name}`")]
+    Unknown {
+        name: String,
+        #[label("no special answer has this name")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("`{item}` takes no answer to stand in for")]
+    #[diagnostic(help("allow it on the items that take an answer"))]
+    NothingToReplace {
+        item: String,
+        #[label("a special answer replaces an answer")]
+        span: Span,
+    },
+    #[error("`{code}` is allowed twice")]
+    Twice {
+        code: String,
+        #[label("allowed again here")]
+        span: Span,
+    },
+    #[error("`{code}` is both a special answer and an option of `{item}`")]
+    #[diagnostic(help("keep one of the two"))]
+    AlsoAnOption {
+        code: String,
+        item: String,
+        #[label("the reply could not tell them apart")]
+        span: Span,
+    },
+}
+
+impl SpecialProblem {
+    pub fn unknown(name: &str, span: Span, suggestion: Option<String>) -> SpecialProblem {
+        SpecialProblem::Unknown {
+            name: name.to_owned(),
+            span,
+            help: suggestion.or_else(|| Some(format!("declare it: `special {name} \"…\"`"))),
+        }
+    }
+}
+
+/// E0133: the rows and columns of a table.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[diagnostic(code(E0133))]
+pub enum TableProblem {
+    #[error("`{table}` has two total {what}s")]
+    #[diagnostic(help("the first total {what} is at {first}"))]
+    TwoTotals {
+        table: String,
+        /// `row` or `column`.
+        what: &'static str,
+        /// Where the first total is, as `file:line:column`.
+        first: String,
+        #[label("a second total {what}")]
+        span: Span,
+    },
+    #[error("`{table}` has no {what}s to fill in")]
+    #[diagnostic(help("declare its {what}s: `{what} id \"Label\"`"))]
+    NothingToFill {
+        table: String,
+        what: &'static str,
+        #[label("no {what} but totals")]
         span: Span,
     },
 }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::block::EnvId;
 use super::condition::{Resolver, Type};
-use super::error::CheckError;
+use super::error::{CheckError, FieldProblem, SpecialProblem, TableProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::model::Severity;
@@ -76,12 +76,11 @@ impl<'a> Checker<'a> {
     pub(super) fn allow_specials(&mut self, id: ItemId, names: &[ast::Ident]) {
         if self.items[id.0].answer.is_none() {
             if let Some(name) = names.first() {
-                self.errors.push(CheckError::BadSpecial {
-                    message: format!("`{}` takes no answer to stand in for", self.items[id.0].id),
-                    span: name.span,
-                    label: "a special answer replaces an answer".to_owned(),
-                    help: Some("allow it on the items that take an answer".to_owned()),
-                });
+                self.errors
+                    .push(CheckError::BadSpecial(SpecialProblem::NothingToReplace {
+                        item: self.items[id.0].id.clone(),
+                        span: name.span,
+                    }));
             }
             return;
         }
@@ -91,25 +90,21 @@ impl<'a> Checker<'a> {
             };
             let code = self.specials[index].code.clone();
             if self.items[id.0].specials.contains(&code) {
-                self.errors.push(CheckError::BadSpecial {
-                    message: format!("`{code}` is allowed twice"),
-                    span: name.span,
-                    label: "allowed again here".to_owned(),
-                    help: None,
-                });
+                self.errors
+                    .push(CheckError::BadSpecial(SpecialProblem::Twice {
+                        code,
+                        span: name.span,
+                    }));
                 continue;
             }
             if let Some(Answer::Choice { scale, .. }) = &self.items[id.0].answer {
                 if self.scales[scale.0].has_code(&code) {
-                    self.errors.push(CheckError::BadSpecial {
-                        message: format!(
-                            "`{code}` is both a special answer and an option of `{}`",
-                            self.items[id.0].id
-                        ),
-                        span: name.span,
-                        label: "the reply could not tell them apart".to_owned(),
-                        help: Some("keep one of the two".to_owned()),
-                    });
+                    self.errors
+                        .push(CheckError::BadSpecial(SpecialProblem::AlsoAnOption {
+                            code,
+                            item: self.items[id.0].id.clone(),
+                            span: name.span,
+                        }));
                     continue;
                 }
             }
@@ -156,14 +151,13 @@ impl<'a> Checker<'a> {
                     self.items[id.0].answer = Some(answer);
                     self.items[id.0].calculation = Some(value);
                 }
-                None => self.errors.push(CheckError::BadValue {
-                    message: format!("`{}` cannot be calculated", self.items[id.0].id),
-                    span: expr.span,
-                    label: format!("this is {}", ty.describe()),
-                    help: Some(
-                        "a calculated value is a number, a date, a text or a choice".to_owned(),
-                    ),
-                }),
+                None => self
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::NotCalculable {
+                        item: self.items[id.0].id.clone(),
+                        found: ty.describe(),
+                        span: expr.span,
+                    })),
             }
         }
         self.calc_state.insert(id.0, CalcState::Done);
@@ -193,13 +187,8 @@ impl<'a> Checker<'a> {
                 .or_else(|| list.constraints.first().map(|c| c.span))
                 .or_else(|| list.min.as_ref().or(list.max.as_ref()).map(count_span));
             if let Some(span) = span {
-                self.errors.push(CheckError::UnknownField {
-                    message: "a list inside a record or a grid row cannot have logic of its own"
-                        .to_owned(),
-                    span,
-                    label: "not checked here".to_owned(),
-                    help: Some("make the inner list an item of its own".to_owned()),
-                });
+                self.errors
+                    .push(CheckError::UnknownField(FieldProblem::InnerLogic { span }));
             }
             return;
         };
@@ -272,7 +261,7 @@ impl<'a> Checker<'a> {
         id: ItemId,
         table: &'a ast::TableDecl,
         lines: &'a [ast::TableLine],
-        what: &str,
+        what: &'static str,
     ) -> Vec<model::Line> {
         let mut seen: HashMap<&str, Span> = HashMap::default();
         let mut total: Option<Span> = None;
@@ -290,15 +279,13 @@ impl<'a> Checker<'a> {
             seen.insert(&line.id.name, line.id.span);
             if line.total {
                 if let Some(first) = total {
-                    self.errors.push(CheckError::BadTable {
-                        message: format!("`{}` has two total {what}s", table.id.name),
-                        span: line.id.span,
-                        label: format!("a second total {what}"),
-                        help: Some(format!(
-                            "the first total {what} is at {}",
-                            self.program.sources.location(first)
-                        )),
-                    });
+                    self.errors
+                        .push(CheckError::BadTable(TableProblem::TwoTotals {
+                            table: table.id.name.clone(),
+                            what,
+                            first: self.program.sources.location(first),
+                            span: line.id.span,
+                        }));
                     continue;
                 }
                 total = Some(line.id.span);
@@ -318,12 +305,12 @@ impl<'a> Checker<'a> {
             });
         }
         if !out.iter().any(|line| !line.total) {
-            self.errors.push(CheckError::BadTable {
-                message: format!("`{}` has no {what}s to fill in", table.id.name),
-                span: table.id.span,
-                label: format!("no {what} but totals"),
-                help: Some(format!("declare its {what}s: `{what} id \"Label\"`")),
-            });
+            self.errors
+                .push(CheckError::BadTable(TableProblem::NothingToFill {
+                    table: table.id.name.clone(),
+                    what,
+                    span: table.id.span,
+                }));
         }
         out
     }
@@ -409,21 +396,19 @@ impl<'a> Checker<'a> {
             ast::RecordCount::Number(value, span) => {
                 // A whole, non-negative f64 converts exactly up to 2^53.
                 if *value > 9_007_199_254_740_992.0 {
-                    self.errors.push(CheckError::BadValue {
-                        message: format!("{value} records cannot be counted exactly"),
-                        span: *span,
-                        label: "more than 2^53 records".to_owned(),
-                        help: None,
-                    });
+                    self.errors
+                        .push(CheckError::BadValue(ValueProblem::CountTooLarge {
+                            value: *value,
+                            span: *span,
+                        }));
                     return;
                 }
                 if value.fract() != 0.0 || *value < 0.0 {
-                    self.errors.push(CheckError::BadValue {
-                        message: format!("{value} records cannot be counted"),
-                        span: *span,
-                        label: "not a whole number of records".to_owned(),
-                        help: None,
-                    });
+                    self.errors
+                        .push(CheckError::BadValue(ValueProblem::CountNotWhole {
+                            value: *value,
+                            span: *span,
+                        }));
                     return;
                 }
                 model::Count::Number(*value as u64)

@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::span::Note;
 pub use error::CheckError;
+use error::{ExpectationProblem, HeaderProblem};
 
 use crate::load::Program;
 use crate::model::{self, Answer, Block, ItemId, ScaleId};
@@ -212,11 +213,9 @@ impl<'a> Checker<'a> {
                 .declarations
                 .first()
                 .map_or(Span::at(self.file_start()), declaration_span);
-            self.errors.push(CheckError::Header {
-                message: "the file has no instrument header".to_owned(),
+            self.errors.push(CheckError::Header(HeaderProblem::Missing {
                 span: Span::new(span.start, span.start),
-                label: "expected `instrument` before this".to_owned(),
-            });
+            }));
         }
         let mut languages: HashMap<&str, Span> = HashMap::default();
         for declaration in &file.declarations {
@@ -249,11 +248,10 @@ impl<'a> Checker<'a> {
 
     fn header(&mut self, header: &'a ast::Header) {
         if let Some(first) = self.header {
-            self.errors.push(CheckError::Header {
-                message: "the file has a second instrument header".to_owned(),
+            self.errors.push(CheckError::Header(HeaderProblem::Second {
+                first: first.id.name.clone(),
                 span: header.id.span,
-                label: format!("the header of `{}` came before", first.id.name),
-            });
+            }));
             return;
         }
         self.header = Some(header);
@@ -271,11 +269,10 @@ impl<'a> Checker<'a> {
             }
         }
         if !seen.iter().any(|field| field.key == ast::HeaderKey::Title) {
-            self.errors.push(CheckError::Header {
-                message: format!("instrument `{}` has no title", header.id.name),
+            self.errors.push(CheckError::Header(HeaderProblem::NoTitle {
+                id: header.id.name.clone(),
                 span: header.id.span,
-                label: "add `title \"…\"` to this header".to_owned(),
-            });
+            }));
         }
     }
 
@@ -1092,12 +1089,12 @@ impl<'a> Checker<'a> {
             },
             ast::ExpectationKind::Problem { code, at } => {
                 if crate::codes::Code::parse(&code.name).is_none() {
-                    self.errors.push(CheckError::TestExpectation {
-                        message: format!("`{}` is not a problem code of replies", code.name),
-                        span: code.span,
-                        label: "no such problem".to_owned(),
-                        help: Some("problem codes run from V0001 to V0204; `qc explain V0107` explains one".to_owned()),
-                    });
+                    self.errors.push(CheckError::TestExpectation(
+                        ExpectationProblem::NotAProblemCode {
+                            code: code.name.clone(),
+                            span: code.span,
+                        },
+                    ));
                     return None;
                 }
                 let item = match at {
@@ -1128,22 +1125,23 @@ impl<'a> Checker<'a> {
                             _ => Vec::new(),
                         };
                         let Some(index) = columns.iter().position(|c| *c == column) else {
-                            self.errors.push(CheckError::TestExpectation {
-                                message: format!("`{grid}` has no column `{column}`"),
-                                span: target.span,
-                                label: "not a column of a grid".to_owned(),
-                                help: self.did_you_mean(column, columns.iter().copied()),
-                            });
+                            let suggestion = self.did_you_mean(column, columns.iter().copied());
+                            self.errors.push(CheckError::TestExpectation(
+                                ExpectationProblem::NoColumn {
+                                    grid: grid.to_string(),
+                                    column: column.to_string(),
+                                    span: target.span,
+                                    suggestion,
+                                },
+                            ));
                             return None;
                         };
                         if *required {
-                            self.errors.push(CheckError::TestExpectation {
-                                message: "a grid column is asked or not; it is not required"
-                                    .to_owned(),
-                                span: expectation.span,
-                                label: "write `asked` here".to_owned(),
-                                help: None,
-                            });
+                            self.errors.push(CheckError::TestExpectation(
+                                ExpectationProblem::ColumnRequired {
+                                    span: expectation.span,
+                                },
+                            ));
                             return None;
                         }
                         (item, Some(index))

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::error::CheckError;
+use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
 use crate::load::Module;
 use crate::model::{self, Answer, Block, ScaleId};
@@ -197,15 +197,18 @@ impl<'a> Checker<'a> {
                             }
                             None => {
                                 let file = self.file_name(imported);
-                                self.errors.push(CheckError::UnknownImport {
-                                    message: format!("`{file}` declares no `{}`", name.name),
-                                    span: name.span,
-                                    label: "not declared there".to_owned(),
-                                    help: self.did_you_mean(
-                                        &name.name,
-                                        self.exports[imported].keys().copied(),
-                                    ),
-                                });
+                                let suggestion = self.did_you_mean(
+                                    &name.name,
+                                    self.exports[imported].keys().copied(),
+                                );
+                                self.errors.push(CheckError::UnknownImport(
+                                    ImportProblem::NotDeclared {
+                                        file: file.to_string(),
+                                        name: name.name.clone(),
+                                        span: name.span,
+                                        suggestion,
+                                    },
+                                ));
                             }
                         }
                     }
@@ -282,17 +285,12 @@ impl<'a> Checker<'a> {
                         .iter()
                         .filter(|(_, (symbol, _))| matches!(symbol, Symbol::Module(_)))
                         .map(|(name, _)| *name);
-                    let help = self.did_you_mean(alias, aliases).or_else(|| {
-                        Some(format!(
-                            "import a file under this name: `import \"…\" as {alias}`"
-                        ))
-                    });
-                    self.errors.push(CheckError::UnknownImport {
-                        message: format!("unknown import alias `{alias}`"),
-                        span: Span::new(name.span.start, name.span.start + alias.len()),
-                        label: "no import has this alias".to_owned(),
-                        help,
-                    });
+                    let suggestion = self.did_you_mean(alias, aliases);
+                    let span = Span::new(name.span.start, name.span.start + alias.len());
+                    self.errors
+                        .push(CheckError::UnknownImport(ImportProblem::unknown_alias(
+                            alias, span, suggestion,
+                        )));
                     return None;
                 }
             },
@@ -316,12 +314,7 @@ impl<'a> Checker<'a> {
             Kind::Scale => CheckError::UnknownScale { name, span, help },
             Kind::Document => CheckError::UnknownDocument { name, span, help },
             Kind::Block => CheckError::UnknownBlock { name, span, help },
-            Kind::Special => CheckError::BadSpecial {
-                message: format!("unknown special answer `{name}`"),
-                span,
-                label: "no special answer has this name".to_owned(),
-                help: help.or_else(|| Some(format!("declare it: `special {name} \"…\"`"))),
-            },
+            Kind::Special => CheckError::BadSpecial(SpecialProblem::unknown(&name, span, help)),
         });
         None
     }

@@ -2,6 +2,7 @@
 //! form in their snapshot; `tests/fixtures/fail/*.q` render the diagnostics in theirs. A fail
 //! fixture named after a code (`E0103-….q`) must report that code.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use qc::cli::{render_human, Theme};
@@ -35,15 +36,13 @@ fn fail_fixtures_render_their_diagnostics() {
             path.display()
         );
         let name = name(path);
-        if let Some((code, _)) = name.split_once('-') {
-            if code.len() == 5 && code[1..].chars().all(|c| c.is_ascii_digit()) {
-                let codes: Vec<String> = compilation
-                    .diagnostics
-                    .iter()
-                    .map(|d| d.code_str())
-                    .collect();
-                assert!(codes.iter().any(|c| c == code), "{name} reports {codes:?}");
-            }
+        if let Some(code) = code_of(&name) {
+            let codes: Vec<String> = compilation
+                .diagnostics
+                .iter()
+                .map(|d| d.code_str())
+                .collect();
+            assert!(codes.iter().any(|c| c == code), "{name} reports {codes:?}");
         }
         let source = String::from_utf8_lossy(&bytes);
         let rendered = render_human(&compilation.sources, &compilation.diagnostics, Theme::Plain);
@@ -59,25 +58,74 @@ fn fail_fixtures_render_their_diagnostics() {
     });
 }
 
-/// Every code that `qc explain` knows has a fixture named after it: a fail fixture for the
-/// diagnostics of `.q` files, a reply fixture for the problems of replies.
+/// The code a fixture is named after (`E0103-unknown-code.q`), if it is named after one.
+fn code_of(name: &str) -> Option<&str> {
+    let (code, _) = name.split_once('-')?;
+    let letter = code.chars().next()?;
+    let numbered = code.len() == 5 && code[1..].chars().all(|c| c.is_ascii_digit());
+    (numbered && "EWNV".contains(letter)).then_some(code)
+}
+
+/// The codes the source declares: each `#[diagnostic(code(…))]` of `src/`, and the problems
+/// of replies.
+fn declared_codes() -> BTreeSet<String> {
+    let mut codes: BTreeSet<String> = qc::codes::Code::ALL
+        .iter()
+        .map(|code| code.as_str().to_owned())
+        .collect();
+    let mut files = vec![super::root().join("src")];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .expect("src/")
+                    .map(|e| e.expect("entry").path()),
+            );
+            continue;
+        }
+        let text = super::read(&path);
+        for (at, _) in text.match_indices("code(") {
+            let code = text[at + "code(".len()..].split(')').next().unwrap_or("");
+            if code_of(&format!("{code}-")).is_some() {
+                codes.insert(code.to_owned());
+            }
+        }
+    }
+    codes
+}
+
+/// Codes, `qc explain` and fixtures, both ways: every code the source declares is explained
+/// and has a fixture named after it (a fail fixture for the diagnostics of `.q` files, a reply
+/// fixture for the problems of replies); every explanation is of a declared code; every
+/// fixture named after a code names a declared one.
 #[test]
-fn every_code_has_a_fixture() {
+fn codes_explanations_and_fixtures_match() {
+    let declared = declared_codes();
+    let explained: BTreeSet<String> = qc::explain::codes().iter().map(|c| c.to_string()).collect();
+    assert!(declared.len() >= 76, "{declared:?}");
+    let unexplained: Vec<&String> = declared.difference(&explained).collect();
+    assert!(
+        unexplained.is_empty(),
+        "codes without an explanation: {unexplained:?}"
+    );
+    let orphans: Vec<&String> = explained.difference(&declared).collect();
+    assert!(orphans.is_empty(), "explanations of no code: {orphans:?}");
     let fixtures: Vec<String> = ["tests/fixtures/fail", "tests/fixtures/replies"]
         .iter()
         .flat_map(|folder| std::fs::read_dir(super::root().join(folder)).expect("fixtures"))
         .map(|entry| name(&entry.expect("entry").path()))
         .collect();
-    let codes = qc::explain::codes();
-    assert!(codes.len() >= 44);
-    for code in codes {
+    for fixture in &fixtures {
+        if let Some(code) = code_of(fixture) {
+            assert!(declared.contains(code), "{fixture} is named after no code");
+        }
+    }
+    for code in &declared {
         if code == "E0000" {
             continue; // internal errors have no input that causes them
         }
         assert!(
-            fixtures
-                .iter()
-                .any(|name| name.starts_with(&format!("{code}-"))),
+            fixtures.iter().any(|name| code_of(name) == Some(code)),
             "no fixture for {code}"
         );
     }
