@@ -5,6 +5,7 @@ use miette::Diagnostic as _;
 use thiserror::Error;
 
 use crate::check::CheckError;
+use crate::emit::Loss;
 use crate::load::LoadError;
 use crate::span::Span;
 use crate::testing::TestError;
@@ -25,6 +26,10 @@ pub enum Diagnostic {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Test(TestError),
+    /// What an export cannot hold (a warning).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Export(Loss),
 }
 
 /// How much a diagnostic counts.

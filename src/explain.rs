@@ -16,6 +16,13 @@ macro_rules! fixture {
     };
 }
 
+/// An export fixture: what `qc compile --emit …` cannot carry.
+macro_rules! export {
+    ($name:literal) => {
+        include_str!(concat!("../tests/fixtures/exports/", $name))
+    };
+}
+
 /// A reply fixture, validated against `questionnaires/crime-prevention.q`, or against the pass
 /// fixture its `form` names.
 macro_rules! reply {
@@ -455,6 +462,19 @@ const ENTRIES: &[Entry] = &[
                respondents to look at the wrong question. Correct the text or the condition; in \
                a block, `{needs}` writes the current number of the item given for `needs`.",
         example: fixture!("W0208-prose-disagrees.q"),
+    },
+    Entry {
+        code: "W0301",
+        title: "an export cannot hold a construct",
+        body: "`qc compile --emit xlsform|surveyjs|fhir` reports each construct the target \
+               cannot express as qc does, on the item it belongs to, and what becomes of it: a \
+               special answer not offered, an amount split into a number and a currency, a \
+               constraint of a section shown rather than enforced, a text that shows a value \
+               in a format without piping. The compiled JSON form and `qc validate` keep all of \
+               it; `docs/exports.md` lists what each export carries. It is a warning: \
+               `--deny-warnings` refuses the export, and `--diagnostic-format json` reports it \
+               as a JSON line like every diagnostic.",
+        example: export!("W0301-export-loss.q"),
     },
     Entry {
         code: "V0001",

@@ -470,6 +470,43 @@ fn reply_fixtures_show_their_problems() {
     }
 }
 
+/// What an export loses is a warning like any other: a JSON line with its code and place, and
+/// with `--deny-warnings` the export is refused and nothing is written.
+#[test]
+fn export_losses_are_coded_warnings() {
+    let fixture = path("tests/fixtures/exports/W0301-export-loss.q");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("questionnaire.json");
+    let out = out.display().to_string();
+    let args = [
+        "compile",
+        "--emit",
+        "fhir",
+        "--diagnostic-format",
+        "json",
+        &fixture,
+        "-o",
+        &out,
+    ];
+    let output = qc(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "W0301");
+    assert_eq!(lines[0]["severity"], "warning");
+    assert_eq!(lines[0]["line"], 7);
+    assert!(lines[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("fhir: `spent`: special answers")));
+    std::fs::remove_file(&out).expect("the questionnaire was written");
+    let denied = qc(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(!Path::new(&out).exists(), "a refused export writes nothing");
+}
+
 #[test]
 fn xlsform_needs_an_output_file_and_reports_what_it_cannot_hold() {
     assert_eq!(
@@ -490,7 +527,8 @@ fn xlsform_needs_an_output_file_and_reports_what_it_cannot_hold() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stderr(&output).contains("warning: xlsform: `q15_total_costs`: amount"),
+        stderr(&output).contains("W0301")
+            && stderr(&output).contains("xlsform: `q15_total_costs`: amount"),
         "{}",
         stderr(&output)
     );

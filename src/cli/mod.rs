@@ -392,16 +392,35 @@ fn compile(
     lang: Option<&str>,
     format: DiagnosticFormat,
 ) -> ExitCode {
-    let (compilation, loader) = match limits.compile(path) {
+    if emit == Emit::Xlsform && output.is_none() {
+        return ExitCode::from(io_error(
+            "--emit xlsform writes a workbook: give -o FILE.xlsx",
+        ));
+    }
+    let (mut compilation, loader) = match limits.compile(path) {
         Ok(compiled) => compiled,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
+    // The export is built before anything is reported: what it loses is reported, and denied,
+    // with the other warnings.
+    let exported = match &compilation.instrument {
+        Some(instrument) => match export(instrument, emit, lang) {
+            Ok(exported) => Some(exported),
+            Err(message) => return ExitCode::from(io_error(&message)),
+        },
+        None => None,
+    };
+    let bytes = exported.map(|(bytes, losses)| {
+        let losses = losses.into_iter().map(crate::Diagnostic::Export);
+        compilation.diagnostics.extend(losses);
+        bytes
+    });
     report(limits, &compilation, format);
     let (errors, warnings) = count(&compilation);
     if format == DiagnosticFormat::Human && (errors > 0 || warnings > 0) {
         eprintln!("{}", summary(errors, warnings));
     }
-    let Some(instrument) = &compilation.instrument else {
+    let Some(bytes) = bytes else {
         if errors == 0 {
             not_an_instrument(path);
         }
@@ -410,54 +429,46 @@ fn compile(
     if deny_warnings && warnings > 0 {
         return ExitCode::from(INVALID);
     }
-    let localized;
-    let instrument = match lang {
-        None => instrument,
-        Some(lang) => match translations::localize(instrument, lang) {
-            Ok(instrument) => {
-                localized = instrument;
-                &localized
-            }
-            Err(message) => return ExitCode::from(io_error(&message)),
-        },
-    };
-    let bytes = match emit {
-        Emit::Form => emit::json::to_string(instrument).into_bytes(),
-        Emit::ResponseSchema => emit::response_schema::to_string(instrument).into_bytes(),
-        Emit::Surveyjs => {
-            for loss in emit::surveyjs::losses(instrument) {
-                eprintln!("warning: surveyjs: `{}`: {}", loss.item, loss.message);
-            }
-            emit::surveyjs::to_string(instrument).into_bytes()
-        }
-        Emit::Fhir => {
-            let (questionnaire, losses) = emit::fhir::questionnaire(instrument);
-            for loss in &losses {
-                eprintln!("warning: fhir: `{}`: {}", loss.item, loss.message);
-            }
-            pretty(&questionnaire)
-        }
-        Emit::Xlsform => {
-            if output.is_none() {
-                return ExitCode::from(io_error(
-                    "--emit xlsform writes a workbook: give -o FILE.xlsx",
-                ));
-            }
-            let form = emit::xlsform::build(instrument);
-            for loss in &form.losses {
-                eprintln!("warning: xlsform: `{}`: {}", loss.item, loss.message);
-            }
-            match emit::xlsform::to_xlsx(&form) {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    return ExitCode::from(io_error(&format!("cannot write the workbook: {error}")))
-                }
-            }
-        }
-    };
     // Neither the instrument nor any file it imports is written over.
     let inputs: Vec<&Path> = std::iter::once(path).chain(loader.files()).collect();
     write_output(output, &bytes, &inputs)
+}
+
+/// The artefact `emit` asks for, in `lang` if given, and what the export loses.
+fn export(
+    instrument: &crate::model::Instrument,
+    emit: Emit,
+    lang: Option<&str>,
+) -> Result<(Vec<u8>, Vec<emit::Loss>), String> {
+    let localized;
+    let instrument = match lang {
+        None => instrument,
+        Some(lang) => {
+            localized = translations::localize(instrument, lang)?;
+            &localized
+        }
+    };
+    Ok(match emit {
+        Emit::Form => (emit::json::to_string(instrument).into_bytes(), Vec::new()),
+        Emit::ResponseSchema => (
+            emit::response_schema::to_string(instrument).into_bytes(),
+            Vec::new(),
+        ),
+        Emit::Surveyjs => (
+            emit::surveyjs::to_string(instrument).into_bytes(),
+            emit::surveyjs::losses(instrument),
+        ),
+        Emit::Fhir => {
+            let (questionnaire, losses) = emit::fhir::questionnaire(instrument);
+            (pretty(&questionnaire), losses)
+        }
+        Emit::Xlsform => {
+            let form = emit::xlsform::build(instrument);
+            let bytes = emit::xlsform::to_xlsx(&form)
+                .map_err(|error| format!("cannot write the workbook: {error}"))?;
+            (bytes, form.losses)
+        }
+    })
 }
 
 fn convert_response(

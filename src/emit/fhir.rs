@@ -18,9 +18,10 @@ use crate::model::{
     Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
     ItemKind, Operand,
 };
+use crate::span::Span;
 use crate::validate::{Options, Validator};
 
-pub use super::xlsform::Loss;
+use super::{Loss, Lost, Target};
 
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
@@ -68,10 +69,16 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     piped.sort();
     piped.dedup();
     for id in piped {
+        let span = instrument
+            .items
+            .iter()
+            .find(|item| item.id == id)
+            .map_or_else(Span::default, |item| item.span);
         writer.losses.push(Loss {
+            target: Target::Fhir,
             item: id,
-            message: "a text that shows this value shows `{name}`: FHIR R4 has no piping"
-                .to_owned(),
+            span,
+            what: Lost::Piping,
         });
     }
     let draft = instrument
@@ -208,7 +215,7 @@ impl Writer<'_> {
         }
         let mut children = Vec::new();
         if !item.specials.is_empty() {
-            self.lose(item, "special answers are not offered: FHIR would need a data-absent reason on the answer");
+            self.lose(item, Lost::Specials);
         }
         if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
             let kind = match &item.answer {
@@ -251,10 +258,12 @@ impl Writer<'_> {
         Value::Object(out)
     }
 
-    fn lose(&mut self, item: &Item, message: &str) {
+    fn lose(&mut self, item: &Item, what: Lost) {
         self.losses.push(Loss {
+            target: Target::Fhir,
             item: item.id.clone(),
-            message: message.to_owned(),
+            span: item.span,
+            what,
         });
     }
 
@@ -521,7 +530,7 @@ impl Writer<'_> {
                         Some(Count::Number(n)) => {
                             occurs.push(json!({ "url": url, "valueInteger": n }));
                         }
-                        Some(Count::Item(_)) => self.lose(item, "a number of records read from an answer is not carried; `qc validate` checks it"),
+                        Some(Count::Item(_)) => self.lose(item, Lost::RecordCountFromAnswer),
                         None => {}
                     }
                 }
@@ -535,7 +544,7 @@ impl Writer<'_> {
                     out,
                 );
                 if list.fields.iter().any(|f| f.condition.is_some()) {
-                    self.lose(item, "the conditions on fields of a record are not carried; `qc validate` checks them");
+                    self.lose(item, Lost::FieldConditions);
                 }
                 for field in &list.fields {
                     let mut element = Map::new();
@@ -558,10 +567,7 @@ impl Writer<'_> {
                     .chain(&table.columns)
                     .any(|line| line.total)
                 {
-                    self.lose(
-                        item,
-                        "totals are entered, not checked, by the form; `qc validate` checks them",
-                    );
+                    self.lose(item, Lost::Totals);
                 }
                 for row in &table.rows {
                     let cells: Vec<Value> = table
@@ -600,10 +606,8 @@ impl Writer<'_> {
                     .map(|c| json!({ "valueCoding": { "code": c.id, "display": c.label } }))
                     .collect();
                 for column in grid.columns.iter().filter(|c| c.condition.is_some()) {
-                    self.losses.push(Loss {
-                        item: item.id.clone(),
-                        message: format!("the condition of column `{}` applies to every row: FHIR cannot enable one answer option", column.id),
-                    });
+                    let column = column.id.clone();
+                    self.lose(item, Lost::ColumnCondition { column });
                 }
                 for row in &grid.rows {
                     let mut element = json!({

@@ -1,4 +1,5 @@
-//! Emitters: each output format is one module that reads the checked model.
+//! Emitters: each output format is one module that reads the checked model. What an export
+//! cannot hold as qc does is a [`Loss`]: a coded warning, never dropped silently.
 
 pub mod fhir;
 pub mod json;
@@ -7,7 +8,142 @@ pub mod response_schema;
 pub mod surveyjs;
 pub mod xlsform;
 
+use std::fmt;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
 use crate::model::{Condition, Operand};
+use crate::span::Span;
+
+/// An export that can lose what qc says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Xlsform,
+    Surveyjs,
+    Fhir,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Target::Xlsform => "xlsform",
+            Target::Surveyjs => "surveyjs",
+            Target::Fhir => "fhir",
+        })
+    }
+}
+
+/// A construct an export cannot hold as qc does (W0301), and what becomes of it, on the item
+/// (or section) it belongs to.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+#[error("{target}: `{item}`: {}", what.message(*target))]
+#[diagnostic(
+    code(W0301),
+    severity(Warning),
+    help("the form qc compiles and `qc validate` keep it; see docs/exports.md for what each export carries")
+)]
+pub struct Loss {
+    pub target: Target,
+    /// The id of the item or section.
+    pub item: String,
+    #[label("lost in the {target} export")]
+    pub span: Span,
+    pub what: Lost,
+}
+
+/// What is lost.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lost {
+    /// Special answers are not offered.
+    Specials,
+    /// A constraint of a section (or of a record) cannot refuse the reply.
+    SectionConstraint,
+    /// A constraint of a group cannot refuse the reply.
+    GroupConstraint,
+    /// A list's number of records is not bounded.
+    RecordBounds,
+    /// A number of records read from an answer is not carried.
+    RecordCountFromAnswer,
+    /// The conditions on fields of a record are not carried.
+    FieldConditions,
+    /// An amount becomes a group of a number and a currency.
+    Amount,
+    /// The allowed currencies of an amount are not enforced.
+    Currencies,
+    /// An answer inside a record that the export has no field for becomes a text.
+    NestedAnswer,
+    /// A compared text with a line break or a tab.
+    Whitespace,
+    /// A compared text with a backslash the export's expressions cannot write.
+    Backslash,
+    /// A test of a special answer (of the item named, where the export says which).
+    SpecialTest { of: Option<String> },
+    /// `answered(group)`.
+    GroupAnswered { group: String },
+    /// Texts that show this value.
+    Piping,
+    /// Totals of a table are entered, not checked.
+    Totals,
+    /// The condition of a grid column.
+    ColumnCondition { column: String },
+}
+
+impl Lost {
+    /// What becomes of it in `target`.
+    pub fn message(&self, target: Target) -> String {
+        let name = match target {
+            Target::Xlsform => "XLSForm",
+            Target::Surveyjs => "SurveyJS",
+            Target::Fhir => "FHIR",
+        };
+        match self {
+            Lost::Specials => match target {
+                Target::Xlsform => {
+                    "special answers are not offered: XLSForm has no answer besides a value".into()
+                }
+                Target::Surveyjs => {
+                    "special answers are not offered: SurveyJS stores none besides a value".into()
+                }
+                Target::Fhir => "special answers are not offered: FHIR would need a data-absent reason on the answer".into(),
+            },
+            Lost::SectionConstraint => match target {
+                Target::Surveyjs => "a constraint of a section is shown when it is broken; SurveyJS cannot refuse the page for it".into(),
+                _ => format!("a constraint of a section or a record is shown as a note when it is broken; {name} cannot refuse the reply"),
+            },
+            Lost::GroupConstraint => format!(
+                "a constraint of a group is shown as a note when it is broken; {name} cannot refuse the reply"
+            ),
+            Lost::RecordBounds => format!(
+                "the number of records is not bounded: {name} repeats have no minimum or maximum"
+            ),
+            Lost::RecordCountFromAnswer => match target {
+                Target::Surveyjs => "a number of records read from an answer is not enforced by the form; `qc validate` checks it".into(),
+                _ => "a number of records read from an answer is not carried; `qc validate` checks it".into(),
+            },
+            Lost::FieldConditions => {
+                "the conditions on fields of a record are not carried; `qc validate` checks them"
+                    .into()
+            }
+            Lost::Amount => "amount: a group of a decimal value and a currency code".into(),
+            Lost::Currencies => {
+                "the allowed currencies are not enforced by the form; `qc validate` checks them"
+                    .into()
+            }
+            Lost::NestedAnswer => "a nested list, amount, grid or table becomes a text field".into(),
+            Lost::Whitespace => "a compared text holds a line break or a tab, which an XForm's XPath reads as a space".into(),
+            Lost::Backslash => format!("a compared text has a backslash before a quote or at its end, which {name} expressions cannot write: it is compared without that backslash"),
+            Lost::SpecialTest { of: Some(item) } => {
+                format!("a test of a special answer of `{item}` is read as false")
+            }
+            Lost::SpecialTest { of: None } => "a test of a special answer is read as false".into(),
+            Lost::GroupAnswered { group } => format!("`answered({group})` of a group is read as true"),
+            Lost::Piping => format!("a text that shows this value shows `{{name}}`: {name} R4 has no piping"),
+            Lost::Totals => "totals are entered, not checked, by the form; `qc validate` checks them".into(),
+            Lost::ColumnCondition { column } => format!("the condition of column `{column}` applies to every row: FHIR cannot enable one answer option"),
+        }
+    }
+}
 
 /// `(a) or (b)` / `(a) and (b)`: how every expression language of the exports joins the parts
 /// of an `or` or an `and`, each rendered by `render`; `None` for other conditions.

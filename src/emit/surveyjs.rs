@@ -21,30 +21,30 @@ pub fn to_string(instrument: &Instrument) -> String {
     text
 }
 
-pub use super::xlsform::Loss;
+use super::{Loss, Lost, Target};
 
 /// What the SurveyJS export cannot hold: restrictions on an amount's currencies, special
 /// answers, the constraints of sections (shown, not enforced), record counts read from answers
 /// and the totals of tables.
 pub fn losses(instrument: &Instrument) -> Vec<Loss> {
     let mut losses = Vec::new();
-    let mut lose = |item: &str, message: &str| {
+    let mut lose = |item: &str, span, what| {
         losses.push(Loss {
+            target: Target::Surveyjs,
             item: item.to_owned(),
-            message: message.to_owned(),
+            span,
+            what,
         });
     };
     for item in &instrument.items {
+        let mut lose = |what| lose(&item.id, item.span, what);
         match &item.answer {
-            Some(Answer::Amount { currencies }) if !currencies.is_empty() => lose(
-                &item.id,
-                "the allowed currencies are not enforced by the form; `qc validate` checks them",
-            ),
+            Some(Answer::Amount { currencies }) if !currencies.is_empty() => lose(Lost::Currencies),
             Some(Answer::List(list))
                 if matches!(list.min, Some(Count::Item(_)))
                     || matches!(list.max, Some(Count::Item(_))) =>
             {
-                lose(&item.id, "a number of records read from an answer is not enforced by the form; `qc validate` checks it");
+                lose(Lost::RecordCountFromAnswer);
             }
             Some(Answer::Table(table))
                 if table
@@ -53,18 +53,12 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
                     .chain(&table.columns)
                     .any(|line| line.total) =>
             {
-                lose(
-                    &item.id,
-                    "totals are entered, not checked, by the form; `qc validate` checks them",
-                );
+                lose(Lost::Totals);
             }
             _ => {}
         }
         if !item.specials.is_empty() {
-            lose(
-                &item.id,
-                "special answers are not offered: SurveyJS stores none besides a value",
-            );
+            lose(Lost::Specials);
         }
         let mut special = false;
         let mut visit = |condition: &Condition| special |= reads_special(condition);
@@ -75,7 +69,7 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
             visit(&constraint.condition);
         }
         if special {
-            lose(&item.id, "a test of a special answer is read as false");
+            lose(Lost::SpecialTest { of: None });
         }
         let mut unwritable = false;
         let mut visit = |condition: &Condition| unwritable |= compares_unwritable(condition);
@@ -86,19 +80,16 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
             visit(&constraint.condition);
         }
         if unwritable {
-            lose(
-                &item.id,
-                "a compared text has a backslash before a quote or at its end, which SurveyJS expressions cannot write: it is compared without that backslash",
-            );
+            lose(Lost::Backslash);
         }
     }
     for section in &instrument.sections {
-        if section
+        let refused = section
             .constraints
             .iter()
-            .any(|c| c.severity == Severity::Error)
-        {
-            lose(&section.id, "a constraint of a section is shown when it is broken; SurveyJS cannot refuse the page for it");
+            .find(|c| c.severity == Severity::Error);
+        if let Some(constraint) = refused {
+            lose(&section.id, constraint.span, Lost::SectionConstraint);
         }
     }
     losses

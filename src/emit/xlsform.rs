@@ -11,6 +11,7 @@
 //! [`Loss`], never dropped silently.
 //! The mapping is documented in `docs/exports.md`.
 
+use super::{Loss, Lost, Target};
 use crate::model::Severity;
 use crate::model::{
     Aggregate, Answer, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId, ItemKind,
@@ -32,13 +33,6 @@ pub struct SurveyRow {
     pub appearance: String,
     pub choice_filter: String,
     pub calculation: String,
-}
-
-/// A construct XLSForm cannot express as qc does, and what becomes of it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Loss {
-    pub item: String,
-    pub message: String,
 }
 
 /// The three sheets of an XLSForm.
@@ -308,10 +302,12 @@ impl Writer<'_> {
         });
     }
 
-    fn lose(&mut self, item: &Item, message: impl Into<String>) {
+    fn lose(&mut self, item: &Item, what: Lost) {
         self.form.losses.push(Loss {
+            target: Target::Xlsform,
             item: item.id.clone(),
-            message: message.into(),
+            span: item.span,
+            what,
         });
     }
 
@@ -418,8 +414,10 @@ impl Writer<'_> {
             let kept = self.constraint_xpath(owner, list, constraint);
             if constraint.severity == Severity::Error {
                 self.form.losses.push(Loss {
+                    target: Target::Xlsform,
                     item: owner.map_or_else(|| scope.to_owned(), |item| item.id.clone()),
-                    message: "a constraint of a section or a record is shown as a note when it is broken; XLSForm cannot refuse the reply".to_owned(),
+                    span: owner.map_or(constraint.span, |item| item.span),
+                    what: Lost::SectionConstraint,
                 });
             }
             self.row(SurveyRow {
@@ -457,10 +455,7 @@ impl Writer<'_> {
         let mut row = self.common(item);
         let required = if item.required { "yes" } else { "" }.to_owned();
         if !item.specials.is_empty() {
-            self.lose(
-                item,
-                "special answers are not offered: XLSForm has no answer besides a value",
-            );
+            self.lose(item, Lost::Specials);
         }
         if item.kind == ItemKind::Calculated {
             if let Some(calculation) = &item.calculation {
@@ -505,7 +500,7 @@ impl Writer<'_> {
         };
         self.item_answer(item, row, required);
         if !own_row && notes.iter().any(|c| c.severity == Severity::Error) {
-            self.lose(item, "a constraint of a group is shown as a note when it is broken; XLSForm cannot refuse the reply");
+            self.lose(item, Lost::GroupConstraint);
         }
         // Shown as warnings; the loss above says when they were errors.
         let shown: Vec<Constraint> = notes
@@ -533,7 +528,7 @@ impl Writer<'_> {
             Some(Answer::List(list)) => {
                 row.kind = "begin_repeat".to_owned();
                 if list.min.is_some() || list.max.is_some() {
-                    self.lose(item, "the number of records is not bounded: XLSForm repeats have no minimum or maximum");
+                    self.lose(item, Lost::RecordBounds);
                 }
                 self.row(row);
                 for field in &list.fields {
@@ -657,10 +652,7 @@ impl Writer<'_> {
             Some(Answer::Amount { currencies }) => {
                 row.kind = "begin_group".to_owned();
                 self.row(row);
-                self.lose(
-                    item,
-                    "amount: a group of a decimal value and a currency code",
-                );
+                self.lose(item, Lost::Amount);
                 self.row(SurveyRow {
                     kind: "decimal".to_owned(),
                     name: format!("{}_value", item.id),
@@ -762,10 +754,7 @@ impl Writer<'_> {
             }
             Answer::Amount { .. } | Answer::List(_) | Answer::Grid(_) | Answer::Table(_) => {
                 row.kind = "text".to_owned();
-                self.lose(
-                    item,
-                    "a nested list, amount, grid or table becomes a text field",
-                );
+                self.lose(item, Lost::NestedAnswer);
             }
         }
     }
@@ -828,10 +817,7 @@ impl Writer<'_> {
                         // An XForm carries XPath in attributes, where a parser reads a line
                         // break or a tab as a space (XML's attribute-value normalisation),
                         // and XPath 1.0 has no other way to write one.
-                        self.lose(
-                            item,
-                            "a compared text holds a line break or a tab, which an XForm's XPath reads as a space",
-                        );
+                        self.lose(item, Lost::Whitespace);
                     }
                     xpath_literal(s)
                 }
@@ -941,13 +927,8 @@ impl Writer<'_> {
                 }
                 Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
                 Condition::Special { item: id, .. } => {
-                    self.lose(
-                        item,
-                        format!(
-                            "a test of a special answer of `{}` is read as false",
-                            self.instrument.items[id.0].id
-                        ),
-                    );
+                    let of = Some(self.instrument.items[id.0].id.clone());
+                    self.lose(item, Lost::SpecialTest { of });
                     "false()".to_owned()
                 }
                 Condition::Answered(id) => {
@@ -955,13 +936,8 @@ impl Writer<'_> {
                         self.instrument.items[id.0].answer,
                         Some(Answer::Grid(_) | Answer::List { .. }) | None
                     ) {
-                        self.lose(
-                            item,
-                            format!(
-                                "`answered({})` of a group is read as true",
-                                self.instrument.items[id.0].id
-                            ),
-                        );
+                        let group = self.instrument.items[id.0].id.clone();
+                        self.lose(item, Lost::GroupAnswered { group });
                         return "true()".to_owned();
                     }
                     format!("{} != ''", name(*id))

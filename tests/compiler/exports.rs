@@ -329,7 +329,7 @@ fn xlsform_carries_calculations_constraints_tables_and_pipes() {
     assert!(tables
         .losses
         .iter()
-        .any(|loss| loss.message.contains("special answers")));
+        .any(|loss| loss.what == qc::emit::Lost::Specials));
 
     let records = qc::emit::xlsform::build(&fixture("records"));
     let piped = records
@@ -395,7 +395,9 @@ fn fhir_carries_calculated_expressions_and_constraints_with_their_severity() {
     assert!(tables
         .to_string()
         .contains("\"linkId\":\"convicted_homicide_men\""));
-    assert!(losses.iter().any(|loss| loss.message.contains("totals")));
+    assert!(losses
+        .iter()
+        .any(|loss| loss.what == qc::emit::Lost::Totals));
 }
 
 /// Each target's literal encoder writes any text so that it means itself; the real engines
@@ -417,4 +419,33 @@ fn literals_are_quoted_for_each_target() {
     assert_eq!(fhirpath_literal("back\\"), "'back\\\\'");
     assert_eq!(fhirpath_literal("it's\none"), "'it\\'s\\none'");
     assert_eq!(fhirpath_literal("\u{7}"), "'\\u0007'");
+}
+
+/// Each export fixture (`tests/fixtures/exports/CODE-….q`) compiles cleanly, and what each
+/// export loses is reported as its code, on the item, rendered as `qc compile` shows it.
+#[test]
+fn export_fixtures_report_what_each_export_loses() {
+    insta::glob!("../fixtures", "exports/*.q", |path| {
+        let compilation = super::loader::compile_path(path);
+        let instrument = super::compile_clean(path);
+        let mut losses = qc::emit::xlsform::build(&instrument).losses;
+        losses.extend(qc::emit::surveyjs::losses(&instrument));
+        losses.extend(qc::emit::fhir::questionnaire(&instrument).1);
+        let diagnostics: Vec<qc::Diagnostic> =
+            losses.into_iter().map(qc::Diagnostic::Export).collect();
+        let name = path.file_name().expect("a name").to_string_lossy();
+        let code = name.split('-').next().expect("a code");
+        assert!(
+            !diagnostics.is_empty() && diagnostics.iter().all(|d| d.code_str() == code),
+            "{name}: {diagnostics:?}"
+        );
+        assert!(diagnostics
+            .iter()
+            .all(|d| d.severity() == qc::Severity::Warning));
+        let rendered =
+            qc::cli::render_human(&compilation.sources, &diagnostics, qc::cli::Theme::Plain);
+        insta::with_settings!({ description => super::read(path), omit_expression => true }, {
+            insta::assert_snapshot!(rendered);
+        });
+    });
 }

@@ -96,7 +96,7 @@ fn declared_codes() -> BTreeSet<String> {
 
 /// Codes, `qc explain` and fixtures, both ways: every code the source declares is explained
 /// and has a fixture named after it (a fail fixture for the diagnostics of `.q` files, a reply
-/// fixture for the problems of replies); every explanation is of a declared code; every
+/// fixture for the problems of replies, an export fixture for what an export loses); every explanation is of a declared code; every
 /// fixture named after a code names a declared one.
 #[test]
 fn codes_explanations_and_fixtures_match() {
@@ -110,11 +110,15 @@ fn codes_explanations_and_fixtures_match() {
     );
     let orphans: Vec<&String> = explained.difference(&declared).collect();
     assert!(orphans.is_empty(), "explanations of no code: {orphans:?}");
-    let fixtures: Vec<String> = ["tests/fixtures/fail", "tests/fixtures/replies"]
-        .iter()
-        .flat_map(|folder| std::fs::read_dir(super::root().join(folder)).expect("fixtures"))
-        .map(|entry| name(&entry.expect("entry").path()))
-        .collect();
+    let fixtures: Vec<String> = [
+        "tests/fixtures/fail",
+        "tests/fixtures/replies",
+        "tests/fixtures/exports",
+    ]
+    .iter()
+    .flat_map(|folder| std::fs::read_dir(super::root().join(folder)).expect("fixtures"))
+    .map(|entry| name(&entry.expect("entry").path()))
+    .collect();
     for fixture in &fixtures {
         if let Some(code) = code_of(fixture) {
             assert!(declared.contains(code), "{fixture} is named after no code");

@@ -17,7 +17,15 @@ const fhirpath = require("fhirpath");
 const r4 = require("fhirpath/fhir-context/r4");
 
 const [surveyPath, questionnairePath, askedPath, responses, warningsPath] = process.argv.slice(2);
-const lost = new Set([...readFileSync(warningsPath, "utf8").matchAll(/warning: surveyjs: `(\w+)`/g)].map((m) => m[1]));
+// What the export loses (W0301), from the JSON diagnostics.
+const lost = new Set(
+  readFileSync(warningsPath, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line))
+    .filter((diagnostic) => diagnostic.code === "W0301")
+    .flatMap((diagnostic) => [...diagnostic.message.matchAll(/^surveyjs: `(\w+)`/g)].map((m) => m[1])),
+);
 const surveyJson = JSON.parse(readFileSync(surveyPath, "utf8"));
 const questionnaire = JSON.parse(readFileSync(questionnairePath, "utf8"));
 const asked = JSON.parse(readFileSync(askedPath, "utf8"));

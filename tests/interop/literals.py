@@ -26,7 +26,11 @@ def plain(element):
 
 
 def main(xml_path, asked_path, warnings_path):
-    lost = set(re.findall(r"warning: xlsform: `(\w+)`", open(warnings_path, encoding="utf-8").read()))
+    lost = set()
+    for line in open(warnings_path, encoding="utf-8"):
+        diagnostic = json.loads(line)
+        if diagnostic.get("code") == "W0301":
+            lost.update(re.findall(r"^xlsform: `(\w+)`", diagnostic["message"]))
     form = etree.parse(xml_path)
     model = form.find(f".//{{{XF}}}model")
     primary = next(child for child in model.find(f"{{{XF}}}instance") if isinstance(child.tag, str))

@@ -119,8 +119,9 @@ fi
 # Texts that are hard to quote, in each target's real engine: XPath evaluated by libxml2 (after
 # pyxform and ODK Validate), SurveyJS expressions by survey-core, FHIRPath by fhirpath.js.
 literals=(tests/interop/replies/literals-*.json)
-"$qc" compile --emit xlsform tests/fixtures/pass/literals.q -o "$work/literals.xlsx" 2>"$work/literals.warnings"
-"$qc" compile --emit surveyjs tests/fixtures/pass/literals.q -o "$work/survey-literals.json" 2>"$work/survey-literals.warnings"
+# What each export loses (W0301) is read from the JSON diagnostics.
+"$qc" compile --emit xlsform --diagnostic-format json tests/fixtures/pass/literals.q -o "$work/literals.xlsx" 2>"$work/literals.warnings"
+"$qc" compile --emit surveyjs --diagnostic-format json tests/fixtures/pass/literals.q -o "$work/survey-literals.json" 2>"$work/survey-literals.warnings"
 "$qc" compile --emit fhir tests/fixtures/pass/literals.q -o "$work/questionnaire-literals.json" 2>/dev/null
 "$build/examples/asked" tests/fixtures/pass/literals.q "${literals[@]}" > "$work/asked-literals.json"
 cp tests/interop/literals.mjs "$cache/npm/literals.mjs"
