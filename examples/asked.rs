@@ -37,7 +37,7 @@ fn main() -> Result<(), String> {
         }
         for (item, asked) in instrument.items.iter().zip(&enabled) {
             items.insert(item.id.clone(), json!(asked));
-            if let Some(qc::model::Answer::Grid(grid)) = &item.answer {
+            if let Some(qc::model::AnswerType::Grid(grid)) = &item.answer {
                 for column in &grid.columns {
                     let open = column
                         .condition

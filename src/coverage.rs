@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Answer, Citation, Instrument};
+use crate::model::{AnswerType, Citation, Instrument};
 
 /// The coverage of every reference document of an instrument.
 #[derive(Debug, Serialize)]
@@ -121,12 +121,12 @@ pub fn coverage(instrument: &Instrument) -> Coverage {
         record(&item.citations, citer);
         // The rows of grids and tables cite on their own.
         let rows: Vec<(&str, &[Citation])> = match &item.answer {
-            Some(Answer::Grid(grid)) => grid
+            Some(AnswerType::Grid(grid)) => grid
                 .rows
                 .iter()
                 .map(|row| (row.id.as_str(), row.citations.as_slice()))
                 .collect(),
-            Some(Answer::Table(table)) => table
+            Some(AnswerType::Table(table)) => table
                 .rows
                 .iter()
                 .chain(&table.columns)

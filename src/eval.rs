@@ -13,8 +13,8 @@
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Aggregate, Answer, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId, ItemKind,
-    Operand, Reading,
+    Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
+    ItemKind, Operand, Reading,
 };
 
 /// The answers of a reply, keyed by item id.
@@ -61,7 +61,7 @@ pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
             mark(read);
         }
         let lists = match &item.answer {
-            Some(Answer::List(list)) => list.constraints.as_slice(),
+            Some(AnswerType::List(list)) => list.constraints.as_slice(),
             _ => &[],
         };
         for constraint in item.constraints.iter().chain(lists) {
@@ -265,7 +265,7 @@ impl<'a> Scope<'a> {
     /// A field of the record at hand.
     fn field(&self, field: usize) -> Option<Scalar> {
         let (list, record) = self.record?;
-        let Some(Answer::List(list)) = &self.instrument.item(list).answer else {
+        let Some(AnswerType::List(list)) = &self.instrument.item(list).answer else {
             return None;
         };
         Scalar::of(record.get(&list.fields.get(field)?.id)?)
@@ -361,7 +361,7 @@ impl<'a> Scope<'a> {
                 let Some(field) = field else {
                     return Some(Scalar::Number(records.len() as f64));
                 };
-                let Some(Answer::List(list)) = &self.instrument.item(*list).answer else {
+                let Some(AnswerType::List(list)) = &self.instrument.item(*list).answer else {
                     return None;
                 };
                 let id = &list.fields.get(*field)?.id;

@@ -9,9 +9,9 @@ use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, Answer, Block, Choice, Citation, Column, CompareOp, Condition, Constraint, Count,
-    DateUnit, Document, Grid, Instrument, Item, ItemId, ItemKind, Line, List, Operand, Paragraph,
-    RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
+    Aggregate, AnswerType, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
+    Count, DateUnit, Document, Grid, Heading, Instrument, Item, ItemId, ItemKind, List, Operand,
+    Paragraph, RecordField, Row, Scale, ScaleId, Section, Subparagraph, Table, Translation,
 };
 use crate::span::Span;
 
@@ -512,7 +512,7 @@ impl Reader {
         Ok(id)
     }
 
-    fn answer(&mut self, value: &Value, at: &str, item: ItemId, name: &str) -> Result<Answer> {
+    fn answer(&mut self, value: &Value, at: &str, item: ItemId, name: &str) -> Result<AnswerType> {
         let object = object(value, at)?;
         let flag = |key: &str| object.get(key).and_then(Value::as_bool).unwrap_or(false);
         Ok(match string(get(object, "type", at)?, at)? {
@@ -536,13 +536,13 @@ impl Reader {
                     }
                     (None, None) => return fail(at, "a choice needs a `scale` or `options`"),
                 };
-                Answer::Choice {
+                AnswerType::Choice {
                     scale,
                     multiple: flag("multiple"),
                 }
             }
-            "text" => Answer::Text { long: flag("long") },
-            "date" => Answer::Date,
+            "text" => AnswerType::Text { long: flag("long") },
+            "date" => AnswerType::Date,
             "number" => {
                 let (min, max) = (bound(object, "min", at)?, bound(object, "max", at)?);
                 if let (Some(min), Some(max)) = (min, max) {
@@ -550,13 +550,13 @@ impl Reader {
                         return fail(at, format!("`min` {min} is more than `max` {max}"));
                     }
                 }
-                Answer::Number {
+                AnswerType::Number {
                     integer: flag("integer"),
                     min,
                     max,
                 }
             }
-            "amount" => Answer::Amount {
+            "amount" => AnswerType::Amount {
                 currencies: object
                     .get("currencies")
                     .and_then(Value::as_array)
@@ -613,7 +613,7 @@ impl Reader {
                         constraints.clone(),
                     ));
                 }
-                Answer::List(List {
+                AnswerType::List(List {
                     fields,
                     min: None,
                     max: None,
@@ -623,20 +623,20 @@ impl Reader {
             "table" => {
                 let cell =
                     self.answer(get(object, "cell", at)?, &format!("{at}/cell"), item, name)?;
-                if !matches!(cell, Answer::Number { .. } | Answer::Amount { .. }) {
+                if !matches!(cell, AnswerType::Number { .. } | AnswerType::Amount { .. }) {
                     return fail(
                         &format!("{at}/cell"),
                         "a table's cells are numbers or amounts",
                     );
                 }
-                let lines = |key: &str| -> Result<Vec<Line>> {
+                let lines = |key: &str| -> Result<Vec<Heading>> {
                     let mut out = Vec::new();
                     let mut seen = rustc_hash::FxHashSet::default();
                     for (index, line) in array(get(object, key, at)?, at)?.iter().enumerate() {
                         let at = format!("{at}/{key}/{index}");
                         let line = self::object(line, &at)?;
                         let id = unique(&mut seen, line, "id", &at, "line")?;
-                        out.push(Line {
+                        out.push(Heading {
                             id: id.to_owned(),
                             label: string(get(line, "label", &at)?, &at)?.to_owned(),
                             total: line.get("total").and_then(Value::as_bool).unwrap_or(false),
@@ -648,7 +648,7 @@ impl Reader {
                 };
                 let rows = lines("rows")?;
                 let columns = lines("columns")?;
-                Answer::Table(Table {
+                AnswerType::Table(Table {
                     cell: Box::new(cell),
                     rows,
                     columns,
@@ -696,7 +696,7 @@ impl Reader {
                         answer,
                     });
                 }
-                Answer::Grid(Grid { columns, rows })
+                AnswerType::Grid(Grid { columns, rows })
             }
             other => return fail(at, format!("unknown answer type `{other}` for `{name}`")),
         })
@@ -727,7 +727,7 @@ impl Reader {
                         Owner::Item(item) => self.items[item.0].constraints = constraints,
                         Owner::Section(section) => sections[section].constraints = constraints,
                         Owner::Records(item) => {
-                            if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                            if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
                                 list.constraints = constraints;
                             }
                         }
@@ -735,7 +735,7 @@ impl Reader {
                 }
                 Pending::Field(item, field, at, rule) => {
                     let condition = self.record_condition(&rule, Some(item), &at)?;
-                    if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
                         list.fields[field].condition = Some(condition);
                     }
                 }
@@ -747,7 +747,7 @@ impl Reader {
                         },
                         other => Count::Item(self.var(other, &at)?),
                     };
-                    if let Some(Answer::List(list)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
                         if max {
                             list.max = Some(count);
                         } else {
@@ -757,7 +757,7 @@ impl Reader {
                 }
                 Pending::Column(item, column, at, rule) => {
                     let condition = self.condition(&rule, &at)?;
-                    if let Some(Answer::Grid(grid)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::Grid(grid)) = &mut self.items[item.0].answer {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -907,14 +907,14 @@ impl Reader {
 
     fn is_choice(&self, value: &Value) -> bool {
         self.item_of(value)
-            .is_some_and(|item| matches!(item.answer, Some(Answer::Choice { .. })))
+            .is_some_and(|item| matches!(item.answer, Some(AnswerType::Choice { .. })))
     }
 
     fn is_date(&self, value: &Value) -> bool {
         value.get("var").and_then(Value::as_str) == Some(TODAY)
             || self
                 .item_of(value)
-                .is_some_and(|item| matches!(item.answer, Some(Answer::Date)))
+                .is_some_and(|item| matches!(item.answer, Some(AnswerType::Date)))
     }
 
     /// The operands of a sum or a product.
@@ -1072,7 +1072,7 @@ impl Reader {
 
     fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
         let fields = match list.map(|list| &self.items[list.0].answer) {
-            Some(Some(Answer::List(list))) => &list.fields,
+            Some(Some(AnswerType::List(list))) => &list.fields,
             _ => return fail(at, format!("`{field}` is read outside a list")),
         };
         fields

@@ -101,12 +101,12 @@ impl Instrument {
             calculation.for_each_item(&mut visit);
         }
         match &item.answer {
-            Some(Answer::Grid(grid)) => {
+            Some(AnswerType::Grid(grid)) => {
                 for condition in grid.columns.iter().filter_map(|c| c.condition.as_ref()) {
                     condition.for_each_item(&mut visit);
                 }
             }
-            Some(Answer::List(list)) => {
+            Some(AnswerType::List(list)) => {
                 for condition in list.fields.iter().filter_map(|f| f.condition.as_ref()) {
                     condition.for_each_item(&mut visit);
                 }
@@ -174,13 +174,13 @@ impl Instrument {
                     || item.condition.as_ref().is_some_and(Condition::reads_today)
                     || today(&item.constraints)
                     || match &item.answer {
-                        Some(Answer::List(list)) => {
+                        Some(AnswerType::List(list)) => {
                             today(&list.constraints)
                                 || list.fields.iter().any(|field| {
                                     field.condition.as_ref().is_some_and(Condition::reads_today)
                                 })
                         }
-                        Some(Answer::Grid(grid)) => grid.columns.iter().any(|column| {
+                        Some(AnswerType::Grid(grid)) => grid.columns.iter().any(|column| {
                             column
                                 .condition
                                 .as_ref()
@@ -373,7 +373,7 @@ pub struct Item {
     /// The item's own marker, such as `(ii)`.
     pub marker: Option<String>,
     pub label: String,
-    pub answer: Option<Answer>,
+    pub answer: Option<AnswerType>,
     /// When the item is asked, besides its parent being asked.
     pub condition: Option<Condition>,
     pub required: bool,
@@ -395,7 +395,7 @@ pub struct Item {
 
 /// The answer an item takes.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Answer {
+pub enum AnswerType {
     Choice {
         scale: ScaleId,
         multiple: bool,
@@ -438,14 +438,14 @@ pub enum Count {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     /// The type of every cell: a number or an amount.
-    pub cell: Box<Answer>,
-    pub rows: Vec<Line>,
-    pub columns: Vec<Line>,
+    pub cell: Box<AnswerType>,
+    pub rows: Vec<Heading>,
+    pub columns: Vec<Heading>,
 }
 
-/// A row or column of a table.
+/// The heading of a row or a column of a table, and whether its cells are totals.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Line {
+pub struct Heading {
     pub id: String,
     pub label: String,
     /// Its cells are the sums of the other rows' (or columns') cells.
@@ -458,7 +458,7 @@ pub struct Line {
 pub struct RecordField {
     pub id: String,
     pub label: String,
-    pub answer: Answer,
+    pub answer: AnswerType,
     pub required: bool,
     /// Asked of the records where this holds; `this.field` reads the record.
     pub condition: Option<Condition>,
@@ -485,7 +485,7 @@ pub struct Row {
     pub label: String,
     pub citations: Vec<Citation>,
     /// `Some` for a free-text row; checkbox rows have no answer of their own.
-    pub answer: Option<Answer>,
+    pub answer: Option<AnswerType>,
 }
 
 /// A well-typed boolean condition over answers.

@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::codes::Code;
 use crate::eval;
-use crate::model::{Answer, Expect, Instrument, ItemId, Severity, Test};
+use crate::model::{AnswerType, Expect, Instrument, ItemId, Severity, Test};
 use crate::span::Span;
 use crate::validate::{Options, Problem, Validator};
 
@@ -275,7 +275,7 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
         if item.condition.is_some() {
             out.push(track(None));
         }
-        if let Some(Answer::Grid(grid)) = &item.answer {
+        if let Some(AnswerType::Grid(grid)) = &item.answer {
             for (i, column) in grid.columns.iter().enumerate() {
                 if column.condition.is_some() {
                     out.push(track(Some((i, column.id.as_str()))));
@@ -295,7 +295,7 @@ fn condition_holds(
     let item = instrument.item(item);
     let condition = match (column, &item.answer) {
         (None, _) => item.condition.as_ref()?,
-        (Some(index), Some(Answer::Grid(grid))) => grid.columns[index].condition.as_ref()?,
+        (Some(index), Some(AnswerType::Grid(grid))) => grid.columns[index].condition.as_ref()?,
         _ => return None,
     };
     Some(eval::holds(instrument, condition, answers))
@@ -316,7 +316,7 @@ fn column_asked(
 fn describe(instrument: &Instrument, item: ItemId, column: Option<usize>) -> String {
     let item = instrument.item(item);
     match (column, &item.answer) {
-        (Some(index), Some(Answer::Grid(grid))) => {
+        (Some(index), Some(AnswerType::Grid(grid))) => {
             format!("column `{}` of `{}`", grid.columns[index].id, item.id)
         }
         _ => format!("`{}`", item.id),

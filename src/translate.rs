@@ -23,7 +23,7 @@ use thiserror::Error;
 
 use crate::load::translation::{Entry, File, FORMAT};
 use crate::load::TranslationSource;
-use crate::model::{Answer, Block, Instrument, Translation};
+use crate::model::{AnswerType, Block, Instrument, Translation};
 use crate::span::Span;
 
 /// The six official languages of the United Nations.
@@ -61,12 +61,12 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
     let mut owners: HashMap<usize, String> = HashMap::default();
     for item in &instrument.items {
         match &item.answer {
-            Some(Answer::Choice { scale, .. }) => {
+            Some(AnswerType::Choice { scale, .. }) => {
                 owners.insert(scale.0, item.id.clone());
             }
-            Some(Answer::List(list)) => {
+            Some(AnswerType::List(list)) => {
                 for field in &list.fields {
-                    if let Answer::Choice { scale, .. } = &field.answer {
+                    if let AnswerType::Choice { scale, .. } = &field.answer {
                         owners.insert(scale.0, format!("{}.{}", item.id, field.id));
                     }
                 }
@@ -127,13 +127,13 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
         }
         constraints(&mut item.constraints, &id, f);
         match &mut item.answer {
-            Some(Answer::List(list)) => {
+            Some(AnswerType::List(list)) => {
                 for field in &mut list.fields {
                     f(&format!("{id}.{}.label", field.id), &mut field.label);
                 }
                 constraints(&mut list.constraints, &format!("{id}.record"), f);
             }
-            Some(Answer::Table(table)) => {
+            Some(AnswerType::Table(table)) => {
                 for row in &mut table.rows {
                     f(&format!("{id}.row.{}", row.id), &mut row.label);
                 }
@@ -141,7 +141,7 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
                     f(&format!("{id}.column.{}", column.id), &mut column.label);
                 }
             }
-            Some(Answer::Grid(grid)) => {
+            Some(AnswerType::Grid(grid)) => {
                 for column in &mut grid.columns {
                     f(&format!("{id}.column.{}", column.id), &mut column.label);
                 }

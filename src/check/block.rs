@@ -42,23 +42,23 @@ pub(super) struct Pipe {
 /// stands for.
 pub(super) struct Env<'a> {
     pub(super) module: usize,
-    pub(super) arguments: HashMap<&'a str, Bound<'a>>,
+    pub(super) arguments: HashMap<&'a str, Binding<'a>>,
 }
 
 /// What a block parameter stands for in one use.
 #[derive(Clone)]
-pub(super) enum Bound<'a> {
+pub(super) enum Binding<'a> {
     Item(&'a ast::Ident),
     Text(String),
     /// Rows, and the environment they were written in.
     Rows(&'a [ast::RowDecl], EnvId),
 }
 
-fn bound_kind(bound: &Bound<'_>) -> ast::ParameterKind {
+fn bound_kind(bound: &Binding<'_>) -> ast::ParameterKind {
     match bound {
-        Bound::Item(_) => ast::ParameterKind::Item,
-        Bound::Text(_) => ast::ParameterKind::Text,
-        Bound::Rows(..) => ast::ParameterKind::Rows,
+        Binding::Item(_) => ast::ParameterKind::Item,
+        Binding::Text(_) => ast::ParameterKind::Text,
+        Binding::Rows(..) => ast::ParameterKind::Rows,
     }
 }
 
@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
     /// for the id its use gives.
     pub(super) fn item_ident(&self, ident: &'a ast::Ident) -> &'a ast::Ident {
         match self.envs[self.env].arguments.get(ident.name.as_str()) {
-            Some(Bound::Item(given)) => given,
+            Some(Binding::Item(given)) => given,
             _ => ident,
         }
     }
@@ -106,7 +106,7 @@ impl<'a> Checker<'a> {
         &mut self,
         name: &ast::Ident,
         kind: ast::ParameterKind,
-    ) -> Option<Bound<'a>> {
+    ) -> Option<Binding<'a>> {
         match self.envs[self.env].arguments.get(name.name.as_str()) {
             Some(bound) if bound_kind(bound) == kind => Some(bound.clone()),
             found => {
@@ -170,14 +170,14 @@ impl<'a> Checker<'a> {
     /// kept as `{name}` and checked later.
     pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
         match self.envs[self.env].arguments.get(name) {
-            Some(Bound::Text(value)) => {
+            Some(Binding::Text(value)) => {
                 let value = value.clone();
                 match self.spend(value.len(), span) {
                     true => value,
                     false => String::new(),
                 }
             }
-            Some(Bound::Item(ident)) => {
+            Some(Binding::Item(ident)) => {
                 let number = self
                     .item_names
                     .get(ident.name.as_str())
@@ -247,10 +247,12 @@ impl<'a> Checker<'a> {
                     let given = self.item_ident(&ident);
                     self.item_names.get(given.name.as_str()).copied()
                 });
-            let shown = |answer: &model::Answer| {
+            let shown = |answer: &model::AnswerType| {
                 !matches!(
                     answer,
-                    model::Answer::List(_) | model::Answer::Grid(_) | model::Answer::Table(_)
+                    model::AnswerType::List(_)
+                        | model::AnswerType::Grid(_)
+                        | model::AnswerType::Table(_)
                 )
             };
             match found {
@@ -358,8 +360,8 @@ impl<'a> Checker<'a> {
         &mut self,
         use_: &'a ast::UseBlock,
         block: &'a ast::BlockDecl,
-    ) -> Option<HashMap<&'a str, Bound<'a>>> {
-        let mut bound: HashMap<&'a str, Bound<'a>> = HashMap::default();
+    ) -> Option<HashMap<&'a str, Binding<'a>>> {
+        let mut bound: HashMap<&'a str, Binding<'a>> = HashMap::default();
         let mut ok = true;
         for argument in &use_.arguments {
             let name = argument.name.name.as_str();
@@ -401,9 +403,9 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let value = match &argument.value {
-                ast::ArgumentValue::Item(ident) => Bound::Item(self.item_ident(ident)),
-                ast::ArgumentValue::Text(text) => Bound::Text(self.text(text)),
-                ast::ArgumentValue::Rows(rows, _) => Bound::Rows(rows, self.env),
+                ast::ArgumentValue::Item(ident) => Binding::Item(self.item_ident(ident)),
+                ast::ArgumentValue::Text(text) => Binding::Text(self.text(text)),
+                ast::ArgumentValue::Rows(rows, _) => Binding::Rows(rows, self.env),
             };
             bound.insert(name, value);
         }

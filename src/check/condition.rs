@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{CheckError, FieldProblem, ValueProblem};
 use super::{Checker, Reference};
-use crate::model::{self, Answer, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
+use crate::model::{self, AnswerType, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
@@ -25,36 +25,36 @@ pub(super) enum Type {
 }
 
 impl Type {
-    pub(super) fn of(answer: &Answer) -> Type {
+    pub(super) fn of(answer: &AnswerType) -> Type {
         match answer {
-            Answer::Choice { scale, multiple } => Type::Choice {
+            AnswerType::Choice { scale, multiple } => Type::Choice {
                 scale: scale.0,
                 multiple: *multiple,
             },
-            Answer::Text { .. } => Type::Text,
-            Answer::Number { .. } => Type::Number,
-            Answer::Date => Type::Date,
-            Answer::Amount { .. } => Type::Other("an amount"),
-            Answer::List(_) => Type::Other("a list"),
-            Answer::Grid(_) => Type::Other("a grid"),
-            Answer::Table(_) => Type::Other("a table"),
+            AnswerType::Text { .. } => Type::Text,
+            AnswerType::Number { .. } => Type::Number,
+            AnswerType::Date => Type::Date,
+            AnswerType::Amount { .. } => Type::Other("an amount"),
+            AnswerType::List(_) => Type::Other("a list"),
+            AnswerType::Grid(_) => Type::Other("a grid"),
+            AnswerType::Table(_) => Type::Other("a table"),
         }
     }
 
     /// The answer a calculated value of this type has.
-    pub(super) fn answer(&self) -> Option<Answer> {
+    pub(super) fn answer(&self) -> Option<AnswerType> {
         Some(match self {
-            Type::Choice { scale, multiple } => Answer::Choice {
+            Type::Choice { scale, multiple } => AnswerType::Choice {
                 scale: model::ScaleId(*scale),
                 multiple: *multiple,
             },
-            Type::Text => Answer::Text { long: false },
-            Type::Number => Answer::Number {
+            Type::Text => AnswerType::Text { long: false },
+            Type::Number => AnswerType::Number {
                 integer: false,
                 min: None,
                 max: None,
             },
-            Type::Date => Answer::Date,
+            Type::Date => AnswerType::Date,
             Type::Code(_) | Type::Other(_) => return None,
         })
     }
@@ -125,7 +125,7 @@ fn on_answers(
         return None;
     };
     let parent_item = &checker.items[parent.0];
-    let Some(Answer::Choice { scale, multiple }) = parent_item.answer else {
+    let Some(AnswerType::Choice { scale, multiple }) = parent_item.answer else {
         let reason = format!("`{}` has no choice to follow", parent_item.id);
         checker.errors.push(CheckError::UnboundFollowup {
             name,
@@ -252,7 +252,7 @@ impl Resolver<'_, '_> {
                 let id = self.item_named(name)?;
                 let item = &self.checker.items[id.0];
                 let help = match item.answer {
-                    Some(Answer::Choice { scale, multiple }) => {
+                    Some(AnswerType::Choice { scale, multiple }) => {
                         let code = self.checker.scales[scale.0]
                             .options
                             .first()
@@ -345,7 +345,7 @@ impl Resolver<'_, '_> {
     /// The fields of the record `this` stands for.
     fn record_fields(&self) -> Option<&[model::RecordField]> {
         match &self.checker.items[self.record?.0].answer {
-            Some(Answer::List(list)) => Some(&list.fields),
+            Some(AnswerType::List(list)) => Some(&list.fields),
             _ => None,
         }
     }
@@ -794,7 +794,7 @@ impl Resolver<'_, '_> {
         };
         let id = self.checker.item_id(&list_ident);
         let fields = match id.map(|id| &self.checker.items[id.0].answer) {
-            Some(Some(Answer::List(list))) => list.fields.clone(),
+            Some(Some(AnswerType::List(list))) => list.fields.clone(),
             _ if field.is_none() => return None,
             _ => {
                 self.item_named(&list_ident)?;
@@ -1122,7 +1122,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                     codes
                         .entry(*item)
                         .or_insert_with(|| match &checker.items[item.0].answer {
-                            Some(Answer::Choice { scale, .. }) => checker.scales[scale.0]
+                            Some(AnswerType::Choice { scale, .. }) => checker.scales[scale.0]
                                 .options
                                 .iter()
                                 .map(|option| option.code.as_str())
@@ -1145,7 +1145,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                     ranges
                         .entry(item)
                         .or_insert_with(|| match &checker.items[item.0].answer {
-                            Some(Answer::Number { min, max, .. }) => Range {
+                            Some(AnswerType::Number { min, max, .. }) => Range {
                                 low: min.map(|min| (min, true)),
                                 high: max.map(|max| (max, true)),
                             },

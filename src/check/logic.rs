@@ -11,7 +11,7 @@ use super::error::{CheckError, FieldProblem, SpecialProblem, TableProblem, Value
 use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::model::Severity;
-use crate::model::{self, Answer, ItemId, ItemKind};
+use crate::model::{self, AnswerType, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -45,7 +45,7 @@ enum PendingKind<'a> {
     /// `list min … max …`
     Count {
         list: ItemId,
-        max: bool,
+        end: End,
         count: &'a ast::RecordCount,
     },
 }
@@ -97,7 +97,7 @@ impl<'a> Checker<'a> {
                     }));
                 continue;
             }
-            if let Some(Answer::Choice { scale, .. }) = &self.items[id.0].answer {
+            if let Some(AnswerType::Choice { scale, .. }) = &self.items[id.0].answer {
                 if self.scales[scale.0].has_code(&code) {
                     self.errors
                         .push(CheckError::BadSpecial(SpecialProblem::AlsoAnOption {
@@ -211,12 +211,12 @@ impl<'a> Checker<'a> {
         for constraint in &list.constraints {
             self.constraint(Owner::Records(owner), constraint);
         }
-        for (count, max) in [(&list.min, false), (&list.max, true)] {
+        for (count, end) in [(&list.min, End::Min), (&list.max, End::Max)] {
             if let Some(count) = count {
                 self.logic.push(Pending {
                     kind: PendingKind::Count {
                         list: owner,
-                        max,
+                        end,
                         count,
                     },
                     env,
@@ -245,7 +245,7 @@ impl<'a> Checker<'a> {
         let rows = self.lines(id, table, &table.rows, "row");
         let columns = self.lines(id, table, &table.columns, "column");
         if let Some(cell) = cell {
-            self.items[id.0].answer = Some(Answer::Table(model::Table {
+            self.items[id.0].answer = Some(AnswerType::Table(model::Table {
                 cell: Box::new(cell),
                 rows,
                 columns,
@@ -262,7 +262,7 @@ impl<'a> Checker<'a> {
         table: &'a ast::TableDecl,
         lines: &'a [ast::TableLine],
         what: &'static str,
-    ) -> Vec<model::Line> {
+    ) -> Vec<model::Heading> {
         let mut seen: HashMap<&str, Span> = HashMap::default();
         let mut total: Option<Span> = None;
         let mut out = Vec::new();
@@ -297,7 +297,7 @@ impl<'a> Checker<'a> {
                 }
                 None => Vec::new(),
             };
-            out.push(model::Line {
+            out.push(model::Heading {
                 id: line.id.name.clone(),
                 label: self.text(&line.label),
                 total: line.total,
@@ -335,13 +335,13 @@ impl<'a> Checker<'a> {
                         record: Some(list),
                     }
                     .boolean(condition);
-                    if let (Some(resolved), Some(Answer::List(records))) =
+                    if let (Some(resolved), Some(AnswerType::List(records))) =
                         (resolved, &mut self.items[list.0].answer)
                     {
                         records.fields[field].condition = Some(resolved);
                     }
                 }
-                PendingKind::Count { list, max, count } => self.record_count(list, max, count),
+                PendingKind::Count { list, end, count } => self.record_count(list, end, count),
             }
         }
         self.env = self.entry();
@@ -383,7 +383,7 @@ impl<'a> Checker<'a> {
             Owner::Item(id) => self.items[id.0].constraints.push(resolved),
             Owner::Section(section) => self.sections[section].constraints.push(resolved),
             Owner::Records(id) => {
-                if let Some(Answer::List(list)) = &mut self.items[id.0].answer {
+                if let Some(AnswerType::List(list)) = &mut self.items[id.0].answer {
                     list.constraints.push(resolved);
                 }
             }
@@ -391,7 +391,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `min 1`, `max household_size`: a whole number, or an item whose answer is a number.
-    fn record_count(&mut self, list: ItemId, max: bool, count: &'a ast::RecordCount) {
+    fn record_count(&mut self, list: ItemId, end: End, count: &'a ast::RecordCount) {
         let resolved = match count {
             ast::RecordCount::Number(value, span) => {
                 // A whole, non-negative f64 converts exactly up to 2^53.
@@ -423,13 +423,13 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 self.resolve_calc(id);
-                if !matches!(self.items[id.0].answer, Some(Answer::Number { .. })) {
+                if !matches!(self.items[id.0].answer, Some(AnswerType::Number { .. })) {
                     let found = self.items[id.0]
                         .answer
                         .as_ref()
                         .map_or_else(|| "a group of items".to_owned(), |a| Type::of(a).describe());
                     self.errors.push(CheckError::TypeMismatch {
-                        op: if max { "max" } else { "min" }.to_owned(),
+                        op: end.keyword().to_owned(),
                         lhs: "a number of records".to_owned(),
                         rhs: found,
                         span: name.span,
@@ -440,11 +440,10 @@ impl<'a> Checker<'a> {
                 model::Count::Item(id)
             }
         };
-        if let Some(Answer::List(records)) = &mut self.items[list.0].answer {
-            if max {
-                records.max = Some(resolved);
-            } else {
-                records.min = Some(resolved);
+        if let Some(AnswerType::List(records)) = &mut self.items[list.0].answer {
+            match end {
+                End::Min => records.min = Some(resolved),
+                End::Max => records.max = Some(resolved),
             }
             if let (Some(model::Count::Number(min)), Some(model::Count::Number(max))) =
                 (&records.min, &records.max)
@@ -458,6 +457,22 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
+        }
+    }
+}
+
+/// Which end of a list's number of records a count bounds.
+#[derive(Clone, Copy, Debug)]
+enum End {
+    Min,
+    Max,
+}
+
+impl End {
+    fn keyword(self) -> &'static str {
+        match self {
+            End::Min => "min",
+            End::Max => "max",
         }
     }
 }

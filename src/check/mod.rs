@@ -22,10 +22,10 @@ pub use error::CheckError;
 use error::{ExpectationProblem, HeaderProblem};
 
 use crate::load::Program;
-use crate::model::{self, Answer, Block, ItemId, ScaleId};
+use crate::model::{self, AnswerType, Block, ItemId, ScaleId};
 use crate::span::Span;
 use crate::syntax::ast;
-use block::{Bound, Env, EnvId};
+use block::{Binding, Env, EnvId};
 use scope::{Kind, Symbol};
 
 /// Checks a loaded program: every module, then the instrument of the entry file. Returns the
@@ -778,7 +778,7 @@ impl<'a> Checker<'a> {
                 ast::GridRow::Row(row) => self.row(row, &mut rows, &mut row_names),
                 ast::GridRow::Splice(name) => {
                     let argument = self.argument(name, ast::ParameterKind::Rows);
-                    if let Some(Bound::Rows(given, env)) = argument {
+                    if let Some(Binding::Rows(given, env)) = argument {
                         let here = std::mem::replace(&mut self.env, env);
                         for row in given {
                             self.row(row, &mut rows, &mut row_names);
@@ -788,7 +788,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.items[id.0].answer = Some(Answer::Grid(model::Grid { columns, rows }));
+        self.items[id.0].answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
         self.attributes(id, &grid.id, &grid.attributes);
         id
     }
@@ -829,19 +829,19 @@ impl<'a> Checker<'a> {
     /// Resolves an answer type; `None` when it names an unknown scale (reported). A list's own
     /// logic is resolved later for `owner`, the item whose answer it is (`None` for a field of
     /// a record or a row of a grid, which cannot have such logic).
-    fn answer(&mut self, answer: &'a ast::AnswerType, owner: Option<ItemId>) -> Option<Answer> {
+    fn answer(&mut self, answer: &'a ast::AnswerType, owner: Option<ItemId>) -> Option<AnswerType> {
         Some(match &answer.kind {
-            ast::AnswerKind::One(choices) => Answer::Choice {
+            ast::AnswerKind::One(choices) => AnswerType::Choice {
                 scale: self.choices(choices)?,
                 multiple: false,
             },
-            ast::AnswerKind::Many(choices) => Answer::Choice {
+            ast::AnswerKind::Many(choices) => AnswerType::Choice {
                 scale: self.choices(choices)?,
                 multiple: true,
             },
-            ast::AnswerKind::Text => Answer::Text { long: false },
-            ast::AnswerKind::LongText => Answer::Text { long: true },
-            ast::AnswerKind::Date => Answer::Date,
+            ast::AnswerKind::Text => AnswerType::Text { long: false },
+            ast::AnswerKind::LongText => AnswerType::Text { long: true },
+            ast::AnswerKind::Date => AnswerType::Date,
             ast::AnswerKind::Number { integer, min, max } => {
                 if let (Some(min), Some(max)) = (min, max) {
                     if min.value > max.value {
@@ -852,13 +852,13 @@ impl<'a> Checker<'a> {
                         });
                     }
                 }
-                Answer::Number {
+                AnswerType::Number {
                     integer: *integer,
                     min: min.map(|bound| bound.value),
                     max: max.map(|bound| bound.value),
                 }
             }
-            ast::AnswerKind::Amount { currencies } => Answer::Amount {
+            ast::AnswerKind::Amount { currencies } => AnswerType::Amount {
                 currencies: currencies.iter().map(|c| c.name.clone()).collect(),
             },
             ast::AnswerKind::List(list) => {
@@ -886,7 +886,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 self.list_logic(list, owner, &record);
-                Answer::List(model::List {
+                AnswerType::List(model::List {
                     fields: record,
                     min: None,
                     max: None,
@@ -921,7 +921,7 @@ impl<'a> Checker<'a> {
             match pending.column {
                 None => self.items[pending.item.0].condition = Some(condition),
                 Some(column) => {
-                    if let Some(Answer::Grid(grid)) = &mut self.items[pending.item.0].answer {
+                    if let Some(AnswerType::Grid(grid)) = &mut self.items[pending.item.0].answer {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -963,7 +963,9 @@ impl<'a> Checker<'a> {
         for index in (0..self.items.len()).rev() {
             let item = &self.items[index];
             let rows = match &item.answer {
-                Some(Answer::Grid(grid)) => grid.rows.iter().any(|row| !row.citations.is_empty()),
+                Some(AnswerType::Grid(grid)) => {
+                    grid.rows.iter().any(|row| !row.citations.is_empty())
+                }
                 _ => false,
             };
             if !item.citations.is_empty() || rows || self.allow_uncited[index] {
@@ -1119,7 +1121,7 @@ impl<'a> Checker<'a> {
                         };
                         let item = self.test_item(&grid_ident)?;
                         let columns: Vec<&str> = match &self.items[item.0].answer {
-                            Some(Answer::Grid(g)) => {
+                            Some(AnswerType::Grid(g)) => {
                                 g.columns.iter().map(|c| c.id.as_str()).collect()
                             }
                             _ => Vec::new(),

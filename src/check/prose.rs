@@ -6,7 +6,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::error::CheckError;
-use crate::model::{Answer, CompareOp, Condition, Item, ItemId, ItemKind, Operand, Scale};
+use crate::model::{AnswerType, CompareOp, Condition, Item, ItemId, ItemKind, Operand, Scale};
 use crate::span::Span;
 
 /// Warns of labels whose references disagree with their item's condition.
@@ -123,7 +123,7 @@ fn question_of(items: &[Item], mut id: ItemId) -> Option<String> {
 /// `on yes, yes_in_part`, and `or`s and `and`s of them. `None` for other conditions.
 fn accepted_labels(condition: &Condition, items: &[Item], scales: &[Scale]) -> Option<Vec<String>> {
     let label = |item: ItemId, code: &str| -> Option<String> {
-        let Some(Answer::Choice { scale, .. }) = &items[item.0].answer else {
+        let Some(AnswerType::Choice { scale, .. }) = &items[item.0].answer else {
             return None;
         };
         let choice = scales[scale.0].options.iter().find(|c| c.code == code)?;

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
 use crate::load::Module;
-use crate::model::{self, Answer, Block, ScaleId};
+use crate::model::{self, AnswerType, Block, ScaleId};
 use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -77,22 +77,22 @@ fn retain_kept<T>(kept: &[bool], list: &mut Vec<T>) {
     });
 }
 
-fn remap_answer(answer: &mut Answer, scales: &[usize], documents: &[usize]) {
+fn remap_answer(answer: &mut AnswerType, scales: &[usize], documents: &[usize]) {
     match answer {
-        Answer::Choice { scale, .. } => *scale = ScaleId(scales[scale.0]),
-        Answer::List(list) => {
+        AnswerType::Choice { scale, .. } => *scale = ScaleId(scales[scale.0]),
+        AnswerType::List(list) => {
             for field in &mut list.fields {
                 remap_answer(&mut field.answer, scales, documents);
             }
         }
-        Answer::Table(table) => {
+        AnswerType::Table(table) => {
             for line in table.rows.iter_mut().chain(&mut table.columns) {
                 for citation in &mut line.citations {
                     citation.document = documents[citation.document];
                 }
             }
         }
-        Answer::Grid(grid) => {
+        AnswerType::Grid(grid) => {
             for row in &mut grid.rows {
                 for citation in &mut row.citations {
                     citation.document = documents[citation.document];
@@ -102,7 +102,10 @@ fn remap_answer(answer: &mut Answer, scales: &[usize], documents: &[usize]) {
                 }
             }
         }
-        Answer::Text { .. } | Answer::Date | Answer::Number { .. } | Answer::Amount { .. } => {}
+        AnswerType::Text { .. }
+        | AnswerType::Date
+        | AnswerType::Number { .. }
+        | AnswerType::Amount { .. } => {}
     }
 }
 

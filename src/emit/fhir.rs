@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
-    ItemKind, Operand,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
+    ItemId, ItemKind, Operand,
 };
 use crate::span::Span;
 use crate::validate::{Options, Validator};
@@ -219,9 +219,9 @@ impl Writer<'_> {
         }
         if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
             let kind = match &item.answer {
-                Some(Answer::Date) => "date",
-                Some(Answer::Text { .. }) => "string",
-                Some(Answer::Choice { .. }) => "string",
+                Some(AnswerType::Date) => "date",
+                Some(AnswerType::Text { .. }) => "string",
+                Some(AnswerType::Choice { .. }) => "string",
                 _ => "decimal",
             };
             out.insert("type".to_owned(), json!(kind));
@@ -369,7 +369,7 @@ impl Writer<'_> {
                         return format!("{groups}.count()");
                     };
                     let field_id = match &self.instrument.items[records.0].answer {
-                        Some(Answer::List(list)) => {
+                        Some(AnswerType::List(list)) => {
                             list.fields.get(*field).map_or("", |f| f.id.as_str())
                         }
                         _ => "",
@@ -463,7 +463,7 @@ impl Writer<'_> {
     fn answer(
         &mut self,
         item: &Item,
-        answer: &Answer,
+        answer: &AnswerType,
         out: &mut Map<String, Value>,
         children: &mut Vec<Value>,
     ) {
@@ -471,7 +471,7 @@ impl Writer<'_> {
             out.insert(key.to_owned(), value);
         };
         match answer {
-            Answer::Choice { scale, multiple } => {
+            AnswerType::Choice { scale, multiple } => {
                 set("type", json!("choice"));
                 if *multiple {
                     set("repeats", json!(true));
@@ -485,9 +485,9 @@ impl Writer<'_> {
                     .collect();
                 set("answerOption", Value::Array(options));
             }
-            Answer::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
-            Answer::Date => set("type", json!("date")),
-            Answer::Number { integer, min, max } => {
+            AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
+            AnswerType::Date => set("type", json!("date")),
+            AnswerType::Number { integer, min, max } => {
                 set("type", json!(if *integer { "integer" } else { "decimal" }));
                 // The core R4 extensions minValue and maxValue carry the bounds.
                 let bound = |url: &str, value: f64| {
@@ -520,8 +520,8 @@ impl Writer<'_> {
                     set("extension", Value::Array(extensions));
                 }
             }
-            Answer::Amount { .. } => set("type", json!("quantity")),
-            Answer::List(list) => {
+            AnswerType::Amount { .. } => set("type", json!("quantity")),
+            AnswerType::List(list) => {
                 set("type", json!("group"));
                 set("repeats", json!(true));
                 let mut occurs = Vec::new();
@@ -559,7 +559,7 @@ impl Writer<'_> {
                     children.push(Value::Object(element));
                 }
             }
-            Answer::Table(table) => {
+            AnswerType::Table(table) => {
                 out.insert("type".to_owned(), json!("group"));
                 if table
                     .rows
@@ -598,7 +598,7 @@ impl Writer<'_> {
                     children.push(group);
                 }
             }
-            Answer::Grid(grid) => {
+            AnswerType::Grid(grid) => {
                 set("type", json!("group"));
                 let options: Vec<Value> = grid
                     .columns
@@ -616,7 +616,7 @@ impl Writer<'_> {
                         "text": row.label,
                     });
                     match &row.answer {
-                        Some(Answer::Text { long }) => {
+                        Some(AnswerType::Text { long }) => {
                             element["type"] = json!(if *long { "text" } else { "string" })
                         }
                         _ => {
@@ -702,7 +702,7 @@ impl Writer<'_> {
             Condition::Compare { op, lhs: Operand::Item(item), rhs } if *op != CompareOp::Ne => {
                 let (key, value) = match rhs {
                     Operand::Number(n) => match self.instrument.items[item.0].answer {
-                        Some(Answer::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
+                        Some(AnswerType::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
                         _ => ("answerDecimal", json!(n)),
                     },
                     Operand::Date(d) => ("answerDate", json!(d)),
@@ -848,7 +848,7 @@ impl Response<'_> {
                     vec![out]
                 })
             }
-            (Some(Answer::List(list)), Some(Value::Array(records))) => {
+            (Some(AnswerType::List(list)), Some(Value::Array(records))) => {
                 let fields = &list.fields;
                 return Some(
                     records
@@ -867,7 +867,7 @@ impl Response<'_> {
                         .collect(),
                 );
             }
-            (Some(Answer::Table(table)), Some(Value::Object(rows))) => {
+            (Some(AnswerType::Table(table)), Some(Value::Object(rows))) => {
                 let rows: Vec<Value> = table
                     .rows
                     .iter()
@@ -891,7 +891,7 @@ impl Response<'_> {
                     .collect();
                 out["item"] = Value::Array(rows);
             }
-            (Some(Answer::Grid(grid)), Some(Value::Object(rows))) => {
+            (Some(AnswerType::Grid(grid)), Some(Value::Object(rows))) => {
                 let rows: Vec<Value> = grid
                     .rows
                     .iter()
@@ -957,7 +957,7 @@ fn extreme(function: Aggregate, values: &str) -> String {
 /// A field of the record at hand, read from the repeating group's instance.
 fn field_path(list: Option<&Item>, field: usize) -> String {
     match list.map(|list| (&list.id, &list.answer)) {
-        Some((id, Some(Answer::List(records)))) => {
+        Some((id, Some(AnswerType::List(records)))) => {
             let field = records.fields.get(field).map_or("", |f| f.id.as_str());
             format!("%context.item.where(linkId='{id}_{field}').answer.value")
         }
@@ -966,7 +966,7 @@ fn field_path(list: Option<&Item>, field: usize) -> String {
 }
 
 /// The FHIR answers of one qc answer; values of the wrong type are left out.
-fn values(instrument: &Instrument, answer: &Answer, value: &Value) -> Vec<Value> {
+fn values(instrument: &Instrument, answer: &AnswerType, value: &Value) -> Vec<Value> {
     let coding = |code: &str, scale: crate::model::ScaleId| {
         let display = instrument
             .scale(scale)
@@ -978,14 +978,14 @@ fn values(instrument: &Instrument, answer: &Answer, value: &Value) -> Vec<Value>
     };
     match (answer, value) {
         (
-            Answer::Choice {
+            AnswerType::Choice {
                 scale,
                 multiple: false,
             },
             Value::String(code),
         ) => vec![coding(code, *scale)],
         (
-            Answer::Choice {
+            AnswerType::Choice {
                 scale,
                 multiple: true,
             },
@@ -995,15 +995,15 @@ fn values(instrument: &Instrument, answer: &Answer, value: &Value) -> Vec<Value>
             .filter_map(Value::as_str)
             .map(|c| coding(c, *scale))
             .collect(),
-        (Answer::Text { .. }, Value::String(text)) => vec![json!({ "valueString": text })],
-        (Answer::Date, Value::String(date)) => vec![json!({ "valueDate": date })],
-        (Answer::Number { integer: true, .. }, Value::Number(n)) => n
+        (AnswerType::Text { .. }, Value::String(text)) => vec![json!({ "valueString": text })],
+        (AnswerType::Date, Value::String(date)) => vec![json!({ "valueDate": date })],
+        (AnswerType::Number { integer: true, .. }, Value::Number(n)) => n
             .as_i64()
             .map(|n| json!({ "valueInteger": n }))
             .into_iter()
             .collect(),
-        (Answer::Number { .. }, Value::Number(n)) => vec![json!({ "valueDecimal": n })],
-        (Answer::Amount { .. }, Value::Object(amount)) => match (
+        (AnswerType::Number { .. }, Value::Number(n)) => vec![json!({ "valueDecimal": n })],
+        (AnswerType::Amount { .. }, Value::Object(amount)) => match (
             amount.get("value").and_then(Value::as_f64),
             amount.get("currency").and_then(Value::as_str),
         ) {

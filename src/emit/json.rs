@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::jsonlogic;
-use crate::model::{self, Answer, Block, Instrument, ItemId};
+use crate::model::{self, AnswerType, Block, Instrument, ItemId};
 
 /// The format identifier; it changes when a change could break a reader.
 pub const FORMAT: &str = "qc-form/1";
@@ -528,7 +528,7 @@ impl<'a> Emitter<'a> {
             .collect()
     }
 
-    fn lines(&self, lines: &'a [model::Line]) -> Vec<LineOut<'a>> {
+    fn lines(&self, lines: &'a [model::Heading]) -> Vec<LineOut<'a>> {
         lines
             .iter()
             .map(|line| LineOut {
@@ -542,9 +542,9 @@ impl<'a> Emitter<'a> {
     }
 
     /// The answer of item `owner` (or of a part of it).
-    fn answer(&self, owner: ItemId, answer: &'a Answer) -> AnswerOut<'a> {
+    fn answer(&self, owner: ItemId, answer: &'a AnswerType) -> AnswerOut<'a> {
         match answer {
-            Answer::Choice { scale, multiple } => {
+            AnswerType::Choice { scale, multiple } => {
                 let scale = self.instrument.scale(*scale);
                 AnswerOut::Choice {
                     multiple: *multiple,
@@ -552,15 +552,15 @@ impl<'a> Emitter<'a> {
                     options: scale.name.is_none().then(|| choices(scale)),
                 }
             }
-            Answer::Text { long } => AnswerOut::Text { long: *long },
-            Answer::Date => AnswerOut::Date,
-            Answer::Number { integer, min, max } => AnswerOut::Number {
+            AnswerType::Text { long } => AnswerOut::Text { long: *long },
+            AnswerType::Date => AnswerOut::Date,
+            AnswerType::Number { integer, min, max } => AnswerOut::Number {
                 integer: *integer,
                 min: *min,
                 max: *max,
             },
-            Answer::Amount { currencies } => AnswerOut::Amount { currencies },
-            Answer::List(list) => AnswerOut::List {
+            AnswerType::Amount { currencies } => AnswerOut::Amount { currencies },
+            AnswerType::List(list) => AnswerOut::List {
                 fields: list
                     .fields
                     .iter()
@@ -578,12 +578,12 @@ impl<'a> Emitter<'a> {
                 max: list.max.as_ref().map(|count| self.count(count)),
                 constraints: self.constraints(Some(owner), &list.constraints),
             },
-            Answer::Table(table) => AnswerOut::Table {
+            AnswerType::Table(table) => AnswerOut::Table {
                 cell: Box::new(self.answer(owner, &table.cell)),
                 rows: self.lines(&table.rows),
                 columns: self.lines(&table.columns),
             },
-            Answer::Grid(grid) => AnswerOut::Grid {
+            AnswerType::Grid(grid) => AnswerOut::Grid {
                 columns: grid
                     .columns
                     .iter()

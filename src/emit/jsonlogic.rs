@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, Answer, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand, Reading,
+    Aggregate, AnswerType, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand, Reading,
 };
 
 /// The JsonLogic rule for a condition.
@@ -81,7 +81,7 @@ impl Rules<'_> {
         let id = self
             .list
             .and_then(|list| match &self.instrument.item(list).answer {
-                Some(Answer::List(list)) => list.fields.get(field).map(|f| f.id.as_str()),
+                Some(AnswerType::List(list)) => list.fields.get(field).map(|f| f.id.as_str()),
                 _ => None,
             });
         json!({ "var": format!("this.{}", id.unwrap_or_default()) })
@@ -154,7 +154,9 @@ impl Rules<'_> {
                         return reduce(Aggregate::Count, records);
                     };
                     let id = match &self.instrument.item(*list).answer {
-                        Some(Answer::List(list)) => list.fields.get(*field).map(|f| f.id.as_str()),
+                        Some(AnswerType::List(list)) => {
+                            list.fields.get(*field).map(|f| f.id.as_str())
+                        }
                         _ => None,
                     };
                     let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });

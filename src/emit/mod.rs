@@ -192,7 +192,7 @@ pub(crate) fn amounts(instrument: &crate::model::Instrument) -> rustc_hash::FxHa
     instrument
         .items
         .iter()
-        .filter(|item| matches!(item.answer, Some(crate::model::Answer::Amount { .. })))
+        .filter(|item| matches!(item.answer, Some(crate::model::AnswerType::Amount { .. })))
         .map(|item| item.id.as_str())
         .collect()
 }

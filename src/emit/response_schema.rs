@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Answer, CompareOp, Condition, Instrument, ItemId, Operand};
+use crate::model::{AnswerType, CompareOp, Condition, Instrument, ItemId, Operand};
 
 /// The JSON Schema of complete replies, pretty-printed with a final newline.
 pub fn to_string(instrument: &Instrument) -> String {
@@ -37,7 +37,9 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
     for (index, item) in instrument.items.iter().enumerate() {
         let Some(answer) = &item.answer else { continue };
         let schema = match answer {
-            Answer::Table(table) => table_schema(instrument, table, &item.specials, item.required),
+            AnswerType::Table(table) => {
+                table_schema(instrument, table, &item.specials, item.required)
+            }
             answer => value_schema(instrument, answer),
         };
         let schema = with_specials(schema, &item.specials);
@@ -56,7 +58,7 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
             }
             (enabled, false) => rules.push(json!({ "if": enabled, "else": absent })),
         }
-        if let Answer::Grid(grid) = answer {
+        if let AnswerType::Grid(grid) = answer {
             for column in &grid.columns {
                 let Some(condition) = &column.condition else {
                     continue;
@@ -106,8 +108,8 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
         || instrument.items.iter().any(|item| {
             !item.constraints.is_empty()
                 || item.calculation.is_some()
-                || matches!(&item.answer, Some(Answer::Table(_)))
-                || matches!(&item.answer, Some(Answer::List(list)) if list.fields.iter().any(|f| f.condition.is_some()) || !list.constraints.is_empty())
+                || matches!(&item.answer, Some(AnswerType::Table(_)))
+                || matches!(&item.answer, Some(AnswerType::List(list)) if list.fields.iter().any(|f| f.condition.is_some()) || !list.constraints.is_empty())
         });
     if logic {
         comments.push(
@@ -265,9 +267,9 @@ fn nullable(schema: Value) -> Value {
 }
 
 /// The schema of one answer.
-fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
+fn value_schema(instrument: &Instrument, answer: &AnswerType) -> Value {
     match answer {
-        Answer::Choice { scale, multiple } => {
+        AnswerType::Choice { scale, multiple } => {
             let codes: Vec<&str> = instrument
                 .scale(*scale)
                 .options
@@ -280,11 +282,11 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
                 json!({ "enum": codes })
             }
         }
-        Answer::Text { .. } => json!({ "type": "string" }),
-        Answer::Date => {
+        AnswerType::Text { .. } => json!({ "type": "string" }),
+        AnswerType::Date => {
             json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
         }
-        Answer::Number { integer, min, max } => {
+        AnswerType::Number { integer, min, max } => {
             let mut schema = json!({ "type": if *integer { "integer" } else { "number" } });
             if let Some(min) = min {
                 schema["minimum"] = json!(min);
@@ -294,7 +296,7 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
             }
             schema
         }
-        Answer::Amount { currencies } => {
+        AnswerType::Amount { currencies } => {
             let currency = if currencies.is_empty() {
                 json!({ "type": "string", "pattern": "^[A-Z]{3}$" })
             } else {
@@ -307,7 +309,7 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
                 "properties": { "value": { "type": "number" }, "currency": currency },
             })
         }
-        Answer::List(list) => {
+        AnswerType::List(list) => {
             let fields = &list.fields;
             let mut properties = Map::new();
             for field in fields {
@@ -342,8 +344,8 @@ fn value_schema(instrument: &Instrument, answer: &Answer) -> Value {
             }
             schema
         }
-        Answer::Table(table) => table_schema(instrument, table, &[], false),
-        Answer::Grid(grid) => {
+        AnswerType::Table(table) => table_schema(instrument, table, &[], false),
+        AnswerType::Grid(grid) => {
             let columns: Vec<&str> = grid.columns.iter().map(|c| c.id.as_str()).collect();
             let mut rows = Map::new();
             for row in &grid.rows {

@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Count, Instrument, Item, ItemId,
-    ItemKind, Operand, Reading,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
+    ItemId, ItemKind, Operand, Reading,
 };
 
 /// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
@@ -39,14 +39,16 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
     for item in &instrument.items {
         let mut lose = |what| lose(&item.id, item.span, what);
         match &item.answer {
-            Some(Answer::Amount { currencies }) if !currencies.is_empty() => lose(Lost::Currencies),
-            Some(Answer::List(list))
+            Some(AnswerType::Amount { currencies }) if !currencies.is_empty() => {
+                lose(Lost::Currencies)
+            }
+            Some(AnswerType::List(list))
                 if matches!(list.min, Some(Count::Item(_)))
                     || matches!(list.max, Some(Count::Item(_))) =>
             {
                 lose(Lost::RecordCountFromAnswer);
             }
-            Some(Answer::Table(table))
+            Some(AnswerType::Table(table))
                 if table
                     .rows
                     .iter()
@@ -443,7 +445,7 @@ impl Writer<'_> {
                 } => {
                     let records = &self.instrument.items[records.0];
                     let fields = match &records.answer {
-                        Some(Answer::List(list)) => list.fields.as_slice(),
+                        Some(AnswerType::List(list)) => list.fields.as_slice(),
                         _ => &[],
                     };
                     // The number of records: each has its required fields.
@@ -498,7 +500,7 @@ impl Writer<'_> {
     fn answer(
         &self,
         item: &Item,
-        answer: &Answer,
+        answer: &AnswerType,
         element: &mut Map<String, Value>,
         extra: &mut Vec<Value>,
         visible: Option<&str>,
@@ -507,7 +509,7 @@ impl Writer<'_> {
             element.insert(key.to_owned(), value);
         };
         match answer {
-            Answer::Choice { scale, multiple } => {
+            AnswerType::Choice { scale, multiple } => {
                 set(
                     "type",
                     json!(if *multiple { "checkbox" } else { "radiogroup" }),
@@ -523,13 +525,13 @@ impl Writer<'_> {
                         .collect::<Vec<_>>()),
                 );
             }
-            Answer::Text { long: true } => set("type", json!("comment")),
-            Answer::Text { long: false } => set("type", json!("text")),
-            Answer::Date => {
+            AnswerType::Text { long: true } => set("type", json!("comment")),
+            AnswerType::Text { long: false } => set("type", json!("text")),
+            AnswerType::Date => {
                 set("type", json!("text"));
                 set("inputType", json!("date"));
             }
-            Answer::Number { integer, min, max } => {
+            AnswerType::Number { integer, min, max } => {
                 set("type", json!("text"));
                 set("inputType", json!("number"));
                 if let Some(min) = min {
@@ -542,7 +544,7 @@ impl Writer<'_> {
                     set("step", json!(1));
                 }
             }
-            Answer::Amount { .. } => {
+            AnswerType::Amount { .. } => {
                 set("type", json!("multipletext"));
                 set(
                     "items",
@@ -552,7 +554,7 @@ impl Writer<'_> {
                     ]),
                 );
             }
-            Answer::List(list) => {
+            AnswerType::List(list) => {
                 set("type", json!("paneldynamic"));
                 let mut template: Vec<Value> = list
                     .fields
@@ -591,7 +593,7 @@ impl Writer<'_> {
                     set("maxPanelCount", json!(max));
                 }
             }
-            Answer::Table(table) => {
+            AnswerType::Table(table) => {
                 set("type", json!("matrixdropdown"));
                 let mut cell = Map::new();
                 let mut ignored = Vec::new();
@@ -618,7 +620,7 @@ impl Writer<'_> {
                     .collect();
                 set("rows", Value::Array(rows));
             }
-            Answer::Grid(grid) => {
+            AnswerType::Grid(grid) => {
                 set("type", json!("matrixdropdown"));
                 let columns: Vec<Value> = grid
                     .columns
@@ -719,7 +721,7 @@ impl Writer<'_> {
 /// A field of the record at hand, as SurveyJS reads it inside a dynamic panel.
 fn field_name(list: Option<&Item>, field: usize) -> String {
     match list.map(|list| &list.answer) {
-        Some(Some(Answer::List(records))) => {
+        Some(Some(AnswerType::List(records))) => {
             let field = records.fields.get(field).map_or("", |f| f.id.as_str());
             format!("{{panel.{field}}}")
         }

@@ -14,8 +14,8 @@
 use super::{Loss, Lost, Target};
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, Answer, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId, ItemKind,
-    Operand, Reading,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId,
+    ItemKind, Operand, Reading,
 };
 
 /// One row of the `survey` sheet; empty strings are empty cells.
@@ -474,7 +474,10 @@ impl Writer<'_> {
         let own_row = !matches!(
             item.answer,
             None | Some(
-                Answer::List(_) | Answer::Grid(_) | Answer::Table(_) | Answer::Amount { .. }
+                AnswerType::List(_)
+                    | AnswerType::Grid(_)
+                    | AnswerType::Table(_)
+                    | AnswerType::Amount { .. }
             )
         );
         if own_row && !errors.is_empty() {
@@ -525,7 +528,7 @@ impl Writer<'_> {
                 self.children(item);
                 self.end("end_group");
             }
-            Some(Answer::List(list)) => {
+            Some(AnswerType::List(list)) => {
                 row.kind = "begin_repeat".to_owned();
                 if list.min.is_some() || list.max.is_some() {
                     self.lose(item, Lost::RecordBounds);
@@ -558,7 +561,7 @@ impl Writer<'_> {
                 );
                 self.end("end_repeat");
             }
-            Some(Answer::Table(table)) => {
+            Some(AnswerType::Table(table)) => {
                 row.kind = "begin_group".to_owned();
                 row.appearance = "field-list".to_owned();
                 self.row(row);
@@ -601,7 +604,7 @@ impl Writer<'_> {
                 }
                 self.end("end_group");
             }
-            Some(Answer::Grid(grid)) => {
+            Some(AnswerType::Grid(grid)) => {
                 row.kind = "begin_group".to_owned();
                 row.appearance = "field-list".to_owned();
                 self.row(row);
@@ -649,7 +652,7 @@ impl Writer<'_> {
                 }
                 self.end("end_group");
             }
-            Some(Answer::Amount { currencies }) => {
+            Some(AnswerType::Amount { currencies }) => {
                 row.kind = "begin_group".to_owned();
                 self.row(row);
                 self.lose(item, Lost::Amount);
@@ -696,9 +699,9 @@ impl Writer<'_> {
     }
 
     /// The type (and constraint, appearance) of a simple answer.
-    fn answer_type(&mut self, item: &Item, answer: &Answer, row: &mut SurveyRow) {
+    fn answer_type(&mut self, item: &Item, answer: &AnswerType, row: &mut SurveyRow) {
         match answer {
-            Answer::Choice { scale, multiple } => {
+            AnswerType::Choice { scale, multiple } => {
                 let scale_ = self.instrument.scale(*scale);
                 let list = match &scale_.name {
                     Some(name) => name.clone(),
@@ -723,14 +726,14 @@ impl Writer<'_> {
                     }
                 );
             }
-            Answer::Text { long } => {
+            AnswerType::Text { long } => {
                 row.kind = "text".to_owned();
                 if *long {
                     row.appearance = "multiline".to_owned();
                 }
             }
-            Answer::Date => row.kind = "date".to_owned(),
-            Answer::Number { integer, min, max } => {
+            AnswerType::Date => row.kind = "date".to_owned(),
+            AnswerType::Number { integer, min, max } => {
                 row.kind = if *integer { "integer" } else { "decimal" }.to_owned();
                 let mut tests = Vec::new();
                 if let Some(min) = min {
@@ -752,7 +755,10 @@ impl Writer<'_> {
                     }
                 }
             }
-            Answer::Amount { .. } | Answer::List(_) | Answer::Grid(_) | Answer::Table(_) => {
+            AnswerType::Amount { .. }
+            | AnswerType::List(_)
+            | AnswerType::Grid(_)
+            | AnswerType::Table(_) => {
                 row.kind = "text".to_owned();
                 self.lose(item, Lost::NestedAnswer);
             }
@@ -770,14 +776,14 @@ impl Writer<'_> {
     fn name(&self, id: ItemId) -> String {
         let target = &self.instrument.items[id.0];
         match target.answer {
-            Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
+            Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
             _ => format!("${{{}}}", target.id),
         }
     }
 
     fn field_name(&self, list: Option<&Item>, field: usize) -> String {
         match list.map(|list| (&list.id, &list.answer)) {
-            Some((id, Some(Answer::List(records)))) => {
+            Some((id, Some(AnswerType::List(records)))) => {
                 let field = records.fields.get(field).map_or("", |f| f.id.as_str());
                 format!("${{{id}_{field}}}")
             }
@@ -914,7 +920,7 @@ impl Writer<'_> {
             let name = |id: ItemId| -> String {
                 let target = &self.instrument.items[id.0];
                 match target.answer {
-                    Some(Answer::Amount { .. }) => format!("${{{}_value}}", target.id),
+                    Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
                     _ => format!("${{{}}}", target.id),
                 }
             };
@@ -934,7 +940,7 @@ impl Writer<'_> {
                 Condition::Answered(id) => {
                     if matches!(
                         self.instrument.items[id.0].answer,
-                        Some(Answer::Grid(_) | Answer::List { .. }) | None
+                        Some(AnswerType::Grid(_) | AnswerType::List { .. }) | None
                     ) {
                         let group = self.instrument.items[id.0].id.clone();
                         self.lose(item, Lost::GroupAnswered { group });

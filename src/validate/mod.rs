@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::codes::Code;
 use crate::eval::{self, Answers};
-use crate::model::{Answer, Constraint, Count, Instrument, ItemId, ItemKind, Severity};
+use crate::model::{AnswerType, Constraint, Count, Instrument, ItemId, ItemKind, Severity};
 pub use problem::Problem;
 pub use reply::{parse_json, parse_reply, ReplyError, FORM_MAX_DEPTH, MAX_DEPTH};
 
@@ -28,7 +28,7 @@ pub struct Options {
 pub struct Validator<'i> {
     instrument: &'i Instrument,
     /// How each item's answer is checked, by item; `None` for items that take no answer.
-    checks: Vec<Option<Check<'i>>>,
+    checks: Vec<Option<Rule<'i>>>,
     by_id: FxHashMap<&'i str, ItemId>,
     /// The date `today()` reads, as `YYYY-MM-DD`.
     today: String,
@@ -41,7 +41,7 @@ pub struct Validator<'i> {
 }
 
 /// The check of one answer type.
-enum Check<'i> {
+enum Rule<'i> {
     Choice {
         codes: Vec<&'i str>,
         multiple: bool,
@@ -69,20 +69,20 @@ struct Field<'i> {
     /// Asked of some records only: whether it is asked, and so required, is decided with the
     /// list's own logic.
     conditional: bool,
-    check: Check<'i>,
+    check: Rule<'i>,
 }
 
 struct Table<'i> {
     /// Each row's id, and whether it is the total row.
     rows: Vec<(&'i str, bool)>,
     columns: Vec<(&'i str, bool)>,
-    cell: Box<Check<'i>>,
+    cell: Box<Rule<'i>>,
 }
 
 struct Grid<'i> {
     columns: Vec<&'i str>,
     /// Each row: its id and, for a row answered in words, its check.
-    rows: Vec<(&'i str, Option<Check<'i>>)>,
+    rows: Vec<(&'i str, Option<Rule<'i>>)>,
     /// The index into the grid's columns, for each column with a condition.
     column_conditions: Vec<(usize, &'i crate::model::Condition)>,
 }
@@ -176,7 +176,7 @@ impl<'i> Validator<'i> {
             let Some(item) = self.by_id.get(id.as_str()) else {
                 continue;
             };
-            if let (Some(Check::Grid(grid)), Some(rows)) =
+            if let (Some(Rule::Grid(grid)), Some(rows)) =
                 (&self.checks[item.0], value.as_object_mut())
             {
                 let closed = grid.closed_columns(self.instrument, &snapshot);
@@ -298,13 +298,13 @@ impl<'i> Validator<'i> {
                     }
                     self.value(item, check, value, &path, report);
                     match check {
-                        Check::Grid(grid) => {
+                        Rule::Grid(grid) => {
                             self.grid_columns(item, grid, value, computed, &path, report);
                         }
-                        Check::List { fields } if enabled[index] => {
+                        Rule::List { fields } if enabled[index] => {
                             self.records(item, fields, value, computed, &path, report);
                         }
-                        Check::Table(table) => {
+                        Rule::Table(table) => {
                             self.totals(item, table, value, &path, report);
                             if enabled[index] && self.instrument.item(item).required {
                                 self.cells(item, table, value, &path, options, report);
@@ -480,7 +480,7 @@ impl<'i> Validator<'i> {
         let Some(records) = value.as_array() else {
             return;
         };
-        let Some(Answer::List(list)) = &self.instrument.item(item).answer else {
+        let Some(AnswerType::List(list)) = &self.instrument.item(item).answer else {
             return;
         };
         let count = |count: &Count| match count {
@@ -676,7 +676,7 @@ impl<'i> Validator<'i> {
     fn value(
         &self,
         item: ItemId,
-        check: &Check<'_>,
+        check: &Rule<'_>,
         value: &Value,
         path: &Path<'_>,
         report: &mut Report,
@@ -693,14 +693,14 @@ impl<'i> Validator<'i> {
             });
         };
         match check {
-            Check::Choice {
+            Rule::Choice {
                 codes,
                 multiple: false,
             } => match value.as_str() {
                 Some(code) => self.code(item, codes, code, path, report),
                 None => mismatch(report, "a code (a string)"),
             },
-            Check::Choice {
+            Rule::Choice {
                 codes,
                 multiple: true,
             } => {
@@ -732,12 +732,12 @@ impl<'i> Validator<'i> {
                     });
                 }
             }
-            Check::Text => {
+            Rule::Text => {
                 if !value.is_string() {
                     mismatch(report, "a text (a string)");
                 }
             }
-            Check::Date => match value.as_str() {
+            Rule::Date => match value.as_str() {
                 Some(date) if is_date(date) => {}
                 Some(date) => report.error(|| {
                     self.problem(
@@ -749,7 +749,7 @@ impl<'i> Validator<'i> {
                 }),
                 None => mismatch(report, "a date (a string YYYY-MM-DD)"),
             },
-            Check::Number { integer, min, max } => {
+            Rule::Number { integer, min, max } => {
                 let Some(number) = value.as_f64() else {
                     return mismatch(report, "a number");
                 };
@@ -776,8 +776,8 @@ impl<'i> Validator<'i> {
                     });
                 }
             }
-            Check::Amount { currencies } => self.amount(item, currencies, value, path, report),
-            Check::List { fields } => {
+            Rule::Amount { currencies } => self.amount(item, currencies, value, path, report),
+            Rule::List { fields } => {
                 let Some(records) = value.as_array() else {
                     return mismatch(report, "a list of records (an array)");
                 };
@@ -786,8 +786,8 @@ impl<'i> Validator<'i> {
                     self.record(item, fields, record, &path, report);
                 }
             }
-            Check::Grid(grid) => self.grid(item, grid, value, path, report),
-            Check::Table(table) => self.table(item, table, value, path, report),
+            Rule::Grid(grid) => self.grid(item, grid, value, path, report),
+            Rule::Table(table) => self.table(item, table, value, path, report),
         }
     }
 
@@ -1116,9 +1116,9 @@ impl<'i> Grid<'i> {
     }
 }
 
-fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
+fn compile<'i>(instrument: &'i Instrument, answer: &'i AnswerType) -> Rule<'i> {
     match answer {
-        Answer::Choice { scale, multiple } => Check::Choice {
+        AnswerType::Choice { scale, multiple } => Rule::Choice {
             codes: instrument
                 .scale(*scale)
                 .options
@@ -1127,15 +1127,15 @@ fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
                 .collect(),
             multiple: *multiple,
         },
-        Answer::Text { .. } => Check::Text,
-        Answer::Date => Check::Date,
-        Answer::Number { integer, min, max } => Check::Number {
+        AnswerType::Text { .. } => Rule::Text,
+        AnswerType::Date => Rule::Date,
+        AnswerType::Number { integer, min, max } => Rule::Number {
             integer: *integer,
             min: *min,
             max: *max,
         },
-        Answer::Amount { currencies } => Check::Amount { currencies },
-        Answer::List(list) => Check::List {
+        AnswerType::Amount { currencies } => Rule::Amount { currencies },
+        AnswerType::List(list) => Rule::List {
             fields: list
                 .fields
                 .iter()
@@ -1147,7 +1147,7 @@ fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
                 })
                 .collect(),
         },
-        Answer::Table(table) => Check::Table(Table {
+        AnswerType::Table(table) => Rule::Table(Table {
             rows: table
                 .rows
                 .iter()
@@ -1160,7 +1160,7 @@ fn compile<'i>(instrument: &'i Instrument, answer: &'i Answer) -> Check<'i> {
                 .collect(),
             cell: Box::new(compile(instrument, &table.cell)),
         }),
-        Answer::Grid(grid) => Check::Grid(Grid {
+        AnswerType::Grid(grid) => Rule::Grid(Grid {
             columns: grid.columns.iter().map(|c| c.id.as_str()).collect(),
             rows: grid
                 .rows

@@ -56,7 +56,7 @@ fn qc_and_the_response_schema_agree_on_generated_replies() {
             .items
             .iter()
             .filter(|item| match &item.answer {
-                Some(qc::model::Answer::List(list)) => {
+                Some(qc::model::AnswerType::List(list)) => {
                     list.fields.iter().any(|f| f.condition.is_some())
                         || matches!(list.min, Some(qc::model::Count::Item(_)))
                         || matches!(list.max, Some(qc::model::Count::Item(_)))
@@ -83,7 +83,7 @@ fn qc_and_the_response_schema_agree_on_generated_replies() {
             let from_answer = |max: bool| {
                 instrument.items.iter().any(|item| {
                     Some(item.id.as_str()) == problem.item.as_deref()
-                        && matches!(&item.answer, Some(qc::model::Answer::List(list))
+                        && matches!(&item.answer, Some(qc::model::AnswerType::List(list))
                             if matches!(if max { &list.max } else { &list.min }, Some(qc::model::Count::Item(_))))
                 })
             };
@@ -169,7 +169,7 @@ fn qc_and_datalogic_agree_on_every_condition() {
                     .items
                     .iter()
                     .filter_map(|item| match &item.answer {
-                        Some(qc::model::Answer::Grid(grid)) => {
+                        Some(qc::model::AnswerType::Grid(grid)) => {
                             Some(grid.columns.iter().filter_map(|c| c.condition.as_ref()))
                         }
                         _ => None,
@@ -248,7 +248,7 @@ fn qc_and_datalogic_agree_on_every_condition() {
             }
             // A list's own logic, on each record, which rules read as `this`.
             for (index, item) in instrument.items.iter().enumerate() {
-                let Some(qc::model::Answer::List(list)) = &item.answer else {
+                let Some(qc::model::AnswerType::List(list)) = &item.answer else {
                     continue;
                 };
                 let records = seen

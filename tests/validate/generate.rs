@@ -6,7 +6,7 @@ use proptest::prelude::Rng;
 use proptest::test_runner::{RngAlgorithm, TestRng};
 use serde_json::{json, Map, Value};
 
-use qc::model::{Answer, Instrument, ItemKind};
+use qc::model::{AnswerType, Instrument, ItemKind};
 
 pub struct Generator<'i> {
     instrument: &'i Instrument,
@@ -90,9 +90,9 @@ impl<'i> Generator<'i> {
         json!({ "form": self.instrument.id, "version": self.instrument.version, "answers": answers })
     }
 
-    fn valid(&mut self, answer: &Answer, answers: &Map<String, Value>) -> Value {
+    fn valid(&mut self, answer: &AnswerType, answers: &Map<String, Value>) -> Value {
         match answer {
-            Answer::Choice { scale, multiple } => {
+            AnswerType::Choice { scale, multiple } => {
                 let codes: Vec<&str> = self
                     .instrument
                     .scale(*scale)
@@ -111,20 +111,20 @@ impl<'i> Generator<'i> {
                     json!(codes[self.below(codes.len() as u32) as usize])
                 }
             }
-            Answer::Text { .. } => json!(
+            AnswerType::Text { .. } => json!(
                 [
                     "",
                     "Ministry of the Interior",
                     "Programmes in 41 municipalities"
                 ][self.below(3) as usize]
             ),
-            Answer::Date => json!(format!(
+            AnswerType::Date => json!(format!(
                 "{}-{:02}-{:02}",
                 1995 + self.below(30),
                 1 + self.below(12),
                 1 + self.below(28)
             )),
-            Answer::Number { integer, min, max } => {
+            AnswerType::Number { integer, min, max } => {
                 let low = min.unwrap_or(-50.0);
                 let high = max.unwrap_or(low + 200.0);
                 let value = low + f64::from(self.below(((high - low) as u32).max(1) + 1));
@@ -134,14 +134,14 @@ impl<'i> Generator<'i> {
                     json!(value + if value < high { 0.5 } else { 0.0 })
                 }
             }
-            Answer::Amount { currencies } => {
+            AnswerType::Amount { currencies } => {
                 let currency = currencies.first().map_or(
                     ["EUR", "USD", "XOF", "JPY"][self.below(4) as usize],
                     String::as_str,
                 );
                 json!({ "value": self.below(1_000_000), "currency": currency })
             }
-            Answer::List(list) => {
+            AnswerType::List(list) => {
                 let low = match list.min {
                     Some(qc::model::Count::Number(n)) => n as u32,
                     _ => 0,
@@ -183,7 +183,7 @@ impl<'i> Generator<'i> {
                     .collect();
                 json!(records)
             }
-            Answer::Table(table) => {
+            AnswerType::Table(table) => {
                 // A required table has every cell filled in; another, some.
                 let required = self.instrument.items.iter().any(|item| {
                     item.required && matches!(&item.answer, Some(own) if std::ptr::eq(own, answer))
@@ -200,7 +200,7 @@ impl<'i> Generator<'i> {
                 }
                 Value::Object(rows)
             }
-            Answer::Grid(grid) => {
+            AnswerType::Grid(grid) => {
                 let mut rows = Map::new();
                 for row in &grid.rows {
                     if self.below(3) == 0 {
@@ -231,34 +231,34 @@ impl<'i> Generator<'i> {
     }
 
     /// A value broken in one of the ways its type can be.
-    fn broken(&mut self, answer: &Answer) -> Value {
+    fn broken(&mut self, answer: &AnswerType) -> Value {
         if self.below(4) == 0 {
             return [json!(true), json!(17), json!("text"), json!([]), json!({})]
                 [self.below(5) as usize]
                 .clone();
         }
         match answer {
-            Answer::Choice {
+            AnswerType::Choice {
                 multiple: false, ..
             } => json!("maybe"),
-            Answer::Choice {
+            AnswerType::Choice {
                 scale,
                 multiple: true,
             } => {
                 let code = &self.instrument.scale(*scale).options[0].code;
                 json!([code, code])
             }
-            Answer::Text { .. } => json!(42),
-            Answer::Date => json!(
+            AnswerType::Text { .. } => json!(42),
+            AnswerType::Date => json!(
                 ["2005-02-30", "14/03/2005", "2005-13-01", "2005-1-1"][self.below(4) as usize]
             ),
-            Answer::Number { integer, min, max } => match (integer, min, max) {
+            AnswerType::Number { integer, min, max } => match (integer, min, max) {
                 (true, _, _) if self.below(2) == 0 => json!(2.5),
                 (_, Some(min), _) => json!(min - 1.0),
                 (_, _, Some(max)) => json!(max + 1.0),
                 _ => json!("12"),
             },
-            Answer::Amount { .. } => [
+            AnswerType::Amount { .. } => [
                 json!({ "value": 10, "currency": "EURO" }),
                 json!({ "value": 10, "currency": "eur" }),
                 json!({ "value": "10", "currency": "EUR" }),
@@ -266,7 +266,7 @@ impl<'i> Generator<'i> {
                 json!({ "value": 10, "currency": "EUR", "note": "x" }),
             ][self.below(5) as usize]
                 .clone(),
-            Answer::Table(table) => {
+            AnswerType::Table(table) => {
                 let row = &table.rows[0].id;
                 match self.below(3) {
                     0 => json!({ "no_such_row": {} }),
@@ -274,7 +274,7 @@ impl<'i> Generator<'i> {
                     _ => json!({ row: "cells" }),
                 }
             }
-            Answer::List(list) => {
+            AnswerType::List(list) => {
                 let mut record = Map::new();
                 record.insert("unknown_field".to_owned(), json!("x"));
                 if let Some(field) = list.fields.first() {
@@ -282,7 +282,7 @@ impl<'i> Generator<'i> {
                 }
                 json!([record])
             }
-            Answer::Grid(grid) => {
+            AnswerType::Grid(grid) => {
                 let row = &grid.rows[0].id;
                 match self.below(3) {
                     0 => json!({ "no_such_row": [] }),
