@@ -1,0 +1,168 @@
+//! `qc compile`: outputs written atomically, standard input, the exports and what they lose, languages.
+
+use super::*;
+
+#[test]
+fn compile_writes_the_form_to_stdout_or_to_a_file() {
+    let output = qc(&["compile", &path(BUNDLED)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let form: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(form["format"], "qc-form/1");
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("form.json");
+    let written = qc(&["compile", &path(BUNDLED), "-o", &out.display().to_string()]);
+    assert_eq!(written.status.code(), Some(0));
+    assert!(written.stdout.is_empty());
+    assert_eq!(std::fs::read(&out).expect("the output file"), output.stdout);
+}
+
+#[test]
+fn a_failed_compile_leaves_a_previous_output_untouched() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("form.json");
+    std::fs::write(&out, "previous good output").expect("write");
+    let output = qc(&[
+        "compile",
+        &fixture("fail/E0109-cycle.q"),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "previous good output"
+    );
+    assert_eq!(entries(dir.path()), 1, "no temporary file is left behind");
+
+    let fresh = dir.path().join("never.json");
+    qc(&[
+        "compile",
+        &fixture("fail/E0109-cycle.q"),
+        "-o",
+        &fresh.display().to_string(),
+    ]);
+    assert!(!fresh.exists());
+}
+
+fn entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).expect("read dir").count()
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    // Imports of standard input are read relative to the working folder.
+    let source = std::fs::read(path(BUNDLED)).expect("read");
+    let output = qc_with_stdin_in("questionnaires", &["compile", "-"], &source);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let elsewhere = qc_with_stdin(&["compile", "-"], &source);
+    assert_eq!(elsewhere.status.code(), Some(1));
+    assert!(
+        stderr(&elsewhere).contains("E0118"),
+        "{}",
+        stderr(&elsewhere)
+    );
+    let bad = qc_with_stdin(&["check", "-"], b"instrument x {");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("<stdin>"), "{}", stderr(&bad));
+}
+
+/// What an export loses is a warning like any other: a JSON line with its code and place, and
+/// with `--deny-warnings` the export is refused and nothing is written.
+#[test]
+fn export_losses_are_coded_warnings() {
+    let fixture = path("tests/fixtures/exports/W0301-export-loss.q");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("questionnaire.json");
+    let out = out.display().to_string();
+    let args = [
+        "compile",
+        "--emit",
+        "fhir",
+        "--diagnostic-format",
+        "json",
+        &fixture,
+        "-o",
+        &out,
+    ];
+    let output = qc(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["code"], "W0301");
+    assert_eq!(lines[0]["severity"], "warning");
+    assert_eq!(lines[0]["line"], 7);
+    assert!(lines[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("fhir: `spent`: special answers")));
+    std::fs::remove_file(&out).expect("the questionnaire was written");
+    let denied = qc(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(!Path::new(&out).exists(), "a refused export writes nothing");
+}
+
+#[test]
+fn xlsform_needs_an_output_file_and_reports_what_it_cannot_hold() {
+    assert_eq!(
+        qc(&["compile", "--emit", "xlsform", &path(BUNDLED)])
+            .status
+            .code(),
+        Some(2)
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("form.xlsx");
+    let output = qc(&[
+        "compile",
+        "--emit",
+        "xlsform",
+        &path(BUNDLED),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("W0301")
+            && stderr(&output).contains("xlsform: `q15_total_costs`: amount"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(&std::fs::read(&out).expect("the workbook")[..2], b"PK");
+}
+
+#[test]
+fn exports_take_a_language() {
+    let surveyjs = qc(&[
+        "compile",
+        "--emit",
+        "surveyjs",
+        "--lang",
+        "fr",
+        &path(BUNDLED),
+    ]);
+    assert_eq!(surveyjs.status.code(), Some(0), "{}", stderr(&surveyjs));
+    let text = String::from_utf8_lossy(&surveyjs.stdout);
+    assert!(text.contains("\"Oui, en partie\""), "{text}");
+    assert!(text.contains("Questions finales"));
+    // What the draft does not translate stays in English, and qc says so.
+    assert!(text.contains("Please describe."));
+    assert!(stderr(&surveyjs).contains("have no current `fr` translation"));
+
+    let form = qc(&["compile", "--lang", "es", &path(BUNDLED)]);
+    let value: serde_json::Value = serde_json::from_slice(&form.stdout).expect("JSON");
+    assert_eq!(value["instrument"]["language"], "es");
+    assert_eq!(value["scales"][0]["options"][0]["label"], "Sí");
+
+    let english = qc(&["compile", "--lang", "en", &path(BUNDLED)]);
+    assert_eq!(english.status.code(), Some(0));
+    let unknown = qc(&["compile", "--lang", "ru", &path(BUNDLED)]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("no translation into `ru`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(unknown.stdout.is_empty());
+}

@@ -1,0 +1,51 @@
+//! `qc test`: the tests written in instruments.
+
+use super::*;
+
+/// The tests written in the bundled instruments pass and see every condition both ways.
+#[test]
+fn bundled_instruments_pass_their_tests_and_cover_every_condition() {
+    for instrument in [BUNDLED, "questionnaires/victim-issues.q"] {
+        let output = qc(&["test", "--require-coverage", &path(instrument)]);
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{instrument}: {text}");
+        assert!(!text.contains("FAILED"), "{text}");
+    }
+    let json = qc(&["test", "--format", "json", &path(BUNDLED)]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let conditions = report["conditions"].as_array().expect("conditions");
+    assert_eq!(conditions.len(), 46, "the conditions of the 2006/20 annex");
+    assert!(conditions
+        .iter()
+        .all(|c| c["seen_true"] == true && c["seen_false"] == true));
+}
+
+#[test]
+fn failing_tests_say_what_and_where() {
+    let file = fixture("tests/failing.q");
+    let output = qc(&["test", &file]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("expected `q1_steps` to be asked, but it is not (")
+            && text.contains("failing.q:14:3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected `q2` to be required, but it is optional"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected problem V0104 at `q3`, but validation found V0108 at /answers/q1_steps, V0107 at /answers/q3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the condition of `q3` is never true"),
+        "{text}"
+    );
+    assert!(text.contains("2 tests: 0 passed, 2 failed"), "{text}");
+    // A test fixture with every test passing but a condition never true fails only when
+    // coverage is required.
+    let covered = qc(&["test", &fixture("pass/tests.q")]);
+    assert_eq!(covered.status.code(), Some(0));
+}

@@ -1,0 +1,50 @@
+//! `qc translations`.
+
+use super::*;
+
+#[test]
+fn translations_status_new_and_update() {
+    let status = qc(&["translations", "status", &path(BUNDLED)]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("fr (ltr, unofficial draft): 38 of 294"),
+        "{text}"
+    );
+    assert!(text.contains("ar (rtl): no translation declared"), "{text}");
+
+    let new = qc(&["translations", "new", "--lang", "ar", &path(BUNDLED)]);
+    assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
+    let file: serde_json::Value = serde_json::from_slice(&new.stdout).expect("JSON");
+    assert_eq!(file["language"], "ar");
+    assert_eq!(file["strings"].as_object().expect("strings").len(), 294);
+    assert_eq!(file["strings"]["q25.label"]["text"], "");
+
+    // An instrument and its translation in a scratch folder: the source changes, then
+    // `update` rewrites the file in place.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let source = "instrument demo { title \"Demo\" language \"en\" }\n\
+                  translation fr \"demo.fr.json\"\n\
+                  scale yes_no { yes \"Yes\" no \"No\" }\n\
+                  section main \"Main\" { question q1 \"Steps?\" : yes_no }\n";
+    let form = dir.path().join("demo.q");
+    std::fs::write(&form, source).expect("write");
+    let translation = dir.path().join("demo.fr.json");
+    std::fs::write(
+        &translation,
+        r#"{"format": "qc-translation/1", "language": "fr", "strings": {}}"#,
+    )
+    .expect("write");
+    let form = form.display().to_string();
+    let update = qc(&["translations", "update", &form]);
+    assert_eq!(update.status.code(), Some(0), "{}", stderr(&update));
+    assert!(
+        stderr(&update).contains("demo.fr.json: updated"),
+        "{}",
+        stderr(&update)
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&translation).expect("read")).expect("JSON");
+    assert_eq!(written["strings"]["q1.label"]["source"], "Steps?");
+    let again = qc(&["translations", "update", &form]);
+    assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
+}
