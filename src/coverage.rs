@@ -104,9 +104,18 @@ pub fn coverage(instrument: &Instrument) -> Coverage {
         .collect();
     let mut record = |citations: &[Citation], citer: Citer| {
         for citation in citations {
-            let paragraph = &mut documents[citation.document].paragraphs[citation.paragraph];
+            // The coverage lists every paragraph of the instrument's documents, in order.
+            let paragraph = documents
+                .get_mut(usize::from(citation.document))
+                .and_then(|document| document.paragraphs.get_mut(usize::from(citation.paragraph)));
+            let Some(paragraph) = paragraph else {
+                continue;
+            };
             let list = match citation.subparagraph {
-                Some(sub) => &mut paragraph.subparagraphs[sub].cited_by,
+                Some(sub) => match paragraph.subparagraphs.get_mut(usize::from(sub)) {
+                    Some(subparagraph) => &mut subparagraph.cited_by,
+                    None => continue,
+                },
                 None => &mut paragraph.cited_by,
             };
             list.push(citer.clone());

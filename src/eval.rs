@@ -11,6 +11,7 @@
 //! value that has none is false (so `!=` is true), as in the JsonLogic the form carries.
 
 use serde_json::{Map, Value};
+use typed_index_collections::TiVec;
 
 use crate::model::{
     Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
@@ -54,10 +55,10 @@ pub fn scope<'a>(
 /// Every item whose answer a condition, a value, a constraint or a number of records reads,
 /// each once.
 pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
-    let mut seen = vec![false; instrument.items.len()];
-    let mut mark = |id: ItemId| seen[id.0] = true;
-    for (index, item) in instrument.items.iter().enumerate() {
-        for read in instrument.dependencies(ItemId(index)) {
+    let mut seen: TiVec<ItemId, bool> = instrument.items.iter().map(|_| false).collect();
+    let mut mark = |id: ItemId| seen[id] = true;
+    for (index, item) in instrument.items.iter_enumerated() {
+        for read in instrument.dependencies(index) {
             mark(read);
         }
         let lists = match &item.answer {
@@ -73,7 +74,10 @@ pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
             constraint.condition.for_each_item(&mut mark);
         }
     }
-    (0..seen.len()).filter(|&i| seen[i]).map(ItemId).collect()
+    seen.iter_enumerated()
+        .filter(|(_, seen)| **seen)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// The answers as conditions read them: with today's date, and each calculated value
@@ -112,25 +116,25 @@ pub fn value(instrument: &Instrument, operand: &Operand, answers: &Answers) -> V
 /// form read from JSON may have) is broken where the walk meets it.
 pub fn calculation_order(instrument: &Instrument) -> Vec<ItemId> {
     let calculated = |id: ItemId| instrument.item(id).kind == ItemKind::Calculated;
-    let mut state = vec![0u8; instrument.items.len()]; // 0 new, 1 on the path, 2 done
+    // 0 new, 1 on the path, 2 done
+    let mut state: TiVec<ItemId, u8> = instrument.items.iter().map(|_| 0).collect();
     let mut order = Vec::new();
-    for (index, item) in instrument.items.iter().enumerate() {
+    for (index, item) in instrument.items.iter_enumerated() {
         if item.kind != ItemKind::Calculated || state[index] != 0 {
             continue;
         }
-        let mut path: Vec<(ItemId, Vec<ItemId>)> =
-            vec![(ItemId(index), reads(instrument, ItemId(index)))];
+        let mut path: Vec<(ItemId, Vec<ItemId>)> = vec![(index, reads(instrument, index))];
         state[index] = 1;
         while let Some((node, next)) = path.last_mut() {
             match next.pop() {
-                Some(read) if calculated(read) && state[read.0] == 0 => {
-                    state[read.0] = 1;
+                Some(read) if calculated(read) && state[read] == 0 => {
+                    state[read] = 1;
                     let reads = reads(instrument, read);
                     path.push((read, reads));
                 }
                 Some(_) => {}
                 None => {
-                    state[node.0] = 2;
+                    state[*node] = 2;
                     order.push(*node);
                     path.pop();
                 }
@@ -188,11 +192,11 @@ pub fn keeps(
 }
 
 /// Whether each item is asked: its condition holds and its parent is asked. Indexed by item.
-pub fn enabled(instrument: &Instrument, answers: &Answers) -> Vec<bool> {
-    let mut enabled = Vec::with_capacity(instrument.items.len());
+pub fn enabled(instrument: &Instrument, answers: &Answers) -> TiVec<ItemId, bool> {
+    let mut enabled = TiVec::with_capacity(instrument.items.len());
     // Parents come before their children in the arena.
     for item in &instrument.items {
-        let parent = item.parent.is_none_or(|parent| enabled[parent.0]);
+        let parent = item.parent.is_none_or(|parent| enabled[parent]);
         let own = item
             .condition
             .as_ref()

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
+use typed_index_collections::TiVec;
 
 use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
@@ -109,7 +110,10 @@ pub fn read(form: &Value) -> Result<Instrument> {
             .map(|id| format!("`{}`", instrument.item(*id).id))
             .collect();
         return fail(
-            &reader.pointers[cycle[0].0],
+            cycle
+                .first()
+                .and_then(|id| reader.pointers.get(usize::from(*id)))
+                .map_or("", String::as_str),
             format!(
                 "conditions and calculated values form a cycle: {}",
                 names.join(" → ")
@@ -199,10 +203,10 @@ enum Owner {
 
 #[derive(Default)]
 struct Reader {
-    scales: Vec<Scale>,
+    scales: TiVec<ScaleId, Scale>,
     scale_ids: FxHashMap<String, ScaleId>,
-    documents: Vec<Document>,
-    items: Vec<Item>,
+    documents: TiVec<crate::model::DocumentId, Document>,
+    items: TiVec<ItemId, Item>,
     item_ids: FxHashMap<String, ItemId>,
     /// Where each item is in the form, by `ItemId`.
     pointers: Vec<String>,
@@ -225,7 +229,7 @@ impl Reader {
             let options = choices(get(object, "options", &at)?, &format!("{at}/options"))?;
             if self
                 .scale_ids
-                .insert(id.clone(), ScaleId(self.scales.len()))
+                .insert(id.clone(), ScaleId::from(self.scales.len()))
                 .is_some()
             {
                 return fail(&at, format!("scale `{id}` appears twice"));
@@ -274,7 +278,7 @@ impl Reader {
                         .and_then(Value::as_str)
                         .map(str::to_owned),
                     text: pending_text(paragraph, &at)?,
-                    subparagraphs,
+                    subparagraphs: subparagraphs.into(),
                 });
             }
             let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?.to_owned();
@@ -310,7 +314,7 @@ impl Reader {
                             .collect()
                     })
                     .unwrap_or_default(),
-                paragraphs,
+                paragraphs: paragraphs.into(),
             });
         }
         Ok(())
@@ -337,9 +341,9 @@ impl Reader {
             None => None,
         };
         Ok(Citation {
-            document: d,
-            paragraph: p,
-            subparagraph,
+            document: d.into(),
+            paragraph: p.into(),
+            subparagraph: subparagraph.map(Into::into),
         })
     }
 
@@ -418,7 +422,7 @@ impl Reader {
         parent: Option<ItemId>,
         section: usize,
     ) -> Result<ItemId> {
-        let id = ItemId(self.items.len());
+        let id = ItemId::from(self.items.len());
         let name = ident(get(object, "id", at)?, &format!("{at}/id"))?.to_owned();
         self.pointers.push(at.to_owned());
         if self.item_ids.insert(name.clone(), id).is_some() {
@@ -506,7 +510,7 @@ impl Reader {
             for (index, child) in array(children, at)?.iter().enumerate() {
                 let at = format!("{at}/items/{index}");
                 let child = self.item(self::object(child, &at)?, &at, Some(id), section)?;
-                self.items[id.0].children.push(child);
+                self.items[id].children.push(child);
             }
         }
         Ok(id)
@@ -532,7 +536,7 @@ impl Reader {
                             label: None,
                             options,
                         });
-                        ScaleId(self.scales.len() - 1)
+                        ScaleId::from(self.scales.len() - 1)
                     }
                     (None, None) => return fail(at, "a choice needs a `scale` or `options`"),
                 };
@@ -707,11 +711,11 @@ impl Reader {
         for pending in std::mem::take(&mut self.pending) {
             match pending {
                 Pending::Item(item, at, rule) => {
-                    self.items[item.0].condition = Some(self.condition(&rule, &at)?);
+                    self.items[item].condition = Some(self.condition(&rule, &at)?);
                 }
                 Pending::Calculation(item, at, rule) => {
                     let value = self.value(&rule, false, None, &at)?;
-                    self.items[item.0].calculation = Some(value);
+                    self.items[item].calculation = Some(value);
                 }
                 Pending::Constraints(owner, at, rules) => {
                     let list = match owner {
@@ -724,10 +728,10 @@ impl Reader {
                         constraints.push(self.constraint(constraint, list, &at)?);
                     }
                     match owner {
-                        Owner::Item(item) => self.items[item.0].constraints = constraints,
+                        Owner::Item(item) => self.items[item].constraints = constraints,
                         Owner::Section(section) => sections[section].constraints = constraints,
                         Owner::Records(item) => {
-                            if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
+                            if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
                                 list.constraints = constraints;
                             }
                         }
@@ -735,7 +739,7 @@ impl Reader {
                 }
                 Pending::Field(item, field, at, rule) => {
                     let condition = self.record_condition(&rule, Some(item), &at)?;
-                    if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
                         list.fields[field].condition = Some(condition);
                     }
                 }
@@ -747,7 +751,7 @@ impl Reader {
                         },
                         other => Count::Item(self.var(other, &at)?),
                     };
-                    if let Some(AnswerType::List(list)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
                         if max {
                             list.max = Some(count);
                         } else {
@@ -757,7 +761,7 @@ impl Reader {
                 }
                 Pending::Column(item, column, at, rule) => {
                     let condition = self.condition(&rule, &at)?;
-                    if let Some(AnswerType::Grid(grid)) = &mut self.items[item.0].answer {
+                    if let Some(AnswerType::Grid(grid)) = &mut self.items[item].answer {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -902,7 +906,7 @@ impl Reader {
 
     fn item_of(&self, value: &Value) -> Option<&Item> {
         let name = value.get("var")?.as_str()?;
-        Some(&self.items[self.item_ids.get(name)?.0])
+        Some(&self.items[*self.item_ids.get(name)?])
     }
 
     fn is_choice(&self, value: &Value) -> bool {
@@ -1071,7 +1075,7 @@ impl Reader {
     }
 
     fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
-        let fields = match list.map(|list| &self.items[list.0].answer) {
+        let fields = match list.map(|list| &self.items[list].answer) {
             Some(Some(AnswerType::List(list))) => &list.fields,
             _ => return fail(at, format!("`{field}` is read outside a list")),
         };

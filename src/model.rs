@@ -5,6 +5,8 @@
 //! arena in document order; sections and parents hold ids into it. Nothing here knows about
 //! syntax or spans beyond each item's place in the source, kept for later diagnostics.
 
+use typed_index_collections::TiVec;
+
 use crate::span::Span;
 
 /// A checked instrument.
@@ -19,13 +21,13 @@ pub struct Instrument {
     pub status: Option<String>,
     pub introduction: Vec<Block>,
     /// Named scales first, in declaration order, then the inline option lists of items.
-    pub scales: Vec<Scale>,
+    pub scales: TiVec<ScaleId, Scale>,
     /// The special answers items may allow, such as "Don't know".
     pub specials: Vec<Choice>,
-    pub documents: Vec<Document>,
+    pub documents: TiVec<DocumentId, Document>,
     pub sections: Vec<Section>,
     /// Every item, in document order. Children come after their parent.
-    pub items: Vec<Item>,
+    pub items: TiVec<ItemId, Item>,
     /// The current translations of the instrument's texts, by language.
     pub translations: Vec<Translation>,
     /// The tests written in the instrument, run by `qc test`.
@@ -84,7 +86,7 @@ pub struct Translation {
 
 impl Instrument {
     pub fn item(&self, id: ItemId) -> &Item {
-        &self.items[id.0]
+        &self.items[id]
     }
 
     /// What whether an item is asked, or its value, depends on: its parent, and the items that
@@ -131,7 +133,7 @@ impl Instrument {
                 continue;
             }
             state[start] = 1;
-            let mut path = vec![(ItemId(start), self.dependencies(ItemId(start)))];
+            let mut path = vec![(ItemId::from(start), self.dependencies(ItemId::from(start)))];
             while let Some((node, next)) = path.last_mut() {
                 let node = *node;
                 match next.pop() {
@@ -158,7 +160,7 @@ impl Instrument {
     }
 
     pub fn scale(&self, id: ScaleId) -> &Scale {
-        &self.scales[id.0]
+        &self.scales[id]
     }
 
     /// Whether evaluating the instrument's rules needs more than a reply's answers: calculated
@@ -197,13 +199,47 @@ impl Instrument {
     }
 }
 
-/// An index into [`Instrument::items`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ItemId(pub usize);
+/// A typed index: a position in one arena of the model, which indexes only that arena.
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(usize);
 
-/// An index into [`Instrument::scales`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ScaleId(pub usize);
+        impl From<usize> for $name {
+            fn from(index: usize) -> $name {
+                $name(index)
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize {
+                id.0
+            }
+        }
+    };
+}
+
+id!(
+    /// An index into [`Instrument::items`].
+    ItemId
+);
+id!(
+    /// An index into [`Instrument::scales`].
+    ScaleId
+);
+id!(
+    /// An index into [`Instrument::documents`].
+    DocumentId
+);
+id!(
+    /// An index into a document's [`paragraphs`](Document::paragraphs).
+    ParagraphId
+);
+id!(
+    /// An index into a paragraph's [`subparagraphs`](Paragraph::subparagraphs).
+    SubparagraphId
+);
 
 /// A list of answer options; named when declared with `scale`.
 #[derive(Clone, Debug, PartialEq)]
@@ -232,7 +268,7 @@ pub struct Document {
     pub id: String,
     pub title: String,
     pub sources: Vec<String>,
-    pub paragraphs: Vec<Paragraph>,
+    pub paragraphs: TiVec<ParagraphId, Paragraph>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -241,7 +277,7 @@ pub struct Paragraph {
     pub heading: Option<String>,
     /// `None` while the official text is not at hand (`pending` in the source).
     pub text: Option<String>,
-    pub subparagraphs: Vec<Subparagraph>,
+    pub subparagraphs: TiVec<SubparagraphId, Subparagraph>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -271,9 +307,9 @@ impl Subparagraph {
 /// A resolved citation: a paragraph, or one subparagraph of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Citation {
-    pub document: usize,
-    pub paragraph: usize,
-    pub subparagraph: Option<usize>,
+    pub document: DocumentId,
+    pub paragraph: ParagraphId,
+    pub subparagraph: Option<SubparagraphId>,
 }
 
 /// A section, numbered I, II, III… in order.
@@ -900,7 +936,8 @@ impl Instrument {
     /// What an excerpt shows, in order: each paragraph once, with the subparagraphs shown (all
     /// of them when the whole paragraph is cited).
     pub fn excerpt(&self, citations: &[Citation]) -> Vec<(&Paragraph, Vec<&Subparagraph>)> {
-        let mut shown: Vec<((usize, usize), &Paragraph, Vec<&Subparagraph>)> = Vec::new();
+        let mut shown: Vec<((DocumentId, ParagraphId), &Paragraph, Vec<&Subparagraph>)> =
+            Vec::new();
         for citation in citations {
             let key = (citation.document, citation.paragraph);
             let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];

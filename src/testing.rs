@@ -9,6 +9,7 @@ use miette::Diagnostic;
 use serde::Serialize;
 use serde_json::{json, Value};
 use thiserror::Error;
+use typed_index_collections::TiSlice;
 
 use crate::codes::Code;
 use crate::eval;
@@ -174,7 +175,7 @@ pub fn run(instrument: &Instrument) -> Report {
                     })
                 }
                 Expect::Required { item, required } => {
-                    let asked = enabled[item.0];
+                    let asked = enabled[*item];
                     let is = asked && instrument.item(*item).required;
                     let id = &instrument.item(*item).id;
                     (is != *required).then(|| match (required, asked) {
@@ -262,7 +263,7 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
     let mut out = Vec::new();
     for (index, item) in instrument.items.iter().enumerate() {
         let track = |column: Option<(usize, &str)>| Tracked {
-            id: ItemId(index),
+            id: ItemId::from(index),
             column_index: column.map(|(i, _)| i),
             coverage: ConditionCoverage {
                 item: item.id.clone(),
@@ -304,12 +305,12 @@ fn condition_holds(
 /// Whether an item, or a column of a grid, is asked.
 fn column_asked(
     instrument: &Instrument,
-    enabled: &[bool],
+    enabled: &TiSlice<ItemId, bool>,
     item: ItemId,
     column: Option<usize>,
     answers: &eval::Answers,
 ) -> bool {
-    enabled[item.0]
+    enabled[item]
         && column.is_none_or(|_| condition_holds(instrument, item, column, answers) != Some(false))
 }
 

@@ -23,7 +23,7 @@ use thiserror::Error;
 
 use crate::load::translation::{Entry, File, FORMAT};
 use crate::load::TranslationSource;
-use crate::model::{AnswerType, Block, Instrument, Translation};
+use crate::model::{AnswerType, Block, Instrument, ScaleId, Translation};
 use crate::span::Span;
 
 /// The six official languages of the United Nations.
@@ -58,23 +58,23 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
     }
     prose(&mut instrument.introduction, "introduction", f);
     // Inline options belong to the item, or the record field, that declares them.
-    let mut owners: HashMap<usize, String> = HashMap::default();
+    let mut owners: HashMap<ScaleId, String> = HashMap::default();
     for item in &instrument.items {
         match &item.answer {
             Some(AnswerType::Choice { scale, .. }) => {
-                owners.insert(scale.0, item.id.clone());
+                owners.insert(*scale, item.id.clone());
             }
             Some(AnswerType::List(list)) => {
                 for field in &list.fields {
                     if let AnswerType::Choice { scale, .. } = &field.answer {
-                        owners.insert(scale.0, format!("{}.{}", item.id, field.id));
+                        owners.insert(*scale, format!("{}.{}", item.id, field.id));
                     }
                 }
             }
             _ => {}
         }
     }
-    for (index, scale) in instrument.scales.iter_mut().enumerate() {
+    for (index, scale) in instrument.scales.iter_mut_enumerated() {
         let prefix = match &scale.name {
             Some(name) => format!("scale.{name}"),
             None => match owners.get(&index) {

@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
                 let number = self
                     .item_names
                     .get(ident.name.as_str())
-                    .and_then(|id| self.items[id.0].number.clone());
+                    .and_then(|id| self.items[*id].number.clone());
                 match number {
                     Some(number) => number,
                     None => {
@@ -256,9 +256,9 @@ impl<'a> Checker<'a> {
                 )
             };
             match found {
-                Some(id) if self.items[id.0].answer.as_ref().is_some_and(shown) => {}
+                Some(id) if self.items[id].answer.as_ref().is_some_and(shown) => {}
                 Some(id) => self.errors.push(CheckError::BadValue(ValueProblem::NotShown {
-                    item: self.items[id.0].id.clone(),
+                    item: self.items[id].id.clone(),
                     span: pipe.span,
                 })),
                 None if !pipe.parameters.is_empty() => {

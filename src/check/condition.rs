@@ -13,7 +13,7 @@ use crate::syntax::ast::{self, Expr, ExprKind};
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Type {
     Choice {
-        scale: usize,
+        scale: model::ScaleId,
         multiple: bool,
     },
     Text,
@@ -28,7 +28,7 @@ impl Type {
     pub(super) fn of(answer: &AnswerType) -> Type {
         match answer {
             AnswerType::Choice { scale, multiple } => Type::Choice {
-                scale: scale.0,
+                scale: *scale,
                 multiple: *multiple,
             },
             AnswerType::Text { .. } => Type::Text,
@@ -45,7 +45,7 @@ impl Type {
     pub(super) fn answer(&self) -> Option<AnswerType> {
         Some(match self {
             Type::Choice { scale, multiple } => AnswerType::Choice {
-                scale: model::ScaleId(*scale),
+                scale: *scale,
                 multiple: *multiple,
             },
             Type::Text => AnswerType::Text { long: false },
@@ -91,7 +91,7 @@ pub(super) fn resolve(
                 record: None,
             }
             .boolean(expr)?;
-            if checker.items[item.0].kind == ItemKind::Followup {
+            if checker.items[item].kind == ItemKind::Followup {
                 bound_to_parent(checker, item, first_reference, expr.span);
             }
             condition
@@ -114,8 +114,8 @@ fn on_answers(
     codes: &[ast::Ident],
     span: Span,
 ) -> Option<Condition> {
-    let name = checker.items[item.0].id.clone();
-    let Some(parent) = checker.items[item.0].parent else {
+    let name = checker.items[item].id.clone();
+    let Some(parent) = checker.items[item].parent else {
         checker.errors.push(CheckError::UnboundFollowup {
             name,
             span,
@@ -124,7 +124,7 @@ fn on_answers(
         });
         return None;
     };
-    let parent_item = &checker.items[parent.0];
+    let parent_item = &checker.items[parent];
     let Some(AnswerType::Choice { scale, multiple }) = parent_item.answer else {
         let reason = format!("`{}` has no choice to follow", parent_item.id);
         checker.errors.push(CheckError::UnboundFollowup {
@@ -140,7 +140,7 @@ fn on_answers(
     let parent_name = parent_item.id.clone();
     let mut valid = Vec::new();
     for code in codes {
-        if code_of(checker, scale.0, code, &parent_name) {
+        if code_of(checker, scale, code, &parent_name) {
             valid.push(code.name.clone());
         }
     }
@@ -166,7 +166,12 @@ fn on_answers(
 }
 
 /// Checks that `code` is an option of `scale`, reporting it otherwise.
-fn code_of(checker: &mut Checker<'_>, scale: usize, code: &ast::Ident, item: &str) -> bool {
+fn code_of(
+    checker: &mut Checker<'_>,
+    scale: model::ScaleId,
+    code: &ast::Ident,
+    item: &str,
+) -> bool {
     let options = &checker.scales[scale].options;
     if options.iter().any(|option| option.code == code.name) {
         return true;
@@ -188,7 +193,7 @@ fn code_of(checker: &mut Checker<'_>, scale: usize, code: &ast::Ident, item: &st
 
 /// A follow-up's `when` must read its parent or something under its parent.
 fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usize, span: Span) {
-    let parent = checker.items[item.0].parent;
+    let parent = checker.items[item].parent;
     let bound = parent.is_some_and(|parent| {
         checker.references[first_reference..]
             .iter()
@@ -198,18 +203,18 @@ fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usi
                     if id == parent {
                         return true;
                     }
-                    cursor = checker.items[id.0].parent;
+                    cursor = checker.items[id].parent;
                 }
                 false
             })
     });
     if !bound {
         let reason = match parent {
-            Some(parent) => format!("reads nothing of `{}`", checker.items[parent.0].id),
+            Some(parent) => format!("reads nothing of `{}`", checker.items[parent].id),
             None => "it has no parent whose answer it could follow".to_owned(),
         };
         checker.errors.push(CheckError::UnboundFollowup {
-            name: checker.items[item.0].id.clone(),
+            name: checker.items[item].id.clone(),
             span,
             reason,
             help: Some(
@@ -250,10 +255,10 @@ impl Resolver<'_, '_> {
             ExprKind::Answered(name) => Some(Condition::Answered(self.item_named(name)?)),
             ExprKind::Name(name) if !name.name.contains('.') => {
                 let id = self.item_named(name)?;
-                let item = &self.checker.items[id.0];
+                let item = &self.checker.items[id];
                 let help = match item.answer {
                     Some(AnswerType::Choice { scale, multiple }) => {
-                        let code = self.checker.scales[scale.0]
+                        let code = self.checker.scales[scale]
                             .options
                             .first()
                             .map_or("yes", |option| option.code.as_str());
@@ -336,7 +341,7 @@ impl Resolver<'_, '_> {
     }
 
     fn type_of(&self, id: ItemId) -> Type {
-        match &self.checker.items[id.0].answer {
+        match &self.checker.items[id].answer {
             Some(answer) => Type::of(answer),
             None => Type::Other("a group of items"),
         }
@@ -344,7 +349,7 @@ impl Resolver<'_, '_> {
 
     /// The fields of the record `this` stands for.
     fn record_fields(&self) -> Option<&[model::RecordField]> {
-        match &self.checker.items[self.record?.0].answer {
+        match &self.checker.items[self.record?].answer {
             Some(AnswerType::List(list)) => Some(&list.fields),
             _ => None,
         }
@@ -382,7 +387,7 @@ impl Resolver<'_, '_> {
                     let Some(id) = self.checker.item_id(subject) else {
                         continue;
                     };
-                    let item = &self.checker.items[id.0];
+                    let item = &self.checker.items[id];
                     let special = item.specials.contains(&code.name);
                     if special && op.is_ordering() {
                         self.mismatch(
@@ -793,7 +798,7 @@ impl Resolver<'_, '_> {
             span: Span::new(name.span.start, name.span.start + list_name.len()),
         };
         let id = self.checker.item_id(&list_ident);
-        let fields = match id.map(|id| &self.checker.items[id.0].answer) {
+        let fields = match id.map(|id| &self.checker.items[id].answer) {
             Some(Some(AnswerType::List(list))) => list.fields.clone(),
             _ if field.is_none() => return None,
             _ => {
@@ -865,7 +870,7 @@ impl Resolver<'_, '_> {
         match fields.iter().position(|f| f.id == field) {
             Some(index) => Some(index),
             None => {
-                let name = self.checker.items[list.0].id.clone();
+                let name = self.checker.items[list].id.clone();
                 let start = span.start + "this.".len();
                 self.unknown_field(&name, field, &fields, Span::new(start, span.end));
                 None
@@ -970,7 +975,7 @@ impl Resolver<'_, '_> {
         let Type::Choice { scale, .. } = self.type_of(id) else {
             return None;
         };
-        let name = self.checker.items[id.0].id.clone();
+        let name = self.checker.items[id].id.clone();
         let mut valid = Vec::new();
         for code in codes {
             if code_of(self.checker, scale, code, &name) {
@@ -1000,7 +1005,7 @@ impl Resolver<'_, '_> {
             });
             return None;
         };
-        let name = self.checker.items[id.0].id.clone();
+        let name = self.checker.items[id].id.clone();
         code_of(self.checker, scale, code, &name).then(|| Condition::Has {
             item: id,
             code: code.name.clone(),
@@ -1121,8 +1126,8 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                 let allowed =
                     codes
                         .entry(*item)
-                        .or_insert_with(|| match &checker.items[item.0].answer {
-                            Some(AnswerType::Choice { scale, .. }) => checker.scales[scale.0]
+                        .or_insert_with(|| match &checker.items[*item].answer {
+                            Some(AnswerType::Choice { scale, .. }) => checker.scales[*scale]
                                 .options
                                 .iter()
                                 .map(|option| option.code.as_str())
@@ -1131,7 +1136,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                         });
                 allowed.retain(|code| wanted.iter().any(|w| w == code) != negated);
                 if allowed.is_empty() {
-                    let name = &checker.items[item.0].id;
+                    let name = &checker.items[*item].id;
                     return Some(format!("no answer to `{name}` passes these tests"));
                 }
             }
@@ -1144,7 +1149,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                 let range =
                     ranges
                         .entry(item)
-                        .or_insert_with(|| match &checker.items[item.0].answer {
+                        .or_insert_with(|| match &checker.items[item].answer {
                             Some(AnswerType::Number { min, max, .. }) => Range {
                                 low: min.map(|min| (min, true)),
                                 high: max.map(|max| (max, true)),
@@ -1153,7 +1158,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                         });
                 range.narrow(op, value);
                 if range.is_empty() {
-                    let name = &checker.items[item.0].id;
+                    let name = &checker.items[item].id;
                     return Some(format!("no number for `{name}` passes these tests"));
                 }
             }

@@ -3,6 +3,7 @@
 //! parent is.
 
 use rustc_hash::FxHashSet as HashSet;
+use typed_index_collections::{TiSlice, TiVec};
 
 use super::error::CheckError;
 use super::Reference;
@@ -10,20 +11,20 @@ use crate::model::{Item, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;
 
-pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError> {
+pub(super) fn check(items: &TiSlice<ItemId, Item>, references: &[Reference]) -> Vec<CheckError> {
     let (mut problems, cyclic) = cycles(items, references);
     for reference in references {
         // A calculated value is not asked: the order of what it reads, or of where it is
         // read, does not matter.
         let calculated = [reference.from, reference.to]
             .iter()
-            .any(|id| items[id.0].kind == ItemKind::Calculated);
-        let later = reference.to.0 > reference.from.0 && !calculated;
+            .any(|id| items[*id].kind == ItemKind::Calculated);
+        let later = reference.to > reference.from && !calculated;
         // A reference in a cycle is already an error; a warning about its order adds nothing.
-        let in_cycle = cyclic.contains(&(reference.from.0, reference.to.0));
+        let in_cycle = cyclic.contains(&(reference.from, reference.to));
         if later && !in_cycle && !is_within(items, reference.to, reference.from) {
             problems.push(CheckError::LaterReference {
-                name: items[reference.to.0].id.clone(),
+                name: items[reference.to].id.clone(),
                 span: reference.span,
             });
         }
@@ -32,28 +33,33 @@ pub(super) fn check(items: &[Item], references: &[Reference]) -> Vec<CheckError>
 }
 
 /// Whether `item` is `ancestor` or lies under it.
-fn is_within(items: &[Item], item: ItemId, ancestor: ItemId) -> bool {
+fn is_within(items: &TiSlice<ItemId, Item>, item: ItemId, ancestor: ItemId) -> bool {
     let mut cursor = Some(item);
     while let Some(id) = cursor {
         if id == ancestor {
             return true;
         }
-        cursor = items[id.0].parent;
+        cursor = items[id].parent;
     }
     false
 }
 
+/// Each item's edges: the item depended on, and the text that makes the dependency.
+type Edges = TiVec<ItemId, Vec<(ItemId, Span)>>;
+
 /// Finds every cycle that a depth-first walk closes, without recursion: 10,000 items in a
 /// chain must not overflow the stack. Returns the diagnostics and the edges in cycles.
-fn cycles(items: &[Item], references: &[Reference]) -> (Vec<CheckError>, HashSet<(usize, usize)>) {
-    // Each edge: the item depended on, and the text that makes the dependency.
-    let mut edges: Vec<Vec<(ItemId, Span)>> = vec![Vec::new(); items.len()];
+fn cycles(
+    items: &TiSlice<ItemId, Item>,
+    references: &[Reference],
+) -> (Vec<CheckError>, HashSet<(ItemId, ItemId)>) {
+    let mut edges: Edges = items.iter().map(|_| Vec::new()).collect();
     for reference in references {
-        edges[reference.from.0].push((reference.to, reference.span));
+        edges[reference.from].push((reference.to, reference.span));
     }
-    for (index, item) in items.iter().enumerate() {
+    for (id, item) in items.iter_enumerated() {
         if let Some(parent) = item.parent {
-            edges[index].push((parent, item.span));
+            edges[id].push((parent, item.span));
         }
     }
 
@@ -63,15 +69,15 @@ fn cycles(items: &[Item], references: &[Reference]) -> (Vec<CheckError>, HashSet
         OnPath,
         Done,
     }
-    let mut state = vec![State::New; items.len()];
+    let mut state: TiVec<ItemId, State> = items.iter().map(|_| State::New).collect();
     let mut problems = Vec::new();
     let mut cyclic = HashSet::default();
-    for root in 0..items.len() {
+    for root in items.keys() {
         if state[root] != State::New {
             continue;
         }
         // The current path: each item with the index of its next edge to follow.
-        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        let mut path: Vec<(ItemId, usize)> = vec![(root, 0)];
         state[root] = State::OnPath;
         while let Some(&mut (node, ref mut next)) = path.last_mut() {
             let Some(&(target, _)) = edges[node].get(*next) else {
@@ -80,18 +86,18 @@ fn cycles(items: &[Item], references: &[Reference]) -> (Vec<CheckError>, HashSet
                 continue;
             };
             *next += 1;
-            match state[target.0] {
+            match state[target] {
                 State::New => {
-                    state[target.0] = State::OnPath;
-                    path.push((target.0, 0));
+                    state[target] = State::OnPath;
+                    path.push((target, 0));
                 }
                 State::OnPath => {
-                    let from = path.iter().position(|(n, _)| *n == target.0).unwrap_or(0);
-                    let nodes: Vec<usize> = path[from..].iter().map(|(n, _)| *n).collect();
+                    let from = path.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                    let nodes: Vec<ItemId> = path.iter().skip(from).map(|(n, _)| *n).collect();
                     for (i, node) in nodes.iter().enumerate() {
-                        cyclic.insert((*node, nodes.get(i + 1).copied().unwrap_or(target.0)));
+                        cyclic.insert((*node, nodes.get(i + 1).copied().unwrap_or(target)));
                     }
-                    problems.push(cycle(items, &edges, &path, target.0));
+                    problems.push(cycle(items, &edges, &path, target));
                 }
                 State::Done => {}
             }
@@ -102,29 +108,34 @@ fn cycles(items: &[Item], references: &[Reference]) -> (Vec<CheckError>, HashSet
 
 /// The diagnostic for the cycle that closes on `start`, the last edges of `path`.
 fn cycle(
-    items: &[Item],
-    edges: &[Vec<(ItemId, Span)>],
-    path: &[(usize, usize)],
-    start: usize,
+    items: &TiSlice<ItemId, Item>,
+    edges: &Edges,
+    path: &[(ItemId, usize)],
+    start: ItemId,
 ) -> CheckError {
     let from = path
         .iter()
         .position(|(node, _)| *node == start)
         .unwrap_or(0);
     // Each step: an item, and the span of the edge it followed (its `next` is one past it).
-    let steps: Vec<(usize, Span)> = path[from..]
+    let steps: Vec<(ItemId, Span)> = path
         .iter()
-        .map(|&(node, next)| (node, edges[node][next.saturating_sub(1)].1))
+        .skip(from)
+        .map(|&(node, next)| {
+            let followed = edges[node].get(next.saturating_sub(1));
+            (node, followed.map_or_else(Span::default, |(_, span)| *span))
+        })
         .collect();
     let mut names: Vec<String> = steps
         .iter()
         .map(|(node, _)| format!("`{}`", items[*node].id))
         .collect();
     names.push(format!("`{}`", items[start].id));
-    let (first_node, first_span) = steps[0];
+    let (first_node, first_span) = steps.first().copied().unwrap_or((start, Span::default()));
     let second = steps.get(1).map_or(start, |(node, _)| *node);
-    let rest = steps[1..]
+    let rest = steps
         .iter()
+        .skip(1)
         .map(|(node, span)| {
             let target = steps
                 .iter()

@@ -74,11 +74,11 @@ impl<'a> Checker<'a> {
 
     /// `allow dont_know, refused` on an item.
     pub(super) fn allow_specials(&mut self, id: ItemId, names: &[ast::Ident]) {
-        if self.items[id.0].answer.is_none() {
+        if self.items[id].answer.is_none() {
             if let Some(name) = names.first() {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::NothingToReplace {
-                        item: self.items[id.0].id.clone(),
+                        item: self.items[id].id.clone(),
                         span: name.span,
                     }));
             }
@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let code = self.specials[index].code.clone();
-            if self.items[id.0].specials.contains(&code) {
+            if self.items[id].specials.contains(&code) {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::Twice {
                         code,
@@ -97,18 +97,18 @@ impl<'a> Checker<'a> {
                     }));
                 continue;
             }
-            if let Some(AnswerType::Choice { scale, .. }) = &self.items[id.0].answer {
-                if self.scales[scale.0].has_code(&code) {
+            if let Some(AnswerType::Choice { scale, .. }) = &self.items[id].answer {
+                if self.scales[*scale].has_code(&code) {
                     self.errors
                         .push(CheckError::BadSpecial(SpecialProblem::AlsoAnOption {
                             code,
-                            item: self.items[id.0].id.clone(),
+                            item: self.items[id].id.clone(),
                             span: name.span,
                         }));
                     continue;
                 }
             }
-            self.items[id.0].specials.push(code);
+            self.items[id].specials.push(code);
         }
     }
 
@@ -121,9 +121,9 @@ impl<'a> Checker<'a> {
     ) -> ItemId {
         let id = self.push_item(&calc.id, &calc.label, ItemKind::Calculated, parent, section);
         // A calculated value asks nothing, so it cites nothing.
-        self.allow_uncited[id.0] = true;
+        self.allow_uncited[id] = true;
         self.calc_state
-            .insert(id.0, CalcState::Waiting(&calc.value, self.env));
+            .insert(id, CalcState::Waiting(&calc.value, self.env));
         id
     }
 
@@ -131,11 +131,11 @@ impl<'a> Checker<'a> {
     /// that reads it is typed. A calculated value met again while it is being resolved is in a
     /// cycle, which the graph check reports.
     pub(super) fn resolve_calc(&mut self, id: ItemId) {
-        let Some(CalcState::Waiting(expr, env)) = self.calc_state.get(&id.0) else {
+        let Some(CalcState::Waiting(expr, env)) = self.calc_state.get(&id) else {
             return;
         };
         let (expr, env) = (*expr, *env);
-        self.calc_state.insert(id.0, CalcState::Resolving);
+        self.calc_state.insert(id, CalcState::Resolving);
         let here = std::mem::replace(&mut self.env, env);
         let resolved = Resolver {
             checker: self,
@@ -148,19 +148,19 @@ impl<'a> Checker<'a> {
         if let Some((value, ty)) = resolved {
             match ty.answer() {
                 Some(answer) => {
-                    self.items[id.0].answer = Some(answer);
-                    self.items[id.0].calculation = Some(value);
+                    self.items[id].answer = Some(answer);
+                    self.items[id].calculation = Some(value);
                 }
                 None => self
                     .errors
                     .push(CheckError::BadValue(ValueProblem::NotCalculable {
-                        item: self.items[id.0].id.clone(),
+                        item: self.items[id].id.clone(),
                         found: ty.describe(),
                         span: expr.span,
                     })),
             }
         }
-        self.calc_state.insert(id.0, CalcState::Done);
+        self.calc_state.insert(id, CalcState::Done);
     }
 
     /// `check condition else error "message"`, resolved later.
@@ -245,7 +245,7 @@ impl<'a> Checker<'a> {
         let rows = self.lines(id, table, &table.rows, "row");
         let columns = self.lines(id, table, &table.columns, "column");
         if let Some(cell) = cell {
-            self.items[id.0].answer = Some(AnswerType::Table(model::Table {
+            self.items[id].answer = Some(AnswerType::Table(model::Table {
                 cell: Box::new(cell),
                 rows,
                 columns,
@@ -292,7 +292,7 @@ impl<'a> Checker<'a> {
             }
             let citations = match &line.cites {
                 Some(refs) => {
-                    self.allow_uncited[id.0] = true;
+                    self.allow_uncited[id] = true;
                     self.citations(refs)
                 }
                 None => Vec::new(),
@@ -336,7 +336,7 @@ impl<'a> Checker<'a> {
                     }
                     .boolean(condition);
                     if let (Some(resolved), Some(AnswerType::List(records))) =
-                        (resolved, &mut self.items[list.0].answer)
+                        (resolved, &mut self.items[list].answer)
                     {
                         records.fields[field].condition = Some(resolved);
                     }
@@ -352,7 +352,7 @@ impl<'a> Checker<'a> {
             Owner::Item(id) => (id, None),
             Owner::Records(id) => (id, Some(id)),
             // A section's constraint reads as if from its first item; nothing is tracked.
-            Owner::Section(_) => (ItemId(0), None),
+            Owner::Section(_) => (ItemId::from(0), None),
         };
         let condition = Resolver {
             checker: self,
@@ -380,10 +380,10 @@ impl<'a> Checker<'a> {
             span: constraint.span,
         };
         match owner {
-            Owner::Item(id) => self.items[id.0].constraints.push(resolved),
+            Owner::Item(id) => self.items[id].constraints.push(resolved),
             Owner::Section(section) => self.sections[section].constraints.push(resolved),
             Owner::Records(id) => {
-                if let Some(AnswerType::List(list)) = &mut self.items[id.0].answer {
+                if let Some(AnswerType::List(list)) = &mut self.items[id].answer {
                     list.constraints.push(resolved);
                 }
             }
@@ -423,8 +423,8 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 self.resolve_calc(id);
-                if !matches!(self.items[id.0].answer, Some(AnswerType::Number { .. })) {
-                    let found = self.items[id.0]
+                if !matches!(self.items[id].answer, Some(AnswerType::Number { .. })) {
+                    let found = self.items[id]
                         .answer
                         .as_ref()
                         .map_or_else(|| "a group of items".to_owned(), |a| Type::of(a).describe());
@@ -440,7 +440,7 @@ impl<'a> Checker<'a> {
                 model::Count::Item(id)
             }
         };
-        if let Some(AnswerType::List(records)) = &mut self.items[list.0].answer {
+        if let Some(AnswerType::List(records)) = &mut self.items[list].answer {
             match end {
                 End::Min => records.min = Some(resolved),
                 End::Max => records.max = Some(resolved),

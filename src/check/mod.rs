@@ -16,6 +16,7 @@ mod prose;
 mod scope;
 
 use rustc_hash::FxHashMap as HashMap;
+use typed_index_collections::TiVec;
 
 use crate::span::Note;
 pub use error::CheckError;
@@ -79,14 +80,14 @@ struct Checker<'a> {
     errors: Vec<CheckError>,
     header: Option<&'a ast::Header>,
     introduction: Vec<Block>,
-    scales: Vec<model::Scale>,
+    scales: TiVec<ScaleId, model::Scale>,
     /// For each scale: whether the compiled form keeps it (see [`Checker::prune`]).
-    scale_kept: Vec<bool>,
-    documents: Vec<model::Document>,
-    document_kept: Vec<bool>,
+    scale_kept: TiVec<ScaleId, bool>,
+    documents: TiVec<model::DocumentId, model::Document>,
+    document_kept: TiVec<model::DocumentId, bool>,
     /// The span of each document's id, for name clashes in the compiled form.
-    document_spans: Vec<Span>,
-    scale_spans: Vec<Span>,
+    document_spans: TiVec<model::DocumentId, Span>,
+    scale_spans: TiVec<ScaleId, Span>,
     /// Each module's own declarations, by name.
     exports: Vec<HashMap<&'a str, (Symbol<'a>, Span)>>,
     /// The names each module can use: its own and those it imports.
@@ -103,20 +104,20 @@ struct Checker<'a> {
     /// What is left of [`error::SUGGESTION_BUDGET`] for "did you mean" help.
     suggestions: std::cell::Cell<u64>,
     /// Each paragraph by document and number.
-    paragraph_index: HashMap<(usize, &'a str), usize>,
+    paragraph_index: HashMap<(model::DocumentId, &'a str), model::ParagraphId>,
     sections: Vec<model::Section>,
     section_names: HashMap<&'a str, Span>,
-    items: Vec<model::Item>,
+    items: TiVec<ItemId, model::Item>,
     item_names: HashMap<&'a str, ItemId>,
     /// The span of each item's label, by item index, to report duplicate labels.
-    label_spans: Vec<Span>,
+    label_spans: TiVec<ItemId, Span>,
     /// Items that write `cites` or `allow uncited`, by item index.
-    allow_uncited: Vec<bool>,
+    allow_uncited: TiVec<ItemId, bool>,
     pending: Vec<PendingGuard<'a>>,
     /// Calculations, constraints, record conditions and record counts, resolved with guards.
     logic: Vec<logic::Pending<'a>>,
     /// Where each calculated value stands in its resolution, by item index.
-    calc_state: HashMap<usize, logic::CalcState<'a>>,
+    calc_state: HashMap<ItemId, logic::CalcState<'a>>,
     /// Piped `{name}`s in texts, checked once every item is known.
     pipes: Vec<block::Pipe>,
     specials: Vec<model::Choice>,
@@ -145,12 +146,12 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             header: None,
             introduction: Vec::new(),
-            scales: Vec::new(),
-            scale_kept: Vec::new(),
-            documents: Vec::new(),
-            document_kept: Vec::new(),
-            document_spans: Vec::new(),
-            scale_spans: Vec::new(),
+            scales: TiVec::new(),
+            scale_kept: TiVec::new(),
+            documents: TiVec::new(),
+            document_kept: TiVec::new(),
+            document_spans: TiVec::new(),
+            scale_spans: TiVec::new(),
             exports: vec![HashMap::default(); count],
             scopes: vec![HashMap::default(); count],
             envs: (0..count)
@@ -167,10 +168,10 @@ impl<'a> Checker<'a> {
             paragraph_index: HashMap::default(),
             sections: Vec::new(),
             section_names: HashMap::default(),
-            items: Vec::new(),
+            items: TiVec::new(),
             item_names: HashMap::default(),
-            label_spans: Vec::new(),
-            allow_uncited: Vec::new(),
+            label_spans: TiVec::new(),
+            allow_uncited: TiVec::new(),
             pending: Vec::new(),
             logic: Vec::new(),
             calc_state: HashMap::default(),
@@ -335,11 +336,11 @@ impl<'a> Checker<'a> {
         self.scale_kept.push(name.is_none());
         self.scale_spans
             .push(name.map_or(options.span, |name| name.span));
-        ScaleId(self.scales.len() - 1)
+        ScaleId::from(self.scales.len() - 1)
     }
 
-    fn document(&mut self, document: &'a ast::DocumentDecl) -> Option<usize> {
-        let mut paragraphs: Vec<model::Paragraph> = Vec::new();
+    fn document(&mut self, document: &'a ast::DocumentDecl) -> Option<model::DocumentId> {
+        let mut paragraphs: TiVec<model::ParagraphId, model::Paragraph> = TiVec::new();
         let mut spans: HashMap<&str, Span> = HashMap::default();
         for paragraph in &document.paragraphs {
             if let Some(first) = spans.get(paragraph.number.name.as_str()) {
@@ -353,11 +354,11 @@ impl<'a> Checker<'a> {
             }
             spans.insert(&paragraph.number.name, paragraph.number.span);
             self.paragraph_index.insert(
-                (self.documents.len(), paragraph.number.name.as_str()),
-                paragraphs.len(),
+                (self.documents.next_key(), paragraph.number.name.as_str()),
+                paragraphs.next_key(),
             );
             let mut letters: HashMap<&str, Span> = HashMap::default();
-            let mut subparagraphs = Vec::new();
+            let mut subparagraphs = TiVec::new();
             for sub in &paragraph.subparagraphs {
                 if let Some(first) = letters.get(sub.letter.name.as_str()) {
                     self.errors.push(CheckError::Duplicate {
@@ -389,7 +390,7 @@ impl<'a> Checker<'a> {
         });
         self.document_kept.push(false);
         self.document_spans.push(document.id.span);
-        Some(self.documents.len() - 1)
+        self.documents.last_key()
     }
 
     /// Resolves `guidelines 6 (a), 8`; unknown references are reported and left out.
@@ -419,7 +420,7 @@ impl<'a> Checker<'a> {
                 None => None,
                 Some(letter) => {
                     let subs = &paragraphs[paragraph].subparagraphs;
-                    match subs.iter().position(|s| &s.letter == letter) {
+                    match subs.position(|s| &s.letter == letter) {
                         Some(index) => Some(index),
                         None => {
                             let help = if subs.is_empty() {
@@ -517,7 +518,7 @@ impl<'a> Checker<'a> {
                 kind: "item id",
                 name: ident.name.clone(),
                 span: ident.span,
-                first: Note::new(self.items[first.0].span, "first defined here"),
+                first: Note::new(self.items[*first].span, "first defined here"),
             });
         } else {
             self.item_names.insert(ident.name.as_str(), id);
@@ -534,7 +535,7 @@ impl<'a> Checker<'a> {
         section: usize,
     ) -> ItemId {
         let ident = self.item_ident(ident);
-        let id = ItemId(self.items.len());
+        let id = ItemId::from(self.items.len());
         let (number, marker) = self.number(kind, parent);
         let label_text = self.text(label);
         self.items.push(model::Item {
@@ -560,7 +561,7 @@ impl<'a> Checker<'a> {
         self.label_spans.push(label.span);
         self.allow_uncited.push(false);
         if let Some(parent) = parent {
-            self.items[parent.0].children.push(id);
+            self.items[parent].children.push(id);
         }
         self.register(ident, id);
         id
@@ -585,7 +586,7 @@ impl<'a> Checker<'a> {
                 let mut prefix = None;
                 let mut cursor = parent;
                 while let Some(id) = cursor {
-                    let item = &self.items[id.0];
+                    let item = &self.items[id];
                     if let Some(number) = &item.number {
                         prefix.get_or_insert_with(|| number.clone());
                         depth += 1;
@@ -593,10 +594,10 @@ impl<'a> Checker<'a> {
                     cursor = item.parent;
                 }
                 let siblings = parent.map_or(0, |parent| {
-                    self.items[parent.0]
+                    self.items[parent]
                         .children
                         .iter()
-                        .filter(|child| self.items[child.0].kind == model::ItemKind::SubItem)
+                        .filter(|child| self.items[**child].kind == model::ItemKind::SubItem)
                         .count()
                 });
                 let marker = format!("({})", marker(depth, siblings + 1));
@@ -620,13 +621,13 @@ impl<'a> Checker<'a> {
         };
         let id = self.push_item(&item.id, &item.label, kind, parent, section);
         if kind == model::ItemKind::Field {
-            let parent_kind = parent.map(|parent| self.items[parent.0].kind);
+            let parent_kind = parent.map(|parent| self.items[parent].kind);
             if parent_kind != Some(model::ItemKind::Followup) {
                 self.errors.push(CheckError::FieldOutsideFollowup {
                     name: item.id.name.clone(),
                     span: item.id.span,
                     parent: match parent {
-                        Some(parent) => format!("`{}`", self.items[parent.0].id),
+                        Some(parent) => format!("`{}`", self.items[parent].id),
                         None => "a section".to_owned(),
                     },
                 });
@@ -636,7 +637,7 @@ impl<'a> Checker<'a> {
             .answer
             .as_ref()
             .and_then(|answer| self.answer(answer, Some(id)));
-        self.items[id.0].answer = answer;
+        self.items[id].answer = answer;
         match &item.guard {
             Some(guard) => self.pending.push(PendingGuard {
                 item: id,
@@ -675,7 +676,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let item_ = &self.items[id.0];
+        let item_ = &self.items[id];
         if item_.answer.is_none() && item_.children.is_empty() && item.answer.is_none() {
             self.errors.push(CheckError::NothingToAnswer {
                 name: item.id.name.clone(),
@@ -693,19 +694,19 @@ impl<'a> Checker<'a> {
             match member {
                 ast::ItemMember::Cites(refs) => {
                     // Written citations count even when they have errors (reported).
-                    self.allow_uncited[id.0] = true;
+                    self.allow_uncited[id] = true;
                     let citations = self.citations(refs);
-                    self.items[id.0].citations.extend(citations);
+                    self.items[id].citations.extend(citations);
                 }
                 ast::ItemMember::Help(text) => {
                     let text = self.text(text);
-                    self.items[id.0].help.push(text);
+                    self.items[id].help.push(text);
                 }
                 ast::ItemMember::Note(text) => {
                     let text = self.text(text);
-                    self.items[id.0].notes.push(text);
+                    self.items[id].notes.push(text);
                 }
-                ast::ItemMember::AllowUncited(_) => self.allow_uncited[id.0] = true,
+                ast::ItemMember::AllowUncited(_) => self.allow_uncited[id] = true,
                 ast::ItemMember::AllowSpecial(names) => self.allow_specials(id, names),
                 ast::ItemMember::Constraint(constraint) => {
                     self.constraint(logic::Owner::Item(id), constraint);
@@ -725,7 +726,7 @@ impl<'a> Checker<'a> {
                 required: Note::new(required, "required here"),
             });
         }
-        let item = &mut self.items[id.0];
+        let item = &mut self.items[id];
         item.required = item.answer.is_some() && optional.is_none();
     }
 
@@ -788,7 +789,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.items[id.0].answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
+        self.items[id].answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
         self.attributes(id, &grid.id, &grid.attributes);
         id
     }
@@ -909,19 +910,19 @@ impl<'a> Checker<'a> {
     /// Resolves every calculated value, guard and constraint now that every item is known.
     /// Calculated values come first: what reads them needs their type.
     fn conditions(&mut self) {
-        let mut calcs: Vec<usize> = self.calc_state.keys().copied().collect();
+        let mut calcs: Vec<ItemId> = self.calc_state.keys().copied().collect();
         calcs.sort_unstable();
         for calc in calcs {
-            self.resolve_calc(ItemId(calc));
+            self.resolve_calc(calc);
         }
         for pending in std::mem::take(&mut self.pending) {
             self.env = pending.env;
             let resolved = condition::resolve(self, pending.item, pending.guard);
             let Some(condition) = resolved else { continue };
             match pending.column {
-                None => self.items[pending.item.0].condition = Some(condition),
+                None => self.items[pending.item].condition = Some(condition),
                 Some(column) => {
-                    if let Some(AnswerType::Grid(grid)) = &mut self.items[pending.item.0].answer {
+                    if let Some(AnswerType::Grid(grid)) = &mut self.items[pending.item].answer {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -958,10 +959,9 @@ impl<'a> Checker<'a> {
         if !self.document_kept.iter().any(|kept| *kept) {
             return;
         }
-        let mut cites = vec![false; self.items.len()];
+        let mut cites: TiVec<ItemId, bool> = self.items.iter().map(|_| false).collect();
         // Children come after their parents: one backward pass carries citations upwards.
-        for index in (0..self.items.len()).rev() {
-            let item = &self.items[index];
+        for (index, item) in self.items.iter_enumerated().rev() {
             let rows = match &item.answer {
                 Some(AnswerType::Grid(grid)) => {
                     grid.rows.iter().any(|row| !row.citations.is_empty())
@@ -973,11 +973,11 @@ impl<'a> Checker<'a> {
             }
             if cites[index] {
                 if let Some(parent) = item.parent {
-                    cites[parent.0] = true;
+                    cites[parent] = true;
                 }
             }
         }
-        for (index, item) in self.items.iter().enumerate() {
+        for (index, item) in self.items.iter_enumerated() {
             if item.kind == model::ItemKind::Question && !cites[index] {
                 self.errors.push(CheckError::Uncited {
                     name: item.id.clone(),
@@ -1046,7 +1046,7 @@ impl<'a> Checker<'a> {
                     let special = self
                         .item_names
                         .get(item)
-                        .is_some_and(|id| self.items[id.0].specials.contains(&code.name));
+                        .is_some_and(|id| self.items[*id].specials.contains(&code.name));
                     if special {
                         value = serde_json::json!({ "special": code.name });
                     }
@@ -1120,7 +1120,7 @@ impl<'a> Checker<'a> {
                             span: Span::new(target.span.start, target.span.start + grid.len()),
                         };
                         let item = self.test_item(&grid_ident)?;
-                        let columns: Vec<&str> = match &self.items[item.0].answer {
+                        let columns: Vec<&str> = match &self.items[item].answer {
                             Some(AnswerType::Grid(g)) => {
                                 g.columns.iter().map(|c| c.id.as_str()).collect()
                             }
@@ -1207,7 +1207,7 @@ fn test_value(value: &ast::TestValue) -> serde_json::Value {
 fn labels(checker: &Checker<'_>) -> Vec<CheckError> {
     let mut warnings = Vec::new();
     let mut seen: HashMap<(Option<ItemId>, usize, &str), Span> = HashMap::default();
-    for (index, item) in checker.items.iter().enumerate() {
+    for (index, item) in checker.items.iter_enumerated() {
         if item.answer.is_none() {
             continue;
         }

@@ -4,15 +4,22 @@
 //! current numbers. Otherwise a renumbered instrument would ship with stale instructions.
 
 use rustc_hash::FxHashSet as HashSet;
+use typed_index_collections::TiSlice;
 
 use super::error::CheckError;
-use crate::model::{AnswerType, CompareOp, Condition, Item, ItemId, ItemKind, Operand, Scale};
+use crate::model::{
+    AnswerType, CompareOp, Condition, Item, ItemId, ItemKind, Operand, Scale, ScaleId,
+};
 use crate::span::Span;
 
 /// Warns of labels whose references disagree with their item's condition.
-pub(super) fn check(items: &[Item], scales: &[Scale], label_spans: &[Span]) -> Vec<CheckError> {
+pub(super) fn check(
+    items: &TiSlice<ItemId, Item>,
+    scales: &TiSlice<ScaleId, Scale>,
+    label_spans: &TiSlice<ItemId, Span>,
+) -> Vec<CheckError> {
     let mut warnings = Vec::new();
-    for (index, item) in items.iter().enumerate() {
+    for (index, item) in items.iter_enumerated() {
         let span = label_spans[index];
         let mut read = Vec::new();
         if let Some(condition) = &item.condition {
@@ -37,7 +44,7 @@ pub(super) fn check(items: &[Item], scales: &[Scale], label_spans: &[Span]) -> V
         }
         if let Some(letters) = letters_above(&item.label) {
             let actual: Vec<String> = sorted(read.iter().filter_map(|&id| {
-                let marker = items[id.0].marker.as_deref()?;
+                let marker = items[id].marker.as_deref()?;
                 Some(marker.trim_matches(['(', ')']).to_owned())
             }));
             if sorted(letters.iter().cloned()) != actual {
@@ -109,9 +116,9 @@ fn items_read(condition: &Condition, out: &mut Vec<ItemId>) {
 }
 
 /// The printed number of the question an item belongs to.
-fn question_of(items: &[Item], mut id: ItemId) -> Option<String> {
+fn question_of(items: &TiSlice<ItemId, Item>, mut id: ItemId) -> Option<String> {
     loop {
-        let item = &items[id.0];
+        let item = &items[id];
         if item.kind == ItemKind::Question {
             return item.number.clone();
         }
@@ -121,12 +128,16 @@ fn question_of(items: &[Item], mut id: ItemId) -> Option<String> {
 
 /// The labels of the answers a condition accepts, when it only accepts answers: `q1 = yes`,
 /// `on yes, yes_in_part`, and `or`s and `and`s of them. `None` for other conditions.
-fn accepted_labels(condition: &Condition, items: &[Item], scales: &[Scale]) -> Option<Vec<String>> {
+fn accepted_labels(
+    condition: &Condition,
+    items: &TiSlice<ItemId, Item>,
+    scales: &TiSlice<ScaleId, Scale>,
+) -> Option<Vec<String>> {
     let label = |item: ItemId, code: &str| -> Option<String> {
-        let Some(AnswerType::Choice { scale, .. }) = &items[item.0].answer else {
+        let Some(AnswerType::Choice { scale, .. }) = &items[item].answer else {
             return None;
         };
-        let choice = scales[scale.0].options.iter().find(|c| c.code == code)?;
+        let choice = scales[*scale].options.iter().find(|c| c.code == code)?;
         Some(choice.label.clone())
     };
     match condition {

@@ -3,11 +3,12 @@
 //! documents the compiled form keeps.
 
 use rustc_hash::FxHashMap as HashMap;
+use typed_index_collections::{TiSlice, TiVec};
 
 use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
 use crate::load::Module;
-use crate::model::{self, AnswerType, Block, ScaleId};
+use crate::model::{self, AnswerType, Block, DocumentId, ScaleId};
 use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -16,7 +17,7 @@ use crate::syntax::ast;
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Symbol<'a> {
     Scale(ScaleId),
-    Document(usize),
+    Document(DocumentId),
     Special(usize),
     /// A block and the module that declares it.
     Block(&'a ast::BlockDecl, usize),
@@ -57,29 +58,30 @@ impl Kind {
     }
 }
 
-/// The new index of each kept element of a list, when the others are left out.
-fn renumber(kept: &[bool]) -> Vec<usize> {
+/// The new id of each kept element of an arena, when the others are left out.
+fn renumber<K: From<usize> + Copy>(kept: &TiSlice<K, bool>) -> TiVec<K, K> {
     let mut next = 0;
     kept.iter()
         .map(|&kept| {
             let index = next;
             next += usize::from(kept);
-            index
+            K::from(index)
         })
         .collect()
 }
 
 fn retain_kept<T>(kept: &[bool], list: &mut Vec<T>) {
-    let mut index = 0;
-    list.retain(|_| {
-        index += 1;
-        kept[index - 1]
-    });
+    let mut kept = kept.iter();
+    list.retain(|_| kept.next().copied().unwrap_or(false));
 }
 
-fn remap_answer(answer: &mut AnswerType, scales: &[usize], documents: &[usize]) {
+fn remap_answer(
+    answer: &mut AnswerType,
+    scales: &TiSlice<ScaleId, ScaleId>,
+    documents: &TiSlice<DocumentId, DocumentId>,
+) {
     match answer {
-        AnswerType::Choice { scale, .. } => *scale = ScaleId(scales[scale.0]),
+        AnswerType::Choice { scale, .. } => *scale = scales[*scale],
         AnswerType::List(list) => {
             for field in &mut list.fields {
                 remap_answer(&mut field.answer, scales, documents);
@@ -169,11 +171,13 @@ impl<'a> Checker<'a> {
         }
         // The instrument's own scales and documents are part of its form, used or not.
         if index == self.entry() {
-            self.scale_kept[scales..]
+            self.scale_kept
                 .iter_mut()
+                .skip(scales)
                 .for_each(|kept| *kept = true);
-            self.document_kept[documents..]
+            self.document_kept
                 .iter_mut()
+                .skip(documents)
                 .for_each(|kept| *kept = true);
         }
         self.scopes[index] = self.exports[index].clone();
@@ -325,7 +329,7 @@ impl<'a> Checker<'a> {
     /// Marks a scale or document as part of the compiled form.
     pub(super) fn keep(&mut self, symbol: Symbol<'a>) {
         match symbol {
-            Symbol::Scale(id) => self.scale_kept[id.0] = true,
+            Symbol::Scale(id) => self.scale_kept[id] = true,
             Symbol::Document(id) => self.document_kept[id] = true,
             Symbol::Special(id) => self.special_kept[id] = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
@@ -338,7 +342,7 @@ impl<'a> Checker<'a> {
         let scale_map = renumber(&self.scale_kept);
         let document_map = renumber(&self.document_kept);
         let mut seen: HashMap<&str, Span> = HashMap::default();
-        for (index, scale) in self.scales.iter().enumerate() {
+        for (index, scale) in self.scales.iter_enumerated() {
             let Some(name) = scale.name.as_deref().filter(|_| self.scale_kept[index]) else {
                 continue;
             };
@@ -348,7 +352,7 @@ impl<'a> Checker<'a> {
             }
         }
         seen.clear();
-        for (index, document) in self.documents.iter().enumerate() {
+        for (index, document) in self.documents.iter_enumerated() {
             if !self.document_kept[index] {
                 continue;
             }
@@ -370,8 +374,8 @@ impl<'a> Checker<'a> {
             }
         }
         retain_kept(&self.special_kept, &mut self.specials);
-        retain_kept(&self.scale_kept, &mut self.scales);
-        retain_kept(&self.document_kept, &mut self.documents);
+        retain_kept(&self.scale_kept.raw, &mut self.scales.raw);
+        retain_kept(&self.document_kept.raw, &mut self.documents.raw);
         let remap = |citations: &mut Vec<model::Citation>| {
             for citation in citations {
                 citation.document = document_map[citation.document];

@@ -197,7 +197,7 @@ impl Writer<'_> {
     }
 
     fn item(&mut self, id: ItemId) -> Value {
-        let item = &self.instrument.items[id.0];
+        let item = &self.instrument.items[id];
         let mut out = Map::new();
         out.insert("linkId".to_owned(), json!(item.id));
         if let Some(marker) = &item.marker {
@@ -319,7 +319,7 @@ impl Writer<'_> {
     fn answer_path(&self, item: ItemId) -> String {
         format!(
             "%resource.repeat(item).where(linkId='{}').answer.value",
-            self.instrument.items[item.0].id
+            self.instrument.items[item].id
         )
     }
 
@@ -363,12 +363,12 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let id = &self.instrument.items[records.0].id;
+                    let id = &self.instrument.items[*records].id;
                     let groups = format!("%resource.repeat(item).where(linkId='{id}')");
                     let Some(field) = field else {
                         return format!("{groups}.count()");
                     };
-                    let field_id = match &self.instrument.items[records.0].answer {
+                    let field_id = match &self.instrument.items[*records].answer {
                         Some(AnswerType::List(list)) => {
                             list.fields.get(*field).map_or("", |f| f.id.as_str())
                         }
@@ -682,7 +682,7 @@ impl Writer<'_> {
 
     /// The `enableWhen` entries of one test, if FHIR can say it.
     fn atom(&self, condition: &Condition) -> Option<Vec<Value>> {
-        let id = |item: &ItemId| self.instrument.items[item.0].id.clone();
+        let id = |item: &ItemId| self.instrument.items[*item].id.clone();
         Some(match condition {
             Condition::OneOf { item, codes } => codes
                 .iter()
@@ -701,7 +701,7 @@ impl Writer<'_> {
             Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": true })],
             Condition::Compare { op, lhs: Operand::Item(item), rhs } if *op != CompareOp::Ne => {
                 let (key, value) = match rhs {
-                    Operand::Number(n) => match self.instrument.items[item.0].answer {
+                    Operand::Number(n) => match self.instrument.items[*item].answer {
                         Some(AnswerType::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
                         _ => ("answerDecimal", json!(n)),
                     },
@@ -819,7 +819,7 @@ impl Response<'_> {
     /// The response items of an item: none when nothing under it is answered; several for the
     /// records of a list (a repeating group).
     fn item(&self, id: ItemId) -> Option<Vec<Value>> {
-        let item = &self.instrument.items[id.0];
+        let item = &self.instrument.items[id];
         let children: Vec<Value> = item
             .children
             .iter()

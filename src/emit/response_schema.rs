@@ -44,7 +44,7 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
         };
         let schema = with_specials(schema, &item.specials);
         properties.insert(item.id.clone(), nullable(schema));
-        let Some(enabled) = enabled(instrument, ItemId(index)) else {
+        let Some(enabled) = enabled(instrument, ItemId::from(index)) else {
             unexpressed.push(item.id.clone());
             continue;
         };

@@ -10,6 +10,7 @@ mod reply;
 
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
+use typed_index_collections::TiVec;
 
 use crate::codes::Code;
 use crate::eval::{self, Answers};
@@ -28,7 +29,7 @@ pub struct Options {
 pub struct Validator<'i> {
     instrument: &'i Instrument,
     /// How each item's answer is checked, by item; `None` for items that take no answer.
-    checks: Vec<Option<Rule<'i>>>,
+    checks: TiVec<ItemId, Option<Rule<'i>>>,
     by_id: FxHashMap<&'i str, ItemId>,
     /// The date `today()` reads, as `YYYY-MM-DD`.
     today: String,
@@ -103,7 +104,7 @@ impl<'i> Validator<'i> {
             .iter()
             .enumerate()
             .filter(|(_, item)| item.answer.is_some())
-            .map(|(index, item)| (item.id.as_str(), ItemId(index)))
+            .map(|(index, item)| (item.id.as_str(), ItemId::from(index)))
             .collect();
         Validator {
             instrument,
@@ -169,7 +170,7 @@ impl<'i> Validator<'i> {
         .into_owned();
         let enabled = eval::enabled(self.instrument, &snapshot);
         answers.retain(|id, _| match self.by_id.get(id.as_str()) {
-            Some(item) => enabled[item.0],
+            Some(item) => enabled[*item],
             None => true,
         });
         for (id, value) in answers.iter_mut() {
@@ -177,7 +178,7 @@ impl<'i> Validator<'i> {
                 continue;
             };
             if let (Some(Rule::Grid(grid)), Some(rows)) =
-                (&self.checks[item.0], value.as_object_mut())
+                (&self.checks[*item], value.as_object_mut())
             {
                 let closed = grid.closed_columns(self.instrument, &snapshot);
                 for ticks in rows.values_mut().filter_map(Value::as_array_mut) {
@@ -267,12 +268,11 @@ impl<'i> Validator<'i> {
         );
         let computed = computed.as_ref();
         let enabled = eval::enabled(self.instrument, computed);
-        for (index, check) in self.checks.iter().enumerate() {
+        for (item, check) in self.checks.iter_enumerated() {
             if report.stopped() {
                 return;
             }
             let Some(check) = check else { continue };
-            let item = ItemId(index);
             let id = self.instrument.item(item).id.as_str();
             if self.instrument.item(item).kind == ItemKind::Calculated {
                 self.calculation(item, answers, computed, report);
@@ -280,7 +280,7 @@ impl<'i> Validator<'i> {
             }
             match answers.get(id).filter(|value| !value.is_null()) {
                 Some(value) => {
-                    if !enabled[index] {
+                    if !enabled[item] {
                         report.error(|| {
                             self.problem(
                                 item,
@@ -301,19 +301,19 @@ impl<'i> Validator<'i> {
                         Rule::Grid(grid) => {
                             self.grid_columns(item, grid, value, computed, &path, report);
                         }
-                        Rule::List { fields } if enabled[index] => {
+                        Rule::List { fields } if enabled[item] => {
                             self.records(item, fields, value, computed, &path, report);
                         }
                         Rule::Table(table) => {
                             self.totals(item, table, value, &path, report);
-                            if enabled[index] && self.instrument.item(item).required {
+                            if enabled[item] && self.instrument.item(item).required {
                                 self.cells(item, table, value, &path, options, report);
                             }
                         }
                         _ => {}
                     }
                 }
-                None if enabled[index] && self.instrument.item(item).required => {
+                None if enabled[item] && self.instrument.item(item).required => {
                     let problem = || {
                         self.problem(
                             item,
@@ -330,7 +330,7 @@ impl<'i> Validator<'i> {
                 }
                 None => {}
             }
-            if enabled[index] {
+            if enabled[item] {
                 let constraints = &self.instrument.item(item).constraints;
                 self.constraints(Some(item), constraints, computed, None, report);
             }

@@ -260,7 +260,7 @@ fn qc_and_datalogic_agree_on_every_condition() {
                     let mut scope = seen.clone();
                     scope.insert("this".to_owned(), Value::Object(record.clone()));
                     let data = Value::Object(scope).to_string();
-                    let list_id = qc::model::ItemId(index);
+                    let list_id = qc::model::ItemId::from(index);
                     for field in &list.fields {
                         let Some(condition) = &field.condition else {
                             continue;

@@ -37,7 +37,7 @@ impl<'i> Generator<'i> {
         let mut seen = Map::new();
         seen.insert(qc::eval::TODAY.to_owned(), json!(qc::eval::today()));
         for item in &self.instrument.items {
-            let parent = item.parent.is_none_or(|p| enabled[p.0]);
+            let parent = item.parent.is_none_or(|p| enabled[usize::from(p)]);
             let own = item
                 .condition
                 .as_ref()
@@ -166,7 +166,7 @@ impl<'i> Generator<'i> {
                             let (Some(condition), Some(owner)) = (&field.condition, owner) else {
                                 continue;
                             };
-                            let list_id = qc::model::ItemId(owner);
+                            let list_id = qc::model::ItemId::from(owner);
                             let asked = qc::eval::holds_in_record(
                                 self.instrument,
                                 condition,
