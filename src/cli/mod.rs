@@ -502,6 +502,7 @@ fn convert_response(
     let bytes = pretty(&emit::fhir::questionnaire_response(
         &form.instrument,
         &reply,
+        &crate::eval::today(),
     ));
     write_output(output, &bytes, &[form_path, reply_path])
 }

@@ -162,7 +162,7 @@ fn fhir_response_nests_follow_ups_in_answers_and_repeats_list_records() {
     )
     .expect("example");
     let reply = qc::validate::parse_reply(&bytes).expect("JSON");
-    let response = qc::emit::fhir::questionnaire_response(&instrument, &reply);
+    let response = qc::emit::fhir::questionnaire_response(&instrument, &reply, "2026-06-30");
     assert_eq!(response["status"], "completed");
     let text = response.to_string();
     assert!(
