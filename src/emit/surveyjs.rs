@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
-    ItemId, ItemKind, Operand, Reading,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
+    ItemId, ItemKind, List, Operand, Reading, Table,
 };
 
 /// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
@@ -554,111 +554,138 @@ impl Writer<'_> {
                     ]),
                 );
             }
-            AnswerType::List(list) => {
-                set("type", json!("paneldynamic"));
-                let mut template: Vec<Value> = list
-                    .fields
-                    .iter()
-                    .map(|field| {
-                        let mut element = Map::new();
-                        element.insert("name".to_owned(), json!(field.id));
-                        element.insert("title".to_owned(), json!(field.label));
-                        if field.required {
-                            element.insert("isRequired".to_owned(), json!(true));
-                        }
-                        if let Some(condition) = &field.condition {
-                            element.insert(
-                                "visibleIf".to_owned(),
-                                json!(self.expression_in(Some(item), condition)),
-                            );
-                        }
-                        let mut ignored = Vec::new();
-                        self.answer(item, &field.answer, &mut element, &mut ignored, None);
-                        Value::Object(element)
-                    })
-                    .collect();
-                // Each record's constraints, on its last field, where the record is complete.
-                let validators = self.validators(Some(item), &list.constraints);
-                if let Some(Value::Object(last)) = template.last_mut() {
-                    if !validators.is_empty() {
-                        last.insert("validators".to_owned(), Value::Array(validators));
-                    }
+            AnswerType::List(list) => self.list(item, list, element),
+            AnswerType::Table(table) => self.table(item, table, element),
+            AnswerType::Grid(grid) => self.grid(item, grid, element, extra, visible),
+        }
+    }
+
+    /// A list: a dynamic panel of its fields, with the record constraints on the last field.
+    fn list(&self, item: &Item, list: &List, element: &mut Map<String, Value>) {
+        let mut set = |key: &str, value: Value| {
+            element.insert(key.to_owned(), value);
+        };
+        set("type", json!("paneldynamic"));
+        let mut template: Vec<Value> = list
+            .fields
+            .iter()
+            .map(|field| {
+                let mut element = Map::new();
+                element.insert("name".to_owned(), json!(field.id));
+                element.insert("title".to_owned(), json!(field.label));
+                if field.required {
+                    element.insert("isRequired".to_owned(), json!(true));
                 }
-                set("templateElements", Value::Array(template));
-                set("panelCount", json!(0));
-                if let Some(Count::Number(min)) = list.min {
-                    set("minPanelCount", json!(min));
+                if let Some(condition) = &field.condition {
+                    element.insert(
+                        "visibleIf".to_owned(),
+                        json!(self.expression_in(Some(item), condition)),
+                    );
                 }
-                if let Some(Count::Number(max)) = list.max {
-                    set("maxPanelCount", json!(max));
-                }
-            }
-            AnswerType::Table(table) => {
-                set("type", json!("matrixdropdown"));
-                let mut cell = Map::new();
                 let mut ignored = Vec::new();
-                self.answer(item, &table.cell, &mut cell, &mut ignored, None);
-                let columns: Vec<Value> = table
-                    .columns
-                    .iter()
-                    .map(|column| {
-                        let mut value =
-                            json!({ "name": column.id, "title": column.label, "cellType": "text" });
-                        for (key, setting) in &cell {
-                            if key != "type" {
-                                value[key] = setting.clone();
-                            }
-                        }
-                        value
-                    })
-                    .collect();
-                set("columns", Value::Array(columns));
-                let rows: Vec<Value> = table
-                    .rows
-                    .iter()
-                    .map(|row| json!({ "value": row.id, "text": row.label }))
-                    .collect();
-                set("rows", Value::Array(rows));
+                self.answer(item, &field.answer, &mut element, &mut ignored, None);
+                Value::Object(element)
+            })
+            .collect();
+        // Each record's constraints, on its last field, where the record is complete.
+        let validators = self.validators(Some(item), &list.constraints);
+        if let Some(Value::Object(last)) = template.last_mut() {
+            if !validators.is_empty() {
+                last.insert("validators".to_owned(), Value::Array(validators));
             }
-            AnswerType::Grid(grid) => {
-                set("type", json!("matrixdropdown"));
-                let columns: Vec<Value> = grid
-                    .columns
-                    .iter()
-                    .map(|column| {
-                        let mut value = json!({ "name": column.id, "title": column.label, "cellType": "boolean" });
-                        if let Some(condition) = &column.condition {
-                            value["visibleIf"] = json!(self.expression(condition));
-                        }
-                        value
-                    })
-                    .collect();
-                set("columns", Value::Array(columns));
-                let rows: Vec<Value> = grid
-                    .rows
-                    .iter()
-                    .filter(|row| row.answer.is_none())
-                    .map(|row| {
-                        let mut text = format!("{} {}", row.marker, row.label);
-                        if let Some(citations) = self.instrument.citation_text(&row.citations) {
-                            text.push_str(&format!(" ({citations})"));
-                        }
-                        json!({ "value": row.id, "text": text })
-                    })
-                    .collect();
-                set("rows", Value::Array(rows));
-                for row in grid.rows.iter().filter(|row| row.answer.is_some()) {
-                    let mut question = json!({
-                        "type": "comment",
-                        "name": grid_text_row(&item.id, &row.id),
-                        "title": format!("{} {}", row.marker, row.label),
-                    });
-                    if let Some(visible) = visible {
-                        question["visibleIf"] = json!(visible);
+        }
+        set("templateElements", Value::Array(template));
+        set("panelCount", json!(0));
+        if let Some(Count::Number(min)) = list.min {
+            set("minPanelCount", json!(min));
+        }
+        if let Some(Count::Number(max)) = list.max {
+            set("maxPanelCount", json!(max));
+        }
+    }
+
+    /// A table: a `matrixdropdown` of cells of the table's cell type.
+    fn table(&self, item: &Item, table: &Table, element: &mut Map<String, Value>) {
+        let mut set = |key: &str, value: Value| {
+            element.insert(key.to_owned(), value);
+        };
+        set("type", json!("matrixdropdown"));
+        let mut cell = Map::new();
+        let mut ignored = Vec::new();
+        self.answer(item, &table.cell, &mut cell, &mut ignored, None);
+        let columns: Vec<Value> = table
+            .columns
+            .iter()
+            .map(|column| {
+                let mut value =
+                    json!({ "name": column.id, "title": column.label, "cellType": "text" });
+                for (key, setting) in &cell {
+                    if key != "type" {
+                        value[key] = setting.clone();
                     }
-                    extra.push(question);
                 }
+                value
+            })
+            .collect();
+        set("columns", Value::Array(columns));
+        let rows: Vec<Value> = table
+            .rows
+            .iter()
+            .map(|row| json!({ "value": row.id, "text": row.label }))
+            .collect();
+        set("rows", Value::Array(rows));
+    }
+
+    /// A grid: a `matrixdropdown` of boolean cells; its free-text rows become questions of
+    /// their own, in `extra`.
+    fn grid(
+        &self,
+        item: &Item,
+        grid: &Grid,
+        element: &mut Map<String, Value>,
+        extra: &mut Vec<Value>,
+        visible: Option<&str>,
+    ) {
+        let mut set = |key: &str, value: Value| {
+            element.insert(key.to_owned(), value);
+        };
+        set("type", json!("matrixdropdown"));
+        let columns: Vec<Value> = grid
+            .columns
+            .iter()
+            .map(|column| {
+                let mut value =
+                    json!({ "name": column.id, "title": column.label, "cellType": "boolean" });
+                if let Some(condition) = &column.condition {
+                    value["visibleIf"] = json!(self.expression(condition));
+                }
+                value
+            })
+            .collect();
+        set("columns", Value::Array(columns));
+        let rows: Vec<Value> = grid
+            .rows
+            .iter()
+            .filter(|row| row.answer.is_none())
+            .map(|row| {
+                let mut text = format!("{} {}", row.marker, row.label);
+                if let Some(citations) = self.instrument.citation_text(&row.citations) {
+                    text.push_str(&format!(" ({citations})"));
+                }
+                json!({ "value": row.id, "text": text })
+            })
+            .collect();
+        set("rows", Value::Array(rows));
+        for row in grid.rows.iter().filter(|row| row.answer.is_some()) {
+            let mut question = json!({
+                "type": "comment",
+                "name": grid_text_row(&item.id, &row.id),
+                "title": format!("{} {}", row.marker, row.label),
+            });
+            if let Some(visible) = visible {
+                question["visibleIf"] = json!(visible);
             }
+            extra.push(question);
         }
     }
 

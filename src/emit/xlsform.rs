@@ -14,8 +14,8 @@
 use super::{Loss, Lost, Target};
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Instrument, Item, ItemId,
-    ItemKind, Operand, Reading,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Grid, Instrument, Item, ItemId,
+    ItemKind, List, Operand, Reading, Table,
 };
 
 /// One row of the `survey` sheet; empty strings are empty cells.
@@ -523,6 +523,8 @@ impl Writer<'_> {
         }
     }
 
+    /// The rows of an item by what it answers: a group of its children, a repeat, a table's
+    /// or a grid's group of cells, an amount's value and currency, or one row.
     fn item_answer(&mut self, item: &Item, mut row: SurveyRow, required: String) {
         match &item.answer {
             None => {
@@ -531,161 +533,11 @@ impl Writer<'_> {
                 self.children(item);
                 self.end("end_group");
             }
-            Some(AnswerType::List(list)) => {
-                row.kind = "begin_repeat".to_owned();
-                if list.min.is_some() || list.max.is_some() {
-                    self.lose(item, Lost::RecordBounds);
-                }
-                self.row(row);
-                for field in &list.fields {
-                    let relevant = match &field.condition {
-                        Some(condition) => self.xpath_in(item, Some(item), condition),
-                        None => String::new(),
-                    };
-                    let mut field_row = SurveyRow {
-                        name: format!("{}_{}", item.id, field.id),
-                        label: field.label.clone(),
-                        required: if field.required {
-                            "yes".to_owned()
-                        } else {
-                            String::new()
-                        },
-                        relevant,
-                        ..SurveyRow::default()
-                    };
-                    self.answer_type(item, &field.answer, &mut field_row);
-                    self.row(field_row);
-                }
-                self.warnings(
-                    Some(item),
-                    Some(item),
-                    &list.constraints,
-                    &format!("{}_record", item.id),
-                );
-                self.end("end_repeat");
-            }
-            Some(AnswerType::Table(table)) => {
-                row.kind = "begin_group".to_owned();
-                row.appearance = "field-list".to_owned();
-                self.row(row);
-                let cell = |row: &str, column: &str| format!("{}_{row}_{column}", item.id);
-                for line in &table.rows {
-                    for column in &table.columns {
-                        let mut cells = SurveyRow {
-                            name: cell(&line.id, &column.id),
-                            label: format!("{}: {}", line.label, column.label),
-                            guidance_hint: self
-                                .instrument
-                                .citation_text(&line.citations)
-                                .unwrap_or_default(),
-                            ..SurveyRow::default()
-                        };
-                        self.answer_type(item, &table.cell, &mut cells);
-                        // A total cell is the sum of the cells it totals, when they are filled.
-                        let parts: Vec<String> = if line.total {
-                            let rows = table.rows.iter().filter(|r| !r.total);
-                            rows.map(|r| format!("${{{}}}", cell(&r.id, &column.id)))
-                                .collect()
-                        } else if column.total {
-                            let columns = table.columns.iter().filter(|c| !c.total);
-                            columns
-                                .map(|c| format!("${{{}}}", cell(&line.id, &c.id)))
-                                .collect()
-                        } else {
-                            Vec::new()
-                        };
-                        if !parts.is_empty() {
-                            let empty: Vec<String> =
-                                parts.iter().map(|p| format!("{p} = ''")).collect();
-                            cells.constraint =
-                                format!("{} or . = {}", empty.join(" or "), parts.join(" + "));
-                            cells.constraint_message =
-                                "The total must be the sum of its cells".to_owned();
-                        }
-                        self.row(cells);
-                    }
-                }
-                self.end("end_group");
-            }
-            Some(AnswerType::Grid(grid)) => {
-                row.kind = "begin_group".to_owned();
-                row.appearance = "field-list".to_owned();
-                self.row(row);
-                let list = format!("{}_columns", item.id);
-                for column in &grid.columns {
-                    self.form
-                        .choices
-                        .push([list.clone(), column.id.clone(), column.label.clone()]);
-                }
-                let filters: Vec<String> = grid
-                    .columns
-                    .iter()
-                    .map(|column| match &column.condition {
-                        Some(condition) => format!(
-                            "(name = '{}' and ({}))",
-                            column.id,
-                            self.xpath(item, condition)
-                        ),
-                        None => format!("name = '{}'", column.id),
-                    })
-                    .collect();
-                let filter = if grid.columns.iter().any(|c| c.condition.is_some()) {
-                    filters.join(" or ")
-                } else {
-                    String::new()
-                };
-                for row in &grid.rows {
-                    let mut cells = SurveyRow {
-                        name: format!("{}_{}", item.id, row.id),
-                        label: format!("{} {}", row.marker, row.label),
-                        guidance_hint: self
-                            .instrument
-                            .citation_text(&row.citations)
-                            .unwrap_or_default(),
-                        ..SurveyRow::default()
-                    };
-                    match &row.answer {
-                        Some(answer) => self.answer_type(item, answer, &mut cells),
-                        None => {
-                            cells.kind = format!("select_multiple {list}");
-                            cells.choice_filter = filter.clone();
-                        }
-                    }
-                    self.row(cells);
-                }
-                self.end("end_group");
-            }
+            Some(AnswerType::List(list)) => self.list(item, list, row),
+            Some(AnswerType::Table(table)) => self.table(item, table, row),
+            Some(AnswerType::Grid(grid)) => self.grid(item, grid, row),
             Some(AnswerType::Amount { currencies }) => {
-                row.kind = "begin_group".to_owned();
-                self.row(row);
-                self.lose(item, Lost::Amount);
-                self.row(SurveyRow {
-                    kind: "decimal".to_owned(),
-                    name: format!("{}_value", item.id),
-                    label: "Value".to_owned(),
-                    required: required.clone(),
-                    ..SurveyRow::default()
-                });
-                let allowed = if currencies.is_empty() {
-                    "regex(., '^[A-Z]{3}$')".to_owned()
-                } else {
-                    currencies
-                        .iter()
-                        .map(|c| format!(". = '{c}'"))
-                        .collect::<Vec<_>>()
-                        .join(" or ")
-                };
-                self.row(SurveyRow {
-                    kind: "text".to_owned(),
-                    name: format!("{}_currency", item.id),
-                    label: "Currency (ISO 4217 code)".to_owned(),
-                    required,
-                    constraint: allowed,
-                    constraint_message: "A three-letter ISO 4217 currency code, such as USD"
-                        .to_owned(),
-                    ..SurveyRow::default()
-                });
-                self.end("end_group");
+                self.amount(item, currencies, row, required);
             }
             Some(answer) => {
                 row.required = required;
@@ -693,6 +545,168 @@ impl Writer<'_> {
                 self.row(row);
             }
         }
+    }
+
+    /// A list: a repeat of its fields, with the record constraints as notes.
+    fn list(&mut self, item: &Item, list: &List, mut row: SurveyRow) {
+        row.kind = "begin_repeat".to_owned();
+        if list.min.is_some() || list.max.is_some() {
+            self.lose(item, Lost::RecordBounds);
+        }
+        self.row(row);
+        for field in &list.fields {
+            let relevant = match &field.condition {
+                Some(condition) => self.xpath_in(item, Some(item), condition),
+                None => String::new(),
+            };
+            let mut field_row = SurveyRow {
+                name: format!("{}_{}", item.id, field.id),
+                label: field.label.clone(),
+                required: if field.required {
+                    "yes".to_owned()
+                } else {
+                    String::new()
+                },
+                relevant,
+                ..SurveyRow::default()
+            };
+            self.answer_type(item, &field.answer, &mut field_row);
+            self.row(field_row);
+        }
+        self.warnings(
+            Some(item),
+            Some(item),
+            &list.constraints,
+            &format!("{}_record", item.id),
+        );
+        self.end("end_repeat");
+    }
+
+    /// A table: a field-list group of its cells; a total cell is constrained to the sum of the
+    /// cells it totals.
+    fn table(&mut self, item: &Item, table: &Table, mut row: SurveyRow) {
+        row.kind = "begin_group".to_owned();
+        row.appearance = "field-list".to_owned();
+        self.row(row);
+        let cell = |row: &str, column: &str| format!("{}_{row}_{column}", item.id);
+        for line in &table.rows {
+            for column in &table.columns {
+                let mut cells = SurveyRow {
+                    name: cell(&line.id, &column.id),
+                    label: format!("{}: {}", line.label, column.label),
+                    guidance_hint: self
+                        .instrument
+                        .citation_text(&line.citations)
+                        .unwrap_or_default(),
+                    ..SurveyRow::default()
+                };
+                self.answer_type(item, &table.cell, &mut cells);
+                // A total cell is the sum of the cells it totals, when they are filled.
+                let parts: Vec<String> = if line.total {
+                    let rows = table.rows.iter().filter(|r| !r.total);
+                    rows.map(|r| format!("${{{}}}", cell(&r.id, &column.id)))
+                        .collect()
+                } else if column.total {
+                    let columns = table.columns.iter().filter(|c| !c.total);
+                    columns
+                        .map(|c| format!("${{{}}}", cell(&line.id, &c.id)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if !parts.is_empty() {
+                    let empty: Vec<String> = parts.iter().map(|p| format!("{p} = ''")).collect();
+                    cells.constraint =
+                        format!("{} or . = {}", empty.join(" or "), parts.join(" + "));
+                    cells.constraint_message = "The total must be the sum of its cells".to_owned();
+                }
+                self.row(cells);
+            }
+        }
+        self.end("end_group");
+    }
+
+    /// A grid: a field-list group with a `select_multiple` over the columns per row.
+    fn grid(&mut self, item: &Item, grid: &Grid, mut row: SurveyRow) {
+        row.kind = "begin_group".to_owned();
+        row.appearance = "field-list".to_owned();
+        self.row(row);
+        let list = format!("{}_columns", item.id);
+        for column in &grid.columns {
+            self.form
+                .choices
+                .push([list.clone(), column.id.clone(), column.label.clone()]);
+        }
+        let filters: Vec<String> = grid
+            .columns
+            .iter()
+            .map(|column| match &column.condition {
+                Some(condition) => format!(
+                    "(name = '{}' and ({}))",
+                    column.id,
+                    self.xpath(item, condition)
+                ),
+                None => format!("name = '{}'", column.id),
+            })
+            .collect();
+        let filter = if grid.columns.iter().any(|c| c.condition.is_some()) {
+            filters.join(" or ")
+        } else {
+            String::new()
+        };
+        for row in &grid.rows {
+            let mut cells = SurveyRow {
+                name: format!("{}_{}", item.id, row.id),
+                label: format!("{} {}", row.marker, row.label),
+                guidance_hint: self
+                    .instrument
+                    .citation_text(&row.citations)
+                    .unwrap_or_default(),
+                ..SurveyRow::default()
+            };
+            match &row.answer {
+                Some(answer) => self.answer_type(item, answer, &mut cells),
+                None => {
+                    cells.kind = format!("select_multiple {list}");
+                    cells.choice_filter = filter.clone();
+                }
+            }
+            self.row(cells);
+        }
+        self.end("end_group");
+    }
+
+    /// An amount: a group of a decimal value and a currency code.
+    fn amount(&mut self, item: &Item, currencies: &[String], mut row: SurveyRow, required: String) {
+        row.kind = "begin_group".to_owned();
+        self.row(row);
+        self.lose(item, Lost::Amount);
+        self.row(SurveyRow {
+            kind: "decimal".to_owned(),
+            name: format!("{}_value", item.id),
+            label: "Value".to_owned(),
+            required: required.clone(),
+            ..SurveyRow::default()
+        });
+        let allowed = if currencies.is_empty() {
+            "regex(., '^[A-Z]{3}$')".to_owned()
+        } else {
+            currencies
+                .iter()
+                .map(|c| format!(". = '{c}'"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        self.row(SurveyRow {
+            kind: "text".to_owned(),
+            name: format!("{}_currency", item.id),
+            label: "Currency (ISO 4217 code)".to_owned(),
+            required,
+            constraint: allowed,
+            constraint_message: "A three-letter ISO 4217 currency code, such as USD".to_owned(),
+            ..SurveyRow::default()
+        });
+        self.end("end_group");
     }
 
     fn children(&mut self, item: &Item) {

@@ -15,8 +15,8 @@ use serde_json::{json, Map, Value};
 
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Instrument, Item,
-    ItemId, ItemKind, Operand,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
+    ItemId, ItemKind, List, Operand, Table,
 };
 use crate::span::Span;
 
@@ -463,6 +463,8 @@ impl Writer<'_> {
             .collect()
     }
 
+    /// The type of an answer and what goes with it on the item; the items a compound answer
+    /// (a list's fields, a table's rows, a grid's rows) adds under it go to `children`.
     fn answer(
         &mut self,
         item: &Item,
@@ -490,151 +492,146 @@ impl Writer<'_> {
             }
             AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             AnswerType::Date => set("type", json!("date")),
-            AnswerType::Number { integer, min, max } => {
-                set("type", json!(if *integer { "integer" } else { "decimal" }));
-                // The core R4 extensions minValue and maxValue carry the bounds.
-                let bound = |url: &str, value: f64| {
-                    let key = if *integer {
-                        "valueInteger"
-                    } else {
-                        "valueDecimal"
-                    };
-                    let value = if *integer {
-                        json!(value as i64)
-                    } else {
-                        json!(value)
-                    };
-                    json!({ "url": url, key: value })
-                };
-                let mut extensions = Vec::new();
-                if let Some(min) = min {
-                    extensions.push(bound(
-                        "http://hl7.org/fhir/StructureDefinition/minValue",
-                        *min,
-                    ));
-                }
-                if let Some(max) = max {
-                    extensions.push(bound(
-                        "http://hl7.org/fhir/StructureDefinition/maxValue",
-                        *max,
-                    ));
-                }
-                if !extensions.is_empty() {
-                    set("extension", Value::Array(extensions));
-                }
-            }
+            AnswerType::Number { integer, min, max } => number(*integer, *min, *max, out),
             AnswerType::Amount { .. } => set("type", json!("quantity")),
-            AnswerType::List(list) => {
-                set("type", json!("group"));
-                set("repeats", json!(true));
-                let mut occurs = Vec::new();
-                for (url, count) in [(MIN_OCCURS, &list.min), (MAX_OCCURS, &list.max)] {
-                    match count {
-                        Some(Count::Number(n)) => {
-                            occurs.push(json!({ "url": url, "valueInteger": n }));
-                        }
-                        Some(Count::Item(_)) => self.lose(item, Lost::RecordCountFromAnswer),
-                        None => {}
-                    }
+            AnswerType::List(list) => self.list(item, list, out, children),
+            AnswerType::Table(table) => self.table(item, table, out, children),
+            AnswerType::Grid(grid) => self.grid(item, grid, out, children),
+        }
+    }
+
+    /// A list: a repeating group of its fields, its record counts and record constraints.
+    fn list(
+        &mut self,
+        item: &Item,
+        list: &List,
+        out: &mut Map<String, Value>,
+        children: &mut Vec<Value>,
+    ) {
+        out.insert("type".to_owned(), json!("group"));
+        out.insert("repeats".to_owned(), json!(true));
+        let mut occurs = Vec::new();
+        for (url, count) in [(MIN_OCCURS, &list.min), (MAX_OCCURS, &list.max)] {
+            match count {
+                Some(Count::Number(n)) => {
+                    occurs.push(json!({ "url": url, "valueInteger": n }));
                 }
-                if !occurs.is_empty() {
-                    set("extension", Value::Array(occurs));
-                }
-                self.constraints(
-                    &format!("{}-record", item.id),
-                    Some(item),
-                    &list.constraints,
-                    out,
-                );
-                if list.fields.iter().any(|f| f.condition.is_some()) {
-                    self.lose(item, Lost::FieldConditions);
-                }
-                for field in &list.fields {
-                    let mut element = Map::new();
-                    element.insert(
+                Some(Count::Item(_)) => self.lose(item, Lost::RecordCountFromAnswer),
+                None => {}
+            }
+        }
+        if !occurs.is_empty() {
+            out.insert("extension".to_owned(), Value::Array(occurs));
+        }
+        self.constraints(
+            &format!("{}-record", item.id),
+            Some(item),
+            &list.constraints,
+            out,
+        );
+        if list.fields.iter().any(|f| f.condition.is_some()) {
+            self.lose(item, Lost::FieldConditions);
+        }
+        for field in &list.fields {
+            let mut element = Map::new();
+            element.insert(
+                "linkId".to_owned(),
+                json!(format!("{}_{}", item.id, field.id)),
+            );
+            element.insert("text".to_owned(), json!(field.label));
+            let mut nested = Vec::new();
+            self.answer(item, &field.answer, &mut element, &mut nested);
+            element.insert("required".to_owned(), json!(field.required));
+            children.push(Value::Object(element));
+        }
+    }
+
+    /// A table: a group per row, of one cell item per column.
+    fn table(
+        &mut self,
+        item: &Item,
+        table: &Table,
+        out: &mut Map<String, Value>,
+        children: &mut Vec<Value>,
+    ) {
+        out.insert("type".to_owned(), json!("group"));
+        if table
+            .rows
+            .iter()
+            .chain(&table.columns)
+            .any(|line| line.total)
+        {
+            self.lose(item, Lost::Totals);
+        }
+        for row in &table.rows {
+            let cells: Vec<Value> = table
+                .columns
+                .iter()
+                .map(|column| {
+                    let mut cell = Map::new();
+                    cell.insert(
                         "linkId".to_owned(),
-                        json!(format!("{}_{}", item.id, field.id)),
+                        json!(format!("{}_{}_{}", item.id, row.id, column.id)),
                     );
-                    element.insert("text".to_owned(), json!(field.label));
+                    cell.insert("text".to_owned(), json!(column.label));
                     let mut nested = Vec::new();
-                    self.answer(item, &field.answer, &mut element, &mut nested);
-                    element.insert("required".to_owned(), json!(field.required));
-                    children.push(Value::Object(element));
+                    self.answer(item, &table.cell, &mut cell, &mut nested);
+                    Value::Object(cell)
+                })
+                .collect();
+            let mut group = json!({
+                "linkId": format!("{}_{}", item.id, row.id),
+                "text": row.label,
+                "type": "group",
+                "item": cells,
+            });
+            let codes = self.codes(&row.citations);
+            if !codes.is_empty() {
+                group["code"] = Value::Array(codes);
+            }
+            children.push(group);
+        }
+    }
+
+    /// A grid: a choice over the columns per row (a text for a free-text row).
+    fn grid(
+        &mut self,
+        item: &Item,
+        grid: &Grid,
+        out: &mut Map<String, Value>,
+        children: &mut Vec<Value>,
+    ) {
+        out.insert("type".to_owned(), json!("group"));
+        let options: Vec<Value> = grid
+            .columns
+            .iter()
+            .map(|c| json!({ "valueCoding": { "code": c.id, "display": c.label } }))
+            .collect();
+        for column in grid.columns.iter().filter(|c| c.condition.is_some()) {
+            let column = column.id.clone();
+            self.lose(item, Lost::ColumnCondition { column });
+        }
+        for row in &grid.rows {
+            let mut element = json!({
+                "linkId": format!("{}_{}", item.id, row.id),
+                "prefix": row.marker,
+                "text": row.label,
+            });
+            match &row.answer {
+                Some(AnswerType::Text { long }) => {
+                    element["type"] = json!(if *long { "text" } else { "string" })
+                }
+                _ => {
+                    element["type"] = json!("choice");
+                    element["repeats"] = json!(true);
+                    element["answerOption"] = Value::Array(options.clone());
                 }
             }
-            AnswerType::Table(table) => {
-                out.insert("type".to_owned(), json!("group"));
-                if table
-                    .rows
-                    .iter()
-                    .chain(&table.columns)
-                    .any(|line| line.total)
-                {
-                    self.lose(item, Lost::Totals);
-                }
-                for row in &table.rows {
-                    let cells: Vec<Value> = table
-                        .columns
-                        .iter()
-                        .map(|column| {
-                            let mut cell = Map::new();
-                            cell.insert(
-                                "linkId".to_owned(),
-                                json!(format!("{}_{}_{}", item.id, row.id, column.id)),
-                            );
-                            cell.insert("text".to_owned(), json!(column.label));
-                            let mut nested = Vec::new();
-                            self.answer(item, &table.cell, &mut cell, &mut nested);
-                            Value::Object(cell)
-                        })
-                        .collect();
-                    let mut group = json!({
-                        "linkId": format!("{}_{}", item.id, row.id),
-                        "text": row.label,
-                        "type": "group",
-                        "item": cells,
-                    });
-                    let codes = self.codes(&row.citations);
-                    if !codes.is_empty() {
-                        group["code"] = Value::Array(codes);
-                    }
-                    children.push(group);
-                }
+            let codes = self.codes(&row.citations);
+            if !codes.is_empty() {
+                element["code"] = Value::Array(codes);
             }
-            AnswerType::Grid(grid) => {
-                set("type", json!("group"));
-                let options: Vec<Value> = grid
-                    .columns
-                    .iter()
-                    .map(|c| json!({ "valueCoding": { "code": c.id, "display": c.label } }))
-                    .collect();
-                for column in grid.columns.iter().filter(|c| c.condition.is_some()) {
-                    let column = column.id.clone();
-                    self.lose(item, Lost::ColumnCondition { column });
-                }
-                for row in &grid.rows {
-                    let mut element = json!({
-                        "linkId": format!("{}_{}", item.id, row.id),
-                        "prefix": row.marker,
-                        "text": row.label,
-                    });
-                    match &row.answer {
-                        Some(AnswerType::Text { long }) => {
-                            element["type"] = json!(if *long { "text" } else { "string" })
-                        }
-                        _ => {
-                            element["type"] = json!("choice");
-                            element["repeats"] = json!(true);
-                            element["answerOption"] = Value::Array(options.clone());
-                        }
-                    }
-                    let codes = self.codes(&row.citations);
-                    if !codes.is_empty() {
-                        element["code"] = Value::Array(codes);
-                    }
-                    children.push(element);
-                }
-            }
+            children.push(element);
         }
     }
 
@@ -770,6 +767,38 @@ impl Writer<'_> {
                 }
             }
         })
+    }
+}
+
+/// A number: integer or decimal, with its bounds in the core R4 `minValue` and `maxValue`
+/// extensions.
+fn number(integer: bool, min: Option<f64>, max: Option<f64>, out: &mut Map<String, Value>) {
+    out.insert(
+        "type".to_owned(),
+        json!(if integer { "integer" } else { "decimal" }),
+    );
+    let bound = |url: &str, value: f64| {
+        let key = if integer {
+            "valueInteger"
+        } else {
+            "valueDecimal"
+        };
+        let value = if integer {
+            json!(value as i64)
+        } else {
+            json!(value)
+        };
+        json!({ "url": url, key: value })
+    };
+    let extensions: Vec<Value> = [
+        ("http://hl7.org/fhir/StructureDefinition/minValue", min),
+        ("http://hl7.org/fhir/StructureDefinition/maxValue", max),
+    ]
+    .into_iter()
+    .filter_map(|(url, value)| value.map(|value| bound(url, value)))
+    .collect();
+    if !extensions.is_empty() {
+        out.insert("extension".to_owned(), Value::Array(extensions));
     }
 }
 
