@@ -25,6 +25,16 @@ pub struct Options {
     pub complete: bool,
 }
 
+/// What checking one item's answer reads besides the item: the reply's answers, the answers
+/// with calculated values and today's date, whether the item is asked, and the options.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    answers: &'a Map<String, Value>,
+    computed: &'a Answers,
+    asked: bool,
+    options: Options,
+}
+
 /// A form compiled for checking replies.
 pub struct Validator<'i> {
     instrument: &'i Instrument,
@@ -189,28 +199,70 @@ impl<'i> Validator<'i> {
         reply
     }
 
+    /// Checks a reply: its envelope, then each answer, then the sections' constraints.
     fn run(&self, reply: &Value, options: Options, report: &mut Report) {
+        let Some(answers) = self.envelope(reply, report) else {
+            return;
+        };
+        self.unknown_ids(answers, report);
+        let computed = eval::scope(
+            self.instrument,
+            answers,
+            &self.today,
+            self.computes,
+            &self.calculations,
+            &self.reads,
+        );
+        let computed = computed.as_ref();
+        let enabled = eval::enabled(self.instrument, computed);
+        for (item, rule) in self.checks.iter_enumerated() {
+            if report.stopped() {
+                return;
+            }
+            let Some(rule) = rule else { continue };
+            let scope = Scope {
+                answers,
+                computed,
+                asked: enabled[item],
+                options,
+            };
+            self.item(item, rule, &scope, report);
+        }
+        for section in &self.instrument.sections {
+            self.constraints(None, &section.constraints, computed, None, report);
+        }
+    }
+
+    /// The reply's envelope: an object for this form (and version) with an `answers` object,
+    /// which it gives; `None` when there is nothing to check one by one.
+    fn envelope<'r>(
+        &self,
+        reply: &'r Value,
+        report: &mut Report,
+    ) -> Option<&'r Map<String, Value>> {
         let Some(object) = reply.as_object() else {
             report.error(|| Problem::reply(Code::NotAReply, "", "the reply is not a JSON object"));
-            return;
+            return None;
         };
         // Answers to another form, or to no form named, are not worth checking one by one.
         match object.get("form") {
             Some(Value::String(form)) if form == &self.instrument.id => {}
             Some(Value::String(form)) => {
                 let expected = &self.instrument.id;
-                return report.error(|| {
+                report.error(|| {
                     Problem::reply(
                         Code::WrongForm,
                         "/form",
                         format!("the reply is to form `{}`, not `{expected}`", shown(form)),
                     )
                 });
+                return None;
             }
             _ => {
-                return report.error(|| {
+                report.error(|| {
                     Problem::reply(Code::NotAReply, "/form", "the reply has no `form` string")
-                })
+                });
+                return None;
             }
         }
         let version = object.get("version").filter(|version| !version.is_null());
@@ -234,7 +286,8 @@ impl<'i> Validator<'i> {
                 });
             }
         }
-        let Some(answers) = object.get("answers").and_then(Value::as_object) else {
+        let answers = object.get("answers").and_then(Value::as_object);
+        if answers.is_none() {
             report.error(|| {
                 Problem::reply(
                     Code::NotAReply,
@@ -242,8 +295,12 @@ impl<'i> Validator<'i> {
                     "the reply has no `answers` object",
                 )
             });
-            return;
-        };
+        }
+        answers
+    }
+
+    /// Answers to ids the form does not have.
+    fn unknown_ids(&self, answers: &Map<String, Value>, report: &mut Report) {
         for (id, _) in answers {
             if report.stopped() {
                 return;
@@ -258,85 +315,77 @@ impl<'i> Validator<'i> {
                 });
             }
         }
-        let computed = eval::scope(
-            self.instrument,
+    }
+
+    /// One item's answer: its value by its rule, whether it may be answered, whether it must
+    /// be, and its constraints.
+    fn item(&self, item: ItemId, rule: &Rule<'_>, scope: &Scope<'_>, report: &mut Report) {
+        let Scope {
             answers,
-            &self.today,
-            self.computes,
-            &self.calculations,
-            &self.reads,
-        );
-        let computed = computed.as_ref();
-        let enabled = eval::enabled(self.instrument, computed);
-        for (item, check) in self.checks.iter_enumerated() {
-            if report.stopped() {
-                return;
-            }
-            let Some(check) = check else { continue };
-            let id = self.instrument.item(item).id.as_str();
-            if self.instrument.item(item).kind == ItemKind::Calculated {
-                self.calculation(item, answers, computed, report);
-                continue;
-            }
-            match answers.get(id).filter(|value| !value.is_null()) {
-                Some(value) => {
-                    if !enabled[item] {
-                        report.error(|| {
-                            self.problem(
-                                item,
-                                Code::Disabled,
-                                &pointer(&[id]),
-                                "is answered, but it is not asked: its condition is false"
-                                    .to_owned(),
-                            )
-                        });
-                    }
-                    let path = Path::item(id);
-                    if let Some(special) = special_object(value) {
-                        self.special(item, special, &path, report);
-                        continue;
-                    }
-                    self.value(item, check, value, &path, report);
-                    match check {
-                        Rule::Grid(grid) => {
-                            self.grid_columns(item, grid, value, computed, &path, report);
-                        }
-                        Rule::List { fields } if enabled[item] => {
-                            self.records(item, fields, value, computed, &path, report);
-                        }
-                        Rule::Table(table) => {
-                            self.totals(item, table, value, &path, report);
-                            if enabled[item] && self.instrument.item(item).required {
-                                self.cells(item, table, value, &path, options, report);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                None if enabled[item] && self.instrument.item(item).required => {
-                    let problem = || {
+            computed,
+            asked,
+            options,
+        } = *scope;
+        let id = self.instrument.item(item).id.as_str();
+        if self.instrument.item(item).kind == ItemKind::Calculated {
+            self.calculation(item, answers, computed, report);
+            return;
+        }
+        let required = self.instrument.item(item).required;
+        match answers.get(id).filter(|value| !value.is_null()) {
+            Some(value) => {
+                if !asked {
+                    report.error(|| {
                         self.problem(
                             item,
-                            Code::Unanswered,
+                            Code::Disabled,
                             &pointer(&[id]),
-                            "is asked and required, but not answered".to_owned(),
+                            "is answered, but it is not asked: its condition is false".to_owned(),
                         )
-                    };
-                    if options.complete {
-                        report.error(problem);
-                    } else {
-                        report.warning(problem);
-                    }
+                    });
                 }
-                None => {}
+                let path = Path::item(id);
+                if let Some(special) = special_object(value) {
+                    self.special(item, special, &path, report);
+                    return;
+                }
+                self.value(item, rule, value, &path, report);
+                match rule {
+                    Rule::Grid(grid) => {
+                        self.grid_columns(item, grid, value, computed, &path, report);
+                    }
+                    Rule::List { fields } if asked => {
+                        self.records(item, fields, value, computed, &path, report);
+                    }
+                    Rule::Table(table) => {
+                        self.totals(item, table, value, &path, report);
+                        if asked && required {
+                            self.cells(item, table, value, &path, options, report);
+                        }
+                    }
+                    _ => {}
+                }
             }
-            if enabled[item] {
-                let constraints = &self.instrument.item(item).constraints;
-                self.constraints(Some(item), constraints, computed, None, report);
+            None if asked && required => {
+                let problem = || {
+                    self.problem(
+                        item,
+                        Code::Unanswered,
+                        &pointer(&[id]),
+                        "is asked and required, but not answered".to_owned(),
+                    )
+                };
+                if options.complete {
+                    report.error(problem);
+                } else {
+                    report.warning(problem);
+                }
             }
+            None => {}
         }
-        for section in &self.instrument.sections {
-            self.constraints(None, &section.constraints, computed, None, report);
+        if asked {
+            let constraints = &self.instrument.item(item).constraints;
+            self.constraints(Some(item), constraints, computed, None, report);
         }
     }
 
