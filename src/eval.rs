@@ -13,6 +13,7 @@
 use serde_json::{Map, Value};
 use typed_index_collections::TiVec;
 
+use crate::model::Arena;
 use crate::model::{
     Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
     ItemKind, Operand, Reading,
@@ -56,7 +57,7 @@ pub fn scope<'a>(
 /// each once.
 pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
     let mut seen: TiVec<ItemId, bool> = instrument.items.iter().map(|_| false).collect();
-    let mut mark = |id: ItemId| seen[id] = true;
+    let mut mark = |id: ItemId| *seen.at_mut(id) = true;
     for (index, item) in instrument.items.iter_enumerated() {
         for read in instrument.dependencies(index) {
             mark(read);
@@ -120,21 +121,21 @@ pub fn calculation_order(instrument: &Instrument) -> Vec<ItemId> {
     let mut state: TiVec<ItemId, u8> = instrument.items.iter().map(|_| 0).collect();
     let mut order = Vec::new();
     for (index, item) in instrument.items.iter_enumerated() {
-        if item.kind != ItemKind::Calculated || state[index] != 0 {
+        if item.kind != ItemKind::Calculated || *state.at(index) != 0 {
             continue;
         }
         let mut path: Vec<(ItemId, Vec<ItemId>)> = vec![(index, reads(instrument, index))];
-        state[index] = 1;
+        *state.at_mut(index) = 1;
         while let Some((node, next)) = path.last_mut() {
             match next.pop() {
-                Some(read) if calculated(read) && state[read] == 0 => {
-                    state[read] = 1;
+                Some(read) if calculated(read) && *state.at(read) == 0 => {
+                    *state.at_mut(read) = 1;
                     let reads = reads(instrument, read);
                     path.push((read, reads));
                 }
                 Some(_) => {}
                 None => {
-                    state[*node] = 2;
+                    *state.at_mut(*node) = 2;
                     order.push(*node);
                     path.pop();
                 }
@@ -196,7 +197,7 @@ pub fn enabled(instrument: &Instrument, answers: &Answers) -> TiVec<ItemId, bool
     let mut enabled = TiVec::with_capacity(instrument.items.len());
     // Parents come before their children in the arena.
     for item in &instrument.items {
-        let parent = item.parent.is_none_or(|parent| enabled[parent]);
+        let parent = item.parent.is_none_or(|parent| *enabled.at(parent));
         let own = item
             .condition
             .as_ref()

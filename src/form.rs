@@ -8,6 +8,7 @@ use typed_index_collections::TiVec;
 
 use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
+use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
@@ -510,7 +511,7 @@ impl Reader {
             for (index, child) in array(children, at)?.iter().enumerate() {
                 let at = format!("{at}/items/{index}");
                 let child = self.item(self::object(child, &at)?, &at, Some(id), section)?;
-                self.items[id].children.push(child);
+                self.items.at_mut(id).children.push(child);
             }
         }
         Ok(id)
@@ -711,11 +712,11 @@ impl Reader {
         for pending in std::mem::take(&mut self.pending) {
             match pending {
                 Pending::Item(item, at, rule) => {
-                    self.items[item].condition = Some(self.condition(&rule, &at)?);
+                    self.items.at_mut(item).condition = Some(self.condition(&rule, &at)?);
                 }
                 Pending::Calculation(item, at, rule) => {
                     let value = self.value(&rule, false, None, &at)?;
-                    self.items[item].calculation = Some(value);
+                    self.items.at_mut(item).calculation = Some(value);
                 }
                 Pending::Constraints(owner, at, rules) => {
                     let list = match owner {
@@ -728,10 +729,12 @@ impl Reader {
                         constraints.push(self.constraint(constraint, list, &at)?);
                     }
                     match owner {
-                        Owner::Item(item) => self.items[item].constraints = constraints,
+                        Owner::Item(item) => self.items.at_mut(item).constraints = constraints,
                         Owner::Section(section) => sections[section].constraints = constraints,
                         Owner::Records(item) => {
-                            if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
+                            if let Some(AnswerType::List(list)) =
+                                &mut self.items.at_mut(item).answer
+                            {
                                 list.constraints = constraints;
                             }
                         }
@@ -739,7 +742,7 @@ impl Reader {
                 }
                 Pending::Field(item, field, at, rule) => {
                     let condition = self.record_condition(&rule, Some(item), &at)?;
-                    if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items.at_mut(item).answer {
                         list.fields[field].condition = Some(condition);
                     }
                 }
@@ -751,7 +754,7 @@ impl Reader {
                         },
                         other => Count::Item(self.var(other, &at)?),
                     };
-                    if let Some(AnswerType::List(list)) = &mut self.items[item].answer {
+                    if let Some(AnswerType::List(list)) = &mut self.items.at_mut(item).answer {
                         if max {
                             list.max = Some(count);
                         } else {
@@ -761,7 +764,7 @@ impl Reader {
                 }
                 Pending::Column(item, column, at, rule) => {
                     let condition = self.condition(&rule, &at)?;
-                    if let Some(AnswerType::Grid(grid)) = &mut self.items[item].answer {
+                    if let Some(AnswerType::Grid(grid)) = &mut self.items.at_mut(item).answer {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -906,7 +909,7 @@ impl Reader {
 
     fn item_of(&self, value: &Value) -> Option<&Item> {
         let name = value.get("var")?.as_str()?;
-        Some(&self.items[*self.item_ids.get(name)?])
+        Some(&self.items.at(*self.item_ids.get(name)?))
     }
 
     fn is_choice(&self, value: &Value) -> bool {
@@ -1075,7 +1078,7 @@ impl Reader {
     }
 
     fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
-        let fields = match list.map(|list| &self.items[list].answer) {
+        let fields = match list.map(|list| &self.items.at(list).answer) {
             Some(Some(AnswerType::List(list))) => &list.fields,
             _ => return fail(at, format!("`{field}` is read outside a list")),
         };

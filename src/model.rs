@@ -5,7 +5,7 @@
 //! arena in document order; sections and parents hold ids into it. Nothing here knows about
 //! syntax or spans beyond each item's place in the source, kept for later diagnostics.
 
-use typed_index_collections::TiVec;
+use typed_index_collections::{TiSlice, TiVec};
 
 use crate::span::Span;
 
@@ -86,7 +86,7 @@ pub struct Translation {
 
 impl Instrument {
     pub fn item(&self, id: ItemId) -> &Item {
-        &self.items[id]
+        &self.items.at(id)
     }
 
     /// What whether an item is asked, or its value, depends on: its parent, and the items that
@@ -127,30 +127,30 @@ impl Instrument {
     /// there is one: found by an iterative depth-first walk, in time linear in the edges.
     pub fn dependency_cycle(&self) -> Option<Vec<ItemId>> {
         // 0: not seen, 1: on the path, 2: done.
-        let mut state = vec![0u8; self.items.len()];
-        for start in 0..self.items.len() {
-            if state[start] != 0 {
+        let mut state: TiVec<ItemId, u8> = self.items.iter().map(|_| 0).collect();
+        for start in self.items.keys() {
+            if *state.at(start) != 0 {
                 continue;
             }
-            state[start] = 1;
-            let mut path = vec![(ItemId::from(start), self.dependencies(ItemId::from(start)))];
+            *state.at_mut(start) = 1;
+            let mut path = vec![(start, self.dependencies(start))];
             while let Some((node, next)) = path.last_mut() {
                 let node = *node;
                 match next.pop() {
-                    Some(read) if state[read.0] == 1 => {
+                    Some(read) if *state.at(read) == 1 => {
                         let from = path.iter().position(|(id, _)| *id == read).unwrap_or(0);
                         let mut cycle: Vec<ItemId> =
-                            path[from..].iter().map(|(id, _)| *id).collect();
+                            path.iter().skip(from).map(|(id, _)| *id).collect();
                         cycle.push(read);
                         return Some(cycle);
                     }
-                    Some(read) if state[read.0] == 0 => {
-                        state[read.0] = 1;
+                    Some(read) if *state.at(read) == 0 => {
+                        *state.at_mut(read) = 1;
                         path.push((read, self.dependencies(read)));
                     }
                     Some(_) => {}
                     None => {
-                        state[node.0] = 2;
+                        *state.at_mut(node) = 2;
                         path.pop();
                     }
                 }
@@ -160,7 +160,7 @@ impl Instrument {
     }
 
     pub fn scale(&self, id: ScaleId) -> &Scale {
-        &self.scales[id]
+        &self.scales.at(id)
     }
 
     /// Whether evaluating the instrument's rules needs more than a reply's answers: calculated
@@ -218,6 +218,26 @@ macro_rules! id {
             }
         }
     };
+}
+
+/// Reading a typed arena by the ids it made: the one place an arena is indexed. An id is made
+/// by the arena it indexes (pushed, or enumerated), and the arenas of an instrument are only
+/// ever indexed by its own ids (a translated copy keeps its items), so the index is in range.
+pub trait Arena<K, V> {
+    fn at(&self, id: K) -> &V;
+    fn at_mut(&mut self, id: K) -> &mut V;
+}
+
+impl<K: From<usize> + Into<usize>, V> Arena<K, V> for TiSlice<K, V> {
+    #[allow(clippy::indexing_slicing)]
+    fn at(&self, id: K) -> &V {
+        &self[id]
+    }
+
+    #[allow(clippy::indexing_slicing)]
+    fn at_mut(&mut self, id: K) -> &mut V {
+        &mut self[id]
+    }
 }
 
 id!(
@@ -914,11 +934,16 @@ impl Instrument {
         let refs: Vec<String> = citations
             .iter()
             .map(|citation| {
-                let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];
+                let paragraph = &self
+                    .documents
+                    .at(citation.document)
+                    .paragraphs
+                    .at(citation.paragraph);
                 match citation.subparagraph {
                     Some(sub) => format!(
                         "{} ({})",
-                        paragraph.number, paragraph.subparagraphs[sub].letter
+                        paragraph.number,
+                        paragraph.subparagraphs.at(sub).letter
                     ),
                     None => paragraph.number.clone(),
                 }
@@ -940,9 +965,13 @@ impl Instrument {
             Vec::new();
         for citation in citations {
             let key = (citation.document, citation.paragraph);
-            let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];
+            let paragraph = &self
+                .documents
+                .at(citation.document)
+                .paragraphs
+                .at(citation.paragraph);
             let subparagraphs: Vec<&Subparagraph> = match citation.subparagraph {
-                Some(sub) => vec![&paragraph.subparagraphs[sub]],
+                Some(sub) => vec![&paragraph.subparagraphs.at(sub)],
                 None => paragraph.subparagraphs.iter().collect(),
             };
             match shown.last_mut() {

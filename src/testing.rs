@@ -13,6 +13,7 @@ use typed_index_collections::TiSlice;
 
 use crate::codes::Code;
 use crate::eval;
+use crate::model::Arena;
 use crate::model::{AnswerType, Expect, Instrument, ItemId, Severity, Test};
 use crate::span::Span;
 use crate::validate::{Options, Problem, Validator};
@@ -175,8 +176,8 @@ pub fn run(instrument: &Instrument) -> Report {
                     })
                 }
                 Expect::Required { item, required } => {
-                    let asked = enabled[*item];
-                    let is = asked && instrument.item(*item).required;
+                    let asked = enabled.at(*item);
+                    let is = *asked && instrument.item(*item).required;
                     let id = &instrument.item(*item).id;
                     (is != *required).then(|| match (required, asked) {
                         (true, false) => {

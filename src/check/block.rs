@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::{ArgumentProblem, CheckError, ParameterProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
+use crate::model::Arena;
 use crate::model::{self, ItemId};
 use crate::span::Note;
 use crate::span::Span;
@@ -181,7 +182,7 @@ impl<'a> Checker<'a> {
                 let number = self
                     .item_names
                     .get(ident.name.as_str())
-                    .and_then(|id| self.items[*id].number.clone());
+                    .and_then(|id| self.items.at(*id).number.clone());
                 match number {
                     Some(number) => number,
                     None => {
@@ -256,9 +257,9 @@ impl<'a> Checker<'a> {
                 )
             };
             match found {
-                Some(id) if self.items[id].answer.as_ref().is_some_and(shown) => {}
+                Some(id) if self.items.at(id).answer.as_ref().is_some_and(shown) => {}
                 Some(id) => self.errors.push(CheckError::BadValue(ValueProblem::NotShown {
-                    item: self.items[id].id.clone(),
+                    item: self.items.at(id).id.clone(),
                     span: pipe.span,
                 })),
                 None if !pipe.parameters.is_empty() => {

@@ -5,6 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{CheckError, FieldProblem, ValueProblem};
 use super::{Checker, Reference};
+use crate::model::Arena;
 use crate::model::{self, AnswerType, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
@@ -91,7 +92,7 @@ pub(super) fn resolve(
                 record: None,
             }
             .boolean(expr)?;
-            if checker.items[item].kind == ItemKind::Followup {
+            if checker.items.at(item).kind == ItemKind::Followup {
                 bound_to_parent(checker, item, first_reference, expr.span);
             }
             condition
@@ -114,8 +115,8 @@ fn on_answers(
     codes: &[ast::Ident],
     span: Span,
 ) -> Option<Condition> {
-    let name = checker.items[item].id.clone();
-    let Some(parent) = checker.items[item].parent else {
+    let name = checker.items.at(item).id.clone();
+    let Some(parent) = checker.items.at(item).parent else {
         checker.errors.push(CheckError::UnboundFollowup {
             name,
             span,
@@ -124,7 +125,7 @@ fn on_answers(
         });
         return None;
     };
-    let parent_item = &checker.items[parent];
+    let parent_item = &checker.items.at(parent);
     let Some(AnswerType::Choice { scale, multiple }) = parent_item.answer else {
         let reason = format!("`{}` has no choice to follow", parent_item.id);
         checker.errors.push(CheckError::UnboundFollowup {
@@ -172,7 +173,7 @@ fn code_of(
     code: &ast::Ident,
     item: &str,
 ) -> bool {
-    let options = &checker.scales[scale].options;
+    let options = &checker.scales.at(scale).options;
     if options.iter().any(|option| option.code == code.name) {
         return true;
     }
@@ -193,7 +194,7 @@ fn code_of(
 
 /// A follow-up's `when` must read its parent or something under its parent.
 fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usize, span: Span) {
-    let parent = checker.items[item].parent;
+    let parent = checker.items.at(item).parent;
     let bound = parent.is_some_and(|parent| {
         checker.references[first_reference..]
             .iter()
@@ -203,18 +204,18 @@ fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usi
                     if id == parent {
                         return true;
                     }
-                    cursor = checker.items[id].parent;
+                    cursor = checker.items.at(id).parent;
                 }
                 false
             })
     });
     if !bound {
         let reason = match parent {
-            Some(parent) => format!("reads nothing of `{}`", checker.items[parent].id),
+            Some(parent) => format!("reads nothing of `{}`", checker.items.at(parent).id),
             None => "it has no parent whose answer it could follow".to_owned(),
         };
         checker.errors.push(CheckError::UnboundFollowup {
-            name: checker.items[item].id.clone(),
+            name: checker.items.at(item).id.clone(),
             span,
             reason,
             help: Some(
@@ -255,10 +256,13 @@ impl Resolver<'_, '_> {
             ExprKind::Answered(name) => Some(Condition::Answered(self.item_named(name)?)),
             ExprKind::Name(name) if !name.name.contains('.') => {
                 let id = self.item_named(name)?;
-                let item = &self.checker.items[id];
+                let item = &self.checker.items.at(id);
                 let help = match item.answer {
                     Some(AnswerType::Choice { scale, multiple }) => {
-                        let code = self.checker.scales[scale]
+                        let code = self
+                            .checker
+                            .scales
+                            .at(scale)
                             .options
                             .first()
                             .map_or("yes", |option| option.code.as_str());
@@ -341,7 +345,7 @@ impl Resolver<'_, '_> {
     }
 
     fn type_of(&self, id: ItemId) -> Type {
-        match &self.checker.items[id].answer {
+        match &self.checker.items.at(id).answer {
             Some(answer) => Type::of(answer),
             None => Type::Other("a group of items"),
         }
@@ -349,7 +353,7 @@ impl Resolver<'_, '_> {
 
     /// The fields of the record `this` stands for.
     fn record_fields(&self) -> Option<&[model::RecordField]> {
-        match &self.checker.items[self.record?].answer {
+        match &self.checker.items.at(self.record?).answer {
             Some(AnswerType::List(list)) => Some(&list.fields),
             _ => None,
         }
@@ -387,7 +391,7 @@ impl Resolver<'_, '_> {
                     let Some(id) = self.checker.item_id(subject) else {
                         continue;
                     };
-                    let item = &self.checker.items[id];
+                    let item = &self.checker.items.at(id);
                     let special = item.specials.contains(&code.name);
                     if special && op.is_ordering() {
                         self.mismatch(
@@ -798,7 +802,7 @@ impl Resolver<'_, '_> {
             span: Span::new(name.span.start, name.span.start + list_name.len()),
         };
         let id = self.checker.item_id(&list_ident);
-        let fields = match id.map(|id| &self.checker.items[id].answer) {
+        let fields = match id.map(|id| &self.checker.items.at(id).answer) {
             Some(Some(AnswerType::List(list))) => list.fields.clone(),
             _ if field.is_none() => return None,
             _ => {
@@ -870,7 +874,7 @@ impl Resolver<'_, '_> {
         match fields.iter().position(|f| f.id == field) {
             Some(index) => Some(index),
             None => {
-                let name = self.checker.items[list].id.clone();
+                let name = self.checker.items.at(list).id.clone();
                 let start = span.start + "this.".len();
                 self.unknown_field(&name, field, &fields, Span::new(start, span.end));
                 None
@@ -975,7 +979,7 @@ impl Resolver<'_, '_> {
         let Type::Choice { scale, .. } = self.type_of(id) else {
             return None;
         };
-        let name = self.checker.items[id].id.clone();
+        let name = self.checker.items.at(id).id.clone();
         let mut valid = Vec::new();
         for code in codes {
             if code_of(self.checker, scale, code, &name) {
@@ -1005,7 +1009,7 @@ impl Resolver<'_, '_> {
             });
             return None;
         };
-        let name = self.checker.items[id].id.clone();
+        let name = self.checker.items.at(id).id.clone();
         code_of(self.checker, scale, code, &name).then(|| Condition::Has {
             item: id,
             code: code.name.clone(),
@@ -1126,8 +1130,10 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                 let allowed =
                     codes
                         .entry(*item)
-                        .or_insert_with(|| match &checker.items[*item].answer {
-                            Some(AnswerType::Choice { scale, .. }) => checker.scales[*scale]
+                        .or_insert_with(|| match &checker.items.at(*item).answer {
+                            Some(AnswerType::Choice { scale, .. }) => checker
+                                .scales
+                                .at(*scale)
                                 .options
                                 .iter()
                                 .map(|option| option.code.as_str())
@@ -1136,7 +1142,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                         });
                 allowed.retain(|code| wanted.iter().any(|w| w == code) != negated);
                 if allowed.is_empty() {
-                    let name = &checker.items[*item].id;
+                    let name = &checker.items.at(*item).id;
                     return Some(format!("no answer to `{name}` passes these tests"));
                 }
             }
@@ -1149,7 +1155,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                 let range =
                     ranges
                         .entry(item)
-                        .or_insert_with(|| match &checker.items[item].answer {
+                        .or_insert_with(|| match &checker.items.at(item).answer {
                             Some(AnswerType::Number { min, max, .. }) => Range {
                                 low: min.map(|min| (min, true)),
                                 high: max.map(|max| (max, true)),
@@ -1158,7 +1164,7 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                         });
                 range.narrow(op, value);
                 if range.is_empty() {
-                    let name = &checker.items[item].id;
+                    let name = &checker.items.at(item).id;
                     return Some(format!("no number for `{name}` passes these tests"));
                 }
             }

@@ -7,6 +7,7 @@ use typed_index_collections::{TiSlice, TiVec};
 
 use super::error::CheckError;
 use super::Reference;
+use crate::model::Arena;
 use crate::model::{Item, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;
@@ -55,11 +56,13 @@ fn cycles(
 ) -> (Vec<CheckError>, HashSet<(ItemId, ItemId)>) {
     let mut edges: Edges = items.iter().map(|_| Vec::new()).collect();
     for reference in references {
-        edges[reference.from].push((reference.to, reference.span));
+        edges
+            .at_mut(reference.from)
+            .push((reference.to, reference.span));
     }
     for (id, item) in items.iter_enumerated() {
         if let Some(parent) = item.parent {
-            edges[id].push((parent, item.span));
+            edges.at_mut(id).push((parent, item.span));
         }
     }
 
@@ -73,22 +76,22 @@ fn cycles(
     let mut problems = Vec::new();
     let mut cyclic = HashSet::default();
     for root in items.keys() {
-        if state[root] != State::New {
+        if *state.at(root) != State::New {
             continue;
         }
         // The current path: each item with the index of its next edge to follow.
         let mut path: Vec<(ItemId, usize)> = vec![(root, 0)];
-        state[root] = State::OnPath;
+        *state.at_mut(root) = State::OnPath;
         while let Some(&mut (node, ref mut next)) = path.last_mut() {
-            let Some(&(target, _)) = edges[node].get(*next) else {
-                state[node] = State::Done;
+            let Some(&(target, _)) = edges.at(node).get(*next) else {
+                *state.at_mut(node) = State::Done;
                 path.pop();
                 continue;
             };
             *next += 1;
-            match state[target] {
+            match state.at(target) {
                 State::New => {
-                    state[target] = State::OnPath;
+                    *state.at_mut(target) = State::OnPath;
                     path.push((target, 0));
                 }
                 State::OnPath => {

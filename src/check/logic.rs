@@ -10,6 +10,7 @@ use super::condition::{Resolver, Type};
 use super::error::{CheckError, FieldProblem, SpecialProblem, TableProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
+use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{self, AnswerType, ItemId, ItemKind};
 use crate::span::Note;
@@ -74,11 +75,11 @@ impl<'a> Checker<'a> {
 
     /// `allow dont_know, refused` on an item.
     pub(super) fn allow_specials(&mut self, id: ItemId, names: &[ast::Ident]) {
-        if self.items[id].answer.is_none() {
+        if self.items.at(id).answer.is_none() {
             if let Some(name) = names.first() {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::NothingToReplace {
-                        item: self.items[id].id.clone(),
+                        item: self.items.at(id).id.clone(),
                         span: name.span,
                     }));
             }
@@ -89,7 +90,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let code = self.specials[index].code.clone();
-            if self.items[id].specials.contains(&code) {
+            if self.items.at(id).specials.contains(&code) {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::Twice {
                         code,
@@ -97,18 +98,18 @@ impl<'a> Checker<'a> {
                     }));
                 continue;
             }
-            if let Some(AnswerType::Choice { scale, .. }) = &self.items[id].answer {
-                if self.scales[*scale].has_code(&code) {
+            if let Some(AnswerType::Choice { scale, .. }) = &self.items.at(id).answer {
+                if self.scales.at(*scale).has_code(&code) {
                     self.errors
                         .push(CheckError::BadSpecial(SpecialProblem::AlsoAnOption {
                             code,
-                            item: self.items[id].id.clone(),
+                            item: self.items.at(id).id.clone(),
                             span: name.span,
                         }));
                     continue;
                 }
             }
-            self.items[id].specials.push(code);
+            self.items.at_mut(id).specials.push(code);
         }
     }
 
@@ -121,7 +122,7 @@ impl<'a> Checker<'a> {
     ) -> ItemId {
         let id = self.push_item(&calc.id, &calc.label, ItemKind::Calculated, parent, section);
         // A calculated value asks nothing, so it cites nothing.
-        self.allow_uncited[id] = true;
+        *self.allow_uncited.at_mut(id) = true;
         self.calc_state
             .insert(id, CalcState::Waiting(&calc.value, self.env));
         id
@@ -148,13 +149,13 @@ impl<'a> Checker<'a> {
         if let Some((value, ty)) = resolved {
             match ty.answer() {
                 Some(answer) => {
-                    self.items[id].answer = Some(answer);
-                    self.items[id].calculation = Some(value);
+                    self.items.at_mut(id).answer = Some(answer);
+                    self.items.at_mut(id).calculation = Some(value);
                 }
                 None => self
                     .errors
                     .push(CheckError::BadValue(ValueProblem::NotCalculable {
-                        item: self.items[id].id.clone(),
+                        item: self.items.at(id).id.clone(),
                         found: ty.describe(),
                         span: expr.span,
                     })),
@@ -245,7 +246,7 @@ impl<'a> Checker<'a> {
         let rows = self.lines(id, table, &table.rows, "row");
         let columns = self.lines(id, table, &table.columns, "column");
         if let Some(cell) = cell {
-            self.items[id].answer = Some(AnswerType::Table(model::Table {
+            self.items.at_mut(id).answer = Some(AnswerType::Table(model::Table {
                 cell: Box::new(cell),
                 rows,
                 columns,
@@ -292,7 +293,7 @@ impl<'a> Checker<'a> {
             }
             let citations = match &line.cites {
                 Some(refs) => {
-                    self.allow_uncited[id] = true;
+                    *self.allow_uncited.at_mut(id) = true;
                     self.citations(refs)
                 }
                 None => Vec::new(),
@@ -336,7 +337,7 @@ impl<'a> Checker<'a> {
                     }
                     .boolean(condition);
                     if let (Some(resolved), Some(AnswerType::List(records))) =
-                        (resolved, &mut self.items[list].answer)
+                        (resolved, &mut self.items.at_mut(list).answer)
                     {
                         records.fields[field].condition = Some(resolved);
                     }
@@ -380,10 +381,10 @@ impl<'a> Checker<'a> {
             span: constraint.span,
         };
         match owner {
-            Owner::Item(id) => self.items[id].constraints.push(resolved),
+            Owner::Item(id) => self.items.at_mut(id).constraints.push(resolved),
             Owner::Section(section) => self.sections[section].constraints.push(resolved),
             Owner::Records(id) => {
-                if let Some(AnswerType::List(list)) = &mut self.items[id].answer {
+                if let Some(AnswerType::List(list)) = &mut self.items.at_mut(id).answer {
                     list.constraints.push(resolved);
                 }
             }
@@ -423,11 +424,12 @@ impl<'a> Checker<'a> {
                     return;
                 };
                 self.resolve_calc(id);
-                if !matches!(self.items[id].answer, Some(AnswerType::Number { .. })) {
-                    let found = self.items[id]
-                        .answer
-                        .as_ref()
-                        .map_or_else(|| "a group of items".to_owned(), |a| Type::of(a).describe());
+                if !matches!(self.items.at(id).answer, Some(AnswerType::Number { .. })) {
+                    let found =
+                        self.items.at(id).answer.as_ref().map_or_else(
+                            || "a group of items".to_owned(),
+                            |a| Type::of(a).describe(),
+                        );
                     self.errors.push(CheckError::TypeMismatch {
                         op: end.keyword().to_owned(),
                         lhs: "a number of records".to_owned(),
@@ -440,7 +442,7 @@ impl<'a> Checker<'a> {
                 model::Count::Item(id)
             }
         };
-        if let Some(AnswerType::List(records)) = &mut self.items[list].answer {
+        if let Some(AnswerType::List(records)) = &mut self.items.at_mut(list).answer {
             match end {
                 End::Min => records.min = Some(resolved),
                 End::Max => records.max = Some(resolved),

@@ -18,6 +18,7 @@ mod scope;
 use rustc_hash::FxHashMap as HashMap;
 use typed_index_collections::TiVec;
 
+use crate::model::Arena;
 use crate::span::Note;
 pub use error::CheckError;
 use error::{ExpectationProblem, HeaderProblem};
@@ -400,7 +401,7 @@ impl<'a> Checker<'a> {
         };
         let mut citations = Vec::new();
         for reference in &refs.refs {
-            let paragraphs = &self.documents[document].paragraphs;
+            let paragraphs = &self.documents.at(document).paragraphs;
             let found = self
                 .paragraph_index
                 .get(&(document, reference.number.as_str()));
@@ -518,7 +519,7 @@ impl<'a> Checker<'a> {
                 kind: "item id",
                 name: ident.name.clone(),
                 span: ident.span,
-                first: Note::new(self.items[*first].span, "first defined here"),
+                first: Note::new(self.items.at(*first).span, "first defined here"),
             });
         } else {
             self.item_names.insert(ident.name.as_str(), id);
@@ -561,7 +562,7 @@ impl<'a> Checker<'a> {
         self.label_spans.push(label.span);
         self.allow_uncited.push(false);
         if let Some(parent) = parent {
-            self.items[parent].children.push(id);
+            self.items.at_mut(parent).children.push(id);
         }
         self.register(ident, id);
         id
@@ -586,7 +587,7 @@ impl<'a> Checker<'a> {
                 let mut prefix = None;
                 let mut cursor = parent;
                 while let Some(id) = cursor {
-                    let item = &self.items[id];
+                    let item = &self.items.at(id);
                     if let Some(number) = &item.number {
                         prefix.get_or_insert_with(|| number.clone());
                         depth += 1;
@@ -594,10 +595,11 @@ impl<'a> Checker<'a> {
                     cursor = item.parent;
                 }
                 let siblings = parent.map_or(0, |parent| {
-                    self.items[parent]
+                    self.items
+                        .at(parent)
                         .children
                         .iter()
-                        .filter(|child| self.items[**child].kind == model::ItemKind::SubItem)
+                        .filter(|child| self.items.at(**child).kind == model::ItemKind::SubItem)
                         .count()
                 });
                 let marker = format!("({})", marker(depth, siblings + 1));
@@ -621,13 +623,13 @@ impl<'a> Checker<'a> {
         };
         let id = self.push_item(&item.id, &item.label, kind, parent, section);
         if kind == model::ItemKind::Field {
-            let parent_kind = parent.map(|parent| self.items[parent].kind);
+            let parent_kind = parent.map(|parent| self.items.at(parent).kind);
             if parent_kind != Some(model::ItemKind::Followup) {
                 self.errors.push(CheckError::FieldOutsideFollowup {
                     name: item.id.name.clone(),
                     span: item.id.span,
                     parent: match parent {
-                        Some(parent) => format!("`{}`", self.items[parent].id),
+                        Some(parent) => format!("`{}`", self.items.at(parent).id),
                         None => "a section".to_owned(),
                     },
                 });
@@ -637,7 +639,7 @@ impl<'a> Checker<'a> {
             .answer
             .as_ref()
             .and_then(|answer| self.answer(answer, Some(id)));
-        self.items[id].answer = answer;
+        self.items.at_mut(id).answer = answer;
         match &item.guard {
             Some(guard) => self.pending.push(PendingGuard {
                 item: id,
@@ -676,7 +678,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let item_ = &self.items[id];
+        let item_ = &self.items.at(id);
         if item_.answer.is_none() && item_.children.is_empty() && item.answer.is_none() {
             self.errors.push(CheckError::NothingToAnswer {
                 name: item.id.name.clone(),
@@ -694,19 +696,19 @@ impl<'a> Checker<'a> {
             match member {
                 ast::ItemMember::Cites(refs) => {
                     // Written citations count even when they have errors (reported).
-                    self.allow_uncited[id] = true;
+                    *self.allow_uncited.at_mut(id) = true;
                     let citations = self.citations(refs);
-                    self.items[id].citations.extend(citations);
+                    self.items.at_mut(id).citations.extend(citations);
                 }
                 ast::ItemMember::Help(text) => {
                     let text = self.text(text);
-                    self.items[id].help.push(text);
+                    self.items.at_mut(id).help.push(text);
                 }
                 ast::ItemMember::Note(text) => {
                     let text = self.text(text);
-                    self.items[id].notes.push(text);
+                    self.items.at_mut(id).notes.push(text);
                 }
-                ast::ItemMember::AllowUncited(_) => self.allow_uncited[id] = true,
+                ast::ItemMember::AllowUncited(_) => *self.allow_uncited.at_mut(id) = true,
                 ast::ItemMember::AllowSpecial(names) => self.allow_specials(id, names),
                 ast::ItemMember::Constraint(constraint) => {
                     self.constraint(logic::Owner::Item(id), constraint);
@@ -726,7 +728,7 @@ impl<'a> Checker<'a> {
                 required: Note::new(required, "required here"),
             });
         }
-        let item = &mut self.items[id];
+        let item = self.items.at_mut(id);
         item.required = item.answer.is_some() && optional.is_none();
     }
 
@@ -789,7 +791,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.items[id].answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
+        self.items.at_mut(id).answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
         self.attributes(id, &grid.id, &grid.attributes);
         id
     }
@@ -920,9 +922,11 @@ impl<'a> Checker<'a> {
             let resolved = condition::resolve(self, pending.item, pending.guard);
             let Some(condition) = resolved else { continue };
             match pending.column {
-                None => self.items[pending.item].condition = Some(condition),
+                None => self.items.at_mut(pending.item).condition = Some(condition),
                 Some(column) => {
-                    if let Some(AnswerType::Grid(grid)) = &mut self.items[pending.item].answer {
+                    if let Some(AnswerType::Grid(grid)) =
+                        &mut self.items.at_mut(pending.item).answer
+                    {
                         grid.columns[column].condition = Some(condition);
                     }
                 }
@@ -935,9 +939,13 @@ impl<'a> Checker<'a> {
     fn quote(&mut self, refs: &ast::ParaRefs) -> Vec<model::Citation> {
         let citations = self.citations(refs);
         for (citation, reference) in citations.iter().zip(&refs.refs) {
-            let paragraph = &self.documents[citation.document].paragraphs[citation.paragraph];
+            let paragraph = &self
+                .documents
+                .at(citation.document)
+                .paragraphs
+                .at(citation.paragraph);
             let pending = match citation.subparagraph {
-                Some(sub) => paragraph.subparagraphs[sub].text.is_none(),
+                Some(sub) => paragraph.subparagraphs.at(sub).text.is_none(),
                 None => {
                     paragraph.text.is_none()
                         || paragraph.subparagraphs.iter().any(|sub| sub.text.is_none())
@@ -968,17 +976,17 @@ impl<'a> Checker<'a> {
                 }
                 _ => false,
             };
-            if !item.citations.is_empty() || rows || self.allow_uncited[index] {
-                cites[index] = true;
+            if !item.citations.is_empty() || rows || *self.allow_uncited.at(index) {
+                *cites.at_mut(index) = true;
             }
-            if cites[index] {
+            if *cites.at(index) {
                 if let Some(parent) = item.parent {
-                    cites[parent] = true;
+                    *cites.at_mut(parent) = true;
                 }
             }
         }
         for (index, item) in self.items.iter_enumerated() {
-            if item.kind == model::ItemKind::Question && !cites[index] {
+            if item.kind == model::ItemKind::Question && !cites.at(index) {
                 self.errors.push(CheckError::Uncited {
                     name: item.id.clone(),
                     span: item.span,
@@ -1046,7 +1054,7 @@ impl<'a> Checker<'a> {
                     let special = self
                         .item_names
                         .get(item)
-                        .is_some_and(|id| self.items[*id].specials.contains(&code.name));
+                        .is_some_and(|id| self.items.at(*id).specials.contains(&code.name));
                     if special {
                         value = serde_json::json!({ "special": code.name });
                     }
@@ -1120,7 +1128,7 @@ impl<'a> Checker<'a> {
                             span: Span::new(target.span.start, target.span.start + grid.len()),
                         };
                         let item = self.test_item(&grid_ident)?;
-                        let columns: Vec<&str> = match &self.items[item].answer {
+                        let columns: Vec<&str> = match &self.items.at(item).answer {
                             Some(AnswerType::Grid(g)) => {
                                 g.columns.iter().map(|c| c.id.as_str()).collect()
                             }
@@ -1211,7 +1219,7 @@ fn labels(checker: &Checker<'_>) -> Vec<CheckError> {
         if item.answer.is_none() {
             continue;
         }
-        let span = checker.label_spans[index];
+        let span = *checker.label_spans.at(index);
         let key = (item.parent, item.section, item.label.as_str());
         match seen.get(&key) {
             Some(first) => warnings.push(CheckError::DuplicateLabel {

@@ -8,6 +8,7 @@ use typed_index_collections::{TiSlice, TiVec};
 use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
 use crate::load::Module;
+use crate::model::Arena;
 use crate::model::{self, AnswerType, Block, DocumentId, ScaleId};
 use crate::span::Note;
 use crate::span::Span;
@@ -329,8 +330,8 @@ impl<'a> Checker<'a> {
     /// Marks a scale or document as part of the compiled form.
     pub(super) fn keep(&mut self, symbol: Symbol<'a>) {
         match symbol {
-            Symbol::Scale(id) => self.scale_kept[id] = true,
-            Symbol::Document(id) => self.document_kept[id] = true,
+            Symbol::Scale(id) => *self.scale_kept.at_mut(id) = true,
+            Symbol::Document(id) => *self.document_kept.at_mut(id) = true,
             Symbol::Special(id) => self.special_kept[id] = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
         }
@@ -343,23 +344,23 @@ impl<'a> Checker<'a> {
         let document_map = renumber(&self.document_kept);
         let mut seen: HashMap<&str, Span> = HashMap::default();
         for (index, scale) in self.scales.iter_enumerated() {
-            let Some(name) = scale.name.as_deref().filter(|_| self.scale_kept[index]) else {
+            let Some(name) = scale.name.as_deref().filter(|_| *self.scale_kept.at(index)) else {
                 continue;
             };
-            if let Some(first) = seen.insert(name, self.scale_spans[index]) {
+            if let Some(first) = seen.insert(name, *self.scale_spans.at(index)) {
                 self.errors
-                    .push(clash("scale", name, self.scale_spans[index], first));
+                    .push(clash("scale", name, *self.scale_spans.at(index), first));
             }
         }
         seen.clear();
         for (index, document) in self.documents.iter_enumerated() {
-            if !self.document_kept[index] {
+            if !*self.document_kept.at(index) {
                 continue;
             }
-            if let Some(first) = seen.insert(&document.id, self.document_spans[index]) {
-                let span = self.document_spans[index];
+            if let Some(first) = seen.insert(&document.id, *self.document_spans.at(index)) {
+                let span = self.document_spans.at(index);
                 self.errors
-                    .push(clash("document", &document.id, span, first));
+                    .push(clash("document", &document.id, *span, first));
             }
         }
         seen.clear();

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::jsonlogic;
+use crate::model::Arena;
 use crate::model::{self, AnswerType, Block, Instrument, ItemId};
 
 /// The format identifier; it changes when a change could break a reader.
@@ -438,14 +439,18 @@ impl<'a> Emitter<'a> {
     fn excerpt(&self, citations: &'a [model::Citation]) -> BlockOut<'a> {
         let document = citations
             .first()
-            .map_or("", |c| self.instrument.documents[c.document].id.as_str());
+            .map_or("", |c| self.instrument.documents.at(c.document).id.as_str());
         let mut paragraphs: Vec<ExcerptParagraph<'a>> = Vec::new();
         for citation in citations {
-            let paragraph =
-                &self.instrument.documents[citation.document].paragraphs[citation.paragraph];
+            let paragraph = &self
+                .instrument
+                .documents
+                .at(citation.document)
+                .paragraphs
+                .at(citation.paragraph);
             let letter = citation
                 .subparagraph
-                .map(|sub| paragraph.subparagraphs[sub].letter.as_str());
+                .map(|sub| paragraph.subparagraphs.at(sub).letter.as_str());
             match (paragraphs.last_mut(), letter) {
                 (Some(last), Some(letter)) if last.number == paragraph.number => {
                     if let Some(letters) = &mut last.subparagraphs {
@@ -468,14 +473,14 @@ impl<'a> Emitter<'a> {
         citations
             .iter()
             .map(|citation| {
-                let document = &self.instrument.documents[citation.document];
-                let paragraph = &document.paragraphs[citation.paragraph];
+                let document = &self.instrument.documents.at(citation.document);
+                let paragraph = &document.paragraphs.at(citation.paragraph);
                 CitationOut {
                     document: &document.id,
                     paragraph: &paragraph.number,
                     subparagraph: citation
                         .subparagraph
-                        .map(|sub| paragraph.subparagraphs[sub].letter.as_str()),
+                        .map(|sub| paragraph.subparagraphs.at(sub).letter.as_str()),
                 }
             })
             .collect()

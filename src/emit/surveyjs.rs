@@ -8,6 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
@@ -272,7 +273,7 @@ impl Writer<'_> {
     /// question above it: sub-items of a question are its siblings in SurveyJS, so they carry
     /// its condition; items inside a panel inherit the panel's visibility from SurveyJS.
     fn item(&self, id: ItemId, inherited: Option<String>, out: &mut Vec<Value>) {
-        let item = &self.instrument.items[id];
+        let item = &self.instrument.items.at(id);
         let own = item.condition.as_ref().map(|c| self.expression(c));
         let visible = match (inherited, own) {
             (Some(a), Some(b)) => Some(format!("({a}) and ({b})")),
@@ -375,7 +376,7 @@ impl Writer<'_> {
 
     fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
         match reading {
-            Reading::Item(id) => format!("{{{}}}", self.instrument.items[id].id),
+            Reading::Item(id) => format!("{{{}}}", self.instrument.items.at(id).id),
             Reading::Field(field) => field_name(list, field),
         }
     }
@@ -407,7 +408,7 @@ impl Writer<'_> {
     fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
             match operand {
-                Operand::Item(id) => format!("{{{}}}", self.instrument.items[*id].id),
+                Operand::Item(id) => format!("{{{}}}", self.instrument.items.at(*id).id),
                 Operand::Field(field) => field_name(list, *field),
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
@@ -443,7 +444,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let records = &self.instrument.items[*records];
+                    let records = &self.instrument.items.at(*records);
                     let fields = match &records.answer {
                         Some(AnswerType::List(list)) => list.fields.as_slice(),
                         _ => &[],
@@ -489,7 +490,7 @@ impl Writer<'_> {
             let document = item
                 .citations
                 .first()
-                .map(|c| self.instrument.documents[c.document].title.as_str());
+                .map(|c| self.instrument.documents.at(c.document).title.as_str());
             parts.push(format!("{}, {citations}", document.unwrap_or_default()));
         }
         parts.join(" ")
@@ -697,7 +698,7 @@ impl Writer<'_> {
     /// A condition, in a list's own logic when `list` is given.
     fn expression_in(&self, list: Option<&Item>, condition: &Condition) -> String {
         crate::stack::guard(|| {
-            let name = |id: ItemId| format!("{{{}}}", self.instrument.items[id].id);
+            let name = |id: ItemId| format!("{{{}}}", self.instrument.items.at(id).id);
             match condition {
                 Condition::Const(value) => value.to_string(),
                 Condition::Or(_) | Condition::And(_) => {

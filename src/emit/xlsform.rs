@@ -12,6 +12,7 @@
 //! The mapping is documented in `docs/exports.md`.
 
 use super::{Loss, Lost, Target};
+use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Grid, Instrument, Item, ItemId,
@@ -375,7 +376,7 @@ impl Writer<'_> {
                 let documents: Vec<&str> = item
                     .citations
                     .iter()
-                    .map(|c| self.instrument.documents[c.document].title.as_str())
+                    .map(|c| self.instrument.documents.at(c.document).title.as_str())
                     .collect();
                 format!("{}, {text}", documents.first().copied().unwrap_or_default())
             }
@@ -454,7 +455,7 @@ impl Writer<'_> {
     }
 
     fn item(&mut self, id: ItemId) {
-        let item = &self.instrument.items[id];
+        let item = &self.instrument.items.at(id);
         let mut row = self.common(item);
         let required = if item.required { "yes" } else { "" }.to_owned();
         if !item.specials.is_empty() {
@@ -791,7 +792,7 @@ impl Writer<'_> {
     }
 
     fn name(&self, id: ItemId) -> String {
-        let target = &self.instrument.items[id];
+        let target = &self.instrument.items.at(id);
         match target.answer {
             Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
             _ => format!("${{{}}}", target.id),
@@ -882,7 +883,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let records_item = &self.instrument.items[*records];
+                    let records_item = &self.instrument.items.at(*records);
                     let Some(field) = field else {
                         return format!("count(${{{}}})", records_item.id);
                     };
@@ -935,7 +936,7 @@ impl Writer<'_> {
     fn xpath_in(&mut self, item: &Item, list: Option<&Item>, condition: &Condition) -> String {
         crate::stack::guard(|| {
             let name = |id: ItemId| -> String {
-                let target = &self.instrument.items[id];
+                let target = &self.instrument.items.at(id);
                 match target.answer {
                     Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
                     _ => format!("${{{}}}", target.id),
@@ -950,16 +951,16 @@ impl Writer<'_> {
                 }
                 Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
                 Condition::Special { item: id, .. } => {
-                    let of = Some(self.instrument.items[*id].id.clone());
+                    let of = Some(self.instrument.items.at(*id).id.clone());
                     self.lose(item, Lost::SpecialTest { of });
                     "false()".to_owned()
                 }
                 Condition::Answered(id) => {
                     if matches!(
-                        self.instrument.items[*id].answer,
+                        self.instrument.items.at(*id).answer,
                         Some(AnswerType::Grid(_) | AnswerType::List { .. }) | None
                     ) {
-                        let group = self.instrument.items[*id].id.clone();
+                        let group = self.instrument.items.at(*id).id.clone();
                         self.lose(item, Lost::GroupAnswered { group });
                         return "true()".to_owned();
                     }

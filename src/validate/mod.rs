@@ -14,6 +14,7 @@ use typed_index_collections::TiVec;
 
 use crate::codes::Code;
 use crate::eval::{self, Answers};
+use crate::model::Arena;
 use crate::model::{AnswerType, Constraint, Count, Instrument, ItemId, ItemKind, Severity};
 pub use problem::Problem;
 pub use reply::{parse_json, parse_reply, ReplyError, FORM_MAX_DEPTH, MAX_DEPTH};
@@ -180,7 +181,7 @@ impl<'i> Validator<'i> {
         .into_owned();
         let enabled = eval::enabled(self.instrument, &snapshot);
         answers.retain(|id, _| match self.by_id.get(id.as_str()) {
-            Some(item) => enabled[*item],
+            Some(item) => *enabled.at(*item),
             None => true,
         });
         for (id, value) in answers.iter_mut() {
@@ -188,7 +189,7 @@ impl<'i> Validator<'i> {
                 continue;
             };
             if let (Some(Rule::Grid(grid)), Some(rows)) =
-                (&self.checks[*item], value.as_object_mut())
+                (&self.checks.at(*item), value.as_object_mut())
             {
                 let closed = grid.closed_columns(self.instrument, &snapshot);
                 for ticks in rows.values_mut().filter_map(Value::as_array_mut) {
@@ -223,7 +224,7 @@ impl<'i> Validator<'i> {
             let scope = Scope {
                 answers,
                 computed,
-                asked: enabled[item],
+                asked: *enabled.at(item),
                 options,
             };
             self.item(item, rule, &scope, report);

@@ -13,6 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
@@ -200,7 +201,7 @@ impl Writer<'_> {
     }
 
     fn item(&mut self, id: ItemId) -> Value {
-        let item = &self.instrument.items[id];
+        let item = &self.instrument.items.at(id);
         let mut out = Map::new();
         out.insert("linkId".to_owned(), json!(item.id));
         if let Some(marker) = &item.marker {
@@ -322,7 +323,7 @@ impl Writer<'_> {
     fn answer_path(&self, item: ItemId) -> String {
         format!(
             "%resource.repeat(item).where(linkId='{}').answer.value",
-            self.instrument.items[item].id
+            self.instrument.items.at(item).id
         )
     }
 
@@ -366,12 +367,12 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let id = &self.instrument.items[*records].id;
+                    let id = &self.instrument.items.at(*records).id;
                     let groups = format!("%resource.repeat(item).where(linkId='{id}')");
                     let Some(field) = field else {
                         return format!("{groups}.count()");
                     };
-                    let field_id = match &self.instrument.items[*records].answer {
+                    let field_id = match &self.instrument.items.at(*records).answer {
                         Some(AnswerType::List(list)) => {
                             list.fields.get(*field).map_or("", |f| f.id.as_str())
                         }
@@ -442,11 +443,11 @@ impl Writer<'_> {
         citations
             .iter()
             .map(|citation| {
-                let document = &self.instrument.documents[citation.document];
-                let paragraph = &document.paragraphs[citation.paragraph];
+                let document = &self.instrument.documents.at(citation.document);
+                let paragraph = &document.paragraphs.at(citation.paragraph);
                 let (code, text) = match citation.subparagraph {
                     Some(sub) => {
-                        let letter = &paragraph.subparagraphs[sub].letter;
+                        let letter = &paragraph.subparagraphs.at(sub).letter;
                         (
                             format!("{}({letter})", paragraph.number),
                             format!("{} ({letter})", paragraph.number),
@@ -682,7 +683,7 @@ impl Writer<'_> {
 
     /// The `enableWhen` entries of one test, if FHIR can say it.
     fn atom(&self, condition: &Condition) -> Option<Vec<Value>> {
-        let id = |item: &ItemId| self.instrument.items[*item].id.clone();
+        let id = |item: &ItemId| self.instrument.items.at(*item).id.clone();
         Some(match condition {
             Condition::OneOf { item, codes } => codes
                 .iter()
@@ -701,7 +702,7 @@ impl Writer<'_> {
             Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": true })],
             Condition::Compare { op, lhs: Operand::Item(item), rhs } if *op != CompareOp::Ne => {
                 let (key, value) = match rhs {
-                    Operand::Number(n) => match self.instrument.items[*item].answer {
+                    Operand::Number(n) => match self.instrument.items.at(*item).answer {
                         Some(AnswerType::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
                         _ => ("answerDecimal", json!(n)),
                     },
