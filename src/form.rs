@@ -730,7 +730,7 @@ impl Reader {
                     }
                     match owner {
                         Owner::Item(item) => self.items.at_mut(item).constraints = constraints,
-                        Owner::Section(section) => sections[section].constraints = constraints,
+                        Owner::Section(section) => sections.at_mut(section).constraints = constraints,
                         Owner::Records(item) => {
                             if let Some(AnswerType::List(list)) =
                                 &mut self.items.at_mut(item).answer
@@ -743,7 +743,7 @@ impl Reader {
                 Pending::Field(item, field, at, rule) => {
                     let condition = self.record_condition(&rule, Some(item), &at)?;
                     if let Some(AnswerType::List(list)) = &mut self.items.at_mut(item).answer {
-                        list.fields[field].condition = Some(condition);
+                        list.fields.at_mut(field).condition = Some(condition);
                     }
                 }
                 Pending::Count(item, max, at, count) => {
@@ -765,7 +765,7 @@ impl Reader {
                 Pending::Column(item, column, at, rule) => {
                     let condition = self.condition(&rule, &at)?;
                     if let Some(AnswerType::Grid(grid)) = &mut self.items.at_mut(item).answer {
-                        grid.columns[column].condition = Some(condition);
+                        grid.columns.at_mut(column).condition = Some(condition);
                     }
                 }
             }
@@ -909,7 +909,7 @@ impl Reader {
 
     fn item_of(&self, value: &Value) -> Option<&Item> {
         let name = value.get("var")?.as_str()?;
-        Some(&self.items.at(*self.item_ids.get(name)?))
+        Some(self.items.at(*self.item_ids.get(name)?))
     }
 
     fn is_choice(&self, value: &Value) -> bool {

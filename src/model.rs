@@ -86,7 +86,7 @@ pub struct Translation {
 
 impl Instrument {
     pub fn item(&self, id: ItemId) -> &Item {
-        &self.items.at(id)
+        self.items.at(id)
     }
 
     /// What whether an item is asked, or its value, depends on: its parent, and the items that
@@ -160,7 +160,7 @@ impl Instrument {
     }
 
     pub fn scale(&self, id: ScaleId) -> &Scale {
-        &self.scales.at(id)
+        self.scales.at(id)
     }
 
     /// Whether evaluating the instrument's rules needs more than a reply's answers: calculated
@@ -226,6 +226,21 @@ macro_rules! id {
 pub trait Arena<K, V> {
     fn at(&self, id: K) -> &V;
     fn at_mut(&mut self, id: K) -> &mut V;
+}
+
+/// An arena whose ids are plain positions, issued when an element is pushed or found by
+/// position: the modules of a program, the sections of an instrument, the environments of
+/// block expansion, the fields of a list, the columns of a grid.
+impl<V> Arena<usize, V> for [V] {
+    #[allow(clippy::indexing_slicing)]
+    fn at(&self, id: usize) -> &V {
+        &self[id]
+    }
+
+    #[allow(clippy::indexing_slicing)]
+    fn at_mut(&mut self, id: usize) -> &mut V {
+        &mut self[id]
+    }
 }
 
 impl<K: From<usize> + Into<usize>, V> Arena<K, V> for TiSlice<K, V> {

@@ -297,7 +297,7 @@ fn condition_holds(
     let item = instrument.item(item);
     let condition = match (column, &item.answer) {
         (None, _) => item.condition.as_ref()?,
-        (Some(index), Some(AnswerType::Grid(grid))) => grid.columns[index].condition.as_ref()?,
+        (Some(index), Some(AnswerType::Grid(grid))) => grid.columns.at(index).condition.as_ref()?,
         _ => return None,
     };
     Some(eval::holds(instrument, condition, answers))
@@ -319,7 +319,7 @@ fn describe(instrument: &Instrument, item: ItemId, column: Option<usize>) -> Str
     let item = instrument.item(item);
     match (column, &item.answer) {
         (Some(index), Some(AnswerType::Grid(grid))) => {
-            format!("column `{}` of `{}`", grid.columns[index].id, item.id)
+            format!("column `{}` of `{}`", grid.columns.at(index).id, item.id)
         }
         _ => format!("`{}`", item.id),
     }

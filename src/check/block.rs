@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
     /// The id an item is declared or read under: inside a block, an `item` parameter stands
     /// for the id its use gives.
     pub(super) fn item_ident(&self, ident: &'a ast::Ident) -> &'a ast::Ident {
-        match self.envs[self.env].arguments.get(ident.name.as_str()) {
+        match self.envs.at(self.env).arguments.get(ident.name.as_str()) {
             Some(Binding::Item(given)) => given,
             _ => ident,
         }
@@ -108,11 +108,11 @@ impl<'a> Checker<'a> {
         name: &ast::Ident,
         kind: ast::ParameterKind,
     ) -> Option<Binding<'a>> {
-        match self.envs[self.env].arguments.get(name.name.as_str()) {
+        match self.envs.at(self.env).arguments.get(name.name.as_str()) {
             Some(bound) if bound_kind(bound) == kind => Some(bound.clone()),
             found => {
                 let found = found.map(|bound| bound_kind(bound).as_str());
-                let names = self.envs[self.env].arguments.keys().copied();
+                let names = self.envs.at(self.env).arguments.keys().copied();
                 let suggestion = self.did_you_mean(&name.name, names);
                 let in_block = !self.expanding.is_empty();
                 self.errors.push(CheckError::UnknownParameter(
@@ -170,7 +170,7 @@ impl<'a> Checker<'a> {
     /// What `{name}` becomes: in a block, the value of a parameter; otherwise a piped value,
     /// kept as `{name}` and checked later.
     pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
-        match self.envs[self.env].arguments.get(name) {
+        match self.envs.at(self.env).arguments.get(name) {
             Some(Binding::Text(value)) => {
                 let value = value.clone();
                 match self.spend(value.len(), span) {
@@ -198,7 +198,7 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {
-                let parameters: Vec<String> = self.envs[self.env]
+                let parameters: Vec<String> = self.envs.at(self.env)
                     .arguments
                     .keys()
                     .map(|name| (*name).to_owned())

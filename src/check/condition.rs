@@ -385,7 +385,7 @@ impl Resolver<'_, '_> {
                     };
                     let ty = self
                         .record_fields()
-                        .map(|fields| Type::of(&fields[index].answer))?;
+                        .map(|fields| Type::of(&fields.at(index).answer))?;
                     (field.to_owned(), ty, Operand::Field(index))
                 } else {
                     let Some(id) = self.checker.item_id(subject) else {
@@ -532,7 +532,7 @@ impl Resolver<'_, '_> {
                     let index = self.field_index(field, name.span)?;
                     let ty = self
                         .record_fields()
-                        .map(|fields| Type::of(&fields[index].answer))?;
+                        .map(|fields| Type::of(&fields.at(index).answer))?;
                     return Some((Operand::Field(index), ty));
                 }
                 if let Some((list, field)) = name.name.split_once('.') {
@@ -846,7 +846,7 @@ impl Resolver<'_, '_> {
             );
             return Some(None);
         };
-        let ty = Type::of(&fields[index].answer);
+        let ty = Type::of(&fields.at(index).answer);
         if function != model::Aggregate::Count && ty != Type::Number {
             self.wrong_argument(function.as_str(), arg.span, &ty, "numbers");
             return Some(None);
@@ -947,7 +947,7 @@ impl Resolver<'_, '_> {
                 let index = self.field_index(field, name.span)?;
                 let ty = self
                     .record_fields()
-                    .map(|fields| Type::of(&fields[index].answer))?;
+                    .map(|fields| Type::of(&fields.at(index).answer))?;
                 let Type::Choice {
                     scale,
                     multiple: false,

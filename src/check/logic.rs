@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
             let Some(Symbol::Special(index)) = self.lookup(name, Kind::Special) else {
                 continue;
             };
-            let code = self.specials[index].code.clone();
+            let code = self.specials.at(index).code.clone();
             if self.items.at(id).specials.contains(&code) {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::Twice {
@@ -339,7 +339,7 @@ impl<'a> Checker<'a> {
                     if let (Some(resolved), Some(AnswerType::List(records))) =
                         (resolved, &mut self.items.at_mut(list).answer)
                     {
-                        records.fields[field].condition = Some(resolved);
+                        records.fields.at_mut(field).condition = Some(resolved);
                     }
                 }
                 PendingKind::Count { list, end, count } => self.record_count(list, end, count),
@@ -382,7 +382,7 @@ impl<'a> Checker<'a> {
         };
         match owner {
             Owner::Item(id) => self.items.at_mut(id).constraints.push(resolved),
-            Owner::Section(section) => self.sections[section].constraints.push(resolved),
+            Owner::Section(section) => self.sections.at_mut(section).constraints.push(resolved),
             Owner::Records(id) => {
                 if let Some(AnswerType::List(list)) = &mut self.items.at_mut(id).answer {
                     list.constraints.push(resolved);

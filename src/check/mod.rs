@@ -192,7 +192,7 @@ impl<'a> Checker<'a> {
 
     /// The module whose scope the code being checked sees.
     fn module(&self) -> usize {
-        self.envs[self.env].module
+        self.envs.at(self.env).module
     }
 
     /// Checks the entry file's header, introduction and sections.
@@ -508,7 +508,7 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
-            self.sections[section].content.push(block);
+            self.sections.at_mut(section).content.push(block);
         }
     }
 
@@ -927,7 +927,7 @@ impl<'a> Checker<'a> {
                     if let Some(AnswerType::Grid(grid)) =
                         &mut self.items.at_mut(pending.item).answer
                     {
-                        grid.columns[column].condition = Some(condition);
+                        grid.columns.at_mut(column).condition = Some(condition);
                     }
                 }
             }

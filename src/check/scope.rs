@@ -159,7 +159,7 @@ impl<'a> Checker<'a> {
                 }
                 _ => continue,
             };
-            if let Some((first, first_span)) = self.exports[index].get(name.name.as_str()) {
+            if let Some((first, first_span)) = self.exports.at(index).get(name.name.as_str()) {
                 self.errors.push(CheckError::Duplicate {
                     kind: first.kind(),
                     name: name.name.clone(),
@@ -168,7 +168,7 @@ impl<'a> Checker<'a> {
                 });
                 continue;
             }
-            self.exports[index].insert(name.name.as_str(), (symbol, name.span));
+            self.exports.at_mut(index).insert(name.name.as_str(), (symbol, name.span));
         }
         // The instrument's own scales and documents are part of its form, used or not.
         if index == self.entry() {
@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
                 .skip(documents)
                 .for_each(|kept| *kept = true);
         }
-        self.scopes[index] = self.exports[index].clone();
+        *self.scopes.at_mut(index) = self.exports.at(index).clone();
     }
 
     /// Adds what a module imports to its scope.
@@ -197,7 +197,7 @@ impl<'a> Checker<'a> {
                 }
                 ast::ImportNames::Selected(names) => {
                     for name in names {
-                        match self.exports[imported].get(name.name.as_str()) {
+                        match self.exports.at(imported).get(name.name.as_str()) {
                             Some(&(symbol, _)) => {
                                 if self.bind(index, name, symbol) && index == self.entry() {
                                     self.keep(symbol);
@@ -207,7 +207,7 @@ impl<'a> Checker<'a> {
                                 let file = self.file_name(imported);
                                 let suggestion = self.did_you_mean(
                                     &name.name,
-                                    self.exports[imported].keys().copied(),
+                                    self.exports.at(imported).keys().copied(),
                                 );
                                 self.errors.push(CheckError::UnknownImport(
                                     ImportProblem::NotDeclared {
@@ -228,7 +228,7 @@ impl<'a> Checker<'a> {
     /// Adds a name to a module's scope, reporting a clash with a name already there. Returns
     /// whether it was added.
     pub(super) fn bind(&mut self, module: usize, name: &'a ast::Ident, symbol: Symbol<'a>) -> bool {
-        if let Some((first, first_span)) = self.scopes[module].get(name.name.as_str()) {
+        if let Some((first, first_span)) = self.scopes.at(module).get(name.name.as_str()) {
             self.errors.push(CheckError::NameClash {
                 name: name.name.clone(),
                 span: name.span,
@@ -241,7 +241,7 @@ impl<'a> Checker<'a> {
             });
             return false;
         }
-        self.scopes[module].insert(name.name.as_str(), (symbol, name.span));
+        self.scopes.at_mut(module).insert(name.name.as_str(), (symbol, name.span));
         true
     }
 
@@ -285,11 +285,11 @@ impl<'a> Checker<'a> {
     pub(super) fn lookup(&mut self, name: &ast::Ident, kind: Kind) -> Option<Symbol<'a>> {
         let module = self.module();
         let (names, member) = match name.name.split_once('.') {
-            None => (&self.scopes[module], name.name.as_str()),
-            Some((alias, member)) => match self.scopes[module].get(alias) {
-                Some((Symbol::Module(imported), _)) => (&self.exports[*imported], member),
+            None => (&self.scopes.at(module), name.name.as_str()),
+            Some((alias, member)) => match self.scopes.at(module).get(alias) {
+                Some((Symbol::Module(imported), _)) => (&self.exports.at(*imported), member),
                 _ => {
-                    let aliases = self.scopes[module]
+                    let aliases = self.scopes.at(module)
                         .iter()
                         .filter(|(_, (symbol, _))| matches!(symbol, Symbol::Module(_)))
                         .map(|(name, _)| *name);
@@ -332,7 +332,7 @@ impl<'a> Checker<'a> {
         match symbol {
             Symbol::Scale(id) => *self.scale_kept.at_mut(id) = true,
             Symbol::Document(id) => *self.document_kept.at_mut(id) = true,
-            Symbol::Special(id) => self.special_kept[id] = true,
+            Symbol::Special(id) => *self.special_kept.at_mut(id) = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
         }
     }
@@ -365,11 +365,11 @@ impl<'a> Checker<'a> {
         }
         seen.clear();
         for (index, special) in self.specials.iter().enumerate() {
-            if !self.special_kept[index] {
+            if !*self.special_kept.at(index) {
                 continue;
             }
-            if let Some(first) = seen.insert(&special.code, self.special_spans[index]) {
-                let span = self.special_spans[index];
+            if let Some(first) = seen.insert(&special.code, *self.special_spans.at(index)) {
+                let span = *self.special_spans.at(index);
                 self.errors
                     .push(clash("special answer", &special.code, span, first));
             }
@@ -379,7 +379,7 @@ impl<'a> Checker<'a> {
         retain_kept(&self.document_kept.raw, &mut self.documents.raw);
         let remap = |citations: &mut Vec<model::Citation>| {
             for citation in citations {
-                citation.document = document_map[citation.document];
+                citation.document = *document_map.at(citation.document);
             }
         };
         for item in &mut self.items {

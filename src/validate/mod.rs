@@ -1161,7 +1161,7 @@ impl<'i> Grid<'i> {
         self.column_conditions
             .iter()
             .filter(|(_, condition)| !eval::holds(instrument, condition, answers))
-            .map(|(index, _)| self.columns[*index])
+            .map(|(index, _)| *self.columns.at(*index))
             .collect()
     }
 }
