@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 use typed_index_collections::TiVec;
 
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::{
     Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
     ItemKind, Operand, Reading,

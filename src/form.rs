@@ -6,9 +6,9 @@ use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use typed_index_collections::TiVec;
 
+use crate::arena::Arena;
 use crate::emit::json::FORMAT;
 use crate::eval::TODAY;
-use crate::model::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, Choice, Citation, Column, CompareOp, Condition, Constraint,
@@ -730,7 +730,9 @@ impl Reader {
                     }
                     match owner {
                         Owner::Item(item) => self.items.at_mut(item).constraints = constraints,
-                        Owner::Section(section) => sections.at_mut(section).constraints = constraints,
+                        Owner::Section(section) => {
+                            sections.at_mut(section).constraints = constraints
+                        }
                         Owner::Records(item) => {
                             if let Some(AnswerType::List(list)) =
                                 &mut self.items.at_mut(item).answer
@@ -1154,7 +1156,9 @@ fn is_guard(guard: &Value, rule: &Value) -> bool {
         || guard
             .get("and")
             .and_then(Value::as_array)
-            .is_some_and(|parts| parts.len() == 2 && parts[0].get("!==").is_some());
+            .is_some_and(|parts| {
+                parts.len() == 2 && parts.first().is_some_and(|part| part.get("!==").is_some())
+            });
     shaped
         && !tested.is_empty()
         && tested.iter().all(|var| {

@@ -7,10 +7,25 @@
 //! nothing. The `qc` binary (the `cli` feature) reads files, renders diagnostics and sets exit
 //! codes. See `ARCHITECTURE.md` for the stages and the modules that own them.
 
-// User input never makes qc panic: no unwrap, expect or panic outside tests.
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+// User input never makes qc panic: no unwrap, expect, panic or unchecked indexing outside
+// tests; an arena is indexed only through `arena::Arena`, by the ids it issued.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
+pub mod arena;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;

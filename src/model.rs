@@ -5,7 +5,9 @@
 //! arena in document order; sections and parents hold ids into it. Nothing here knows about
 //! syntax or spans beyond each item's place in the source, kept for later diagnostics.
 
-use typed_index_collections::{TiSlice, TiVec};
+use typed_index_collections::TiVec;
+
+use crate::arena::Arena;
 
 use crate::span::Span;
 
@@ -218,41 +220,6 @@ macro_rules! id {
             }
         }
     };
-}
-
-/// Reading a typed arena by the ids it made: the one place an arena is indexed. An id is made
-/// by the arena it indexes (pushed, or enumerated), and the arenas of an instrument are only
-/// ever indexed by its own ids (a translated copy keeps its items), so the index is in range.
-pub trait Arena<K, V> {
-    fn at(&self, id: K) -> &V;
-    fn at_mut(&mut self, id: K) -> &mut V;
-}
-
-/// An arena whose ids are plain positions, issued when an element is pushed or found by
-/// position: the modules of a program, the sections of an instrument, the environments of
-/// block expansion, the fields of a list, the columns of a grid.
-impl<V> Arena<usize, V> for [V] {
-    #[allow(clippy::indexing_slicing)]
-    fn at(&self, id: usize) -> &V {
-        &self[id]
-    }
-
-    #[allow(clippy::indexing_slicing)]
-    fn at_mut(&mut self, id: usize) -> &mut V {
-        &mut self[id]
-    }
-}
-
-impl<K: From<usize> + Into<usize>, V> Arena<K, V> for TiSlice<K, V> {
-    #[allow(clippy::indexing_slicing)]
-    fn at(&self, id: K) -> &V {
-        &self[id]
-    }
-
-    #[allow(clippy::indexing_slicing)]
-    fn at_mut(&mut self, id: K) -> &mut V {
-        &mut self[id]
-    }
 }
 
 id!(

@@ -8,6 +8,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::arena::Arena;
 use crate::span::{ceil_char_boundary, floor_char_boundary, Span};
 
 /// Which file of a [`SourceMap`].
@@ -68,7 +69,7 @@ impl SourceFile {
 
     /// Where line `line` (0-based) starts and ends, without its line break.
     fn line_range(&self, line: usize) -> (usize, usize) {
-        let start = self.line_starts[line];
+        let start = *self.line_starts.at(line);
         let end = self
             .line_starts
             .get(line + 1)
@@ -85,7 +86,7 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let start = *self.line_starts.at(line);
         let column = self
             .text
             .get(start..offset)
@@ -109,11 +110,11 @@ impl SourceFile {
             let start = if before == 0 {
                 span.start
             } else {
-                self.line_starts[from]
+                *self.line_starts.at(from)
             };
             let (_, end) = self.line_range(to);
             let column = if before == 0 {
-                span.start - self.line_starts[first]
+                span.start - *self.line_starts.at(first)
             } else {
                 0
             };
@@ -178,12 +179,12 @@ impl SourceMap {
     /// in a format of qc's. Its text is empty, so every span in it is at its start.
     pub fn add_withheld(&mut self, name: &str) -> FileId {
         let id = self.add(name, String::new());
-        self.files[id.0].withheld = true;
+        self.files.at_mut(id.0).withheld = true;
         id
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0]
+        self.files.at(id.0)
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
@@ -212,7 +213,7 @@ impl SourceMap {
 
     /// The file a span falls in, and the span made safe to show in it.
     pub fn locate(&self, span: Span) -> (&SourceFile, Span) {
-        let file = &self.files[self.lookup(span.start).0];
+        let file = self.files.at(self.lookup(span.start).0);
         let local = file.local(span).clamp_to(&file.text);
         (file, local)
     }

@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use thiserror::Error;
 use typed_index_collections::TiSlice;
 
+use crate::arena::Arena;
 use crate::codes::Code;
 use crate::eval;
-use crate::model::Arena;
 use crate::model::{AnswerType, Expect, Instrument, ItemId, Severity, Test};
 use crate::span::Span;
 use crate::validate::{Options, Problem, Validator};
@@ -94,8 +94,8 @@ pub struct ConditionCoverage {
 /// The reply a test's answers make.
 fn reply(instrument: &Instrument, test: &Test) -> Value {
     let mut reply = json!({ "form": instrument.id, "answers": test.answers });
-    if let Some(version) = &instrument.version {
-        reply["version"] = json!(version);
+    if let (Some(version), Some(object)) = (&instrument.version, reply.as_object_mut()) {
+        object.insert("version".to_owned(), json!(version));
     }
     reply
 }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::error::{ArgumentProblem, CheckError, ParameterProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::{self, ItemId};
 use crate::span::Note;
 use crate::span::Span;
@@ -198,7 +198,9 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {
-                let parameters: Vec<String> = self.envs.at(self.env)
+                let parameters: Vec<String> = self
+                    .envs
+                    .at(self.env)
                     .arguments
                     .keys()
                     .map(|name| (*name).to_owned())

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::error::{CheckError, FieldProblem, ValueProblem};
 use super::{Checker, Reference};
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::{self, AnswerType, ArithOp, CompareOp, Condition, ItemId, ItemKind, Operand};
 use crate::span::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
@@ -196,8 +196,10 @@ fn code_of(
 fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usize, span: Span) {
     let parent = checker.items.at(item).parent;
     let bound = parent.is_some_and(|parent| {
-        checker.references[first_reference..]
+        checker
+            .references
             .iter()
+            .skip(first_reference)
             .any(|reference| {
                 let mut cursor = Some(reference.to);
                 while let Some(id) = cursor {
@@ -1229,7 +1231,12 @@ fn or_list(items: &[String]) -> String {
         [init @ .., last] if items.len() <= SHOWN => format!("{} or {last}", init.join(", ")),
         _ => format!(
             "{}, or one of {} more",
-            items[..SHOWN].join(", "),
+            items
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
             items.len() - SHOWN
         ),
     }

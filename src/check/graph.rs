@@ -7,7 +7,7 @@ use typed_index_collections::{TiSlice, TiVec};
 
 use super::error::CheckError;
 use super::Reference;
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::{Item, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;

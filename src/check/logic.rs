@@ -10,7 +10,7 @@ use super::condition::{Resolver, Type};
 use super::error::{CheckError, FieldProblem, SpecialProblem, TableProblem, ValueProblem};
 use super::scope::{Kind, Symbol};
 use super::Checker;
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{self, AnswerType, ItemId, ItemKind};
 use crate::span::Note;

@@ -18,7 +18,7 @@ mod scope;
 use rustc_hash::FxHashMap as HashMap;
 use typed_index_collections::TiVec;
 
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::span::Note;
 pub use error::CheckError;
 use error::{ExpectationProblem, HeaderProblem};
@@ -35,11 +35,15 @@ use scope::{Kind, Symbol};
 /// An entry file that declares no instrument and no section is a module: it is checked, and
 /// gives no model.
 pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<CheckError>) {
-    let mut checker = Checker::new(program);
+    // A program whose entry file did not load has nothing to check: loading said why.
+    let Some(entry) = program.entry() else {
+        return (None, Vec::new());
+    };
+    let mut checker = Checker::new(program, entry);
     checker.modules();
     checker.conditions();
     checker.pipes();
-    checker.tests(&program.entry().ast);
+    checker.tests(&entry.ast);
     checker.uncited();
     checker.prune();
     let mut errors = std::mem::take(&mut checker.errors);
@@ -78,6 +82,8 @@ pub(crate) struct Reference {
 
 struct Checker<'a> {
     program: &'a Program,
+    /// The entry file's module, the last of the program's.
+    entry_module: &'a crate::load::Module,
     errors: Vec<CheckError>,
     header: Option<&'a ast::Header>,
     introduction: Vec<Block>,
@@ -140,10 +146,11 @@ impl<'a> Checker<'a> {
         error::did_you_mean_within(name, candidates, &self.suggestions)
     }
 
-    fn new(program: &'a Program) -> Checker<'a> {
+    fn new(program: &'a Program, entry_module: &'a crate::load::Module) -> Checker<'a> {
         let count = program.modules.len();
         Checker {
             program,
+            entry_module,
             errors: Vec::new(),
             header: None,
             introduction: Vec::new(),
@@ -245,7 +252,7 @@ impl<'a> Checker<'a> {
 
     /// Where the entry file starts in the source map.
     fn file_start(&self) -> usize {
-        self.program.sources.file(self.program.entry().file).base
+        self.program.sources.file(self.entry_module.file).base
     }
 
     fn header(&mut self, header: &'a ast::Header) {

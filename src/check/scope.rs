@@ -7,8 +7,8 @@ use typed_index_collections::{TiSlice, TiVec};
 
 use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
+use crate::arena::Arena;
 use crate::load::Module;
-use crate::model::Arena;
 use crate::model::{self, AnswerType, Block, DocumentId, ScaleId};
 use crate::span::Note;
 use crate::span::Span;
@@ -137,7 +137,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.env = self.entry();
-        self.instrument(&program.entry().ast);
+        self.instrument(&self.entry_module.ast);
     }
 
     /// Declares a module's scales, documents and blocks.
@@ -168,7 +168,9 @@ impl<'a> Checker<'a> {
                 });
                 continue;
             }
-            self.exports.at_mut(index).insert(name.name.as_str(), (symbol, name.span));
+            self.exports
+                .at_mut(index)
+                .insert(name.name.as_str(), (symbol, name.span));
         }
         // The instrument's own scales and documents are part of its form, used or not.
         if index == self.entry() {
@@ -241,13 +243,15 @@ impl<'a> Checker<'a> {
             });
             return false;
         }
-        self.scopes.at_mut(module).insert(name.name.as_str(), (symbol, name.span));
+        self.scopes
+            .at_mut(module)
+            .insert(name.name.as_str(), (symbol, name.span));
         true
     }
 
     /// The display name of a module's file.
     pub(super) fn file_name(&self, module: usize) -> String {
-        let file = self.program.modules[module].file;
+        let file = self.program.modules.at(module).file;
         self.program.sources.file(file).name.clone()
     }
 
@@ -289,7 +293,9 @@ impl<'a> Checker<'a> {
             Some((alias, member)) => match self.scopes.at(module).get(alias) {
                 Some((Symbol::Module(imported), _)) => (&self.exports.at(*imported), member),
                 _ => {
-                    let aliases = self.scopes.at(module)
+                    let aliases = self
+                        .scopes
+                        .at(module)
                         .iter()
                         .filter(|(_, (symbol, _))| matches!(symbol, Symbol::Module(_)))
                         .map(|(name, _)| *name);

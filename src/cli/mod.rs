@@ -697,7 +697,7 @@ pub(crate) fn report(limits: &Limits, compilation: &Compilation, format: Diagnos
     let sources = &compilation.sources;
     let shown = limits.max_diagnostics.min(diagnostics.len());
     let human = render::Human::new(Theme::detect());
-    for diagnostic in &diagnostics[..shown] {
+    for diagnostic in diagnostics.iter().take(shown) {
         let text = match format {
             DiagnosticFormat::Human => human.render(sources, diagnostic),
             DiagnosticFormat::Json => render::json_line(sources, diagnostic).unwrap_or_default(),
@@ -707,7 +707,7 @@ pub(crate) fn report(limits: &Limits, compilation: &Compilation, format: Diagnos
             return;
         }
     }
-    let rest = &diagnostics[shown..];
+    let rest = diagnostics.get(shown..).unwrap_or_default();
     if rest.is_empty() {
         return;
     }

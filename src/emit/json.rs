@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::jsonlogic;
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::{self, AnswerType, Block, Instrument, ItemId};
 
 /// The format identifier; it changes when a change could break a reader.

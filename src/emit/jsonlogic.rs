@@ -118,9 +118,9 @@ impl Rules<'_> {
     fn guarded(&self, operand: &Operand) -> Value {
         let tests = self.tests(operand);
         let raw = self.raw(operand);
-        match tests.len() {
-            0 => raw,
-            1 => json!({ "if": [tests[0], raw, null] }),
+        match tests.as_slice() {
+            [] => raw,
+            [test] => json!({ "if": [test, raw, null] }),
             _ => json!({ "if": [{ "and": tests }, raw, null] }),
         }
     }

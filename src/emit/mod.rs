@@ -11,6 +11,7 @@ pub mod xlsform;
 use std::fmt;
 
 use miette::Diagnostic;
+use serde_json::Value;
 use thiserror::Error;
 
 use crate::model::{Condition, Operand};
@@ -142,6 +143,14 @@ impl Lost {
             Lost::Totals => "totals are entered, not checked, by the form; `qc validate` checks them".into(),
             Lost::ColumnCondition { column } => format!("the condition of column `{column}` applies to every row: FHIR cannot enable one answer option"),
         }
+    }
+}
+
+/// Sets `key` of a JSON object an export builds (a `json!({…})`, always an object); unlike
+/// `value[key] = …`, it cannot panic.
+pub(crate) fn set(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_owned(), value);
     }
 }
 

@@ -82,7 +82,7 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
         "additionalProperties": false,
     });
     if !rules.is_empty() {
-        answers["allOf"] = Value::Array(rules);
+        crate::emit::set(&mut answers, "allOf", Value::Array(rules));
     }
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -117,7 +117,7 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
         );
     }
     if !comments.is_empty() {
-        schema["$comment"] = json!(comments.join(" "));
+        crate::emit::set(&mut schema, "$comment", json!(comments.join(" ")));
     }
     (schema, unexpressed)
 }
@@ -248,7 +248,7 @@ fn table_schema(
             let mut cells =
                 json!({ "type": "object", "additionalProperties": false, "properties": columns });
             if required {
-                cells["required"] = json!(column_ids);
+                crate::emit::set(&mut cells, "required", json!(column_ids));
             }
             (row.id.clone(), cells)
         })
@@ -256,7 +256,7 @@ fn table_schema(
     let mut schema = json!({ "type": "object", "additionalProperties": false, "properties": rows });
     if required {
         let row_ids: Vec<&str> = table.rows.iter().map(|r| r.id.as_str()).collect();
-        schema["required"] = json!(row_ids);
+        crate::emit::set(&mut schema, "required", json!(row_ids));
     }
     schema
 }
@@ -289,10 +289,10 @@ fn value_schema(instrument: &Instrument, answer: &AnswerType) -> Value {
         AnswerType::Number { integer, min, max } => {
             let mut schema = json!({ "type": if *integer { "integer" } else { "number" } });
             if let Some(min) = min {
-                schema["minimum"] = json!(min);
+                crate::emit::set(&mut schema, "minimum", json!(min));
             }
             if let Some(max) = max {
-                schema["maximum"] = json!(max);
+                crate::emit::set(&mut schema, "maximum", json!(max));
             }
             schema
         }
@@ -337,10 +337,10 @@ fn value_schema(instrument: &Instrument, answer: &AnswerType) -> Value {
                 },
             });
             if let Some(crate::model::Count::Number(min)) = list.min {
-                schema["minItems"] = json!(min);
+                crate::emit::set(&mut schema, "minItems", json!(min));
             }
             if let Some(crate::model::Count::Number(max)) = list.max {
-                schema["maxItems"] = json!(max);
+                crate::emit::set(&mut schema, "maxItems", json!(max));
             }
             schema
         }

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
@@ -337,7 +337,7 @@ impl Writer<'_> {
                     "text": constraint.message,
                 });
                 if constraint.severity != Severity::Error {
-                    validator["notificationType"] = json!("warning");
+                    crate::emit::set(&mut validator, "notificationType", json!("warning"));
                 }
                 validator
             })
@@ -622,7 +622,7 @@ impl Writer<'_> {
                     json!({ "name": column.id, "title": column.label, "cellType": "text" });
                 for (key, setting) in &cell {
                     if key != "type" {
-                        value[key] = setting.clone();
+                        crate::emit::set(&mut value, key, setting.clone());
                     }
                 }
                 value
@@ -658,7 +658,7 @@ impl Writer<'_> {
                 let mut value =
                     json!({ "name": column.id, "title": column.label, "cellType": "boolean" });
                 if let Some(condition) = &column.condition {
-                    value["visibleIf"] = json!(self.expression(condition));
+                    crate::emit::set(&mut value, "visibleIf", json!(self.expression(condition)));
                 }
                 value
             })
@@ -684,7 +684,7 @@ impl Writer<'_> {
                 "title": format!("{} {}", row.marker, row.label),
             });
             if let Some(visible) = visible {
-                question["visibleIf"] = json!(visible);
+                crate::emit::set(&mut question, "visibleIf", json!(visible));
             }
             extra.push(question);
         }
@@ -713,10 +713,9 @@ impl Writer<'_> {
                         .iter()
                         .map(|c| format!("{} = {}", name(*item), expression_literal(c)))
                         .collect();
-                    if tests.len() == 1 {
-                        tests[0].clone()
-                    } else {
-                        format!("({})", tests.join(" or "))
+                    match tests.as_slice() {
+                        [test] => test.clone(),
+                        _ => format!("({})", tests.join(" or ")),
                     }
                 }
                 Condition::Has { item, code } => {

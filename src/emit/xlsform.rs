@@ -12,7 +12,7 @@
 //! The mapping is documented in `docs/exports.md`.
 
 use super::{Loss, Lost, Target};
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Grid, Instrument, Item, ItemId,
@@ -971,10 +971,9 @@ impl Writer<'_> {
                         .iter()
                         .map(|c| format!("{} = {}", name(*id), xpath_literal(c)))
                         .collect();
-                    if tests.len() == 1 {
-                        tests[0].clone()
-                    } else {
-                        format!("({})", tests.join(" or "))
+                    match tests.as_slice() {
+                        [test] => test.clone(),
+                        _ => format!("({})", tests.join(" or ")),
                     }
                 }
                 Condition::Has { item: id, code } => {
@@ -1034,10 +1033,10 @@ pub fn xpath_literal(text: &str) -> String {
             pieces.push(format!("'{rest}'"));
         }
     }
-    match pieces.len() {
-        0 => "''".to_owned(),
+    match pieces.as_slice() {
+        [] => "''".to_owned(),
         // `concat` takes two arguments or more.
-        1 => format!("concat({}, '')", pieces[0]),
+        [piece] => format!("concat({piece}, '')"),
         _ => format!("concat({})", pieces.join(", ")),
     }
 }

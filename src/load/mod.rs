@@ -132,8 +132,9 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn entry(&self) -> &Module {
-        &self.modules[self.modules.len() - 1]
+    /// The entry file's module: the last, once loading found no error.
+    pub fn entry(&self) -> Option<&Module> {
+        self.modules.last()
     }
 }
 
@@ -273,7 +274,7 @@ impl State<'_> {
 
     /// Reports the cycle from `stack[start]` back to the file named `again`.
     fn cycle(&mut self, start: usize, again: &str) {
-        let chain = &self.stack[start..];
+        let chain = self.stack.get(start..).unwrap_or_default();
         let mut names: Vec<&str> = chain.iter().map(|frame| frame.name.as_str()).collect();
         names.push(again);
         let cycle = names.join(" → ");
@@ -283,9 +284,11 @@ impl State<'_> {
         else {
             return;
         };
-        let rest = chain[..chain.len() - 1]
+        // Each frame but the last imports the next name.
+        let rest = chain
             .iter()
-            .zip(&names[1..])
+            .take(chain.len().saturating_sub(1))
+            .zip(names.iter().skip(1))
             .filter_map(|(frame, next)| {
                 let name = &frame.name;
                 let note = format!("`{name}` imports `{next}` here");
@@ -301,7 +304,7 @@ impl State<'_> {
 
     /// Reads the files of the entry file's `translation` declarations.
     fn translations(&mut self, entry: usize) -> Vec<TranslationSource> {
-        let Some(module) = &self.modules[entry] else {
+        let Some(Some(module)) = self.modules.get(entry) else {
             return Vec::new();
         };
         let importer = self.sources.file(module.file).name.clone();

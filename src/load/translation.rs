@@ -275,20 +275,20 @@ fn key_offsets(text: &str, base: usize) -> HashMap<String, Span> {
     let bytes = text.as_bytes();
     let mut keys = HashMap::default();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'"' {
+    while let Some(&byte) = bytes.get(i) {
+        if byte != b'"' {
             i += 1;
             continue;
         }
         let start = i;
         i += 1;
-        while i < bytes.len() && bytes[i] != b'"' {
-            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        while let Some(&byte) = bytes.get(i).filter(|byte| **byte != b'"') {
+            i += if byte == b'\\' { 2 } else { 1 };
         }
         let end = (i + 1).min(bytes.len());
         i = end;
         let mut after = i;
-        while after < bytes.len() && bytes[after].is_ascii_whitespace() {
+        while bytes.get(after).is_some_and(u8::is_ascii_whitespace) {
             after += 1;
         }
         if bytes.get(after) == Some(&b':') && end > start + 1 {

@@ -734,8 +734,7 @@ impl Lowering {
                             _ => operand = Some(self.expr(part)?),
                         }
                     }
-                    if nots.len() > super::MAX_DEPTH {
-                        let start = nots[super::MAX_DEPTH];
+                    if let Some(&start) = nots.get(super::MAX_DEPTH) {
                         return Err(SyntaxError::TooDeep {
                             span: Span::new(start, start + 3),
                         });

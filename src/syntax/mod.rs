@@ -144,7 +144,10 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, SyntaxError> {
         let start = error.valid_up_to();
         let len = error.error_len().unwrap_or(bytes.len() - start).max(1);
         // The bytes before the error are valid UTF-8.
-        let before = std::str::from_utf8(&bytes[..start]).unwrap_or_default();
+        let before = bytes
+            .get(..start)
+            .and_then(|before| std::str::from_utf8(before).ok())
+            .unwrap_or_default();
         let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
         SyntaxError::InvalidUtf8 {
             file: file.to_owned(),
@@ -212,16 +215,16 @@ fn check_depth(source: &str) -> Result<(), SyntaxError> {
     let bytes = source.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
             b'"' => {
                 i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                while let Some(&byte) = bytes.get(i).filter(|byte| **byte != b'"') {
+                    i += if byte == b'\\' { 2 } else { 1 };
                 }
             }
             b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                while bytes.get(i).is_some_and(|byte| *byte != b'\n') {
                     i += 1;
                 }
             }

@@ -341,7 +341,7 @@ fn found_span(source: &str, offset: usize) -> Span {
 
 /// `a`, `a or b`, `a, b or c`; at most [`MAX_EXPECTED`] of them.
 fn list(items: &[String]) -> String {
-    let shown = &items[..items.len().min(MAX_EXPECTED)];
+    let shown = items.get(..MAX_EXPECTED).unwrap_or(items);
     match shown {
         [] => String::new(),
         [one] => one.clone(),

@@ -12,9 +12,9 @@ use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use typed_index_collections::TiVec;
 
+use crate::arena::Arena;
 use crate::codes::Code;
 use crate::eval::{self, Answers};
-use crate::model::Arena;
 use crate::model::{AnswerType, Constraint, Count, Instrument, ItemId, ItemKind, Severity};
 pub use problem::Problem;
 pub use reply::{parse_json, parse_reply, ReplyError, FORM_MAX_DEPTH, MAX_DEPTH};
@@ -1405,7 +1405,7 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
 /// Whether a text is a calendar date `YYYY-MM-DD` (proleptic Gregorian).
 pub fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
         return false;
     }
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {

@@ -38,7 +38,7 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Value, ReplyError> {
 /// measured before parsing, so parsing recurses at most that deep.
 pub fn parse_json(bytes: &[u8], max_depth: usize) -> Result<Value, ReplyError> {
     let position = |offset: usize| {
-        let before = &bytes[..offset];
+        let before = bytes.get(..offset).unwrap_or(bytes);
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = offset
             - before

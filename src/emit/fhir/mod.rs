@@ -13,7 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::Arena;
+use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
@@ -98,13 +98,13 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
         "item": items,
     });
     if let Some(version) = &instrument.version {
-        questionnaire["version"] = json!(version);
+        crate::emit::set(&mut questionnaire, "version", json!(version));
     }
     if let Some(date) = &instrument.date {
-        questionnaire["date"] = json!(date);
+        crate::emit::set(&mut questionnaire, "date", json!(date));
     }
     if let Some(language) = &instrument.language {
-        questionnaire["language"] = json!(language);
+        crate::emit::set(&mut questionnaire, "language", json!(language));
     }
     for translation in &instrument.translations {
         if let Some(localized) = crate::translate::localize(instrument, &translation.language) {
@@ -588,7 +588,7 @@ impl Writer<'_> {
             });
             let codes = self.codes(&row.citations);
             if !codes.is_empty() {
-                group["code"] = Value::Array(codes);
+                crate::emit::set(&mut group, "code", Value::Array(codes));
             }
             children.push(group);
         }
@@ -619,18 +619,20 @@ impl Writer<'_> {
                 "text": row.label,
             });
             match &row.answer {
-                Some(AnswerType::Text { long }) => {
-                    element["type"] = json!(if *long { "text" } else { "string" })
-                }
+                Some(AnswerType::Text { long }) => crate::emit::set(
+                    &mut element,
+                    "type",
+                    json!(if *long { "text" } else { "string" }),
+                ),
                 _ => {
-                    element["type"] = json!("choice");
-                    element["repeats"] = json!(true);
-                    element["answerOption"] = Value::Array(options.clone());
+                    crate::emit::set(&mut element, "type", json!("choice"));
+                    crate::emit::set(&mut element, "repeats", json!(true));
+                    crate::emit::set(&mut element, "answerOption", Value::Array(options.clone()));
                 }
             }
             let codes = self.codes(&row.citations);
             if !codes.is_empty() {
-                element["code"] = Value::Array(codes);
+                crate::emit::set(&mut element, "code", Value::Array(codes));
             }
             children.push(element);
         }
@@ -690,9 +692,10 @@ impl Writer<'_> {
                 .map(|code| json!({ "question": id(item), "operator": "=", "answerCoding": { "code": code } }))
                 .collect(),
             Condition::Not(inner) => match inner.as_ref() {
-                Condition::OneOf { item, codes } if codes.len() == 1 => {
-                    vec![json!({ "question": id(item), "operator": "!=", "answerCoding": { "code": codes[0] } })]
-                }
+                Condition::OneOf { item, codes } if codes.len() == 1 => codes
+                    .iter()
+                    .map(|code| json!({ "question": id(item), "operator": "!=", "answerCoding": { "code": code } }))
+                    .collect(),
                 Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": false })],
                 _ => return None,
             },

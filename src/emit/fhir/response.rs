@@ -70,9 +70,9 @@ impl Response<'_> {
         let value = self.answers.get(&item.id).filter(|v| !v.is_null());
         let mut out = json!({ "linkId": item.id, "text": item.label });
         if let Some(special) = value.and_then(|v| v.get("special")).and_then(Value::as_str) {
-            out["extension"] = json!([absent(special)]);
+            crate::emit::set(&mut out, "extension", json!([absent(special)]));
             if !children.is_empty() {
-                out["item"] = Value::Array(children);
+                crate::emit::set(&mut out, "item", Value::Array(children));
             }
             return Some(vec![out]);
         }
@@ -81,11 +81,11 @@ impl Response<'_> {
                 if children.is_empty() {
                     return None;
                 }
-                out["item"] = Value::Array(children);
+                crate::emit::set(&mut out, "item", Value::Array(children));
             }
             (Some(_), None) => {
                 return (!children.is_empty()).then(|| {
-                    out["item"] = Value::Array(children);
+                    crate::emit::set(&mut out, "item", Value::Array(children));
                     vec![out]
                 })
             }
@@ -93,10 +93,14 @@ impl Response<'_> {
                 return Some(self.records(item, list, records));
             }
             (Some(AnswerType::Table(table)), Some(Value::Object(rows))) => {
-                out["item"] = Value::Array(self.table(item, table, rows));
+                crate::emit::set(
+                    &mut out,
+                    "item",
+                    Value::Array(self.table(item, table, rows)),
+                );
             }
             (Some(AnswerType::Grid(grid)), Some(Value::Object(rows))) => {
-                out["item"] = Value::Array(self.grid(item, grid, rows));
+                crate::emit::set(&mut out, "item", Value::Array(self.grid(item, grid, rows)));
             }
             (Some(answer), Some(value)) => {
                 let mut answers = values(self.instrument, answer, value);
@@ -104,11 +108,11 @@ impl Response<'_> {
                 match answers.first_mut() {
                     None => return None,
                     Some(first) if !children.is_empty() => {
-                        first["item"] = Value::Array(children);
+                        crate::emit::set(first, "item", Value::Array(children));
                     }
                     Some(_) => {}
                 }
-                out["answer"] = Value::Array(answers);
+                crate::emit::set(&mut out, "answer", Value::Array(answers));
             }
         }
         Some(vec![out])
