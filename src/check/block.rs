@@ -111,20 +111,23 @@ impl<'a> Checker<'a> {
         match self.envs.at(self.env).arguments.get(name.name.as_str()) {
             Some(bound) if bound_kind(bound) == kind => Some(bound.clone()),
             found => {
-                let found = found.map(|bound| bound_kind(bound).as_str());
                 let names = self.envs.at(self.env).arguments.keys().copied();
                 let suggestion = self.did_you_mean(&name.name, names);
-                let in_block = !self.expanding.is_empty();
-                self.errors.push(CheckError::UnknownParameter(
-                    ParameterProblem::not_a_parameter(
-                        &name.name,
-                        kind.as_str(),
-                        found,
-                        in_block,
-                        name.span,
-                        suggestion,
-                    ),
-                ));
+                let help = ParameterProblem::declare(&name.name, kind.as_str(), suggestion);
+                let (span, name) = (name.span, name.name.clone());
+                let problem = match found {
+                    Some(bound) => ParameterProblem::OtherKind {
+                        name,
+                        kind: bound_kind(bound).as_str(),
+                        span,
+                        help,
+                    },
+                    None if self.expanding.is_empty() => {
+                        ParameterProblem::OutsideBlock { name, span, help }
+                    }
+                    None => ParameterProblem::NotOfBlock { name, span, help },
+                };
+                self.errors.push(CheckError::UnknownParameter(problem));
                 None
             }
         }

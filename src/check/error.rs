@@ -521,28 +521,10 @@ pub enum ParameterProblem {
 }
 
 impl ParameterProblem {
-    /// A name that is not a parameter of `kind` where it is used: `found` is the kind of the
-    /// parameter of that name, if there is one; `in_block`, whether a block is being expanded.
-    pub fn not_a_parameter(
-        name: &str,
-        kind: &'static str,
-        found: Option<&'static str>,
-        in_block: bool,
-        span: Span,
-        suggestion: Option<String>,
-    ) -> ParameterProblem {
-        let help = suggestion.or_else(|| Some(format!("declare it: `block name({name}: {kind})`")));
-        let name = name.to_owned();
-        match (found, in_block) {
-            (Some(kind), _) => ParameterProblem::OtherKind {
-                name,
-                kind,
-                span,
-                help,
-            },
-            (None, false) => ParameterProblem::OutsideBlock { name, span, help },
-            (None, true) => ParameterProblem::NotOfBlock { name, span, help },
-        }
+    /// The help for a name that is not a parameter of `kind`: a parameter of a close name,
+    /// or how to declare it.
+    pub fn declare(name: &str, kind: &str, suggestion: Option<String>) -> Option<String> {
+        suggestion.or_else(|| Some(format!("declare it: `block name({name}: {kind})`")))
     }
 
     /// `{name}` in a text that names no parameter, item or calculated value.
