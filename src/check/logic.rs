@@ -363,7 +363,7 @@ impl<'a> Checker<'a> {
         }
         .boolean(&constraint.condition);
         let Some(condition) = condition else { return };
-        if let Some(reason) = super::condition::never(self, &condition) {
+        if let Some(reason) = super::satisfy::never(self, &condition) {
             self.errors.push(CheckError::NeverTrue {
                 span: constraint.condition.span,
                 reason,
