@@ -715,7 +715,7 @@ impl Reader {
                     self.items.at_mut(item).condition = Some(self.condition(&rule, &at)?);
                 }
                 Pending::Calculation(item, at, rule) => {
-                    let value = self.value(&rule, false, None, &at)?;
+                    let value = self.value(&rule, Literal::Text, None, &at)?;
                     self.items.at_mut(item).calculation = Some(value);
                 }
                 Pending::Constraints(owner, at, rules) => {
@@ -887,11 +887,17 @@ impl Reader {
                             return fail(at, format!("unsupported JsonLogic operator `{other}`"))
                         }
                     };
-                    let date = self.is_date(lhs) || self.is_date(rhs);
+                    let literal = if self.is_date(lhs) || self.is_date(rhs) {
+                        Literal::Date
+                    } else if self.is_choice_in(lhs, list) || self.is_choice_in(rhs, list) {
+                        Literal::Code
+                    } else {
+                        Literal::Text
+                    };
                     Condition::Compare {
                         op,
-                        lhs: self.value(lhs, date, list, at)?,
-                        rhs: self.value(rhs, date, list, at)?,
+                        lhs: self.value(lhs, literal, list, at)?,
+                        rhs: self.value(rhs, literal, list, at)?,
                     }
                 }
                 (other, _) => return fail(at, format!("unsupported JsonLogic rule `{other}`")),
@@ -912,6 +918,24 @@ impl Reader {
     fn item_of(&self, value: &Value) -> Option<&Item> {
         let name = value.get("var")?.as_str()?;
         Some(self.items.at(*self.item_ids.get(name)?))
+    }
+
+    /// Whether a value is a choice: an item answered with one, or, in a list's own logic, a
+    /// field of the record at hand (`this.field`) that is.
+    fn is_choice_in(&self, value: &Value, list: Option<ItemId>) -> bool {
+        let field = value
+            .get("var")
+            .and_then(Value::as_str)
+            .and_then(|name| name.strip_prefix("this."));
+        match (field, list.map(|list| &self.items.at(list).answer)) {
+            (Some(field), Some(Some(AnswerType::List(records)))) => records
+                .fields
+                .iter()
+                .find(|f| f.id == field)
+                .is_some_and(|f| matches!(f.answer, AnswerType::Choice { .. })),
+            (Some(_), _) => false,
+            (None, _) => self.is_choice(value),
+        }
     }
 
     fn is_choice(&self, value: &Value) -> bool {
@@ -935,7 +959,7 @@ impl Reader {
     ) -> Result<Vec<Operand>> {
         values
             .into_iter()
-            .map(|value| self.value(value, false, list, at))
+            .map(|value| self.value(value, Literal::Text, list, at))
             .collect()
     }
 
@@ -958,14 +982,25 @@ impl Reader {
         self.numbers([value], list, at)
     }
 
-    /// Reads a value: `date` when a text in it is a date.
-    fn value(&self, value: &Value, date: bool, list: Option<ItemId>, at: &str) -> Result<Operand> {
+    /// Reads a value; a text in it is read as `literal` says.
+    fn value(
+        &self,
+        value: &Value,
+        literal: Literal,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Operand> {
         crate::stack::guard(|| {
             let object = match value {
                 Value::Object(object) => object,
                 Value::Number(n) => return Ok(Operand::Number(n.as_f64().unwrap_or(f64::NAN))),
-                Value::String(s) if date => return Ok(Operand::Date(s.clone())),
-                Value::String(s) => return Ok(Operand::Text(s.clone())),
+                Value::String(s) => {
+                    return Ok(match literal {
+                        Literal::Text => Operand::Text(s.clone()),
+                        Literal::Date => Operand::Date(s.clone()),
+                        Literal::Code => Operand::Code(s.clone()),
+                    })
+                }
                 _ => return fail(at, "unsupported value"),
             };
             let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
@@ -978,11 +1013,11 @@ impl Reader {
             if let Some((unit, from, to)) = between(value) {
                 return Ok(Operand::Between {
                     unit,
-                    from: Box::new(self.value(from, true, list, at)?),
-                    to: Box::new(self.value(to, true, list, at)?),
+                    from: Box::new(self.value(from, Literal::Date, list, at)?),
+                    to: Box::new(self.value(to, Literal::Date, list, at)?),
                 });
             }
-            let operand = |value: &Value| self.value(value, date, list, at).map(Box::new);
+            let operand = |value: &Value| self.value(value, literal, list, at).map(Box::new);
             Ok(match (operator.as_str(), arguments.as_slice()) {
                 ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
                 ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
@@ -990,7 +1025,7 @@ impl Reader {
                     None => Operand::Item(self.var(value, at)?),
                 },
                 // A guarded value: its tests come from the value itself.
-                ("if", [_, value, Value::Null]) => self.value(value, date, list, at)?,
+                ("if", [_, value, Value::Null]) => self.value(value, literal, list, at)?,
                 ("if", [condition, then, otherwise]) => Operand::If {
                     condition: Box::new(self.record_condition(condition, list, at)?),
                     then: operand(then)?,
@@ -1001,7 +1036,9 @@ impl Reader {
                     .and_then(Value::as_array)
                     .map(Vec::as_slice)
                 {
-                    Some([date, ..]) => Operand::Year(Box::new(self.value(date, true, list, at)?)),
+                    Some([date, ..]) => {
+                        Operand::Year(Box::new(self.value(date, Literal::Date, list, at)?))
+                    }
                     _ => return fail(at, "unsupported value `+` of one operand"),
                 },
                 // `{"+": [a, b, c]}`; `{"-": [a, b]}` with each side a sum or one value.
@@ -1057,7 +1094,7 @@ impl Reader {
                 function,
                 over: over
                     .iter()
-                    .map(|value| self.value(value, false, list, at))
+                    .map(|value| self.value(value, Literal::Text, list, at))
                     .collect::<Result<_>>()?,
             }),
             mapped => {
@@ -1092,6 +1129,14 @@ impl Reader {
                 message: format!("no field `{field}`"),
             })
     }
+}
+
+/// How a text literal compared with a value is read: a text, a date, or a code of a choice.
+#[derive(Clone, Copy)]
+enum Literal {
+    Text,
+    Date,
+    Code,
 }
 
 /// `days(from, to)` or `years(from, to)`, as `emit::jsonlogic::between` writes them: the dates
