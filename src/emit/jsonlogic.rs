@@ -11,11 +11,15 @@
 //! value, and a value that reads items is `null` unless they all have one: the rules mean what
 //! [`crate::eval`] computes.
 
-use serde_json::{json, Value};
+use rustc_hash::FxHashMap;
+use serde_json::{json, Map, Value};
+use typed_index_collections::TiSlice;
 
+use crate::arena::Arena;
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, AnswerType, CompareOp, Condition, DateUnit, Instrument, ItemId, Operand, Reading,
+    Aggregate, AnswerType, CompareOp, Condition, DateUnit, Instrument, Item, ItemId, Operand,
+    Reading,
 };
 
 /// The JsonLogic rule for a condition.
@@ -291,4 +295,467 @@ fn civil_days(date: &Value) -> Value {
         over(&json!({ "+": [{ "*": [153, march_based] }, 2] }), 5),
         part(date, 8, 2)
     ] })
+}
+
+// Reading rules back: the inverse of the writers above, for the rules they write. A form may
+// come from anyone, so a rule of another shape is refused with the JSON pointer of its place.
+
+/// Why a rule is not one qc writes: where it is (a JSON pointer into the form), and what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unreadable {
+    pub pointer: String,
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, Unreadable>;
+
+fn fail<T>(pointer: &str, message: impl Into<String>) -> Result<T> {
+    Err(Unreadable {
+        pointer: pointer.to_owned(),
+        message: message.into(),
+    })
+}
+
+fn missing(at: &str, key: &str) -> Unreadable {
+    Unreadable {
+        pointer: at.to_owned(),
+        message: format!("missing `{key}`"),
+    }
+}
+
+fn object<'v>(value: &'v Value, at: &str) -> Result<&'v Map<String, Value>> {
+    match value {
+        Value::Object(object) => Ok(object),
+        _ => fail(at, "expected an object"),
+    }
+}
+
+/// Reads rules over the items of a form being read: `ids` names each item.
+pub struct Decoder<'a> {
+    pub items: &'a TiSlice<ItemId, Item>,
+    pub ids: &'a FxHashMap<String, ItemId>,
+}
+
+impl Decoder<'_> {
+    /// Reads a JsonLogic rule of the forms `emit::jsonlogic` writes.
+    pub fn condition(&self, rule: &Value, at: &str) -> Result<Condition> {
+        crate::stack::guard(|| self.record_condition(rule, None, at))
+    }
+
+    /// Reads a condition; in a list's own logic, `this.field` reads a field of `list`.
+    pub fn record_condition(
+        &self,
+        rule: &Value,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Condition> {
+        crate::stack::guard(|| {
+            if let Value::Bool(value) = rule {
+                return Ok(Condition::Const(*value));
+            }
+            let object = object(rule, at)?;
+            let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
+                return fail(at, "a JsonLogic rule has exactly one operator");
+            };
+            let arguments: Vec<&Value> = match arguments {
+                Value::Array(values) => values.iter().collect(),
+                value => vec![value],
+            };
+            let parts = |reader: &Decoder<'_>| -> Result<Vec<Condition>> {
+                arguments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| reader.record_condition(a, list, &format!("{at}/{operator}/{i}")))
+                    .collect()
+            };
+            Ok(match (operator.as_str(), arguments.as_slice()) {
+                ("or", _) => Condition::Or(parts(self)?),
+                ("and", [guards @ .., last])
+                    if is_comparison(last) && guards.iter().all(|guard| is_guard(guard, last)) =>
+                {
+                    self.record_condition(last, list, at)?
+                }
+                ("and", _) => Condition::And(parts(self)?),
+                ("!", [inner]) => Condition::Not(Box::new(self.record_condition(inner, list, at)?)),
+                ("!==", [var, Value::Null]) => Condition::Answered(self.var(var, at)?),
+                ("in", [var @ Value::Object(_), Value::Array(codes)]) => Condition::OneOf {
+                    item: self.var(var, at)?,
+                    codes: codes
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect(),
+                },
+                ("in", [Value::String(code), var]) => Condition::Has {
+                    item: self.var(var, at)?,
+                    code: code.clone(),
+                },
+                ("==", [var @ Value::Object(_), Value::String(code)])
+                    if special_of(var).is_some() =>
+                {
+                    let name = special_of(var).unwrap_or_default();
+                    Condition::Special {
+                        item: self.var(&serde_json::json!({ "var": name }), at)?,
+                        code: code.clone(),
+                    }
+                }
+                ("==", [var @ Value::Object(_), Value::String(code)]) if self.is_choice(var) => {
+                    Condition::OneOf {
+                        item: self.var(var, at)?,
+                        codes: vec![code.clone()],
+                    }
+                }
+                (op, [lhs, rhs]) => {
+                    let op = match op {
+                        "==" => CompareOp::Eq,
+                        "!=" => CompareOp::Ne,
+                        "<" => CompareOp::Lt,
+                        "<=" => CompareOp::Le,
+                        ">" => CompareOp::Gt,
+                        ">=" => CompareOp::Ge,
+                        other => {
+                            return fail(at, format!("unsupported JsonLogic operator `{other}`"))
+                        }
+                    };
+                    let literal = if self.is_date(lhs) || self.is_date(rhs) {
+                        Literal::Date
+                    } else if self.is_choice_in(lhs, list) || self.is_choice_in(rhs, list) {
+                        Literal::Code
+                    } else {
+                        Literal::Text
+                    };
+                    Condition::Compare {
+                        op,
+                        lhs: self.value(lhs, literal, list, at)?,
+                        rhs: self.value(rhs, literal, list, at)?,
+                    }
+                }
+                (other, _) => return fail(at, format!("unsupported JsonLogic rule `{other}`")),
+            })
+        })
+    }
+
+    pub fn var(&self, value: &Value, at: &str) -> Result<ItemId> {
+        let Some(name) = value.get("var").and_then(Value::as_str) else {
+            return fail(at, "expected `{\"var\": \"<item id>\"}`");
+        };
+        self.ids.get(name).copied().ok_or_else(|| Unreadable {
+            pointer: at.to_owned(),
+            message: format!("a rule reads unknown item `{name}`"),
+        })
+    }
+
+    fn item_of(&self, value: &Value) -> Option<&Item> {
+        let name = value.get("var")?.as_str()?;
+        Some(self.items.at(*self.ids.get(name)?))
+    }
+
+    /// Whether a value is a choice: an item answered with one, or, in a list's own logic, a
+    /// field of the record at hand (`this.field`) that is.
+    fn is_choice_in(&self, value: &Value, list: Option<ItemId>) -> bool {
+        let field = value
+            .get("var")
+            .and_then(Value::as_str)
+            .and_then(|name| name.strip_prefix("this."));
+        match (field, list.map(|list| &self.items.at(list).answer)) {
+            (Some(field), Some(Some(AnswerType::List(records)))) => records
+                .fields
+                .iter()
+                .find(|f| f.id == field)
+                .is_some_and(|f| matches!(f.answer, AnswerType::Choice { .. })),
+            (Some(_), _) => false,
+            (None, _) => self.is_choice(value),
+        }
+    }
+
+    fn is_choice(&self, value: &Value) -> bool {
+        self.item_of(value)
+            .is_some_and(|item| matches!(item.answer, Some(AnswerType::Choice { .. })))
+    }
+
+    fn is_date(&self, value: &Value) -> bool {
+        value.get("var").and_then(Value::as_str) == Some(TODAY)
+            || self
+                .item_of(value)
+                .is_some_and(|item| matches!(item.answer, Some(AnswerType::Date)))
+    }
+
+    /// The operands of a sum or a product.
+    fn numbers<'v>(
+        &self,
+        values: impl IntoIterator<Item = &'v Value>,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Vec<Operand>> {
+        values
+            .into_iter()
+            .map(|value| self.value(value, Literal::Text, list, at))
+            .collect()
+    }
+
+    /// One side of a `-` or a `/`: the operands of a `join` rule of two or more (`{"+": [a,
+    /// b]}` for `-`), or one value.
+    fn side(
+        &self,
+        join: &str,
+        value: &Value,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Vec<Operand>> {
+        if let Some(object) = value.as_object().filter(|object| object.len() == 1) {
+            if let Some(Value::Array(values)) = object.get(join) {
+                if values.len() >= 2 {
+                    return self.numbers(values, list, at);
+                }
+            }
+        }
+        self.numbers([value], list, at)
+    }
+
+    /// Reads a value; a text in it is read as `literal` says.
+    pub fn value(
+        &self,
+        value: &Value,
+        literal: Literal,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Operand> {
+        crate::stack::guard(|| {
+            let object = match value {
+                Value::Object(object) => object,
+                Value::Number(n) => return Ok(Operand::Number(n.as_f64().unwrap_or(f64::NAN))),
+                Value::String(s) => {
+                    return Ok(match literal {
+                        Literal::Text => Operand::Text(s.clone()),
+                        Literal::Date => Operand::Date(s.clone()),
+                        Literal::Code => Operand::Code(s.clone()),
+                    })
+                }
+                _ => return fail(at, "unsupported value"),
+            };
+            let [(operator, arguments)] = object.iter().collect::<Vec<_>>()[..] else {
+                return fail(at, "a JsonLogic rule has exactly one operator");
+            };
+            let arguments: Vec<&Value> = match arguments {
+                Value::Array(values) => values.iter().collect(),
+                value => vec![value],
+            };
+            if let Some((unit, from, to)) = between_read(value) {
+                return Ok(Operand::Between {
+                    unit,
+                    from: Box::new(self.value(from, Literal::Date, list, at)?),
+                    to: Box::new(self.value(to, Literal::Date, list, at)?),
+                });
+            }
+            let operand = |value: &Value| self.value(value, literal, list, at).map(Box::new);
+            Ok(match (operator.as_str(), arguments.as_slice()) {
+                ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
+                ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
+                    Some(field) => Operand::Field(self.field_index(list, field, at)?),
+                    None => Operand::Item(self.var(value, at)?),
+                },
+                // A guarded value: its tests come from the value itself.
+                ("if", [_, value, Value::Null]) => self.value(value, literal, list, at)?,
+                ("if", [condition, then, otherwise]) => Operand::If {
+                    condition: Box::new(self.record_condition(condition, list, at)?),
+                    then: operand(then)?,
+                    otherwise: operand(otherwise)?,
+                },
+                ("+", [inner]) => match inner
+                    .get("substr")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                {
+                    Some([date, ..]) => {
+                        Operand::Year(Box::new(self.value(date, Literal::Date, list, at)?))
+                    }
+                    _ => return fail(at, "unsupported value `+` of one operand"),
+                },
+                // `{"+": [a, b, c]}`; `{"-": [a, b]}` with each side a sum or one value.
+                ("+", [_, _, ..]) => Operand::Sum {
+                    add: self.numbers(arguments.iter().copied(), list, at)?,
+                    subtract: Vec::new(),
+                },
+                ("*", [_, _, ..]) => Operand::Product {
+                    multiply: self.numbers(arguments.iter().copied(), list, at)?,
+                    divide: Vec::new(),
+                },
+                ("-", [lhs, rhs]) => Operand::Sum {
+                    add: self.side("+", lhs, list, at)?,
+                    subtract: self.side("+", rhs, list, at)?,
+                },
+                ("/", [lhs, rhs]) => Operand::Product {
+                    multiply: self.side("*", lhs, list, at)?,
+                    divide: self.side("*", rhs, list, at)?,
+                },
+                ("reduce", [values, step, initial]) => {
+                    let function = aggregate_of(step, initial)
+                        .ok_or_else(|| missing(at, "a `reduce` step qc writes"))?;
+                    self.aggregate(function, values, list, at)?
+                }
+                (other, _) => return fail(at, format!("unsupported value `{other}`")),
+            })
+        })
+    }
+
+    /// What an aggregate reduces: the values of items, the records of a list, or one field of
+    /// them.
+    fn aggregate(
+        &self,
+        function: Aggregate,
+        values: &Value,
+        list: Option<ItemId>,
+        at: &str,
+    ) -> Result<Operand> {
+        if let Some(var) = values.get("var") {
+            return Ok(Operand::Records {
+                function,
+                list: self.var(&serde_json::json!({ "var": var }), at)?,
+                field: None,
+            });
+        }
+        let filtered = values
+            .get("filter")
+            .and_then(Value::as_array)
+            .and_then(|filter| filter.first())
+            .ok_or_else(|| missing(at, "filter"))?;
+        match filtered {
+            Value::Array(over) => Ok(Operand::Aggregate {
+                function,
+                over: over
+                    .iter()
+                    .map(|value| self.value(value, Literal::Text, list, at))
+                    .collect::<Result<_>>()?,
+            }),
+            mapped => {
+                let map = mapped
+                    .get("map")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| missing(at, "map"))?;
+                let [records, field] = map.as_slice() else {
+                    return fail(at, "a `map` has a list and a field");
+                };
+                let records = self.var(records, at)?;
+                let field = field.get("var").and_then(Value::as_str).unwrap_or_default();
+                Ok(Operand::Records {
+                    function,
+                    list: records,
+                    field: Some(self.field_index(Some(records), field, at)?),
+                })
+            }
+        }
+    }
+
+    fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
+        let fields = match list.map(|list| &self.items.at(list).answer) {
+            Some(Some(AnswerType::List(list))) => &list.fields,
+            _ => return fail(at, format!("`{field}` is read outside a list")),
+        };
+        fields
+            .iter()
+            .position(|f| f.id == field)
+            .ok_or_else(|| Unreadable {
+                pointer: at.to_owned(),
+                message: format!("no field `{field}`"),
+            })
+    }
+}
+
+/// How a text literal compared with a value is read: a text, a date, or a code of a choice.
+#[derive(Clone, Copy)]
+pub enum Literal {
+    Text,
+    Date,
+    Code,
+}
+
+/// `days(from, to)` or `years(from, to)`, as `emit::jsonlogic::between` writes them: the dates
+/// are found where that writes them, and the rule written again from them must be this one.
+fn between_read(rule: &Value) -> Option<(DateUnit, &Value, &Value)> {
+    let [lhs, rhs] = rule.get("-")?.as_array()?.as_slice() else {
+        return None;
+    };
+    // The date inside `{"+": [{"substr": [date, …]}]}`.
+    fn date(part: &Value) -> Option<&Value> {
+        part.get("+")?.get(0)?.get("substr")?.get(0)
+    }
+    let (unit, from, to) = match (lhs.get("+"), lhs.get("-")) {
+        (Some(terms), _) => (
+            DateUnit::Days,
+            date(rhs.get("+")?.get(5)?)?,
+            date(terms.get(5)?)?,
+        ),
+        (None, Some(years)) => (DateUnit::Years, date(years.get(1)?)?, date(years.get(0)?)?),
+        _ => return None,
+    };
+    (between(unit, from, to) == *rule).then_some((unit, from, to))
+}
+
+/// The item whose special answer `{"var": "q4.special"}` reads.
+fn special_of(value: &Value) -> Option<&str> {
+    value.get("var")?.as_str()?.strip_suffix(".special")
+}
+
+/// The aggregate a `reduce` computes, from its step and first value.
+fn aggregate_of(step: &Value, initial: &Value) -> Option<Aggregate> {
+    if let Some(sum) = step.get("+").and_then(Value::as_array) {
+        return Some(match sum.get(1)? {
+            Value::Number(_) => Aggregate::Count,
+            _ => Aggregate::Sum,
+        });
+    }
+    let test = step.get("if")?.get(0)?.get("or")?.get(1)?;
+    match (test.get("<"), initial) {
+        (Some(_), Value::Null) => Some(Aggregate::Min),
+        (None, Value::Null) if test.get(">").is_some() => Some(Aggregate::Max),
+        _ => None,
+    }
+}
+
+/// Whether a rule is a comparison (or a single choice tested with `==`).
+fn is_comparison(rule: &Value) -> bool {
+    rule.as_object()
+        .and_then(|o| o.keys().next())
+        .is_some_and(|op| matches!(op.as_str(), "<" | "<=" | ">" | ">=" | "=="))
+}
+
+/// Whether `guard` is a test that `rule` has something to compare, which `rule` implies: that
+/// an item it reads is answered (and not specially), or that a divisor it reads is not zero.
+pub fn is_guard(guard: &Value, rule: &Value) -> bool {
+    let mut read = Vec::new();
+    vars(rule, &mut read);
+    let mut tested = Vec::new();
+    vars(guard, &mut tested);
+    let shaped = guard.get("!==").is_some()
+        || guard.get("!=").is_some()
+        || guard
+            .get("and")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| {
+                parts.len() == 2 && parts.first().is_some_and(|part| part.get("!==").is_some())
+            });
+    shaped
+        && !tested.is_empty()
+        && tested.iter().all(|var| {
+            read.contains(var)
+                || var
+                    .strip_suffix(".special")
+                    .is_some_and(|v| read.contains(&v))
+        })
+}
+
+/// The names every `var` of a rule reads.
+fn vars<'v>(rule: &'v Value, out: &mut Vec<&'v str>) {
+    match rule {
+        Value::Object(object) => {
+            for (key, value) in object {
+                match (key.as_str(), value) {
+                    ("var", Value::String(name)) => out.push(name),
+                    _ => vars(value, out),
+                }
+            }
+        }
+        Value::Array(values) => values.iter().for_each(|value| vars(value, out)),
+        _ => {}
+    }
 }
