@@ -11,7 +11,7 @@ use crate::emit::json::FORMAT;
 use crate::emit::jsonlogic::{is_guard, Decoder, Literal, Unreadable};
 use crate::model::Severity;
 use crate::model::{
-    AnswerType, Block, Choice, Citation, Column, Constraint, Count, Document, Grid, Heading,
+    AnswerType, Block, Choice, Citation, Column, Constraint, Count, Document, End, Grid, Heading,
     Instrument, Item, ItemId, ItemKind, List, Paragraph, RecordField, Row, Scale, ScaleId, Section,
     Subparagraph, Table, Translation,
 };
@@ -200,8 +200,8 @@ enum Pending {
     Constraints(Owner, String, Value),
     /// A field of a list: the list, the field's index.
     Field(ItemId, usize, String, Value),
-    /// `min` (false) or `max` (true) of a list.
-    Count(ItemId, bool, String, Value),
+    /// A bound of a list's number of records.
+    Count(ItemId, End, String, Value),
 }
 
 /// What constraints belong to.
@@ -621,11 +621,11 @@ impl Reader {
                         condition: None,
                     });
                 }
-                for (key, max) in [("min", false), ("max", true)] {
-                    if let Some(count) = object.get(key) {
-                        let at = format!("{at}/{key}");
+                for end in [End::Min, End::Max] {
+                    if let Some(count) = object.get(end.keyword()) {
+                        let at = format!("{at}/{}", end.keyword());
                         self.pending
-                            .push(Pending::Count(item, max, at, count.clone()));
+                            .push(Pending::Count(item, end, at, count.clone()));
                     }
                 }
                 if let Some(constraints) = object.get("constraints") {
@@ -765,7 +765,7 @@ impl Reader {
                         list.fields.at_mut(field).condition = Some(condition);
                     }
                 }
-                Pending::Count(item, max, at, count) => {
+                Pending::Count(item, end, at, count) => {
                     let count = match &count {
                         Value::Number(n) => match n.as_u64() {
                             Some(n) => Count::Number(n),
@@ -774,11 +774,7 @@ impl Reader {
                         other => Count::Item(self.decoder().var(other, &at)?),
                     };
                     if let Some(AnswerType::List(list)) = &mut self.items.at_mut(item).answer {
-                        if max {
-                            list.max = Some(count);
-                        } else {
-                            list.min = Some(count);
-                        }
+                        *list.count_mut(end) = Some(count);
                     }
                 }
                 Pending::Column(item, column, at, rule) => {

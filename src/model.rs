@@ -465,6 +465,33 @@ pub struct List {
     pub constraints: Vec<Constraint>,
 }
 
+impl List {
+    /// The bound of its number of records at `end`.
+    pub fn count_mut(&mut self, end: End) -> &mut Option<Count> {
+        match end {
+            End::Min => &mut self.min,
+            End::Max => &mut self.max,
+        }
+    }
+}
+
+/// Which end of a list's number of records a count bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    Min,
+    Max,
+}
+
+impl End {
+    /// As the language and the form write it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            End::Min => "min",
+            End::Max => "max",
+        }
+    }
+}
+
 /// A number of records: fixed, or the answer to an item.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Count {

@@ -12,7 +12,7 @@ use super::scope::{Kind, Symbol};
 use super::Checker;
 use crate::arena::Arena;
 use crate::model::Severity;
-use crate::model::{self, AnswerType, ItemId, ItemKind};
+use crate::model::{self, AnswerType, End, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -443,10 +443,7 @@ impl<'a> Checker<'a> {
             }
         };
         if let Some(AnswerType::List(records)) = &mut self.items.at_mut(list).answer {
-            match end {
-                End::Min => records.min = Some(resolved),
-                End::Max => records.max = Some(resolved),
-            }
+            *records.count_mut(end) = Some(resolved);
             if let (Some(model::Count::Number(min)), Some(model::Count::Number(max))) =
                 (&records.min, &records.max)
             {
@@ -459,22 +456,6 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
-        }
-    }
-}
-
-/// Which end of a list's number of records a count bounds.
-#[derive(Clone, Copy, Debug)]
-enum End {
-    Min,
-    Max,
-}
-
-impl End {
-    fn keyword(self) -> &'static str {
-        match self {
-            End::Min => "min",
-            End::Max => "max",
         }
     }
 }
