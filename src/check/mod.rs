@@ -7,6 +7,7 @@
 //! model is returned only when none of them is an error. It reads no pest types and does no
 //! I/O.
 
+mod analyse;
 mod block;
 mod condition;
 pub mod error;
@@ -46,23 +47,41 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
     checker.conditions();
     checker.pipes();
     checker.tests(&entry.ast);
-    checker.uncited();
-    checker.prune();
-    let mut errors = std::mem::take(&mut checker.errors);
-    errors.extend(graph::check(&checker.items, &checker.references));
-    errors.extend(labels(&checker));
-    errors.extend(prose::check(
-        &checker.items,
-        &checker.scales,
-        &checker.label_spans,
-    ));
+    let (mut resolved, mut errors) = checker.into_resolved();
+    errors.extend(analyse::analyse(&mut resolved));
     errors.sort_by_cached_key(|error| error.span());
     let instrument = if errors.iter().any(CheckError::is_error) {
         None
     } else {
-        checker.finish()
+        resolved.into_instrument()
     };
     (instrument, errors)
+}
+
+impl<'a> Checker<'a> {
+    /// What the analyses read, once every name is resolved; and the errors found so far.
+    fn into_resolved(self) -> (analyse::Resolved<'a>, Vec<CheckError>) {
+        let resolved = analyse::Resolved {
+            header: self.header,
+            introduction: self.introduction,
+            scales: self.scales,
+            scale_kept: self.scale_kept,
+            scale_spans: self.scale_spans,
+            documents: self.documents,
+            document_kept: self.document_kept,
+            document_spans: self.document_spans,
+            specials: self.specials,
+            special_kept: self.special_kept,
+            special_spans: self.special_spans,
+            sections: self.sections,
+            items: self.items,
+            label_spans: self.label_spans,
+            allow_uncited: self.allow_uncited,
+            references: self.references,
+            tests: self.tests,
+        };
+        (resolved, self.errors)
+    }
 }
 
 /// An item's guard, resolved once every item is known.
@@ -90,7 +109,7 @@ struct Checker<'a> {
     header: Option<&'a ast::Header>,
     introduction: Vec<Block>,
     scales: TiVec<ScaleId, model::Scale>,
-    /// For each scale: whether the compiled form keeps it (see [`Checker::prune`]).
+    /// For each scale: whether the compiled form keeps it (see `analyse`).
     scale_kept: TiVec<ScaleId, bool>,
     documents: TiVec<model::DocumentId, model::Document>,
     document_kept: TiVec<model::DocumentId, bool>,
@@ -970,93 +989,6 @@ impl<'a> Checker<'a> {
         }
         citations
     }
-
-    /// Warns of questions that cite no paragraph, when the instrument has documents to cite.
-    fn uncited(&mut self) {
-        if !self.document_kept.iter().any(|kept| *kept) {
-            return;
-        }
-        let mut cites: TiVec<ItemId, bool> = self.items.iter().map(|_| false).collect();
-        // Children come after their parents: one backward pass carries citations upwards.
-        for (index, item) in self.items.iter_enumerated().rev() {
-            let rows = match &item.answer {
-                Some(AnswerType::Grid(grid)) => {
-                    grid.rows.iter().any(|row| !row.citations.is_empty())
-                }
-                _ => false,
-            };
-            if !item.citations.is_empty() || rows || *self.allow_uncited.at(index) {
-                *cites.at_mut(index) = true;
-            }
-            if *cites.at(index) {
-                if let Some(parent) = item.parent {
-                    *cites.at_mut(parent) = true;
-                }
-            }
-        }
-        for (index, item) in self.items.iter_enumerated() {
-            if item.kind == model::ItemKind::Question && !cites.at(index) {
-                self.errors.push(CheckError::Uncited {
-                    name: item.id.clone(),
-                    span: item.span,
-                });
-            }
-        }
-    }
-
-    fn finish(self) -> Option<model::Instrument> {
-        let header = self.header?;
-        let field = |key: ast::HeaderKey| {
-            header
-                .fields
-                .iter()
-                .find(|field| field.key == key)
-                .map(|field| field.value.value.clone())
-        };
-        Some(model::Instrument {
-            id: header.id.name.clone(),
-            title: field(ast::HeaderKey::Title)?,
-            resolution: field(ast::HeaderKey::Resolution),
-            version: field(ast::HeaderKey::Version),
-            language: field(ast::HeaderKey::Language),
-            date: field(ast::HeaderKey::Date),
-            status: field(ast::HeaderKey::Status),
-            introduction: self.introduction,
-            scales: self.scales,
-            specials: self.specials,
-            documents: self.documents,
-            sections: self.sections,
-            items: self.items,
-            translations: Vec::new(),
-            tests: self.tests,
-        })
-    }
-}
-
-/// Warns of items with an answer that have the same label as a sibling (for questions: as
-/// another question of their section). Items without an answer only introduce their
-/// sub-items, and may share a wording, as questions 18 and 21 of the 2006/20 annex do.
-fn labels(checker: &Checker<'_>) -> Vec<CheckError> {
-    let mut warnings = Vec::new();
-    let mut seen: HashMap<(Option<ItemId>, usize, &str), Span> = HashMap::default();
-    for (index, item) in checker.items.iter_enumerated() {
-        if item.answer.is_none() {
-            continue;
-        }
-        let span = *checker.label_spans.at(index);
-        let key = (item.parent, item.section, item.label.as_str());
-        match seen.get(&key) {
-            Some(first) => warnings.push(CheckError::DuplicateLabel {
-                label: item.label.clone(),
-                span,
-                first: Note::new(*first, "first used here"),
-            }),
-            None => {
-                seen.insert(key, span);
-            }
-        }
-    }
-    warnings
 }
 
 fn declaration_span(declaration: &ast::Declaration) -> Span {

@@ -1,15 +1,12 @@
 //! Names across files: each module's own declarations (its exports) and its scope (those plus
 //! what it imports), lookups of plain and qualified names, and which imported scales and
-//! documents the compiled form keeps.
-
-use rustc_hash::FxHashMap as HashMap;
-use typed_index_collections::{TiSlice, TiVec};
+//! documents are used or named (kept; `analyse` leaves the others out of the form).
 
 use super::error::{CheckError, ImportProblem, SpecialProblem};
 use super::Checker;
 use crate::arena::Arena;
 use crate::load::Module;
-use crate::model::{self, AnswerType, Block, DocumentId, ScaleId};
+use crate::model::{DocumentId, ScaleId};
 use crate::span::Note;
 use crate::span::Span;
 use crate::syntax::ast;
@@ -59,60 +56,7 @@ impl Kind {
     }
 }
 
-/// The new id of each kept element of an arena, when the others are left out.
-fn renumber<K: From<usize> + Copy>(kept: &TiSlice<K, bool>) -> TiVec<K, K> {
-    let mut next = 0;
-    kept.iter()
-        .map(|&kept| {
-            let index = next;
-            next += usize::from(kept);
-            K::from(index)
-        })
-        .collect()
-}
-
-fn retain_kept<T>(kept: &[bool], list: &mut Vec<T>) {
-    let mut kept = kept.iter();
-    list.retain(|_| kept.next().copied().unwrap_or(false));
-}
-
-fn remap_answer(
-    answer: &mut AnswerType,
-    scales: &TiSlice<ScaleId, ScaleId>,
-    documents: &TiSlice<DocumentId, DocumentId>,
-) {
-    match answer {
-        AnswerType::Choice { scale, .. } => *scale = scales[*scale],
-        AnswerType::List(list) => {
-            for field in &mut list.fields {
-                remap_answer(&mut field.answer, scales, documents);
-            }
-        }
-        AnswerType::Table(table) => {
-            for line in table.rows.iter_mut().chain(&mut table.columns) {
-                for citation in &mut line.citations {
-                    citation.document = documents[citation.document];
-                }
-            }
-        }
-        AnswerType::Grid(grid) => {
-            for row in &mut grid.rows {
-                for citation in &mut row.citations {
-                    citation.document = documents[citation.document];
-                }
-                if let Some(answer) = &mut row.answer {
-                    remap_answer(answer, scales, documents);
-                }
-            }
-        }
-        AnswerType::Text { .. }
-        | AnswerType::Date
-        | AnswerType::Number { .. }
-        | AnswerType::Amount { .. } => {}
-    }
-}
-
-fn clash(kind: &str, name: &str, span: Span, first: Span) -> CheckError {
+pub(super) fn clash(kind: &str, name: &str, span: Span, first: Span) -> CheckError {
     CheckError::NameClash {
         name: name.to_owned(),
         span,
@@ -340,69 +284,6 @@ impl<'a> Checker<'a> {
             Symbol::Document(id) => *self.document_kept.at_mut(id) = true,
             Symbol::Special(id) => *self.special_kept.at_mut(id) = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
-        }
-    }
-
-    /// Leaves out of the compiled form the imported scales and documents that the instrument
-    /// neither uses nor imports by name, and reports two kept ones with the same id.
-    pub(super) fn prune(&mut self) {
-        let scale_map = renumber(&self.scale_kept);
-        let document_map = renumber(&self.document_kept);
-        let mut seen: HashMap<&str, Span> = HashMap::default();
-        for (index, scale) in self.scales.iter_enumerated() {
-            let Some(name) = scale.name.as_deref().filter(|_| *self.scale_kept.at(index)) else {
-                continue;
-            };
-            if let Some(first) = seen.insert(name, *self.scale_spans.at(index)) {
-                self.errors
-                    .push(clash("scale", name, *self.scale_spans.at(index), first));
-            }
-        }
-        seen.clear();
-        for (index, document) in self.documents.iter_enumerated() {
-            if !*self.document_kept.at(index) {
-                continue;
-            }
-            if let Some(first) = seen.insert(&document.id, *self.document_spans.at(index)) {
-                let span = self.document_spans.at(index);
-                self.errors
-                    .push(clash("document", &document.id, *span, first));
-            }
-        }
-        seen.clear();
-        for (index, special) in self.specials.iter().enumerate() {
-            if !*self.special_kept.at(index) {
-                continue;
-            }
-            if let Some(first) = seen.insert(&special.code, *self.special_spans.at(index)) {
-                let span = *self.special_spans.at(index);
-                self.errors
-                    .push(clash("special answer", &special.code, span, first));
-            }
-        }
-        retain_kept(&self.special_kept, &mut self.specials);
-        retain_kept(&self.scale_kept.raw, &mut self.scales.raw);
-        retain_kept(&self.document_kept.raw, &mut self.documents.raw);
-        let remap = |citations: &mut Vec<model::Citation>| {
-            for citation in citations {
-                citation.document = *document_map.at(citation.document);
-            }
-        };
-        for item in &mut self.items {
-            remap(&mut item.citations);
-            if let Some(answer) = &mut item.answer {
-                remap_answer(answer, &scale_map, &document_map);
-            }
-        }
-        let blocks = self
-            .sections
-            .iter_mut()
-            .flat_map(|section| section.content.iter_mut())
-            .chain(self.introduction.iter_mut());
-        for block in blocks {
-            if let Block::Excerpt(citations) = block {
-                remap(citations);
-            }
         }
     }
 }
