@@ -1,7 +1,7 @@
 //! qc: the compiler of the `.q` questionnaire language.
 //!
 //! ```text
-//! .q text ─▶ syntax ─▶ AST ─▶ check ─▶ model ─▶ emit::json
+//! .q files ─▶ load (syntax per file) ─▶ check ─▶ model ─▶ emit, validate, translate, testing
 //! ```
 //! The library takes source text and returns values and diagnostics; it does no I/O and prints
 //! nothing. The `qc` binary (the `cli` feature) reads files, renders diagnostics and sets exit
