@@ -138,35 +138,22 @@ impl<'a> Checker<'a> {
     /// for a `text` argument, or for the printed number of the item an `item` argument names.
     /// `{{` and `}}` stand for braces, and stay so in the model.
     pub(super) fn text(&mut self, text: &ast::Text) -> String {
-        if !text.value.contains(['{', '}']) {
-            return text.value.clone();
-        }
         let mut out = String::with_capacity(text.value.len());
-        let mut rest = text.value.as_str();
-        while let Some(index) = rest.find(['{', '}']) {
-            out.push_str(&rest[..index]);
-            let tail = &rest[index..];
-            if tail.starts_with("{{") || tail.starts_with("}}") {
-                out.push_str(&tail[..2]);
-                rest = &tail[2..];
-                continue;
+        for part in &text.parts {
+            match part {
+                // Braces stay written as `{{` and `}}` in the model.
+                ast::TextPart::Literal(literal) => {
+                    for c in literal.chars() {
+                        match c {
+                            '{' => out.push_str("{{"),
+                            '}' => out.push_str("}}"),
+                            c => out.push(c),
+                        }
+                    }
+                }
+                ast::TextPart::Ref { name, span } => out.push_str(&self.placeholder(name, *span)),
             }
-            let close = if tail.starts_with('{') {
-                tail.find('}')
-            } else {
-                None
-            };
-            let Some(close) = close else {
-                // A lone brace is written as a brace.
-                out.push_str(if tail.starts_with('{') { "{{" } else { "}}" });
-                rest = &tail[1..];
-                continue;
-            };
-            let name = &tail[1..close];
-            out.push_str(&self.placeholder(name, text.span));
-            rest = &tail[close + 1..];
         }
-        out.push_str(rest);
         out
     }
 
@@ -210,29 +197,12 @@ impl<'a> Checker<'a> {
                     .collect();
                 self.pipes.push(Pipe {
                     name: name.to_owned(),
-                    span: self.within(span, &format!("{{{name}}}")),
+                    span,
                     env: self.env,
                     parameters,
                 });
                 format!("{{{name}}}")
             }
-        }
-    }
-
-    /// The place of `needle` in the text at `span`, or the whole text when it is not found as
-    /// written (escapes can make the text differ from its source).
-    fn within(&self, span: Span, needle: &str) -> Span {
-        let (file, local) = self.program.sources.locate(span);
-        let found = file
-            .text
-            .get(local.start..local.end)
-            .and_then(|written| written.find(needle));
-        match found {
-            Some(offset) => {
-                let start = span.start + offset;
-                Span::new(start, start + needle.len())
-            }
-            None => span,
         }
     }
 

@@ -17,6 +17,18 @@ pub struct Ident {
 pub struct Text {
     pub value: String,
     pub span: Span,
+    /// The text split once, when lowered: literal characters, and each `{name}` with its place.
+    pub parts: Vec<TextPart>,
+}
+
+/// A piece of a [`Text`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextPart {
+    /// Characters as the respondent sees them: `{{` and `}}` are braces here, and so is a
+    /// brace that opens or closes nothing.
+    Literal(String),
+    /// `{name}`: a piped value, or in a block a parameter; `span` covers the braces.
+    Ref { name: String, span: Span },
 }
 
 /// A whole file: its declarations in source order.

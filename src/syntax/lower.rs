@@ -928,35 +928,54 @@ impl Lowering {
             .map_or(start, |part| self.span(&part).end);
         let span = Span::new(start, end);
         let mut value = String::new();
+        // Each character of the value, with where it is written in the map: kept only for a
+        // text with braces, the one that has references to find.
+        let braces = pair.as_str().contains(['{', '}']);
+        let mut places: Vec<(char, usize)> = Vec::new();
         for part in pair.into_inner() {
             let raw = part.as_str();
-            let body = &raw[1..raw.len() - 1];
-            if !body.contains('\\') {
+            let body = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+            let body_start = self.base + part.as_span().start() + 1;
+            if !braces && !body.contains('\\') {
                 value.push_str(body);
                 continue;
             }
             let mut chars = body.char_indices();
             while let Some((offset, c)) = chars.next() {
+                let at = body_start + offset;
                 if c != '\\' {
                     value.push(c);
+                    if braces {
+                        places.push((c, at));
+                    }
                     continue;
                 }
-                match chars.next() {
-                    Some((_, '"')) => value.push('"'),
-                    Some((_, '\\')) => value.push('\\'),
-                    Some((_, 'n')) => value.push('\n'),
-                    Some((_, 't')) => value.push('\t'),
+                let decoded = match chars.next() {
+                    Some((_, '"')) => '"',
+                    Some((_, '\\')) => '\\',
+                    Some((_, 'n')) => '\n',
+                    Some((_, 't')) => '\t',
                     other => {
-                        let start = self.base + part.as_span().start() + 1 + offset;
-                        let end = start + 1 + other.map_or(0, |(_, c)| c.len_utf8());
+                        let end = at + 1 + other.map_or(0, |(_, c)| c.len_utf8());
                         return Err(SyntaxError::BadEscape {
-                            span: Span::new(start, end),
+                            span: Span::new(at, end),
                         });
                     }
+                };
+                value.push(decoded);
+                if braces {
+                    places.push((decoded, at));
                 }
             }
         }
-        Ok(Text { value, span })
+        let parts = if braces {
+            text_parts(&places)
+        } else if value.is_empty() {
+            Vec::new()
+        } else {
+            vec![TextPart::Literal(value.clone())]
+        };
+        Ok(Text { value, span, parts })
     }
 
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
@@ -970,6 +989,56 @@ impl Lowering {
             span: self.span(pair),
         }
     }
+}
+
+/// A text's characters (each with its place) split into literal runs and `{name}`s: `{{` and
+/// `}}` are braces, `{` up to the next `}` names a value, and a brace that opens or closes
+/// nothing is a brace.
+fn text_parts(places: &[(char, usize)]) -> Vec<TextPart> {
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while let Some(&(c, at)) = places.get(i) {
+        let next = places.get(i + 1).map(|(c, _)| *c);
+        match (c, next) {
+            ('{', Some('{')) | ('}', Some('}')) => {
+                literal.push(c);
+                i += 2;
+            }
+            ('{', _) => match places.iter().skip(i + 1).position(|(c, _)| *c == '}') {
+                Some(length) => {
+                    let close = i + 1 + length;
+                    let name: String = places
+                        .iter()
+                        .skip(i + 1)
+                        .take(length)
+                        .map(|(c, _)| *c)
+                        .collect();
+                    let end = places.get(close).map_or(at, |(c, at)| at + c.len_utf8());
+                    if !literal.is_empty() {
+                        parts.push(TextPart::Literal(std::mem::take(&mut literal)));
+                    }
+                    parts.push(TextPart::Ref {
+                        name,
+                        span: Span::new(at, end),
+                    });
+                    i = close + 1;
+                }
+                None => {
+                    literal.push(c);
+                    i += 1;
+                }
+            },
+            _ => {
+                literal.push(c);
+                i += 1;
+            }
+        }
+    }
+    if !literal.is_empty() {
+        parts.push(TextPart::Literal(literal));
+    }
+    parts
 }
 
 /// `first op operand op operand…`, spanning them all; `first` alone when nothing follows.
@@ -1014,4 +1083,45 @@ pub(super) fn parse_pairs(
 ) -> std::result::Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
     use pest::Parser;
     QParser::parse(Rule::file, source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ast::{Declaration, SectionMember, TextPart};
+    use crate::span::Span;
+
+    /// A text is split once: `{{` and `}}` and lone braces are literal, `{name}` is a reference
+    /// whose span covers its braces where they are written, escapes before it included.
+    #[test]
+    fn texts_are_split_into_literals_and_references_with_their_places() {
+        let label = r#""say \"{{hi}}\" to {name}, not {" "more}""#;
+        let source = format!(
+            "instrument t {{ title \"T\" }}\nsection s \"S\" {{\n  question q {label} : text\n}}\n"
+        );
+        let file = crate::syntax::parse(&source).expect("parses");
+        let Some(Declaration::Section(section)) = file.declarations.get(1) else {
+            panic!("a section");
+        };
+        let Some(SectionMember::Item(item)) = section.members.first() else {
+            panic!("an item");
+        };
+        let text = &item.label;
+        let name_at = source.find("{name}").expect("{name}");
+        let more_at = source.find("{\" \"more}").expect("the split reference");
+        assert_eq!(
+            text.parts,
+            vec![
+                TextPart::Literal("say \"{hi}\" to ".to_owned()),
+                TextPart::Ref {
+                    name: "name".to_owned(),
+                    span: Span::new(name_at, name_at + "{name}".len()),
+                },
+                TextPart::Literal(", not ".to_owned()),
+                TextPart::Ref {
+                    name: "more".to_owned(),
+                    span: Span::new(more_at, more_at + "{\" \"more}".len()),
+                },
+            ]
+        );
+    }
 }
