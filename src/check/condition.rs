@@ -123,7 +123,7 @@ fn on_answers(
         });
         return None;
     };
-    let parent_item = &checker.items.at(parent);
+    let parent_item = checker.items.at(parent);
     let Some(AnswerType::Choice { scale, multiple }) = parent_item.answer else {
         let reason = format!("`{}` has no choice to follow", parent_item.id);
         checker.errors.push(CheckError::UnboundFollowup {
@@ -256,7 +256,7 @@ impl Resolver<'_, '_> {
             ExprKind::Answered(name) => Some(Condition::Answered(self.item_named(name)?)),
             ExprKind::Name(name) if !name.name.contains('.') => {
                 let id = self.item_named(name)?;
-                let item = &self.checker.items.at(id);
+                let item = self.checker.items.at(id);
                 let help = match item.answer {
                     Some(AnswerType::Choice { scale, multiple }) => {
                         let code = self
@@ -391,7 +391,7 @@ impl Resolver<'_, '_> {
                     let Some(id) = self.checker.item_id(subject) else {
                         continue;
                     };
-                    let item = &self.checker.items.at(id);
+                    let item = self.checker.items.at(id);
                     let special = item.specials.contains(&code.name);
                     if special && op.is_ordering() {
                         self.mismatch(

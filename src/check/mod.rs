@@ -615,7 +615,7 @@ impl<'a> Checker<'a> {
                 let mut prefix = None;
                 let mut cursor = parent;
                 while let Some(id) = cursor {
-                    let item = &self.items.at(id);
+                    let item = self.items.at(id);
                     if let Some(number) = &item.number {
                         prefix.get_or_insert_with(|| number.clone());
                         depth += 1;
@@ -706,7 +706,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let item_ = &self.items.at(id);
+        let item_ = self.items.at(id);
         if item_.answer.is_none() && item_.children.is_empty() && item.answer.is_none() {
             self.errors.push(CheckError::NothingToAnswer {
                 name: item.id.name.clone(),

@@ -273,7 +273,7 @@ impl Writer<'_> {
     /// question above it: sub-items of a question are its siblings in SurveyJS, so they carry
     /// its condition; items inside a panel inherit the panel's visibility from SurveyJS.
     fn item(&self, id: ItemId, inherited: Option<String>, out: &mut Vec<Value>) {
-        let item = &self.instrument.items.at(id);
+        let item = self.instrument.items.at(id);
         let own = item.condition.as_ref().map(|c| self.expression(c));
         let visible = match (inherited, own) {
             (Some(a), Some(b)) => Some(format!("({a}) and ({b})")),
@@ -444,7 +444,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let records = &self.instrument.items.at(*records);
+                    let records = self.instrument.items.at(*records);
                     let fields = match &records.answer {
                         Some(AnswerType::List(list)) => list.fields.as_slice(),
                         _ => &[],

@@ -455,7 +455,7 @@ impl Writer<'_> {
     }
 
     fn item(&mut self, id: ItemId) {
-        let item = &self.instrument.items.at(id);
+        let item = self.instrument.items.at(id);
         let mut row = self.common(item);
         let required = if item.required { "yes" } else { "" }.to_owned();
         if !item.specials.is_empty() {
@@ -792,7 +792,7 @@ impl Writer<'_> {
     }
 
     fn name(&self, id: ItemId) -> String {
-        let target = &self.instrument.items.at(id);
+        let target = self.instrument.items.at(id);
         match target.answer {
             Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
             _ => format!("${{{}}}", target.id),
@@ -883,7 +883,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                 } => {
-                    let records_item = &self.instrument.items.at(*records);
+                    let records_item = self.instrument.items.at(*records);
                     let Some(field) = field else {
                         return format!("count(${{{}}})", records_item.id);
                     };
@@ -936,7 +936,7 @@ impl Writer<'_> {
     fn xpath_in(&mut self, item: &Item, list: Option<&Item>, condition: &Condition) -> String {
         crate::stack::guard(|| {
             let name = |id: ItemId| -> String {
-                let target = &self.instrument.items.at(id);
+                let target = self.instrument.items.at(id);
                 match target.answer {
                     Some(AnswerType::Amount { .. }) => format!("${{{}_value}}", target.id),
                     _ => format!("${{{}}}", target.id),

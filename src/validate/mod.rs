@@ -170,15 +170,7 @@ impl<'i> Validator<'i> {
         let Some(answers) = reply.get_mut("answers").and_then(Value::as_object_mut) else {
             return reply;
         };
-        let snapshot = eval::scope(
-            self.instrument,
-            answers,
-            &self.today,
-            self.computes,
-            &self.calculations,
-            &self.reads,
-        )
-        .into_owned();
+        let snapshot = self.scope(answers).into_owned();
         let enabled = eval::enabled(self.instrument, &snapshot);
         answers.retain(|id, _| match self.by_id.get(id.as_str()) {
             Some(item) => *enabled.at(*item),
@@ -200,20 +192,25 @@ impl<'i> Validator<'i> {
         reply
     }
 
-    /// Checks a reply: its envelope, then each answer, then the sections' constraints.
-    fn run(&self, reply: &Value, options: Options, report: &mut Report) {
-        let Some(answers) = self.envelope(reply, report) else {
-            return;
-        };
-        self.unknown_ids(answers, report);
-        let computed = eval::scope(
+    /// The answers as the rules read them: with today's date and the calculated values.
+    fn scope<'a>(&self, answers: &'a Map<String, Value>) -> std::borrow::Cow<'a, Answers> {
+        eval::scope(
             self.instrument,
             answers,
             &self.today,
             self.computes,
             &self.calculations,
             &self.reads,
-        );
+        )
+    }
+
+    /// Checks a reply: its envelope, then each answer, then the sections' constraints.
+    fn run(&self, reply: &Value, options: Options, report: &mut Report) {
+        let Some(answers) = self.envelope(reply, report) else {
+            return;
+        };
+        self.unknown_ids(answers, report);
+        let computed = self.scope(answers);
         let computed = computed.as_ref();
         let enabled = eval::enabled(self.instrument, computed);
         for (item, rule) in self.checks.iter_enumerated() {

@@ -10,6 +10,7 @@ mod fixtures;
 mod house;
 mod properties;
 mod schema;
+mod syntax;
 mod translations;
 
 use std::path::{Path, PathBuf};

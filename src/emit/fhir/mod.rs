@@ -201,7 +201,7 @@ impl Writer<'_> {
     }
 
     fn item(&mut self, id: ItemId) -> Value {
-        let item = &self.instrument.items.at(id);
+        let item = self.instrument.items.at(id);
         let mut out = Map::new();
         out.insert("linkId".to_owned(), json!(item.id));
         if let Some(marker) = &item.marker {
