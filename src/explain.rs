@@ -464,6 +464,16 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("W0208-prose-disagrees.q"),
     },
     Entry {
+        code: "W0209",
+        title: "a translation pipes no item's answer",
+        body: "A translated label, help, note or message writes `{name}` where `name` is no \
+               item whose answer a text can show: a misspelt id, an id translated with the \
+               text, or braces meant as braces. The compiled form and the exports show the \
+               source text instead. Keep each `{id}` of the source text as it is, and write \
+               `{{` and `}}` for braces.",
+        example: fixture!("W0209-translation-pipes-unknown-item.q"),
+    },
+    Entry {
         code: "W0301",
         title: "an export cannot hold a construct",
         body: "`qc compile --emit xlsform|surveyjs|fhir` reports each construct the target \

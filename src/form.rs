@@ -13,7 +13,7 @@ use crate::model::Severity;
 use crate::model::{
     AnswerType, Block, Choice, Citation, Column, Constraint, Count, Document, End, Grid, Heading,
     Instrument, Item, ItemId, ItemKind, List, Paragraph, RecordField, Row, Scale, ScaleId, Section,
-    Subparagraph, Table, Translation,
+    Subparagraph, Table, Text, Translation,
 };
 use crate::span::Span;
 
@@ -54,11 +54,14 @@ pub fn read(form: &Value) -> Result<Instrument> {
     }
     let header = object(get(root, "instrument", "")?, "/instrument")?;
     let text = |key: &str| header.get(key).and_then(Value::as_str).map(str::to_owned);
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        numbered: numbered(root),
+        ..Reader::default()
+    };
     reader.scales(root)?;
     let specials = match root.get("specials") {
         Some(specials) if array(specials, "/specials")?.is_empty() => Vec::new(),
-        Some(specials) => choices(specials, "/specials")?,
+        Some(specials) => reader.choices(specials, "/specials")?,
         None => Vec::new(),
     };
     reader.documents(root)?;
@@ -113,6 +116,40 @@ pub fn read(form: &Value) -> Result<Instrument> {
         translations: translations(root)?,
         tests: Vec::new(),
     };
+    // Texts were read with the ids `numbered` foresaw, and pipe what a text can show.
+    for (name, id) in &reader.numbered {
+        if instrument
+            .items
+            .get(*id)
+            .is_none_or(|item| &item.id != name)
+        {
+            return fail(
+                "",
+                format!("item `{name}` is not where the form's order puts it"),
+            );
+        }
+    }
+    let mut piped = Vec::new();
+    crate::translate::visit_texts(&mut instrument.clone(), &mut |_, slot| {
+        if let crate::translate::Slot::Piped(text) = slot {
+            piped.extend(text.piped());
+        }
+    });
+    if let Some(id) = piped.into_iter().find(|id| {
+        let answer = instrument.item(*id).answer.as_ref();
+        !answer.is_some_and(AnswerType::can_be_piped)
+    }) {
+        return fail(
+            reader
+                .pointers
+                .get(usize::from(id))
+                .map_or("", String::as_str),
+            format!(
+                "a text shows `{{{}}}`, but a list, grid or table, or an item without an answer, has no value to show",
+                instrument.item(id).id
+            ),
+        );
+    }
     // A cycle would have a reply's calculated values read themselves (the compiler's E0109).
     if let Some(cycle) = instrument.dependency_cycle() {
         let names: Vec<String> = cycle
@@ -225,9 +262,77 @@ struct Reader {
     /// The subparagraphs of each paragraph, by letter.
     letters: FxHashMap<(usize, usize), FxHashMap<String, usize>>,
     pending: Vec<Pending>,
+    /// The id each item will have, by name, so that a text can pipe an item read later.
+    numbered: FxHashMap<String, ItemId>,
+}
+
+/// The id of each item of a form, by name: items are numbered in document order, each before
+/// its sub-items, as [`Reader::item`] reads them. (A form that names an item twice is refused
+/// when the second is read.)
+fn numbered(root: &Map<String, Value>) -> FxHashMap<String, ItemId> {
+    let mut out = FxHashMap::default();
+    fn items(blocks: Option<&Value>) -> impl Iterator<Item = &Value> {
+        blocks
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|block| block.get("type").and_then(Value::as_str) == Some("item"))
+    }
+    let sections = root
+        .get("sections")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let mut stack: Vec<&Value> = items(root.get("introduction"))
+        .chain(sections.flat_map(|section| items(section.get("content"))))
+        .collect();
+    stack.reverse();
+    // Depth first, without recursion: each item, then its sub-items in order.
+    while let Some(item) = stack.pop() {
+        if let Some(name) = item.get("id").and_then(Value::as_str) {
+            let id = ItemId::from(out.len());
+            out.entry(name.to_owned()).or_insert(id);
+        }
+        if let Some(children) = item.get("items").and_then(Value::as_array) {
+            stack.extend(children.iter().rev());
+        }
+    }
+    out
 }
 
 impl Reader {
+    /// A text the form writes with `{id}` for a piped item and `{{`, `}}` for braces.
+    fn text(&self, value: &Value, at: &str) -> Result<Text> {
+        Text::read(string(value, at)?, |name| self.numbered.get(name).copied()).or_else(|unknown| {
+            fail(
+                at,
+                format!("`{{{}}}` names no item of the form", unknown.name),
+            )
+        })
+    }
+
+    /// The options of a scale: at least one (E0110), each code an id, none twice (E0111).
+    fn choices(&self, value: &Value, at: &str) -> Result<Vec<Choice>> {
+        let options = array(value, at)?;
+        if options.is_empty() {
+            return fail(at, "a scale has at least one option");
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        options
+            .iter()
+            .enumerate()
+            .map(|(index, option)| {
+                let at = format!("{at}/{index}");
+                let option = object(option, &at)?;
+                let code = unique(&mut seen, option, "code", &at, "code")?;
+                Ok(Choice {
+                    code: code.to_owned(),
+                    label: self.text(get(option, "label", &at)?, &format!("{at}/label"))?,
+                })
+            })
+            .collect()
+    }
+
     /// Reads the rules of the form over the items read so far.
     fn decoder(&self) -> Decoder<'_> {
         Decoder {
@@ -244,7 +349,7 @@ impl Reader {
             let at = format!("/scales/{index}");
             let object = object(scale, &at)?;
             let id = ident(get(object, "id", &at)?, &format!("{at}/id"))?.to_owned();
-            let options = choices(get(object, "options", &at)?, &format!("{at}/options"))?;
+            let options = self.choices(get(object, "options", &at)?, &format!("{at}/options"))?;
             if self
                 .scale_ids
                 .insert(id.clone(), ScaleId::from(self.scales.len()))
@@ -391,8 +496,10 @@ impl Reader {
             let at = format!("{at}/{index}");
             let object = object(block, &at)?;
             let block = match string(get(object, "type", &at)?, &at)? {
-                "text" => Block::Text(string(get(object, "text", &at)?, &at)?.to_owned()),
-                "heading" => Block::Heading(string(get(object, "text", &at)?, &at)?.to_owned()),
+                "text" => Block::Text(self.text(get(object, "text", &at)?, &format!("{at}/text"))?),
+                "heading" => {
+                    Block::Heading(self.text(get(object, "text", &at)?, &format!("{at}/text"))?)
+                }
                 "excerpt" => {
                     let document = string(get(object, "document", &at)?, &at)?;
                     let mut citations = Vec::new();
@@ -457,7 +564,7 @@ impl Reader {
             "calc" => ItemKind::Calculated,
             other => return fail(at, format!("unknown item kind `{other}`")),
         };
-        let texts = |key: &str| -> Vec<String> {
+        let strings = |key: &str| -> Vec<String> {
             object
                 .get(key)
                 .and_then(Value::as_array)
@@ -470,6 +577,19 @@ impl Reader {
                 })
                 .unwrap_or_default()
         };
+        let texts = |key: &str| -> Result<Vec<Text>> {
+            match object.get(key) {
+                Some(texts) => array(texts, &format!("{at}/{key}"))?
+                    .iter()
+                    .enumerate()
+                    .map(|(index, text)| self.text(text, &format!("{at}/{key}/{index}")))
+                    .collect(),
+                None => Ok(Vec::new()),
+            }
+        };
+        let help = texts("help")?;
+        let notes = texts("notes")?;
+        let label = self.text(get(object, "label", at)?, &format!("{at}/label"))?;
         let answer = match object.get("answer") {
             Some(answer) => Some(self.answer(answer, &format!("{at}/answer"), id, &name)?),
             None => None,
@@ -506,19 +626,19 @@ impl Reader {
                 .get("marker")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            label: string(get(object, "label", at)?, at)?.to_owned(),
+            label,
             answer,
             condition: None,
             required: object
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            help: texts("help"),
-            notes: texts("notes"),
+            help,
+            notes,
             citations: self.citations(object.get("citations"), &format!("{at}/citations"))?,
             parent,
             children: Vec::new(),
-            specials: texts("specials"),
+            specials: strings("specials"),
             constraints: Vec::new(),
             calculation: None,
             section,
@@ -548,7 +668,7 @@ impl Reader {
                         }
                     }
                     (None, Some(options)) => {
-                        let options = choices(options, &format!("{at}/options"))?;
+                        let options = self.choices(options, &format!("{at}/options"))?;
                         self.scales.push(Scale {
                             name: None,
                             label: None,
@@ -607,7 +727,7 @@ impl Reader {
                     }
                     fields.push(RecordField {
                         id: id.to_owned(),
-                        label: string(get(field, "label", &at)?, &at)?.to_owned(),
+                        label: self.text(get(field, "label", &at)?, &format!("{at}/label"))?,
                         answer: self.answer(
                             get(field, "answer", &at)?,
                             &format!("{at}/answer"),
@@ -660,7 +780,7 @@ impl Reader {
                         let id = unique(&mut seen, line, "id", &at, "line")?;
                         out.push(Heading {
                             id: id.to_owned(),
-                            label: string(get(line, "label", &at)?, &at)?.to_owned(),
+                            label: self.text(get(line, "label", &at)?, &format!("{at}/label"))?,
                             total: line.get("total").and_then(Value::as_bool).unwrap_or(false),
                             citations: self
                                 .citations(line.get("citations"), &format!("{at}/citations"))?,
@@ -693,7 +813,7 @@ impl Reader {
                     }
                     columns.push(Column {
                         id: id.to_owned(),
-                        label: string(get(column, "label", &at)?, &at)?.to_owned(),
+                        label: self.text(get(column, "label", &at)?, &format!("{at}/label"))?,
                         condition: None,
                     });
                 }
@@ -712,7 +832,7 @@ impl Reader {
                     rows.push(Row {
                         id: id.to_owned(),
                         marker: string(get(row, "marker", &at)?, &at)?.to_owned(),
-                        label: string(get(row, "label", &at)?, &at)?.to_owned(),
+                        label: self.text(get(row, "label", &at)?, &format!("{at}/label"))?,
                         citations: self
                             .citations(row.get("citations"), &format!("{at}/citations"))?,
                         answer,
@@ -820,32 +940,10 @@ impl Reader {
         Ok(Constraint {
             condition: self.decoder().record_condition(tested, list, &at_rule)?,
             severity,
-            message: string(get(object, "message", at)?, at)?.to_owned(),
+            message: self.text(get(object, "message", at)?, &format!("{at}/message"))?,
             span: Span::default(),
         })
     }
-}
-
-/// The options of a scale: at least one (E0110), each code an id, none twice (E0111).
-fn choices(value: &Value, at: &str) -> Result<Vec<Choice>> {
-    let options = array(value, at)?;
-    if options.is_empty() {
-        return fail(at, "a scale has at least one option");
-    }
-    let mut seen = rustc_hash::FxHashSet::default();
-    options
-        .iter()
-        .enumerate()
-        .map(|(index, option)| {
-            let at = format!("{at}/{index}");
-            let option = object(option, &at)?;
-            let code = unique(&mut seen, option, "code", &at, "code")?;
-            Ok(Choice {
-                code: code.to_owned(),
-                label: string(get(option, "label", &at)?, &at)?.to_owned(),
-            })
-        })
-        .collect()
 }
 
 /// A number's bound: absent, or a number (never a text read as none).

@@ -23,7 +23,7 @@ use thiserror::Error;
 
 use crate::load::translation::{Entry, File, FORMAT};
 use crate::load::TranslationSource;
-use crate::model::{AnswerType, Block, Instrument, ScaleId, Translation};
+use crate::model::{AnswerType, Block, Instrument, ScaleId, Text, Translation};
 use crate::span::Span;
 
 /// The six official languages of the United Nations.
@@ -48,13 +48,22 @@ pub fn source_hash(source: &str) -> String {
         .collect()
 }
 
+/// A translatable text of the instrument, as [`visit_texts`] gives it.
+pub enum Slot<'t> {
+    /// A title, a document's text: shown as it is.
+    Plain(&'t mut String),
+    /// A label, help, note or message, which may pipe values: translation files write it
+    /// as the compiled form does (`{id}`, and `{{` and `}}` for braces).
+    Piped(&'t mut Text),
+}
+
 /// Calls `f` with the key and a mutable reference of every text of the instrument that a
 /// respondent reads, in document order. The one list of what is translatable: reading the
 /// texts, applying a translation and writing a template all go through it.
-pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut String)) {
-    f("title", &mut instrument.title);
+pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>)) {
+    f("title", Slot::Plain(&mut instrument.title));
     if let Some(resolution) = &mut instrument.resolution {
-        f("resolution", resolution);
+        f("resolution", Slot::Plain(resolution));
     }
     prose(&mut instrument.introduction, "introduction", f);
     // Inline options belong to the item, or the record field, that declares them.
@@ -83,70 +92,79 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
             },
         };
         if let Some(label) = &mut scale.label {
-            f(&format!("{prefix}.label"), label);
+            f(&format!("{prefix}.label"), Slot::Plain(label));
         }
         for choice in &mut scale.options {
-            f(&format!("{prefix}.{}", choice.code), &mut choice.label);
+            f(
+                &format!("{prefix}.{}", choice.code),
+                Slot::Piped(&mut choice.label),
+            );
         }
     }
     for special in &mut instrument.specials {
-        f(&format!("special.{}", special.code), &mut special.label);
+        f(
+            &format!("special.{}", special.code),
+            Slot::Piped(&mut special.label),
+        );
     }
     for document in &mut instrument.documents {
         let prefix = format!("document.{}", document.id);
-        f(&format!("{prefix}.title"), &mut document.title);
+        f(&format!("{prefix}.title"), Slot::Plain(&mut document.title));
         for paragraph in &mut document.paragraphs {
             let prefix = format!("{prefix}.{}", paragraph.number);
             if let Some(heading) = &mut paragraph.heading {
-                f(&format!("{prefix}.heading"), heading);
+                f(&format!("{prefix}.heading"), Slot::Plain(heading));
             }
             if let Some(text) = &mut paragraph.text {
-                f(&prefix, text);
+                f(&prefix, Slot::Plain(text));
             }
             for sub in &mut paragraph.subparagraphs {
                 if let Some(text) = &mut sub.text {
-                    f(&format!("{prefix}.{}", sub.letter), text);
+                    f(&format!("{prefix}.{}", sub.letter), Slot::Plain(text));
                 }
             }
         }
     }
     for section in &mut instrument.sections {
         let prefix = format!("section.{}", section.id);
-        f(&format!("{prefix}.title"), &mut section.title);
+        f(&format!("{prefix}.title"), Slot::Plain(&mut section.title));
         prose(&mut section.content, &prefix, f);
         constraints(&mut section.constraints, &prefix, f);
     }
     for item in &mut instrument.items {
         let id = item.id.clone();
-        f(&format!("{id}.label"), &mut item.label);
+        f(&format!("{id}.label"), Slot::Piped(&mut item.label));
         for (index, help) in item.help.iter_mut().enumerate() {
-            f(&format!("{id}.help.{}", index + 1), help);
+            f(&format!("{id}.help.{}", index + 1), Slot::Piped(help));
         }
         for (index, note) in item.notes.iter_mut().enumerate() {
-            f(&format!("{id}.note.{}", index + 1), note);
+            f(&format!("{id}.note.{}", index + 1), Slot::Piped(note));
         }
         constraints(&mut item.constraints, &id, f);
         match &mut item.answer {
             Some(AnswerType::List(list)) => {
                 for field in &mut list.fields {
-                    f(&format!("{id}.{}.label", field.id), &mut field.label);
+                    let key = format!("{id}.{}.label", field.id);
+                    f(&key, Slot::Piped(&mut field.label));
                 }
                 constraints(&mut list.constraints, &format!("{id}.record"), f);
             }
             Some(AnswerType::Table(table)) => {
                 for row in &mut table.rows {
-                    f(&format!("{id}.row.{}", row.id), &mut row.label);
+                    f(&format!("{id}.row.{}", row.id), Slot::Piped(&mut row.label));
                 }
                 for column in &mut table.columns {
-                    f(&format!("{id}.column.{}", column.id), &mut column.label);
+                    let key = format!("{id}.column.{}", column.id);
+                    f(&key, Slot::Piped(&mut column.label));
                 }
             }
             Some(AnswerType::Grid(grid)) => {
                 for column in &mut grid.columns {
-                    f(&format!("{id}.column.{}", column.id), &mut column.label);
+                    let key = format!("{id}.column.{}", column.id);
+                    f(&key, Slot::Piped(&mut column.label));
                 }
                 for row in &mut grid.rows {
-                    f(&format!("{id}.row.{}", row.id), &mut row.label);
+                    f(&format!("{id}.row.{}", row.id), Slot::Piped(&mut row.label));
                 }
             }
             _ => {}
@@ -158,35 +176,58 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, &mut Str
 fn constraints(
     constraints: &mut [crate::model::Constraint],
     prefix: &str,
-    f: &mut dyn FnMut(&str, &mut String),
+    f: &mut dyn FnMut(&str, Slot<'_>),
 ) {
     for (index, constraint) in constraints.iter_mut().enumerate() {
         f(
             &format!("{prefix}.check.{}", index + 1),
-            &mut constraint.message,
+            Slot::Piped(&mut constraint.message),
         );
     }
 }
 
 /// The texts and headings of a run of prose, numbered from 1 in their section.
-fn prose(blocks: &mut [Block], prefix: &str, f: &mut dyn FnMut(&str, &mut String)) {
+fn prose(blocks: &mut [Block], prefix: &str, f: &mut dyn FnMut(&str, Slot<'_>)) {
     let mut number = 0;
-    for block in blocks {
-        if let Block::Text(text) | Block::Heading(text) = block {
-            number += 1;
-            f(&format!("{prefix}.{number}"), text);
-        }
+    for text in blocks.iter_mut().filter_map(Block::text_mut) {
+        number += 1;
+        f(&format!("{prefix}.{number}"), Slot::Piped(text));
     }
 }
 
+/// A text of the instrument under its key, as translation files write it.
+pub struct Source {
+    pub key: String,
+    pub text: String,
+    /// Whether it may pipe values.
+    pub piped: bool,
+}
+
 /// Every translatable text of an instrument, by key, in document order.
-pub fn texts(instrument: &Instrument) -> Vec<(String, String)> {
+pub fn sources(instrument: &Instrument) -> Vec<Source> {
     let mut copy = instrument.clone();
     let mut out = Vec::new();
-    visit_texts(&mut copy, &mut |key, text| {
-        out.push((key.to_owned(), text.clone()))
+    visit_texts(&mut copy, &mut |key, slot| {
+        let (text, piped) = match slot {
+            Slot::Plain(text) => (text.clone(), false),
+            Slot::Piped(text) => (instrument.written(text), true),
+        };
+        out.push(Source {
+            key: key.to_owned(),
+            text,
+            piped,
+        });
     });
     out
+}
+
+/// Every translatable text of an instrument, by key, in document order, as translation files
+/// write it.
+pub fn texts(instrument: &Instrument) -> Vec<(String, String)> {
+    sources(instrument)
+        .into_iter()
+        .map(|source| (source.key, source.text))
+        .collect()
 }
 
 /// The instrument in one of its languages, and in that one only: every text that the
@@ -203,9 +244,19 @@ pub fn localize(instrument: &Instrument, language: &str) -> Option<Instrument> {
         .translations
         .iter()
         .find(|translation| translation.language == language)?;
-    visit_texts(&mut out, &mut |key, text| {
-        if let Some(translated) = translation.strings.get(key) {
-            text.clone_from(translated);
+    let piped = instrument.pipe_targets();
+    visit_texts(&mut out, &mut |key, slot| {
+        let Some(translated) = translation.strings.get(key) else {
+            return;
+        };
+        match slot {
+            Slot::Plain(text) => text.clone_from(translated),
+            // `check` kept only translations whose pipes name items.
+            Slot::Piped(text) => {
+                if let Ok(read) = Text::read(translated, |name| piped.get(name).copied()) {
+                    *text = read;
+                }
+            }
         }
     });
     out.language = Some(language.to_owned());
@@ -246,6 +297,23 @@ pub enum TranslationError {
         span: Span,
     },
 
+    #[error(
+        "the `{language}` translation of `{key}` shows `{{{name}}}`, which is no item's answer"
+    )]
+    #[diagnostic(
+        code(W0209),
+        severity(Warning),
+        help("`{{id}}` shows the answer of an item, as in the source text; write `{{{{` and `}}}}` for braces")
+    )]
+    UnknownPipe {
+        language: String,
+        key: String,
+        /// What the braces name.
+        name: String,
+        #[label("the compiled form shows the source text instead")]
+        span: Span,
+    },
+
     #[error("{language}: {} of {total} text(s) are not translated", missing.len())]
     #[diagnostic(
         code(N0001),
@@ -280,16 +348,18 @@ pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<Tr
     if files.is_empty() {
         return problems;
     }
-    let texts = texts(instrument);
-    let sources: HashMap<&str, &str> = texts
+    let texts = sources(instrument);
+    let by_key: HashMap<&str, &Source> = texts
         .iter()
-        .map(|(key, text)| (key.as_str(), text.as_str()))
+        .map(|source| (source.key.as_str(), source))
         .collect();
+    let piped = instrument.pipe_targets();
+    let mut translations = Vec::new();
     for declared in files {
         let file = &declared.contents;
         let mut strings = BTreeMap::new();
         for (key, entry) in &file.entries {
-            let Some(current) = sources.get(key.as_str()) else {
+            let Some(current) = by_key.get(key.as_str()) else {
                 problems.push(TranslationError::UnknownKey {
                     language: file.language.clone(),
                     key: key.clone(),
@@ -300,7 +370,7 @@ pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<Tr
             if entry.text.is_empty() {
                 continue;
             }
-            if entry.review || entry.source_hash != source_hash(current) {
+            if entry.review || entry.source_hash != source_hash(&current.text) {
                 problems.push(TranslationError::Stale {
                     language: file.language.clone(),
                     key: key.clone(),
@@ -308,6 +378,17 @@ pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<Tr
                     review: entry.review,
                 });
                 continue;
+            }
+            if current.piped {
+                if let Err(unknown) = Text::read(&entry.text, |name| piped.get(name).copied()) {
+                    problems.push(TranslationError::UnknownPipe {
+                        language: file.language.clone(),
+                        key: key.clone(),
+                        name: unknown.name,
+                        span: file.key_span(key),
+                    });
+                    continue;
+                }
             }
             strings.insert(key.clone(), entry.text.clone());
         }
@@ -318,7 +399,7 @@ pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<Tr
             .collect();
         let missing: Vec<String> = texts
             .iter()
-            .map(|(key, _)| key)
+            .map(|source| &source.key)
             .filter(|key| {
                 given
                     .get(key.as_str())
@@ -334,13 +415,14 @@ pub fn check(instrument: &mut Instrument, files: &[TranslationSource]) -> Vec<Tr
                 span: declared.span,
             });
         }
-        instrument.translations.push(Translation {
+        translations.push(Translation {
             language: file.language.clone(),
             rtl: is_rtl(&file.language),
             status: file.status.clone(),
             strings,
         });
     }
+    instrument.translations.extend(translations);
     problems
 }
 

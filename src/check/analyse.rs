@@ -186,16 +186,16 @@ impl Resolved<'_> {
 /// sub-items, and may share a wording, as questions 18 and 21 of the 2006/20 annex do.
 fn labels(resolved: &Resolved<'_>) -> Vec<CheckError> {
     let mut warnings = Vec::new();
-    let mut seen: HashMap<(Option<ItemId>, usize, &str), Span> = HashMap::default();
+    let mut seen: HashMap<(Option<ItemId>, usize, &model::Text), Span> = HashMap::default();
     for (index, item) in resolved.items.iter_enumerated() {
         if item.answer.is_none() {
             continue;
         }
         let span = *resolved.label_spans.at(index);
-        let key = (item.parent, item.section, item.label.as_str());
+        let key = (item.parent, item.section, &item.label);
         match seen.get(&key) {
             Some(first) => warnings.push(CheckError::DuplicateLabel {
-                label: item.label.clone(),
+                label: item.label.written(|id| resolved.items.at(id).id.as_str()),
                 span,
                 first: Note::new(*first, "first used here"),
             }),

@@ -50,7 +50,7 @@ pub(super) struct Env<'a> {
 #[derive(Clone)]
 pub(super) enum Binding<'a> {
     Item(&'a ast::Ident),
-    Text(String),
+    Text(model::Text),
     /// Rows, and the environment they were written in.
     Rows(&'a [ast::RowDecl], EnvId),
 }
@@ -134,38 +134,30 @@ impl<'a> Checker<'a> {
     }
 
     /// A text as the respondent sees it. `{name}` pipes in the value of an item or calculated
-    /// value (kept as written, checked once every item is known); inside a block, it stands
-    /// for a `text` argument, or for the printed number of the item an `item` argument names.
-    /// `{{` and `}}` stand for braces, and stay so in the model.
-    pub(super) fn text(&mut self, text: &ast::Text) -> String {
-        let mut out = String::with_capacity(text.value.len());
+    /// value (resolved by [`Checker::pipes`] once every item is known); inside a block, it
+    /// stands for a `text` argument, or for the printed number of the item an `item` argument
+    /// names.
+    pub(super) fn text(&mut self, text: &ast::Text) -> model::Text {
+        let mut out = model::Text::default();
         for part in &text.parts {
             match part {
-                // Braces stay written as `{{` and `}}` in the model.
                 ast::TextPart::Literal(literal) => {
-                    for c in literal.chars() {
-                        match c {
-                            '{' => out.push_str("{{"),
-                            '}' => out.push_str("}}"),
-                            c => out.push(c),
-                        }
-                    }
+                    out.push(model::Part::Literal(literal.clone()));
                 }
-                ast::TextPart::Ref { name, span } => out.push_str(&self.placeholder(name, *span)),
+                ast::TextPart::Ref { name, span } => self.placeholder(name, *span, &mut out),
             }
         }
         out
     }
 
     /// What `{name}` becomes: in a block, the value of a parameter; otherwise a piped value,
-    /// kept as `{name}` and checked later.
-    pub(super) fn placeholder(&mut self, name: &str, span: Span) -> String {
+    /// checked later. Until then its part holds the index of its [`Pipe`].
+    fn placeholder(&mut self, name: &str, span: Span, out: &mut model::Text) {
         match self.envs.at(self.env).arguments.get(name) {
             Some(Binding::Text(value)) => {
                 let value = value.clone();
-                match self.spend(value.len(), span) {
-                    true => value,
-                    false => String::new(),
+                if self.spend(value.len(), span) {
+                    out.extend(&value);
                 }
             }
             Some(Binding::Item(ident)) => {
@@ -174,7 +166,7 @@ impl<'a> Checker<'a> {
                     .get(ident.name.as_str())
                     .and_then(|id| self.items.at(*id).number.clone());
                 match number {
-                    Some(number) => number,
+                    Some(number) => out.push(model::Part::Literal(number)),
                     None => {
                         self.errors.push(CheckError::UnknownParameter(
                             ParameterProblem::NoNumber {
@@ -183,7 +175,6 @@ impl<'a> Checker<'a> {
                                 span,
                             },
                         ));
-                        String::new()
                     }
                 }
             }
@@ -195,13 +186,13 @@ impl<'a> Checker<'a> {
                     .keys()
                     .map(|name| (*name).to_owned())
                     .collect();
+                out.push(model::Part::Piped(ItemId::from(self.pipes.len())));
                 self.pipes.push(Pipe {
                     name: name.to_owned(),
                     span,
                     env: self.env,
                     parameters,
                 });
-                format!("{{{name}}}")
             }
         }
     }
@@ -209,7 +200,9 @@ impl<'a> Checker<'a> {
     /// Checks that each piped `{name}` names an item with an answer, or a calculated value;
     /// in a block, an unknown name is most likely a misspelt parameter.
     pub(super) fn pipes(&mut self) {
-        for pipe in std::mem::take(&mut self.pipes) {
+        let pipes = std::mem::take(&mut self.pipes);
+        let mut resolved = Vec::with_capacity(pipes.len());
+        for pipe in &pipes {
             self.env = pipe.env;
             let ident = ast::Ident {
                 name: pipe.name.clone(),
@@ -223,16 +216,9 @@ impl<'a> Checker<'a> {
                     let given = self.item_ident(&ident);
                     self.item_names.get(given.name.as_str()).copied()
                 });
-            let shown = |answer: &model::AnswerType| {
-                !matches!(
-                    answer,
-                    model::AnswerType::List(_)
-                        | model::AnswerType::Grid(_)
-                        | model::AnswerType::Table(_)
-                )
-            };
+            resolved.push(found);
             match found {
-                Some(id) if self.items.at(id).answer.as_ref().is_some_and(shown) => {}
+                Some(id) if self.items.at(id).answer.as_ref().is_some_and(model::AnswerType::can_be_piped) => {}
                 Some(id) => self.errors.push(CheckError::BadValue(ValueProblem::NotShown {
                     item: self.items.at(id).id.clone(),
                     span: pipe.span,
@@ -254,6 +240,44 @@ impl<'a> Checker<'a> {
             }
         }
         self.env = self.entry();
+        // Each piped part holds the index of its pipe until here; one that names no item
+        // (an error, reported above) is left as it was written.
+        let mut resolve = |text: &mut model::Text| {
+            text.replace_piped(|pending| {
+                let index = usize::from(pending);
+                match resolved.get(index).copied().flatten() {
+                    Some(id) => model::Part::Piped(id),
+                    None => model::Part::Literal(
+                        pipes
+                            .get(index)
+                            .map(|pipe| format!("{{{}}}", pipe.name))
+                            .unwrap_or_default(),
+                    ),
+                }
+            })
+        };
+        for block in self.introduction.iter_mut().chain(
+            self.sections
+                .iter_mut()
+                .flat_map(|section| &mut section.content),
+        ) {
+            block.text_mut().map(&mut resolve);
+        }
+        for section in &mut self.sections {
+            for constraint in &mut section.constraints {
+                resolve(&mut constraint.message);
+            }
+        }
+        for choice in self
+            .specials
+            .iter_mut()
+            .chain(self.scales.iter_mut().flat_map(|scale| &mut scale.options))
+        {
+            resolve(&mut choice.label);
+        }
+        for item in &mut self.items {
+            item.texts_mut(&mut resolve);
+        }
     }
 
     /// Expands `use block(…)` into the section: the block's content, with its parameters

@@ -351,9 +351,10 @@ impl<'a> Checker<'a> {
             } else {
                 labels.insert(&option.label.value, option.label.span);
             }
+            let label = self.text(&option.label);
             choices.push(model::Choice {
                 code: option.code.name.clone(),
-                label: option.label.value.clone(),
+                label,
             });
         }
         self.scales.push(model::Scale {
@@ -907,9 +908,10 @@ impl<'a> Checker<'a> {
                     }
                     seen.insert(&field.id.name, field.id.span);
                     if let Some(answer) = self.answer(&field.answer, None) {
+                        let label = self.text(&field.label);
                         record.push(model::RecordField {
                             id: field.id.name.clone(),
-                            label: field.label.value.clone(),
+                            label,
                             answer,
                             required: !field.optional,
                             condition: None,

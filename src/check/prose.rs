@@ -33,7 +33,8 @@ pub(super) fn check(
                 reads,
             })
         };
-        if let Some(numbers) = question_numbers(&item.label) {
+        let label = item.label.written(|id| items[id].id.as_str());
+        if let Some(numbers) = question_numbers(&label) {
             let actual: Vec<String> = sorted(read.iter().filter_map(|&id| question_of(items, id)));
             if sorted(numbers.iter().cloned()) != actual {
                 warn(
@@ -42,7 +43,7 @@ pub(super) fn check(
                 );
             }
         }
-        if let Some(letters) = letters_above(&item.label) {
+        if let Some(letters) = letters_above(&label) {
             let actual: Vec<String> = sorted(read.iter().filter_map(|&id| {
                 let marker = items[id].marker.as_deref()?;
                 Some(marker.trim_matches(['(', ')']).to_owned())
@@ -62,7 +63,7 @@ pub(super) fn check(
                 );
             }
         }
-        if let (Some(quoted), Some(condition)) = (answers_named(&item.label), &item.condition) {
+        if let (Some(quoted), Some(condition)) = (answers_named(&label), &item.condition) {
             if let Some(labels) = accepted_labels(condition, items, scales) {
                 let labels = sorted(labels.into_iter());
                 if sorted(quoted.iter().cloned()) != labels {
@@ -138,7 +139,7 @@ fn accepted_labels(
             return None;
         };
         let choice = scales[*scale].options.iter().find(|c| c.code == code)?;
-        Some(choice.label.clone())
+        Some(choice.label.written(|id| items[id].id.as_str()))
     };
     match condition {
         Condition::OneOf { item, codes } => codes.iter().map(|code| label(*item, code)).collect(),

@@ -87,7 +87,7 @@ struct ScaleOut<'a> {
 #[derive(Serialize)]
 struct ChoiceOut<'a> {
     code: &'a str,
-    label: &'a str,
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -129,25 +129,25 @@ struct SectionOut<'a> {
     title: &'a str,
     content: Vec<BlockOut<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    constraints: Vec<ConstraintOut<'a>>,
+    constraints: Vec<ConstraintOut>,
 }
 
 #[derive(Serialize)]
-struct ConstraintOut<'a> {
+struct ConstraintOut {
     /// JsonLogic: true when the constraint is kept (or cannot be tested yet).
     rule: Value,
     severity: &'static str,
-    message: &'a str,
+    message: String,
 }
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 enum BlockOut<'a> {
     Text {
-        text: &'a str,
+        text: String,
     },
     Heading {
-        text: &'a str,
+        text: String,
     },
     Excerpt {
         document: &'a str,
@@ -180,7 +180,7 @@ struct ItemOut<'a> {
     number: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     marker: Option<&'a str>,
-    label: &'a str,
+    label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer: Option<AnswerOut<'a>>,
     required: bool,
@@ -192,11 +192,11 @@ struct ItemOut<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     specials: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    constraints: Vec<ConstraintOut<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    help: &'a [String],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    notes: &'a [String],
+    constraints: Vec<ConstraintOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    help: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     citations: Vec<CitationOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,7 +239,7 @@ enum AnswerOut<'a> {
         max: Option<Value>,
         /// Rules over each record, which they read as `this`.
         #[serde(skip_serializing_if = "Vec::is_empty")]
-        constraints: Vec<ConstraintOut<'a>>,
+        constraints: Vec<ConstraintOut>,
     },
     Grid {
         columns: Vec<ColumnOut<'a>>,
@@ -255,7 +255,7 @@ enum AnswerOut<'a> {
 #[derive(Serialize)]
 struct FieldOut<'a> {
     id: &'a str,
-    label: &'a str,
+    label: String,
     required: bool,
     answer: AnswerOut<'a>,
     /// JsonLogic over the record (`this`) and the answers: the field is asked when it holds.
@@ -266,7 +266,7 @@ struct FieldOut<'a> {
 #[derive(Serialize)]
 struct LineOut<'a> {
     id: &'a str,
-    label: &'a str,
+    label: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     total: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -278,7 +278,7 @@ struct LineOut<'a> {
 #[derive(Serialize)]
 struct ColumnOut<'a> {
     id: &'a str,
-    label: &'a str,
+    label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<Value>,
 }
@@ -287,7 +287,7 @@ struct ColumnOut<'a> {
 struct RowOut<'a> {
     id: &'a str,
     marker: &'a str,
-    label: &'a str,
+    label: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     citations: Vec<CitationOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,7 +318,7 @@ impl<'a> Form<'a> {
                     Some(ScaleOut {
                         id: scale.name.as_deref()?,
                         label: scale.label.as_deref(),
-                        options: choices(scale),
+                        options: choices(instrument, scale),
                     })
                 })
                 .collect(),
@@ -327,7 +327,7 @@ impl<'a> Form<'a> {
                 .iter()
                 .map(|special| ChoiceOut {
                     code: &special.code,
-                    label: &special.label,
+                    label: instrument.written(&special.label),
                 })
                 .collect(),
             documents: instrument.documents.iter().map(document).collect(),
@@ -379,13 +379,13 @@ fn languages(instrument: &Instrument) -> Vec<LanguageOut<'_>> {
     out
 }
 
-fn choices(scale: &model::Scale) -> Vec<ChoiceOut<'_>> {
+fn choices<'a>(instrument: &Instrument, scale: &'a model::Scale) -> Vec<ChoiceOut<'a>> {
     scale
         .options
         .iter()
         .map(|option| ChoiceOut {
             code: &option.code,
-            label: &option.label,
+            label: instrument.written(&option.label),
         })
         .collect()
 }
@@ -422,14 +422,25 @@ struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
+    fn written(&self, texts: &[model::Text]) -> Vec<String> {
+        texts
+            .iter()
+            .map(|text| self.instrument.written(text))
+            .collect()
+    }
+
     fn blocks(&self, blocks: &'a [Block]) -> Vec<BlockOut<'a>> {
         blocks.iter().map(|block| self.block(block)).collect()
     }
 
     fn block(&self, block: &'a Block) -> BlockOut<'a> {
         match block {
-            Block::Text(text) => BlockOut::Text { text },
-            Block::Heading(text) => BlockOut::Heading { text },
+            Block::Text(text) => BlockOut::Text {
+                text: self.instrument.written(text),
+            },
+            Block::Heading(text) => BlockOut::Heading {
+                text: self.instrument.written(text),
+            },
             Block::Excerpt(citations) => self.excerpt(citations),
             Block::Item(id) => BlockOut::Item(Box::new(self.item(*id))),
         }
@@ -493,7 +504,7 @@ impl<'a> Emitter<'a> {
             kind: item.kind.as_str(),
             number: item.number.as_deref(),
             marker: item.marker.as_deref(),
-            label: &item.label,
+            label: self.instrument.written(&item.label),
             answer: item.answer.as_ref().map(|answer| self.answer(id, answer)),
             required: item.required,
             condition: item
@@ -506,8 +517,8 @@ impl<'a> Emitter<'a> {
                 .map(|calculation| jsonlogic::value(self.instrument, calculation)),
             specials: &item.specials,
             constraints: self.constraints(None, &item.constraints),
-            help: &item.help,
-            notes: &item.notes,
+            help: self.written(&item.help),
+            notes: self.written(&item.notes),
             citations: self.citations(&item.citations),
             citation_text: self.instrument.citation_text(&item.citations),
             items: item
@@ -522,13 +533,13 @@ impl<'a> Emitter<'a> {
         &self,
         list: Option<ItemId>,
         constraints: &'a [model::Constraint],
-    ) -> Vec<ConstraintOut<'a>> {
+    ) -> Vec<ConstraintOut> {
         constraints
             .iter()
             .map(|constraint| ConstraintOut {
                 rule: jsonlogic::constraint(self.instrument, list, constraint),
                 severity: constraint.severity.as_str(),
-                message: &constraint.message,
+                message: self.instrument.written(&constraint.message),
             })
             .collect()
     }
@@ -538,7 +549,7 @@ impl<'a> Emitter<'a> {
             .iter()
             .map(|line| LineOut {
                 id: &line.id,
-                label: &line.label,
+                label: self.instrument.written(&line.label),
                 total: line.total,
                 citations: self.citations(&line.citations),
                 citation_text: self.instrument.citation_text(&line.citations),
@@ -554,7 +565,10 @@ impl<'a> Emitter<'a> {
                 AnswerOut::Choice {
                     multiple: *multiple,
                     scale: scale.name.as_deref(),
-                    options: scale.name.is_none().then(|| choices(scale)),
+                    options: scale
+                        .name
+                        .is_none()
+                        .then(|| choices(self.instrument, scale)),
                 }
             }
             AnswerType::Text { long } => AnswerOut::Text { long: *long },
@@ -571,7 +585,7 @@ impl<'a> Emitter<'a> {
                     .iter()
                     .map(|field| FieldOut {
                         id: &field.id,
-                        label: &field.label,
+                        label: self.instrument.written(&field.label),
                         required: field.required,
                         answer: self.answer(owner, &field.answer),
                         condition: field.condition.as_ref().map(|condition| {
@@ -594,7 +608,7 @@ impl<'a> Emitter<'a> {
                     .iter()
                     .map(|column| ColumnOut {
                         id: &column.id,
-                        label: &column.label,
+                        label: self.instrument.written(&column.label),
                         condition: column
                             .condition
                             .as_ref()
@@ -607,7 +621,7 @@ impl<'a> Emitter<'a> {
                     .map(|row| RowOut {
                         id: &row.id,
                         marker: &row.marker,
-                        label: &row.label,
+                        label: self.instrument.written(&row.label),
                         citations: self.citations(&row.citations),
                         citation_text: self.instrument.citation_text(&row.citations),
                         answer: row.answer.as_ref().map(|answer| self.answer(owner, answer)),

@@ -14,7 +14,7 @@ use miette::Diagnostic;
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::model::{Condition, Operand};
+use crate::model::{Condition, Instrument, Item, Operand, Text};
 use crate::span::Span;
 
 /// An export that can lose what qc says.
@@ -196,18 +196,8 @@ pub(crate) fn infix(
     format!("({positive}{split}{})", side(negative))
 }
 
-/// The ids of the items answered with an amount, whose piped value is the amount's number.
-pub(crate) fn amounts(instrument: &crate::model::Instrument) -> rustc_hash::FxHashSet<&str> {
-    instrument
-        .items
-        .iter()
-        .filter(|item| matches!(item.answer, Some(crate::model::AnswerType::Amount { .. })))
-        .map(|item| item.id.as_str())
-        .collect()
-}
-
-/// How a target writes a brace that is only a brace (`{{` and `}}` in the model), so that it
-/// is never read as a piped value.
+/// How a target writes a brace that is only a brace, so that it is never read as a piped
+/// value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Braces {
     /// As it is: the target pipes nothing (FHIR R4).
@@ -222,125 +212,44 @@ pub(crate) enum Braces {
 /// The word joiner that keeps a brace from opening a reference.
 const WORD_JOINER: char = '\u{2060}';
 
-/// A text of the model with its piped values rewritten for a target: `{id}` becomes
-/// `reference(id)`, and `{{` and `}}` become braces as the target writes them.
-pub(crate) fn pipe(
-    text: &str,
-    braces: Braces,
-    mut reference: impl FnMut(&str) -> String,
-) -> String {
-    if !text.contains(['{', '}']) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let open = |out: &mut String| {
-        match braces {
-            Braces::NotAfterDollar if out.ends_with('$') => out.push(WORD_JOINER),
-            _ => {}
-        }
-        out.push('{');
-        if braces == Braces::Joined {
-            out.push(WORD_JOINER);
-        }
-    };
-    while let Some(index) = rest.find(['{', '}']) {
-        out.push_str(&rest[..index]);
-        let tail = &rest[index..];
-        if let Some(after) = tail.strip_prefix("{{") {
-            open(&mut out);
-            rest = after;
-            continue;
-        }
-        if let Some(after) = tail.strip_prefix("}}") {
-            out.push('}');
-            rest = after;
-            continue;
-        }
-        match tail.starts_with('{').then(|| tail.find('}')).flatten() {
-            Some(close) => {
-                out.push_str(&reference(&tail[1..close]));
-                rest = &tail[close + 1..];
-            }
-            None => {
-                if tail.starts_with('{') {
-                    open(&mut out);
-                } else {
-                    out.push('}');
-                }
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+/// How a target writes the texts of an instrument: each piped item as the target refers to
+/// its value, and literal braces as [`Braces`] says.
+pub(crate) struct Piping<'i> {
+    pub instrument: &'i Instrument,
+    pub braces: Braces,
+    /// How the target refers to the value of an item.
+    pub reference: fn(&Item) -> String,
 }
 
-/// Rewrites the piped values of every text under `keys` in a JSON document (see [`pipe`]).
-/// Returns whether any text had one.
-pub(crate) fn pipe_json(
-    value: &mut serde_json::Value,
-    keys: &[&str],
-    braces: Braces,
-    reference: &mut dyn FnMut(&str) -> String,
-) -> bool {
-    let mut piped = false;
-    match value {
-        serde_json::Value::Object(object) => {
-            for (key, value) in object.iter_mut() {
-                match value {
-                    serde_json::Value::String(text) if keys.contains(&key.as_str()) => {
-                        let mut any = false;
-                        let rewritten = pipe(text, braces, |id| {
-                            any = true;
-                            reference(id)
-                        });
-                        piped |= any;
-                        *text = rewritten;
+impl Piping<'_> {
+    pub fn text(&self, text: &Text) -> String {
+        text.render(
+            |literal, out| {
+                for c in literal.chars() {
+                    if c == '{' {
+                        if self.braces == Braces::NotAfterDollar && out.ends_with('$') {
+                            out.push(WORD_JOINER);
+                        }
+                        out.push('{');
+                        if self.braces == Braces::Joined {
+                            out.push(WORD_JOINER);
+                        }
+                    } else {
+                        out.push(c);
                     }
-                    other => piped |= pipe_json(other, keys, braces, reference),
                 }
-            }
-        }
-        serde_json::Value::Array(values) => {
-            for value in values {
-                piped |= pipe_json(value, keys, braces, reference);
-            }
-        }
-        _ => {}
+            },
+            |item, out| out.push_str(&(self.reference)(self.instrument.item(item))),
+        )
     }
-    piped
+
+    /// Each of `texts`, rendered.
+    pub fn texts(&self, texts: &[Text]) -> Vec<String> {
+        texts.iter().map(|text| self.text(text)).collect()
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{pipe, Braces};
-
-    #[test]
-    fn piped_values_are_rewritten_and_braces_unescaped() {
-        let xlsform = |id: &str| format!("${{{id}}}");
-        assert_eq!(
-            pipe(
-                "You listed {n_guides} guides {{sic}}",
-                Braces::Plain,
-                xlsform
-            ),
-            "You listed ${n_guides} guides {sic}"
-        );
-        assert_eq!(pipe("no braces", Braces::Plain, xlsform), "no braces");
-    }
-
-    #[test]
-    fn literal_braces_never_open_a_reference() {
-        let reference = |id: &str| format!("${{{id}}}");
-        assert_eq!(
-            pipe("costs ${{q1}} or {n}", Braces::NotAfterDollar, reference),
-            "costs $\u{2060}{q1} or ${n}"
-        );
-        let surveyjs = |id: &str| format!("{{{id}}}");
-        assert_eq!(
-            pipe("{{q1}} is {q1}", Braces::Joined, surveyjs),
-            "{\u{2060}q1} is {q1}"
-        );
-    }
+/// Whether an item is answered with an amount, whose piped value is the amount's number.
+pub(crate) fn is_amount(item: &Item) -> bool {
+    matches!(item.answer, Some(crate::model::AnswerType::Amount { .. }))
 }

@@ -12,7 +12,7 @@ use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
-    ItemId, ItemKind, List, Operand, Reading, Table,
+    ItemId, ItemKind, List, Operand, Reading, Table, Text,
 };
 
 /// The SurveyJS survey JSON of an instrument, pretty-printed with a final newline.
@@ -22,7 +22,7 @@ pub fn to_string(instrument: &Instrument) -> String {
     text
 }
 
-use super::{Loss, Lost, Target};
+use super::{Braces, Loss, Lost, Piping, Target};
 
 /// What the SurveyJS export cannot hold: restrictions on an amount's currencies, special
 /// answers, the constraints of sections (shown, not enforced), record counts read from answers
@@ -182,7 +182,16 @@ fn localizable(survey: &mut Value, other: &Value, language: &str) {
 }
 
 fn survey_in_one_language(instrument: &Instrument) -> Value {
-    let writer = Writer { instrument };
+    // Piped values are SurveyJS's own `{name}`; an amount's is its value.
+    let piping = Piping {
+        instrument,
+        braces: Braces::Joined,
+        reference: |item| match super::is_amount(item) {
+            true => format!("{{{}.value}}", item.id),
+            false => format!("{{{}}}", item.id),
+        },
+    };
+    let writer = Writer { instrument, piping };
     let mut pages = Vec::new();
     if !instrument.introduction.is_empty() {
         pages.push(json!({
@@ -195,28 +204,15 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
         elements.extend(writer.notes(None, &section.constraints, &section.id));
         pages.push(json!({
             "name": section.id,
-            "title": format!("{}. {}", section.number, section.title),
+            "title": format!("{}. {}", section.number, writer.plain(&section.title)),
             "elements": elements,
         }));
     }
-    let mut survey = json!({
-        "title": instrument.title,
+    json!({
+        "title": writer.plain(&instrument.title),
         "showQuestionNumbers": "off",
         "pages": pages,
-    });
-    // Piped values are SurveyJS's own `{name}`; an amount's is its value.
-    let amounts = super::amounts(instrument);
-    let mut reference = |id: &str| match amounts.contains(id) {
-        true => format!("{{{id}.value}}"),
-        false => format!("{{{id}}}"),
-    };
-    super::pipe_json(
-        &mut survey,
-        &TEXT_PROPERTIES,
-        super::Braces::Joined,
-        &mut reference,
-    );
-    survey
+    })
 }
 
 /// The name SurveyJS gives a free-text row of a grid, which is a question of its own.
@@ -226,15 +222,35 @@ pub fn grid_text_row(grid: &str, row: &str) -> String {
 
 struct Writer<'i> {
     instrument: &'i Instrument,
+    piping: Piping<'i>,
 }
 
 impl Writer<'_> {
+    fn text(&self, text: &Text) -> String {
+        self.piping.text(text)
+    }
+
+    /// A question's title with its printed number, as on paper.
+    fn title(&self, item: &Item) -> String {
+        let label = self.text(&item.label);
+        match &item.marker {
+            Some(marker) if item.kind == ItemKind::Question => format!("{marker}. {label}"),
+            Some(marker) => format!("{marker} {label}"),
+            None => label,
+        }
+    }
+
+    /// A text that pipes nothing, with its braces kept from opening a reference.
+    fn plain(&self, text: &str) -> String {
+        self.piping.text(&Text::plain(text))
+    }
+
     fn blocks(&self, blocks: &[Block], scope: &str) -> Vec<Value> {
         let mut elements = Vec::new();
         for (index, block) in blocks.iter().enumerate() {
             let html = match block {
-                Block::Text(text) => format!("<p>{}</p>", escape(text)),
-                Block::Heading(text) => format!("<h4>{}</h4>", escape(text)),
+                Block::Text(text) => format!("<p>{}</p>", escape(&self.text(text))),
+                Block::Heading(text) => format!("<h4>{}</h4>", escape(&self.text(text))),
                 Block::Excerpt(citations) => self.excerpt(citations),
                 Block::Item(id) => {
                     self.item(*id, None, &mut elements);
@@ -250,18 +266,18 @@ impl Writer<'_> {
         let mut html = String::from("<blockquote>");
         for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
             if let Some(heading) = &paragraph.heading {
-                html.push_str(&format!("<h5>{}</h5>", escape(heading)));
+                html.push_str(&format!("<h5>{}</h5>", escape(&self.plain(heading))));
             }
             html.push_str(&format!(
                 "<p>{}. <em>{}</em></p>",
                 paragraph.number,
-                escape(paragraph.shown_text())
+                escape(&self.plain(paragraph.shown_text()))
             ));
             for sub in subparagraphs {
                 html.push_str(&format!(
                     "<p>({}) <em>{}</em></p>",
                     sub.letter,
-                    escape(sub.shown_text())
+                    escape(&self.plain(sub.shown_text()))
                 ));
             }
         }
@@ -281,7 +297,7 @@ impl Writer<'_> {
         };
         let mut element = Map::new();
         element.insert("name".to_owned(), json!(item.id));
-        element.insert("title".to_owned(), json!(title(item)));
+        element.insert("title".to_owned(), json!(self.title(item)));
         let description = self.description(item);
         if !description.is_empty() {
             element.insert("description".to_owned(), json!(description));
@@ -334,7 +350,7 @@ impl Writer<'_> {
                 let mut validator = json!({
                     "type": "expression",
                     "expression": self.kept(list, constraint),
-                    "text": constraint.message,
+                    "text": self.text(&constraint.message),
                 });
                 if constraint.severity != Severity::Error {
                     crate::emit::set(&mut validator, "notificationType", json!("warning"));
@@ -353,7 +369,7 @@ impl Writer<'_> {
                 json!({
                     "type": "html",
                     "name": format!("{scope}_check_{}", index + 1),
-                    "html": format!("<p><strong>{}</strong></p>", escape(&constraint.message)),
+                    "html": format!("<p><strong>{}</strong></p>", escape(&self.text(&constraint.message))),
                     "visibleIf": format!("!({})", self.kept(list, constraint)),
                 })
             })
@@ -484,8 +500,8 @@ impl Writer<'_> {
     }
 
     fn description(&self, item: &Item) -> String {
-        let mut parts: Vec<String> = item.help.clone();
-        parts.extend(item.notes.iter().cloned());
+        let mut parts = self.piping.texts(&item.help);
+        parts.extend(self.piping.texts(&item.notes));
         if let Some(citations) = self.instrument.citation_text(&item.citations) {
             let document = item
                 .citations
@@ -522,7 +538,7 @@ impl Writer<'_> {
                         .scale(*scale)
                         .options
                         .iter()
-                        .map(|o| json!({ "value": o.code, "text": o.label }))
+                        .map(|o| json!({ "value": o.code, "text": self.text(&o.label) }))
                         .collect::<Vec<_>>()),
                 );
             }
@@ -573,7 +589,7 @@ impl Writer<'_> {
             .map(|field| {
                 let mut element = Map::new();
                 element.insert("name".to_owned(), json!(field.id));
-                element.insert("title".to_owned(), json!(field.label));
+                element.insert("title".to_owned(), json!(self.text(&field.label)));
                 if field.required {
                     element.insert("isRequired".to_owned(), json!(true));
                 }
@@ -619,7 +635,7 @@ impl Writer<'_> {
             .iter()
             .map(|column| {
                 let mut value =
-                    json!({ "name": column.id, "title": column.label, "cellType": "text" });
+                    json!({ "name": column.id, "title": self.text(&column.label), "cellType": "text" });
                 for (key, setting) in &cell {
                     if key != "type" {
                         crate::emit::set(&mut value, key, setting.clone());
@@ -632,7 +648,7 @@ impl Writer<'_> {
         let rows: Vec<Value> = table
             .rows
             .iter()
-            .map(|row| json!({ "value": row.id, "text": row.label }))
+            .map(|row| json!({ "value": row.id, "text": self.text(&row.label) }))
             .collect();
         set("rows", Value::Array(rows));
     }
@@ -656,7 +672,7 @@ impl Writer<'_> {
             .iter()
             .map(|column| {
                 let mut value =
-                    json!({ "name": column.id, "title": column.label, "cellType": "boolean" });
+                    json!({ "name": column.id, "title": self.text(&column.label), "cellType": "boolean" });
                 if let Some(condition) = &column.condition {
                     crate::emit::set(&mut value, "visibleIf", json!(self.expression(condition)));
                 }
@@ -669,7 +685,7 @@ impl Writer<'_> {
             .iter()
             .filter(|row| row.answer.is_none())
             .map(|row| {
-                let mut text = format!("{} {}", row.marker, row.label);
+                let mut text = format!("{} {}", row.marker, self.text(&row.label));
                 if let Some(citations) = self.instrument.citation_text(&row.citations) {
                     text.push_str(&format!(" ({citations})"));
                 }
@@ -681,7 +697,7 @@ impl Writer<'_> {
             let mut question = json!({
                 "type": "comment",
                 "name": grid_text_row(&item.id, &row.id),
-                "title": format!("{} {}", row.marker, row.label),
+                "title": format!("{} {}", row.marker, self.text(&row.label)),
             });
             if let Some(visible) = visible {
                 crate::emit::set(&mut question, "visibleIf", json!(visible));
@@ -753,15 +769,6 @@ fn field_name(list: Option<&Item>, field: usize) -> String {
             format!("{{panel.{field}}}")
         }
         _ => "''".to_owned(),
-    }
-}
-
-/// A question's title with its printed number, as on paper.
-fn title(item: &Item) -> String {
-    match &item.marker {
-        Some(marker) if item.kind == ItemKind::Question => format!("{marker}. {}", item.label),
-        Some(marker) => format!("{marker} {}", item.label),
-        None => item.label.clone(),
     }
 }
 

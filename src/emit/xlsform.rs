@@ -11,12 +11,12 @@
 //! [`Loss`], never dropped silently.
 //! The mapping is documented in `docs/exports.md`.
 
-use super::{Loss, Lost, Target};
+use super::{Braces, Loss, Lost, Piping, Target};
 use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Grid, Instrument, Item, ItemId,
-    ItemKind, List, Operand, Reading, Table,
+    ItemKind, List, Operand, Reading, Table, Text,
 };
 
 /// One row of the `survey` sheet; empty strings are empty cells.
@@ -148,16 +148,27 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         ],
         ..XlsForm::default()
     };
+    // Piped values: `${name}`, the value of the field of that name.
+    let piping = Piping {
+        instrument,
+        braces: Braces::NotAfterDollar,
+        reference: |item| match super::is_amount(item) {
+            true => format!("${{{}_value}}", item.id),
+            false => format!("${{{}}}", item.id),
+        },
+    };
     for scale in &instrument.scales {
         if let Some(name) = &scale.name {
             for option in &scale.options {
+                let label = piping.text(&option.label);
                 form.choices
-                    .push([name.clone(), option.code.clone(), option.label.clone()]);
+                    .push([name.clone(), option.code.clone(), label]);
             }
         }
     }
     let mut writer = Writer {
         instrument,
+        piping,
         form,
         notes: 0,
     };
@@ -171,31 +182,14 @@ fn build_one(instrument: &Instrument) -> XlsForm {
             } else {
                 section.id.clone()
             },
-            label: format!("{}. {}", section.number, section.title),
+            label: format!("{}. {}", section.number, writer.plain(&section.title)),
             ..SurveyRow::default()
         });
         writer.blocks(&section.content, &section.id);
         writer.warnings(None, None, &section.constraints, &section.id);
         writer.end("end_group");
     }
-    // Piped values: `${name}`, the value of the field of that name.
-    let amounts = super::amounts(instrument);
-    let reference = |id: &str| match amounts.contains(id) {
-        true => format!("${{{id}_value}}"),
-        false => format!("${{{id}}}"),
-    };
-    let mut form = writer.form;
-    for row in &mut form.survey {
-        for text in [
-            &mut row.label,
-            &mut row.hint,
-            &mut row.guidance_hint,
-            &mut row.constraint_message,
-        ] {
-            *text = super::pipe(text, super::Braces::NotAfterDollar, reference);
-        }
-    }
-    form
+    writer.form
 }
 
 /// The XLSForm as the bytes of an `.xlsx` workbook.
@@ -287,11 +281,26 @@ fn titled(title: &str, form: &XlsForm) -> String {
 
 struct Writer<'i> {
     instrument: &'i Instrument,
+    piping: Piping<'i>,
     form: XlsForm,
     notes: usize,
 }
 
 impl Writer<'_> {
+    fn text(&self, text: &Text) -> String {
+        self.piping.text(text)
+    }
+
+    /// A text that pipes nothing, with its braces kept from reading as a reference.
+    fn plain(&self, text: &str) -> String {
+        self.piping.text(&Text::plain(text))
+    }
+
+    /// Texts joined by spaces.
+    fn joined(&self, texts: &[Text]) -> String {
+        self.piping.texts(texts).join(" ")
+    }
+
     fn row(&mut self, row: SurveyRow) {
         self.form.survey.push(row);
     }
@@ -316,8 +325,8 @@ impl Writer<'_> {
     fn blocks(&mut self, blocks: &[Block], scope: &str) {
         for block in blocks {
             let text = match block {
-                Block::Text(text) => text.clone(),
-                Block::Heading(text) => format!("**{text}**"),
+                Block::Text(text) => self.text(text),
+                Block::Heading(text) => format!("**{}**", self.text(text)),
                 Block::Excerpt(citations) => self.excerpt(citations),
                 Block::Item(id) => {
                     self.item(*id);
@@ -340,29 +349,30 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
             if let Some(heading) = &paragraph.heading {
-                out.push(format!("**{heading}**"));
+                out.push(format!("**{}**", self.plain(heading)));
             }
             out.push(format!(
                 "{}. *{}*",
                 paragraph.number,
-                paragraph.shown_text()
+                self.plain(paragraph.shown_text())
             ));
             out.extend(
                 subparagraphs
                     .iter()
-                    .map(|sub| format!("({}) *{}*", sub.letter, sub.shown_text())),
+                    .map(|sub| format!("({}) *{}*", sub.letter, self.plain(sub.shown_text()))),
             );
         }
         out.join("\n\n")
     }
 
-    fn label(item: &Item) -> String {
+    fn label(&self, item: &Item) -> String {
+        let label = self.text(&item.label);
         match &item.marker {
             Some(marker) if item.kind == crate::model::ItemKind::Question => {
-                format!("{marker}. {}", item.label)
+                format!("{marker}. {label}")
             }
-            Some(marker) => format!("{marker} {}", item.label),
-            None => item.label.clone(),
+            Some(marker) => format!("{marker} {label}"),
+            None => label,
         }
     }
 
@@ -384,9 +394,9 @@ impl Writer<'_> {
         };
         SurveyRow {
             name: item.id.clone(),
-            label: Self::label(item),
-            hint: item.help.join(" "),
-            guidance_hint: [guidance_hint, item.notes.join(" ")]
+            label: self.label(item),
+            hint: self.joined(&item.help),
+            guidance_hint: [guidance_hint, self.joined(&item.notes)]
                 .iter()
                 .filter(|s| !s.is_empty())
                 .cloned()
@@ -424,7 +434,7 @@ impl Writer<'_> {
             self.row(SurveyRow {
                 kind: "note".to_owned(),
                 name: format!("{scope}_check_{}", index + 1),
-                label: constraint.message.clone(),
+                label: self.text(&constraint.message),
                 relevant: format!("not({kept})"),
                 ..SurveyRow::default()
             });
@@ -492,7 +502,7 @@ impl Writer<'_> {
             row.constraint = kept.join(" and ");
             row.constraint_message = errors
                 .iter()
-                .map(|c| c.message.as_str())
+                .map(|c| self.text(&c.message))
                 .collect::<Vec<_>>()
                 .join(" ");
         }
@@ -562,7 +572,7 @@ impl Writer<'_> {
             };
             let mut field_row = SurveyRow {
                 name: format!("{}_{}", item.id, field.id),
-                label: field.label.clone(),
+                label: self.text(&field.label),
                 required: if field.required {
                     "yes".to_owned()
                 } else {
@@ -594,7 +604,7 @@ impl Writer<'_> {
             for column in &table.columns {
                 let mut cells = SurveyRow {
                     name: cell(&line.id, &column.id),
-                    label: format!("{}: {}", line.label, column.label),
+                    label: format!("{}: {}", self.text(&line.label), self.text(&column.label)),
                     guidance_hint: self
                         .instrument
                         .citation_text(&line.citations)
@@ -636,7 +646,7 @@ impl Writer<'_> {
         for column in &grid.columns {
             self.form
                 .choices
-                .push([list.clone(), column.id.clone(), column.label.clone()]);
+                .push([list.clone(), column.id.clone(), self.text(&column.label)]);
         }
         let filters: Vec<String> = grid
             .columns
@@ -658,7 +668,7 @@ impl Writer<'_> {
         for row in &grid.rows {
             let mut cells = SurveyRow {
                 name: format!("{}_{}", item.id, row.id),
-                label: format!("{} {}", row.marker, row.label),
+                label: format!("{} {}", row.marker, self.text(&row.label)),
                 guidance_hint: self
                     .instrument
                     .citation_text(&row.citations)
@@ -729,7 +739,7 @@ impl Writer<'_> {
                             self.form.choices.push([
                                 list.clone(),
                                 option.code.clone(),
-                                option.label.clone(),
+                                self.text(&option.label),
                             ]);
                         }
                         list

@@ -411,10 +411,14 @@ impl<'i> Validator<'i> {
                     Some(item) => Problem::new(
                         Code::Constraint,
                         &pointer,
-                        constraint.message.clone(),
-                        Some(self.instrument.item(item)),
+                        self.instrument.written(&constraint.message),
+                        Some((self.instrument, item)),
                     ),
-                    None => Problem::reply(Code::Constraint, &pointer, constraint.message.clone()),
+                    None => Problem::reply(
+                        Code::Constraint,
+                        &pointer,
+                        self.instrument.written(&constraint.message),
+                    ),
                 };
                 problem.span = Some(constraint.span);
                 problem
@@ -711,13 +715,14 @@ impl<'i> Validator<'i> {
     }
 
     /// A problem with an item's answer, naming the item.
-    fn problem(&self, item: ItemId, code: Code, pointer: &str, message: String) -> Problem {
-        let item = self.instrument.item(item);
+    fn problem(&self, id: ItemId, code: Code, pointer: &str, message: String) -> Problem {
+        let item = self.instrument.item(id);
         let name = match &item.number {
             Some(number) => format!("{} `{}`", number, item.id),
             None => format!("`{}`", item.id),
         };
-        Problem::new(code, pointer, format!("{name} {message}"), Some(item))
+        let message = format!("{name} {message}");
+        Problem::new(code, pointer, message, Some((self.instrument, id)))
     }
 
     fn value(

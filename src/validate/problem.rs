@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::codes::Code;
-use crate::model::{Item, Severity};
+use crate::model::{Instrument, ItemId, Severity};
 use crate::span::Span;
 
 /// One problem of a reply: where it is (a JSON pointer), which item, and what is wrong.
@@ -27,16 +27,23 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(super) fn new(code: Code, pointer: &str, message: String, item: Option<&Item>) -> Problem {
+    /// A problem, naming the item it is about (its label written as the form writes it).
+    pub(super) fn new(
+        code: Code,
+        pointer: &str,
+        message: String,
+        item: Option<(&Instrument, ItemId)>,
+    ) -> Problem {
+        let item = item.map(|(instrument, id)| (instrument, instrument.item(id)));
         Problem {
             code,
             severity: Severity::Error,
             pointer: pointer.to_owned(),
             message,
-            item: item.map(|item| item.id.clone()),
-            number: item.and_then(|item| item.number.clone()),
-            label: item.map(|item| item.label.clone()),
-            span: item.map(|item| item.span),
+            item: item.map(|(_, item)| item.id.clone()),
+            number: item.and_then(|(_, item)| item.number.clone()),
+            label: item.map(|(instrument, item)| instrument.written(&item.label)),
+            span: item.map(|(_, item)| item.span),
         }
     }
 

@@ -449,3 +449,81 @@ fn export_fixtures_report_what_each_export_loses() {
         });
     });
 }
+
+#[test]
+fn each_target_writes_piped_values_and_literal_braces_its_own_way() {
+    let source = "instrument braces { title \"Braces\" }
+scale sizes { small \"Small, as in {{n}}\" large \"Larger than {n}\" }
+section main \"Main\" {
+  question cost \"Cost\" : amount
+  question n \"How many in ${{x}} and {{y}}?\" : integer
+  question m \"Of the {n} cases at {cost}, which size?\" : sizes
+}
+";
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    // The JSON form writes the model's parts back as the source wrote them.
+    let form = qc::emit::json::to_value(&instrument);
+    let m = &form["sections"][0]["content"][2];
+    assert_eq!(m["label"], "Of the {n} cases at {cost}, which size?");
+    assert_eq!(
+        form["sections"][0]["content"][1]["label"],
+        "How many in ${{x}} and {{y}}?"
+    );
+    assert_eq!(
+        form["scales"][0]["options"][0]["label"],
+        "Small, as in {{n}}"
+    );
+    // XLSForm: `${name}`, an amount's number in its `_value` field; a brace after `$` is
+    // kept from opening a reference by an invisible word joiner.
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let label = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.label.clone())
+            .unwrap_or_else(|| panic!("no row {name}"))
+    };
+    assert_eq!(label("n"), "2. How many in $\u{2060}{x} and {y}?");
+    assert_eq!(
+        label("m"),
+        "3. Of the ${n} cases at ${cost_value}, which size?"
+    );
+    let choice = |code: &str| {
+        xlsform
+            .choices
+            .iter()
+            .find(|choice| choice[1] == code)
+            .map(|choice| choice[2].clone())
+            .unwrap_or_else(|| panic!("no choice {code}"))
+    };
+    assert_eq!(choice("small"), "Small, as in {n}");
+    assert_eq!(choice("large"), "Larger than ${n}");
+    // SurveyJS: `{name}`, an amount's `{name.value}`; every literal brace is joined to a word
+    // joiner, since SurveyJS reads `{` as a reference wherever it stands.
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let elements = &survey["pages"][0]["elements"];
+    assert_eq!(
+        elements[1]["title"],
+        "2. How many in ${\u{2060}x} and {\u{2060}y}?"
+    );
+    assert_eq!(
+        elements[2]["title"],
+        "3. Of the {n} cases at {cost.value}, which size?"
+    );
+    assert_eq!(
+        elements[2]["choices"][0]["text"],
+        "Small, as in {\u{2060}n}"
+    );
+    // FHIR R4 pipes nothing: the text names the item, and the loss is reported.
+    let (questionnaire, losses) = qc::emit::fhir::questionnaire(&instrument);
+    let items = &questionnaire["item"][0]["item"];
+    assert_eq!(items[1]["text"], "How many in ${x} and {y}?");
+    assert_eq!(items[2]["text"], "Of the {n} cases at {cost}, which size?");
+    let piped: Vec<&str> = losses
+        .iter()
+        .filter(|loss| loss.what == qc::emit::Lost::Piping)
+        .map(|loss| loss.item.as_str())
+        .collect();
+    assert_eq!(piped, ["cost", "n"]);
+}

@@ -37,3 +37,79 @@ fn texts_are_split_into_literals_and_references_with_their_places() {
         ]
     );
 }
+
+/// Every kind of text that may pipe a value keeps the item it names, through blocks and
+/// whether the item comes before or after it: the compiled texts, written back with `{id}`,
+/// read as the source does.
+#[test]
+fn every_text_pipes_the_item_it_names() {
+    let source = r#"instrument pipes { title "Pipes" }
+special dont_know "Don't know ({n})"
+scale sizes { small "Small ({n})" large "Large" }
+block asked(topic: text) {
+  text "About {topic}."
+}
+introduction {
+  text "Intro ({n})"
+}
+section main "Main" {
+  heading "Heading ({n})"
+  use asked(topic = "the {n} cases")
+  question size "Size ({later})" : sizes {
+    help "Help ({n})"
+    note "Note ({n})"
+    allow dont_know
+    check size = small else warning "Small? ({n})"
+  }
+  question n "N" : integer
+  question people "People ({n})" : list {
+    field name "Name ({n})" : text
+    check this.name != "x" else warning "Record ({n})"
+  }
+  grid areas "Areas ({n})" {
+    column need "Need ({n})"
+    row skills "Skills ({n})"
+  }
+  table counts "Counts ({n})" : integer {
+    row men "Men ({n})"
+    column y2024 "2024 ({n})"
+  }
+  calc later "Later" = n + 1
+  check n >= 0 else warning "Section ({n})"
+}
+"#;
+    let compilation = qc::compile(source);
+    let instrument = compilation
+        .instrument
+        .unwrap_or_else(|| panic!("{:?}", compilation.diagnostics));
+    let texts = qc::translate::sources(&instrument);
+    let piped: Vec<(&str, &str)> = texts
+        .iter()
+        .filter(|source| source.piped && source.text.contains('{'))
+        .map(|source| (source.key.as_str(), source.text.as_str()))
+        .collect();
+    assert_eq!(
+        piped,
+        [
+            ("introduction.1", "Intro ({n})"),
+            ("scale.sizes.small", "Small ({n})"),
+            ("special.dont_know", "Don't know ({n})"),
+            ("section.main.1", "Heading ({n})"),
+            ("section.main.2", "About the {n} cases."),
+            ("section.main.check.1", "Section ({n})"),
+            ("size.label", "Size ({later})"),
+            ("size.help.1", "Help ({n})"),
+            ("size.note.1", "Note ({n})"),
+            ("size.check.1", "Small? ({n})"),
+            ("people.label", "People ({n})"),
+            ("people.name.label", "Name ({n})"),
+            ("people.record.check.1", "Record ({n})"),
+            ("areas.label", "Areas ({n})"),
+            ("areas.column.need", "Need ({n})"),
+            ("areas.row.skills", "Skills ({n})"),
+            ("counts.label", "Counts ({n})"),
+            ("counts.row.men", "Men ({n})"),
+            ("counts.column.y2024", "2024 ({n})"),
+        ]
+    );
+}

@@ -161,6 +161,51 @@ fn the_bundled_drafts_translate_the_structure() {
     assert_eq!(french.sections[4].title, "Questions finales");
     assert_eq!(
         french.scales[qc::model::ScaleId::from(0)].options[0].label,
-        "Oui"
+        qc::model::Text::plain("Oui")
+    );
+}
+
+/// A translated text pipes the items its source pipes, wherever the translation puts them;
+/// one that names no item is reported (W0209) and the source text stands in for it.
+#[test]
+fn translations_pipe_items_and_unknown_names_are_reported() {
+    let source = r#"instrument demo { title "Demo" language "en" }
+translation ar "ar.json"
+section main "Main" {
+  question n "How many cases?" : integer
+  question m "Of the {n} cases, how many {{sic}} were solved?" : integer
+  question k "Of the {n} solved, how many were tried?" : integer
+}
+"#;
+    let instrument = compile(source, &empty("ar")).instrument.expect("compiles");
+    let template = translate::update(&instrument, "ar", None);
+    let mut file: serde_json::Value = serde_json::from_str(&template).expect("JSON");
+    file["strings"]["m.label"]["text"] = "كم {{حالة}} من {n} حلت؟".into();
+    file["strings"]["k.label"]["text"] = "من {ن} المحلولة".into();
+    let compilation = compile(source, &file.to_string());
+    let codes: Vec<String> = compilation
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.code_str())
+        .collect();
+    assert_eq!(codes, ["W0209", "N0001"]);
+    let instrument = compilation.instrument.expect("compiles");
+    let arabic = translate::localize(&instrument, "ar").expect("translated");
+    let n = qc::model::ItemId::from(0);
+    let m = &arabic.items[qc::model::ItemId::from(1)].label;
+    assert_eq!(
+        m.parts(),
+        [
+            qc::model::Part::Literal("كم {حالة} من ".to_owned()),
+            qc::model::Part::Piped(n),
+            qc::model::Part::Literal(" حلت؟".to_owned()),
+        ]
+    );
+    let k = &arabic.items[qc::model::ItemId::from(2)].label;
+    assert_eq!(arabic.written(k), "Of the {n} solved, how many were tried?");
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    assert_eq!(
+        survey["pages"][0]["elements"][1]["title"]["ar"],
+        "2. كم {\u{2060}حالة} من {n} حلت؟"
     );
 }

@@ -335,6 +335,19 @@ section main \"Main\" {
 ";
     let form = qc::emit::json::to_value(&qc::compile(source).instrument.expect("compiles"));
     qc::form::read(&form).expect("the form as compiled reads back");
+    let mut forward = form.clone();
+    forward["sections"][0]["content"][0]["label"] = serde_json::json!("A ({{sic}}), after {d}");
+    let read = qc::form::read(&forward).expect("a text may pipe an item read after it");
+    let first = read.items.first().expect("an item");
+    assert_eq!(read.written(&first.label), "A ({{sic}}), after {d}");
+    assert_eq!(
+        first
+            .label
+            .piped()
+            .map(|id| read.item(id).id.as_str())
+            .collect::<Vec<_>>(),
+        ["d"]
+    );
     let cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
         // (where, what it becomes, the pointer of the refusal, words of its message)
         (
@@ -420,6 +433,20 @@ section main \"Main\" {
             serde_json::json!("yes no"),
             "/scales/0/id",
             "not an id",
+        ),
+        // A text pipes items by id, read before or after it; not one that is missing, nor a
+        // list, which has no one value to show.
+        (
+            "/sections/0/content/0/label",
+            serde_json::json!("Of the {nobody}"),
+            "/sections/0/content/0/label",
+            "`{nobody}` names no item",
+        ),
+        (
+            "/sections/0/content/0/label",
+            serde_json::json!("Of the {people}"),
+            "/sections/0/content/5",
+            "has no value to show",
         ),
     ];
     for (place, value, pointer, words) in cases {

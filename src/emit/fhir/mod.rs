@@ -17,15 +17,14 @@ use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
-    ItemId, ItemKind, List, Operand, Table,
+    ItemId, ItemKind, List, Operand, Table, Text,
 };
-use crate::span::Span;
 
 mod response;
 
 pub use response::questionnaire_response;
 
-use super::{Loss, Lost, Target};
+use super::{Braces, Loss, Lost, Piping, Target};
 
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
@@ -61,27 +60,21 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
         }
         items.push(group);
     }
-    // FHIR R4 has no piping: a piped value is shown as `{name}`.
+    // FHIR R4 has no piping: a piped value is shown as `{id}`.
     let mut piped = Vec::new();
-    for item in &mut items {
-        let mut reference = |id: &str| {
-            piped.push(id.to_owned());
-            format!("{{{id}}}")
-        };
-        super::pipe_json(item, &["text"], super::Braces::Plain, &mut reference);
-    }
+    crate::translate::visit_texts(&mut instrument.clone(), &mut |_, slot| {
+        if let crate::translate::Slot::Piped(text) = slot {
+            piped.extend(text.piped());
+        }
+    });
     piped.sort();
     piped.dedup();
     for id in piped {
-        let span = instrument
-            .items
-            .iter()
-            .find(|item| item.id == id)
-            .map_or_else(Span::default, |item| item.span);
+        let item = instrument.item(id);
         writer.losses.push(Loss {
             target: Target::Fhir,
-            item: id,
-            span,
+            item: item.id.clone(),
+            span: item.span,
             what: Lost::Piping,
         });
     }
@@ -165,17 +158,30 @@ fn translated(questionnaire: &mut Value, other: &Value, language: &str) {
     }
 }
 
+/// FHIR R4 pipes nothing: a text shows `{id}` where the source pipes a value.
+fn piping(instrument: &Instrument) -> Piping<'_> {
+    Piping {
+        instrument,
+        braces: Braces::Plain,
+        reference: |item| format!("{{{}}}", item.id),
+    }
+}
+
 struct Writer<'i> {
     instrument: &'i Instrument,
     losses: Vec<Loss>,
 }
 
 impl Writer<'_> {
+    fn text(&self, text: &Text) -> String {
+        piping(self.instrument).text(text)
+    }
+
     fn blocks(&mut self, blocks: &[Block], scope: &str) -> Vec<Value> {
         let mut items = Vec::new();
         for (index, block) in blocks.iter().enumerate() {
             let text = match block {
-                Block::Text(text) | Block::Heading(text) => text.clone(),
+                Block::Text(text) | Block::Heading(text) => self.text(text),
                 Block::Excerpt(citations) => self.excerpt(citations),
                 Block::Item(id) => {
                     items.push(self.item(*id));
@@ -212,7 +218,7 @@ impl Writer<'_> {
             };
             out.insert("prefix".to_owned(), json!(prefix));
         }
-        out.insert("text".to_owned(), json!(item.label));
+        out.insert("text".to_owned(), json!(self.text(&item.label)));
         let codes = self.codes(&item.citations);
         if !codes.is_empty() {
             out.insert("code".to_owned(), Value::Array(codes));
@@ -251,7 +257,7 @@ impl Writer<'_> {
         }
         self.constraints(&item.id, None, &item.constraints, &mut out);
         for (index, text) in item.help.iter().chain(&item.notes).enumerate() {
-            children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": text }));
+            children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": self.text(text) }));
         }
         for child in &item.children {
             children.push(self.item(*child));
@@ -301,7 +307,7 @@ impl Writer<'_> {
                     { "url": "key", "valueId": format!("{}-{}", owner.replace('_', "-"), index + 1) },
                     { "url": "severity", "valueCode": severity },
                     { "url": "expression", "valueString": kept.join(" or ") },
-                    { "url": "human", "valueString": constraint.message },
+                    { "url": "human", "valueString": self.text(&constraint.message) },
                 ],
             });
             match out.get_mut("extension").and_then(Value::as_array_mut) {
@@ -487,7 +493,7 @@ impl Writer<'_> {
                     .scale(*scale)
                     .options
                     .iter()
-                    .map(|o| json!({ "valueCoding": { "code": o.code, "display": o.label } }))
+                    .map(|o| json!({ "valueCoding": { "code": o.code, "display": self.text(&o.label) } }))
                     .collect();
                 set("answerOption", Value::Array(options));
             }
@@ -539,7 +545,7 @@ impl Writer<'_> {
                 "linkId".to_owned(),
                 json!(format!("{}_{}", item.id, field.id)),
             );
-            element.insert("text".to_owned(), json!(field.label));
+            element.insert("text".to_owned(), json!(self.text(&field.label)));
             let mut nested = Vec::new();
             self.answer(item, &field.answer, &mut element, &mut nested);
             element.insert("required".to_owned(), json!(field.required));
@@ -574,7 +580,7 @@ impl Writer<'_> {
                         "linkId".to_owned(),
                         json!(format!("{}_{}_{}", item.id, row.id, column.id)),
                     );
-                    cell.insert("text".to_owned(), json!(column.label));
+                    cell.insert("text".to_owned(), json!(self.text(&column.label)));
                     let mut nested = Vec::new();
                     self.answer(item, &table.cell, &mut cell, &mut nested);
                     Value::Object(cell)
@@ -582,7 +588,7 @@ impl Writer<'_> {
                 .collect();
             let mut group = json!({
                 "linkId": format!("{}_{}", item.id, row.id),
-                "text": row.label,
+                "text": self.text(&row.label),
                 "type": "group",
                 "item": cells,
             });
@@ -606,7 +612,7 @@ impl Writer<'_> {
         let options: Vec<Value> = grid
             .columns
             .iter()
-            .map(|c| json!({ "valueCoding": { "code": c.id, "display": c.label } }))
+            .map(|c| json!({ "valueCoding": { "code": c.id, "display": self.text(&c.label) } }))
             .collect();
         for column in grid.columns.iter().filter(|c| c.condition.is_some()) {
             let column = column.id.clone();
@@ -616,7 +622,7 @@ impl Writer<'_> {
             let mut element = json!({
                 "linkId": format!("{}_{}", item.id, row.id),
                 "prefix": row.marker,
-                "text": row.label,
+                "text": self.text(&row.label),
             });
             match &row.answer {
                 Some(AnswerType::Text { long }) => crate::emit::set(

@@ -57,6 +57,10 @@ struct Response<'a> {
 }
 
 impl Response<'_> {
+    fn text(&self, text: &crate::model::Text) -> String {
+        super::piping(self.instrument).text(text)
+    }
+
     /// The response items of an item: none when nothing under it is answered; several for the
     /// records of a list (a repeating group).
     fn item(&self, id: ItemId) -> Option<Vec<Value>> {
@@ -68,7 +72,7 @@ impl Response<'_> {
             .flatten()
             .collect();
         let value = self.answers.get(&item.id).filter(|v| !v.is_null());
-        let mut out = json!({ "linkId": item.id, "text": item.label });
+        let mut out = json!({ "linkId": item.id, "text": self.text(&item.label) });
         if let Some(special) = value.and_then(|v| v.get("special")).and_then(Value::as_str) {
             crate::emit::set(&mut out, "extension", json!([absent(special)]));
             if !children.is_empty() {
@@ -135,7 +139,7 @@ impl Response<'_> {
                         })
                     })
                     .collect();
-                json!({ "linkId": item.id, "text": item.label, "item": fields })
+                json!({ "linkId": item.id, "text": self.text(&item.label), "item": fields })
             })
             .collect()
     }
@@ -218,7 +222,7 @@ fn values(instrument: &Instrument, answer: &AnswerType, value: &Value) -> Vec<Va
             .options
             .iter()
             .find(|o| o.code == code)
-            .map(|o| o.label.clone());
+            .map(|o| super::piping(instrument).text(&o.label));
         json!({ "valueCoding": { "code": code, "display": display.unwrap_or_default() } })
     };
     match (answer, value) {

@@ -11,6 +11,9 @@ use crate::arena::Arena;
 
 use crate::span::Span;
 
+mod text;
+pub use text::{Part, Text, UnknownPipe};
+
 /// A checked instrument.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Instrument {
@@ -261,7 +264,7 @@ impl Scale {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub code: String,
-    pub label: String,
+    pub label: Text,
 }
 
 /// A reference document that items cite.
@@ -349,7 +352,7 @@ impl Severity {
 pub struct Constraint {
     pub condition: Condition,
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub span: Span,
 }
 
@@ -365,8 +368,8 @@ impl Constraint {
 /// One block of a section or of the introduction, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
-    Text(String),
-    Heading(String),
+    Text(Text),
+    Heading(Text),
     /// Paragraphs of a reference document, shown to the respondent.
     Excerpt(Vec<Citation>),
     Item(ItemId),
@@ -410,13 +413,13 @@ pub struct Item {
     pub number: Option<String>,
     /// The item's own marker, such as `(ii)`.
     pub marker: Option<String>,
-    pub label: String,
+    pub label: Text,
     pub answer: Option<AnswerType>,
     /// When the item is asked, besides its parent being asked.
     pub condition: Option<Condition>,
     pub required: bool,
-    pub help: Vec<String>,
-    pub notes: Vec<String>,
+    pub help: Vec<Text>,
+    pub notes: Vec<Text>,
     pub citations: Vec<Citation>,
     pub parent: Option<ItemId>,
     pub children: Vec<ItemId>,
@@ -512,7 +515,7 @@ pub struct Table {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Heading {
     pub id: String,
-    pub label: String,
+    pub label: Text,
     /// Its cells are the sums of the other rows' (or columns') cells.
     pub total: bool,
     pub citations: Vec<Citation>,
@@ -522,7 +525,7 @@ pub struct Heading {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordField {
     pub id: String,
-    pub label: String,
+    pub label: Text,
     pub answer: AnswerType,
     pub required: bool,
     /// Asked of the records where this holds; `this.field` reads the record.
@@ -539,7 +542,7 @@ pub struct Grid {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub id: String,
-    pub label: String,
+    pub label: Text,
     pub condition: Option<Condition>,
 }
 
@@ -547,7 +550,7 @@ pub struct Column {
 pub struct Row {
     pub id: String,
     pub marker: String,
-    pub label: String,
+    pub label: Text,
     pub citations: Vec<Citation>,
     /// `Some` for a free-text row; checkbox rows have no answer of their own.
     pub answer: Option<AnswerType>,
@@ -933,6 +936,81 @@ impl Condition {
             | Condition::OneOf { .. }
             | Condition::Has { .. }
             | Condition::Special { .. } => {}
+        }
+    }
+}
+
+impl AnswerType {
+    /// Whether a text can show the answer: one value, not a list, a grid or a table.
+    pub fn can_be_piped(&self) -> bool {
+        !matches!(
+            self,
+            AnswerType::List(_) | AnswerType::Grid(_) | AnswerType::Table(_)
+        )
+    }
+}
+
+impl Instrument {
+    /// The items a text can pipe in, by id: those with an answer that
+    /// [can be piped](AnswerType::can_be_piped), calculated values included.
+    pub fn pipe_targets(&self) -> rustc_hash::FxHashMap<&str, ItemId> {
+        self.items
+            .iter_enumerated()
+            .filter(|(_, item)| item.answer.as_ref().is_some_and(AnswerType::can_be_piped))
+            .map(|(id, item)| (item.id.as_str(), id))
+            .collect()
+    }
+
+    /// A text as the compiled form writes it: `{id}` for a piped item, `{{` and `}}` for
+    /// braces.
+    pub fn written(&self, text: &Text) -> String {
+        text.written(|item| self.items.at(item).id.as_str())
+    }
+}
+
+impl Block {
+    /// The text of a text or a heading.
+    pub fn text_mut(&mut self) -> Option<&mut Text> {
+        match self {
+            Block::Text(text) | Block::Heading(text) => Some(text),
+            Block::Excerpt(_) | Block::Item(_) => None,
+        }
+    }
+}
+
+impl Item {
+    /// Calls `f` with each text of the item that may pipe a value: its label, help, notes,
+    /// the messages of its rules, and the labels of its fields, rows and columns.
+    pub fn texts_mut(&mut self, f: &mut dyn FnMut(&mut Text)) {
+        f(&mut self.label);
+        self.help.iter_mut().for_each(&mut *f);
+        self.notes.iter_mut().for_each(&mut *f);
+        for constraint in &mut self.constraints {
+            f(&mut constraint.message);
+        }
+        match &mut self.answer {
+            Some(AnswerType::List(list)) => {
+                for field in &mut list.fields {
+                    f(&mut field.label);
+                }
+                for constraint in &mut list.constraints {
+                    f(&mut constraint.message);
+                }
+            }
+            Some(AnswerType::Table(table)) => {
+                for heading in table.rows.iter_mut().chain(&mut table.columns) {
+                    f(&mut heading.label);
+                }
+            }
+            Some(AnswerType::Grid(grid)) => {
+                for column in &mut grid.columns {
+                    f(&mut column.label);
+                }
+                for row in &mut grid.rows {
+                    f(&mut row.label);
+                }
+            }
+            _ => {}
         }
     }
 }
