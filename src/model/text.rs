@@ -115,13 +115,15 @@ impl Text {
     pub fn written<'i>(&self, mut id: impl FnMut(ItemId) -> &'i str) -> String {
         self.render(
             |text, out| {
-                for c in text.chars() {
-                    match c {
-                        '{' => out.push_str("{{"),
-                        '}' => out.push_str("}}"),
-                        c => out.push(c),
-                    }
+                let mut rest = text;
+                while let Some(at) = memchr::memchr2(b'{', b'}', rest.as_bytes()) {
+                    // Up to the brace and the brace, then the brace again.
+                    let (head, tail) = rest.split_at(at + 1);
+                    out.push_str(head);
+                    out.push_str(head.get(at..).unwrap_or_default());
+                    rest = tail;
                 }
+                out.push_str(rest);
             },
             |item, out| {
                 out.push('{');
@@ -129,6 +131,21 @@ impl Text {
                 out.push('}');
             },
         )
+    }
+
+    /// [`Text::written`], borrowing the text when it is one literal run without braces (most
+    /// texts are).
+    pub fn as_written<'t>(
+        &'t self,
+        id: impl FnMut(ItemId) -> &'t str,
+    ) -> std::borrow::Cow<'t, str> {
+        match self.parts.as_slice() {
+            [] => std::borrow::Cow::Borrowed(""),
+            [Part::Literal(text)] if memchr::memchr2(b'{', b'}', text.as_bytes()).is_none() => {
+                std::borrow::Cow::Borrowed(text)
+            }
+            _ => std::borrow::Cow::Owned(self.written(id)),
+        }
     }
 
     /// Reads a text written as [`Text::written`] writes it, with `item` finding the item each
@@ -140,7 +157,7 @@ impl Text {
         let mut text = Text::default();
         let mut literal = String::new();
         let mut rest = written;
-        while let Some(index) = rest.find(['{', '}']) {
+        while let Some(index) = memchr::memchr2(b'{', b'}', rest.as_bytes()) {
             let (before, tail) = rest.split_at(index);
             literal.push_str(before);
             if let Some(after) = tail.strip_prefix("{{") {

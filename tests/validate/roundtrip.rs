@@ -145,6 +145,45 @@ fn reading_a_compiled_form_gives_back_the_same_model() {
     }
 }
 
+/// Moves the `type` of every tagged object (blocks, answers) after its other keys.
+fn type_last(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(tag) = object.shift_remove("type") {
+                object.insert("type".to_owned(), tag);
+            }
+            object.values_mut().for_each(type_last);
+        }
+        serde_json::Value::Array(values) => values.iter_mut().for_each(type_last),
+        _ => {}
+    }
+}
+
+/// The compiler writes each `type` first, which lets the reader point at the very key at
+/// fault; a form written by other hands may put it anywhere, and reads the same.
+#[test]
+fn the_type_of_a_block_or_an_answer_may_come_anywhere_in_its_object() {
+    for (name, instrument) in forms() {
+        let mut form = qc::emit::json::to_value(&instrument);
+        let read = qc::form::read(&form).unwrap_or_else(|error| panic!("{name}: {error}"));
+        type_last(&mut form);
+        let moved = qc::form::read(&form).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert!(moved == read, "{name}: read differently with `type` last");
+    }
+    // Either way, a key that does not fit is refused where it is.
+    let source =
+        "instrument t { title \"T\" }\nsection s \"S\" {\n  question n \"N\" : integer\n}\n";
+    let mut form = qc::emit::json::to_value(&qc::compile(source).instrument.expect("compiles"));
+    form["sections"][0]["content"][0]["answer"]["min"] = "ten".into();
+    let first = qc::form::read(&form).expect_err("a bound that is a text");
+    assert_eq!(first.pointer, "/sections/0/content/0/answer/min");
+    assert!(first.message.contains("expected a number"), "{first}");
+    type_last(&mut form);
+    let last = qc::form::read(&form).expect_err("a bound that is a text");
+    assert!(last.pointer.starts_with("/sections/0/content/0"), "{last}");
+    assert!(last.message.contains("expected a number"), "{last}");
+}
+
 /// Instruments at the limit of nesting, in each construct that nests: items, conditions, and
 /// the values whose JsonLogic nests deepest.
 fn at_the_limits() -> Vec<(String, String)> {
