@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
     /// The item a condition names, if it is declared.
     pub(crate) fn item_id(&self, ident: &'a ast::Ident) -> Option<ItemId> {
         let ident = self.item_ident(ident);
-        self.item_names.get(ident.name.as_str()).copied()
+        self.walk.item_names.get(ident.name.as_str()).copied()
     }
 
     /// What a parameter stands for in the block being expanded; reports a name that is not a
@@ -122,7 +122,7 @@ impl<'a> Checker<'a> {
                         span,
                         help,
                     },
-                    None if self.expanding.is_empty() => {
+                    None if self.walk.expanding.is_empty() => {
                         ParameterProblem::OutsideBlock { name, span, help }
                     }
                     None => ParameterProblem::NotOfBlock { name, span, help },
@@ -162,9 +162,10 @@ impl<'a> Checker<'a> {
             }
             Some(Binding::Item(ident)) => {
                 let number = self
+                    .walk
                     .item_names
                     .get(ident.name.as_str())
-                    .and_then(|id| self.items.at(*id).number.clone());
+                    .and_then(|id| self.walk.items.at(*id).number.clone());
                 match number {
                     Some(number) => out.push(model::Part::Literal(number)),
                     None => {
@@ -186,8 +187,8 @@ impl<'a> Checker<'a> {
                     .keys()
                     .map(|name| (*name).to_owned())
                     .collect();
-                out.push(model::Part::Piped(ItemId::from(self.pipes.len())));
-                self.pipes.push(Pipe {
+                out.push(model::Part::Piped(ItemId::from(self.deferred.pipes.len())));
+                self.deferred.pipes.push(Pipe {
                     name: name.to_owned(),
                     span,
                     env: self.env,
@@ -200,7 +201,7 @@ impl<'a> Checker<'a> {
     /// Checks that each piped `{name}` names an item with an answer, or a calculated value;
     /// in a block, an unknown name is most likely a misspelt parameter.
     pub(super) fn pipes(&mut self) {
-        let pipes = std::mem::take(&mut self.pipes);
+        let pipes = std::mem::take(&mut self.deferred.pipes);
         let mut resolved = Vec::with_capacity(pipes.len());
         for pipe in &pipes {
             self.env = pipe.env;
@@ -209,18 +210,19 @@ impl<'a> Checker<'a> {
                 span: pipe.span,
             };
             let found = self
+                .walk
                 .item_names
                 .get(pipe.name.as_str())
                 .copied()
                 .or_else(|| {
                     let given = self.item_ident(&ident);
-                    self.item_names.get(given.name.as_str()).copied()
+                    self.walk.item_names.get(given.name.as_str()).copied()
                 });
             resolved.push(found);
             match found {
-                Some(id) if self.items.at(id).answer.as_ref().is_some_and(model::AnswerType::can_be_piped) => {}
+                Some(id) if self.walk.items.at(id).answer.as_ref().is_some_and(model::AnswerType::can_be_piped) => {}
                 Some(id) => self.errors.push(CheckError::BadValue(ValueProblem::NotShown {
-                    item: self.items.at(id).id.clone(),
+                    item: self.walk.items.at(id).id.clone(),
                     span: pipe.span,
                 })),
                 None if !pipe.parameters.is_empty() => {
@@ -233,7 +235,7 @@ impl<'a> Checker<'a> {
                 None => self.errors.push(CheckError::UnknownItem {
                     name: pipe.name.clone(),
                     span: pipe.span,
-                    help: self.did_you_mean(&pipe.name, self.item_names.keys().copied()).or_else(|| {
+                    help: self.did_you_mean(&pipe.name, self.walk.item_names.keys().copied()).or_else(|| {
                         Some("`{name}` shows the answer of an item; write `{{` and `}}` for braces".to_owned())
                     }),
                 }),
@@ -256,26 +258,28 @@ impl<'a> Checker<'a> {
                 }
             })
         };
-        for block in self.introduction.iter_mut().chain(
-            self.sections
+        for block in self.walk.introduction.iter_mut().chain(
+            self.walk
+                .sections
                 .iter_mut()
                 .flat_map(|section| &mut section.content),
         ) {
             block.text_mut().map(&mut resolve);
         }
-        for section in &mut self.sections {
+        for section in &mut self.walk.sections {
             for constraint in &mut section.constraints {
                 resolve(&mut constraint.message);
             }
         }
-        for choice in self
-            .specials
-            .iter_mut()
-            .chain(self.scales.iter_mut().flat_map(|scale| &mut scale.options))
-        {
+        for choice in self.declared.specials.iter_mut().chain(
+            self.declared
+                .scales
+                .iter_mut()
+                .flat_map(|scale| &mut scale.options),
+        ) {
             resolve(&mut choice.label);
         }
-        for item in &mut self.items {
+        for item in &mut self.walk.items {
             item.texts_mut(&mut resolve);
         }
     }
@@ -287,6 +291,7 @@ impl<'a> Checker<'a> {
             return;
         };
         if let Some(start) = self
+            .walk
             .expanding
             .iter()
             .position(|(open, _)| std::ptr::eq(*open, block))
@@ -300,7 +305,7 @@ impl<'a> Checker<'a> {
             });
             return;
         }
-        if self.expanding.len() >= MAX_USE_DEPTH {
+        if self.walk.expanding.len() >= MAX_USE_DEPTH {
             let what = format!("blocks used inside blocks more than {MAX_USE_DEPTH} deep");
             self.past_limit(what, use_.block.span);
             return;
@@ -313,15 +318,16 @@ impl<'a> Checker<'a> {
         };
         self.envs.push(Env { module, arguments });
         let here = std::mem::replace(&mut self.env, self.envs.len() - 1);
-        self.expanding.push((block, use_.block.span));
+        self.walk.expanding.push((block, use_.block.span));
         crate::stack::guard(|| self.section_members(&block.members, section));
-        self.expanding.pop();
+        self.walk.expanding.pop();
         self.env = here;
     }
 
     /// The uses of blocks being expanded, outermost first, as notes.
     fn uses(&self) -> Vec<Note> {
-        self.expanding
+        self.walk
+            .expanding
             .iter()
             .map(|(open, span)| Note::single(*span, format!("`{}` is used here", open.id.name)))
             .collect()
@@ -330,11 +336,11 @@ impl<'a> Checker<'a> {
     /// Spends `cost` bytes of the expansion budget on what is written at `span`; false, and
     /// reported once with the chain of uses that led there, when the budget is spent.
     fn spend(&mut self, cost: usize, span: Span) -> bool {
-        if self.over_budget {
+        if self.walk.over_budget {
             return false;
         }
-        self.expanded = self.expanded.saturating_add(cost);
-        if self.expanded <= EXPANSION_BUDGET {
+        self.walk.expanded = self.walk.expanded.saturating_add(cost);
+        if self.walk.expanded <= EXPANSION_BUDGET {
             return true;
         }
         self.past_limit(format!("more than {EXPANSION_BUDGET} bytes"), span);
@@ -344,7 +350,7 @@ impl<'a> Checker<'a> {
     /// Stops expanding blocks, reporting `what` limit was reached at `span` once, with the
     /// chain of uses that led there.
     fn past_limit(&mut self, what: String, span: Span) {
-        if std::mem::replace(&mut self.over_budget, true) {
+        if std::mem::replace(&mut self.walk.over_budget, true) {
             return;
         }
         self.errors.push(CheckError::ExpansionBudget {

@@ -90,7 +90,7 @@ pub(super) fn resolve(
                 record: None,
             }
             .boolean(expr)?;
-            if checker.items.at(item).kind == ItemKind::Followup {
+            if checker.walk.items.at(item).kind == ItemKind::Followup {
                 bound_to_parent(checker, item, first_reference, expr.span);
             }
             condition
@@ -113,8 +113,8 @@ fn on_answers(
     codes: &[ast::Ident],
     span: Span,
 ) -> Option<Condition> {
-    let name = checker.items.at(item).id.clone();
-    let Some(parent) = checker.items.at(item).parent else {
+    let name = checker.walk.items.at(item).id.clone();
+    let Some(parent) = checker.walk.items.at(item).parent else {
         checker.errors.push(CheckError::UnboundFollowup {
             name,
             span,
@@ -123,7 +123,7 @@ fn on_answers(
         });
         return None;
     };
-    let parent_item = checker.items.at(parent);
+    let parent_item = checker.walk.items.at(parent);
     let Some(AnswerType::Choice { scale, multiple }) = parent_item.answer else {
         let reason = format!("`{}` has no choice to follow", parent_item.id);
         checker.errors.push(CheckError::UnboundFollowup {
@@ -171,7 +171,7 @@ fn code_of(
     code: &ast::Ident,
     item: &str,
 ) -> bool {
-    let options = &checker.scales.at(scale).options;
+    let options = &checker.declared.scales.at(scale).options;
     if options.iter().any(|option| option.code == code.name) {
         return true;
     }
@@ -192,7 +192,7 @@ fn code_of(
 
 /// A follow-up's `when` must read its parent or something under its parent.
 fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usize, span: Span) {
-    let parent = checker.items.at(item).parent;
+    let parent = checker.walk.items.at(item).parent;
     let bound = parent.is_some_and(|parent| {
         checker
             .references
@@ -204,18 +204,18 @@ fn bound_to_parent(checker: &mut Checker<'_>, item: ItemId, first_reference: usi
                     if id == parent {
                         return true;
                     }
-                    cursor = checker.items.at(id).parent;
+                    cursor = checker.walk.items.at(id).parent;
                 }
                 false
             })
     });
     if !bound {
         let reason = match parent {
-            Some(parent) => format!("reads nothing of `{}`", checker.items.at(parent).id),
+            Some(parent) => format!("reads nothing of `{}`", checker.walk.items.at(parent).id),
             None => "it has no parent whose answer it could follow".to_owned(),
         };
         checker.errors.push(CheckError::UnboundFollowup {
-            name: checker.items.at(item).id.clone(),
+            name: checker.walk.items.at(item).id.clone(),
             span,
             reason,
             help: Some(
@@ -256,11 +256,12 @@ impl Resolver<'_, '_> {
             ExprKind::Answered(name) => Some(Condition::Answered(self.item_named(name)?)),
             ExprKind::Name(name) if !name.name.contains('.') => {
                 let id = self.item_named(name)?;
-                let item = self.checker.items.at(id);
+                let item = self.checker.walk.items.at(id);
                 let help = match item.answer {
                     Some(AnswerType::Choice { scale, multiple }) => {
                         let code = self
                             .checker
+                            .declared
                             .scales
                             .at(scale)
                             .options
@@ -324,7 +325,7 @@ impl Resolver<'_, '_> {
                     span: name.span,
                     help: self
                         .checker
-                        .did_you_mean(&name.name, self.checker.item_names.keys().copied()),
+                        .did_you_mean(&name.name, self.checker.walk.item_names.keys().copied()),
                 });
                 None
             }
@@ -345,7 +346,7 @@ impl Resolver<'_, '_> {
     }
 
     fn type_of(&self, id: ItemId) -> Type {
-        match &self.checker.items.at(id).answer {
+        match &self.checker.walk.items.at(id).answer {
             Some(answer) => Type::of(answer),
             None => Type::Other("a group of items"),
         }
@@ -353,7 +354,7 @@ impl Resolver<'_, '_> {
 
     /// The fields of the record `this` stands for.
     fn record_fields(&self) -> Option<&[model::RecordField]> {
-        match &self.checker.items.at(self.record?).answer {
+        match &self.checker.walk.items.at(self.record?).answer {
             Some(AnswerType::List(list)) => Some(&list.fields),
             _ => None,
         }
@@ -391,7 +392,7 @@ impl Resolver<'_, '_> {
                     let Some(id) = self.checker.item_id(subject) else {
                         continue;
                     };
-                    let item = self.checker.items.at(id);
+                    let item = self.checker.walk.items.at(id);
                     let special = item.specials.contains(&code.name);
                     if special && op.is_ordering() {
                         self.mismatch(
@@ -802,7 +803,7 @@ impl Resolver<'_, '_> {
             span: Span::new(name.span.start, name.span.start + list_name.len()),
         };
         let id = self.checker.item_id(&list_ident);
-        let fields = match id.map(|id| &self.checker.items.at(id).answer) {
+        let fields = match id.map(|id| &self.checker.walk.items.at(id).answer) {
             Some(Some(AnswerType::List(list))) => list.fields.clone(),
             _ if field.is_none() => return None,
             _ => {
@@ -874,7 +875,7 @@ impl Resolver<'_, '_> {
         match fields.iter().position(|f| f.id == field) {
             Some(index) => Some(index),
             None => {
-                let name = self.checker.items.at(list).id.clone();
+                let name = self.checker.walk.items.at(list).id.clone();
                 let start = span.start + "this.".len();
                 self.unknown_field(&name, field, &fields, Span::new(start, span.end));
                 None
@@ -979,7 +980,7 @@ impl Resolver<'_, '_> {
         let Type::Choice { scale, .. } = self.type_of(id) else {
             return None;
         };
-        let name = self.checker.items.at(id).id.clone();
+        let name = self.checker.walk.items.at(id).id.clone();
         let mut valid = Vec::new();
         for code in codes {
             if code_of(self.checker, scale, code, &name) {
@@ -1009,7 +1010,7 @@ impl Resolver<'_, '_> {
             });
             return None;
         };
-        let name = self.checker.items.at(id).id.clone();
+        let name = self.checker.walk.items.at(id).id.clone();
         code_of(self.checker, scale, code, &name).then(|| Condition::Has {
             item: id,
             code: code.name.clone(),

@@ -63,23 +63,23 @@ impl<'a> Checker<'a> {
     /// Declares a special answer; returns its index.
     pub(super) fn special(&mut self, special: &'a ast::SpecialDecl) -> usize {
         let label = self.text(&special.label);
-        self.specials.push(model::Choice {
+        self.declared.specials.push(model::Choice {
             code: special.id.name.clone(),
             label,
         });
         // The instrument's own are kept; an imported one when an item allows it.
-        self.special_kept.push(self.env == self.entry());
-        self.special_spans.push(special.id.span);
-        self.specials.len() - 1
+        self.declared.special_kept.push(self.env == self.entry());
+        self.declared.special_spans.push(special.id.span);
+        self.declared.specials.len() - 1
     }
 
     /// `allow dont_know, refused` on an item.
     pub(super) fn allow_specials(&mut self, id: ItemId, names: &[ast::Ident]) {
-        if self.items.at(id).answer.is_none() {
+        if self.walk.items.at(id).answer.is_none() {
             if let Some(name) = names.first() {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::NothingToReplace {
-                        item: self.items.at(id).id.clone(),
+                        item: self.walk.items.at(id).id.clone(),
                         span: name.span,
                     }));
             }
@@ -89,8 +89,8 @@ impl<'a> Checker<'a> {
             let Some(Symbol::Special(index)) = self.lookup(name, Kind::Special) else {
                 continue;
             };
-            let code = self.specials.at(index).code.clone();
-            if self.items.at(id).specials.contains(&code) {
+            let code = self.declared.specials.at(index).code.clone();
+            if self.walk.items.at(id).specials.contains(&code) {
                 self.errors
                     .push(CheckError::BadSpecial(SpecialProblem::Twice {
                         code,
@@ -98,18 +98,18 @@ impl<'a> Checker<'a> {
                     }));
                 continue;
             }
-            if let Some(AnswerType::Choice { scale, .. }) = &self.items.at(id).answer {
-                if self.scales.at(*scale).has_code(&code) {
+            if let Some(AnswerType::Choice { scale, .. }) = &self.walk.items.at(id).answer {
+                if self.declared.scales.at(*scale).has_code(&code) {
                     self.errors
                         .push(CheckError::BadSpecial(SpecialProblem::AlsoAnOption {
                             code,
-                            item: self.items.at(id).id.clone(),
+                            item: self.walk.items.at(id).id.clone(),
                             span: name.span,
                         }));
                     continue;
                 }
             }
-            self.items.at_mut(id).specials.push(code);
+            self.walk.items.at_mut(id).specials.push(code);
         }
     }
 
@@ -122,8 +122,9 @@ impl<'a> Checker<'a> {
     ) -> ItemId {
         let id = self.push_item(&calc.id, &calc.label, ItemKind::Calculated, parent, section);
         // A calculated value asks nothing, so it cites nothing.
-        *self.allow_uncited.at_mut(id) = true;
-        self.calc_state
+        *self.walk.allow_uncited.at_mut(id) = true;
+        self.deferred
+            .calc_state
             .insert(id, CalcState::Waiting(&calc.value, self.env));
         id
     }
@@ -132,11 +133,11 @@ impl<'a> Checker<'a> {
     /// that reads it is typed. A calculated value met again while it is being resolved is in a
     /// cycle, which the graph check reports.
     pub(super) fn resolve_calc(&mut self, id: ItemId) {
-        let Some(CalcState::Waiting(expr, env)) = self.calc_state.get(&id) else {
+        let Some(CalcState::Waiting(expr, env)) = self.deferred.calc_state.get(&id) else {
             return;
         };
         let (expr, env) = (*expr, *env);
-        self.calc_state.insert(id, CalcState::Resolving);
+        self.deferred.calc_state.insert(id, CalcState::Resolving);
         let here = std::mem::replace(&mut self.env, env);
         let resolved = Resolver {
             checker: self,
@@ -149,24 +150,24 @@ impl<'a> Checker<'a> {
         if let Some((value, ty)) = resolved {
             match ty.answer() {
                 Some(answer) => {
-                    self.items.at_mut(id).answer = Some(answer);
-                    self.items.at_mut(id).calculation = Some(value);
+                    self.walk.items.at_mut(id).answer = Some(answer);
+                    self.walk.items.at_mut(id).calculation = Some(value);
                 }
                 None => self
                     .errors
                     .push(CheckError::BadValue(ValueProblem::NotCalculable {
-                        item: self.items.at(id).id.clone(),
+                        item: self.walk.items.at(id).id.clone(),
                         found: ty.describe(),
                         span: expr.span,
                     })),
             }
         }
-        self.calc_state.insert(id, CalcState::Done);
+        self.deferred.calc_state.insert(id, CalcState::Done);
     }
 
     /// `check condition else error "message"`, resolved later.
     pub(super) fn constraint(&mut self, owner: Owner, constraint: &'a ast::ConstraintDecl) {
-        self.logic.push(Pending {
+        self.deferred.logic.push(Pending {
             kind: PendingKind::Constraint { owner, constraint },
             env: self.env,
         });
@@ -198,7 +199,7 @@ impl<'a> Checker<'a> {
             if let Some(condition) = &field.when {
                 // Fields dropped for errors (reported) have no index.
                 if let Some(index) = fields.iter().position(|f| f.id == field.id.name) {
-                    self.logic.push(Pending {
+                    self.deferred.logic.push(Pending {
                         kind: PendingKind::FieldCondition {
                             list: owner,
                             field: index,
@@ -214,7 +215,7 @@ impl<'a> Checker<'a> {
         }
         for (count, end) in [(&list.min, End::Min), (&list.max, End::Max)] {
             if let Some(count) = count {
-                self.logic.push(Pending {
+                self.deferred.logic.push(Pending {
                     kind: PendingKind::Count {
                         list: owner,
                         end,
@@ -235,7 +236,7 @@ impl<'a> Checker<'a> {
     ) -> ItemId {
         let id = self.push_item(&table.id, &table.label, ItemKind::Table, parent, section);
         if let Some(guard) = &table.guard {
-            self.pending.push(super::PendingGuard {
+            self.deferred.guards.push(super::PendingGuard {
                 item: id,
                 column: None,
                 guard,
@@ -246,7 +247,7 @@ impl<'a> Checker<'a> {
         let rows = self.lines(id, table, &table.rows, "row");
         let columns = self.lines(id, table, &table.columns, "column");
         if let Some(cell) = cell {
-            self.items.at_mut(id).answer = Some(AnswerType::Table(model::Table {
+            self.walk.items.at_mut(id).answer = Some(AnswerType::Table(model::Table {
                 cell: Box::new(cell),
                 rows,
                 columns,
@@ -293,7 +294,7 @@ impl<'a> Checker<'a> {
             }
             let citations = match &line.cites {
                 Some(refs) => {
-                    *self.allow_uncited.at_mut(id) = true;
+                    *self.walk.allow_uncited.at_mut(id) = true;
                     self.citations(refs)
                 }
                 None => Vec::new(),
@@ -318,7 +319,7 @@ impl<'a> Checker<'a> {
 
     /// Resolves constraints, conditions on fields and record counts, once every item is known.
     pub(super) fn resolve_logic(&mut self) {
-        for pending in std::mem::take(&mut self.logic) {
+        for pending in std::mem::take(&mut self.deferred.logic) {
             self.env = pending.env;
             match pending.kind {
                 PendingKind::Constraint { owner, constraint } => {
@@ -337,7 +338,7 @@ impl<'a> Checker<'a> {
                     }
                     .boolean(condition);
                     if let (Some(resolved), Some(AnswerType::List(records))) =
-                        (resolved, &mut self.items.at_mut(list).answer)
+                        (resolved, &mut self.walk.items.at_mut(list).answer)
                     {
                         records.fields.at_mut(field).condition = Some(resolved);
                     }
@@ -381,10 +382,15 @@ impl<'a> Checker<'a> {
             span: constraint.span,
         };
         match owner {
-            Owner::Item(id) => self.items.at_mut(id).constraints.push(resolved),
-            Owner::Section(section) => self.sections.at_mut(section).constraints.push(resolved),
+            Owner::Item(id) => self.walk.items.at_mut(id).constraints.push(resolved),
+            Owner::Section(section) => self
+                .walk
+                .sections
+                .at_mut(section)
+                .constraints
+                .push(resolved),
             Owner::Records(id) => {
-                if let Some(AnswerType::List(list)) = &mut self.items.at_mut(id).answer {
+                if let Some(AnswerType::List(list)) = &mut self.walk.items.at_mut(id).answer {
                     list.constraints.push(resolved);
                 }
             }
@@ -419,14 +425,17 @@ impl<'a> Checker<'a> {
                     self.errors.push(CheckError::UnknownItem {
                         name: name.name.clone(),
                         span: name.span,
-                        help: self.did_you_mean(&name.name, self.item_names.keys().copied()),
+                        help: self.did_you_mean(&name.name, self.walk.item_names.keys().copied()),
                     });
                     return;
                 };
                 self.resolve_calc(id);
-                if !matches!(self.items.at(id).answer, Some(AnswerType::Number { .. })) {
+                if !matches!(
+                    self.walk.items.at(id).answer,
+                    Some(AnswerType::Number { .. })
+                ) {
                     let found =
-                        self.items.at(id).answer.as_ref().map_or_else(
+                        self.walk.items.at(id).answer.as_ref().map_or_else(
                             || "a group of items".to_owned(),
                             |a| Type::of(a).describe(),
                         );
@@ -442,7 +451,7 @@ impl<'a> Checker<'a> {
                 model::Count::Item(id)
             }
         };
-        if let Some(AnswerType::List(records)) = &mut self.items.at_mut(list).answer {
+        if let Some(AnswerType::List(records)) = &mut self.walk.items.at_mut(list).answer {
             *records.count_mut(end) = Some(resolved);
             if let (Some(model::Count::Number(min)), Some(model::Count::Number(max))) =
                 (&records.min, &records.max)

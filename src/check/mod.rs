@@ -1,15 +1,18 @@
 //! Check: from the loaded program to the checked [`model`](crate::model).
 //!
-//! Builds each module's scope (`scope.rs`), resolves every name (items, scales, codes,
-//! documents, paragraphs, blocks), expands used blocks (`block.rs`), types the conditions
-//! (`condition.rs`), numbers the items, and runs the graph checks (`graph.rs`: cycles, later
-//! references). It collects every problem it finds and returns them sorted by position; the
-//! model is returned only when none of them is an error. It reads no pest types and does no
-//! I/O.
+//! Four passes, in order: *declare* builds each module's declarations and scope (`scope.rs`,
+//! `documents.rs`); *walk* goes through the entry file's sections and items, numbering them
+//! and expanding used blocks (`block.rs`), and leaves what needs every item for later;
+//! *resolve* types the conditions and values (`condition.rs`, `logic.rs`), gives piped texts
+//! their items and reads the tests (`testcases.rs`); *analyse* runs the checks over the whole
+//! (`analyse.rs`: the graph, labels, prose, what the form keeps) and builds the model. It
+//! collects every problem it finds and returns them sorted by position; the model is returned
+//! only when none of them is an error. It reads no pest types and does no I/O.
 
 mod analyse;
 mod block;
 mod condition;
+mod documents;
 pub mod error;
 mod graph;
 mod logic;
@@ -43,10 +46,9 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
         return (None, Vec::new());
     };
     let mut checker = Checker::new(program, entry);
-    checker.modules();
-    checker.conditions();
-    checker.pipes();
-    checker.tests(&entry.ast);
+    checker.declare_modules();
+    checker.instrument(&entry.ast);
+    checker.resolve(&entry.ast);
     let (mut resolved, mut errors) = checker.into_resolved();
     errors.extend(analyse::analyse(&mut resolved));
     errors.sort_by_cached_key(|error| error.span());
@@ -59,24 +61,34 @@ pub fn check_program(program: &Program) -> (Option<model::Instrument>, Vec<Check
 }
 
 impl<'a> Checker<'a> {
+    /// The third pass, once every item is known: calculated values, guards and the rest of the
+    /// deferred logic (typing each condition, and recording what it reads), piped texts, and
+    /// the tests written in the instrument.
+    fn resolve(&mut self, file: &'a ast::File) {
+        self.conditions();
+        self.pipes();
+        self.tests(file);
+    }
+
     /// What the analyses read, once every name is resolved; and the errors found so far.
     fn into_resolved(self) -> (analyse::Resolved<'a>, Vec<CheckError>) {
+        let (declared, walk) = (self.declared, self.walk);
         let resolved = analyse::Resolved {
-            header: self.header,
-            introduction: self.introduction,
-            scales: self.scales,
-            scale_kept: self.scale_kept,
-            scale_spans: self.scale_spans,
-            documents: self.documents,
-            document_kept: self.document_kept,
-            document_spans: self.document_spans,
-            specials: self.specials,
-            special_kept: self.special_kept,
-            special_spans: self.special_spans,
-            sections: self.sections,
-            items: self.items,
-            label_spans: self.label_spans,
-            allow_uncited: self.allow_uncited,
+            header: walk.header,
+            introduction: walk.introduction,
+            scales: declared.scales,
+            scale_kept: declared.scale_kept,
+            scale_spans: declared.scale_spans,
+            documents: declared.documents,
+            document_kept: declared.document_kept,
+            document_spans: declared.document_spans,
+            specials: declared.specials,
+            special_kept: declared.special_kept,
+            special_spans: declared.special_spans,
+            sections: walk.sections,
+            items: walk.items,
+            label_spans: walk.label_spans,
+            allow_uncited: walk.allow_uncited,
             references: self.references,
             tests: self.tests,
         };
@@ -101,38 +113,64 @@ pub(crate) struct Reference {
     pub span: Span,
 }
 
+/// The checker's state: the program and what every pass shares (environments, errors), and
+/// what each pass makes, in the order they run:
+/// - `declared` (scope.rs): each module's scales, documents, special answers and blocks, and
+///   its scope; the walk adds the inline option lists of items;
+/// - `walk` (this file, block.rs, logic.rs): the entry file's sections and items, numbered,
+///   blocks expanded, answers and citations resolved;
+/// - `deferred`: what the walk leaves for when every item is known (guards, calculations,
+///   constraints, record logic, counts, piped texts), consumed by the resolve pass
+///   (condition.rs, logic.rs, block.rs), which records the `references` between items; then
+///   the tests written in the instrument (testcases.rs).
+///
+/// [`Checker::into_resolved`] hands the result to the last pass (analyse.rs) as the typed
+/// `analyse::Resolved`.
 struct Checker<'a> {
     program: &'a Program,
     /// The entry file's module, the last of the program's.
     entry_module: &'a crate::load::Module,
     errors: Vec<CheckError>,
-    header: Option<&'a ast::Header>,
-    introduction: Vec<Block>,
-    scales: TiVec<ScaleId, model::Scale>,
-    /// For each scale: whether the compiled form keeps it (see `analyse`).
-    scale_kept: TiVec<ScaleId, bool>,
-    documents: TiVec<model::DocumentId, model::Document>,
-    document_kept: TiVec<model::DocumentId, bool>,
-    /// The span of each document's id, for name clashes in the compiled form.
-    document_spans: TiVec<model::DocumentId, Span>,
-    scale_spans: TiVec<ScaleId, Span>,
+    envs: Vec<Env<'a>>,
+    env: EnvId,
+    /// What is left of [`error::SUGGESTION_BUDGET`] for "did you mean" help.
+    suggestions: std::cell::Cell<u64>,
+    declared: Declared<'a>,
+    walk: Walk<'a>,
+    deferred: Deferred<'a>,
+    references: Vec<Reference>,
+    tests: Vec<model::Test>,
+}
+
+/// What the modules declare (the first pass).
+#[derive(Default)]
+struct Declared<'a> {
     /// Each module's own declarations, by name.
     exports: Vec<HashMap<&'a str, (Symbol<'a>, Span)>>,
     /// The names each module can use: its own and those it imports.
     scopes: Vec<HashMap<&'a str, (Symbol<'a>, Span)>>,
-    envs: Vec<Env<'a>>,
-    env: EnvId,
-    /// The blocks being expanded, with the use of each, outermost first.
-    expanding: Vec<(&'a ast::BlockDecl, Span)>,
-    /// Bytes that expanding blocks has cost so far: each use costs the size of the block
-    /// used, and each text argument the bytes it fills in (see [`block::EXPANSION_BUDGET`]).
-    expanded: usize,
-    /// Whether the budget ran out (reported once; no block is expanded after it).
-    over_budget: bool,
-    /// What is left of [`error::SUGGESTION_BUDGET`] for "did you mean" help.
-    suggestions: std::cell::Cell<u64>,
+    /// Named scales first, in declaration order, then inline option lists as items declare
+    /// them.
+    scales: TiVec<ScaleId, model::Scale>,
+    /// For each scale: whether the compiled form keeps it (see `analyse`).
+    scale_kept: TiVec<ScaleId, bool>,
+    scale_spans: TiVec<ScaleId, Span>,
+    documents: TiVec<model::DocumentId, model::Document>,
+    document_kept: TiVec<model::DocumentId, bool>,
+    /// The span of each document's id, for name clashes in the compiled form.
+    document_spans: TiVec<model::DocumentId, Span>,
     /// Each paragraph by document and number.
     paragraph_index: HashMap<(model::DocumentId, &'a str), model::ParagraphId>,
+    specials: Vec<model::Choice>,
+    special_kept: Vec<bool>,
+    special_spans: Vec<Span>,
+}
+
+/// The walk of the entry file (the second pass): its header, prose, sections and items.
+#[derive(Default)]
+struct Walk<'a> {
+    header: Option<&'a ast::Header>,
+    introduction: Vec<Block>,
     sections: Vec<model::Section>,
     section_names: HashMap<&'a str, Span>,
     items: TiVec<ItemId, model::Item>,
@@ -141,19 +179,27 @@ struct Checker<'a> {
     label_spans: TiVec<ItemId, Span>,
     /// Items that write `cites` or `allow uncited`, by item index.
     allow_uncited: TiVec<ItemId, bool>,
-    pending: Vec<PendingGuard<'a>>,
+    /// Questions numbered so far.
+    questions: usize,
+    /// The blocks being expanded, with the use of each, outermost first.
+    expanding: Vec<(&'a ast::BlockDecl, Span)>,
+    /// Bytes that expanding blocks has cost so far: each use costs the size of the block
+    /// used, and each text argument the bytes it fills in (see [`block::EXPANSION_BUDGET`]).
+    expanded: usize,
+    /// Whether the budget ran out (reported once; no block is expanded after it).
+    over_budget: bool,
+}
+
+/// What the walk leaves for the resolve pass, once every item is known.
+#[derive(Default)]
+struct Deferred<'a> {
+    guards: Vec<PendingGuard<'a>>,
     /// Calculations, constraints, record conditions and record counts, resolved with guards.
     logic: Vec<logic::Pending<'a>>,
     /// Where each calculated value stands in its resolution, by item index.
     calc_state: HashMap<ItemId, logic::CalcState<'a>>,
-    /// Piped `{name}`s in texts, checked once every item is known.
+    /// Piped `{name}`s in texts.
     pipes: Vec<block::Pipe>,
-    specials: Vec<model::Choice>,
-    special_kept: Vec<bool>,
-    special_spans: Vec<Span>,
-    references: Vec<Reference>,
-    questions: usize,
-    tests: Vec<model::Test>,
 }
 
 impl<'a> Checker<'a> {
@@ -173,16 +219,6 @@ impl<'a> Checker<'a> {
             program,
             entry_module,
             errors: Vec::new(),
-            header: None,
-            introduction: Vec::new(),
-            scales: TiVec::new(),
-            scale_kept: TiVec::new(),
-            documents: TiVec::new(),
-            document_kept: TiVec::new(),
-            document_spans: TiVec::new(),
-            scale_spans: TiVec::new(),
-            exports: vec![HashMap::default(); count],
-            scopes: vec![HashMap::default(); count],
             envs: (0..count)
                 .map(|module| Env {
                     module,
@@ -190,26 +226,15 @@ impl<'a> Checker<'a> {
                 })
                 .collect(),
             env: count - 1,
-            expanding: Vec::new(),
-            expanded: 0,
-            over_budget: false,
             suggestions: std::cell::Cell::new(error::SUGGESTION_BUDGET),
-            paragraph_index: HashMap::default(),
-            sections: Vec::new(),
-            section_names: HashMap::default(),
-            items: TiVec::new(),
-            item_names: HashMap::default(),
-            label_spans: TiVec::new(),
-            allow_uncited: TiVec::new(),
-            pending: Vec::new(),
-            logic: Vec::new(),
-            calc_state: HashMap::default(),
-            pipes: Vec::new(),
-            specials: Vec::new(),
-            special_kept: Vec::new(),
-            special_spans: Vec::new(),
+            declared: Declared {
+                exports: vec![HashMap::default(); count],
+                scopes: vec![HashMap::default(); count],
+                ..Declared::default()
+            },
+            walk: Walk::default(),
+            deferred: Deferred::default(),
             references: Vec::new(),
-            questions: 0,
             tests: Vec::new(),
         }
     }
@@ -223,14 +248,15 @@ impl<'a> Checker<'a> {
         self.envs.at(self.env).module
     }
 
-    /// Checks the entry file's header, introduction and sections.
+    /// The second pass: the entry file's header, introduction and sections, items numbered as
+    /// they are met, blocks expanded where they are used; what needs every item is deferred.
     fn instrument(&mut self, file: &'a ast::File) {
         for declaration in &file.declarations {
             if let ast::Declaration::Instrument(header) = declaration {
                 self.header(header);
             }
         }
-        let is_module = self.header.is_none()
+        let is_module = self.walk.header.is_none()
             && !file.declarations.is_empty()
             && file.declarations.iter().all(|declaration| {
                 !matches!(
@@ -238,7 +264,7 @@ impl<'a> Checker<'a> {
                     ast::Declaration::Introduction(_) | ast::Declaration::Section(_)
                 )
             });
-        if self.header.is_none() && !is_module {
+        if self.walk.header.is_none() && !is_module {
             let span = file
                 .declarations
                 .first()
@@ -252,7 +278,7 @@ impl<'a> Checker<'a> {
             match declaration {
                 ast::Declaration::Introduction(introduction) => {
                     let blocks = self.prose(&introduction.prose);
-                    self.introduction.extend(blocks);
+                    self.walk.introduction.extend(blocks);
                 }
                 ast::Declaration::Section(section) => self.section(section),
                 ast::Declaration::Translation(translation) => {
@@ -277,14 +303,14 @@ impl<'a> Checker<'a> {
     }
 
     fn header(&mut self, header: &'a ast::Header) {
-        if let Some(first) = self.header {
+        if let Some(first) = self.walk.header {
             self.errors.push(CheckError::Header(HeaderProblem::Second {
                 first: first.id.name.clone(),
                 span: header.id.span,
             }));
             return;
         }
-        self.header = Some(header);
+        self.walk.header = Some(header);
         let mut seen: Vec<&ast::HeaderField> = Vec::new();
         for field in &header.fields {
             if let Some(first) = seen.iter().find(|seen| seen.key == field.key) {
@@ -357,131 +383,17 @@ impl<'a> Checker<'a> {
                 label,
             });
         }
-        self.scales.push(model::Scale {
+        self.declared.scales.push(model::Scale {
             name: name.map(|name| name.name.clone()),
             label,
             options: choices,
         });
         // Inline options belong to the item that has them; a named scale is kept when used.
-        self.scale_kept.push(name.is_none());
-        self.scale_spans
+        self.declared.scale_kept.push(name.is_none());
+        self.declared
+            .scale_spans
             .push(name.map_or(options.span, |name| name.span));
-        ScaleId::from(self.scales.len() - 1)
-    }
-
-    fn document(&mut self, document: &'a ast::DocumentDecl) -> Option<model::DocumentId> {
-        let mut paragraphs: TiVec<model::ParagraphId, model::Paragraph> = TiVec::new();
-        let mut spans: HashMap<&str, Span> = HashMap::default();
-        for paragraph in &document.paragraphs {
-            if let Some(first) = spans.get(paragraph.number.name.as_str()) {
-                self.errors.push(CheckError::Duplicate {
-                    kind: "paragraph",
-                    name: paragraph.number.name.clone(),
-                    span: paragraph.number.span,
-                    first: Note::new(*first, "first defined here"),
-                });
-                continue;
-            }
-            spans.insert(&paragraph.number.name, paragraph.number.span);
-            self.paragraph_index.insert(
-                (self.documents.next_key(), paragraph.number.name.as_str()),
-                paragraphs.next_key(),
-            );
-            let mut letters: HashMap<&str, Span> = HashMap::default();
-            let mut subparagraphs = TiVec::new();
-            for sub in &paragraph.subparagraphs {
-                if let Some(first) = letters.get(sub.letter.name.as_str()) {
-                    self.errors.push(CheckError::Duplicate {
-                        kind: "subparagraph",
-                        name: format!("{} ({})", paragraph.number.name, sub.letter.name),
-                        span: sub.letter.span,
-                        first: Note::new(*first, "first defined here"),
-                    });
-                    continue;
-                }
-                letters.insert(&sub.letter.name, sub.letter.span);
-                subparagraphs.push(model::Subparagraph {
-                    letter: sub.letter.name.clone(),
-                    text: sub.text.as_ref().map(|text| text.value.clone()),
-                });
-            }
-            paragraphs.push(model::Paragraph {
-                number: paragraph.number.name.clone(),
-                heading: paragraph.heading.as_ref().map(|text| text.value.clone()),
-                text: paragraph.text.as_ref().map(|text| text.value.clone()),
-                subparagraphs,
-            });
-        }
-        self.documents.push(model::Document {
-            id: document.id.name.clone(),
-            title: document.title.value.clone(),
-            sources: document.sources.iter().map(|s| s.value.clone()).collect(),
-            paragraphs,
-        });
-        self.document_kept.push(false);
-        self.document_spans.push(document.id.span);
-        self.documents.last_key()
-    }
-
-    /// Resolves `guidelines 6 (a), 8`; unknown references are reported and left out.
-    fn citations(&mut self, refs: &ast::ParaRefs) -> Vec<model::Citation> {
-        let Some(Symbol::Document(document)) = self.lookup(&refs.document, Kind::Document) else {
-            return Vec::new();
-        };
-        let mut citations = Vec::new();
-        for reference in &refs.refs {
-            let paragraphs = &self.documents.at(document).paragraphs;
-            let found = self
-                .paragraph_index
-                .get(&(document, reference.number.as_str()));
-            let Some(&paragraph) = found else {
-                self.errors.push(CheckError::UnknownParagraph {
-                    reference: display_ref(reference),
-                    document: refs.document.name.clone(),
-                    span: reference.span,
-                    help: self.did_you_mean(
-                        &reference.number,
-                        paragraphs.iter().map(|p| p.number.as_str()),
-                    ),
-                });
-                continue;
-            };
-            let subparagraph = match &reference.letter {
-                None => None,
-                Some(letter) => {
-                    let subs = &paragraphs[paragraph].subparagraphs;
-                    match subs.position(|s| &s.letter == letter) {
-                        Some(index) => Some(index),
-                        None => {
-                            let help = if subs.is_empty() {
-                                format!("paragraph {} has no subparagraphs", reference.number)
-                            } else {
-                                let letters: Vec<String> =
-                                    subs.iter().map(|s| format!("({})", s.letter)).collect();
-                                format!(
-                                    "paragraph {} has subparagraphs {}",
-                                    reference.number,
-                                    letters.join(", ")
-                                )
-                            };
-                            self.errors.push(CheckError::UnknownParagraph {
-                                reference: display_ref(reference),
-                                document: refs.document.name.clone(),
-                                span: reference.span,
-                                help: Some(help),
-                            });
-                            continue;
-                        }
-                    }
-                }
-            };
-            citations.push(model::Citation {
-                document,
-                paragraph,
-                subparagraph,
-            });
-        }
-        citations
+        ScaleId::from(self.declared.scales.len() - 1)
     }
 
     fn prose(&mut self, prose: &[ast::Prose]) -> Vec<Block> {
@@ -496,7 +408,7 @@ impl<'a> Checker<'a> {
     }
 
     fn section(&mut self, section: &'a ast::SectionDecl) {
-        if let Some(first) = self.section_names.get(section.id.name.as_str()) {
+        if let Some(first) = self.walk.section_names.get(section.id.name.as_str()) {
             self.errors.push(CheckError::Duplicate {
                 kind: "section",
                 name: section.id.name.clone(),
@@ -504,11 +416,12 @@ impl<'a> Checker<'a> {
                 first: Note::new(*first, "first defined here"),
             });
         } else {
-            self.section_names
+            self.walk
+                .section_names
                 .insert(section.id.name.as_str(), section.id.span);
         }
-        let index = self.sections.len();
-        self.sections.push(model::Section {
+        let index = self.walk.sections.len();
+        self.walk.sections.push(model::Section {
             id: section.id.name.clone(),
             number: roman(index + 1),
             title: section.title.value.clone(),
@@ -537,21 +450,21 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
-            self.sections.at_mut(section).content.push(block);
+            self.walk.sections.at_mut(section).content.push(block);
         }
     }
 
     /// Registers an item id, reporting a duplicate.
     fn register(&mut self, ident: &'a ast::Ident, id: ItemId) {
-        if let Some(first) = self.item_names.get(ident.name.as_str()) {
+        if let Some(first) = self.walk.item_names.get(ident.name.as_str()) {
             self.errors.push(CheckError::Duplicate {
                 kind: "item id",
                 name: ident.name.clone(),
                 span: ident.span,
-                first: Note::new(self.items.at(*first).span, "first defined here"),
+                first: Note::new(self.walk.items.at(*first).span, "first defined here"),
             });
         } else {
-            self.item_names.insert(ident.name.as_str(), id);
+            self.walk.item_names.insert(ident.name.as_str(), id);
         }
     }
 
@@ -565,10 +478,10 @@ impl<'a> Checker<'a> {
         section: usize,
     ) -> ItemId {
         let ident = self.item_ident(ident);
-        let id = ItemId::from(self.items.len());
+        let id = ItemId::from(self.walk.items.len());
         let (number, marker) = self.number(kind, parent);
         let label_text = self.text(label);
-        self.items.push(model::Item {
+        self.walk.items.push(model::Item {
             id: ident.name.clone(),
             kind,
             number,
@@ -588,10 +501,10 @@ impl<'a> Checker<'a> {
             section,
             span: ident.span,
         });
-        self.label_spans.push(label.span);
-        self.allow_uncited.push(false);
+        self.walk.label_spans.push(label.span);
+        self.walk.allow_uncited.push(false);
         if let Some(parent) = parent {
-            self.items.at_mut(parent).children.push(id);
+            self.walk.items.at_mut(parent).children.push(id);
         }
         self.register(ident, id);
         id
@@ -606,8 +519,8 @@ impl<'a> Checker<'a> {
     ) -> (Option<String>, Option<String>) {
         match kind {
             model::ItemKind::Question => {
-                self.questions += 1;
-                let number = self.questions.to_string();
+                self.walk.questions += 1;
+                let number = self.walk.questions.to_string();
                 (Some(number.clone()), Some(number))
             }
             model::ItemKind::SubItem => {
@@ -616,7 +529,7 @@ impl<'a> Checker<'a> {
                 let mut prefix = None;
                 let mut cursor = parent;
                 while let Some(id) = cursor {
-                    let item = self.items.at(id);
+                    let item = self.walk.items.at(id);
                     if let Some(number) = &item.number {
                         prefix.get_or_insert_with(|| number.clone());
                         depth += 1;
@@ -624,11 +537,14 @@ impl<'a> Checker<'a> {
                     cursor = item.parent;
                 }
                 let siblings = parent.map_or(0, |parent| {
-                    self.items
+                    self.walk
+                        .items
                         .at(parent)
                         .children
                         .iter()
-                        .filter(|child| self.items.at(**child).kind == model::ItemKind::SubItem)
+                        .filter(|child| {
+                            self.walk.items.at(**child).kind == model::ItemKind::SubItem
+                        })
                         .count()
                 });
                 let marker = format!("({})", marker(depth, siblings + 1));
@@ -652,13 +568,13 @@ impl<'a> Checker<'a> {
         };
         let id = self.push_item(&item.id, &item.label, kind, parent, section);
         if kind == model::ItemKind::Field {
-            let parent_kind = parent.map(|parent| self.items.at(parent).kind);
+            let parent_kind = parent.map(|parent| self.walk.items.at(parent).kind);
             if parent_kind != Some(model::ItemKind::Followup) {
                 self.errors.push(CheckError::FieldOutsideFollowup {
                     name: item.id.name.clone(),
                     span: item.id.span,
                     parent: match parent {
-                        Some(parent) => format!("`{}`", self.items.at(parent).id),
+                        Some(parent) => format!("`{}`", self.walk.items.at(parent).id),
                         None => "a section".to_owned(),
                     },
                 });
@@ -668,9 +584,9 @@ impl<'a> Checker<'a> {
             .answer
             .as_ref()
             .and_then(|answer| self.answer(answer, Some(id)));
-        self.items.at_mut(id).answer = answer;
+        self.walk.items.at_mut(id).answer = answer;
         match &item.guard {
-            Some(guard) => self.pending.push(PendingGuard {
+            Some(guard) => self.deferred.guards.push(PendingGuard {
                 item: id,
                 column: None,
                 guard,
@@ -707,7 +623,7 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        let item_ = self.items.at(id);
+        let item_ = self.walk.items.at(id);
         if item_.answer.is_none() && item_.children.is_empty() && item.answer.is_none() {
             self.errors.push(CheckError::NothingToAnswer {
                 name: item.id.name.clone(),
@@ -725,19 +641,19 @@ impl<'a> Checker<'a> {
             match member {
                 ast::ItemMember::Cites(refs) => {
                     // Written citations count even when they have errors (reported).
-                    *self.allow_uncited.at_mut(id) = true;
+                    *self.walk.allow_uncited.at_mut(id) = true;
                     let citations = self.citations(refs);
-                    self.items.at_mut(id).citations.extend(citations);
+                    self.walk.items.at_mut(id).citations.extend(citations);
                 }
                 ast::ItemMember::Help(text) => {
                     let text = self.text(text);
-                    self.items.at_mut(id).help.push(text);
+                    self.walk.items.at_mut(id).help.push(text);
                 }
                 ast::ItemMember::Note(text) => {
                     let text = self.text(text);
-                    self.items.at_mut(id).notes.push(text);
+                    self.walk.items.at_mut(id).notes.push(text);
                 }
-                ast::ItemMember::AllowUncited(_) => *self.allow_uncited.at_mut(id) = true,
+                ast::ItemMember::AllowUncited(_) => *self.walk.allow_uncited.at_mut(id) = true,
                 ast::ItemMember::AllowSpecial(names) => self.allow_specials(id, names),
                 ast::ItemMember::Constraint(constraint) => {
                     self.constraint(logic::Owner::Item(id), constraint);
@@ -757,7 +673,7 @@ impl<'a> Checker<'a> {
                 required: Note::new(required, "required here"),
             });
         }
-        let item = self.items.at_mut(id);
+        let item = self.walk.items.at_mut(id);
         item.required = item.answer.is_some() && optional.is_none();
     }
 
@@ -770,7 +686,7 @@ impl<'a> Checker<'a> {
             section,
         );
         if let Some(guard) = &grid.guard {
-            self.pending.push(PendingGuard {
+            self.deferred.guards.push(PendingGuard {
                 item: id,
                 column: None,
                 guard,
@@ -790,7 +706,7 @@ impl<'a> Checker<'a> {
             }
             column_names.insert(&column.id.name, column.id.span);
             if let Some(guard) = &column.guard {
-                self.pending.push(PendingGuard {
+                self.deferred.guards.push(PendingGuard {
                     item: id,
                     column: Some(index),
                     guard,
@@ -820,7 +736,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        self.items.at_mut(id).answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
+        self.walk.items.at_mut(id).answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
         self.attributes(id, &grid.id, &grid.attributes);
         id
     }
@@ -942,20 +858,20 @@ impl<'a> Checker<'a> {
     /// Resolves every calculated value, guard and constraint now that every item is known.
     /// Calculated values come first: what reads them needs their type.
     fn conditions(&mut self) {
-        let mut calcs: Vec<ItemId> = self.calc_state.keys().copied().collect();
+        let mut calcs: Vec<ItemId> = self.deferred.calc_state.keys().copied().collect();
         calcs.sort_unstable();
         for calc in calcs {
             self.resolve_calc(calc);
         }
-        for pending in std::mem::take(&mut self.pending) {
+        for pending in std::mem::take(&mut self.deferred.guards) {
             self.env = pending.env;
             let resolved = condition::resolve(self, pending.item, pending.guard);
             let Some(condition) = resolved else { continue };
             match pending.column {
-                None => self.items.at_mut(pending.item).condition = Some(condition),
+                None => self.walk.items.at_mut(pending.item).condition = Some(condition),
                 Some(column) => {
                     if let Some(AnswerType::Grid(grid)) =
-                        &mut self.items.at_mut(pending.item).answer
+                        &mut self.walk.items.at_mut(pending.item).answer
                     {
                         grid.columns.at_mut(column).condition = Some(condition);
                     }
@@ -963,33 +879,6 @@ impl<'a> Checker<'a> {
             }
         }
         self.resolve_logic();
-    }
-
-    /// `quote`: citations shown to the respondent, whose text must be at hand.
-    fn quote(&mut self, refs: &ast::ParaRefs) -> Vec<model::Citation> {
-        let citations = self.citations(refs);
-        for (citation, reference) in citations.iter().zip(&refs.refs) {
-            let paragraph = &self
-                .documents
-                .at(citation.document)
-                .paragraphs
-                .at(citation.paragraph);
-            let pending = match citation.subparagraph {
-                Some(sub) => paragraph.subparagraphs.at(sub).text.is_none(),
-                None => {
-                    paragraph.text.is_none()
-                        || paragraph.subparagraphs.iter().any(|sub| sub.text.is_none())
-                }
-            };
-            if pending {
-                self.errors.push(CheckError::PendingQuote {
-                    reference: display_ref(reference),
-                    document: refs.document.name.clone(),
-                    span: reference.span,
-                });
-            }
-        }
-        citations
     }
 }
 
@@ -1005,13 +894,6 @@ fn declaration_span(declaration: &ast::Declaration) -> Span {
         ast::Declaration::Introduction(introduction) => introduction.span,
         ast::Declaration::Section(section) => section.span,
         ast::Declaration::Test(test) => test.span,
-    }
-}
-
-fn display_ref(reference: &ast::ParaRef) -> String {
-    match &reference.letter {
-        Some(letter) => format!("{} ({letter})", reference.number),
-        None => reference.number.clone(),
     }
 }
 

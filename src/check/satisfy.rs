@@ -39,22 +39,22 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                 item,
                 codes: wanted,
             } => {
-                let allowed =
-                    codes
-                        .entry(*item)
-                        .or_insert_with(|| match &checker.items.at(*item).answer {
-                            Some(AnswerType::Choice { scale, .. }) => checker
-                                .scales
-                                .at(*scale)
-                                .options
-                                .iter()
-                                .map(|option| option.code.as_str())
-                                .collect(),
-                            _ => Vec::new(),
-                        });
+                let allowed = codes.entry(*item).or_insert_with(|| {
+                    match &checker.walk.items.at(*item).answer {
+                        Some(AnswerType::Choice { scale, .. }) => checker
+                            .declared
+                            .scales
+                            .at(*scale)
+                            .options
+                            .iter()
+                            .map(|option| option.code.as_str())
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                });
                 allowed.retain(|code| wanted.iter().any(|w| w == code) != negated);
                 if allowed.is_empty() {
-                    let name = &checker.items.at(*item).id;
+                    let name = &checker.walk.items.at(*item).id;
                     return Some(format!("no answer to `{name}` passes these tests"));
                 }
             }
@@ -64,19 +64,18 @@ fn conflicts(checker: &Checker<'_>, tests: &[Condition]) -> Option<String> {
                     (Operand::Number(value), Operand::Item(item)) => (*item, *value, op.flip()),
                     _ => continue,
                 };
-                let range =
-                    ranges
-                        .entry(item)
-                        .or_insert_with(|| match &checker.items.at(item).answer {
-                            Some(AnswerType::Number { min, max, .. }) => Range {
-                                low: min.map(|min| (min, true)),
-                                high: max.map(|max| (max, true)),
-                            },
-                            _ => Range::default(),
-                        });
+                let range = ranges.entry(item).or_insert_with(|| {
+                    match &checker.walk.items.at(item).answer {
+                        Some(AnswerType::Number { min, max, .. }) => Range {
+                            low: min.map(|min| (min, true)),
+                            high: max.map(|max| (max, true)),
+                        },
+                        _ => Range::default(),
+                    }
+                });
                 range.narrow(op, value);
                 if range.is_empty() {
-                    let name = &checker.items.at(item).id;
+                    let name = &checker.walk.items.at(item).id;
                     return Some(format!("no number for `{name}` passes these tests"));
                 }
             }

@@ -69,8 +69,9 @@ pub(super) fn clash(kind: &str, name: &str, span: Span, first: Span) -> CheckErr
 }
 
 impl<'a> Checker<'a> {
-    /// Checks every module in order: each comes after those it imports.
-    pub(super) fn modules(&mut self) {
+    /// The first pass: every module in order (each comes after those it imports) declares its
+    /// scales, documents, special answers and blocks, then builds its scope.
+    pub(super) fn declare_modules(&mut self) {
         let program = self.program;
         for (index, module) in program.modules.iter().enumerate() {
             self.env = index;
@@ -81,12 +82,11 @@ impl<'a> Checker<'a> {
             }
         }
         self.env = self.entry();
-        self.instrument(&self.entry_module.ast);
     }
 
     /// Declares a module's scales, documents and blocks.
     pub(super) fn declare(&mut self, index: usize, file: &'a ast::File) {
-        let (scales, documents) = (self.scales.len(), self.documents.len());
+        let (scales, documents) = (self.declared.scales.len(), self.declared.documents.len());
         for declaration in &file.declarations {
             let (name, symbol) = match declaration {
                 ast::Declaration::Scale(scale) => match self.scale(scale) {
@@ -103,7 +103,9 @@ impl<'a> Checker<'a> {
                 }
                 _ => continue,
             };
-            if let Some((first, first_span)) = self.exports.at(index).get(name.name.as_str()) {
+            if let Some((first, first_span)) =
+                self.declared.exports.at(index).get(name.name.as_str())
+            {
                 self.errors.push(CheckError::Duplicate {
                     kind: first.kind(),
                     name: name.name.clone(),
@@ -112,22 +114,25 @@ impl<'a> Checker<'a> {
                 });
                 continue;
             }
-            self.exports
+            self.declared
+                .exports
                 .at_mut(index)
                 .insert(name.name.as_str(), (symbol, name.span));
         }
         // The instrument's own scales and documents are part of its form, used or not.
         if index == self.entry() {
-            self.scale_kept
+            self.declared
+                .scale_kept
                 .iter_mut()
                 .skip(scales)
                 .for_each(|kept| *kept = true);
-            self.document_kept
+            self.declared
+                .document_kept
                 .iter_mut()
                 .skip(documents)
                 .for_each(|kept| *kept = true);
         }
-        *self.scopes.at_mut(index) = self.exports.at(index).clone();
+        *self.declared.scopes.at_mut(index) = self.declared.exports.at(index).clone();
     }
 
     /// Adds what a module imports to its scope.
@@ -143,7 +148,7 @@ impl<'a> Checker<'a> {
                 }
                 ast::ImportNames::Selected(names) => {
                     for name in names {
-                        match self.exports.at(imported).get(name.name.as_str()) {
+                        match self.declared.exports.at(imported).get(name.name.as_str()) {
                             Some(&(symbol, _)) => {
                                 if self.bind(index, name, symbol) && index == self.entry() {
                                     self.keep(symbol);
@@ -153,7 +158,7 @@ impl<'a> Checker<'a> {
                                 let file = self.file_name(imported);
                                 let suggestion = self.did_you_mean(
                                     &name.name,
-                                    self.exports.at(imported).keys().copied(),
+                                    self.declared.exports.at(imported).keys().copied(),
                                 );
                                 self.errors.push(CheckError::UnknownImport(
                                     ImportProblem::NotDeclared {
@@ -174,7 +179,7 @@ impl<'a> Checker<'a> {
     /// Adds a name to a module's scope, reporting a clash with a name already there. Returns
     /// whether it was added.
     pub(super) fn bind(&mut self, module: usize, name: &'a ast::Ident, symbol: Symbol<'a>) -> bool {
-        if let Some((first, first_span)) = self.scopes.at(module).get(name.name.as_str()) {
+        if let Some((first, first_span)) = self.declared.scopes.at(module).get(name.name.as_str()) {
             self.errors.push(CheckError::NameClash {
                 name: name.name.clone(),
                 span: name.span,
@@ -187,7 +192,8 @@ impl<'a> Checker<'a> {
             });
             return false;
         }
-        self.scopes
+        self.declared
+            .scopes
             .at_mut(module)
             .insert(name.name.as_str(), (symbol, name.span));
         true
@@ -233,11 +239,14 @@ impl<'a> Checker<'a> {
     pub(super) fn lookup(&mut self, name: &ast::Ident, kind: Kind) -> Option<Symbol<'a>> {
         let module = self.module();
         let (names, member) = match name.name.split_once('.') {
-            None => (&self.scopes.at(module), name.name.as_str()),
-            Some((alias, member)) => match self.scopes.at(module).get(alias) {
-                Some((Symbol::Module(imported), _)) => (&self.exports.at(*imported), member),
+            None => (&self.declared.scopes.at(module), name.name.as_str()),
+            Some((alias, member)) => match self.declared.scopes.at(module).get(alias) {
+                Some((Symbol::Module(imported), _)) => {
+                    (&self.declared.exports.at(*imported), member)
+                }
                 _ => {
                     let aliases = self
+                        .declared
                         .scopes
                         .at(module)
                         .iter()
@@ -280,9 +289,9 @@ impl<'a> Checker<'a> {
     /// Marks a scale or document as part of the compiled form.
     pub(super) fn keep(&mut self, symbol: Symbol<'a>) {
         match symbol {
-            Symbol::Scale(id) => *self.scale_kept.at_mut(id) = true,
-            Symbol::Document(id) => *self.document_kept.at_mut(id) = true,
-            Symbol::Special(id) => *self.special_kept.at_mut(id) = true,
+            Symbol::Scale(id) => *self.declared.scale_kept.at_mut(id) = true,
+            Symbol::Document(id) => *self.declared.document_kept.at_mut(id) = true,
+            Symbol::Special(id) => *self.declared.special_kept.at_mut(id) = true,
             Symbol::Block(..) | Symbol::Module(_) => {}
         }
     }

@@ -38,10 +38,10 @@ impl<'a> Checker<'a> {
                 let mut value = test_value(&answer.value);
                 // A code the item allows as a special answer is that special answer.
                 if let ast::TestValue::Code(code) = &answer.value {
-                    let special = self
-                        .item_names
-                        .get(item)
-                        .is_some_and(|id| self.items.at(*id).specials.contains(&code.name));
+                    let special =
+                        self.walk.item_names.get(item).is_some_and(|id| {
+                            self.walk.items.at(*id).specials.contains(&code.name)
+                        });
                     if special {
                         value = serde_json::json!({ "special": code.name });
                     }
@@ -115,7 +115,7 @@ impl<'a> Checker<'a> {
                             span: Span::new(target.span.start, target.span.start + grid.len()),
                         };
                         let item = self.test_item(&grid_ident)?;
-                        let columns: Vec<&str> = match &self.items.at(item).answer {
+                        let columns: Vec<&str> = match &self.walk.items.at(item).answer {
                             Some(AnswerType::Grid(g)) => {
                                 g.columns.iter().map(|c| c.id.as_str()).collect()
                             }
@@ -167,12 +167,12 @@ impl<'a> Checker<'a> {
 
     /// An item a test names; reports an unknown one.
     fn test_item(&mut self, name: &ast::Ident) -> Option<ItemId> {
-        let found = self.item_names.get(name.name.as_str()).copied();
+        let found = self.walk.item_names.get(name.name.as_str()).copied();
         if found.is_none() {
             self.errors.push(CheckError::UnknownItem {
                 name: name.name.clone(),
                 span: name.span,
-                help: self.did_you_mean(&name.name, self.item_names.keys().copied()),
+                help: self.did_you_mean(&name.name, self.walk.item_names.keys().copied()),
             });
         }
         found
