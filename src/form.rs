@@ -115,7 +115,7 @@ pub fn read(value: &Value) -> Result<Instrument> {
 
 /// The form as its types, or the first place that does not fit them. Deep forms are read with
 /// room on the stack (see [`crate::stack`]).
-fn deserialize(value: &Value) -> Result<Form<'static>> {
+fn deserialize(value: &Value) -> Result<Form<'_>> {
     let deserializer = serde_stacker::Deserializer {
         de: value,
         red_zone: crate::stack::RED_ZONE,
@@ -214,6 +214,46 @@ fn numbered(form: &Form) -> FxHashMap<String, ItemId> {
     out
 }
 
+/// Where something is in the form, as a JSON pointer written out only when it is needed (a
+/// refusal, a piped text): `at`, then `key`, then an index.
+#[derive(Clone, Copy)]
+struct Place<'p> {
+    at: &'p str,
+    key: &'p str,
+    index: Option<usize>,
+}
+
+impl<'p> Place<'p> {
+    fn new(at: &'p str, key: &'p str) -> Place<'p> {
+        Place {
+            at,
+            key,
+            index: None,
+        }
+    }
+
+    /// The `index`th element of the array here.
+    fn nth(self, index: usize) -> Place<'p> {
+        Place {
+            index: Some(index),
+            ..self
+        }
+    }
+
+    fn pointer(self) -> String {
+        let mut pointer = self.at.to_owned();
+        if !self.key.is_empty() {
+            pointer.push('/');
+            pointer.push_str(self.key);
+        }
+        if let Some(index) = self.index {
+            pointer.push('/');
+            pointer.push_str(&index.to_string());
+        }
+        pointer
+    }
+}
+
 #[derive(Default)]
 struct Reader<'f> {
     scales: TiVec<ScaleId, Scale>,
@@ -230,29 +270,35 @@ struct Reader<'f> {
     written: TiVec<ItemId, (&'f format::Item<'f>, String)>,
     /// The id each item will have, by name, so that a text can pipe an item read later.
     numbered: FxHashMap<String, ItemId>,
+    /// Each item a text pipes, with where the text is.
+    piped: Vec<(ItemId, String)>,
 }
 
 impl<'f> Reader<'f> {
     /// A text the form writes with `{id}` for a piped item and `{{`, `}}` for braces.
-    fn text(&self, text: &str, at: &str) -> Result<Text> {
-        Text::read(text, |name| self.numbered.get(name).copied()).or_else(|unknown| {
-            fail(
-                at,
-                format!("`{{{}}}` names no item of the form", unknown.name),
-            )
-        })
+    fn text(&mut self, text: &str, place: Place<'_>) -> Result<Text> {
+        let text =
+            Text::read(text, |name| self.numbered.get(name).copied()).or_else(|unknown| {
+                fail(
+                    &place.pointer(),
+                    format!("`{{{}}}` names no item of the form", unknown.name),
+                )
+            })?;
+        self.piped
+            .extend(text.piped().map(|item| (item, place.pointer())));
+        Ok(text)
     }
 
-    fn texts(&self, texts: &[format::Str<'_>], at: &str) -> Result<Vec<Text>> {
+    fn texts(&mut self, texts: &[format::Str<'_>], place: Place<'_>) -> Result<Vec<Text>> {
         texts
             .iter()
             .enumerate()
-            .map(|(index, text)| self.text(text, &format!("{at}/{index}")))
+            .map(|(index, text)| self.text(text, place.nth(index)))
             .collect()
     }
 
     /// The options of a scale: at least one (E0110), each code an id, none twice (E0111).
-    fn choices(&self, options: &[format::Choice], at: &str) -> Result<Vec<Choice>> {
+    fn choices(&mut self, options: &[format::Choice], at: &str) -> Result<Vec<Choice>> {
         if options.is_empty() {
             return fail(at, "a scale has at least one option");
         }
@@ -265,7 +311,7 @@ impl<'f> Reader<'f> {
                 unique(&mut seen, &option.code, &at, "code")?;
                 Ok(Choice {
                     code: option.code.to_string(),
-                    label: self.text(&option.label, &format!("{at}/label"))?,
+                    label: self.text(&option.label, Place::new(&at, "label"))?,
                 })
             })
             .collect()
@@ -338,23 +384,23 @@ impl<'f> Reader<'f> {
         Ok(())
     }
 
+    /// A citation, or why it names nothing.
     fn citation(
         &self,
         document: &str,
         paragraph: &str,
         letter: Option<&str>,
-        at: &str,
-    ) -> Result<Citation> {
+    ) -> std::result::Result<Citation, String> {
         let Some((d, numbers)) = self.document_ids.get(document) else {
-            return fail(at, format!("no document `{document}`"));
+            return Err(format!("no document `{document}`"));
         };
         let (d, Some(&p)) = (*d, numbers.get(paragraph)) else {
-            return fail(at, format!("no paragraph {paragraph} in `{document}`"));
+            return Err(format!("no paragraph {paragraph} in `{document}`"));
         };
         let subparagraph = match letter {
             Some(letter) => match self.letters.get(&(d, p)).and_then(|l| l.get(letter)) {
                 Some(&s) => Some(s),
-                None => return fail(at, format!("no subparagraph {paragraph} ({letter})")),
+                None => return Err(format!("no subparagraph {paragraph} ({letter})")),
             },
             None => None,
         };
@@ -365,7 +411,7 @@ impl<'f> Reader<'f> {
         })
     }
 
-    fn citations(&self, citations: &[format::Citation], at: &str) -> Result<Vec<Citation>> {
+    fn citations(&self, citations: &[format::Citation], place: Place<'_>) -> Result<Vec<Citation>> {
         citations
             .iter()
             .enumerate()
@@ -374,8 +420,8 @@ impl<'f> Reader<'f> {
                     &citation.document,
                     &citation.paragraph,
                     citation.subparagraph.as_deref(),
-                    &format!("{at}/{index}"),
                 )
+                .or_else(|message| fail(&place.nth(index).pointer(), message))
             })
             .collect()
     }
@@ -391,10 +437,10 @@ impl<'f> Reader<'f> {
             let at = format!("{at}/{index}");
             out.push(match block {
                 format::Block::Text(format::Prose { text }) => {
-                    Block::Text(self.text(text, &format!("{at}/text"))?)
+                    Block::Text(self.text(text, Place::new(&at, "text"))?)
                 }
                 format::Block::Heading(format::Prose { text }) => {
-                    Block::Heading(self.text(text, &format!("{at}/text"))?)
+                    Block::Heading(self.text(text, Place::new(&at, "text"))?)
                 }
                 format::Block::Excerpt(format::Excerpt {
                     document,
@@ -402,23 +448,13 @@ impl<'f> Reader<'f> {
                 }) => {
                     let mut citations = Vec::new();
                     for paragraph in paragraphs {
-                        match &paragraph.subparagraphs {
-                            Some(letters) => {
-                                for letter in letters {
-                                    citations.push(self.citation(
-                                        document,
-                                        &paragraph.number,
-                                        Some(letter),
-                                        &at,
-                                    )?);
-                                }
-                            }
-                            None => citations.push(self.citation(
-                                document,
-                                &paragraph.number,
-                                None,
-                                &at,
-                            )?),
+                        let letters: Vec<Option<&str>> = match &paragraph.subparagraphs {
+                            Some(letters) => letters.iter().map(|l| Some(&**l)).collect(),
+                            None => vec![None],
+                        };
+                        for letter in letters {
+                            let citation = self.citation(document, &paragraph.number, letter);
+                            citations.push(citation.or_else(|message| fail(&at, message))?);
                         }
                     }
                     Block::Excerpt(citations)
@@ -456,6 +492,9 @@ impl<'f> Reader<'f> {
             Some(answer) => Some(self.answer(answer, &format!("{at}/answer"), &item.id)?),
             None => None,
         };
+        let label = self.text(&item.label, Place::new(at, "label"))?;
+        let help = self.texts(&item.help, Place::new(at, "help"))?;
+        let notes = self.texts(&item.notes, Place::new(at, "notes"))?;
         self.items.push(Item {
             id: item.id.to_string(),
             kind: match item.kind {
@@ -470,13 +509,13 @@ impl<'f> Reader<'f> {
             },
             number: item.number.as_deref().map(str::to_owned),
             marker: item.marker.as_deref().map(str::to_owned),
-            label: self.text(&item.label, &format!("{at}/label"))?,
+            label,
             answer,
             condition: None,
             required: item.required,
-            help: self.texts(&item.help, &format!("{at}/help"))?,
-            notes: self.texts(&item.notes, &format!("{at}/notes"))?,
-            citations: self.citations(&item.citations, &format!("{at}/citations"))?,
+            help,
+            notes,
+            citations: self.citations(&item.citations, Place::new(at, "citations"))?,
             parent,
             children: Vec::new(),
             specials: item.specials.iter().map(|s| s.to_string()).collect(),
@@ -551,7 +590,7 @@ impl<'f> Reader<'f> {
                     unique(&mut seen, &field.id, &at, "field")?;
                     read.push(RecordField {
                         id: field.id.to_string(),
-                        label: self.text(&field.label, &format!("{at}/label"))?,
+                        label: self.text(&field.label, Place::new(&at, "label"))?,
                         answer: self.answer(&field.answer, &format!("{at}/answer"), name)?,
                         required: field.required,
                         condition: None,
@@ -590,7 +629,7 @@ impl<'f> Reader<'f> {
                     unique(&mut seen, &column.id, &at, "column")?;
                     read_columns.push(Column {
                         id: column.id.to_string(),
-                        label: self.text(&column.label, &format!("{at}/label"))?,
+                        label: self.text(&column.label, Place::new(&at, "label"))?,
                         condition: None,
                     });
                 }
@@ -606,8 +645,8 @@ impl<'f> Reader<'f> {
                     read_rows.push(Row {
                         id: row.id.to_string(),
                         marker: row.marker.to_string(),
-                        label: self.text(&row.label, &format!("{at}/label"))?,
-                        citations: self.citations(&row.citations, &format!("{at}/citations"))?,
+                        label: self.text(&row.label, Place::new(&at, "label"))?,
+                        citations: self.citations(&row.citations, Place::new(&at, "citations"))?,
                         answer,
                     });
                 }
@@ -620,7 +659,7 @@ impl<'f> Reader<'f> {
     }
 
     /// The rows or the columns of a table.
-    fn lines(&self, lines: &[format::Line], at: &str) -> Result<Vec<Heading>> {
+    fn lines(&mut self, lines: &[format::Line], at: &str) -> Result<Vec<Heading>> {
         let mut seen = FxHashSet::default();
         lines
             .iter()
@@ -630,9 +669,9 @@ impl<'f> Reader<'f> {
                 unique(&mut seen, &line.id, &at, "line")?;
                 Ok(Heading {
                     id: line.id.to_string(),
-                    label: self.text(&line.label, &format!("{at}/label"))?,
+                    label: self.text(&line.label, Place::new(&at, "label"))?,
                     total: line.total,
-                    citations: self.citations(&line.citations, &format!("{at}/citations"))?,
+                    citations: self.citations(&line.citations, Place::new(&at, "citations"))?,
                 })
             })
             .collect()
@@ -664,11 +703,15 @@ impl<'f> Reader<'f> {
                 )?),
                 None => None,
             };
-            let constraints =
-                self.constraints(&item.constraints, None, &format!("{at}/constraints"))?;
+            let constraints = match item.constraints.is_empty() {
+                true => Vec::new(),
+                false => self.constraints(&item.constraints, None, &format!("{at}/constraints"))?,
+            };
             let logic = match &item.answer {
-                Some(answer) => self.answer_rules(id, answer, &format!("{at}/answer"))?,
-                None => AnswerRules::None,
+                Some(answer @ (format::Answer::List(_) | format::Answer::Grid(_))) => {
+                    self.answer_rules(id, answer, &format!("{at}/answer"))?
+                }
+                _ => AnswerRules::None,
             };
             let read = self.items.at_mut(id);
             read.condition = condition;
@@ -699,7 +742,12 @@ impl<'f> Reader<'f> {
     }
 
     /// The logic of an item's answer, read over every item.
-    fn answer_rules(&self, list: ItemId, answer: &format::Answer, at: &str) -> Result<AnswerRules> {
+    fn answer_rules(
+        &mut self,
+        list: ItemId,
+        answer: &format::Answer,
+        at: &str,
+    ) -> Result<AnswerRules> {
         Ok(match answer {
             format::Answer::List(format::ListAnswer {
                 fields,
@@ -760,7 +808,7 @@ impl<'f> Reader<'f> {
     }
 
     fn constraints(
-        &self,
+        &mut self,
         constraints: &[format::Constraint],
         list: Option<ItemId>,
         at: &str,
@@ -775,7 +823,7 @@ impl<'f> Reader<'f> {
     /// Reads a constraint: its rule, less the tests that it has something to test (which the
     /// model derives from the rule), its severity and its message.
     fn constraint(
-        &self,
+        &mut self,
         constraint: &format::Constraint,
         list: Option<ItemId>,
         at: &str,
@@ -799,15 +847,16 @@ impl<'f> Reader<'f> {
             },
             None => rule,
         };
+        let condition = self
+            .decoder()
+            .record_condition(tested, list, &format!("{at}/rule"))?;
         Ok(Constraint {
-            condition: self
-                .decoder()
-                .record_condition(tested, list, &format!("{at}/rule"))?,
+            condition,
             severity: match constraint.severity {
                 format::Severity::Error => Severity::Error,
                 format::Severity::Warning => Severity::Warning,
             },
-            message: self.text(&constraint.message, &format!("{at}/message"))?,
+            message: self.text(&constraint.message, Place::new(at, "message"))?,
             span: Span::default(),
         })
     }
@@ -834,23 +883,17 @@ impl<'f> Reader<'f> {
                 );
             }
         }
-        let mut piped = Vec::new();
-        crate::translate::visit_texts(&mut instrument.clone(), &mut |_, slot| {
-            if let crate::translate::Slot::Piped(text) = slot {
-                piped.extend(text.piped());
+        for (id, at) in &self.piped {
+            let item = instrument.item(*id);
+            if !item.answer.as_ref().is_some_and(AnswerType::can_be_piped) {
+                return fail(
+                    at,
+                    format!(
+                        "the text shows `{{{}}}`, but a list, grid or table, or an item without an answer, has no value to show",
+                        item.id
+                    ),
+                );
             }
-        });
-        if let Some(id) = piped.into_iter().find(|id| {
-            let answer = instrument.item(*id).answer.as_ref();
-            !answer.is_some_and(AnswerType::can_be_piped)
-        }) {
-            return fail(
-                &pointer(id),
-                format!(
-                    "a text shows `{{{}}}`, but a list, grid or table, or an item without an answer, has no value to show",
-                    instrument.item(id).id
-                ),
-            );
         }
         if let Some(cycle) = instrument.dependency_cycle() {
             let names: Vec<String> = cycle

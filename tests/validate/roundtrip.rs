@@ -484,7 +484,7 @@ section main \"Main\" {
         (
             "/sections/0/content/0/label",
             serde_json::json!("Of the {people}"),
-            "/sections/0/content/5",
+            "/sections/0/content/0/label",
             "has no value to show",
         ),
     ];

@@ -28,19 +28,24 @@ fn is_false(value: &bool) -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Form<'a> {
     /// [`FORMAT`].
-    pub format: Str<'a>,
+    #[serde(borrow)]
+    pub format: Cow<'a, str>,
+    #[serde(borrow)]
     pub instrument: Header<'a>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub introduction: Vec<Block<'a>>,
     /// The named scales; options of a single item are written with it.
+    #[serde(borrow)]
     pub scales: Vec<Scale<'a>>,
     /// Answers any item may allow that are not values, such as "Don't know".
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub specials: Vec<Choice<'a>>,
+    #[serde(borrow)]
     pub documents: Vec<Document<'a>>,
+    #[serde(borrow)]
     pub sections: Vec<Section<'a>>,
     /// The instrument's language first, then each translation's; only with translations.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<Language<'a>>,
     /// Each translation's texts, by language and then by key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -49,13 +54,14 @@ pub struct Form<'a> {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Language<'a> {
-    pub code: Str<'a>,
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
     /// How a frontend lays out the texts.
     pub direction: Direction,
     /// The language the instrument is written in.
     #[serde(default, skip_serializing_if = "is_false")]
     pub source: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Str<'a>>,
 }
 
@@ -68,61 +74,72 @@ pub enum Direction {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header<'a> {
-    pub id: Str<'a>,
-    pub title: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub version: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Str<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scale<'a> {
-    pub id: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Str<'a>>,
+    #[serde(borrow)]
     pub options: Vec<Choice<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Choice<'a> {
-    pub code: Str<'a>,
-    pub label: Str<'a>,
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Document<'a> {
-    pub id: Str<'a>,
-    pub title: Str<'a>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Str<'a>>,
+    #[serde(borrow)]
     pub paragraphs: Vec<Paragraph<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Paragraph<'a> {
-    pub number: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub number: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub heading: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Str<'a>>,
     /// The official text is not at hand yet.
     #[serde(default, skip_serializing_if = "is_false")]
     pub pending: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub subparagraphs: Vec<Subparagraph<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Subparagraph<'a> {
-    pub letter: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub letter: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Str<'a>>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub pending: bool,
@@ -130,11 +147,15 @@ pub struct Subparagraph<'a> {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Section<'a> {
-    pub id: Str<'a>,
-    pub number: Str<'a>,
-    pub title: Str<'a>,
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub number: Cow<'a, str>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    #[serde(borrow)]
     pub content: Vec<Block<'a>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint<'a>>,
 }
 
@@ -143,7 +164,8 @@ pub struct Constraint<'a> {
     /// JsonLogic: true when the constraint is kept (or cannot be tested yet).
     pub rule: Value,
     pub severity: Severity,
-    pub message: Str<'a>,
+    #[serde(borrow)]
+    pub message: Cow<'a, str>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,10 +185,10 @@ pub enum Block<'a> {
     Item(Box<Item<'a>>),
 }
 
-impl Tagged for Block<'_> {
+impl<'a> Tagged<'a> for Block<'a> {
     const WHAT: &'static str = "block type";
 
-    fn variant<'de, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error> {
+    fn variant<'de: 'a, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error> {
         Ok(match tag {
             "text" => Block::Text(Prose::deserialize(content)?),
             "heading" => Block::Heading(Prose::deserialize(content)?),
@@ -177,7 +199,7 @@ impl Tagged for Block<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Block<'_> {
+impl<'de: 'a, 'a> Deserialize<'de> for Block<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(TaggedVisitor(std::marker::PhantomData))
     }
@@ -186,42 +208,51 @@ impl<'de> Deserialize<'de> for Block<'_> {
 /// A text or a heading.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prose<'a> {
-    pub text: Str<'a>,
+    #[serde(borrow)]
+    pub text: Cow<'a, str>,
 }
 
 /// Paragraphs of a reference document, shown to the respondent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Excerpt<'a> {
-    pub document: Str<'a>,
+    #[serde(borrow)]
+    pub document: Cow<'a, str>,
+    #[serde(borrow)]
     pub paragraphs: Vec<ExcerptParagraph<'a>>,
 }
 
 /// A paragraph shown in an excerpt: all of it, or only some subparagraphs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExcerptParagraph<'a> {
-    pub number: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub number: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub subparagraphs: Option<Vec<Str<'a>>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Citation<'a> {
-    pub document: Str<'a>,
-    pub paragraph: Str<'a>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow)]
+    pub document: Cow<'a, str>,
+    #[serde(borrow)]
+    pub paragraph: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub subparagraph: Option<Str<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item<'a> {
-    pub id: Str<'a>,
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
     pub kind: Kind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub number: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub marker: Option<Str<'a>>,
-    pub label: Str<'a>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
     #[serde(
+        borrow,
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "guarded"
@@ -235,21 +266,22 @@ pub struct Item<'a> {
     /// JsonLogic computing a calculated value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation: Option<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub specials: Vec<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint<'a>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub help: Vec<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation<'a>>,
     /// The citations as printed (`paras. 6 (a), 8 and 25`), for renderers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub citation_text: Option<Str<'a>>,
     /// Its sub-items and follow-ups.
     #[serde(
+        borrow,
         default,
         skip_serializing_if = "Vec::is_empty",
         deserialize_with = "guarded"
@@ -286,10 +318,10 @@ pub enum Answer<'a> {
     Table(TableAnswer<'a>),
 }
 
-impl Tagged for Answer<'_> {
+impl<'a> Tagged<'a> for Answer<'a> {
     const WHAT: &'static str = "answer type";
 
-    fn variant<'de, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error> {
+    fn variant<'de: 'a, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error> {
         Ok(match tag {
             "choice" => Answer::Choice(ChoiceAnswer::deserialize(content)?),
             "text" => Answer::Text(TextAnswer::deserialize(content)?),
@@ -307,7 +339,7 @@ impl Tagged for Answer<'_> {
     }
 }
 
-impl<'de> Deserialize<'de> for Answer<'_> {
+impl<'de: 'a, 'a> Deserialize<'de> for Answer<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(TaggedVisitor(std::marker::PhantomData))
     }
@@ -318,9 +350,9 @@ pub struct ChoiceAnswer<'a> {
     #[serde(default)]
     pub multiple: bool,
     /// A named scale, or the item's own `options`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<Str<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<Choice<'a>>>,
 }
 
@@ -342,12 +374,13 @@ pub struct NumberAnswer {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AmountAnswer<'a> {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub currencies: Vec<Str<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListAnswer<'a> {
+    #[serde(borrow)]
     pub fields: Vec<Field<'a>>,
     /// The least number of records: a number, or `{"var": item}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,33 +388,39 @@ pub struct ListAnswer<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Value>,
     /// Rules over each record, which they read as `this`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GridAnswer<'a> {
+    #[serde(borrow)]
     pub columns: Vec<Column<'a>>,
+    #[serde(borrow)]
     pub rows: Vec<Row<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TableAnswer<'a> {
     /// The type of every cell: a number or an amount.
-    #[serde(deserialize_with = "guarded")]
+    #[serde(borrow, deserialize_with = "guarded")]
     pub cell: Box<Answer<'a>>,
+    #[serde(borrow)]
     pub rows: Vec<Line<'a>>,
+    #[serde(borrow)]
     pub columns: Vec<Line<'a>>,
 }
 
 /// A field of each record of a list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field<'a> {
-    pub id: Str<'a>,
-    pub label: Str<'a>,
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
     #[serde(default)]
     pub required: bool,
-    #[serde(deserialize_with = "guarded")]
+    #[serde(borrow, deserialize_with = "guarded")]
     pub answer: Answer<'a>,
     /// JsonLogic over the record (`this`) and the answers: the field is asked when it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -391,22 +430,26 @@ pub struct Field<'a> {
 /// A row or a column of a table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Line<'a> {
-    pub id: Str<'a>,
-    pub label: Str<'a>,
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
     /// Its cells are the sums of the other rows' (or columns') cells.
     #[serde(default, skip_serializing_if = "is_false")]
     pub total: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub citation_text: Option<Str<'a>>,
 }
 
 /// A checkbox column of a grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Column<'a> {
-    pub id: Str<'a>,
-    pub label: Str<'a>,
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
 }
@@ -414,14 +457,18 @@ pub struct Column<'a> {
 /// A row of a grid: checkboxes, or with an `answer`, a free-text row.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row<'a> {
-    pub id: Str<'a>,
-    pub marker: Str<'a>,
-    pub label: Str<'a>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub marker: Cow<'a, str>,
+    #[serde(borrow)]
+    pub label: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation<'a>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub citation_text: Option<Str<'a>>,
     #[serde(
+        borrow,
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "guarded"
@@ -436,12 +483,12 @@ fn guarded<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> R
 }
 
 /// An enum the format tags with a `type` key in the object of its variant.
-trait Tagged: Sized {
+trait Tagged<'a>: Sized {
     /// What the tag tells, for messages.
     const WHAT: &'static str;
 
     /// The variant `tag` names, read from the rest of its object.
-    fn variant<'de, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error>;
+    fn variant<'de: 'a, D: Deserializer<'de>>(tag: &str, content: D) -> Result<Self, D::Error>;
 }
 
 /// Reads a [`Tagged`] enum. When `type` comes first, as the compiler writes it, the rest of the
@@ -450,7 +497,7 @@ trait Tagged: Sized {
 /// read whole first, and the variant from it.
 struct TaggedVisitor<T>(std::marker::PhantomData<T>);
 
-impl<'de, T: Tagged> serde::de::Visitor<'de> for TaggedVisitor<T> {
+impl<'de: 'a, 'a, T: Tagged<'a>> serde::de::Visitor<'de> for TaggedVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
