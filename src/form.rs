@@ -489,7 +489,7 @@ impl<'f> Reader<'f> {
         }
         self.written.push((item, at.to_owned()));
         let answer = match &item.answer {
-            Some(answer) => Some(self.answer(answer, &format!("{at}/answer"), &item.id)?),
+            Some(answer) => Some(self.answer(answer, &format!("{at}/answer"))?),
             None => None,
         };
         let label = self.text(&item.label, Place::new(at, "label"))?;
@@ -533,129 +533,119 @@ impl<'f> Reader<'f> {
     }
 
     /// An answer, without its rules (read by [`Reader::rules`]).
-    fn answer(&mut self, answer: &format::Answer, at: &str, name: &str) -> Result<AnswerType> {
-        crate::stack::guard(|| self.answer_at(answer, at, name))
+    fn answer(&mut self, answer: &format::Answer, at: &str) -> Result<AnswerType> {
+        crate::stack::guard(|| self.answer_at(answer, at))
     }
 
-    fn answer_at(&mut self, answer: &format::Answer, at: &str, name: &str) -> Result<AnswerType> {
+    fn answer_at(&mut self, answer: &format::Answer, at: &str) -> Result<AnswerType> {
         Ok(match answer {
-            format::Answer::Choice(format::ChoiceAnswer {
-                multiple,
-                scale,
-                options,
-            }) => {
-                let scale = match (scale, options) {
-                    (Some(scale), _) => match self.scale_ids.get(&**scale) {
-                        Some(id) => *id,
-                        None => return fail(at, format!("no scale `{scale}`")),
-                    },
-                    (None, Some(options)) => {
-                        let options = self.choices(options, &format!("{at}/options"))?;
-                        self.scales.push(Scale {
-                            name: None,
-                            label: None,
-                            options,
-                        });
-                        ScaleId::from(self.scales.len() - 1)
-                    }
-                    (None, None) => return fail(at, "a choice needs a `scale` or `options`"),
-                };
-                AnswerType::Choice {
-                    scale,
-                    multiple: *multiple,
-                }
-            }
+            format::Answer::Choice(choice) => self.choice(choice, at)?,
             format::Answer::Text(format::TextAnswer { long }) => AnswerType::Text { long: *long },
             format::Answer::Date => AnswerType::Date,
-            format::Answer::Number(format::NumberAnswer { integer, min, max }) => {
-                if let (Some(min), Some(max)) = (min, max) {
-                    if min > max {
-                        return fail(at, format!("`min` {min} is more than `max` {max}"));
-                    }
-                }
-                AnswerType::Number {
-                    integer: *integer,
-                    min: *min,
-                    max: *max,
-                }
-            }
+            format::Answer::Number(number) => number_answer(number, at)?,
             format::Answer::Amount(format::AmountAnswer { currencies }) => AnswerType::Amount {
                 currencies: currencies.iter().map(|s| s.to_string()).collect(),
             },
-            format::Answer::List(format::ListAnswer { fields, .. }) => {
-                let mut seen = FxHashSet::default();
-                let mut read = Vec::with_capacity(fields.len());
-                for (index, field) in fields.iter().enumerate() {
-                    let at = format!("{at}/fields/{index}");
-                    unique(&mut seen, &field.id, &at, "field")?;
-                    read.push(RecordField {
-                        id: field.id.to_string(),
-                        label: self.text(&field.label, Place::new(&at, "label"))?,
-                        answer: self.answer(&field.answer, &format!("{at}/answer"), name)?,
-                        required: field.required,
-                        condition: None,
-                    });
-                }
-                AnswerType::List(List {
-                    fields: read,
-                    min: None,
-                    max: None,
-                    constraints: Vec::new(),
-                })
-            }
-            format::Answer::Table(format::TableAnswer {
-                cell,
-                rows,
-                columns,
-            }) => {
-                let cell = self.answer(cell, &format!("{at}/cell"), name)?;
-                if !matches!(cell, AnswerType::Number { .. } | AnswerType::Amount { .. }) {
-                    return fail(
-                        &format!("{at}/cell"),
-                        "a table's cells are numbers or amounts",
-                    );
-                }
-                AnswerType::Table(Table {
-                    cell: Box::new(cell),
-                    rows: self.lines(rows, &format!("{at}/rows"))?,
-                    columns: self.lines(columns, &format!("{at}/columns"))?,
-                })
-            }
-            format::Answer::Grid(format::GridAnswer { columns, rows }) => {
-                let mut seen = FxHashSet::default();
-                let mut read_columns = Vec::with_capacity(columns.len());
-                for (index, column) in columns.iter().enumerate() {
-                    let at = format!("{at}/columns/{index}");
-                    unique(&mut seen, &column.id, &at, "column")?;
-                    read_columns.push(Column {
-                        id: column.id.to_string(),
-                        label: self.text(&column.label, Place::new(&at, "label"))?,
-                        condition: None,
-                    });
-                }
-                let mut seen = FxHashSet::default();
-                let mut read_rows = Vec::with_capacity(rows.len());
-                for (index, row) in rows.iter().enumerate() {
-                    let at = format!("{at}/rows/{index}");
-                    unique(&mut seen, &row.id, &at, "row")?;
-                    let answer = match &row.answer {
-                        Some(answer) => Some(self.answer(answer, &format!("{at}/answer"), name)?),
-                        None => None,
-                    };
-                    read_rows.push(Row {
-                        id: row.id.to_string(),
-                        marker: row.marker.to_string(),
-                        label: self.text(&row.label, Place::new(&at, "label"))?,
-                        citations: self.citations(&row.citations, Place::new(&at, "citations"))?,
-                        answer,
-                    });
-                }
-                AnswerType::Grid(Grid {
-                    columns: read_columns,
-                    rows: read_rows,
-                })
-            }
+            format::Answer::List(list) => self.list(list, at)?,
+            format::Answer::Table(table) => self.table(table, at)?,
+            format::Answer::Grid(grid) => self.grid(grid, at)?,
         })
+    }
+
+    /// A choice from a named scale, or from the item's own options (a scale of its own).
+    fn choice(&mut self, choice: &format::ChoiceAnswer, at: &str) -> Result<AnswerType> {
+        let scale = match (&choice.scale, &choice.options) {
+            (Some(scale), _) => match self.scale_ids.get(&**scale) {
+                Some(id) => *id,
+                None => return fail(at, format!("no scale `{scale}`")),
+            },
+            (None, Some(options)) => {
+                let options = self.choices(options, &format!("{at}/options"))?;
+                self.scales.push(Scale {
+                    name: None,
+                    label: None,
+                    options,
+                });
+                ScaleId::from(self.scales.len() - 1)
+            }
+            (None, None) => return fail(at, "a choice needs a `scale` or `options`"),
+        };
+        Ok(AnswerType::Choice {
+            scale,
+            multiple: choice.multiple,
+        })
+    }
+
+    /// A list's fields (their conditions, its counts and rules are read with the rules).
+    fn list(&mut self, list: &format::ListAnswer, at: &str) -> Result<AnswerType> {
+        let mut seen = FxHashSet::default();
+        let mut fields = Vec::with_capacity(list.fields.len());
+        for (index, field) in list.fields.iter().enumerate() {
+            let at = format!("{at}/fields/{index}");
+            unique(&mut seen, &field.id, &at, "field")?;
+            fields.push(RecordField {
+                id: field.id.to_string(),
+                label: self.text(&field.label, Place::new(&at, "label"))?,
+                answer: self.answer(&field.answer, &format!("{at}/answer"))?,
+                required: field.required,
+                condition: None,
+            });
+        }
+        Ok(AnswerType::List(List {
+            fields,
+            min: None,
+            max: None,
+            constraints: Vec::new(),
+        }))
+    }
+
+    /// A table of numbers or amounts.
+    fn table(&mut self, table: &format::TableAnswer, at: &str) -> Result<AnswerType> {
+        let cell = self.answer(&table.cell, &format!("{at}/cell"))?;
+        if !matches!(cell, AnswerType::Number { .. } | AnswerType::Amount { .. }) {
+            return fail(
+                &format!("{at}/cell"),
+                "a table's cells are numbers or amounts",
+            );
+        }
+        Ok(AnswerType::Table(Table {
+            cell: Box::new(cell),
+            rows: self.lines(&table.rows, &format!("{at}/rows"))?,
+            columns: self.lines(&table.columns, &format!("{at}/columns"))?,
+        }))
+    }
+
+    /// A grid's columns (their conditions are read with the rules) and rows.
+    fn grid(&mut self, grid: &format::GridAnswer, at: &str) -> Result<AnswerType> {
+        let mut seen = FxHashSet::default();
+        let mut columns = Vec::with_capacity(grid.columns.len());
+        for (index, column) in grid.columns.iter().enumerate() {
+            let at = format!("{at}/columns/{index}");
+            unique(&mut seen, &column.id, &at, "column")?;
+            columns.push(Column {
+                id: column.id.to_string(),
+                label: self.text(&column.label, Place::new(&at, "label"))?,
+                condition: None,
+            });
+        }
+        let mut seen = FxHashSet::default();
+        let mut rows = Vec::with_capacity(grid.rows.len());
+        for (index, row) in grid.rows.iter().enumerate() {
+            let at = format!("{at}/rows/{index}");
+            unique(&mut seen, &row.id, &at, "row")?;
+            let answer = match &row.answer {
+                Some(answer) => Some(self.answer(answer, &format!("{at}/answer"))?),
+                None => None,
+            };
+            rows.push(Row {
+                id: row.id.to_string(),
+                marker: row.marker.to_string(),
+                label: self.text(&row.label, Place::new(&at, "label"))?,
+                citations: self.citations(&row.citations, Place::new(&at, "citations"))?,
+                answer,
+            });
+        }
+        Ok(AnswerType::Grid(Grid { columns, rows }))
     }
 
     /// The rows or the columns of a table.
@@ -910,6 +900,20 @@ impl<'f> Reader<'f> {
         }
         Ok(())
     }
+}
+
+/// A number's bounds, the least no more than the most.
+fn number_answer(number: &format::NumberAnswer, at: &str) -> Result<AnswerType> {
+    if let (Some(min), Some(max)) = (number.min, number.max) {
+        if min > max {
+            return fail(at, format!("`min` {min} is more than `max` {max}"));
+        }
+    }
+    Ok(AnswerType::Number {
+        integer: number.integer,
+        min: number.min,
+        max: number.max,
+    })
 }
 
 /// The logic of an answer, read in the second pass.
