@@ -8,7 +8,8 @@ use typed_index_collections::{TiSlice, TiVec};
 use super::error::CheckError;
 use super::Reference;
 use crate::arena::Arena;
-use crate::model::{Item, ItemId, ItemKind};
+use crate::model::graph::Cycle;
+use crate::model::{self, Item, ItemId, ItemKind};
 use crate::span::Note;
 use crate::span::Span;
 
@@ -48,8 +49,8 @@ fn is_within(items: &TiSlice<ItemId, Item>, item: ItemId, ancestor: ItemId) -> b
 /// Each item's edges: the item depended on, and the text that makes the dependency.
 type Edges = TiVec<ItemId, Vec<(ItemId, Span)>>;
 
-/// Finds every cycle that a depth-first walk closes, without recursion: 10,000 items in a
-/// chain must not overflow the stack. Returns the diagnostics and the edges in cycles.
+/// Finds every cycle that the walk of [`model::graph::cycles`] closes over the items read,
+/// and the edges in cycles.
 fn cycles(
     items: &TiSlice<ItemId, Item>,
     references: &[Reference],
@@ -65,67 +66,32 @@ fn cycles(
             edges.at_mut(id).push((parent, item.span));
         }
     }
-
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        New,
-        OnPath,
-        Done,
-    }
-    let mut state: TiVec<ItemId, State> = items.iter().map(|_| State::New).collect();
     let mut problems = Vec::new();
     let mut cyclic = HashSet::default();
-    for root in items.keys() {
-        if *state.at(root) != State::New {
-            continue;
-        }
-        // The current path: each item with the index of its next edge to follow.
-        let mut path: Vec<(ItemId, usize)> = vec![(root, 0)];
-        *state.at_mut(root) = State::OnPath;
-        while let Some(&mut (node, ref mut next)) = path.last_mut() {
-            let Some(&(target, _)) = edges.at(node).get(*next) else {
-                *state.at_mut(node) = State::Done;
-                path.pop();
-                continue;
-            };
-            *next += 1;
-            match state.at(target) {
-                State::New => {
-                    *state.at_mut(target) = State::OnPath;
-                    path.push((target, 0));
-                }
-                State::OnPath => {
-                    let from = path.iter().position(|(n, _)| *n == target).unwrap_or(0);
-                    let nodes: Vec<ItemId> = path.iter().skip(from).map(|(n, _)| *n).collect();
-                    for (i, node) in nodes.iter().enumerate() {
-                        cyclic.insert((*node, nodes.get(i + 1).copied().unwrap_or(target)));
-                    }
-                    problems.push(cycle(items, &edges, &path, target));
-                }
-                State::Done => {}
+    model::graph::cycles(
+        &edges,
+        |(to, _)| *to,
+        |cycle| {
+            let start = cycle.first().map_or(ItemId::from(0), |(node, _)| *node);
+            for (index, (node, _)) in cycle.iter().enumerate() {
+                let to = cycle.get(index + 1).map_or(start, |(next, _)| *next);
+                cyclic.insert((*node, to));
             }
-        }
-    }
+            problems.push(diagnostic(items, &edges, &cycle));
+            true
+        },
+    );
     (problems, cyclic)
 }
 
-/// The diagnostic for the cycle that closes on `start`, the last edges of `path`.
-fn cycle(
-    items: &TiSlice<ItemId, Item>,
-    edges: &Edges,
-    path: &[(ItemId, usize)],
-    start: ItemId,
-) -> CheckError {
-    let from = path
+/// The diagnostic for a cycle, with the place of each edge it follows.
+fn diagnostic(items: &TiSlice<ItemId, Item>, edges: &Edges, cycle: &Cycle) -> CheckError {
+    let start = cycle.first().map_or(ItemId::from(0), |(node, _)| *node);
+    // Each step: an item, and the span of the edge it followed.
+    let steps: Vec<(ItemId, Span)> = cycle
         .iter()
-        .position(|(node, _)| *node == start)
-        .unwrap_or(0);
-    // Each step: an item, and the span of the edge it followed (its `next` is one past it).
-    let steps: Vec<(ItemId, Span)> = path
-        .iter()
-        .skip(from)
-        .map(|&(node, next)| {
-            let followed = edges[node].get(next.saturating_sub(1));
+        .map(|&(node, edge)| {
+            let followed = edges.at(node).get(edge);
             (node, followed.map_or_else(Span::default, |(_, span)| *span))
         })
         .collect();

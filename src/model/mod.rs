@@ -11,6 +11,7 @@ use crate::arena::Arena;
 
 use crate::span::Span;
 
+pub mod graph;
 mod text;
 pub use text::{Part, Text, UnknownPipe};
 
@@ -129,39 +130,23 @@ impl Instrument {
     }
 
     /// A cycle of [`dependencies`](Instrument::dependencies), first item repeated last, if
-    /// there is one: found by an iterative depth-first walk, in time linear in the edges.
+    /// there is one: found by the walk of [`graph::cycles`], in time linear in the edges.
     pub fn dependency_cycle(&self) -> Option<Vec<ItemId>> {
-        // 0: not seen, 1: on the path, 2: done.
-        let mut state: TiVec<ItemId, u8> = self.items.iter().map(|_| 0).collect();
-        for start in self.items.keys() {
-            if *state.at(start) != 0 {
-                continue;
-            }
-            *state.at_mut(start) = 1;
-            let mut path = vec![(start, self.dependencies(start))];
-            while let Some((node, next)) = path.last_mut() {
-                let node = *node;
-                match next.pop() {
-                    Some(read) if *state.at(read) == 1 => {
-                        let from = path.iter().position(|(id, _)| *id == read).unwrap_or(0);
-                        let mut cycle: Vec<ItemId> =
-                            path.iter().skip(from).map(|(id, _)| *id).collect();
-                        cycle.push(read);
-                        return Some(cycle);
-                    }
-                    Some(read) if *state.at(read) == 0 => {
-                        *state.at_mut(read) = 1;
-                        path.push((read, self.dependencies(read)));
-                    }
-                    Some(_) => {}
-                    None => {
-                        *state.at_mut(node) = 2;
-                        path.pop();
-                    }
-                }
-            }
-        }
-        None
+        let edges: TiVec<ItemId, Vec<ItemId>> =
+            self.items.keys().map(|id| self.dependencies(id)).collect();
+        let mut first = None;
+        graph::cycles(
+            &edges,
+            |to| *to,
+            |cycle| {
+                first = Some(cycle);
+                false
+            },
+        );
+        let cycle = first?;
+        let mut items: Vec<ItemId> = cycle.iter().map(|(item, _)| *item).collect();
+        items.extend(items.first().copied());
+        Some(items)
     }
 
     pub fn scale(&self, id: ScaleId) -> &Scale {
