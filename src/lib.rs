@@ -30,6 +30,7 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod codes;
+pub mod convert;
 pub mod coverage;
 pub mod diagnostic;
 pub mod emit;

@@ -1,6 +1,7 @@
 //! The `qc` command line: argument parsing, reading files, rendering diagnostics, writing
 //! outputs and choosing the exit code. Everything else is the library's.
 
+mod convert;
 mod files;
 mod render;
 mod translations;
@@ -45,7 +46,8 @@ pub(crate) struct Limits {
     /// The largest reply `qc validate` and `qc convert-response` read, in bytes.
     #[arg(long, global = true, value_name = "BYTES", default_value_t = DEFAULT_MAX_REPLY_SIZE)]
     max_reply_size: u64,
-    /// How many problems of each reply `qc validate` shows; the rest are counted.
+    /// How many problems of each reply `qc validate` and `qc convert-response` show; the rest
+    /// are counted.
     #[arg(long, global = true, value_name = "N", default_value_t = DEFAULT_MAX_PROBLEMS)]
     max_problems: usize,
 }
@@ -128,20 +130,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
     },
-    /// Convert a reply to another format: `--to fhir` gives a FHIR R4 QuestionnaireResponse.
+    /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
+    /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`; `--from surveyjs`
+    /// reads `survey.data` back into a qc reply.
+    ///
+    /// What a conversion cannot place is reported with its JSON pointer, and nothing is
+    /// written for that file. Exit status: 0 when every file converts, 1 when one cannot, 2
+    /// on a usage or I/O error.
+    #[command(group(clap::ArgGroup::new("direction").required(true).args(["to", "from"])))]
     ConvertResponse {
         /// The form: a `.q` file or its compiled JSON form definition.
         #[arg(value_name = "FORM")]
         form: PathBuf,
-        /// The reply to convert.
-        #[arg(value_name = "RESPONSE")]
-        reply: PathBuf,
-        /// The target format.
+        /// The files to convert: qc replies with `--to`, the frontend's with `--from`.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Write a qc reply as this frontend holds it.
         #[arg(long, value_enum)]
-        to: ResponseTarget,
-        /// Write the output to this file instead of standard output.
-        #[arg(short, long, value_name = "OUT")]
+        to: Option<convert::Frontend>,
+        /// Read what this frontend holds into a qc reply.
+        #[arg(long, value_enum)]
+        from: Option<convert::Frontend>,
+        /// Write the output to this file instead of standard output (one FILE only).
+        #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
         output: Option<PathBuf>,
+        /// Write each file's output into DIR, under the file's own name.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
     /// List each paragraph of the reference documents with the items that cite it, and the
     /// paragraphs that no item cites.
@@ -235,12 +250,6 @@ pub(crate) enum DiagnosticFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum ResponseTarget {
-    /// A FHIR R4 QuestionnaireResponse, for the Questionnaire of `--emit fhir`.
-    Fhir,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Emit {
     /// The JSON form definition (`docs/form-format.md`).
     Form,
@@ -304,10 +313,18 @@ pub fn main() -> ExitCode {
         })),
         Command::ConvertResponse {
             form,
-            reply,
-            to: ResponseTarget::Fhir,
+            files,
+            to,
+            from,
             output,
-        } => convert_response(limits, &form, &reply, output.as_deref()),
+            out_dir,
+        } => convert::run(
+            limits,
+            &form,
+            &files,
+            convert::Direction::of(to, from),
+            convert::Output::of(output, out_dir),
+        ),
         Command::Coverage { file, format } => coverage(limits, &file, format),
         Command::Explain { code } => explain(&code),
     }
@@ -469,42 +486,6 @@ fn export(
             (bytes, form.losses)
         }
     })
-}
-
-fn convert_response(
-    limits: &Limits,
-    form_path: &Path,
-    reply_path: &Path,
-    output: Option<&Path>,
-) -> ExitCode {
-    let form = match validate::load_form(limits, form_path) {
-        Ok(form) => form,
-        Err(message) => return ExitCode::from(io_error(&message)),
-    };
-    let input = match read_input(reply_path, SizeLimit::replies(limits.max_reply_size)) {
-        Ok(input) => input,
-        Err(message) => return ExitCode::from(io_error(&message)),
-    };
-    let reply = match crate::validate::parse_reply(&input.bytes) {
-        Ok(reply) => reply,
-        Err(error) => {
-            eprintln!(
-                "error: {}:{}:{}: {} {}",
-                input.name,
-                error.line,
-                error.column,
-                error.code.as_str(),
-                error.message
-            );
-            return ExitCode::from(INVALID);
-        }
-    };
-    let bytes = pretty(&emit::fhir::questionnaire_response(
-        &form.instrument,
-        &reply,
-        &crate::eval::today(),
-    ));
-    write_output(output, &bytes, &[form_path, reply_path])
 }
 
 /// Writes an artefact to `output`, atomically, or to standard output. `inputs` are the files

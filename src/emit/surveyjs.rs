@@ -1,6 +1,6 @@
 //! SurveyJS: a page per section; a panel for each item that only groups sub-items; a question
 //! of the right type for each item with an answer; `visibleIf` from conditions; a
-//! `matrixdropdown` of checkboxes for the grid, whose columns keep their conditions; a
+//! `matrix` of check boxes for the grid, whose columns keep their conditions; a
 //! `paneldynamic` for lists; a `multipletext` for amounts, which stores `{value, currency}` as
 //! qc replies do; an `expression` question for each calculated value; expression validators
 //! for constraints (with `notificationType: "warning"` for warnings); a `matrixdropdown` of
@@ -211,6 +211,8 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
     json!({
         "title": writer.plain(&instrument.title),
         "showQuestionNumbers": "off",
+        // An answer to an item that a later answer hides is not part of the reply.
+        "clearInvisibleValues": "onHidden",
         "pages": pages,
     })
 }
@@ -653,8 +655,8 @@ impl Writer<'_> {
         set("rows", Value::Array(rows));
     }
 
-    /// A grid: a `matrixdropdown` of boolean cells; its free-text rows become questions of
-    /// their own, in `extra`.
+    /// A grid: a `matrix` of check boxes; its free-text rows become questions of their own,
+    /// in `extra`.
     fn grid(
         &self,
         item: &Item,
@@ -666,13 +668,15 @@ impl Writer<'_> {
         let mut set = |key: &str, value: Value| {
             element.insert(key.to_owned(), value);
         };
-        set("type", json!("matrixdropdown"));
+        // Check boxes, as the annex asks ("mark the box(es)"): each row stores the columns
+        // ticked, as a reply does, and SurveyJS drops the ticks of a column it hides.
+        set("type", json!("matrix"));
+        set("cellType", json!("checkbox"));
         let columns: Vec<Value> = grid
             .columns
             .iter()
             .map(|column| {
-                let mut value =
-                    json!({ "name": column.id, "title": self.text(&column.label), "cellType": "boolean" });
+                let mut value = json!({ "value": column.id, "text": self.text(&column.label) });
                 if let Some(condition) = &column.condition {
                     crate::emit::set(&mut value, "visibleIf", json!(self.expression(condition)));
                 }

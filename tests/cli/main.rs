@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod convert;
 mod coverage;
 mod explain;
 mod test;

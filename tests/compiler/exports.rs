@@ -99,7 +99,8 @@ fn surveyjs_has_a_page_per_section_and_carries_conditions() {
     let text = survey.to_string();
     for fragment in [
         r#""visibleIf":"({q2b} = 'yes') or ({q2c} = 'yes')""#,
-        r#""type":"matrixdropdown""#,
+        r#""type":"matrix","cellType":"checkbox""#,
+        r#""clearInvisibleValues":"onHidden""#,
         r#""type":"paneldynamic""#,
         r#""type":"multipletext""#,
         r#""name":"ta_areas_priority""#,

@@ -5,7 +5,8 @@
 # on (it runs on Java 17), and the `relevant` of the items in the XForm it produces are checked
 # against qc's conditions.
 # SurveyJS: survey-core (pinned, in Node) loads the export; for each example reply, the items
-# and grid columns it shows are those qc asks, and it accepts the complete reply.
+# and grid columns it shows are those qc asks, and it accepts the complete reply; replies given
+# to it (and changed) come back through `qc convert-response --from surveyjs` as they were given.
 # FHIR R4: the Questionnaire and the QuestionnaireResponses of the valid example replies are
 # accepted by the HL7 R4 JSON Schema and by FHIR.js, which both reject a broken Questionnaire.
 #
@@ -87,6 +88,39 @@ for fixture in calculations records; do
   if node "$cache/npm/surveyjs.mjs" "$work/survey-$fixture.json" "$work/asked-$fixture.json" "$replies/$fixture-complete.json"; then
     passed=$((passed + 1))
   else
+    failed=$((failed + 1))
+  fi
+done
+
+# Replies through SurveyJS and back: each reply is written as SurveyJS's data by qc, answered
+# into survey-core one answer at a time (alone, and given over each other reply so that answers
+# change and items close again), completed, and read back by qc: the same reply must come back.
+cp tests/interop/surveyjs-replies.mjs "$cache/npm/surveyjs-replies.mjs"
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,tables}.q; do
+  name="$(basename "$form" .q)"
+  sj="$work/sj-$name"
+  mkdir -p "$sj/replies" "$sj/data" "$sj/out" "$sj/back"
+  "$build/examples/replies" "$sj/replies.jsonl" 6 "$form" valid
+  n=0
+  while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s\n' "$line" > "$sj/replies/generated-$n.json"
+  done < "$sj/replies.jsonl"
+  if [ "$name" = crime-prevention ]; then
+    cp "$examples/arcadia-complete.json" "$examples/borduria-in-progress.json" "$sj/replies/"
+  fi
+  for reply in "$sj/replies"/*.json; do
+    # A reply with a special answer cannot be written for SurveyJS, which has none.
+    "$qc" convert-response --to surveyjs "$form" "$reply" --out-dir "$sj/data" 2>/dev/null || rm "$reply"
+  done
+  "$qc" compile "$form" -o "$sj/form.json"
+  "$qc" compile --emit surveyjs "$form" -o "$sj/survey.json" 2>/dev/null
+  if node "$cache/npm/surveyjs-replies.mjs" "$sj/survey.json" "$sj/out" "$sj/data"/*.json \
+    && "$qc" convert-response --from surveyjs "$form" "$sj/out"/alone-*.json "$sj/out"/over-*.json --out-dir "$sj/back" \
+    && python3 tests/interop/same_replies.py "$sj/form.json" "$sj/out/expected.json" "$sj/back" "$sj/replies"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL replies through SurveyJS: $form"
     failed=$((failed + 1))
   fi
 done

@@ -14,17 +14,16 @@ const [surveyPath, askedPath, completePath] = process.argv.slice(2);
 const surveyJson = JSON.parse(readFileSync(surveyPath, "utf8"));
 const asked = JSON.parse(readFileSync(askedPath, "utf8"));
 
-// A qc grid answer ({row: [columns]}) in SurveyJS's matrix form ({row: {column: true}}); the
-// grid's free-text rows are questions of their own.
+// A qc reply's answers as SurveyJS holds them: a grid's rows of ticks stay in its matrix, its
+// free-text rows are questions of their own.
 function toSurveyData(answers, survey) {
   const data = {};
   for (const [id, value] of Object.entries(answers)) {
     const question = survey.getQuestionByName(id);
-    if (question && question.getType() === "matrixdropdown" && value && typeof value === "object") {
+    if (question && question.getType() === "matrix" && value && typeof value === "object") {
       const rows = {};
       for (const [row, cell] of Object.entries(value)) {
-        if (Array.isArray(cell)) rows[row] = Object.fromEntries(cell.map((column) => [column, true]));
-        else if (cell && typeof cell === "object") rows[row] = cell; // a table's cells
+        if (Array.isArray(cell)) rows[row] = cell;
         else data[`${id}_${row}`] = cell;
       }
       data[id] = rows;
@@ -78,7 +77,7 @@ for (const [file, expected] of Object.entries(asked)) {
     const question = survey.getQuestionByName(grid);
     // A matrix decides which columns show once it has built its rows.
     void question.visibleRows;
-    const visible = shown(question) && question.visibleColumns.some((c) => c.name === column);
+    const visible = shown(question) && question.visibleColumns.some((c) => (c.value ?? c.name) === column);
     checks++;
     if (visible !== isOpen) {
       console.log(`FAIL ${file}: column ${key} is ${isOpen ? "open" : "closed"} for qc, ${visible ? "shown" : "hidden"} by SurveyJS`);

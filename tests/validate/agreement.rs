@@ -12,7 +12,7 @@ use qc::model::Instrument;
 use qc::validate::{Options, Validator};
 
 /// The instruments whose replies are generated: the bundled one and the pass fixtures.
-fn instruments() -> Vec<(String, Instrument)> {
+pub(super) fn instruments() -> Vec<(String, Instrument)> {
     let mut out = vec![("crime-prevention.q".to_owned(), crime_prevention())];
     for entry in std::fs::read_dir(root().join("tests/fixtures/pass")).expect("pass fixtures") {
         let path = entry.expect("entry").path();

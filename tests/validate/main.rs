@@ -5,6 +5,7 @@
 pub mod loader;
 
 mod agreement;
+mod convert;
 mod examples;
 mod generate;
 mod hostile;

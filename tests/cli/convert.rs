@@ -1,0 +1,120 @@
+//! `qc convert-response` to and from SurveyJS: files, folders, and what cannot be converted.
+
+use super::*;
+
+const EXAMPLES: &str = "questionnaires/examples/crime-prevention";
+
+/// The example replies, written as SurveyJS's data into a folder and read back into another,
+/// are the replies they were written from.
+#[test]
+fn replies_go_to_surveyjs_and_come_back_through_folders() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (data, back) = (dir.path().join("data"), dir.path().join("back"));
+    std::fs::create_dir_all(&data).expect("data");
+    std::fs::create_dir_all(&back).expect("back");
+    let replies = [
+        path(&format!("{EXAMPLES}/arcadia-complete.json")),
+        path(&format!("{EXAMPLES}/borduria-in-progress.json")),
+    ];
+    let mut to = vec!["convert-response", "--to", "surveyjs", BUNDLED];
+    to.extend(replies.iter().map(String::as_str));
+    let data_dir = data.display().to_string();
+    to.extend(["--out-dir", &data_dir]);
+    let written = qc(&to);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let arcadia: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(data.join("arcadia-complete.json")).expect("written"),
+    )
+    .expect("JSON");
+    // The grid's rows of ticks in its matrix, and its text row as a question of its own.
+    assert!(arcadia["ta_areas"]
+        .as_object()
+        .is_some_and(|rows| !rows.is_empty() && rows.values().all(serde_json::Value::is_array)));
+    assert!(arcadia["ta_areas"].get("priority").is_none());
+    assert!(arcadia.get("ta_areas_priority").is_some());
+    let from: Vec<String> = ["arcadia-complete.json", "borduria-in-progress.json"]
+        .iter()
+        .map(|name| data.join(name).display().to_string())
+        .collect();
+    let back_dir = back.display().to_string();
+    let mut args = vec!["convert-response", "--from", "surveyjs", BUNDLED];
+    args.extend(from.iter().map(String::as_str));
+    args.extend(["--out-dir", &back_dir]);
+    let read = qc(&args);
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    for name in ["arcadia-complete.json", "borduria-in-progress.json"] {
+        let original: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(path(&format!("{EXAMPLES}/{name}"))).expect("example"),
+        )
+        .expect("JSON");
+        let again: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(back.join(name)).expect("read back"))
+                .expect("JSON");
+        assert_eq!(again["answers"], original["answers"], "{name}");
+        let valid = qc(&["validate", BUNDLED, &back.join(name).display().to_string()]);
+        assert_eq!(valid.status.code(), Some(0), "{name}: {}", stderr(&valid));
+    }
+}
+
+/// Data that does not fit the form is refused with the place of each problem, and nothing is
+/// written; several files need a folder.
+#[test]
+fn what_does_not_convert_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let data = dir.path().join("data.json");
+    std::fs::write(
+        &data,
+        r#"{"q1": "yes", "nobody": 3, "ta_areas": {"social": "need"}}"#,
+    )
+    .expect("written");
+    let out = dir.path().join("out.json");
+    let (data, out_path) = (data.display().to_string(), out.display().to_string());
+    let refused = qc(&[
+        "convert-response",
+        "--from",
+        "surveyjs",
+        BUNDLED,
+        &data,
+        "-o",
+        &out_path,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = stderr(&refused);
+    assert!(errors.contains("/nobody: no item of the form"), "{errors}");
+    assert!(errors.contains("/ta_areas/social:"), "{errors}");
+    assert!(!out.exists(), "nothing is written");
+    let two = qc(&[
+        "convert-response",
+        "--from",
+        "surveyjs",
+        BUNDLED,
+        &data,
+        &data,
+    ]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(stderr(&two).contains("--out-dir"));
+    let neither = qc(&["convert-response", BUNDLED, &data]);
+    assert_eq!(neither.status.code(), Some(2));
+}
+
+/// Problems are shown up to `--max-problems`, and the rest counted.
+#[test]
+fn problems_shown_are_bounded() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let data = dir.path().join("data.json");
+    std::fs::write(&data, r#"{"a1": 1, "a2": 2, "a3": 3, "a4": 4, "a5": 5}"#).expect("written");
+    let data = data.display().to_string();
+    let refused = qc(&[
+        "convert-response",
+        "--max-problems",
+        "2",
+        "--from",
+        "surveyjs",
+        BUNDLED,
+        &data,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = stderr(&refused);
+    assert_eq!(errors.matches("no item of the form").count(), 2, "{errors}");
+    assert!(errors.contains("3 more problem(s) not shown"), "{errors}");
+}
