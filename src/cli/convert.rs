@@ -17,7 +17,7 @@ use crate::model::Instrument;
 pub(crate) enum Frontend {
     /// SurveyJS's `survey.data`, for the survey of `--emit surveyjs`.
     Surveyjs,
-    /// A FHIR R4 QuestionnaireResponse, for the Questionnaire of `--emit fhir` (`--to` only).
+    /// A FHIR R4 QuestionnaireResponse, for the Questionnaire of `--emit fhir`.
     Fhir,
 }
 
@@ -65,11 +65,6 @@ pub(crate) fn run(
     if files.len() > 1 && !matches!(output, Output::Folder(_)) {
         return ExitCode::from(io_error(
             "several files convert into a folder: give `--out-dir DIR`",
-        ));
-    }
-    if let Direction::From(Frontend::Fhir) = direction {
-        return ExitCode::from(io_error(
-            "`--from fhir` is not supported yet: qc writes FHIR QuestionnaireResponses (`--to fhir`)",
         ));
     }
     let form = match super::validate::load_form(limits, form_path) {
@@ -143,7 +138,8 @@ fn convert_one(instrument: &Instrument, value: &Value, direction: Direction) -> 
     match direction {
         Direction::To(Frontend::Surveyjs) => convert::surveyjs::to_data(instrument, value),
         Direction::From(Frontend::Surveyjs) => convert::surveyjs::from_data(instrument, value),
-        Direction::To(Frontend::Fhir) | Direction::From(Frontend::Fhir) => Converted {
+        Direction::From(Frontend::Fhir) => convert::fhir::from_response(instrument, value),
+        Direction::To(Frontend::Fhir) => Converted {
             value: crate::emit::fhir::questionnaire_response(
                 instrument,
                 value,

@@ -131,8 +131,8 @@ enum Command {
         format: DiagnosticFormat,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
-    /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`; `--from surveyjs`
-    /// reads `survey.data` back into a qc reply.
+    /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`; `--from` reads either
+    /// back into a qc reply.
     ///
     /// What a conversion cannot place is reported with its JSON pointer, and nothing is
     /// written for that file. Exit status: 0 when every file converts, 1 when one cannot, 2

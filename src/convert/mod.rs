@@ -4,6 +4,7 @@
 //! cannot place is a [`Problem`] with its JSON pointer. A conversion reads the model and a JSON
 //! value, and does no I/O.
 
+pub mod fhir;
 pub mod surveyjs;
 
 use serde::Serialize;

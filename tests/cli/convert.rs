@@ -118,3 +118,36 @@ fn problems_shown_are_bounded() {
     assert_eq!(errors.matches("no item of the form").count(), 2, "{errors}");
     assert!(errors.contains("3 more problem(s) not shown"), "{errors}");
 }
+
+/// A QuestionnaireResponse written by `--to fhir` reads back with `--from fhir` as the reply.
+#[test]
+fn replies_go_to_fhir_and_come_back() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let response = dir.path().join("response.json").display().to_string();
+    let back = dir.path().join("back.json").display().to_string();
+    let reply = path(&format!("{EXAMPLES}/arcadia-complete.json"));
+    let to = qc(&[
+        "convert-response",
+        "--to",
+        "fhir",
+        BUNDLED,
+        &reply,
+        "-o",
+        &response,
+    ]);
+    assert_eq!(to.status.code(), Some(0), "{}", stderr(&to));
+    let from = qc(&[
+        "convert-response",
+        "--from",
+        "fhir",
+        BUNDLED,
+        &response,
+        "-o",
+        &back,
+    ]);
+    assert_eq!(from.status.code(), Some(0), "{}", stderr(&from));
+    let read = |file: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(file).expect("file")).expect("JSON")
+    };
+    assert_eq!(read(&back)["answers"], read(&reply)["answers"]);
+}

@@ -177,7 +177,7 @@ fn fhir_response_nests_follow_ups_in_answers_and_repeats_list_records() {
         2,
         "one repeating group per guide"
     );
-    assert!(text.contains(r#""valueQuantity":{"value":2300000000.0,"unit":"EUR","system":"urn:iso:std:iso:4217","code":"EUR"}"#), "{text}");
+    assert!(text.contains(r#""valueQuantity":{"value":2300000000,"unit":"EUR","system":"urn:iso:std:iso:4217","code":"EUR"}"#), "{text}");
 }
 
 /// With translations, the XLSForm has a column of each text in each language, row for row;

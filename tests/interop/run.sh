@@ -143,6 +143,25 @@ done
 for fixture in tests/fixtures/pass/*.q; do
   "$qc" compile --emit fhir "$fixture" -o "$work/fixture-$(basename "$fixture" .q).json" 2>/dev/null
 done
+# Each response comes back through `qc convert-response --from fhir` as the reply it was made
+# from (calculated values aside: qc computes them).
+fhir_back="$work/fhir-back"
+mkdir -p "$fhir_back/replies" "$fhir_back/out"
+fhir_expected="{"
+for reply in "$examples"/arcadia-complete.json "$examples"/borduria-in-progress.json; do
+  name="$(basename "$reply" .json)"
+  cp "$reply" "$fhir_back/replies/$name.json"
+  "$qc" convert-response --from fhir questionnaires/crime-prevention.q "$work/response-$name.json" -o "$fhir_back/out/$name.json"
+  fhir_expected="$fhir_expected\"$name.json\": \"$name.json\","
+done
+printf '%s}\n' "${fhir_expected%,}" > "$fhir_back/expected.json"
+"$qc" compile questionnaires/crime-prevention.q -o "$fhir_back/form.json"
+if python3 tests/interop/same_replies.py "$fhir_back/form.json" "$fhir_back/expected.json" "$fhir_back/out" "$fhir_back/replies"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL replies through FHIR"
+  failed=$((failed + 1))
+fi
 cp tests/interop/fhir.cjs "$cache/npm/fhir.cjs"
 if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json "$work"/fixture-*.json; then
   passed=$((passed + 1))

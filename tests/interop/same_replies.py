@@ -1,4 +1,4 @@
-"""Checks that the replies read back from SurveyJS are the replies SurveyJS was answered from.
+"""Checks that the replies read back from a frontend (SurveyJS, FHIR) are the replies it was given.
 
 Usage: python3 same_replies.py FORM.json EXPECTED.json BACK_DIR REPLIES_DIR
 
@@ -76,5 +76,5 @@ for back_file, reply_file in sorted(expected.items()):
             if ours.get(key) != theirs.get(key):
                 print(f"FAIL {back_file} (from {reply_file}): {key}: SurveyJS gave "
                       f"{json.dumps(ours.get(key))}, the reply has {json.dumps(theirs.get(key))}")
-print(f"surveyjs replies: {len(expected)} read back, {failures} differ from their reply")
+print(f"replies: {len(expected)} read back, {failures} differ from their reply")
 sys.exit(1 if failures else 0)

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::agreement::instruments;
 use super::generate::Generator;
-use qc::convert::surveyjs;
+use qc::convert::{fhir, surveyjs};
 use qc::model::{AnswerType, Instrument, ItemKind};
 
 /// A reply's answers as they come back from any frontend: no `null`s, no calculated values
@@ -177,4 +177,67 @@ fn surveyjs_shapes_are_read_and_what_does_not_fit_is_a_problem() {
     let data = surveyjs::to_data(&instrument, &special);
     assert_eq!(data.problems.len(), 1);
     assert_eq!(data.problems[0].pointer, "/answers/q1");
+}
+
+/// Every valid reply generated for the bundled instrument and each pass fixture, written as a
+/// FHIR QuestionnaireResponse and read back, is the same reply, special answers included (a
+/// `data-absent-reason`); a list with no records, which has no repeat to hold it, comes back
+/// unanswered.
+#[test]
+fn fhir_responses_read_back_as_the_reply_they_were_written_from() {
+    let mut converted = 0;
+    let mut specials = 0;
+    for (name, instrument) in instruments() {
+        let mut generator = Generator::new(&instrument, 11);
+        for _ in 0..40 {
+            let reply = generator.reply(0);
+            let response =
+                qc::emit::fhir::questionnaire_response(&instrument, &reply, &qc::eval::today());
+            let back = fhir::from_response(&instrument, &response);
+            assert_eq!(back.problems, [], "{name}: {response}");
+            let without_empty_lists = |answers: &Map<String, Value>| {
+                let mut out = canonical(&instrument, answers);
+                out.retain(|_, value| value != &json!([]));
+                out
+            };
+            assert_eq!(
+                without_empty_lists(answers(&back.value)),
+                without_empty_lists(answers(&reply)),
+                "{name}: {response}"
+            );
+            specials += usize::from(holds_special(&reply["answers"]));
+            converted += 1;
+        }
+    }
+    assert!(
+        converted > 400 && specials > 0,
+        "{converted} converted, {specials} with specials"
+    );
+}
+
+/// What a QuestionnaireResponse holds that the form has no place for is a problem with its
+/// JSON pointer.
+#[test]
+fn fhir_items_the_form_does_not_have_are_problems() {
+    let instrument = super::crime_prevention();
+    let response = json!({
+        "resourceType": "QuestionnaireResponse",
+        "item": [
+            { "linkId": "nowhere", "answer": [{ "valueString": "x" }] },
+            { "linkId": "q1", "answer": [{ "valueString": "yes" }] },
+            { "linkId": "ta_areas", "item": [{ "linkId": "ta_areas_frob", "answer": [] }] },
+        ],
+    });
+    let back = fhir::from_response(&instrument, &response);
+    let pointers: Vec<&str> = back.problems.iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/item/0/linkId",
+            "/item/1/answer/0",
+            "/item/2/item/0/linkId"
+        ]
+    );
+    let other = fhir::from_response(&instrument, &json!({ "resourceType": "Patient" }));
+    assert_eq!(other.problems.len(), 1);
 }

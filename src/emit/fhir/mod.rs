@@ -49,7 +49,7 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     let mut items = writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
         let mut group = json!({
-            "linkId": section.id,
+            "linkId": section_link(instrument, section),
             "prefix": format!("{}.", section.number),
             "text": section.title,
             "type": "group",
@@ -155,6 +155,15 @@ fn translated(questionnaire: &mut Value, other: &Value, language: &str) {
             }
         }
         _ => {}
+    }
+}
+
+/// A section's `linkId`: its id, or `<id>_section` when an item has the same id (FHIR wants
+/// every `linkId` of a Questionnaire once).
+pub fn section_link(instrument: &Instrument, section: &crate::model::Section) -> String {
+    match instrument.items.iter().any(|item| item.id == section.id) {
+        true => format!("{}_section", section.id),
+        false => section.id.clone(),
     }
 }
 

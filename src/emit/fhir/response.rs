@@ -40,7 +40,7 @@ pub fn questionnaire_response(instrument: &Instrument, reply: &Value, today: &st
                 .flatten()
                 .collect();
             (!items.is_empty())
-                .then(|| json!({ "linkId": section.id, "text": section.title, "item": items }))
+                .then(|| json!({ "linkId": super::section_link(instrument, section), "text": section.title, "item": items }))
         })
         .collect();
     json!({
@@ -253,7 +253,7 @@ fn values(instrument: &Instrument, answer: &AnswerType, value: &Value) -> Vec<Va
             .collect(),
         (AnswerType::Number { .. }, Value::Number(n)) => vec![json!({ "valueDecimal": n })],
         (AnswerType::Amount { .. }, Value::Object(amount)) => match (
-            amount.get("value").and_then(Value::as_f64),
+            amount.get("value").filter(|value| value.is_number()),
             amount.get("currency").and_then(Value::as_str),
         ) {
             (Some(value), Some(currency)) => vec![
