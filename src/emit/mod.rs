@@ -116,7 +116,7 @@ impl Lost {
                 "a constraint of a group is shown as a note when it is broken; {name} cannot refuse the reply"
             ),
             Lost::RecordBounds => format!(
-                "the number of records is not bounded: {name} repeats have no minimum or maximum"
+                "the number of records is not bounded as qc bounds it: {name} repeats have no minimum or maximum"
             ),
             Lost::RecordCountFromAnswer => match target {
                 Target::Surveyjs => "a number of records read from an answer is not enforced by the form; `qc validate` checks it".into(),

@@ -15,8 +15,8 @@ use super::{Braces, Loss, Lost, Piping, Target};
 use crate::arena::Arena;
 use crate::model::Severity;
 use crate::model::{
-    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Grid, Instrument, Item, ItemId,
-    ItemKind, List, Operand, Reading, Table, Text,
+    Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
+    ItemId, ItemKind, List, Operand, Reading, Table, Text,
 };
 
 /// One row of the `survey` sheet; empty strings are empty cells.
@@ -34,6 +34,8 @@ pub struct SurveyRow {
     pub appearance: String,
     pub choice_filter: String,
     pub calculation: String,
+    /// How many records a repeat has: a number, or `${item}`.
+    pub repeat_count: String,
 }
 
 /// The three sheets of an XLSForm.
@@ -66,7 +68,7 @@ pub struct LanguageColumns {
 }
 
 /// The columns of the `survey` sheet, in order.
-const SURVEY_COLUMNS: [&str; 12] = [
+const SURVEY_COLUMNS: [&str; 13] = [
     "type",
     "name",
     "label",
@@ -79,6 +81,7 @@ const SURVEY_COLUMNS: [&str; 12] = [
     "appearance",
     "choice_filter",
     "calculation",
+    "repeat_count",
 ];
 
 /// The columns of the `survey` sheet that are in a language.
@@ -229,6 +232,7 @@ pub fn to_xlsx(form: &XlsForm) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             &row.appearance,
             &row.choice_filter,
             &row.calculation,
+            &row.repeat_count,
         ];
         for (column, cell) in cells.iter().enumerate() {
             if !cell.is_empty() {
@@ -561,8 +565,20 @@ impl Writer<'_> {
     /// A list: a repeat of its fields, with the record constraints as notes.
     fn list(&mut self, item: &Item, list: &List, mut row: SurveyRow) {
         row.kind = "begin_repeat".to_owned();
-        if list.min.is_some() || list.max.is_some() {
-            self.lose(item, Lost::RecordBounds);
+        // "As many records as the answer says": XLSForm's `repeat_count`, which makes exactly
+        // that many. A least number that is not the same is lost, and so is any other bound.
+        match (&list.min, &list.max) {
+            (min, Some(Count::Item(count))) => {
+                row.repeat_count = self.name(*count);
+                if min.as_ref().is_some_and(|min| min != &Count::Item(*count)) {
+                    self.lose(item, Lost::RecordBounds);
+                }
+            }
+            (Some(Count::Number(min)), Some(Count::Number(max))) if min == max => {
+                row.repeat_count = max.to_string();
+            }
+            (None, None) => {}
+            _ => self.lose(item, Lost::RecordBounds),
         }
         self.row(row);
         for field in &list.fields {
@@ -830,12 +846,19 @@ impl Writer<'_> {
         (!tests.is_empty()).then(|| tests.join(" and "))
     }
 
-    /// A value as an XPath expression, empty when what it needs is empty.
+    /// A value as an XPath expression, empty when what it needs is empty or when it divides by
+    /// zero (where XPath would give `Infinity` or `NaN`, qc gives no value).
     fn value_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
         let raw = self.raw_xpath(item, list, operand);
-        match self.has_value(list, operand) {
-            Some(test) => format!("if({test}, {raw}, '')"),
-            None => raw,
+        let mut divisors = Vec::new();
+        operand.for_each_divisor(&mut |divisor| divisors.push(divisor.clone()));
+        let mut tests: Vec<String> = self.has_value(list, operand).into_iter().collect();
+        for divisor in &divisors {
+            tests.push(format!("{} != 0", self.raw_xpath(item, list, divisor)));
+        }
+        match tests.is_empty() {
+            true => raw,
+            false => format!("if({}, {raw}, '')", tests.join(" and ")),
         }
     }
 
@@ -995,6 +1018,14 @@ impl Writer<'_> {
                         .into_iter()
                         .map(|reading| format!("{} != ''", self.reading(list, reading)))
                         .collect();
+                    // A side that divides by zero has no value: the comparison does not hold.
+                    let mut divisors = Vec::new();
+                    for side in [lhs, rhs] {
+                        side.for_each_divisor(&mut |divisor| divisors.push(divisor.clone()));
+                    }
+                    for divisor in &divisors {
+                        tests.push(format!("{} != 0", self.raw_xpath(item, list, divisor)));
+                    }
                     let symbol = op.equality_or_order();
                     let (left, right) = (
                         self.raw_xpath(item, list, lhs),

@@ -284,6 +284,14 @@ fn xlsform_carries_calculations_constraints_tables_and_pipes() {
     };
     let counted = row("staff_counted");
     assert_eq!(counted.kind, "calculate");
+    // A division has a value only when its divisor is not zero, as in qc (XPath would give
+    // Infinity or NaN).
+    let share = row("women_share");
+    assert!(
+        share.calculation.starts_with("if(") && share.calculation.contains("${staff_total} != 0"),
+        "{}",
+        share.calculation
+    );
     assert_eq!(
         counted.calculation,
         "(if(${staff_men} != '', ${staff_men}, 0) + if(${staff_women} != '', ${staff_women}, 0))"
@@ -527,4 +535,42 @@ section main \"Main\" {
         .map(|loss| loss.item.as_str())
         .collect();
     assert_eq!(piped, ["cost", "n"]);
+}
+
+/// A list whose number of records is an answer is a repeat with `repeat_count`; a fixed
+/// number, the same at both ends, too. What `repeat_count` cannot say is a coded loss.
+#[test]
+fn xlsform_repeats_as_many_records_as_answered() {
+    let source = "instrument r { title \"R\" }
+section s \"S\" {
+  question persons \"Persons\" : integer min 1 max 30
+  question members \"Members\" : list max persons {
+    field name \"Name\" : text
+  }
+  question pair \"Two\" : list min 2 max 2 {
+    field name \"Name\" : text
+  }
+  question some \"Some\" : list min 1 max persons {
+    field name \"Name\" : text
+  }
+}
+";
+    let form = qc::emit::xlsform::build(&qc::compile(source).instrument.expect("compiles"));
+    let count = |name: &str| {
+        form.survey
+            .iter()
+            .find(|row| row.name == name && row.kind == "begin_repeat")
+            .map(|row| row.repeat_count.clone())
+            .unwrap_or_else(|| panic!("no repeat {name}"))
+    };
+    assert_eq!(count("members"), "${persons}");
+    assert_eq!(count("pair"), "2");
+    assert_eq!(count("some"), "${persons}");
+    let bounded: Vec<&str> = form
+        .losses
+        .iter()
+        .filter(|loss| loss.what == qc::emit::Lost::RecordBounds)
+        .map(|loss| loss.item.as_str())
+        .collect();
+    assert_eq!(bounded, ["some"]);
 }
