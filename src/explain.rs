@@ -560,8 +560,10 @@ const ENTRIES: &[Entry] = &[
     Entry {
         code: "V0108",
         title: "required item not answered",
-        body: "The item is asked and required but has no answer. A warning, since replies \
-               arrive in progress; an error with `qc validate --complete`.",
+        body: "The item is asked and required but has no answer: no value, a cell of a \
+               required table left empty, or a required grid with no box ticked in a column \
+               that is asked (\"please mark the appropriate box(es)\"). A warning, since \
+               replies arrive in progress; an error with `qc validate --complete`.",
         example: reply!("V0108-unanswered.json"),
     },
     Entry {

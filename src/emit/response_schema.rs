@@ -48,7 +48,26 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
             unexpressed.push(item.id.clone());
             continue;
         };
-        let present = json!({ "required": [item.id], "properties": { (item.id.clone()): { "not": { "type": "null" } } } });
+        let mut answered = json!({ "not": { "type": "null" } });
+        if let AnswerType::Grid(grid) = answer {
+            // "Mark the box(es)": a tick in some row (ticks in closed columns are refused
+            // below), or a special answer.
+            let ticked: Vec<Value> = grid
+                .rows
+                .iter()
+                .filter(|row| row.answer.is_none())
+                .map(|row| json!({ "required": [row.id], "properties": { (row.id.clone()): { "type": "array", "minItems": 1 } } }))
+                .collect();
+            if !ticked.is_empty() && !grid.columns.is_empty() {
+                crate::emit::set(
+                    &mut answered,
+                    "anyOf",
+                    json!([{ "type": "object", "required": ["special"] }, { "anyOf": ticked }]),
+                );
+            }
+        }
+        let present =
+            json!({ "required": [item.id], "properties": { (item.id.clone()): answered } });
         let absent = json!({ "properties": { (item.id.clone()): { "type": "null" } } });
         match (enabled, item.required) {
             (Value::Bool(true), true) => rules.push(present),

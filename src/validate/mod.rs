@@ -351,6 +351,22 @@ impl<'i> Validator<'i> {
                 match rule {
                     Rule::Grid(grid) => {
                         self.grid_columns(item, grid, value, computed, &path, report);
+                        // "Mark the box(es)": a required grid has a tick in a column asked.
+                        if asked && required && !grid.ticked(self.instrument, value, computed) {
+                            let problem = || {
+                                self.problem(
+                                    item,
+                                    Code::Unanswered,
+                                    &pointer(&[id]),
+                                    "is asked and required, but no box is ticked in a column that is asked"
+                                        .to_owned(),
+                                )
+                            };
+                            match options.complete {
+                                true => report.error(problem),
+                                false => report.warning(problem),
+                            }
+                        }
                     }
                     Rule::List { fields } if asked => {
                         self.records(item, fields, value, computed, &path, report);
@@ -1154,6 +1170,26 @@ impl<'i> Validator<'i> {
 }
 
 impl<'i> Grid<'i> {
+    /// Whether a grid's answer ticks a box in a column that is open for these answers.
+    fn ticked(&self, instrument: &Instrument, value: &Value, answers: &Map<String, Value>) -> bool {
+        // A grid of text rows only, or without columns, has no box to tick.
+        if self.columns.is_empty() || self.rows.iter().all(|(_, text)| text.is_some()) {
+            return true;
+        }
+        let closed = self.closed_columns(instrument, answers);
+        let Some(rows) = value.as_object() else {
+            return false;
+        };
+        rows.values()
+            .filter_map(Value::as_array)
+            .flatten()
+            .any(|tick| {
+                tick.as_str().is_some_and(|column| {
+                    self.columns.contains(&column) && !closed.contains(&column)
+                })
+            })
+    }
+
     /// The columns whose condition is false for these answers.
     fn closed_columns(
         &self,

@@ -126,3 +126,31 @@ fn replies_to_another_form_or_without_answers_are_refused() {
         .iter()
         .any(|p| p.code == Code::WrongVersion && p.severity == Severity::Warning));
 }
+
+/// "Please mark the appropriate box(es)": a required grid that is asked needs a tick in a
+/// column that is asked; its text row alone, or ticks only in a closed column, do not answer it.
+#[test]
+fn a_required_grid_needs_a_box_ticked_in_a_column_asked() {
+    let instrument = crime_prevention();
+    let validator = Validator::new(&instrument);
+    let mut reply = example("arcadia-complete.json");
+    let strict = Options { complete: true };
+    let at_grid = |problems: &[qc::validate::Problem]| {
+        problems
+            .iter()
+            .filter(|p| p.code == Code::Unanswered && p.pointer == "/answers/ta_areas")
+            .count()
+    };
+    assert_eq!(at_grid(&validator.validate(&reply, strict)), 0);
+    reply["answers"]["ta_areas"] = serde_json::json!({ "priority": "Monitoring" });
+    let problems = validator.validate(&reply, strict);
+    assert_eq!(at_grid(&problems), 1, "{problems:?}");
+    assert!(problems
+        .iter()
+        .any(|p| p.message.contains("no box is ticked")));
+    // In progress, a warning.
+    let problems = validator.validate(&reply, Options::default());
+    assert!(problems
+        .iter()
+        .any(|p| p.pointer == "/answers/ta_areas" && p.severity == Severity::Warning));
+}
