@@ -130,6 +130,11 @@ fn writable(text: &str) -> bool {
 /// changes is a localizable string, `{"default": "…", "fr": "…"}`, as SurveyJS reads them.
 pub fn survey(instrument: &Instrument) -> Value {
     let mut survey = survey_in_one_language(instrument);
+    // The survey's own strings (buttons, messages) in the instrument's language, where
+    // survey-core has them; English is its default.
+    if let Some(language) = instrument.language.as_deref().filter(|l| *l != "en") {
+        crate::emit::set(&mut survey, "locale", json!(language));
+    }
     for translation in &instrument.translations {
         if let Some(localized) = crate::translate::localize(instrument, &translation.language) {
             let other = survey_in_one_language(&localized);

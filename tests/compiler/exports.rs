@@ -574,3 +574,15 @@ section s \"S\" {
         .collect();
     assert_eq!(bounded, ["some"]);
 }
+
+/// `--lang L` gives SurveyJS its `locale`, so that its own strings are in that language; the
+/// instrument's own language, English, needs none.
+#[test]
+fn surveyjs_in_a_language_sets_its_locale() {
+    let instrument = crime_prevention();
+    assert!(qc::emit::surveyjs::survey(&instrument)
+        .get("locale")
+        .is_none());
+    let french = qc::translate::localize(&instrument, "fr").expect("a French draft");
+    assert_eq!(qc::emit::surveyjs::survey(&french)["locale"], "fr");
+}
