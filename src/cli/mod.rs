@@ -351,18 +351,23 @@ impl Limits {
         input: &Input,
         path: &Path,
     ) -> Result<(Compilation, FileLoader), String> {
+        let mut loader = self.loader(input, path)?;
+        let compilation = crate::compile_with(&input.name, &input.bytes, &mut loader);
+        Ok((compilation, loader))
+    }
+
+    /// The loader of what the `.q` file read from `path` names, inside the root.
+    pub(crate) fn loader(&self, input: &Input, path: &Path) -> Result<FileLoader, String> {
         let folder = match input.name.as_str() {
             "<stdin>" => Path::new(""),
             _ => path.parent().unwrap_or(Path::new("")),
         };
-        let mut loader = FileLoader::new(
+        FileLoader::new(
             &input.name,
             folder,
             self.root.as_deref(),
             SizeLimit::files(self.max_file_size),
-        )?;
-        let compilation = crate::compile_with(&input.name, &input.bytes, &mut loader);
-        Ok((compilation, loader))
+        )
     }
 }
 

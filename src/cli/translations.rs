@@ -126,19 +126,84 @@ fn update(limits: &Limits, path: &Path) -> ExitCode {
 }
 
 fn new(limits: &Limits, path: &Path, lang: &str, output: Option<&Path>) -> ExitCode {
-    let (instrument, ..) = match instrument_of(limits, path, DiagnosticFormat::Human) {
-        Ok(found) => found,
-        Err(status) => return ExitCode::from(status),
+    if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        eprintln!("error: `{lang}` is not a language code such as `fr` or `zh`");
+        return ExitCode::from(USAGE);
+    }
+    let input = match limits.read(path) {
+        Ok(input) => input,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    // The instrument may already declare the file this command is asked to start.
+    let declared = declared_file(&input.name, &input.bytes, lang);
+    let mut loader = match limits.loader(&input, path) {
+        Ok(loader) => loader,
+        Err(message) => return ExitCode::from(io_error(&message)),
+    };
+    let mut starting = Starting {
+        inner: &mut loader,
+        path: declared,
+        language: lang,
+    };
+    let mut compilation = crate::compile_with(&input.name, &input.bytes, &mut starting);
+    let Some(instrument) = compilation.instrument.take() else {
+        super::report(limits, &compilation, DiagnosticFormat::Human);
+        return ExitCode::from(super::INVALID);
     };
     if instrument.language.as_deref() == Some(lang) {
         return ExitCode::from(io_error(&format!(
             "`{lang}` is the instrument's own language"
         )));
     }
-    if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        eprintln!("error: `{lang}` is not a language code such as `fr` or `zh`");
-        return ExitCode::from(USAGE);
-    }
     let text = translate::update(&instrument, lang, None);
     write_output(output, text.as_bytes(), &[path])
+}
+
+/// The path the entry file's `translation LANG "PATH"` declares for `lang`, if it does.
+fn declared_file(name: &str, bytes: &[u8], lang: &str) -> Option<String> {
+    let text = crate::syntax::decode(name, bytes).ok()?;
+    let file = crate::syntax::parse(text).ok()?;
+    file.declarations
+        .iter()
+        .find_map(|declaration| match declaration {
+            crate::syntax::ast::Declaration::Translation(translation)
+                if translation.language.name == lang =>
+            {
+                Some(translation.path.value.clone())
+            }
+            _ => None,
+        })
+}
+
+/// A loader for `qc translations new`: the declared translation file of the language being
+/// started may not exist yet, and reads as a file with no texts. Every other file is read as
+/// the inner loader reads it.
+struct Starting<'l> {
+    inner: &'l mut super::FileLoader,
+    path: Option<String>,
+    language: &'l str,
+}
+
+impl crate::load::Loader for Starting<'_> {
+    fn load(
+        &mut self,
+        importer: &str,
+        path: &str,
+    ) -> Result<crate::load::Loaded, crate::load::Refused> {
+        match self.inner.load(importer, path) {
+            Err(crate::load::Refused::Unreadable(_)) if self.path.as_deref() == Some(path) => {
+                Ok(crate::load::Loaded {
+                    name: path.to_owned(),
+                    key: format!("{importer}\u{0}{path}"),
+                    bytes: format!(
+                        "{{\"format\": \"{}\", \"language\": \"{}\", \"strings\": {{}}}}",
+                        crate::load::translation::FORMAT,
+                        self.language
+                    )
+                    .into_bytes(),
+                })
+            }
+            other => other,
+        }
+    }
 }

@@ -48,3 +48,34 @@ fn translations_status_new_and_update() {
     let again = qc(&["translations", "update", &form]);
     assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
 }
+
+/// `translations new --lang L` starts the file the instrument already declares for `L`, which
+/// does not exist yet; another declared file that is missing is still an error.
+#[test]
+fn a_declared_translation_file_can_be_started() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let source = dir.path().join("i.q");
+    std::fs::write(
+        &source,
+        "instrument i { title \"I\" language \"en\" }\ntranslation fr \"i.fr.json\"\ntranslation es \"i.es.json\"\nsection s \"S\" {\n  question q \"Q?\" : text\n}\n",
+    )
+    .expect("written");
+    let source = source.display().to_string();
+    let started = qc(&["translations", "new", "--lang", "fr", &source]);
+    assert_eq!(started.status.code(), Some(1), "{}", stderr(&started));
+    assert!(
+        stderr(&started).contains("i.es.json"),
+        "{}",
+        stderr(&started)
+    );
+    std::fs::write(
+        dir.path().join("i.es.json"),
+        r#"{"format": "qc-translation/1", "language": "es", "strings": {}}"#,
+    )
+    .expect("written");
+    let started = qc(&["translations", "new", "--lang", "fr", &source]);
+    assert_eq!(started.status.code(), Some(0), "{}", stderr(&started));
+    let file: serde_json::Value = serde_json::from_slice(&started.stdout).expect("JSON");
+    assert_eq!(file["language"], "fr");
+    assert!(file["strings"]["q.label"]["source"] == "Q?");
+}
