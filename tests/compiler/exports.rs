@@ -586,3 +586,22 @@ fn surveyjs_in_a_language_sets_its_locale() {
     let french = qc::translate::localize(&instrument, "fr").expect("a French draft");
     assert_eq!(qc::emit::surveyjs::survey(&french)["locale"], "fr");
 }
+
+/// Choices are radio buttons or check boxes in a FHIR filler, as on paper, and a grid's rows
+/// check boxes: the SDC `itemControl` extension, not a type-ahead drop-down.
+#[test]
+fn fhir_choices_are_radio_buttons_and_check_boxes() {
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&crime_prevention());
+    let text = questionnaire.to_string();
+    let control = |code: &str| {
+        format!(
+            r#""valueCodeableConcept":{{"coding":[{{"system":"http://hl7.org/fhir/questionnaire-item-control","code":"{code}"}}]}}"#
+        )
+    };
+    let radio = text.matches(&control("radio-button")).count();
+    let boxes = text.matches(&control("check-box")).count();
+    assert!(
+        radio > 50 && boxes > 10,
+        "{radio} radio buttons, {boxes} check boxes"
+    );
+}

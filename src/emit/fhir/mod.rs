@@ -167,6 +167,26 @@ pub fn section_link(instrument: &Instrument, section: &crate::model::Section) ->
     }
 }
 
+/// Adds an extension to an element, after those it has.
+fn push_extension(out: &mut Map<String, Value>, extension: Value) {
+    match out.get_mut("extension").and_then(Value::as_array_mut) {
+        Some(extensions) => extensions.push(extension),
+        None => {
+            out.insert("extension".to_owned(), json!([extension]));
+        }
+    }
+}
+
+/// The SDC `questionnaire-itemControl` extension: how a filler shows the item.
+fn item_control(code: &str) -> Value {
+    json!({
+        "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+        "valueCodeableConcept": {
+            "coding": [{ "system": "http://hl7.org/fhir/questionnaire-item-control", "code": code }]
+        }
+    })
+}
+
 /// FHIR R4 pipes nothing: a text shows `{id}` where the source pipes a value.
 fn piping(instrument: &Instrument) -> Piping<'_> {
     Piping {
@@ -319,12 +339,7 @@ impl Writer<'_> {
                     { "url": "human", "valueString": self.text(&constraint.message) },
                 ],
             });
-            match out.get_mut("extension").and_then(Value::as_array_mut) {
-                Some(extensions) => extensions.push(extension),
-                None => {
-                    out.insert("extension".to_owned(), json!([extension]));
-                }
-            }
+            push_extension(out, extension);
         }
     }
 
@@ -505,6 +520,15 @@ impl Writer<'_> {
                     .map(|o| json!({ "valueCoding": { "code": o.code, "display": self.text(&o.label) } }))
                     .collect();
                 set("answerOption", Value::Array(options));
+                // Radio buttons or check boxes, as on paper, rather than a drop-down.
+                push_extension(
+                    out,
+                    item_control(if *multiple {
+                        "check-box"
+                    } else {
+                        "radio-button"
+                    }),
+                );
             }
             AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             AnswerType::Date => set("type", json!("date")),
@@ -643,6 +667,12 @@ impl Writer<'_> {
                     crate::emit::set(&mut element, "type", json!("choice"));
                     crate::emit::set(&mut element, "repeats", json!(true));
                     crate::emit::set(&mut element, "answerOption", Value::Array(options.clone()));
+                    // "Mark the box(es)".
+                    crate::emit::set(
+                        &mut element,
+                        "extension",
+                        json!([item_control("check-box")]),
+                    );
                 }
             }
             let codes = self.codes(&row.citations);
@@ -688,12 +718,7 @@ impl Writer<'_> {
                     "url": ENABLE_WHEN_EXPRESSION,
                     "valueExpression": { "language": "text/fhirpath", "expression": self.fhirpath(condition) },
                 });
-                match out.get_mut("extension").and_then(Value::as_array_mut) {
-                    Some(extensions) => extensions.push(expression),
-                    None => {
-                        out.insert("extension".to_owned(), json!([expression]));
-                    }
-                }
+                push_extension(out, expression);
             }
         }
     }
