@@ -123,7 +123,7 @@ impl Lost {
                 _ => "a number of records read from an answer is not carried; `qc validate` checks it".into(),
             },
             Lost::FieldConditions => {
-                "the conditions on fields of a record are not carried; `qc validate` checks them"
+                "the conditions on fields of a record are not carried (such a field is asked of every record, and not required); `qc validate` checks them"
                     .into()
             }
             Lost::Amount => "amount: a group of a decimal value and a currency code".into(),

@@ -605,3 +605,23 @@ fn fhir_choices_are_radio_buttons_and_check_boxes() {
         "{radio} radio buttons, {boxes} check boxes"
     );
 }
+
+/// A record field asked only of some records is not required in FHIR, where its condition
+/// is not carried: a filler would demand a school for infants.
+#[test]
+fn fhir_fields_asked_of_some_records_are_not_required() {
+    fn find<'v>(value: &'v serde_json::Value, link: &str) -> Option<&'v serde_json::Value> {
+        if value["linkId"] == link {
+            return Some(value);
+        }
+        match value {
+            serde_json::Value::Object(object) => object.values().find_map(|v| find(v, link)),
+            serde_json::Value::Array(values) => values.iter().find_map(|v| find(v, link)),
+            _ => None,
+        }
+    }
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&fixture("records"));
+    let required = |link: &str| find(&questionnaire, link).expect(link)["required"].clone();
+    assert_eq!(required("members_school"), false);
+    assert_eq!(required("members_name"), true);
+}

@@ -581,7 +581,10 @@ impl Writer<'_> {
             element.insert("text".to_owned(), json!(self.text(&field.label)));
             let mut nested = Vec::new();
             self.answer(item, &field.answer, &mut element, &mut nested);
-            element.insert("required".to_owned(), json!(field.required));
+            // A field asked only of some records is asked of every record here: a filler that
+            // required it would demand it where qc does not ask it.
+            let required = field.required && field.condition.is_none();
+            element.insert("required".to_owned(), json!(required));
             children.push(Value::Object(element));
         }
     }
