@@ -625,3 +625,15 @@ fn fhir_fields_asked_of_some_records_are_not_required() {
     assert_eq!(required("members_school"), false);
     assert_eq!(required("members_name"), true);
 }
+
+/// The paragraphs a question asks about are shown to the respondent in FHIR, named as on paper
+/// with their document: fillers do not show item codes.
+#[test]
+fn fhir_questions_show_the_paragraphs_they_cite() {
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&crime_prevention());
+    let text = questionnaire.to_string();
+    assert!(
+        text.contains(r#""linkId":"q2_citation","type":"display","text":"Guidelines for the Prevention of Crime, paras. 7 and 17 (b)""#),
+        "no citation shown for q2"
+    );
+}
