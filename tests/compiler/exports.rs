@@ -637,3 +637,15 @@ fn fhir_questions_show_the_paragraphs_they_cite() {
         "no citation shown for q2"
     );
 }
+
+/// A grid's areas show the paragraphs they cite in FHIR too, after their text.
+#[test]
+fn fhir_grid_rows_show_the_paragraphs_they_cite() {
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&crime_prevention());
+    let text = questionnaire.to_string();
+    let at = text
+        .find(r#""linkId":"ta_areas_structures""#)
+        .expect("the row");
+    let row: String = text[at..].chars().take(300).collect();
+    assert!(row.contains("(para. "), "{row}");
+}

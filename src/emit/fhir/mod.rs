@@ -668,10 +668,15 @@ impl Writer<'_> {
             self.lose(item, Lost::ColumnCondition { column });
         }
         for row in &grid.rows {
+            // The paragraphs of the area, as the annex prints them after it.
+            let mut text = self.text(&row.label);
+            if let Some(citations) = self.instrument.citation_text(&row.citations) {
+                text.push_str(&format!(" ({citations})"));
+            }
             let mut element = json!({
                 "linkId": format!("{}_{}", item.id, row.id),
                 "prefix": row.marker,
-                "text": self.text(&row.label),
+                "text": text,
             });
             match &row.answer {
                 Some(AnswerType::Text { long }) => crate::emit::set(
