@@ -76,7 +76,12 @@ pub fn read(value: &Value) -> Result<Instrument> {
     for (index, section) in form.sections.iter().enumerate() {
         let at = format!("/sections/{index}");
         let content = reader.blocks(&section.content, &format!("{at}/content"), index)?;
-        unique(&mut section_ids, &section.id, &at, "section")?;
+        unique(
+            &mut section_ids,
+            &section.id,
+            Place::new(&at, "id"),
+            "section",
+        )?;
         sections.push(Section {
             id: section.id.to_string(),
             number: section.number.to_string(),
@@ -308,7 +313,7 @@ impl<'f> Reader<'f> {
             .enumerate()
             .map(|(index, option)| {
                 let at = format!("{at}/{index}");
-                unique(&mut seen, &option.code, &at, "code")?;
+                unique(&mut seen, &option.code, Place::new(&at, "code"), "code")?;
                 Ok(Choice {
                     code: option.code.to_string(),
                     label: self.text(&option.label, Place::new(&at, "label"))?,
@@ -582,7 +587,7 @@ impl<'f> Reader<'f> {
         let mut fields = Vec::with_capacity(list.fields.len());
         for (index, field) in list.fields.iter().enumerate() {
             let at = format!("{at}/fields/{index}");
-            unique(&mut seen, &field.id, &at, "field")?;
+            unique(&mut seen, &field.id, Place::new(&at, "id"), "field")?;
             fields.push(RecordField {
                 id: field.id.to_string(),
                 label: self.text(&field.label, Place::new(&at, "label"))?,
@@ -621,7 +626,7 @@ impl<'f> Reader<'f> {
         let mut columns = Vec::with_capacity(grid.columns.len());
         for (index, column) in grid.columns.iter().enumerate() {
             let at = format!("{at}/columns/{index}");
-            unique(&mut seen, &column.id, &at, "column")?;
+            unique(&mut seen, &column.id, Place::new(&at, "id"), "column")?;
             columns.push(Column {
                 id: column.id.to_string(),
                 label: self.text(&column.label, Place::new(&at, "label"))?,
@@ -632,7 +637,7 @@ impl<'f> Reader<'f> {
         let mut rows = Vec::with_capacity(grid.rows.len());
         for (index, row) in grid.rows.iter().enumerate() {
             let at = format!("{at}/rows/{index}");
-            unique(&mut seen, &row.id, &at, "row")?;
+            unique(&mut seen, &row.id, Place::new(&at, "id"), "row")?;
             let answer = match &row.answer {
                 Some(answer) => Some(self.answer(answer, &format!("{at}/answer"))?),
                 None => None,
@@ -656,7 +661,7 @@ impl<'f> Reader<'f> {
             .enumerate()
             .map(|(index, line)| {
                 let at = format!("{at}/{index}");
-                unique(&mut seen, &line.id, &at, "line")?;
+                unique(&mut seen, &line.id, Place::new(&at, "id"), "line")?;
                 Ok(Heading {
                     id: line.id.to_string(),
                     label: self.text(&line.label, Place::new(&at, "label"))?,
@@ -962,11 +967,15 @@ fn ident(id: &str, at: &str) -> Result<()> {
 }
 
 /// An id met nowhere before in the same list (`seen`): the compiler's E0101 and E0111.
-fn unique<'v>(seen: &mut FxHashSet<&'v str>, id: &'v str, at: &str, what: &str) -> Result<()> {
-    let key = if what == "code" { "code" } else { "id" };
-    ident(id, &format!("{at}/{key}"))?;
+fn unique<'v>(
+    seen: &mut FxHashSet<&'v str>,
+    id: &'v str,
+    place: Place<'_>,
+    what: &str,
+) -> Result<()> {
+    ident(id, &place.pointer())?;
     if !seen.insert(id) {
-        return fail(at, format!("{what} `{id}` appears twice"));
+        return fail(place.at, format!("{what} `{id}` appears twice"));
     }
     Ok(())
 }

@@ -193,24 +193,45 @@ impl Reader<'_> {
         }
     }
 
+    /// The part (field, row, column) a nested response item is: its `linkId` is `prefix`
+    /// followed by the part's id. One the form does not have is a problem at the `linkId`.
+    fn part<'p, T>(
+        &mut self,
+        value: &Value,
+        prefix: &str,
+        parts: &'p [T],
+        id: impl Fn(&T) -> &String,
+        missing: &str,
+        at: &str,
+    ) -> Option<&'p T> {
+        let link = value.get("linkId").and_then(Value::as_str).unwrap_or("");
+        let found = link
+            .strip_prefix(prefix)
+            .and_then(|wanted| parts.iter().find(|part| id(part) == wanted));
+        if found.is_none() {
+            self.problem(
+                &pointer(at, &["linkId"]),
+                format!("{missing} `{}`", shown(link)),
+            );
+        }
+        found
+    }
+
     /// A record of a list: a repeated group of `<list>_<field>` items.
     fn record(&mut self, item: &Item, list: &crate::model::List, value: &Value, at: &str) -> Value {
         let mut record = Map::new();
         let fields = value.get("item").and_then(Value::as_array);
         for (index, field_item) in fields.into_iter().flatten().enumerate() {
             let at = pointer(at, &["item", &index.to_string()]);
-            let link = field_item
-                .get("linkId")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let field = link
-                .strip_prefix(&format!("{}_", item.id))
-                .and_then(|id| list.fields.iter().find(|f| f.id == id));
-            let Some(field) = field else {
-                self.problem(
-                    &pointer(&at, &["linkId"]),
-                    format!("the list has no field `{}`", shown(link)),
-                );
+            let prefix = format!("{}_", item.id);
+            let Some(field) = self.part(
+                field_item,
+                &prefix,
+                &list.fields,
+                |f| &f.id,
+                "the list has no field",
+                &at,
+            ) else {
                 continue;
             };
             let answers = field_item.get("answer").and_then(Value::as_array);
@@ -233,15 +254,15 @@ impl Reader<'_> {
         let groups = value.get("item").and_then(Value::as_array);
         for (index, group) in groups.into_iter().flatten().enumerate() {
             let at = pointer(at, &["item", &index.to_string()]);
-            let link = group.get("linkId").and_then(Value::as_str).unwrap_or("");
-            let row = link
-                .strip_prefix(&format!("{}_", item.id))
-                .and_then(|id| table.rows.iter().find(|r| r.id == id));
-            let Some(row) = row else {
-                self.problem(
-                    &pointer(&at, &["linkId"]),
-                    format!("the table has no row `{}`", shown(link)),
-                );
+            let prefix = format!("{}_", item.id);
+            let Some(row) = self.part(
+                group,
+                &prefix,
+                &table.rows,
+                |r| &r.id,
+                "the table has no row",
+                &at,
+            ) else {
                 continue;
             };
             let mut cells = Map::new();
@@ -254,15 +275,14 @@ impl Reader<'_> {
                 .enumerate()
             {
                 let at = pointer(&at, &["item", &c.to_string()]);
-                let link = cell.get("linkId").and_then(Value::as_str).unwrap_or("");
-                let column = link
-                    .strip_prefix(&prefix)
-                    .and_then(|id| table.columns.iter().find(|c| c.id == id));
-                let Some(column) = column else {
-                    self.problem(
-                        &pointer(&at, &["linkId"]),
-                        format!("the table has no cell `{}`", shown(link)),
-                    );
+                let Some(column) = self.part(
+                    cell,
+                    &prefix,
+                    &table.columns,
+                    |c| &c.id,
+                    "the table has no cell",
+                    &at,
+                ) else {
                     continue;
                 };
                 let read = match special(cell) {
@@ -293,15 +313,15 @@ impl Reader<'_> {
         let items = value.get("item").and_then(Value::as_array);
         for (index, row_item) in items.into_iter().flatten().enumerate() {
             let at = pointer(at, &["item", &index.to_string()]);
-            let link = row_item.get("linkId").and_then(Value::as_str).unwrap_or("");
-            let row = link
-                .strip_prefix(&format!("{}_", item.id))
-                .and_then(|id| grid.rows.iter().find(|r| r.id == id));
-            let Some(row) = row else {
-                self.problem(
-                    &pointer(&at, &["linkId"]),
-                    format!("the grid has no row `{}`", shown(link)),
-                );
+            let prefix = format!("{}_", item.id);
+            let Some(row) = self.part(
+                row_item,
+                &prefix,
+                &grid.rows,
+                |r| &r.id,
+                "the grid has no row",
+                &at,
+            ) else {
                 continue;
             };
             let answers = row_item.get("answer").and_then(Value::as_array);

@@ -509,13 +509,7 @@ impl Writer<'_> {
     fn description(&self, item: &Item) -> String {
         let mut parts = self.piping.texts(&item.help);
         parts.extend(self.piping.texts(&item.notes));
-        if let Some(citations) = self.instrument.citation_text(&item.citations) {
-            let document = item
-                .citations
-                .first()
-                .map(|c| self.instrument.documents.at(c.document).title.as_str());
-            parts.push(format!("{}, {citations}", document.unwrap_or_default()));
-        }
+        parts.extend(self.instrument.citation_line(&item.citations));
         parts.join(" ")
     }
 

@@ -385,17 +385,10 @@ impl Writer<'_> {
             Some(condition) => self.xpath(item, condition),
             None => String::new(),
         };
-        let guidance_hint = match self.instrument.citation_text(&item.citations) {
-            Some(text) => {
-                let documents: Vec<&str> = item
-                    .citations
-                    .iter()
-                    .map(|c| self.instrument.documents.at(c.document).title.as_str())
-                    .collect();
-                format!("{}, {text}", documents.first().copied().unwrap_or_default())
-            }
-            None => String::new(),
-        };
+        let guidance_hint = self
+            .instrument
+            .citation_line(&item.citations)
+            .unwrap_or_default();
         SurveyRow {
             name: item.id.clone(),
             label: self.label(item),

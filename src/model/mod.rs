@@ -1001,6 +1001,17 @@ impl Item {
 }
 
 impl Instrument {
+    /// A list of citations as a respondent reads it, with the document named (the first
+    /// cited): "Guidelines for the Prevention of Crime, paras. 6 (a), 8 and 25".
+    pub fn citation_line(&self, citations: &[Citation]) -> Option<String> {
+        let text = self.citation_text(citations)?;
+        let document = citations
+            .first()
+            .map(|c| self.documents.at(c.document).title.as_str())
+            .unwrap_or_default();
+        Some(format!("{document}, {text}"))
+    }
+
     /// How a list of citations is printed: `para. 17`, `paras. 6 (a), 8 and 25`.
     pub fn citation_text(&self, citations: &[Citation]) -> Option<String> {
         let refs: Vec<String> = citations

@@ -289,16 +289,11 @@ impl Writer<'_> {
             children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": self.text(text) }));
         }
         // The paragraphs it asks about, named as on paper: fillers do not show item codes.
-        if let Some(citations) = self.instrument.citation_text(&item.citations) {
-            let document = item
-                .citations
-                .first()
-                .map(|c| self.instrument.documents.at(c.document).title.as_str())
-                .unwrap_or_default();
+        if let Some(line) = self.instrument.citation_line(&item.citations) {
             children.push(json!({
                 "linkId": format!("{}_citation", item.id),
                 "type": "display",
-                "text": format!("{document}, {citations}"),
+                "text": line,
             }));
         }
         for child in &item.children {
