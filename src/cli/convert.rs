@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use serde_json::Value;
 
 use super::files::{read_input, SizeLimit};
 use super::{io_error, pretty, write_atomically, Limits, INVALID, OK};
@@ -19,6 +18,9 @@ pub(crate) enum Frontend {
     Surveyjs,
     /// A FHIR R4 QuestionnaireResponse, for the Questionnaire of `--emit fhir`.
     Fhir,
+    /// The XML submission of ODK Collect, Enketo and KoboToolbox, for the XForm pyxform
+    /// builds from `--emit xlsform`.
+    Odk,
 }
 
 /// Which way a conversion goes.
@@ -71,28 +73,30 @@ pub(crate) fn run(
         Ok(form) => form,
         Err(message) => return ExitCode::from(io_error(&message)),
     };
+    let layout = matches!(
+        direction,
+        Direction::To(Frontend::Odk) | Direction::From(Frontend::Odk)
+    )
+    .then(|| convert::odk::Layout::of(&form.instrument));
+    let converter = Converter {
+        instrument: &form.instrument,
+        layout: layout.as_ref(),
+        direction,
+    };
     let mut status = OK;
     for file in files {
         let input = match read_input(file, SizeLimit::replies(limits.max_reply_size)) {
             Ok(input) => input,
             Err(message) => return ExitCode::from(io_error(&message)),
         };
-        let value = match crate::validate::parse_reply(&input.bytes) {
-            Ok(value) => value,
-            Err(error) => {
-                eprintln!(
-                    "error: {}:{}:{}: {} {}",
-                    input.name,
-                    error.line,
-                    error.column,
-                    error.code.as_str(),
-                    error.message
-                );
+        let converted = match converter.convert(&input.bytes) {
+            Ok(converted) => converted,
+            Err(message) => {
+                eprintln!("error: {}:{message}", input.name);
                 status = INVALID;
                 continue;
             }
         };
-        let converted = convert_one(&form.instrument, &value, direction);
         if !converted.problems.is_empty() {
             // Shown up to `--max-problems`, the rest counted.
             let shown = converted.problems.len().min(limits.max_problems);
@@ -112,7 +116,7 @@ pub(crate) fn run(
             status = INVALID;
             continue;
         }
-        let bytes = pretty(&converted.value);
+        let bytes = converted.value;
         let inputs = [form_path, file.as_path()];
         let written = match &output {
             Output::Stdout => {
@@ -123,7 +127,13 @@ pub(crate) fn run(
             }
             Output::File(path) => write_atomically(path, &bytes, &inputs),
             Output::Folder(folder) => match file.file_name() {
-                Some(name) => write_atomically(&folder.join(name), &bytes, &inputs),
+                Some(name) => {
+                    let mut path = folder.join(name);
+                    if let Some(extension) = direction.extension() {
+                        path.set_extension(extension);
+                    }
+                    write_atomically(&path, &bytes, &inputs)
+                }
                 None => Err(format!("`{}` names no file", file.display())),
             },
         };
@@ -134,18 +144,77 @@ pub(crate) fn run(
     ExitCode::from(status)
 }
 
-fn convert_one(instrument: &Instrument, value: &Value, direction: Direction) -> Converted {
-    match direction {
-        Direction::To(Frontend::Surveyjs) => convert::surveyjs::to_data(instrument, value),
-        Direction::From(Frontend::Surveyjs) => convert::surveyjs::from_data(instrument, value),
-        Direction::From(Frontend::Fhir) => convert::fhir::from_response(instrument, value),
-        Direction::To(Frontend::Fhir) => Converted {
-            value: crate::emit::fhir::questionnaire_response(
-                instrument,
-                value,
-                &crate::eval::today(),
-            ),
-            problems: Vec::new(),
-        },
+impl Direction {
+    /// The extension of the files written into a folder, when it is not the input's.
+    fn extension(self) -> Option<&'static str> {
+        match self {
+            Direction::To(Frontend::Odk) => Some("xml"),
+            Direction::From(Frontend::Odk) => Some("json"),
+            _ => None,
+        }
+    }
+}
+
+/// One form's conversion, file by file.
+struct Converter<'f> {
+    instrument: &'f Instrument,
+    /// The submission's layout, for ODK.
+    layout: Option<&'f convert::odk::Layout<'f>>,
+    direction: Direction,
+}
+
+impl Converter<'_> {
+    /// A file converted into the bytes to write, and what did not fit; `Err` with a message
+    /// (after the file's name) when the file is not the format read at all.
+    fn convert(&self, bytes: &[u8]) -> Result<Converted<Vec<u8>>, String> {
+        let instrument = self.instrument;
+        if let (Direction::From(Frontend::Odk), Some(layout)) = (self.direction, self.layout) {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let Ok(xml) = std::str::from_utf8(bytes) else {
+                return Err(" not UTF-8: a submission is UTF-8 XML".to_owned());
+            };
+            let converted = layout.from_submission(xml);
+            return Ok(Converted {
+                value: pretty(&converted.value),
+                problems: converted.problems,
+            });
+        }
+        let value = crate::validate::parse_reply(bytes).map_err(|error| {
+            format!(
+                "{}:{}: {} {}",
+                error.line,
+                error.column,
+                error.code.as_str(),
+                error.message
+            )
+        })?;
+        let converted = match self.direction {
+            Direction::To(Frontend::Odk) => {
+                let Some(layout) = self.layout else {
+                    return Err(" no layout of the submission".to_owned());
+                };
+                let converted = layout.to_submission(&value);
+                return Ok(Converted {
+                    value: converted.value.into_bytes(),
+                    problems: converted.problems,
+                });
+            }
+            Direction::To(Frontend::Surveyjs) => convert::surveyjs::to_data(instrument, &value),
+            Direction::From(Frontend::Surveyjs) => convert::surveyjs::from_data(instrument, &value),
+            Direction::From(Frontend::Fhir) => convert::fhir::from_response(instrument, &value),
+            Direction::From(Frontend::Odk) => return Err(" no layout of the submission".to_owned()),
+            Direction::To(Frontend::Fhir) => Converted {
+                value: crate::emit::fhir::questionnaire_response(
+                    instrument,
+                    &value,
+                    &crate::eval::today(),
+                ),
+                problems: Vec::new(),
+            },
+        };
+        Ok(Converted {
+            value: pretty(&converted.value),
+            problems: converted.problems,
+        })
     }
 }

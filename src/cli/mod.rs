@@ -131,11 +131,12 @@ enum Command {
         format: DiagnosticFormat,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
-    /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`; `--from` reads either
-    /// back into a qc reply.
+    /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
+    /// submission of ODK Collect, Enketo and KoboToolbox; `--from` reads each back into a qc
+    /// reply.
     ///
-    /// What a conversion cannot place is reported with its JSON pointer, and nothing is
-    /// written for that file. Exit status: 0 when every file converts, 1 when one cannot, 2
+    /// What a conversion cannot place is reported with its place (a JSON pointer, or an XML
+    /// element's path), and nothing is written for that file. Exit status: 0 when every file converts, 1 when one cannot, 2
     /// on a usage or I/O error.
     #[command(group(clap::ArgGroup::new("direction").required(true).args(["to", "from"])))]
     ConvertResponse {
@@ -154,7 +155,8 @@ enum Command {
         /// Write the output to this file instead of standard output (one FILE only).
         #[arg(short, long, value_name = "OUT", conflicts_with = "out_dir")]
         output: Option<PathBuf>,
-        /// Write each file's output into DIR, under the file's own name.
+        /// Write each file's output into DIR, under the file's own name (with `.xml` for
+        /// `--to odk`, `.json` for `--from odk`).
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },

@@ -40,19 +40,8 @@ pub fn from_response(instrument: &Instrument, response: &Value) -> Converted {
     } else {
         reader.sections_at(response.get("item"));
     }
-    let mut answers = Map::new();
-    for item in &instrument.items {
-        if let Some((key, value)) = reader.answers.remove_entry(&item.id) {
-            answers.insert(key, value);
-        }
-    }
-    let mut reply = json!({ "form": instrument.id });
-    if let Some(version) = &instrument.version {
-        crate::emit::set(&mut reply, "version", json!(version));
-    }
-    crate::emit::set(&mut reply, "answers", Value::Object(answers));
     Converted {
-        value: reply,
+        value: super::reply(instrument, std::mem::take(&mut reader.answers)),
         problems: reader.problems,
     }
 }

@@ -5,24 +5,56 @@
 //! value, and does no I/O.
 
 pub mod fhir;
+pub mod odk;
 pub mod surveyjs;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
+
+use crate::model::Instrument;
 
 /// Something a conversion could not carry, and where it is in the document converted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    /// A JSON pointer into the document converted.
+    /// Where: a JSON pointer into a JSON document; in an XML document, the path of the element
+    /// (`/data/household/members[2]/members_age`, records counted from 1).
     pub pointer: String,
     pub message: String,
 }
 
-/// A converted document, and what it could not carry.
+/// A converted document (a JSON value, or the text of an XML one), and what it could not carry.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Converted {
-    pub value: Value,
+pub struct Converted<T = Value> {
+    pub value: T,
     pub problems: Vec<Problem>,
+}
+
+/// A reply to the instrument with these answers, listed in the order of its items.
+fn reply(instrument: &Instrument, mut answers: Map<String, Value>) -> Value {
+    let mut ordered = Map::new();
+    for item in &instrument.items {
+        if let Some((key, value)) = answers.remove_entry(&item.id) {
+            ordered.insert(key, value);
+        }
+    }
+    let mut reply = json!({ "form": instrument.id });
+    if let Some(version) = &instrument.version {
+        crate::emit::set(&mut reply, "version", json!(version));
+    }
+    crate::emit::set(&mut reply, "answers", Value::Object(ordered));
+    reply
+}
+
+/// A number written as text, as a text box of numbers or an XML element holds it.
+fn number(text: &str) -> Option<Value> {
+    let parsed: f64 = text.trim().parse().ok()?;
+    if !parsed.is_finite() {
+        return None;
+    }
+    serde_json::from_str::<Value>(text.trim())
+        .ok()
+        .filter(Value::is_number)
+        .or_else(|| serde_json::Number::from_f64(parsed).map(Value::Number))
 }
 
 /// The JSON pointer of `tokens` under `root` (RFC 6901).

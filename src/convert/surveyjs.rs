@@ -10,9 +10,9 @@
 //! cannot be written for it (a [`Problem`]).
 
 use rustc_hash::FxHashMap;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::{holds_special, pointer, shown, Converted, Problem};
+use super::{holds_special, number, pointer, reply, shown, Converted, Problem};
 use crate::emit::surveyjs::grid_text_row;
 use crate::model::{AnswerType, Grid, Instrument, Item, ItemKind};
 
@@ -128,7 +128,7 @@ pub fn from_data(instrument: &Instrument, data: &Value) -> Converted {
             message: "SurveyJS's data is an object of answers".to_owned(),
         });
         return Converted {
-            value: envelope(instrument, answers),
+            value: reply(instrument, answers),
             problems,
         };
     };
@@ -179,15 +179,8 @@ pub fn from_data(instrument: &Instrument, data: &Value) -> Converted {
             }
         }
     }
-    // Answers in the order of the items, as a reply lists them.
-    let mut ordered = Map::new();
-    for item in &instrument.items {
-        if let Some((key, value)) = answers.remove_entry(&item.id) {
-            ordered.insert(key, value);
-        }
-    }
     Converted {
-        value: envelope(instrument, ordered),
+        value: reply(instrument, answers),
         problems,
     }
 }
@@ -312,18 +305,6 @@ fn read_value(answer: &AnswerType, value: &Value) -> Value {
     })
 }
 
-/// A number written as text, as a text box of numbers may store it.
-fn number(text: &str) -> Option<Value> {
-    let parsed: f64 = text.trim().parse().ok()?;
-    if !parsed.is_finite() {
-        return None;
-    }
-    serde_json::from_str::<Value>(text.trim())
-        .ok()
-        .filter(Value::is_number)
-        .or_else(|| serde_json::Number::from_f64(parsed).map(Value::Number))
-}
-
 /// The items that take an answer, by id.
 fn answered(instrument: &Instrument) -> FxHashMap<&str, &Item> {
     instrument
@@ -339,14 +320,4 @@ fn no_item(at: &str, id: &str) -> Problem {
         pointer: at.to_owned(),
         message: format!("no item of the form takes an answer named `{}`", shown(id)),
     }
-}
-
-/// A reply to the instrument, with these answers.
-fn envelope(instrument: &Instrument, answers: Map<String, Value>) -> Value {
-    let mut reply = json!({ "form": instrument.id });
-    if let Some(version) = &instrument.version {
-        crate::emit::set(&mut reply, "version", json!(version));
-    }
-    crate::emit::set(&mut reply, "answers", Value::Object(answers));
-    reply
 }

@@ -148,6 +148,32 @@ impl Lost {
 
 /// Sets `key` of a JSON object an export builds (a `json!({…})`, always an object); unlike
 /// `value[key] = …`, it cannot panic.
+/// The currencies an amount allows, as choices: its own, or every ISO 4217 code when it names
+/// none; each with its label, `EUR (Euro)`.
+pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {
+    use iso_currency::{Currency, IntoEnumIterator};
+    let label = |code: &str| match Currency::from_code(code) {
+        Some(currency) => format!("{code} ({})", currency.name()),
+        None => code.to_owned(),
+    };
+    if currencies.is_empty() {
+        let mut codes: Vec<String> = Currency::iter().map(|c| c.code().to_owned()).collect();
+        codes.sort();
+        codes
+            .into_iter()
+            .map(|code| {
+                let shown = label(&code);
+                (code, shown)
+            })
+            .collect()
+    } else {
+        currencies
+            .iter()
+            .map(|code| (code.clone(), label(code)))
+            .collect()
+    }
+}
+
 pub(crate) fn set(object: &mut Value, key: &str, value: Value) {
     if let Some(map) = object.as_object_mut() {
         map.insert(key.to_owned(), value);

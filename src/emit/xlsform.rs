@@ -36,6 +36,39 @@ pub struct SurveyRow {
     pub calculation: String,
     /// How many records a repeat has: a number, or `${item}`.
     pub repeat_count: String,
+    /// What of a reply the row's element of an XForm instance holds.
+    pub holds: Holds,
+    /// With an amount, which part of it.
+    pub part: Option<AmountPart>,
+}
+
+/// What of a reply the element a row makes in an XForm instance (the submission of ODK,
+/// Enketo and KoboToolbox) holds. Groups and repeats are made of their rows; notes hold
+/// nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Holds {
+    /// A group, a repeat, a note or a row that ends one.
+    #[default]
+    Nothing,
+    /// An item's answer, or a calculated value.
+    Answer(ItemId),
+    /// A field of a list's record (the repeat's element).
+    Field { list: ItemId, field: usize },
+    /// A table's cell.
+    Cell {
+        table: ItemId,
+        row: usize,
+        column: usize,
+    },
+    /// A grid's row: its ticks, or its text.
+    GridRow { grid: ItemId, row: usize },
+}
+
+/// Which part of an amount (`{value, currency}`) a row holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountPart {
+    Value,
+    Currency,
 }
 
 /// The three sheets of an XLSForm.
@@ -139,6 +172,12 @@ fn language_name(code: &str) -> String {
         _ => code,
     };
     format!("{name} ({code})")
+}
+
+/// The rows of the `survey` sheet, in the instrument's own language: the elements of the
+/// XForm instance that pyxform builds from it.
+pub fn survey(instrument: &Instrument) -> Vec<SurveyRow> {
+    build_one(instrument).survey
 }
 
 /// Builds the XLSForm of an instrument in its own language.
@@ -316,13 +355,24 @@ impl Writer<'_> {
         });
     }
 
+    /// Reports a loss, once for an item.
     fn lose(&mut self, item: &Item, what: Lost) {
-        self.form.losses.push(Loss {
+        let loss = Loss {
             target: Target::Xlsform,
             item: item.id.clone(),
             span: item.span,
             what,
-        });
+        };
+        if !self
+            .form
+            .losses
+            .iter()
+            .rev()
+            .take(8)
+            .any(|known| known == &loss)
+        {
+            self.form.losses.push(loss);
+        }
     }
 
     /// Prose becomes notes; items become rows.
@@ -471,6 +521,7 @@ impl Writer<'_> {
         if item.kind == ItemKind::Calculated {
             if let Some(calculation) = &item.calculation {
                 row.kind = "calculate".to_owned();
+                row.holds = Holds::Answer(id);
                 row.calculation = self.value_xpath(item, None, calculation);
                 self.row(row);
             }
@@ -512,7 +563,7 @@ impl Writer<'_> {
         } else {
             item.constraints.clone()
         };
-        self.item_answer(item, row, required);
+        self.item_answer(id, row, required);
         if !own_row && notes.iter().any(|c| c.severity == Severity::Error) {
             self.lose(item, Lost::GroupConstraint);
         }
@@ -533,7 +584,8 @@ impl Writer<'_> {
 
     /// The rows of an item by what it answers: a group of its children, a repeat, a table's
     /// or a grid's group of cells, an amount's value and currency, or one row.
-    fn item_answer(&mut self, item: &Item, mut row: SurveyRow, required: String) {
+    fn item_answer(&mut self, id: ItemId, mut row: SurveyRow, required: String) {
+        let item = self.instrument.items.at(id);
         match &item.answer {
             None => {
                 row.kind = "begin_group".to_owned();
@@ -541,14 +593,18 @@ impl Writer<'_> {
                 self.children(item);
                 self.end("end_group");
             }
-            Some(AnswerType::List(list)) => self.list(item, list, row),
-            Some(AnswerType::Table(table)) => self.table(item, table, row),
-            Some(AnswerType::Grid(grid)) => self.grid(item, grid, row),
+            Some(AnswerType::List(list)) => self.list(id, list, row),
+            Some(AnswerType::Table(table)) => self.table(id, table, row),
+            Some(AnswerType::Grid(grid)) => self.grid(id, grid, row),
             Some(AnswerType::Amount { currencies }) => {
-                self.amount(item, currencies, row, required);
+                row.holds = Holds::Answer(id);
+                row.required = required;
+                self.lose(item, Lost::Amount);
+                self.amount(row, currencies);
             }
             Some(answer) => {
                 row.required = required;
+                row.holds = Holds::Answer(id);
                 self.answer_type(item, answer, &mut row);
                 self.row(row);
             }
@@ -556,8 +612,10 @@ impl Writer<'_> {
     }
 
     /// A list: a repeat of its fields, with the record constraints as notes.
-    fn list(&mut self, item: &Item, list: &List, mut row: SurveyRow) {
+    fn list(&mut self, id: ItemId, list: &List, mut row: SurveyRow) {
+        let item = self.instrument.items.at(id);
         row.kind = "begin_repeat".to_owned();
+        row.holds = Holds::Answer(id);
         // "As many records as the answer says": XLSForm's `repeat_count`, which makes exactly
         // that many. A least number that is not the same is lost, and so is any other bound.
         match (&list.min, &list.max) {
@@ -574,12 +632,12 @@ impl Writer<'_> {
             _ => self.lose(item, Lost::RecordBounds),
         }
         self.row(row);
-        for field in &list.fields {
+        for (index, field) in list.fields.iter().enumerate() {
             let relevant = match &field.condition {
                 Some(condition) => self.xpath_in(item, Some(item), condition),
                 None => String::new(),
             };
-            let mut field_row = SurveyRow {
+            let field_row = SurveyRow {
                 name: format!("{}_{}", item.id, field.id),
                 label: self.text(&field.label),
                 required: if field.required {
@@ -588,10 +646,13 @@ impl Writer<'_> {
                     String::new()
                 },
                 relevant,
+                holds: Holds::Field {
+                    list: id,
+                    field: index,
+                },
                 ..SurveyRow::default()
             };
-            self.answer_type(item, &field.answer, &mut field_row);
-            self.row(field_row);
+            self.answer_rows(item, &field.answer, field_row);
         }
         self.warnings(
             Some(item),
@@ -604,13 +665,14 @@ impl Writer<'_> {
 
     /// A table: a field-list group of its cells; a total cell is constrained to the sum of the
     /// cells it totals.
-    fn table(&mut self, item: &Item, table: &Table, mut row: SurveyRow) {
+    fn table(&mut self, id: ItemId, table: &Table, mut row: SurveyRow) {
+        let item = self.instrument.items.at(id);
         row.kind = "begin_group".to_owned();
         row.appearance = "field-list".to_owned();
         self.row(row);
         let cell = |row: &str, column: &str| format!("{}_{row}_{column}", item.id);
-        for line in &table.rows {
-            for column in &table.columns {
+        for (row_index, line) in table.rows.iter().enumerate() {
+            for (column_index, column) in table.columns.iter().enumerate() {
                 let mut cells = SurveyRow {
                     name: cell(&line.id, &column.id),
                     label: format!("{}: {}", self.text(&line.label), self.text(&column.label)),
@@ -618,36 +680,42 @@ impl Writer<'_> {
                         .instrument
                         .citation_text(&line.citations)
                         .unwrap_or_default(),
+                    holds: Holds::Cell {
+                        table: id,
+                        row: row_index,
+                        column: column_index,
+                    },
                     ..SurveyRow::default()
                 };
-                self.answer_type(item, &table.cell, &mut cells);
                 // A total cell is the sum of the cells it totals, when they are filled.
+                let value = |name: String| match *table.cell {
+                    AnswerType::Amount { .. } => format!("${{{name}_value}}"),
+                    _ => format!("${{{name}}}"),
+                };
                 let parts: Vec<String> = if line.total {
                     let rows = table.rows.iter().filter(|r| !r.total);
-                    rows.map(|r| format!("${{{}}}", cell(&r.id, &column.id)))
-                        .collect()
+                    rows.map(|r| value(cell(&r.id, &column.id))).collect()
                 } else if column.total {
                     let columns = table.columns.iter().filter(|c| !c.total);
-                    columns
-                        .map(|c| format!("${{{}}}", cell(&line.id, &c.id)))
-                        .collect()
+                    columns.map(|c| value(cell(&line.id, &c.id))).collect()
                 } else {
                     Vec::new()
                 };
                 if !parts.is_empty() {
                     let empty: Vec<String> = parts.iter().map(|p| format!("{p} = ''")).collect();
                     cells.constraint =
-                        format!("{} or . = {}", empty.join(" or "), parts.join(" + "));
+                        format!("({} or . = {})", empty.join(" or "), parts.join(" + "));
                     cells.constraint_message = "The total must be the sum of its cells".to_owned();
                 }
-                self.row(cells);
+                self.answer_rows(item, &table.cell, cells);
             }
         }
         self.end("end_group");
     }
 
     /// A grid: a field-list group with a `select_multiple` over the columns per row.
-    fn grid(&mut self, item: &Item, grid: &Grid, mut row: SurveyRow) {
+    fn grid(&mut self, id: ItemId, grid: &Grid, mut row: SurveyRow) {
+        let item = self.instrument.items.at(id);
         row.kind = "begin_group".to_owned();
         row.appearance = "field-list".to_owned();
         self.row(row);
@@ -674,7 +742,7 @@ impl Writer<'_> {
         } else {
             String::new()
         };
-        for row in &grid.rows {
+        for (index, row) in grid.rows.iter().enumerate() {
             let mut cells = SurveyRow {
                 name: format!("{}_{}", item.id, row.id),
                 label: format!("{} {}", row.marker, self.text(&row.label)),
@@ -682,48 +750,83 @@ impl Writer<'_> {
                     .instrument
                     .citation_text(&row.citations)
                     .unwrap_or_default(),
+                holds: Holds::GridRow {
+                    grid: id,
+                    row: index,
+                },
                 ..SurveyRow::default()
             };
             match &row.answer {
-                Some(answer) => self.answer_type(item, answer, &mut cells),
+                Some(answer) => self.answer_rows(item, answer, cells),
                 None => {
                     cells.kind = format!("select_multiple {list}");
                     cells.choice_filter = filter.clone();
+                    self.row(cells);
                 }
             }
-            self.row(cells);
         }
         self.end("end_group");
     }
 
-    /// An amount: a group of a decimal value and a currency code.
-    fn amount(&mut self, item: &Item, currencies: &[String], mut row: SurveyRow, required: String) {
+    /// The rows of an answer in a record, a table's cell or a grid's row: one row, or an
+    /// amount's group.
+    fn answer_rows(&mut self, item: &Item, answer: &AnswerType, mut row: SurveyRow) {
+        match answer {
+            AnswerType::Amount { currencies } => {
+                self.lose(item, Lost::Amount);
+                self.amount(row, currencies);
+            }
+            _ => {
+                self.answer_type(item, answer, &mut row);
+                self.row(row);
+            }
+        }
+    }
+
+    /// An amount: a group of a decimal value and a currency, chosen among the ISO 4217 codes
+    /// it allows (all of them when it names none). The row's constraint (a total's sum) goes
+    /// to the value, and so does what the row holds.
+    fn amount(&mut self, mut row: SurveyRow, currencies: &[String]) {
+        let name = row.name.clone();
+        let required = std::mem::take(&mut row.required);
+        let constraint = std::mem::take(&mut row.constraint);
+        let constraint_message = std::mem::take(&mut row.constraint_message);
+        let holds = std::mem::take(&mut row.holds);
         row.kind = "begin_group".to_owned();
         self.row(row);
-        self.lose(item, Lost::Amount);
         self.row(SurveyRow {
             kind: "decimal".to_owned(),
-            name: format!("{}_value", item.id),
+            name: format!("{name}_value"),
             label: "Value".to_owned(),
             required: required.clone(),
+            constraint,
+            constraint_message,
+            holds,
+            part: Some(AmountPart::Value),
             ..SurveyRow::default()
         });
-        let allowed = if currencies.is_empty() {
-            "regex(., '^[A-Z]{3}$')".to_owned()
+        let list = if currencies.is_empty() {
+            let list = "currencies";
+            if !self.form.choices.iter().any(|[name, ..]| name == list) {
+                for (code, label) in super::currency_choices(&[]) {
+                    self.form.choices.push([list.to_owned(), code, label]);
+                }
+            }
+            list.to_owned()
         } else {
-            currencies
-                .iter()
-                .map(|c| format!(". = '{c}'"))
-                .collect::<Vec<_>>()
-                .join(" or ")
+            let list = format!("{name}_currencies");
+            for (code, label) in super::currency_choices(currencies) {
+                self.form.choices.push([list.clone(), code, label]);
+            }
+            list
         };
         self.row(SurveyRow {
-            kind: "text".to_owned(),
-            name: format!("{}_currency", item.id),
-            label: "Currency (ISO 4217 code)".to_owned(),
+            kind: format!("select_one {list}"),
+            name: format!("{name}_currency"),
+            label: "Currency".to_owned(),
             required,
-            constraint: allowed,
-            constraint_message: "A three-letter ISO 4217 currency code, such as USD".to_owned(),
+            holds,
+            part: Some(AmountPart::Currency),
             ..SurveyRow::default()
         });
         self.end("end_group");
@@ -820,10 +923,13 @@ impl Writer<'_> {
 
     fn field_name(&self, list: Option<&Item>, field: usize) -> String {
         match list.map(|list| (&list.id, &list.answer)) {
-            Some((id, Some(AnswerType::List(records)))) => {
-                let field = records.fields.get(field).map_or("", |f| f.id.as_str());
-                format!("${{{id}_{field}}}")
-            }
+            Some((id, Some(AnswerType::List(records)))) => match records.fields.get(field) {
+                Some(field) if matches!(field.answer, AnswerType::Amount { .. }) => {
+                    format!("${{{id}_{}_value}}", field.id)
+                }
+                Some(field) => format!("${{{id}_{}}}", field.id),
+                None => "''".to_owned(),
+            },
             _ => "''".to_owned(),
         }
     }

@@ -151,3 +151,75 @@ fn replies_go_to_fhir_and_come_back() {
     };
     assert_eq!(read(&back)["answers"], read(&reply)["answers"]);
 }
+
+/// The example replies, written as ODK submissions into a folder (as `.xml`) and read back
+/// into another (as `.json`), are the replies they were written from, and validate; a file
+/// that is not UTF-8 is named, never shown.
+#[test]
+fn replies_go_to_odk_and_come_back_through_folders() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (submissions, back) = (dir.path().join("submissions"), dir.path().join("back"));
+    std::fs::create_dir_all(&submissions).expect("submissions");
+    std::fs::create_dir_all(&back).expect("back");
+    let names = ["arcadia-complete", "borduria-in-progress"];
+    let replies: Vec<String> = names
+        .iter()
+        .map(|name| path(&format!("{EXAMPLES}/{name}.json")))
+        .collect();
+    let out = submissions.display().to_string();
+    let mut to = vec!["convert-response", "--to", "odk", BUNDLED];
+    to.extend(replies.iter().map(String::as_str));
+    to.extend(["--out-dir", &out]);
+    let written = qc(&to);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let xml = std::fs::read_to_string(submissions.join("arcadia-complete.xml")).expect("written");
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<data "));
+    assert!(xml.contains("id=\"crime_prevention\"") && xml.contains("<instanceID>uuid:"));
+    // A grid's row holds the columns ticked, separated by spaces.
+    assert!(
+        xml.contains("<ta_areas_knowledge>need</ta_areas_knowledge>"),
+        "{xml}"
+    );
+    let files: Vec<String> = names
+        .iter()
+        .map(|name| {
+            submissions
+                .join(format!("{name}.xml"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let back_dir = back.display().to_string();
+    let mut from = vec!["convert-response", "--from", "odk", BUNDLED];
+    from.extend(files.iter().map(String::as_str));
+    from.extend(["--out-dir", &back_dir]);
+    let read = qc(&from);
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    for name in names {
+        let original: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(path(&format!("{EXAMPLES}/{name}.json"))).expect("example"),
+        )
+        .expect("JSON");
+        let file = back.join(format!("{name}.json"));
+        let again: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).expect("read back")).expect("JSON");
+        assert_eq!(again["answers"], original["answers"], "{name}");
+        let valid = qc(&["validate", BUNDLED, &file.display().to_string()]);
+        assert_eq!(valid.status.code(), Some(0), "{name}: {}", stderr(&valid));
+    }
+    let binary = dir.path().join("binary.xml");
+    std::fs::write(&binary, b"<data>\xff secret</data>").expect("written");
+    let refused = qc(&[
+        "convert-response",
+        "--from",
+        "odk",
+        BUNDLED,
+        &binary.display().to_string(),
+    ]);
+    let message = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("not UTF-8") && !message.contains("secret"),
+        "{message}"
+    );
+}

@@ -335,10 +335,53 @@ fn xlsform_carries_calculations_constraints_tables_and_pipes() {
         "{}",
         total.constraint
     );
+    // A total keeps its cell's bounds besides the sum.
+    assert!(
+        total.constraint.starts_with(". >= 0 and ("),
+        "{}",
+        total.constraint
+    );
     assert!(tables
         .losses
         .iter()
         .any(|loss| loss.what == qc::emit::Lost::Specials));
+    // An amount cell is a group of a decimal value and a currency chosen among those allowed;
+    // the loss is reported once for the table.
+    let rows: Vec<(&str, &str)> = tables
+        .survey
+        .iter()
+        .filter(|row| row.name.starts_with("budget_national_y2024"))
+        .map(|row| (row.kind.as_str(), row.name.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("begin_group", "budget_national_y2024"),
+            ("decimal", "budget_national_y2024_value"),
+            (
+                "select_one budget_national_y2024_currencies",
+                "budget_national_y2024_currency"
+            ),
+        ]
+    );
+    let currencies: Vec<&[String; 3]> = tables
+        .choices
+        .iter()
+        .filter(|[list, ..]| list == "budget_national_y2024_currencies")
+        .collect();
+    assert_eq!(
+        currencies,
+        [&[
+            "budget_national_y2024_currencies".to_owned(),
+            "EUR".to_owned(),
+            "EUR (Euro)".to_owned()
+        ]]
+    );
+    let amount_losses = tables
+        .losses
+        .iter()
+        .filter(|loss| loss.item == "budget" && loss.what == qc::emit::Lost::Amount);
+    assert_eq!(amount_losses.count(), 1);
 
     let records = qc::emit::xlsform::build(&fixture("records"));
     let piped = records

@@ -530,6 +530,74 @@ fn replies_are_read_strictly() {
     );
 }
 
+/// 15. ODK submissions: a document type declaration (and so any entity to expand) is refused,
+///     elements nested half a million deep are read without recursing, a file that is not UTF-8 is
+///     named and never shown, and reading grows linearly with the records.
+#[test]
+fn odk_submissions_are_read_safely() {
+    let dir = folder();
+    let root = dir.path();
+    let body = "question n \"N\" : integer\nquestion people \"People\" : list { field name \"Name\" : text }";
+    write(root, "form.q", instrument(body));
+    let from = |file: &str| qc(root, &["convert-response", "--from", "odk", "form.q", file]);
+    let laughs = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE data [<!ENTITY a \"{}\">{}]><data id=\"demo\">&j;</data>",
+        "lol".repeat(10),
+        (b'b'..=b'j')
+            .map(|c| format!(
+                "<!ENTITY {} \"{}\">",
+                c as char,
+                format!("&{};", (c - 1) as char).repeat(10)
+            ))
+            .collect::<String>()
+    );
+    write(root, "laughs.xml", laughs);
+    let run = from("laughs.xml");
+    assert!(
+        run.code == 1 && run.stderr.contains("document type declaration"),
+        "{}",
+        run.stderr
+    );
+    let deep = format!(
+        "<data id=\"demo\">{}{}</data>",
+        "<main>".repeat(500_000),
+        "</main>".repeat(500_000)
+    );
+    write(root, "deep.xml", deep);
+    let run = from("deep.xml");
+    assert_eq!(run.code, 1, "{}", tail(&run.stderr));
+    write(
+        root,
+        "binary.xml",
+        b"<data>\xff\xfe s3cr3t-t0ken-4f9a</data>".as_slice(),
+    );
+    let run = from("binary.xml");
+    assert!(
+        run.code == 1 && run.stderr.contains("not UTF-8") && !run.stderr.contains("s3cr3t"),
+        "{}",
+        run.stderr
+    );
+    let mut times = Vec::new();
+    for n in [10_000, 100_000] {
+        let records = "<people><people_name>Ana</people_name></people>".repeat(n);
+        write(
+            root,
+            "many.xml",
+            format!("<data id=\"demo\"><main><n>3</n>{records}</main></data>"),
+        );
+        let run = from("many.xml");
+        assert_eq!(run.code, 0, "{}", tail(&run.stderr));
+        times.push(
+            fastest(
+                root,
+                &["convert-response", "--from", "odk", "form.q", "many.xml"],
+            )
+            .as_secs_f64(),
+        );
+    }
+    assert_linear("reading n records of a submission", times[0], times[1]);
+}
+
 /// Every case leaves its folder as it found it but for what it wrote: nothing is written
 /// outside it.
 #[test]

@@ -7,6 +7,8 @@
 # SurveyJS: survey-core (pinned, in Node) loads the export; for each example reply, the items
 # and grid columns it shows are those qc asks, and it accepts the complete reply; replies given
 # to it (and changed) come back through `qc convert-response --from surveyjs` as they were given.
+# ODK: replies written as submissions fit the instance of the XForm pyxform builds, and come back
+# through `qc convert-response --from odk` as they were given.
 # FHIR R4: the Questionnaire and the QuestionnaireResponses of the valid example replies are
 # accepted by the HL7 R4 JSON Schema and by FHIR.js, which both reject a broken Questionnaire.
 #
@@ -92,6 +94,20 @@ for fixture in calculations records; do
   fi
 done
 
+# Six valid replies generated for a form, one file each, in DIR; for the bundled instrument, its
+# two valid example replies too.
+replies_to() {
+  local form="$1" dir="$2" n=0 line
+  "$build/examples/replies" "$dir.jsonl" 6 "$form" valid
+  while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s\n' "$line" > "$dir/generated-$n.json"
+  done < "$dir.jsonl"
+  if [ "$form" = questionnaires/crime-prevention.q ]; then
+    cp "$examples/arcadia-complete.json" "$examples/borduria-in-progress.json" "$dir/"
+  fi
+}
+
 # Replies through SurveyJS and back: each reply is written as SurveyJS's data by qc, answered
 # into survey-core one answer at a time (alone, and given over each other reply so that answers
 # change and items close again), completed, and read back by qc: the same reply must come back.
@@ -100,15 +116,7 @@ for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calcu
   name="$(basename "$form" .q)"
   sj="$work/sj-$name"
   mkdir -p "$sj/replies" "$sj/data" "$sj/out" "$sj/back"
-  "$build/examples/replies" "$sj/replies.jsonl" 6 "$form" valid
-  n=0
-  while IFS= read -r line; do
-    n=$((n + 1))
-    printf '%s\n' "$line" > "$sj/replies/generated-$n.json"
-  done < "$sj/replies.jsonl"
-  if [ "$name" = crime-prevention ]; then
-    cp "$examples/arcadia-complete.json" "$examples/borduria-in-progress.json" "$sj/replies/"
-  fi
+  replies_to "$form" "$sj/replies"
   for reply in "$sj/replies"/*.json; do
     # A reply with a special answer cannot be written for SurveyJS, which has none.
     "$qc" convert-response --to surveyjs "$form" "$reply" --out-dir "$sj/data" 2>/dev/null || rm "$reply"
@@ -121,6 +129,37 @@ for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calcu
     passed=$((passed + 1))
   else
     echo "FAIL replies through SurveyJS: $form"
+    failed=$((failed + 1))
+  fi
+done
+
+# Replies through ODK and back: each reply is written as the XML submission ODK Collect, Enketo
+# and KoboToolbox send (`--to odk`), checked against the instance of the XForm pyxform builds from
+# the XLSForm export (its elements, in order; each value of its bind's type; each code one of its
+# control's choices), and read back with `--from odk`: the same reply must come back.
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,specials,tables}.q; do
+  name="$(basename "$form" .q)"
+  odk="$work/odk-$name"
+  mkdir -p "$odk/replies" "$odk/submissions" "$odk/back"
+  replies_to "$form" "$odk/replies"
+  for reply in "$odk/replies"/*.json; do
+    # A reply with a special answer cannot be written for XLSForm, which has none.
+    "$qc" convert-response --to odk "$form" "$reply" --out-dir "$odk/submissions" 2>/dev/null || rm "$reply"
+  done
+  expected="{"
+  for reply in "$odk/replies"/*.json; do
+    expected="$expected\"$(basename "$reply")\": \"$(basename "$reply")\","
+  done
+  printf '%s}\n' "${expected%,}" > "$odk/expected.json"
+  "$qc" compile "$form" -o "$odk/form.json" 2>/dev/null
+  "$qc" compile --emit xlsform "$form" -o "$odk/form.xlsx" 2>/dev/null
+  if "$cache/venv/bin/xls2xform" --skip_validate "$odk/form.xlsx" "$odk/xform.xml" >/dev/null \
+    && "$cache/venv/bin/python" tests/interop/odk.py "$odk/xform.xml" "$odk/submissions"/*.xml \
+    && "$qc" convert-response --from odk "$form" "$odk/submissions"/*.xml --out-dir "$odk/back" \
+    && python3 tests/interop/same_replies.py "$odk/form.json" "$odk/expected.json" "$odk/back" "$odk/replies"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL replies through ODK: $form"
     failed=$((failed + 1))
   fi
 done

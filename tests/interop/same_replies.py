@@ -1,12 +1,14 @@
-"""Checks that the replies read back from a frontend (SurveyJS, FHIR) are the replies it was given.
+"""Checks that the replies read back from a frontend (SurveyJS, FHIR, ODK) are the replies it was
+given.
 
 Usage: python3 same_replies.py FORM.json EXPECTED.json BACK_DIR REPLIES_DIR
 
 EXPECTED.json maps each file of BACK_DIR to the file of REPLIES_DIR it must equal. Both are
 compared as a frontend gives answers back: no nulls, no calculated values (qc computes them), a
 grid's ticks in the grid's column order, rows and grids without a tick left out. SurveyJS keeps
-no empty value: a text answered with "" and a list with no records come back unanswered
-(docs/exports.md), so they are compared as unanswered.
+no empty value, and an empty XML element is no answer: a text answered with "" (an item's or a
+record's field's) and a list with no records come back unanswered (docs/exports.md), so they
+are compared as unanswered.
 """
 import json
 import os
@@ -57,7 +59,7 @@ def canonical(answers):
             value = rows
         if isinstance(value, list):
             value = [
-                {k: v for k, v in r.items() if v is not None} if isinstance(r, dict) else r
+                {k: v for k, v in r.items() if v is not None and v != ""} if isinstance(r, dict) else r
                 for r in value
             ]
         out[key] = value
@@ -74,7 +76,7 @@ for back_file, reply_file in sorted(expected.items()):
         failures += 1
         for key in sorted(set(ours) | set(theirs)):
             if ours.get(key) != theirs.get(key):
-                print(f"FAIL {back_file} (from {reply_file}): {key}: SurveyJS gave "
+                print(f"FAIL {back_file} (from {reply_file}): {key}: the frontend gave "
                       f"{json.dumps(ours.get(key))}, the reply has {json.dumps(theirs.get(key))}")
 print(f"replies: {len(expected)} read back, {failures} differ from their reply")
 sys.exit(1 if failures else 0)

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::agreement::instruments;
 use super::generate::Generator;
-use qc::convert::{fhir, surveyjs};
+use qc::convert::{fhir, odk, surveyjs};
 use qc::model::{AnswerType, Instrument, ItemKind};
 
 /// A reply's answers as they come back from any frontend: no `null`s, no calculated values
@@ -70,6 +70,26 @@ fn canonical(instrument: &Instrument, answers: &Map<String, Value>) -> Map<Strin
         out.insert(item.id.clone(), value);
     }
     out
+}
+
+/// A value without its empty texts and the objects left empty (a table's row with no cell),
+/// which XML cannot tell from no answer.
+fn without_empty_texts(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            object.values_mut().for_each(without_empty_texts);
+            object.retain(|_, value| value != &json!("") && value != &json!({}));
+        }
+        Value::Array(values) => values.iter_mut().for_each(without_empty_texts),
+        _ => {}
+    }
+}
+
+/// A pass fixture, compiled.
+fn fixture(name: &str) -> Instrument {
+    super::loader::compile_path(&super::root().join(format!("tests/fixtures/pass/{name}.q")))
+        .instrument
+        .expect("the fixture compiles")
 }
 
 fn answers(reply: &Value) -> &Map<String, Value> {
@@ -240,4 +260,169 @@ fn fhir_items_the_form_does_not_have_are_problems() {
     );
     let other = fhir::from_response(&instrument, &json!({ "resourceType": "Patient" }));
     assert_eq!(other.problems.len(), 1);
+}
+
+/// Every valid reply generated for the bundled instrument and each pass fixture, written as an
+/// ODK submission and read back, is the same reply; one with a special answer, which XLSForm
+/// cannot hold, is refused with the place of each. An empty text is no answer in XML.
+#[test]
+fn odk_submissions_read_back_as_the_reply_they_were_written_from() {
+    let mut converted = 0;
+    let mut refused = 0;
+    for (name, instrument) in instruments() {
+        let layout = odk::Layout::of(&instrument);
+        let mut generator = Generator::new(&instrument, 13);
+        for _ in 0..40 {
+            let reply = generator.reply(0);
+            let submission = layout.to_submission(&reply);
+            if holds_special(&reply["answers"]) {
+                assert!(
+                    !submission.problems.is_empty()
+                        && submission
+                            .problems
+                            .iter()
+                            .all(|p| p.pointer.starts_with("/answers/")
+                                && p.message.contains("special")),
+                    "{name}: {:?}",
+                    submission.problems
+                );
+                refused += 1;
+                continue;
+            }
+            assert_eq!(submission.problems, [], "{name}: {reply}");
+            let back = layout.from_submission(&submission.value);
+            assert_eq!(back.problems, [], "{name}: {}", submission.value);
+            assert_eq!(back.value["form"], json!(instrument.id));
+            let without_empty = |answers: &Map<String, Value>| {
+                let mut out = canonical(&instrument, answers);
+                out.values_mut().for_each(without_empty_texts);
+                out.retain(|_, value| ![json!([]), json!(""), json!({})].contains(value));
+                out
+            };
+            assert_eq!(
+                without_empty(answers(&back.value)),
+                without_empty(answers(&reply)),
+                "{name}: {}",
+                submission.value
+            );
+            converted += 1;
+        }
+    }
+    assert!(
+        converted > 200 && refused > 0,
+        "{converted} converted, {refused} refused"
+    );
+}
+
+/// What ODK Collect, Enketo and KoboToolbox send besides the answers is read past (a repeat's
+/// template, the servers' elements, elements left out); what has no place in the form is a
+/// problem at the element's path; and XML that could expand entities is refused.
+#[test]
+fn odk_submissions_are_read_as_the_servers_send_them_and_refused_at_their_place() {
+    let instrument = fixture("records");
+    let layout = odk::Layout::of(&instrument);
+    let submission = r#"<?xml version="1.0"?>
+<data xmlns:jr="http://openrosa.org/javarosa" id="records" version="1">
+  <formhub><uuid>1f2e</uuid></formhub>
+  <household>
+    <persons>2</persons>
+    <members jr:template=""><members_name/></members>
+    <members><members_name>Ana &amp; Co</members_name><members_age> 41 </members_age></members>
+    <members><members_name><![CDATA[<Ben>]]></members_name><members_age>7</members_age></members>
+  </household>
+  <__version__>vX</__version__>
+  <orx:meta xmlns:orx="http://openrosa.org/xforms"><orx:instanceID>uuid:1</orx:instanceID></orx:meta>
+</data>"#;
+    let back = layout.from_submission(submission);
+    assert_eq!(back.problems, []);
+    assert_eq!(
+        back.value["answers"],
+        json!({
+            "persons": 2,
+            "members": [{ "name": "Ana & Co", "age": 41 }, { "name": "<Ben>", "age": 7 }],
+        })
+    );
+
+    let misplaced = r#"<data id="records"><household>
+      <persons>2</persons><persons>3</persons>
+      <members><nowhere>1</nowhere><members_age><x/></members_age></members>
+      <members_name>out of its record</members_name>
+    </household><stray/></data>"#;
+    let back = layout.from_submission(misplaced);
+    let places: Vec<&str> = back.problems.iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "/data/household/persons",
+            "/data/household/members[1]/nowhere",
+            "/data/household/members[1]/members_age",
+            "/data/household/members_name",
+            "/data/stray",
+        ]
+    );
+
+    let refused = [
+        (
+            r#"<data id="other"><household/></data>"#,
+            "the submission is to the form `other`",
+        ),
+        (
+            r#"<!DOCTYPE data [<!ENTITY a "aaaa">]><data id="records">&a;</data>"#,
+            "no document type declaration",
+        ),
+        (
+            r#"<data id="records"><household>&ent;</household></data>"#,
+            "not one of XML's own",
+        ),
+        (
+            r#"<data id="records"><household>"#,
+            "ends before its root element",
+        ),
+        (
+            r#"<data id="records"></household></data>"#,
+            "not well-formed XML",
+        ),
+        (r#"<data id="records"/><data/>"#, "outside the root element"),
+    ];
+    for (xml, message) in refused {
+        let back = layout.from_submission(xml);
+        assert!(
+            back.problems.len() == 1 && back.problems[0].message.contains(message),
+            "{xml}: {:?}",
+            back.problems
+        );
+    }
+}
+
+/// A reply that XML cannot hold is refused at its pointer: a special answer, a character XML
+/// 1.0 has no place for, a code with a space, an answer the form has no element for.
+#[test]
+fn odk_submissions_refuse_what_xml_and_xlsform_cannot_hold() {
+    let instrument = fixture("records");
+    let layout = odk::Layout::of(&instrument);
+    let reply = json!({
+        "form": "records",
+        "answers": {
+            "persons": { "special": "dont_know" },
+            "members": [{ "name": "bell \u{7}", "language": "fr", "extra": 1 }],
+            "nowhere": 1,
+        },
+    });
+    let submission = layout.to_submission(&reply);
+    let pointers: Vec<&str> = submission
+        .problems
+        .iter()
+        .map(|p| p.pointer.as_str())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/answers/persons",
+            "/answers/members/0/extra",
+            "/answers/nowhere",
+            "/answers/members/0/name",
+        ],
+        "{:?}",
+        submission.problems
+    );
 }
