@@ -1,5 +1,7 @@
-//! Prints, for each reply, which items qc asks, which grid columns are open and what each
-//! calculated value is, as JSON: what `tests/interop/` compares with other tools.
+//! Prints, for each reply, which items qc asks, which grid columns are open, which fields of
+//! each record are asked (`fields`: `{list: [{field: asked}, …]}`, for the fields with a
+//! condition) and what each calculated value is, as JSON: what `tests/interop/` compares with
+//! other tools.
 //!
 //! `cargo run --example asked -- FORM.q REPLY.json…`
 
@@ -28,6 +30,7 @@ fn main() -> Result<(), String> {
         let mut items = Map::new();
         let mut columns = Map::new();
         let mut values = Map::new();
+        let mut fields = Map::new();
         for id in qc::eval::calculation_order(&instrument) {
             let name = &instrument.item(id).id;
             values.insert(
@@ -37,6 +40,34 @@ fn main() -> Result<(), String> {
         }
         for (item, asked) in instrument.items.iter().zip(&enabled) {
             items.insert(item.id.clone(), json!(asked));
+            if let (Some(qc::model::AnswerType::List(list)), Some(records), Some(id)) = (
+                &item.answer,
+                answers.get(&item.id).and_then(Value::as_array),
+                instrument.items.iter().position(|i| i.id == item.id),
+            ) {
+                let per_record: Vec<Value> = records
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .map(|record| {
+                        let asked: Map<String, Value> = list
+                            .fields
+                            .iter()
+                            .filter_map(|field| {
+                                let condition = field.condition.as_ref()?;
+                                let holds = qc::eval::holds_in_record(
+                                    &instrument,
+                                    condition,
+                                    answers,
+                                    (qc::model::ItemId::from(id), record),
+                                );
+                                Some((field.id.clone(), json!(*asked && holds)))
+                            })
+                            .collect();
+                        Value::Object(asked)
+                    })
+                    .collect();
+                fields.insert(item.id.clone(), Value::Array(per_record));
+            }
             if let Some(qc::model::AnswerType::Grid(grid)) = &item.answer {
                 for column in &grid.columns {
                     let open = column
@@ -49,7 +80,7 @@ fn main() -> Result<(), String> {
         }
         out.insert(
             path,
-            json!({ "items": items, "columns": columns, "values": values }),
+            json!({ "items": items, "columns": columns, "fields": fields, "values": values }),
         );
     }
     println!("{}", Value::Object(out));

@@ -97,7 +97,7 @@ pub fn read(value: &Value) -> Result<Instrument> {
         read.constraints = reader.constraints(&section.constraints, None, &at)?;
     }
     let header = &form.instrument;
-    let instrument = Instrument {
+    let mut instrument = Instrument {
         id: header.id.to_string(),
         title: header.title.to_string(),
         resolution: header.resolution.as_deref().map(str::to_owned),
@@ -113,8 +113,11 @@ pub fn read(value: &Value) -> Result<Instrument> {
         items: std::mem::take(&mut reader.items),
         translations: translations(&form),
         tests: Vec::new(),
+        localized: localized(&form),
     };
+    instrument.print_citations();
     reader.semantics(&instrument)?;
+    calculation_order(&form.calculation_order, &instrument)?;
     Ok(instrument)
 }
 
@@ -521,6 +524,7 @@ impl<'f> Reader<'f> {
             help,
             notes,
             citations: self.citations(&item.citations, Place::new(at, "citations"))?,
+            cited: cited(&item.citations, &item.citation_text),
             parent,
             children: Vec::new(),
             specials: item.specials.iter().map(|s| s.to_string()).collect(),
@@ -647,6 +651,7 @@ impl<'f> Reader<'f> {
                 marker: row.marker.to_string(),
                 label: self.text(&row.label, Place::new(&at, "label"))?,
                 citations: self.citations(&row.citations, Place::new(&at, "citations"))?,
+                cited: cited(&row.citations, &row.citation_text),
                 answer,
             });
         }
@@ -667,6 +672,7 @@ impl<'f> Reader<'f> {
                     label: self.text(&line.label, Place::new(&at, "label"))?,
                     total: line.total,
                     citations: self.citations(&line.citations, Place::new(&at, "citations"))?,
+                    cited: cited(&line.citations, &line.citation_text),
                 })
             })
             .collect()
@@ -907,6 +913,61 @@ impl<'f> Reader<'f> {
     }
 }
 
+/// The order the form gives its calculated values in lists each once, after those it reads.
+fn calculation_order(order: &[format::Str<'_>], instrument: &Instrument) -> Result<()> {
+    let calculated: FxHashMap<&str, ItemId> = instrument
+        .items
+        .iter_enumerated()
+        .filter(|(_, item)| item.kind == crate::model::ItemKind::Calculated)
+        .map(|(id, item)| (item.id.as_str(), id))
+        .collect();
+    if order.is_empty() {
+        return Ok(());
+    }
+    let mut placed: FxHashMap<ItemId, usize> = FxHashMap::default();
+    for (index, name) in order.iter().enumerate() {
+        let at = format!("/calculation_order/{index}");
+        let Some(&id) = calculated.get(name.as_ref()) else {
+            return fail(
+                &at,
+                format!("`{name}` is not a calculated value of the form"),
+            );
+        };
+        if placed.insert(id, index).is_some() {
+            return fail(&at, format!("`{name}` is listed twice"));
+        }
+    }
+    // In the order of the items, so that the same form is always refused for the same reason.
+    let items = instrument.items.iter_enumerated();
+    for (id, item) in items.filter(|(_, item)| item.kind == crate::model::ItemKind::Calculated) {
+        let name = &item.id;
+        let Some(&index) = placed.get(&id) else {
+            return fail(
+                "/calculation_order",
+                format!("the calculated value `{name}` is not listed"),
+            );
+        };
+        let mut early = None;
+        if let Some(calculation) = &item.calculation {
+            calculation.for_each_item(&mut |read| {
+                if placed.get(&read).is_some_and(|&before| before > index) {
+                    early = Some(read);
+                }
+            });
+        }
+        if let Some(read) = early {
+            return fail(
+                &format!("/calculation_order/{index}"),
+                format!(
+                    "`{name}` reads `{}`, which comes after it",
+                    instrument.item(read).id
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A number's bounds, the least no more than the most.
 fn number_answer(number: &format::NumberAnswer, at: &str) -> Result<AnswerType> {
     if let (Some(min), Some(max)) = (number.min, number.max) {
@@ -978,4 +1039,36 @@ fn unique<'v>(
         return fail(place.at, format!("{what} `{id}` appears twice"));
     }
     Ok(())
+}
+
+/// The citations as the form prints them (in the form's language), when it cites something;
+/// `None` leaves them to be printed from the citations.
+fn cited(citations: &[format::Citation], text: &Option<format::Str<'_>>) -> Option<String> {
+    match citations.is_empty() {
+        true => None,
+        false => text.as_deref().map(str::to_owned),
+    }
+}
+
+/// What a form written in one of its translations (`--lang`) keeps of its source: the source's
+/// language and the keys of the texts still in it. `None` for a form in its own language.
+fn localized(form: &Form<'_>) -> Option<crate::model::Localized> {
+    if !form.translations.is_empty() {
+        return None;
+    }
+    let source = form.languages.iter().find(|language| language.source)?;
+    let own = form.instrument.language.as_deref()?;
+    if source.code == own {
+        return None;
+    }
+    let language = form
+        .languages
+        .iter()
+        .find(|language| language.code == own)?;
+    Some(crate::model::Localized {
+        source: source.code.to_string(),
+        rtl: language.direction == format::Direction::Rtl,
+        status: language.status.as_deref().map(str::to_owned),
+        fallbacks: form.fallback.iter().map(|key| key.to_string()).collect(),
+    })
 }

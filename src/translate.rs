@@ -140,6 +140,9 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>
         for (index, note) in item.notes.iter_mut().enumerate() {
             f(&format!("{id}.note.{}", index + 1), Slot::Piped(note));
         }
+        if let Some(cited) = &mut item.cited {
+            f(&format!("{id}.citations"), Slot::Plain(cited));
+        }
         constraints(&mut item.constraints, &id, f);
         match &mut item.answer {
             Some(AnswerType::List(list)) => {
@@ -150,12 +153,15 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>
                 constraints(&mut list.constraints, &format!("{id}.record"), f);
             }
             Some(AnswerType::Table(table)) => {
-                for row in &mut table.rows {
-                    f(&format!("{id}.row.{}", row.id), Slot::Piped(&mut row.label));
-                }
-                for column in &mut table.columns {
-                    let key = format!("{id}.column.{}", column.id);
-                    f(&key, Slot::Piped(&mut column.label));
+                let lines = [("row", &mut table.rows), ("column", &mut table.columns)];
+                for (kind, lines) in lines {
+                    for line in lines.iter_mut() {
+                        let key = format!("{id}.{kind}.{}", line.id);
+                        f(&key, Slot::Piped(&mut line.label));
+                        if let Some(cited) = &mut line.cited {
+                            f(&format!("{key}.citations"), Slot::Plain(cited));
+                        }
+                    }
                 }
             }
             Some(AnswerType::Grid(grid)) => {
@@ -164,7 +170,11 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>
                     f(&key, Slot::Piped(&mut column.label));
                 }
                 for row in &mut grid.rows {
-                    f(&format!("{id}.row.{}", row.id), Slot::Piped(&mut row.label));
+                    let key = format!("{id}.row.{}", row.id);
+                    f(&key, Slot::Piped(&mut row.label));
+                    if let Some(cited) = &mut row.cited {
+                        f(&format!("{key}.citations"), Slot::Plain(cited));
+                    }
                 }
             }
             _ => {}
@@ -245,19 +255,35 @@ pub fn localize(instrument: &Instrument, language: &str) -> Option<Instrument> {
         .iter()
         .find(|translation| translation.language == language)?;
     let piped = instrument.pipe_targets();
+    let mut fallbacks = Vec::new();
     visit_texts(&mut out, &mut |key, slot| {
         let Some(translated) = translation.strings.get(key) else {
+            let empty = match &slot {
+                Slot::Plain(text) => text.is_empty(),
+                Slot::Piped(text) => text.parts().is_empty(),
+            };
+            if !empty {
+                fallbacks.push(key.to_owned());
+            }
             return;
         };
         match slot {
             Slot::Plain(text) => text.clone_from(translated),
             // `check` kept only translations whose pipes name items.
-            Slot::Piped(text) => {
-                if let Ok(read) = Text::read(translated, |name| piped.get(name).copied()) {
-                    *text = read;
-                }
-            }
+            Slot::Piped(text) => match Text::read(translated, |name| piped.get(name).copied()) {
+                Ok(read) => *text = read,
+                Err(_) => fallbacks.push(key.to_owned()),
+            },
         }
+    });
+    out.localized = Some(crate::model::Localized {
+        source: instrument
+            .language
+            .clone()
+            .unwrap_or_else(|| "und".to_owned()),
+        rtl: translation.rtl,
+        status: translation.status.clone(),
+        fallbacks,
     });
     out.language = Some(language.to_owned());
     Some(out)

@@ -161,7 +161,7 @@ impl Resolved<'_> {
                 .find(|field| field.key == key)
                 .map(|field| field.value.value.clone())
         };
-        Some(model::Instrument {
+        let mut instrument = model::Instrument {
             id: header.id.name.clone(),
             title: field(ast::HeaderKey::Title)?,
             resolution: field(ast::HeaderKey::Resolution),
@@ -177,7 +177,10 @@ impl Resolved<'_> {
             items: self.items,
             translations: Vec::new(),
             tests: self.tests,
-        })
+            localized: None,
+        };
+        instrument.print_citations();
+        Some(instrument)
     }
 }
 

@@ -304,6 +304,7 @@ impl<'a> Checker<'a> {
                 label: self.text(&line.label),
                 total: line.total,
                 citations,
+                cited: None,
             });
         }
         if !out.iter().any(|line| !line.total) {

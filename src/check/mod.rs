@@ -493,6 +493,7 @@ impl<'a> Checker<'a> {
             help: Vec::new(),
             notes: Vec::new(),
             citations: Vec::new(),
+            cited: None,
             parent,
             children: Vec::new(),
             specials: Vec::new(),
@@ -770,6 +771,7 @@ impl<'a> Checker<'a> {
             marker: format!("({})", marker(1, rows.len() + 1)),
             label: self.text(&row.label),
             citations,
+            cited: None,
             answer,
         });
     }

@@ -66,8 +66,6 @@ pub enum Lost {
     RecordBounds,
     /// A number of records read from an answer is not carried.
     RecordCountFromAnswer,
-    /// The conditions on fields of a record are not carried.
-    FieldConditions,
     /// An amount becomes a group of a number and a currency.
     Amount,
     /// The allowed currencies of an amount are not enforced.
@@ -122,10 +120,6 @@ impl Lost {
                 Target::Surveyjs => "a number of records read from an answer is not enforced by the form; `qc validate` checks it".into(),
                 _ => "a number of records read from an answer is not carried; `qc validate` checks it".into(),
             },
-            Lost::FieldConditions => {
-                "the conditions on fields of a record are not carried (such a field is asked of every record, and not required); `qc validate` checks them"
-                    .into()
-            }
             Lost::Amount => "amount: a group of a decimal value and a currency code".into(),
             Lost::Currencies => {
                 "the allowed currencies are not enforced by the form; `qc validate` checks them"
@@ -172,6 +166,13 @@ pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {
             .map(|code| (code.clone(), label(code)))
             .collect()
     }
+}
+
+/// A text as HTML (or XHTML) character data: nothing in it is read as markup.
+pub(crate) fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub(crate) fn set(object: &mut Value, key: &str, value: Value) {

@@ -256,8 +256,10 @@ impl Writer<'_> {
         let mut elements = Vec::new();
         for (index, block) in blocks.iter().enumerate() {
             let html = match block {
-                Block::Text(text) => format!("<p>{}</p>", escape(&self.text(text))),
-                Block::Heading(text) => format!("<h4>{}</h4>", escape(&self.text(text))),
+                Block::Text(text) => format!("<p>{}</p>", super::html_escape(&self.text(text))),
+                Block::Heading(text) => {
+                    format!("<h4>{}</h4>", super::html_escape(&self.text(text)))
+                }
                 Block::Excerpt(citations) => self.excerpt(citations),
                 Block::Item(id) => {
                     self.item(*id, None, &mut elements);
@@ -273,18 +275,21 @@ impl Writer<'_> {
         let mut html = String::from("<blockquote>");
         for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
             if let Some(heading) = &paragraph.heading {
-                html.push_str(&format!("<h5>{}</h5>", escape(&self.plain(heading))));
+                html.push_str(&format!(
+                    "<h5>{}</h5>",
+                    super::html_escape(&self.plain(heading))
+                ));
             }
             html.push_str(&format!(
                 "<p>{}. <em>{}</em></p>",
                 paragraph.number,
-                escape(&self.plain(paragraph.shown_text()))
+                super::html_escape(&self.plain(paragraph.shown_text()))
             ));
             for sub in subparagraphs {
                 html.push_str(&format!(
                     "<p>({}) <em>{}</em></p>",
                     sub.letter,
-                    escape(&self.plain(sub.shown_text()))
+                    super::html_escape(&self.plain(sub.shown_text()))
                 ));
             }
         }
@@ -376,7 +381,7 @@ impl Writer<'_> {
                 json!({
                     "type": "html",
                     "name": format!("{scope}_check_{}", index + 1),
-                    "html": format!("<p><strong>{}</strong></p>", escape(&self.text(&constraint.message))),
+                    "html": format!("<p><strong>{}</strong></p>", super::html_escape(&self.text(&constraint.message))),
                     "visibleIf": format!("!({})", self.kept(list, constraint)),
                 })
             })
@@ -509,7 +514,7 @@ impl Writer<'_> {
     fn description(&self, item: &Item) -> String {
         let mut parts = self.piping.texts(&item.help);
         parts.extend(self.piping.texts(&item.notes));
-        parts.extend(self.instrument.citation_line(&item.citations));
+        parts.extend(item.cited.clone());
         parts.join(" ")
     }
 
@@ -689,7 +694,7 @@ impl Writer<'_> {
             .filter(|row| row.answer.is_none())
             .map(|row| {
                 let mut text = format!("{} {}", row.marker, self.text(&row.label));
-                if let Some(citations) = self.instrument.citation_text(&row.citations) {
+                if let Some(citations) = &row.cited {
                     text.push_str(&format!(" ({citations})"));
                 }
                 json!({ "value": row.id, "text": text })
@@ -773,12 +778,6 @@ fn field_name(list: Option<&Item>, field: usize) -> String {
         }
         _ => "''".to_owned(),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A text as a string literal of a SurveyJS expression: in single quotes, each quote of either

@@ -435,10 +435,7 @@ impl Writer<'_> {
             Some(condition) => self.xpath(item, condition),
             None => String::new(),
         };
-        let guidance_hint = self
-            .instrument
-            .citation_line(&item.citations)
-            .unwrap_or_default();
+        let guidance_hint = item.cited.clone().unwrap_or_default();
         SurveyRow {
             name: item.id.clone(),
             label: self.label(item),
@@ -676,10 +673,7 @@ impl Writer<'_> {
                 let mut cells = SurveyRow {
                     name: cell(&line.id, &column.id),
                     label: format!("{}: {}", self.text(&line.label), self.text(&column.label)),
-                    guidance_hint: self
-                        .instrument
-                        .citation_text(&line.citations)
-                        .unwrap_or_default(),
+                    guidance_hint: line.cited.clone().unwrap_or_default(),
                     holds: Holds::Cell {
                         table: id,
                         row: row_index,
@@ -746,10 +740,7 @@ impl Writer<'_> {
             let mut cells = SurveyRow {
                 name: format!("{}_{}", item.id, row.id),
                 label: format!("{} {}", row.marker, self.text(&row.label)),
-                guidance_hint: self
-                    .instrument
-                    .citation_text(&row.citations)
-                    .unwrap_or_default(),
+                guidance_hint: row.cited.clone().unwrap_or_default(),
                 holds: Holds::GridRow {
                     grid: id,
                     row: index,

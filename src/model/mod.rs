@@ -38,6 +38,23 @@ pub struct Instrument {
     pub translations: Vec<Translation>,
     /// The tests written in the instrument, run by `qc test`.
     pub tests: Vec<Test>,
+    /// Set when the instrument is a translation of one written in another language.
+    pub localized: Option<Localized>,
+}
+
+/// What an instrument in a language it was translated into keeps of its source: the texts it
+/// had no current translation of are in the source's language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Localized {
+    /// The language the instrument is written in (an ISO 639 code).
+    pub source: String,
+    /// The translation's language is written from right to left.
+    pub rtl: bool,
+    /// The translation's status, such as "unofficial draft".
+    pub status: Option<String>,
+    /// The translation keys of the texts still in the source's language, in the order of the
+    /// instrument.
+    pub fallbacks: Vec<String>,
 }
 
 /// A test written in the instrument: answers, and what must follow from them.
@@ -406,6 +423,9 @@ pub struct Item {
     pub help: Vec<Text>,
     pub notes: Vec<Text>,
     pub citations: Vec<Citation>,
+    /// The citations as a respondent reads them, in the instrument's language: see
+    /// [`Instrument::cite`].
+    pub cited: Option<String>,
     pub parent: Option<ItemId>,
     pub children: Vec<ItemId>,
     /// The special answers it allows besides a value, by code.
@@ -504,6 +524,9 @@ pub struct Heading {
     /// Its cells are the sums of the other rows' (or columns') cells.
     pub total: bool,
     pub citations: Vec<Citation>,
+    /// The citations as the annex prints them after the label: see
+    /// [`Instrument::cite_briefly`].
+    pub cited: Option<String>,
 }
 
 /// A field of each record of a list.
@@ -537,6 +560,9 @@ pub struct Row {
     pub marker: String,
     pub label: Text,
     pub citations: Vec<Citation>,
+    /// The citations as the annex prints them after the label: see
+    /// [`Instrument::cite_briefly`].
+    pub cited: Option<String>,
     /// `Some` for a free-text row; checkbox rows have no answer of their own.
     pub answer: Option<AnswerType>,
 }
@@ -1001,19 +1027,73 @@ impl Item {
 }
 
 impl Instrument {
-    /// A list of citations as a respondent reads it, with the document named (the first
-    /// cited): "Guidelines for the Prevention of Crime, paras. 6 (a), 8 and 25".
-    pub fn citation_line(&self, citations: &[Citation]) -> Option<String> {
-        let text = self.citation_text(citations)?;
-        let document = citations
-            .first()
-            .map(|c| self.documents.at(c.document).title.as_str())
-            .unwrap_or_default();
-        Some(format!("{document}, {text}"))
+    /// A list of citations as a respondent reads it, each document named before the
+    /// paragraphs it cites: "Guidelines for the Prevention of Crime, paras. 6 (a), 8 and 25";
+    /// "Guidelines …, para. 7; Basic Principles …, para. 3". `None` when it cites nothing.
+    pub fn cite(&self, citations: &[Citation]) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut documents: Vec<DocumentId> = Vec::new();
+        for citation in citations {
+            if !documents.contains(&citation.document) {
+                documents.push(citation.document);
+            }
+        }
+        for document in documents {
+            let own: Vec<Citation> = citations
+                .iter()
+                .filter(|c| c.document == document)
+                .cloned()
+                .collect();
+            if let Some(text) = self.paragraphs_cited(&own) {
+                parts.push(format!("{}, {text}", self.documents.at(document).title));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
-    /// How a list of citations is printed: `para. 17`, `paras. 6 (a), 8 and 25`.
-    pub fn citation_text(&self, citations: &[Citation]) -> Option<String> {
+    /// A row's citations as the annex prints them after the row's label: the paragraphs alone
+    /// (`para. 17`) when they are of one document, as [`Instrument::cite`] otherwise.
+    pub fn cite_briefly(&self, citations: &[Citation]) -> Option<String> {
+        match citations.split_first() {
+            Some((first, rest)) if rest.iter().all(|c| c.document == first.document) => {
+                self.paragraphs_cited(citations)
+            }
+            _ => self.cite(citations),
+        }
+    }
+
+    /// Each item's citations as a respondent reads them ([`Instrument::cite`]), and each table
+    /// row's, table column's and grid row's as the annex prints them after their label
+    /// ([`Instrument::cite_briefly`]), where a form has not given them already.
+    pub fn print_citations(&mut self) {
+        let mut items = std::mem::take(&mut self.items);
+        for item in items.iter_mut() {
+            if item.cited.is_none() {
+                item.cited = self.cite(&item.citations);
+            }
+            match &mut item.answer {
+                Some(AnswerType::Table(table)) => {
+                    for line in table.rows.iter_mut().chain(table.columns.iter_mut()) {
+                        if line.cited.is_none() {
+                            line.cited = self.cite_briefly(&line.citations);
+                        }
+                    }
+                }
+                Some(AnswerType::Grid(grid)) => {
+                    for row in &mut grid.rows {
+                        if row.cited.is_none() {
+                            row.cited = self.cite_briefly(&row.citations);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.items = items;
+    }
+
+    /// How the paragraphs of one document are printed: `para. 17`, `paras. 6 (a), 8 and 25`.
+    fn paragraphs_cited(&self, citations: &[Citation]) -> Option<String> {
         let refs: Vec<String> = citations
             .iter()
             .map(|citation| {

@@ -692,3 +692,84 @@ fn fhir_grid_rows_show_the_paragraphs_they_cite() {
     let row: String = text[at..].chars().take(300).collect();
     assert!(row.contains("(para. "), "{row}");
 }
+
+/// Quoted paragraphs keep their breaks in FHIR: a blank line between paragraphs in the plain
+/// text, and a `p` for each in the `rendering-xhtml` extension, where their text is never
+/// markup.
+#[test]
+fn fhir_quoted_paragraphs_keep_their_breaks() {
+    let source = r#"instrument demo { title "Demo" }
+document guidelines "Guidelines" {
+  heading "Principles"
+  para 7 "Seven <b>bold</b> & more."
+  para 8 "Eight:" { (a) "Eight (a)." }
+}
+scale yes_no { yes "Yes" no "No" }
+section main "Main" {
+  quote guidelines 7 and 8
+  question q1 "Steps?" : yes_no { cites guidelines 7 }
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let quoted = &questionnaire["item"][0]["item"][0];
+    assert_eq!(quoted["type"], "display");
+    assert_eq!(
+        quoted["text"],
+        "Principles\n\n7. Seven <b>bold</b> & more.\n\n8. Eight:\n\n(a) Eight (a)."
+    );
+    let extension = &quoted["_text"]["extension"][0];
+    assert_eq!(
+        extension["url"],
+        "http://hl7.org/fhir/StructureDefinition/rendering-xhtml"
+    );
+    assert_eq!(
+        extension["valueString"],
+        "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p><b>Principles</b></p>\
+         <p>7. <i>Seven &lt;b&gt;bold&lt;/b&gt; &amp; more.</i></p><p>8. <i>Eight:</i></p>\
+         <p>(a) <i>Eight (a).</i></p></div>"
+    );
+}
+
+/// A record's field asked only of some records carries its condition in FHIR, over the record
+/// at hand (`%record`, the repeating group's SDC variable), and is required where it is asked.
+#[test]
+fn fhir_record_fields_carry_their_conditions() {
+    let (questionnaire, losses) = qc::emit::fhir::questionnaire(&fixture("records"));
+    let members = find(&questionnaire, "members").expect("the list");
+    let variable = members["extension"]
+        .as_array()
+        .expect("extensions")
+        .iter()
+        .find(|e| e["url"] == "http://hl7.org/fhir/StructureDefinition/variable")
+        .expect("the record's variable");
+    assert_eq!(
+        variable["valueExpression"],
+        serde_json::json!({ "name": "record", "language": "text/fhirpath", "expression": "%context" })
+    );
+    let other = find(members, "members_other_language").expect("the field");
+    assert_eq!(other["required"], true);
+    assert_eq!(
+        other["extension"][0]["valueExpression"]["expression"],
+        "(%record.item.where(linkId='members_language').answer.value.code = 'other') = true"
+    );
+    // Only its number of records, read from an answer, is lost.
+    let lost: Vec<&qc::emit::Lost> = losses
+        .iter()
+        .filter(|loss| loss.item == "members")
+        .map(|loss| &loss.what)
+        .collect();
+    assert_eq!(lost, [&qc::emit::Lost::RecordCountFromAnswer]);
+}
+
+/// The item with this `linkId`, anywhere under `value`.
+fn find<'v>(value: &'v serde_json::Value, link: &str) -> Option<&'v serde_json::Value> {
+    if value["linkId"] == link {
+        return Some(value);
+    }
+    value["item"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|item| find(item, link))
+}

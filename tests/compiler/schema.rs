@@ -30,8 +30,17 @@ fn bundled_and_fixture_forms_satisfy_the_schema() {
             .filter(|path| path.extension().is_some_and(|ext| ext == "q")),
     );
     for path in paths {
-        let form = qc::emit::json::to_value(&compile_clean(&path));
+        let instrument = compile_clean(&path);
+        let form = qc::emit::json::to_value(&instrument);
         assert_valid(&validator, &form, &path.display().to_string());
+        // Written in each of its translations too.
+        for translation in &instrument.translations {
+            let localized =
+                qc::translate::localize(&instrument, &translation.language).expect("declared");
+            let form = qc::emit::json::to_value(&localized);
+            let what = format!("{} in {}", path.display(), translation.language);
+            assert_valid(&validator, &form, &what);
+        }
     }
 }
 

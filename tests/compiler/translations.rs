@@ -209,3 +209,139 @@ section main "Main" {
         "2. كم {\u{2060}حالة} من {n} حلت؟"
     );
 }
+
+/// Citations are printed naming each document they cite, have translation keys, and are
+/// translated with the rest: in the form, and in each export.
+#[test]
+fn citations_name_their_documents_and_are_translated() {
+    let source = r#"instrument demo { title "Demo" language "en" }
+translation fr "fr.json"
+document guidelines "Guidelines for the Prevention of Crime" {
+  para 7 "Seven." para 8 "Eight:" { (a) "Eight (a)." (b) "Eight (b)." }
+}
+document principles "Basic Principles" { para 3 "Three." }
+scale yes_no { yes "Yes" no "No" }
+section main "Main" {
+  question q1 "Both?" : yes_no { cites guidelines 7 and 8 (b) cites principles 3 }
+  grid areas "Areas" {
+    column need "Need"
+    row one "One" cites guidelines 7 and 8 (a)
+    row two "Two" cites guidelines 8 (b)
+  }
+}
+"#;
+    let compile = |translation: &str| {
+        let mut loader = MemoryLoader::new().with("fr.json", translation);
+        qc::compile_with("demo.q", source.as_bytes(), &mut loader)
+    };
+    let instrument = compile(&empty("fr")).instrument.expect("compiles");
+    let q1 = &instrument.items[qc::model::ItemId::from(0)];
+    assert_eq!(
+        q1.cited.as_deref(),
+        Some(
+            "Guidelines for the Prevention of Crime, paras. 7 and 8 (b); Basic Principles, para. 3"
+        )
+    );
+    let Some(qc::model::AnswerType::Grid(grid)) =
+        &instrument.items[qc::model::ItemId::from(1)].answer
+    else {
+        panic!("a grid");
+    };
+    // A row prints its paragraphs alone after its label, as the annex does.
+    assert_eq!(grid.rows[0].cited.as_deref(), Some("paras. 7 and 8 (a)"));
+    assert_eq!(grid.rows[1].cited.as_deref(), Some("para. 8 (b)"));
+    let template = translate::update(&instrument, "fr", None);
+    let mut file: serde_json::Value = serde_json::from_str(&template).expect("JSON");
+    for key in [
+        "q1.citations",
+        "areas.row.one.citations",
+        "areas.row.two.citations",
+    ] {
+        assert!(file["strings"].get(key).is_some(), "{key}: {template}");
+    }
+    file["strings"]["q1.citations"]["text"] =
+        "Principes directeurs, par. 7 et 8 b); Principes fondamentaux, par. 3".into();
+    file["strings"]["areas.row.one.citations"]["text"] = "par. 7 et 8 a)".into();
+    let instrument = compile(&file.to_string()).instrument.expect("compiles");
+    let french = translate::localize(&instrument, "fr").expect("French");
+    let form = qc::emit::json::to_value(&french);
+    let q1 = &form["sections"][0]["content"][0];
+    assert_eq!(
+        q1["citation_text"],
+        "Principes directeurs, par. 7 et 8 b); Principes fondamentaux, par. 3"
+    );
+    assert_eq!(
+        form["sections"][0]["content"][1]["answer"]["rows"][0]["citation_text"],
+        "par. 7 et 8 a)"
+    );
+    // The form written in French reads back with its French citations.
+    let read = qc::form::read(&form).expect("the form reads back");
+    let cited = |instrument: &qc::Instrument| -> Vec<Option<String>> {
+        instrument
+            .items
+            .iter()
+            .map(|item| item.cited.clone())
+            .collect()
+    };
+    assert_eq!(cited(&read), cited(&french));
+    assert_eq!(
+        qc::emit::json::to_value(&read)["sections"][0]["content"][1],
+        form["sections"][0]["content"][1]
+    );
+    // Each export shows them.
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&french);
+    assert!(questionnaire.to_string().contains("(par. 7 et 8 a))"));
+    let survey = qc::emit::surveyjs::survey(&french);
+    assert!(survey
+        .to_string()
+        .contains("Principes fondamentaux, par. 3"));
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let french_column = &xlsform.translations[0];
+    let row = xlsform
+        .survey
+        .iter()
+        .position(|row| row.name == "q1")
+        .expect("q1");
+    assert!(french_column.survey[row][2].contains("Principes fondamentaux, par. 3"));
+}
+
+/// A form written in a translation (`--lang`) keeps its languages, the translation's direction
+/// first, and names the texts that fell back to the source's language; it reads back as it
+/// was written.
+#[test]
+fn a_form_in_a_translation_keeps_its_languages_and_marks_its_fallbacks() {
+    let full = compile(INSTRUMENT, &full_arabic(INSTRUMENT))
+        .instrument
+        .expect("compiles");
+    let arabic = translate::localize(&full, "ar").expect("Arabic");
+    let form = qc::emit::json::to_value(&arabic);
+    assert_eq!(
+        form["languages"],
+        serde_json::json!([
+            { "code": "ar", "direction": "rtl" },
+            { "code": "en", "direction": "ltr", "source": true },
+        ])
+    );
+    assert!(form.get("fallback").is_none(), "{}", form["fallback"]);
+
+    let mut partial: serde_json::Value =
+        serde_json::from_str(&full_arabic(INSTRUMENT)).expect("JSON");
+    let strings = partial["strings"].as_object_mut().expect("strings");
+    strings.remove("q1.help.1");
+    strings.remove("areas.row.social");
+    let instrument = compile(INSTRUMENT, &partial.to_string())
+        .instrument
+        .expect("compiles");
+    let arabic = translate::localize(&instrument, "ar").expect("Arabic");
+    let form = qc::emit::json::to_value(&arabic);
+    assert_eq!(
+        form["fallback"],
+        serde_json::json!(["q1.help.1", "areas.row.social"])
+    );
+    let read = qc::form::read(&form).expect("reads back");
+    assert_eq!(qc::emit::json::to_value(&read), form);
+    // The form in its own language marks nothing.
+    let own = translate::localize(&instrument, "en").expect("English");
+    let form = qc::emit::json::to_value(&own);
+    assert!(form.get("fallback").is_none() && form.get("languages").is_none());
+}

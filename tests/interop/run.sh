@@ -10,7 +10,8 @@
 # ODK: replies written as submissions fit the instance of the XForm pyxform builds, and come back
 # through `qc convert-response --from odk` as they were given.
 # FHIR R4: the Questionnaire and the QuestionnaireResponses of the valid example replies are
-# accepted by the HL7 R4 JSON Schema and by FHIR.js, which both reject a broken Questionnaire.
+# accepted by the HL7 R4 JSON Schema and by FHIR.js, which both reject a broken Questionnaire;
+# fhirpath.js enables the fields of each record where qc asks them.
 #
 # Tools are installed from the registries into a cache folder, $QC_INTEROP_CACHE (default
 # target/interop). A tool that cannot be installed fails the run: nothing is skipped.
@@ -203,6 +204,14 @@ else
 fi
 cp tests/interop/fhir.cjs "$cache/npm/fhir.cjs"
 if node "$cache/npm/fhir.cjs" "$work/questionnaire.json" "$work"/response-*.json "$work"/fixture-*.json; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+# The conditions of records' fields, evaluated on each record of a response by fhirpath.js.
+cp tests/interop/fhir-fields.cjs "$cache/npm/fhir-fields.cjs"
+if node "$cache/npm/fhir-fields.cjs" "$work/fixture-records.json" "$work/asked-records.json" \
+  "$replies/records-complete.json" "$work/response-fixture-records-complete.json"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))

@@ -315,6 +315,56 @@ fn malformed_forms_are_refused_with_a_pointer() {
     assert!(error.message.contains("q99"), "{error}");
 }
 
+/// The order a form gives its calculated values in lists each once, after those it reads;
+/// another is refused at its place.
+#[test]
+fn the_order_of_calculated_values_is_checked() {
+    let source = "instrument order { title \"Order\" }
+section main \"Main\" {
+  question n \"N\" : integer
+  calc double \"Double\" = n * 2
+  calc more \"More\" = double + 1
+}
+";
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let form = qc::emit::json::to_value(&instrument);
+    assert_eq!(
+        form["calculation_order"],
+        serde_json::json!(["double", "more"])
+    );
+    let refused = [
+        (
+            serde_json::json!(["more", "double"]),
+            "/calculation_order/0",
+            "reads `double`",
+        ),
+        (
+            serde_json::json!(["double", "n"]),
+            "/calculation_order/1",
+            "not a calculated value",
+        ),
+        (
+            serde_json::json!(["double", "double"]),
+            "/calculation_order/1",
+            "twice",
+        ),
+        (
+            serde_json::json!(["double"]),
+            "/calculation_order",
+            "`more` is not listed",
+        ),
+    ];
+    for (order, pointer, message) in refused {
+        let mut changed = form.clone();
+        changed["calculation_order"] = order.clone();
+        let error = qc::form::read(&changed).expect_err("refused");
+        assert!(
+            error.pointer == pointer && error.message.contains(message),
+            "{order}: {error}"
+        );
+    }
+}
+
 /// The replies to the pass fixtures (examples of calculated values, constraints, records,
 /// special answers and tables, and the fixtures of their problems) find the same problems with
 /// the form read back as with its source.

@@ -26,6 +26,8 @@ pub use response::questionnaire_response;
 
 use super::{Braces, Loss, Lost, Piping, Target};
 
+/// The SDC `variable` extension: a named value for the item's expressions and its items'.
+const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 const CURRENCIES: &str = "urn:iso:std:iso:4217";
@@ -45,6 +47,7 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     let mut writer = Writer {
         instrument,
         losses: Vec::new(),
+        record: std::cell::Cell::new("%context"),
     };
     let mut items = writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
@@ -112,7 +115,10 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
 const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 
 /// The elements of a Questionnaire that hold text for the respondent.
-const TEXT_ELEMENTS: [&str; 3] = ["title", "text", "display"];
+/// The core extension that gives a text as XHTML, for fillers that render it.
+const RENDERING_XHTML: &str = "http://hl7.org/fhir/StructureDefinition/rendering-xhtml";
+
+const TEXT_ELEMENTS: [&str; 4] = ["title", "text", "display", "valueString"];
 
 /// Adds to each text of `questionnaire` that differs in `other` (the same Questionnaire in
 /// `language`) a `translation` extension on its primitive element (`_text`), as FHIR carries
@@ -199,6 +205,10 @@ fn piping(instrument: &Instrument) -> Piping<'_> {
 struct Writer<'i> {
     instrument: &'i Instrument,
     losses: Vec<Loss>,
+    /// What the fields of the record at hand are read from: `%context` in the record
+    /// constraints on a repeating group, `%record` (the group's variable) in a field's
+    /// `enableWhenExpression`.
+    record: std::cell::Cell<&'static str>,
 }
 
 impl Writer<'_> {
@@ -209,30 +219,68 @@ impl Writer<'_> {
     fn blocks(&mut self, blocks: &[Block], scope: &str) -> Vec<Value> {
         let mut items = Vec::new();
         for (index, block) in blocks.iter().enumerate() {
+            let link = format!("{scope}_text_{}", index + 1);
             let text = match block {
                 Block::Text(text) | Block::Heading(text) => self.text(text),
-                Block::Excerpt(citations) => self.excerpt(citations),
+                Block::Excerpt(citations) => {
+                    // Paragraph by paragraph, as quoted: a filler that reads `rendering-xhtml`
+                    // keeps the breaks, and the plain text keeps them as blank lines.
+                    let (text, xhtml) = self.excerpt(citations);
+                    items.push(json!({
+                        "linkId": link,
+                        "type": "display",
+                        "text": text,
+                        "_text": { "extension": [{ "url": RENDERING_XHTML, "valueString": xhtml }] },
+                    }));
+                    continue;
+                }
                 Block::Item(id) => {
                     items.push(self.item(*id));
                     continue;
                 }
             };
-            items.push(json!({ "linkId": format!("{scope}_text_{}", index + 1), "type": "display", "text": text }));
+            items.push(json!({ "linkId": link, "type": "display", "text": text }));
         }
         items
     }
 
-    fn excerpt(&self, citations: &[crate::model::Citation]) -> String {
-        let mut out = Vec::new();
-        for (paragraph, subparagraphs) in self.instrument.excerpt(citations) {
-            out.push(format!("{}. {}", paragraph.number, paragraph.shown_text()));
-            out.extend(
-                subparagraphs
-                    .iter()
-                    .map(|sub| format!("({}) {}", sub.letter, sub.shown_text())),
+    /// The quoted paragraphs, as plain text (a blank line between paragraphs) and as XHTML
+    /// (a `p` for each, the heading in bold, the text in italics).
+    fn excerpt(&self, citations: &[crate::model::Citation]) -> (String, String) {
+        let mut text = Vec::new();
+        let mut xhtml = String::from("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
+        let mut paragraph = |line: String, shown: String| {
+            text.push(line);
+            xhtml.push_str(&format!("<p>{shown}</p>"));
+        };
+        for (quoted, subparagraphs) in self.instrument.excerpt(citations) {
+            if let Some(heading) = &quoted.heading {
+                paragraph(
+                    heading.clone(),
+                    format!("<b>{}</b>", super::html_escape(heading)),
+                );
+            }
+            paragraph(
+                format!("{}. {}", quoted.number, quoted.shown_text()),
+                format!(
+                    "{}. <i>{}</i>",
+                    super::html_escape(&quoted.number),
+                    super::html_escape(quoted.shown_text())
+                ),
             );
+            for sub in subparagraphs {
+                paragraph(
+                    format!("({}) {}", sub.letter, sub.shown_text()),
+                    format!(
+                        "({}) <i>{}</i>",
+                        super::html_escape(&sub.letter),
+                        super::html_escape(sub.shown_text())
+                    ),
+                );
+            }
         }
-        out.join("\n")
+        xhtml.push_str("</div>");
+        (text.join("\n\n"), xhtml)
     }
 
     fn item(&mut self, id: ItemId) -> Value {
@@ -289,7 +337,7 @@ impl Writer<'_> {
             children.push(json!({ "linkId": format!("{}_help_{}", item.id, index + 1), "type": "display", "text": self.text(text) }));
         }
         // The paragraphs it asks about, named as on paper: fillers do not show item codes.
-        if let Some(line) = self.instrument.citation_line(&item.citations) {
+        if let Some(line) = &item.cited {
             children.push(json!({
                 "linkId": format!("{}_citation", item.id),
                 "type": "display",
@@ -354,7 +402,7 @@ impl Writer<'_> {
     fn reading(&self, list: Option<&Item>, reading: crate::model::Reading) -> String {
         match reading {
             crate::model::Reading::Item(id) => self.answer_path(id),
-            crate::model::Reading::Field(field) => field_path(list, field),
+            crate::model::Reading::Field(field) => self.field_path(list, field),
         }
     }
 
@@ -370,7 +418,7 @@ impl Writer<'_> {
         crate::stack::guard(|| {
             match operand {
                 Operand::Item(id) => self.answer_path(*id),
-                Operand::Field(field) => field_path(list, *field),
+                Operand::Field(field) => self.field_path(list, *field),
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("@{d}"),
                 Operand::Code(s) | Operand::Text(s) => fhirpath_literal(s),
@@ -577,8 +625,16 @@ impl Writer<'_> {
             &list.constraints,
             out,
         );
+        // Each record (an instance of the repeating group) is `%record` to the conditions of
+        // its fields, an SDC variable seen by the group's items.
         if list.fields.iter().any(|f| f.condition.is_some()) {
-            self.lose(item, Lost::FieldConditions);
+            push_extension(
+                out,
+                json!({
+                    "url": VARIABLE,
+                    "valueExpression": { "name": "record", "language": "text/fhirpath", "expression": "%context" },
+                }),
+            );
         }
         for field in &list.fields {
             let mut element = Map::new();
@@ -589,10 +645,20 @@ impl Writer<'_> {
             element.insert("text".to_owned(), json!(self.text(&field.label)));
             let mut nested = Vec::new();
             self.answer(item, &field.answer, &mut element, &mut nested);
-            // A field asked only of some records is asked of every record here: a filler that
-            // required it would demand it where qc does not ask it.
-            let required = field.required && field.condition.is_none();
-            element.insert("required".to_owned(), json!(required));
+            // Required where it is asked: a filler requires only the items it enables.
+            element.insert("required".to_owned(), json!(field.required));
+            if let Some(condition) = &field.condition {
+                self.record.set("%record");
+                let expression = self.fhirpath_in(Some(item), condition);
+                self.record.set("%context");
+                push_extension(
+                    &mut element,
+                    json!({
+                        "url": ENABLE_WHEN_EXPRESSION,
+                        "valueExpression": { "language": "text/fhirpath", "expression": expression },
+                    }),
+                );
+            }
             children.push(Value::Object(element));
         }
     }
@@ -665,7 +731,7 @@ impl Writer<'_> {
         for row in &grid.rows {
             // The paragraphs of the area, as the annex prints them after it.
             let mut text = self.text(&row.label);
-            if let Some(citations) = self.instrument.citation_text(&row.citations) {
+            if let Some(citations) = &row.cited {
                 text.push_str(&format!(" ({citations})"));
             }
             let mut element = json!({
@@ -783,6 +849,28 @@ impl Writer<'_> {
         })
     }
 
+    /// A field of the record at hand, read from the repeating group's instance.
+    fn field_path(&self, list: Option<&Item>, field: usize) -> String {
+        match list.map(|list| (&list.id, &list.answer)) {
+            Some((id, Some(AnswerType::List(records)))) => {
+                let Some(field) = records.fields.get(field) else {
+                    return "{}".to_owned();
+                };
+                let record = self.record.get();
+                // A choice's answer is a `Coding`: its code is what conditions compare.
+                let code = match field.answer {
+                    AnswerType::Choice { .. } => ".code",
+                    _ => "",
+                };
+                format!(
+                    "{record}.item.where(linkId='{id}_{}').answer.value{code}",
+                    field.id
+                )
+            }
+            _ => "{}".to_owned(),
+        }
+    }
+
     /// A condition in FHIRPath over the QuestionnaireResponse.
     fn fhirpath(&self, condition: &Condition) -> String {
         self.fhirpath_in(None, condition)
@@ -866,17 +954,6 @@ fn number(integer: bool, min: Option<f64>, max: Option<f64>, out: &mut Map<Strin
 fn extreme(function: Aggregate, values: &str) -> String {
     let better = if function == Aggregate::Min { "<" } else { ">" };
     format!("{values}.aggregate(iif($total.empty() or $this {better} $total, $this, $total))")
-}
-
-/// A field of the record at hand, read from the repeating group's instance.
-fn field_path(list: Option<&Item>, field: usize) -> String {
-    match list.map(|list| (&list.id, &list.answer)) {
-        Some((id, Some(AnswerType::List(records)))) => {
-            let field = records.fields.get(field).map_or("", |f| f.id.as_str());
-            format!("%context.item.where(linkId='{id}_{field}').answer.value")
-        }
-        _ => "{}".to_owned(),
-    }
 }
 
 /// A text as a FHIRPath string literal: in single quotes, with the escapes of the FHIRPath

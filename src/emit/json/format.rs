@@ -44,9 +44,17 @@ pub struct Form<'a> {
     pub documents: Vec<Document<'a>>,
     #[serde(borrow)]
     pub sections: Vec<Section<'a>>,
-    /// The instrument's language first, then each translation's; only with translations.
+    /// The ids of the calculated values, each after those it reads: the order to compute them.
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub calculation_order: Vec<Str<'a>>,
+    /// With translations, the instrument's language first, then each translation's; in a form
+    /// written in one of its translations (`--lang`), that language, then the source's.
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<Language<'a>>,
+    /// In a form written in a translation: the keys of the texts that have none, and are in
+    /// the source's language.
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback: Vec<Str<'a>>,
     /// Each translation's texts, by language and then by key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<Str<'a>, Cow<'a, BTreeMap<String, String>>>,

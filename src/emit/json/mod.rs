@@ -69,7 +69,17 @@ pub fn form(instrument: &Instrument) -> Form<'_> {
                 constraints: writer.constraints(None, &section.constraints),
             })
             .collect(),
+        calculation_order: crate::eval::calculation_order(instrument)
+            .into_iter()
+            .map(|id| Cow::from(instrument.item(id).id.as_str()))
+            .collect(),
         languages: languages(instrument),
+        fallback: instrument
+            .localized
+            .iter()
+            .flat_map(|localized| &localized.fallbacks)
+            .map(|key| Cow::from(key.as_str()))
+            .collect(),
         translations: instrument
             .translations
             .iter()
@@ -83,15 +93,33 @@ pub fn form(instrument: &Instrument) -> Form<'_> {
     }
 }
 
-/// The languages of a translated instrument: its own, then those of its translations.
+/// The languages of a translated instrument: its own, then those of its translations; of one
+/// written in a translation, that language, then the source's.
 fn languages(instrument: &Instrument) -> Vec<format::Language<'_>> {
-    if instrument.translations.is_empty() {
-        return Vec::new();
-    }
     let direction = |rtl: bool| match rtl {
         true => format::Direction::Rtl,
         false => format::Direction::Ltr,
     };
+    if let Some(localized) = &instrument.localized {
+        let code = instrument.language.as_deref().unwrap_or("und");
+        return vec![
+            format::Language {
+                code: Cow::Borrowed(code),
+                direction: direction(localized.rtl),
+                source: false,
+                status: localized.status.as_deref().map(Cow::from),
+            },
+            format::Language {
+                code: Cow::from(localized.source.as_str()),
+                direction: direction(crate::translate::is_rtl(&localized.source)),
+                source: true,
+                status: None,
+            },
+        ];
+    }
+    if instrument.translations.is_empty() {
+        return Vec::new();
+    }
     let own = instrument.language.as_deref().unwrap_or("und");
     let mut out = vec![format::Language {
         code: Cow::Borrowed(own),
@@ -277,10 +305,7 @@ impl<'a> Writer<'a> {
             help: self.texts(&item.help),
             notes: self.texts(&item.notes),
             citations: self.citations(&item.citations),
-            citation_text: self
-                .instrument
-                .citation_text(&item.citations)
-                .map(Cow::Owned),
+            citation_text: item.cited.as_deref().map(Cow::Borrowed),
             items: item
                 .children
                 .iter()
@@ -315,10 +340,7 @@ impl<'a> Writer<'a> {
                 label: self.text(&line.label),
                 total: line.total,
                 citations: self.citations(&line.citations),
-                citation_text: self
-                    .instrument
-                    .citation_text(&line.citations)
-                    .map(Cow::Owned),
+                citation_text: line.cited.as_deref().map(Cow::Borrowed),
             })
             .collect()
     }
@@ -390,10 +412,7 @@ impl<'a> Writer<'a> {
                         marker: Cow::from(row.marker.as_str()),
                         label: self.text(&row.label),
                         citations: self.citations(&row.citations),
-                        citation_text: self
-                            .instrument
-                            .citation_text(&row.citations)
-                            .map(Cow::Owned),
+                        citation_text: row.cited.as_deref().map(Cow::Borrowed),
                         answer: row.answer.as_ref().map(|answer| self.answer(owner, answer)),
                     })
                     .collect(),
