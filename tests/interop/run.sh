@@ -7,6 +7,7 @@
 # SurveyJS: survey-core (pinned, in Node) loads the export; for each example reply, the items
 # and grid columns it shows are those qc asks, and it accepts the complete reply; replies given
 # to it (and changed) come back through `qc convert-response --from surveyjs` as they were given.
+# docs/form-format.md: a renderer written from it alone answers replies as qc does.
 # ODK: replies written as submissions fit the instance of the XForm pyxform builds, and come back
 # through `qc convert-response --from odk` as they were given.
 # FHIR R4: the Questionnaire and the QuestionnaireResponses of the valid example replies are
@@ -95,17 +96,28 @@ for fixture in calculations records; do
   fi
 done
 
-# Six valid replies generated for a form, one file each, in DIR; for the bundled instrument, its
-# two valid example replies too.
+# Replies to a form, one file each, in DIR: with `valid`, six valid replies generated for it
+# and, for the bundled instrument, its two valid example replies; with `any`, twelve generated
+# replies (one in four broken), and the bundled instrument's example replies or the fixture's
+# replies in tests/interop/replies.
 replies_to() {
-  local form="$1" dir="$2" n=0 line
-  "$build/examples/replies" "$dir.jsonl" 6 "$form" valid
+  local form="$1" dir="$2" kind="$3" n=0 line name
+  name="$(basename "$form" .q)"
+  if [ "$kind" = valid ]; then
+    "$build/examples/replies" "$dir.jsonl" 6 "$form" valid
+  else
+    "$build/examples/replies" "$dir.jsonl" 12 "$form"
+  fi
   while IFS= read -r line; do
     n=$((n + 1))
     printf '%s\n' "$line" > "$dir/generated-$n.json"
   done < "$dir.jsonl"
-  if [ "$form" = questionnaires/crime-prevention.q ]; then
+  if [ "$name" = crime-prevention ] && [ "$kind" = valid ]; then
     cp "$examples/arcadia-complete.json" "$examples/borduria-in-progress.json" "$dir/"
+  elif [ "$name" = crime-prevention ]; then
+    cp "$examples"/*.json "$dir/"
+  else
+    cp tests/interop/replies/"$name"-*.json "$dir/" 2>/dev/null || true
   fi
 }
 
@@ -117,7 +129,7 @@ for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calcu
   name="$(basename "$form" .q)"
   sj="$work/sj-$name"
   mkdir -p "$sj/replies" "$sj/data" "$sj/out" "$sj/back"
-  replies_to "$form" "$sj/replies"
+  replies_to "$form" "$sj/replies" valid
   for reply in "$sj/replies"/*.json; do
     # A reply with a special answer cannot be written for SurveyJS, which has none.
     "$qc" convert-response --to surveyjs "$form" "$reply" --out-dir "$sj/data" 2>/dev/null || rm "$reply"
@@ -142,7 +154,7 @@ for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calcu
   name="$(basename "$form" .q)"
   odk="$work/odk-$name"
   mkdir -p "$odk/replies" "$odk/submissions" "$odk/back"
-  replies_to "$form" "$odk/replies"
+  replies_to "$form" "$odk/replies" valid
   for reply in "$odk/replies"/*.json; do
     # A reply with a special answer cannot be written for XLSForm, which has none.
     "$qc" convert-response --to odk "$form" "$reply" --out-dir "$odk/submissions" 2>/dev/null || rm "$reply"
@@ -216,6 +228,27 @@ if node "$cache/npm/fhir-fields.cjs" "$work/fixture-records.json" "$work/asked-r
 else
   failed=$((failed + 1))
 fi
+
+# A renderer written from docs/form-format.md alone (Node, json-logic-js) answers example and
+# generated replies (one in four broken) as qc does: the items asked, the grid columns open, the
+# fields asked of each record, the calculated values, what is asked and required but not
+# answered (qc validate --complete), and piped texts.
+cp tests/interop/renderer.mjs "$cache/npm/renderer.mjs"
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,specials,tables}.q; do
+  name="$(basename "$form" .q)"
+  rendered="$work/rendered-$name"
+  mkdir -p "$rendered/replies"
+  replies_to "$form" "$rendered/replies" any
+  "$qc" compile "$form" -o "$rendered/form.json" 2>/dev/null
+  "$build/examples/asked" "$form" "$rendered/replies"/*.json > "$rendered/asked.json"
+  "$qc" validate --complete --format json "$form" "$rendered/replies"/*.json > "$rendered/verdicts.jsonl" || true
+  if node "$cache/npm/renderer.mjs" "$rendered/form.json" "$rendered/asked.json" "$rendered/verdicts.jsonl" "$rendered/replies"/*.json; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL the renderer of docs/form-format.md: $form"
+    failed=$((failed + 1))
+  fi
+done
 
 # Texts that are hard to quote, in each target's real engine: XPath evaluated by libxml2 (after
 # pyxform and ODK Validate), SurveyJS expressions by survey-core, FHIRPath by fhirpath.js.
