@@ -1,8 +1,10 @@
 //! Replies and SurveyJS's `survey.data`, for the survey of `qc compile --emit surveyjs`.
 //!
-//! The two hold the same answers under the same ids, but for grids and numbers:
+//! The two hold the same answers under the same ids, but for grids, amounts and numbers:
 //! - a grid's rows of check boxes are a matrix that holds `{row: [column, …]}` as a reply does,
 //!   but its free-text rows are questions of their own, named `<grid>_<row>`;
+//! - an amount is two questions, `<name>_value` and `<name>_currency` (an item's, a record's
+//!   field's, or a table's column's), where a reply holds `{value, currency}`;
 //! - a number (or an amount's value) typed in a text box may arrive as a string of digits.
 //!
 //! SurveyJS computes the calculated values itself, and qc computes them from the answers:
@@ -13,8 +15,8 @@ use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
 use super::{holds_special, number, pointer, reply, shown, Converted, Problem};
-use crate::emit::surveyjs::grid_text_row;
-use crate::model::{AnswerType, Grid, Instrument, Item, ItemKind};
+use crate::emit::surveyjs::{amount_currency, amount_value, grid_text_row};
+use crate::model::{AnswerType, Grid, Instrument, Item, ItemKind, List, Table};
 
 /// What SurveyJS holds, as `survey.data`, for the answers of a reply.
 pub fn to_data(instrument: &Instrument, reply: &Value) -> Converted {
@@ -57,6 +59,15 @@ pub fn to_data(instrument: &Instrument, reply: &Value) -> Converted {
             Some(AnswerType::Grid(grid)) => {
                 grid_to_data(item, grid, value, &at, &mut data, &mut problems)
             }
+            Some(AnswerType::Amount { .. }) => {
+                split_amount(id, value, &at, &mut data, &mut problems);
+            }
+            Some(AnswerType::List(list)) => {
+                data.insert(id.clone(), list_to_data(list, value, &at, &mut problems));
+            }
+            Some(AnswerType::Table(table)) if matches!(*table.cell, AnswerType::Amount { .. }) => {
+                data.insert(id.clone(), table_to_data(value, &at, &mut problems));
+            }
             _ => {
                 data.insert(id.clone(), value.clone());
             }
@@ -66,6 +77,135 @@ pub fn to_data(instrument: &Instrument, reply: &Value) -> Converted {
         value: Value::Object(data),
         problems,
     }
+}
+
+/// An amount as SurveyJS holds it: its value and its currency, each under its own name in
+/// `data`.
+fn split_amount(
+    name: &str,
+    value: &Value,
+    at: &str,
+    data: &mut Map<String, Value>,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(amount) = value.as_object() else {
+        problems.push(Problem {
+            pointer: at.to_owned(),
+            message: "an amount is an object of `value` and `currency`".to_owned(),
+        });
+        return;
+    };
+    for (key, part) in amount {
+        let place = match key.as_str() {
+            "value" => amount_value(name),
+            "currency" => amount_currency(name),
+            _ => {
+                problems.push(Problem {
+                    pointer: pointer(at, &[key]),
+                    message: format!("an amount has no `{}`", shown(key)),
+                });
+                continue;
+            }
+        };
+        data.insert(place, part.clone());
+    }
+}
+
+/// A list's records as SurveyJS holds them: an amount field as two.
+fn list_to_data(list: &List, value: &Value, at: &str, problems: &mut Vec<Problem>) -> Value {
+    let Some(records) = value.as_array() else {
+        return value.clone();
+    };
+    let amounts: Vec<&str> = list
+        .fields
+        .iter()
+        .filter(|field| matches!(field.answer, AnswerType::Amount { .. }))
+        .map(|field| field.id.as_str())
+        .collect();
+    if amounts.is_empty() {
+        return value.clone();
+    }
+    let records = records.iter().enumerate().map(|(index, record)| {
+        let Some(fields) = record.as_object() else {
+            return record.clone();
+        };
+        let mut out = Map::new();
+        for (key, field) in fields {
+            match amounts.contains(&key.as_str()) && !field.is_null() {
+                true => {
+                    let at = pointer(at, &[&index.to_string(), key]);
+                    split_amount(key, field, &at, &mut out, problems);
+                }
+                false => {
+                    out.insert(key.clone(), field.clone());
+                }
+            }
+        }
+        Value::Object(out)
+    });
+    Value::Array(records.collect())
+}
+
+/// A table of amounts as SurveyJS holds it: each cell as two, in the row.
+fn table_to_data(value: &Value, at: &str, problems: &mut Vec<Problem>) -> Value {
+    let Some(rows) = value.as_object() else {
+        return value.clone();
+    };
+    let mut out = Map::new();
+    for (row, cells) in rows {
+        let Some(cells) = cells.as_object() else {
+            out.insert(row.clone(), cells.clone());
+            continue;
+        };
+        let mut split = Map::new();
+        for (column, cell) in cells.iter().filter(|(_, cell)| !cell.is_null()) {
+            split_amount(
+                column,
+                cell,
+                &pointer(at, &[row, column]),
+                &mut split,
+                problems,
+            );
+        }
+        out.insert(row.clone(), Value::Object(split));
+    }
+    Value::Object(out)
+}
+
+/// The amounts that `data` holds as two parts, joined: `<name>_value` and `<name>_currency`
+/// become `name: {value, currency}` for each name of `names`; other keys stay.
+fn join_amounts(data: &Map<String, Value>, names: &[&str]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in data {
+        let part = names.iter().find_map(|name| {
+            if *key == amount_value(name) {
+                Some((*name, "value"))
+            } else if *key == amount_currency(name) {
+                Some((*name, "currency"))
+            } else {
+                None
+            }
+        });
+        match part {
+            Some(_) if value.is_null() => {}
+            Some((name, part)) => {
+                let value = match (part, value) {
+                    ("value", Value::String(text)) => number(text).unwrap_or(value.clone()),
+                    _ => value.clone(),
+                };
+                let amount = out
+                    .entry(name.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(amount) = amount {
+                    amount.insert(part.to_owned(), value);
+                }
+            }
+            None => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    out
 }
 
 /// A grid's answer as SurveyJS holds it: ticks in the matrix, text rows beside it.
@@ -132,6 +272,15 @@ pub fn from_data(instrument: &Instrument, data: &Value) -> Converted {
             problems,
         };
     };
+    // An amount's parts are questions of their own.
+    let amounts: Vec<&str> = instrument
+        .items
+        .iter()
+        .filter(|item| matches!(item.answer, Some(AnswerType::Amount { .. })))
+        .map(|item| item.id.as_str())
+        .collect();
+    let joined = join_amounts(data, &amounts);
+    let data = &joined;
     // A grid's text rows are questions of their own.
     let items = answered(instrument);
     let mut text_rows = FxHashMap::default();
@@ -266,7 +415,7 @@ fn read_value(answer: &AnswerType, value: &Value) -> Value {
                 .iter()
                 .map(|record| match record {
                     Value::Object(fields) => Value::Object(
-                        fields
+                        join_amounts(fields, &amount_fields(list))
                             .iter()
                             .filter(|(_, value)| !value.is_null())
                             .map(|(id, value)| {
@@ -287,7 +436,7 @@ fn read_value(answer: &AnswerType, value: &Value) -> Value {
                 .map(|(row, cells)| {
                     let cells = match cells {
                         Value::Object(cells) => Value::Object(
-                            cells
+                            table_cells(table, cells)
                                 .iter()
                                 .filter(|(_, value)| !value.is_null())
                                 .map(|(column, value)| {
@@ -303,6 +452,26 @@ fn read_value(answer: &AnswerType, value: &Value) -> Value {
         ),
         _ => value.clone(),
     })
+}
+
+/// The ids of a list's amount fields.
+fn amount_fields(list: &List) -> Vec<&str> {
+    list.fields
+        .iter()
+        .filter(|field| matches!(field.answer, AnswerType::Amount { .. }))
+        .map(|field| field.id.as_str())
+        .collect()
+}
+
+/// A table's row as a reply holds it: a table of amounts' cells joined.
+fn table_cells(table: &Table, cells: &Map<String, Value>) -> Map<String, Value> {
+    match *table.cell {
+        AnswerType::Amount { .. } => {
+            let columns: Vec<&str> = table.columns.iter().map(|c| c.id.as_str()).collect();
+            join_amounts(cells, &columns)
+        }
+        _ => cells.clone(),
+    }
 }
 
 /// The items that take an answer, by id.

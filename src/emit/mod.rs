@@ -68,8 +68,6 @@ pub enum Lost {
     RecordCountFromAnswer,
     /// An amount becomes a group of a number and a currency.
     Amount,
-    /// The allowed currencies of an amount are not enforced.
-    Currencies,
     /// An answer inside a record that the export has no field for becomes a text.
     NestedAnswer,
     /// A compared text with a line break or a tab.
@@ -121,10 +119,6 @@ impl Lost {
                 _ => "a number of records read from an answer is not carried; `qc validate` checks it".into(),
             },
             Lost::Amount => "amount: a group of a decimal value and a currency code".into(),
-            Lost::Currencies => {
-                "the allowed currencies are not enforced by the form; `qc validate` checks them"
-                    .into()
-            }
             Lost::NestedAnswer => "a nested list, amount, grid or table becomes a text field".into(),
             Lost::Whitespace => "a compared text holds a line break or a tab, which an XForm's XPath reads as a space".into(),
             Lost::Backslash => format!("a compared text has a backslash before a quote or at its end, which {name} expressions cannot write: it is compared without that backslash"),

@@ -40,9 +40,6 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
     for item in &instrument.items {
         let mut lose = |what| lose(&item.id, item.span, what);
         match &item.answer {
-            Some(AnswerType::Amount { currencies }) if !currencies.is_empty() => {
-                lose(Lost::Currencies)
-            }
             Some(AnswerType::List(list))
                 if matches!(list.min, Some(Count::Item(_)))
                     || matches!(list.max, Some(Count::Item(_))) =>
@@ -192,7 +189,7 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
         instrument,
         braces: Braces::Joined,
         reference: |item| match super::is_amount(item) {
-            true => format!("{{{}.value}}", item.id),
+            true => format!("{{{}}}", amount_value(&item.id)),
             false => format!("{{{}}}", item.id),
         },
     };
@@ -227,6 +224,17 @@ pub fn grid_text_row(grid: &str, row: &str) -> String {
     format!("{grid}_{row}")
 }
 
+/// The names SurveyJS gives an amount's value and currency, two questions of their own (a
+/// number, and a choice of ISO 4217 codes), for an item, a record's field or a table's column.
+pub fn amount_value(name: &str) -> String {
+    format!("{name}_value")
+}
+
+/// See [`amount_value`].
+pub fn amount_currency(name: &str) -> String {
+    format!("{name}_currency")
+}
+
 struct Writer<'i> {
     instrument: &'i Instrument,
     piping: Piping<'i>,
@@ -235,6 +243,64 @@ struct Writer<'i> {
 impl Writer<'_> {
     fn text(&self, text: &Text) -> String {
         self.piping.text(text)
+    }
+
+    /// An item's value in an expression: an amount's is its value question's.
+    fn var(&self, id: ItemId) -> String {
+        let item = self.instrument.items.at(id);
+        match super::is_amount(item) {
+            true => format!("{{{}}}", amount_value(&item.id)),
+            false => format!("{{{}}}", item.id),
+        }
+    }
+
+    /// An amount's two questions: its value, and its currency among the ISO 4217 codes it
+    /// allows (all of them when it names none).
+    fn amount(&self, name: &str, currencies: &[String], required: bool) -> Vec<Value> {
+        let choices: Vec<Value> = super::currency_choices(currencies)
+            .into_iter()
+            .map(|(code, label)| json!({ "value": code, "text": label }))
+            .collect();
+        let mut value = json!({
+            "type": "text",
+            "name": amount_value(name),
+            "title": "Value",
+            "inputType": "number",
+        });
+        let mut currency = json!({
+            "type": "dropdown",
+            "name": amount_currency(name),
+            "title": "Currency",
+            "choices": choices,
+            "startWithNewLine": false,
+        });
+        if required {
+            crate::emit::set(&mut value, "isRequired", json!(true));
+            crate::emit::set(&mut currency, "isRequired", json!(true));
+        }
+        vec![value, currency]
+    }
+
+    /// An amount as a panel of its two questions, with `element`'s name, title and
+    /// visibility; the validators go to the value.
+    fn amount_panel(
+        &self,
+        element: &mut Map<String, Value>,
+        currencies: &[String],
+        validators: Vec<Value>,
+    ) {
+        let name = element
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let required = element.remove("isRequired").is_some();
+        let mut parts = self.amount(&name, currencies, required);
+        if let (Some(Value::Object(value)), false) = (parts.first_mut(), validators.is_empty()) {
+            value.insert("validators".to_owned(), Value::Array(validators));
+        }
+        element.insert("type".to_owned(), json!("panel"));
+        element.insert("elements".to_owned(), Value::Array(parts));
     }
 
     /// A question's title with its printed number, as on paper.
@@ -342,11 +408,18 @@ impl Writer<'_> {
             return;
         }
         let validators = self.validators(None, &item.constraints);
-        if !validators.is_empty() {
-            element.insert("validators".to_owned(), Value::Array(validators));
-        }
         let mut extra = Vec::new();
-        self.answer(item, answer, &mut element, &mut extra, visible.as_deref());
+        match answer {
+            AnswerType::Amount { currencies } => {
+                self.amount_panel(&mut element, currencies, validators);
+            }
+            _ => {
+                if !validators.is_empty() {
+                    element.insert("validators".to_owned(), Value::Array(validators));
+                }
+                self.answer(item, answer, &mut element, &mut extra, visible.as_deref());
+            }
+        }
         out.push(Value::Object(element));
         out.extend(extra);
         for child in &item.children {
@@ -404,7 +477,7 @@ impl Writer<'_> {
 
     fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
         match reading {
-            Reading::Item(id) => format!("{{{}}}", self.instrument.items.at(id).id),
+            Reading::Item(id) => self.var(id),
             Reading::Field(field) => field_name(list, field),
         }
     }
@@ -436,7 +509,7 @@ impl Writer<'_> {
     fn raw(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
             match operand {
-                Operand::Item(id) => format!("{{{}}}", self.instrument.items.at(*id).id),
+                Operand::Item(id) => self.var(*id),
                 Operand::Field(field) => field_name(list, *field),
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
@@ -605,16 +678,34 @@ impl Writer<'_> {
                         json!(self.expression_in(Some(item), condition)),
                     );
                 }
-                let mut ignored = Vec::new();
-                self.answer(item, &field.answer, &mut element, &mut ignored, None);
+                match &field.answer {
+                    AnswerType::Amount { currencies } => {
+                        self.amount_panel(&mut element, currencies, Vec::new());
+                    }
+                    answer => {
+                        let mut ignored = Vec::new();
+                        self.answer(item, answer, &mut element, &mut ignored, None);
+                    }
+                }
                 Value::Object(element)
             })
             .collect();
-        // Each record's constraints, on its last field, where the record is complete.
+        // Each record's constraints, on its last question (inside an amount's panel, its
+        // currency), where the record is complete.
         let validators = self.validators(Some(item), &list.constraints);
-        if let Some(Value::Object(last)) = template.last_mut() {
-            if !validators.is_empty() {
-                last.insert("validators".to_owned(), Value::Array(validators));
+        let mut last = template.last_mut();
+        while let Some(Value::Object(panel)) = last.take() {
+            match panel.get("type").and_then(Value::as_str) {
+                Some("panel") => {
+                    last = panel
+                        .get_mut("elements")
+                        .and_then(|e| e.as_array_mut()?.last_mut())
+                }
+                _ => {
+                    if !validators.is_empty() {
+                        panel.insert("validators".to_owned(), Value::Array(validators.clone()));
+                    }
+                }
             }
         }
         set("templateElements", Value::Array(template));
@@ -635,6 +726,35 @@ impl Writer<'_> {
         set("type", json!("matrixdropdown"));
         let mut cell = Map::new();
         let mut ignored = Vec::new();
+        if let AnswerType::Amount { currencies } = &*table.cell {
+            // Each column's cells are an amount: its value's column and its currency's.
+            let columns: Vec<Value> = table
+                .columns
+                .iter()
+                .flat_map(|column| {
+                    let title = self.text(&column.label);
+                    let mut parts = self.amount(&column.id, currencies, false);
+                    for (part, shown) in parts.iter_mut().zip(["Value", "Currency"]) {
+                        crate::emit::set(part, "title", json!(format!("{title}: {shown}")));
+                        let kind = part["type"].clone();
+                        if let Some(part) = part.as_object_mut() {
+                            part.remove("type");
+                            part.remove("startWithNewLine");
+                        }
+                        crate::emit::set(part, "cellType", kind);
+                    }
+                    parts
+                })
+                .collect();
+            set("columns", Value::Array(columns));
+            let rows: Vec<Value> = table
+                .rows
+                .iter()
+                .map(|row| json!({ "value": row.id, "text": self.text(&row.label) }))
+                .collect();
+            set("rows", Value::Array(rows));
+            return;
+        }
         self.answer(item, &table.cell, &mut cell, &mut ignored, None);
         let columns: Vec<Value> = table
             .columns
@@ -722,7 +842,7 @@ impl Writer<'_> {
     /// A condition, in a list's own logic when `list` is given.
     fn expression_in(&self, list: Option<&Item>, condition: &Condition) -> String {
         crate::stack::guard(|| {
-            let name = |id: ItemId| format!("{{{}}}", self.instrument.items.at(id).id);
+            let name = |id: ItemId| self.var(id);
             match condition {
                 Condition::Const(value) => value.to_string(),
                 Condition::Or(_) | Condition::And(_) => {
@@ -772,10 +892,13 @@ impl Writer<'_> {
 /// A field of the record at hand, as SurveyJS reads it inside a dynamic panel.
 fn field_name(list: Option<&Item>, field: usize) -> String {
     match list.map(|list| &list.answer) {
-        Some(Some(AnswerType::List(records))) => {
-            let field = records.fields.get(field).map_or("", |f| f.id.as_str());
-            format!("{{panel.{field}}}")
-        }
+        Some(Some(AnswerType::List(records))) => match records.fields.get(field) {
+            Some(field) if matches!(field.answer, AnswerType::Amount { .. }) => {
+                format!("{{panel.{}}}", amount_value(&field.id))
+            }
+            Some(field) => format!("{{panel.{}}}", field.id),
+            None => "''".to_owned(),
+        },
         _ => "''".to_owned(),
     }
 }

@@ -102,11 +102,15 @@ fn surveyjs_has_a_page_per_section_and_carries_conditions() {
         r#""type":"matrix","cellType":"checkbox""#,
         r#""clearInvisibleValues":"onHidden""#,
         r#""type":"paneldynamic""#,
-        r#""type":"multipletext""#,
+        r#""name":"q15_total_costs_value","title":"Value","inputType":"number""#,
+        r#""type":"dropdown","name":"q15_total_costs_currency""#,
         r#""name":"ta_areas_priority""#,
     ] {
         assert!(text.contains(fragment), "{fragment}");
     }
+    // Offline: the survey names no font and fetches nothing (survey-core 3 falls back to the
+    // system's fonts).
+    assert!(!text.contains("font") && !text.contains("http"), "{text}");
     // A follow-up of a question carries the question's own visibility: q2a_legislation_adoption
     // is shown only when q2a and q2a_legislation are both Yes.
     let fragment = r#""visibleIf":"({q2a} = 'yes') and ({q2a_legislation} = 'yes')""#;
@@ -551,7 +555,7 @@ section main \"Main\" {
     };
     assert_eq!(choice("small"), "Small, as in {n}");
     assert_eq!(choice("large"), "Larger than ${n}");
-    // SurveyJS: `{name}`, an amount's `{name.value}`; every literal brace is joined to a word
+    // SurveyJS: `{name}`, an amount's `{name_value}`; every literal brace is joined to a word
     // joiner, since SurveyJS reads `{` as a reference wherever it stands.
     let survey = qc::emit::surveyjs::survey(&instrument);
     let elements = &survey["pages"][0]["elements"];
@@ -561,7 +565,7 @@ section main \"Main\" {
     );
     assert_eq!(
         elements[2]["title"],
-        "3. Of the {n} cases at {cost.value}, which size?"
+        "3. Of the {n} cases at {cost_value}, which size?"
     );
     assert_eq!(
         elements[2]["choices"][0]["text"],
@@ -772,4 +776,55 @@ fn find<'v>(value: &'v serde_json::Value, link: &str) -> Option<&'v serde_json::
         .into_iter()
         .flatten()
         .find_map(|item| find(item, link))
+}
+
+/// An amount's currency is a choice in every export: XLSForm's `select_one`, SurveyJS's
+/// `dropdown`, FHIR's unit options (every ISO 4217 code when the amount names none).
+#[test]
+fn amounts_offer_their_currencies_as_a_choice() {
+    let source = r#"instrument demo { title "Demo" }
+section main "Main" {
+  question spent "Spent?" : amount in EUR, USD { allow uncited }
+  question any "Any?" : amount { allow uncited }
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let spent = find(&questionnaire, "spent").expect("spent");
+    let codes: Vec<&str> = spent["extension"]
+        .as_array()
+        .expect("extensions")
+        .iter()
+        .filter(|e| e["url"] == "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption")
+        .map(|e| e["valueCoding"]["code"].as_str().expect("a code"))
+        .collect();
+    assert_eq!(codes, ["EUR", "USD"]);
+    let any = find(&questionnaire, "any").expect("any");
+    assert_eq!(
+        any["extension"][0]["valueCanonical"],
+        "http://hl7.org/fhir/ValueSet/currencies"
+    );
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let panel = &survey["pages"][0]["elements"][0];
+    assert_eq!(panel["type"], "panel");
+    assert_eq!(panel["elements"][1]["type"], "dropdown");
+    assert_eq!(
+        panel["elements"][1]["choices"],
+        serde_json::json!([
+            { "value": "EUR", "text": "EUR (Euro)" },
+            { "value": "USD", "text": "USD (United States dollar)" }
+        ])
+    );
+    let every = survey["pages"][0]["elements"][1]["elements"][1]["choices"]
+        .as_array()
+        .expect("choices")
+        .len();
+    assert!(every > 150, "{every} currencies");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let currency = xlsform
+        .survey
+        .iter()
+        .find(|row| row.name == "spent_currency")
+        .expect("the currency");
+    assert_eq!(currency.kind, "select_one spent_currencies");
 }

@@ -27,6 +27,10 @@ function toSurveyData(answers, survey) {
         else data[`${id}_${row}`] = cell;
       }
       data[id] = rows;
+    } else if (!question && survey.getQuestionByName(`${id}_value`) && value && typeof value === "object") {
+      // An amount: its value and its currency are questions of their own.
+      data[`${id}_value`] = value.value;
+      data[`${id}_currency`] = value.currency;
     } else {
       data[id] = value;
     }

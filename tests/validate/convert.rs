@@ -162,7 +162,8 @@ fn surveyjs_shapes_are_read_and_what_does_not_fit_is_a_problem() {
     let instrument = super::crime_prevention();
     let data = json!({
         "q1": "yes",
-        "q15_total_costs": { "value": "2300000", "currency": "EUR" },
+        "q15_total_costs_value": "2300000",
+        "q15_total_costs_currency": "EUR",
         "ta_areas": { "knowledge": ["need"], "social": ["provide", "need"] },
         "ta_areas_priority": "Monitoring",
     });

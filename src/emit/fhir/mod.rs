@@ -31,6 +31,9 @@ const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 const CURRENCIES: &str = "urn:iso:std:iso:4217";
+/// The core extensions that give a quantity's units: one option each, or a value set.
+const UNIT_OPTION: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption";
+const UNIT_VALUE_SET: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet";
 const CALCULATED_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
 const CONSTRAINT: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint";
@@ -589,7 +592,22 @@ impl Writer<'_> {
             AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             AnswerType::Date => set("type", json!("date")),
             AnswerType::Number { integer, min, max } => number(*integer, *min, *max, out),
-            AnswerType::Amount { .. } => set("type", json!("quantity")),
+            AnswerType::Amount { currencies } => {
+                out.insert("type".to_owned(), json!("quantity"));
+                // The currencies to choose from: those it allows, or every ISO 4217 code.
+                if currencies.is_empty() {
+                    push_extension(
+                        out,
+                        json!({ "url": UNIT_VALUE_SET, "valueCanonical": "http://hl7.org/fhir/ValueSet/currencies" }),
+                    );
+                }
+                for currency in currencies {
+                    push_extension(
+                        out,
+                        json!({ "url": UNIT_OPTION, "valueCoding": { "system": CURRENCIES, "code": currency } }),
+                    );
+                }
+            }
             AnswerType::List(list) => self.list(item, list, out, children),
             AnswerType::Table(table) => self.table(item, table, out, children),
             AnswerType::Grid(grid) => self.grid(item, grid, out, children),
