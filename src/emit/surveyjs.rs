@@ -726,9 +726,9 @@ impl Writer<'_> {
         set("type", json!("matrixdropdown"));
         let mut cell = Map::new();
         let mut ignored = Vec::new();
-        if let AnswerType::Amount { currencies } = &*table.cell {
+        let columns: Vec<Value> = match &*table.cell {
             // Each column's cells are an amount: its value's column and its currency's.
-            let columns: Vec<Value> = table
+            AnswerType::Amount { currencies } => table
                 .columns
                 .iter()
                 .flat_map(|column| {
@@ -745,31 +745,24 @@ impl Writer<'_> {
                     }
                     parts
                 })
-                .collect();
-            set("columns", Value::Array(columns));
-            let rows: Vec<Value> = table
-                .rows
-                .iter()
-                .map(|row| json!({ "value": row.id, "text": self.text(&row.label) }))
-                .collect();
-            set("rows", Value::Array(rows));
-            return;
-        }
-        self.answer(item, &table.cell, &mut cell, &mut ignored, None);
-        let columns: Vec<Value> = table
-            .columns
-            .iter()
-            .map(|column| {
-                let mut value =
-                    json!({ "name": column.id, "title": self.text(&column.label), "cellType": "text" });
-                for (key, setting) in &cell {
-                    if key != "type" {
-                        crate::emit::set(&mut value, key, setting.clone());
-                    }
-                }
-                value
-            })
-            .collect();
+                .collect(),
+            cell_type => {
+                self.answer(item, cell_type, &mut cell, &mut ignored, None);
+                table
+                    .columns
+                    .iter()
+                    .map(|column| {
+                        let mut value = json!({ "name": column.id, "title": self.text(&column.label), "cellType": "text" });
+                        for (key, setting) in &cell {
+                            if key != "type" {
+                                crate::emit::set(&mut value, key, setting.clone());
+                            }
+                        }
+                        value
+                    })
+                    .collect()
+            }
+        };
         set("columns", Value::Array(columns));
         let rows: Vec<Value> = table
             .rows
