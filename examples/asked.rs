@@ -1,7 +1,7 @@
 //! Prints, for each reply, which items qc asks, which grid columns are open, which fields of
 //! each record are asked (`fields`: `{list: [{field: asked}, …]}`, for the fields with a
-//! condition) and what each calculated value is, as JSON: what `tests/interop/` compares with
-//! other tools.
+//! condition), what each calculated value is and which are kept from view (`hidden`), as JSON:
+//! what `tests/interop/` compares with other tools.
 //!
 //! `cargo run --example asked -- FORM.q REPLY.json…`
 
@@ -31,6 +31,12 @@ fn main() -> Result<(), String> {
         let mut columns = Map::new();
         let mut values = Map::new();
         let mut fields = Map::new();
+        let hidden: Vec<&str> = instrument
+            .items
+            .iter()
+            .filter(|item| item.kind == qc::model::ItemKind::Calculated && !item.shown)
+            .map(|item| item.id.as_str())
+            .collect();
         for id in qc::eval::calculation_order(&instrument) {
             let name = &instrument.item(id).id;
             values.insert(
@@ -80,7 +86,13 @@ fn main() -> Result<(), String> {
         }
         out.insert(
             path,
-            json!({ "items": items, "columns": columns, "fields": fields, "values": values }),
+            json!({
+                "items": items,
+                "columns": columns,
+                "fields": fields,
+                "values": values,
+                "hidden": hidden,
+            }),
         );
     }
     println!("{}", Value::Object(out));

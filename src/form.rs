@@ -500,6 +500,12 @@ impl<'f> Reader<'f> {
             Some(answer) => Some(self.answer(answer, &format!("{at}/answer"))?),
             None => None,
         };
+        if item.shown && item.kind != format::Kind::Calc {
+            return fail(
+                &Place::new(at, "shown").pointer(),
+                "only a calculated value is shown or kept from view".to_owned(),
+            );
+        }
         let label = self.text(&item.label, Place::new(at, "label"))?;
         let help = self.texts(&item.help, Place::new(at, "help"))?;
         let notes = self.texts(&item.notes, Place::new(at, "notes"))?;
@@ -525,6 +531,7 @@ impl<'f> Reader<'f> {
             notes,
             citations: self.citations(&item.citations, Place::new(at, "citations"))?,
             cited: cited(&item.citations, &item.citation_text),
+            shown: item.shown,
             parent,
             children: Vec::new(),
             specials: item.specials.iter().map(|s| s.to_string()).collect(),

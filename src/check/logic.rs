@@ -121,6 +121,7 @@ impl<'a> Checker<'a> {
         section: usize,
     ) -> ItemId {
         let id = self.push_item(&calc.id, &calc.label, ItemKind::Calculated, parent, section);
+        self.walk.items.at_mut(id).shown = calc.shown;
         // A calculated value asks nothing, so it cites nothing.
         *self.walk.allow_uncited.at_mut(id) = true;
         self.deferred

@@ -494,6 +494,7 @@ impl<'a> Checker<'a> {
             notes: Vec::new(),
             citations: Vec::new(),
             cited: None,
+            shown: false,
             parent,
             children: Vec::new(),
             specials: Vec::new(),

@@ -399,6 +399,10 @@ impl Writer<'_> {
         if item.kind == ItemKind::Calculated {
             if let Some(calculation) = &item.calculation {
                 element.insert("type".to_owned(), json!("expression"));
+                // Computed, and kept from view unless marked shown.
+                if !item.shown {
+                    element.insert("visible".to_owned(), json!(false));
+                }
                 element.insert(
                     "expression".to_owned(),
                     json!(self.value(None, calculation)),

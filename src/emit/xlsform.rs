@@ -520,7 +520,17 @@ impl Writer<'_> {
                 row.kind = "calculate".to_owned();
                 row.holds = Holds::Answer(id);
                 row.calculation = self.value_xpath(item, None, calculation);
+                // XLSForm never shows a `calculate`: a value marked shown is a note too.
+                let note = item.shown.then(|| SurveyRow {
+                    kind: "note".to_owned(),
+                    name: format!("{}_shown", item.id),
+                    label: format!("{}: ${{{}}}", row.label, item.id),
+                    ..SurveyRow::default()
+                });
                 self.row(row);
+                if let Some(note) = note {
+                    self.row(note);
+                }
             }
             return;
         }

@@ -426,6 +426,8 @@ pub struct Item {
     /// The citations as a respondent reads them, in the instrument's language: see
     /// [`Instrument::cite`].
     pub cited: Option<String>,
+    /// A calculated value the respondent sees (`{ shown }`); the others are kept from view.
+    pub shown: bool,
     pub parent: Option<ItemId>,
     pub children: Vec<ItemId>,
     /// The special answers it allows besides a value, by code.

@@ -275,6 +275,8 @@ pub struct CalcDecl {
     pub id: Ident,
     pub label: Text,
     pub value: Expr,
+    /// Marked `{ shown }`: the respondent sees it.
+    pub shown: bool,
     pub span: Span,
 }
 

@@ -485,6 +485,7 @@ impl Lowering {
             id: self.ident(next(&mut inner, "calculated value id")?),
             label: self.text(next(&mut inner, "calculated value label")?)?,
             value: self.expr(next(&mut inner, "calculation")?)?,
+            shown: inner.next().is_some(),
             span,
         })
     }

@@ -828,3 +828,44 @@ section main "Main" {
         .expect("the currency");
     assert_eq!(currency.kind, "select_one spent_currencies");
 }
+
+/// A calculated value is kept from the respondent's view unless marked `{ shown }`, in every
+/// export.
+#[test]
+fn calculated_values_are_shown_only_where_marked() {
+    let instrument = fixture("calculations");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let note = xlsform
+        .survey
+        .iter()
+        .find(|row| row.name == "women_share_shown")
+        .expect("a note shows it");
+    assert_eq!(note.kind, "note");
+    assert!(note.label.ends_with(": ${women_share}"), "{}", note.label);
+    assert!(!xlsform
+        .survey
+        .iter()
+        .any(|row| row.name == "staff_counted_shown"));
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let element = |name: &str| {
+        survey["pages"]
+            .as_array()
+            .expect("pages")
+            .iter()
+            .flat_map(|page| page["elements"].as_array().expect("elements"))
+            .find(|element| element["name"] == name)
+            .cloned()
+            .expect("the element")
+    };
+    assert_eq!(element("staff_counted")["visible"], false);
+    assert!(element("women_share").get("visible").is_none());
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let hidden = |link: &str| {
+        find(&questionnaire, link).expect("the item")["extension"]
+            .as_array()
+            .expect("extensions")
+            .iter()
+            .any(|e| e["url"] == "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden")
+    };
+    assert!(hidden("staff_counted") && !hidden("women_share"));
+}

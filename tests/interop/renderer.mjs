@@ -4,7 +4,7 @@
 // - which items are asked: an item's `condition` holds and its parent is asked;
 // - which grid columns are open, and which fields of each record are asked (the record under
 //   `this`);
-// - each calculated value, computed in `calculation_order`;
+// - each calculated value, computed in `calculation_order`, and which are kept from view;
 // - which items are asked, required and not answered, by the table "When an item is answered"
 //   (a table's empty cells one by one, a record's required fields one by one), compared with
 //   the V0108 problems of `qc validate --complete --format json`;
@@ -128,6 +128,11 @@ for (const path of replyPaths) {
     }
   }
   for (const id of form.calculation_order || []) mine.values[id] = data[id];
+  // A calculated value is kept from view unless it is `shown`.
+  const hidden = items.filter(({ item }) => item.kind === "calc" && !item.shown).map(({ item }) => item.id);
+  if (!same(hidden, asked[path].hidden)) {
+    fail(`${path}: the renderer keeps ${JSON.stringify(hidden)} from view, qc ${JSON.stringify(asked[path].hidden)}`);
+  }
 
   const theirs = asked[path];
   checks += Object.keys(theirs.items).length + Object.keys(theirs.columns).length;

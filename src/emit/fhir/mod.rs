@@ -321,6 +321,13 @@ impl Writer<'_> {
                 "valueExpression": { "language": "text/fhirpath", "expression": self.value(None, calculation) },
             });
             out.insert("extension".to_owned(), json!([expression]));
+            // Kept from view unless marked shown.
+            if !item.shown {
+                push_extension(
+                    &mut out,
+                    json!({ "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden", "valueBoolean": true }),
+                );
+            }
             return Value::Object(out);
         }
         match &item.answer {

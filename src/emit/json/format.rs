@@ -274,6 +274,9 @@ pub struct Item<'a> {
     /// JsonLogic computing a calculated value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation: Option<Value>,
+    /// A calculated value the respondent sees; the others are kept from view.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub shown: bool,
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub specials: Vec<Str<'a>>,
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]

@@ -292,6 +292,7 @@ impl<'a> Writer<'a> {
                 .condition
                 .as_ref()
                 .map(|condition| jsonlogic::rule(self.instrument, condition)),
+            shown: item.shown,
             calculation: item
                 .calculation
                 .as_ref()
