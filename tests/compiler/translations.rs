@@ -345,3 +345,27 @@ fn a_form_in_a_translation_keeps_its_languages_and_marks_its_fallbacks() {
     let form = qc::emit::json::to_value(&own);
     assert!(form.get("fallback").is_none() && form.get("languages").is_none());
 }
+
+/// FHIR carries the translations of texts held in extensions too: a constraint's message and
+/// the XHTML of quoted paragraphs.
+#[test]
+fn fhir_translates_the_texts_of_its_extensions() {
+    let source = r#"instrument demo { title "Demo" language "en" }
+translation ar "ar.json"
+document guidelines "Guidelines" { para 7 "Seven." }
+section main "Main" {
+  quote guidelines 7
+  question n "How many?" : integer {
+    allow uncited
+    check n <= 10 else error "At most ten"
+  }
+}
+"#;
+    let instrument = compile(source, &full_arabic(source))
+        .instrument
+        .expect("compiles");
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let text = questionnaire.to_string();
+    assert!(text.contains(r#""valueString":"ع At most ten""#), "{text}");
+    assert!(text.contains("<i>ع Seven.</i>"), "{text}");
+}
