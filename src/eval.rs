@@ -174,7 +174,7 @@ pub fn holds_in_record(
 }
 
 /// Whether a constraint is kept. It is not tested, and so kept, while something it compares
-/// has no value.
+/// has no value, or a value of the wrong type.
 pub fn keeps(
     instrument: &Instrument,
     constraint: &Constraint,
@@ -185,9 +185,10 @@ pub fn keeps(
         record,
         ..Scope::new(instrument, answers)
     };
+    // An answer of the wrong type (V0102) is no value either: the constraint waits for it.
     let mut untested = false;
     constraint.condition.for_each_compared(&mut |reading| {
-        untested = untested || scope.reading(reading).is_none();
+        untested = untested || scope.typed_reading(reading).is_none();
     });
     untested || scope.holds(&constraint.condition)
 }
@@ -265,6 +266,38 @@ impl<'a> Scope<'a> {
             Reading::Item(item) => Scalar::of(self.answer(item)?),
             Reading::Field(field) => self.field(field),
         }
+    }
+
+    /// A reading whose value is of the type its item (or field) takes: a number for a number,
+    /// a text for a text or a code, a calendar date for a date.
+    fn typed_reading(&self, reading: Reading) -> Option<Scalar> {
+        let value = self.reading(reading)?;
+        let answer = match reading {
+            Reading::Item(item) => self.instrument.item(item).answer.as_ref(),
+            Reading::Field(field) => match self
+                .record
+                .map(|(list, _)| &self.instrument.item(list).answer)
+            {
+                Some(Some(AnswerType::List(list))) => list.fields.get(field).map(|f| &f.answer),
+                _ => None,
+            },
+        };
+        let fits = match (answer, &value) {
+            (Some(AnswerType::Number { .. }), Scalar::Number(_)) => true,
+            (Some(AnswerType::Date), Scalar::Text(text)) => is_date(text),
+            (Some(AnswerType::Text { .. } | AnswerType::Choice { .. }), Scalar::Text(_)) => true,
+            (
+                Some(
+                    AnswerType::Number { .. }
+                    | AnswerType::Date
+                    | AnswerType::Text { .. }
+                    | AnswerType::Choice { .. },
+                ),
+                _,
+            ) => false,
+            _ => true,
+        };
+        fits.then_some(value)
     }
 
     /// A field of the record at hand.
@@ -483,6 +516,32 @@ fn civil_date(days: u64) -> String {
     };
     let year = year_of_era + era * 400 + u64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Whether a text is a calendar date `YYYY-MM-DD` (proleptic Gregorian).
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return false;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &text[range];
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]

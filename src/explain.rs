@@ -625,7 +625,10 @@ const ENTRIES: &[Entry] = &[
         title: "too few or too many records",
         body: "A list declares `min` or `max` records, as a number or as the answer to an item \
                (\"as many records as persons in the household\"), and the reply has fewer or \
-               more. (This reply is to the pass fixture `records.q`.)",
+               more. A number read from an answer may still change while the reply is in \
+               progress, so breaking it is a warning, and an error only with `--complete`. \
+               (This reply is to the pass fixture `records.q`: it lists 11 guides where the \
+               list takes at most 10.)",
         example: reply!("V0116-record-count.json"),
     },
     Entry {

@@ -605,6 +605,7 @@ impl<'f> Reader<'f> {
                 answer: self.answer(&field.answer, &format!("{at}/answer"))?,
                 required: field.required,
                 condition: None,
+                span: Span::default(),
             });
         }
         Ok(AnswerType::List(List {

@@ -834,6 +834,7 @@ impl<'a> Checker<'a> {
                             answer,
                             required: !field.optional,
                             condition: None,
+                            span: field.id.span,
                         });
                     }
                 }

@@ -540,6 +540,8 @@ pub struct RecordField {
     pub required: bool,
     /// Asked of the records where this holds; `this.field` reads the record.
     pub condition: Option<Condition>,
+    /// Where it is declared (its id); empty in a form read back.
+    pub span: Span,
 }
 
 /// Rows of areas against checkbox columns, and perhaps free-text rows.

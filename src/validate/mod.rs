@@ -369,7 +369,7 @@ impl<'i> Validator<'i> {
                         }
                     }
                     Rule::List { fields } if asked => {
-                        self.records(item, fields, value, computed, &path, report);
+                        self.records(item, fields, value, computed, &path, options, report);
                     }
                     Rule::Table(table) => {
                         self.totals(item, table, value, &path, report);
@@ -535,6 +535,7 @@ impl<'i> Validator<'i> {
 
     /// A list's own logic: how many records, which fields each record is asked, and the
     /// constraints on each record.
+    #[allow(clippy::too_many_arguments)]
     fn records(
         &self,
         item: ItemId,
@@ -542,6 +543,7 @@ impl<'i> Validator<'i> {
         value: &Value,
         answers: &Answers,
         path: &Path<'_>,
+        options: Options,
         report: &mut Report,
     ) {
         let Some(records) = value.as_array() else {
@@ -566,19 +568,39 @@ impl<'i> Validator<'i> {
             } else {
                 len > limit
             };
-            if broken {
-                report.error(|| {
-                    self.problem(
-                        item,
-                        Code::RecordCount,
-                        &path.render(),
-                        format!(
-                            "has {len} record{}: too {too}, it takes {} {limit}",
-                            if records.len() == 1 { "" } else { "s" },
-                            if too == "few" { "at least" } else { "at most" }
-                        ),
-                    )
-                });
+            if !broken {
+                continue;
+            }
+            // A number read from an answer: the records and that answer may both still change
+            // while the reply is in progress, so it is an error only when it must be complete.
+            let from_answer = match bound {
+                Some(Count::Item(id)) => {
+                    let counted = self.instrument.item(*id);
+                    Some(match &counted.number {
+                        Some(number) => {
+                            format!(" (the answer to question {number} `{}`)", counted.id)
+                        }
+                        None => format!(" (the answer to `{}`)", counted.id),
+                    })
+                }
+                _ => None,
+            };
+            let problem = || {
+                self.problem(
+                    item,
+                    Code::RecordCount,
+                    &path.render(),
+                    format!(
+                        "has {len} record{}: too {too}, it takes {} {limit}{}",
+                        if records.len() == 1 { "" } else { "s" },
+                        if too == "few" { "at least" } else { "at most" },
+                        from_answer.as_deref().unwrap_or_default()
+                    ),
+                )
+            };
+            match from_answer.is_some() && !options.complete {
+                true => report.warning(problem),
+                false => report.error(problem),
             }
         }
         for (index, record) in records.iter().enumerate() {
@@ -599,11 +621,7 @@ impl<'i> Validator<'i> {
                             item,
                             Code::Disabled,
                             &path.key(field.id).render(),
-                            format!(
-                                "has field `{}` in record {}, where it is not asked: its condition is false",
-                                field.id,
-                                index + 1
-                            ),
+                            "is answered where it is not asked: its condition is false".to_owned(),
                         )
                     });
                 } else if asked && !present && field.required {
@@ -611,8 +629,8 @@ impl<'i> Validator<'i> {
                         self.problem(
                             item,
                             Code::BadRecord,
-                            &path.render(),
-                            format!("needs field `{}` in record {}", field.id, index + 1),
+                            &path.key(field.id).render(),
+                            "is asked and required, but not answered".to_owned(),
                         )
                     });
                 }
@@ -730,15 +748,56 @@ impl<'i> Validator<'i> {
         }
     }
 
-    /// A problem with an item's answer, naming the item.
+    /// A problem with an item's answer, naming the item: `question 2 `members``. In a list's
+    /// answer, it names the record the pointer names, counted from 1 in words (`record 1` is
+    /// `/0`), and the field, which it locates.
     fn problem(&self, id: ItemId, code: Code, pointer: &str, message: String) -> Problem {
         let item = self.instrument.item(id);
         let name = match &item.number {
-            Some(number) => format!("{} `{}`", number, item.id),
+            Some(number) => format!("question {number} `{}`", item.id),
             None => format!("`{}`", item.id),
         };
-        let message = format!("{name} {message}");
-        Problem::new(code, pointer, message, Some((self.instrument, id)))
+        let (message, field) = match self.in_record(id, pointer) {
+            Some((index, Some(field))) => (
+                format!(
+                    "field `{}` of record {} of {name} {message}",
+                    field.id,
+                    index + 1
+                ),
+                Some(field),
+            ),
+            Some((index, None)) => (format!("record {} of {name} {message}", index + 1), None),
+            None => (format!("{name} {message}"), None),
+        };
+        let mut problem = Problem::new(code, pointer, message, Some((self.instrument, id)));
+        if let Some(field) = field {
+            problem.label = Some(self.instrument.written(&field.label));
+            if field.span != crate::span::Span::default() {
+                problem.span = Some(field.span);
+            }
+        }
+        problem
+    }
+
+    /// The record (its index) and the field of a list's answer that a pointer names, if it
+    /// names one: `/answers/members/0/age`.
+    fn in_record(
+        &self,
+        id: ItemId,
+        pointer: &str,
+    ) -> Option<(usize, Option<&'i crate::model::RecordField>)> {
+        let item = self.instrument.item(id);
+        let Some(AnswerType::List(list)) = &item.answer else {
+            return None;
+        };
+        let rest = pointer.strip_prefix(&self::pointer(&[&item.id]))?;
+        let mut tokens = rest.strip_prefix('/')?.split('/');
+        let index: usize = tokens.next()?.parse().ok()?;
+        let field = tokens.next().and_then(|token| {
+            let key = token.replace("~1", "/").replace("~0", "~");
+            list.fields.iter().find(|field| field.id == key)
+        });
+        Some((index, field))
     }
 
     fn value(
@@ -1037,7 +1096,7 @@ impl<'i> Validator<'i> {
                     item,
                     Code::WrongType,
                     &path.render(),
-                    format!("takes records (objects), not {found}"),
+                    format!("is {found}, not a record (an object)"),
                 )
             });
         };
@@ -1060,8 +1119,8 @@ impl<'i> Validator<'i> {
                     self.problem(
                         item,
                         Code::BadRecord,
-                        &path.render(),
-                        format!("needs field `{}` in each record", field.id),
+                        &path.key(field.id).render(),
+                        "is required, but not answered".to_owned(),
                     )
                 }),
                 None => {}
@@ -1440,28 +1499,4 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
     }
 }
 
-/// Whether a text is a calendar date `YYYY-MM-DD` (proleptic Gregorian).
-pub fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-        return false;
-    }
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = &text[range];
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
+pub use crate::eval::is_date;

@@ -57,7 +57,7 @@ fn each_invalid_example_shows_its_problem() {
             "V0109",
             "/answers/ta_areas/social/0",
         ),
-        ("invalid-list-record.json", "V0111", "/answers/q24/2"),
+        ("invalid-list-record.json", "V0111", "/answers/q24/2/title"),
     ];
     for (file, code, pointer) in cases {
         let reply = example(file);
@@ -153,4 +153,91 @@ fn a_required_grid_needs_a_box_ticked_in_a_column_asked() {
     assert!(problems
         .iter()
         .any(|p| p.pointer == "/answers/ta_areas" && p.severity == Severity::Warning));
+}
+
+/// A household form: a number of members read from an answer, fields with bounds, and a
+/// constraint on a number.
+const HOUSEHOLD: &str = r#"instrument hh { title "Household" }
+section main "Main" {
+  question hh_size "How many people live here?" : integer min 1 max 30 { allow uncited }
+  question members "Members" : list min 1 max hh_size {
+    field name "Name" : text
+    field age "Age" : integer min 0 max 120
+  }
+  question budget "Budget" : integer {
+    allow uncited
+    check budget >= 100 else error "At least 100"
+  }
+}
+"#;
+
+/// A problem in a record names the field and the record (from 1, where the pointer counts
+/// from 0), points at the field's declaration, and shows the field's label; an answer of the
+/// wrong type is reported once, and breaks no constraint that reads it.
+#[test]
+fn problems_in_records_name_their_field_and_record() {
+    let instrument = qc::compile(HOUSEHOLD).instrument.expect("compiles");
+    let validator = Validator::new(&instrument);
+    let reply = serde_json::json!({
+        "form": "hh",
+        "answers": {
+            "hh_size": 2,
+            "members": [{ "name": "A", "age": "forty" }, { "age": 5 }],
+            "budget": "500",
+        },
+    });
+    let problems = validator.validate(&reply, Options { complete: false });
+    let shown: Vec<(&str, &str, &str)> = problems
+        .iter()
+        .map(|p| (p.code.as_str(), p.pointer.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "V0102",
+                "/answers/members/0/age",
+                "field `age` of record 1 of question 2 `members` takes a number, not a string"
+            ),
+            (
+                "V0111",
+                "/answers/members/1/name",
+                "field `name` of record 2 of question 2 `members` is required, but not answered"
+            ),
+            (
+                "V0102",
+                "/answers/budget",
+                "question 3 `budget` takes a number, not a string"
+            ),
+        ]
+    );
+    assert_eq!(problems[0].label.as_deref(), Some("Age"));
+    let span = problems[0].span.expect("located");
+    assert_eq!(&HOUSEHOLD[span.start..span.end], "age");
+}
+
+/// More records than an answer allows is a warning while the reply is in progress, and an
+/// error when it must be complete; the message names the answer the number comes from.
+#[test]
+fn a_number_of_records_read_from_an_answer_is_checked_when_complete() {
+    let instrument = qc::compile(HOUSEHOLD).instrument.expect("compiles");
+    let validator = Validator::new(&instrument);
+    let reply = serde_json::json!({
+        "form": "hh",
+        "answers": {
+            "hh_size": 1,
+            "members": [{ "name": "A", "age": 40 }, { "name": "B", "age": 4 }],
+            "budget": 200,
+        },
+    });
+    let in_progress = validator.validate(&reply, Options { complete: false });
+    assert_eq!(codes(&in_progress), ["V0116"]);
+    assert_eq!(in_progress[0].severity, Severity::Warning);
+    assert_eq!(
+        in_progress[0].message,
+        "question 2 `members` has 2 records: too many, it takes at most 1 (the answer to question 1 `hh_size`)"
+    );
+    let complete = validator.validate(&reply, Options { complete: true });
+    assert_eq!(codes(&complete), ["V0116"]);
+    assert_eq!(complete[0].severity, Severity::Error);
 }

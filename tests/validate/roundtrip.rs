@@ -98,6 +98,7 @@ fn carried(mut instrument: qc::Instrument) -> qc::Instrument {
             Some(AnswerType::List(list)) => {
                 clear(&mut list.constraints);
                 for field in &mut list.fields {
+                    field.span = qc::span::Span::default();
                     field.condition.iter_mut().for_each(unspelled);
                 }
             }
