@@ -272,6 +272,14 @@ pub(super) fn describe(source: &str, error: pest::error::Error<Rule>) -> SyntaxE
         };
     }
     let span = found_span(source, offset);
+    if let Some(rewrite) = chained_comparison(source, offset) {
+        return SyntaxError::Unexpected {
+            message: "comparisons do not chain".to_owned(),
+            span,
+            found: "a second comparison".to_owned(),
+            help: format!("compare twice, joined by `and`: `{rewrite}`"),
+        };
+    }
     let found = if span.start >= source.len() {
         "the file ends here".to_owned()
     } else {
@@ -291,6 +299,40 @@ pub(super) fn describe(source: &str, error: pest::error::Error<Rule>) -> SyntaxE
             .unwrap_or("see `docs/language.md` for the constructs of the language")
             .to_owned(),
     }
+}
+
+/// The comparisons to write for a chain such as `5 <= age <= 17`, when the parse stops at its
+/// second operator: `5 <= age and age <= 17`.
+fn chained_comparison(source: &str, offset: usize) -> Option<String> {
+    const OPERATORS: [&str; 6] = ["<=", ">=", "!=", "<", ">", "="];
+    let rest = source.get(offset..)?;
+    let second = OPERATORS.iter().find(|op| rest.starts_with(**op))?;
+    // The comparison before it, back to what starts a condition or a part of one.
+    let line = source.get(..offset)?.rsplit('\n').next()?;
+    let start = ["when ", "check ", " and ", " or ", "(", "not ", "if("]
+        .iter()
+        .filter_map(|boundary| line.rfind(boundary).map(|at| at + boundary.len()))
+        .max()
+        .unwrap_or(0);
+    let before = line.get(start..)?;
+    let (at, first) = OPERATORS
+        .iter()
+        .filter_map(|op| before.find(op).map(|at| (at, *op)))
+        .min_by_key(|(at, op)| (*at, std::cmp::Reverse(op.len())))?;
+    let left = before.get(..at)?.trim();
+    let middle = before.get(at + first.len()..)?.trim();
+    let right: String = rest
+        .get(second.len()..)?
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !"{}()[],".contains(*c))
+        .collect();
+    if left.is_empty() || middle.is_empty() || right.is_empty() || middle.contains(' ') {
+        return None;
+    }
+    Some(format!(
+        "{left} {first} {middle} and {middle} {second} {right}"
+    ))
 }
 
 /// Whether an expected token, as pest displays it, is a literal worth naming: not blank space,

@@ -113,3 +113,32 @@ section main "Main" {
         ]
     );
 }
+
+/// A chain of comparisons is refused with the two comparisons it means, and those compile.
+#[test]
+fn chained_comparisons_are_refused_with_what_compiles() {
+    for (chain, written) in [
+        ("5 <= age <= 17", "5 <= age and age <= 17"),
+        ("0 < age < 120", "0 < age and age < 120"),
+        ("age >= 5 and 5 <= age <= 17", "5 <= age and age <= 17"),
+    ] {
+        let source = format!(
+            "instrument c {{ title \"C\" }}\nsection main \"Main\" {{\n  question age \"Age\" : integer {{ allow uncited }}\n  question school \"School\" : text when {chain} {{ allow uncited }}\n}}\n"
+        );
+        let compilation = qc::compile(&source);
+        let help = compilation
+            .diagnostics
+            .iter()
+            .find(|d| d.to_string() == "comparisons do not chain")
+            .and_then(|d| miette::Diagnostic::help(d).map(|help| help.to_string()))
+            .unwrap_or_else(|| panic!("{chain}: {:?}", compilation.diagnostics));
+        assert!(help.ends_with(&format!("`{written}`")), "{chain}: {help}");
+        let fixed = source.replace(chain.rsplit(" and ").next().expect("the chain"), written);
+        let fixed = qc::compile(&fixed);
+        assert!(
+            fixed.diagnostics.is_empty(),
+            "{fixed:?}",
+            fixed = fixed.diagnostics
+        );
+    }
+}
