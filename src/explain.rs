@@ -333,7 +333,8 @@ const ENTRIES: &[Entry] = &[
                not in the scale, a value of the wrong type, or an answer to an item that its \
                other answers do not ask. Such a test would pass or fail for the wrong reason. \
                Correct the answers, or, to test that a reply is refused, expect the problem: \
-               `expect problem V0103 at q1`.",
+               the help writes the expectation, such as `expect problem V0103 at q1`, with the \
+               code and item of the problem found.",
         example: fixture!("E0128-test-answers.q"),
     },
     Entry {

@@ -24,9 +24,7 @@ pub enum TestError {
     #[error("an answer of test “{test}” does not fit")]
     #[diagnostic(
         code(E0128),
-        help(
-            "give answers a reply could give, or expect the problem: `expect problem V0107 at q1`"
-        )
+        help("give answers a reply could give, or expect the problem: `{expectation}`")
     )]
     AnswerDoesNotFit {
         test: String,
@@ -35,6 +33,8 @@ pub enum TestError {
         /// The problem the validator finds in the test's reply.
         code: Code,
         message: String,
+        /// The expectation that would say the problem: `expect problem V0114 at hh_size`.
+        expectation: String,
     },
 }
 
@@ -122,11 +122,16 @@ pub fn check(instrument: &Instrument) -> Vec<TestError> {
                 .iter()
                 .find(|(given, _)| given == key)
                 .map_or(test.span, |(_, span)| *span);
+            let expectation = match &problem.item {
+                Some(item) => format!("expect problem {} at {item}", problem.code.as_str()),
+                None => format!("expect problem {}", problem.code.as_str()),
+            };
             errors.push(TestError::AnswerDoesNotFit {
                 test: test.name.clone(),
                 span,
                 code: problem.code,
                 message: problem.message.clone(),
+                expectation,
             });
         }
     }

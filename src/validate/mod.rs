@@ -423,18 +423,15 @@ impl<'i> Validator<'i> {
                     (None, Some(item)) => pointer(&[&self.instrument.item(item).id]),
                     (None, None) => "/answers".to_owned(),
                 };
+                let message = self.filled(&constraint.message, answers);
                 let mut problem = match item {
                     Some(item) => Problem::new(
                         Code::Constraint,
                         &pointer,
-                        self.instrument.written(&constraint.message),
+                        message,
                         Some((self.instrument, item)),
                     ),
-                    None => Problem::reply(
-                        Code::Constraint,
-                        &pointer,
-                        self.instrument.written(&constraint.message),
-                    ),
+                    None => Problem::reply(Code::Constraint, &pointer, message),
                 };
                 problem.span = Some(constraint.span);
                 problem
@@ -443,6 +440,82 @@ impl<'i> Validator<'i> {
                 Severity::Error => report.error(problem),
                 _ => report.warning(problem),
             }
+        }
+    }
+
+    /// A text with the values it pipes filled in from the answers, as a frontend shows it
+    /// (`docs/form-format.md`, "Piped values"): an option's label, a number, an amount's value
+    /// and currency, a special answer's label; nothing for an item without a value.
+    fn filled(&self, text: &crate::model::Text, answers: &Answers) -> String {
+        let mut out = String::new();
+        for part in text.parts() {
+            match part {
+                crate::model::Part::Literal(literal) => out.push_str(literal),
+                crate::model::Part::Piped(id) => {
+                    out.push_str(&shown(&self.shown_value(*id, answers)))
+                }
+            }
+        }
+        out
+    }
+
+    /// An item's value as a text shows it.
+    fn shown_value(&self, id: ItemId, answers: &Answers) -> String {
+        let item = self.instrument.item(id);
+        let Some(value) = answers.get(&item.id).filter(|value| !value.is_null()) else {
+            return String::new();
+        };
+        if let Some(code) = value.get("special").and_then(Value::as_str) {
+            return self
+                .instrument
+                .specials
+                .iter()
+                .find(|special| special.code == code)
+                .map_or_else(
+                    || code.to_owned(),
+                    |special| self.instrument.written(&special.label),
+                );
+        }
+        let label = |code: &str, scale: crate::model::ScaleId| {
+            self.instrument
+                .scale(scale)
+                .options
+                .iter()
+                .find(|option| option.code == code)
+                .map_or_else(
+                    || code.to_owned(),
+                    |option| self.instrument.written(&option.label),
+                )
+        };
+        match (&item.answer, value) {
+            (Some(AnswerType::Choice { scale, .. }), Value::String(code)) => label(code, *scale),
+            // In the order of the options.
+            (Some(AnswerType::Choice { scale, .. }), Value::Array(codes)) => self
+                .instrument
+                .scale(*scale)
+                .options
+                .iter()
+                .filter(|option| codes.iter().any(|code| code.as_str() == Some(&option.code)))
+                .map(|option| label(&option.code, *scale))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (Some(AnswerType::Amount { .. }), Value::Object(amount)) => {
+                let part = |key: &str| match amount.get(key) {
+                    Some(Value::String(text)) => text.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                format!("{} {}", part("value"), part("currency"))
+                    .trim()
+                    .to_owned()
+            }
+            (_, Value::String(text)) => text.clone(),
+            // A whole number without a fraction, as a respondent writes it.
+            (_, Value::Number(number)) => number.as_f64().map_or_else(
+                || number.to_string(),
+                |n| eval::Scalar::Number(n).into_json().to_string(),
+            ),
+            (_, other) => other.to_string(),
         }
     }
 

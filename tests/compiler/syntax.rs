@@ -142,3 +142,45 @@ fn chained_comparisons_are_refused_with_what_compiles() {
         );
     }
 }
+
+/// A test whose answers break a rule is told the expectation that says so, with the problem's
+/// code and item, and that expectation makes the instrument compile; the rule's message shows
+/// the answer it pipes.
+#[test]
+fn a_test_whose_answers_do_not_fit_is_told_the_expectation_that_compiles() {
+    let source = r#"instrument hh { title "Household" }
+section main "Main" {
+  question hh_size "How many people live here?" : integer min 1 max 30 {
+    allow uncited
+    check hh_size <= 20 else error "More than 20 people ({hh_size}) is unusual"
+  }
+}
+test "big" {
+  given { hh_size = 25 }
+  expect valid
+}
+"#;
+    let compilation = qc::compile(source);
+    let error = compilation
+        .diagnostics
+        .iter()
+        .find(|d| d.code_str() == "E0128")
+        .expect("E0128");
+    let label = miette::Diagnostic::labels(error)
+        .and_then(|mut labels| labels.next())
+        .and_then(|label| label.label().map(str::to_owned))
+        .expect("a label");
+    assert_eq!(label, "V0114 More than 20 people (25) is unusual");
+    let help = miette::Diagnostic::help(error).expect("help").to_string();
+    let expectation = help
+        .rsplit('`')
+        .nth(1)
+        .expect("the expectation in backquotes");
+    assert_eq!(expectation, "expect problem V0114 at hh_size");
+    let fixed = qc::compile(&source.replace("expect valid", expectation));
+    assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
+    assert!(qc::testing::run(&fixed.instrument.expect("compiles"))
+        .tests
+        .iter()
+        .all(|test| test.failures.is_empty()));
+}
