@@ -737,7 +737,7 @@ impl Writer<'_> {
                 .iter()
                 .flat_map(|column| {
                     let title = self.text(&column.label);
-                    let mut parts = self.amount(&column.id, currencies, false);
+                    let mut parts = self.amount(&column.id, currencies, item.required);
                     for (part, shown) in parts.iter_mut().zip(["Value", "Currency"]) {
                         crate::emit::set(part, "title", json!(format!("{title}: {shown}")));
                         let kind = part["type"].clone();
@@ -757,6 +757,10 @@ impl Writer<'_> {
                     .iter()
                     .map(|column| {
                         let mut value = json!({ "name": column.id, "title": self.text(&column.label), "cellType": "text" });
+                        // A required table is filled in cell by cell.
+                        if item.required {
+                            crate::emit::set(&mut value, "isRequired", json!(true));
+                        }
                         for (key, setting) in &cell {
                             if key != "type" {
                                 crate::emit::set(&mut value, key, setting.clone());

@@ -689,6 +689,8 @@ impl Writer<'_> {
                         row: row_index,
                         column: column_index,
                     },
+                    // A required table is filled in cell by cell.
+                    required: if item.required { "yes" } else { "" }.to_owned(),
                     ..SurveyRow::default()
                 };
                 // A total cell is the sum of the cells it totals, when they are filled.

@@ -869,3 +869,45 @@ fn calculated_values_are_shown_only_where_marked() {
     };
     assert!(hidden("staff_counted") && !hidden("women_share"));
 }
+
+/// A required table is filled in cell by cell in every export, and an optional one is not.
+#[test]
+fn a_required_tables_cells_are_required_in_every_export() {
+    let instrument = fixture("tables");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let required = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.required.clone())
+            .expect("the cell")
+    };
+    assert_eq!(required("convicted_homicide_men"), "yes");
+    assert_eq!(required("budget_national_y2024_value"), "");
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    assert_eq!(
+        find(&questionnaire, "convicted_homicide_men").expect("cell")["required"],
+        true
+    );
+    assert_eq!(
+        find(&questionnaire, "budget_national_y2024").expect("cell")["required"],
+        false
+    );
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let columns = |name: &str| -> Vec<serde_json::Value> {
+        survey["pages"][0]["elements"]
+            .as_array()
+            .expect("elements")
+            .iter()
+            .find(|element| element["name"] == name)
+            .expect("the table")["columns"]
+            .as_array()
+            .expect("columns")
+            .clone()
+    };
+    assert!(columns("convicted").iter().all(|c| c["isRequired"] == true));
+    assert!(columns("budget")
+        .iter()
+        .all(|c| c.get("isRequired").is_none()));
+}

@@ -718,6 +718,8 @@ impl Writer<'_> {
                     cell.insert("text".to_owned(), json!(self.text(&column.label)));
                     let mut nested = Vec::new();
                     self.answer(item, &table.cell, &mut cell, &mut nested);
+                    // A required table is filled in cell by cell.
+                    cell.insert("required".to_owned(), json!(item.required));
                     Value::Object(cell)
                 })
                 .collect();
