@@ -435,7 +435,9 @@ fn compile(
         None => None,
     };
     let bytes = exported.map(|(bytes, losses)| {
-        let losses = losses.into_iter().map(crate::Diagnostic::Export);
+        let losses = crate::emit::grouped(losses)
+            .into_iter()
+            .map(crate::Diagnostic::Export);
         compilation.diagnostics.extend(losses);
         bytes
     });

@@ -38,7 +38,7 @@ impl fmt::Display for Target {
 /// A construct an export cannot hold as qc does (W0301), and what becomes of it, on the item
 /// (or section) it belongs to.
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
-#[error("{target}: `{item}`: {}", what.message(*target))]
+#[error("{target}: `{item}`{}: {}", others(also.len()), what.message(*target))]
 #[diagnostic(
     code(W0301),
     severity(Warning),
@@ -51,6 +51,38 @@ pub struct Loss {
     #[label("lost in the {target} export")]
     pub span: Span,
     pub what: Lost,
+    /// Other items that lose the same in the same export, reported with this one
+    /// ([`grouped`]).
+    #[label(collection)]
+    pub also: Vec<miette::LabeledSpan>,
+}
+
+/// " and 2 others", after the first item a loss names.
+fn others(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => " and 1 other".to_owned(),
+        n => format!(" and {n} others"),
+    }
+}
+
+/// Losses with one diagnostic for each thing an export loses, naming every item that loses it,
+/// rather than one identical line per item.
+pub fn grouped(losses: Vec<Loss>) -> Vec<Loss> {
+    let mut out: Vec<Loss> = Vec::new();
+    for loss in losses {
+        match out
+            .iter_mut()
+            .find(|first| first.target == loss.target && first.what == loss.what)
+        {
+            Some(first) => first.also.push(miette::LabeledSpan::new_with_span(
+                Some(format!("`{}` too", loss.item)),
+                loss.span,
+            )),
+            None => out.push(loss),
+        }
+    }
+    out
 }
 
 /// What is lost.

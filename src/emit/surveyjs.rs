@@ -35,6 +35,7 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
             item: item.to_owned(),
             span,
             what,
+            also: Vec::new(),
         });
     };
     for item in &instrument.items {

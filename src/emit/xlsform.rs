@@ -362,6 +362,7 @@ impl Writer<'_> {
             item: item.id.clone(),
             span: item.span,
             what,
+            also: Vec::new(),
         };
         if !self
             .form
@@ -473,6 +474,7 @@ impl Writer<'_> {
                     item: owner.map_or_else(|| scope.to_owned(), |item| item.id.clone()),
                     span: owner.map_or(constraint.span, |item| item.span),
                     what: Lost::SectionConstraint,
+                    also: Vec::new(),
                 });
             }
             self.row(SurveyRow {

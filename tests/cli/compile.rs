@@ -166,3 +166,41 @@ fn exports_take_a_language() {
     );
     assert!(unknown.stdout.is_empty());
 }
+
+/// What an export loses is reported once for each thing lost, naming every item that loses it,
+/// not once per item.
+#[test]
+fn an_exports_losses_are_reported_once_per_kind() {
+    let source = "special dont_know \"Don't know\"\ninstrument m { title \"M\" }\nsection main \"Main\" {\n  question a \"A\" : integer { allow uncited allow dont_know }\n  question b \"B\" : integer { allow uncited allow dont_know }\n  question c \"C\" : integer { allow uncited allow dont_know }\n}\n";
+    let dir = tempfile::tempdir().expect("a folder");
+    let form = dir.path().join("many.q");
+    std::fs::write(&form, source).expect("written");
+    let out = dir.path().join("many.xlsx");
+    let run = qc(&[
+        "compile",
+        "--emit",
+        "xlsform",
+        "--diagnostic-format",
+        "json",
+        &form.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    let text = stderr(&run);
+    let losses: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|diagnostic| diagnostic["code"] == "W0301")
+        .collect();
+    assert_eq!(losses.len(), 1, "{text}");
+    assert!(losses[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("xlsform: `a` and 2 others: special answers")));
+    let labels: Vec<&str> = losses[0]["labels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(|label| label["message"].as_str())
+        .collect();
+    assert_eq!(labels, ["lost in the xlsform export", "`b` too", "`c` too"]);
+}

@@ -24,7 +24,11 @@ const lost = new Set(
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line))
     .filter((diagnostic) => diagnostic.code === "W0301")
-    .flatMap((diagnostic) => [...diagnostic.message.matchAll(/^surveyjs: `(\w+)`/g)].map((m) => m[1])),
+    .flatMap((diagnostic) => [
+      ...[...diagnostic.message.matchAll(/^surveyjs: `(\w+)`/g)].map((m) => m[1]),
+      // The other items that lose the same, one label each.
+      ...(diagnostic.labels || []).flatMap((label) => [...(label.message || "").matchAll(/^`(\w+)` too$/g)].map((m) => m[1])),
+    ]),
 );
 const surveyJson = JSON.parse(readFileSync(surveyPath, "utf8"));
 const questionnaire = JSON.parse(readFileSync(questionnairePath, "utf8"));

@@ -31,6 +31,9 @@ def main(xml_path, asked_path, warnings_path):
         diagnostic = json.loads(line)
         if diagnostic.get("code") == "W0301":
             lost.update(re.findall(r"^xlsform: `(\w+)`", diagnostic["message"]))
+            # The other items that lose the same, one label each.
+            for label in diagnostic.get("labels", []):
+                lost.update(re.findall(r"^`(\w+)` too$", label.get("message", "")))
     form = etree.parse(xml_path)
     model = form.find(f".//{{{XF}}}model")
     primary = next(child for child in model.find(f"{{{XF}}}instance") if isinstance(child.tag, str))

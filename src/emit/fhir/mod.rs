@@ -82,6 +82,7 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
             item: item.id.clone(),
             span: item.span,
             what: Lost::Piping,
+            also: Vec::new(),
         });
     }
     let draft = instrument
@@ -369,6 +370,7 @@ impl Writer<'_> {
             item: item.id.clone(),
             span: item.span,
             what,
+            also: Vec::new(),
         });
     }
 
