@@ -85,6 +85,9 @@ pub struct ConditionCoverage {
     /// The grid column whose condition it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The field of a list's records whose condition it is: seen on each record a test gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     pub seen_true: bool,
     pub seen_false: bool,
     #[serde(skip)]
@@ -156,7 +159,13 @@ pub fn run(instrument: &Instrument) -> Report {
         let enabled = eval::enabled(instrument, answers);
         for coverage in &mut conditions {
             let (item, column) = (coverage.id, coverage.column_index);
-            if let Some(holds) = condition_holds(instrument, item, column, answers) {
+            if let Some(field) = coverage.field_index {
+                // On each record of the list, where the list is asked.
+                for holds in field_holds(instrument, &enabled, item, field, answers) {
+                    coverage.coverage.seen_true |= holds;
+                    coverage.coverage.seen_false |= !holds;
+                }
+            } else if let Some(holds) = condition_holds(instrument, item, column, answers) {
                 coverage.coverage.seen_true |= holds;
                 coverage.coverage.seen_false |= !holds;
             }
@@ -261,19 +270,22 @@ pub fn run(instrument: &Instrument) -> Report {
 struct Tracked {
     id: ItemId,
     column_index: Option<usize>,
+    field_index: Option<usize>,
     coverage: ConditionCoverage,
 }
 
-/// Every condition of the instrument: items' and grid columns'.
+/// Every condition of the instrument: items', grid columns' and list fields'.
 fn conditions(instrument: &Instrument) -> Vec<Tracked> {
     let mut out = Vec::new();
     for (index, item) in instrument.items.iter().enumerate() {
         let track = |column: Option<(usize, &str)>| Tracked {
             id: ItemId::from(index),
             column_index: column.map(|(i, _)| i),
+            field_index: None,
             coverage: ConditionCoverage {
                 item: item.id.clone(),
                 column: column.map(|(_, id)| id.to_owned()),
+                field: None,
                 seen_true: false,
                 seen_false: false,
                 span: item.span,
@@ -281,6 +293,19 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
         };
         if item.condition.is_some() {
             out.push(track(None));
+        }
+        if let Some(AnswerType::List(list)) = &item.answer {
+            for (i, field) in list.fields.iter().enumerate() {
+                if field.condition.is_some() {
+                    let mut tracked = track(None);
+                    tracked.field_index = Some(i);
+                    tracked.coverage.field = Some(field.id.clone());
+                    if field.span != Span::default() {
+                        tracked.coverage.span = field.span;
+                    }
+                    out.push(tracked);
+                }
+            }
         }
         if let Some(AnswerType::Grid(grid)) = &item.answer {
             for (i, column) in grid.columns.iter().enumerate() {
@@ -291,6 +316,35 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
         }
     }
     out
+}
+
+/// Whether a field's condition holds, on each record of its list (none when the list is not
+/// asked).
+fn field_holds(
+    instrument: &Instrument,
+    enabled: &TiSlice<ItemId, bool>,
+    list: ItemId,
+    field: usize,
+    answers: &eval::Answers,
+) -> Vec<bool> {
+    let item = instrument.item(list);
+    let Some(AnswerType::List(shape)) = &item.answer else {
+        return Vec::new();
+    };
+    let Some(condition) = shape.fields.get(field).and_then(|f| f.condition.as_ref()) else {
+        return Vec::new();
+    };
+    if !enabled[list] {
+        return Vec::new();
+    }
+    answers
+        .get(&item.id)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_object)
+        .map(|record| eval::holds_in_record(instrument, condition, answers, (list, record)))
+        .collect()
 }
 
 fn condition_holds(

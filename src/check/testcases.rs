@@ -193,5 +193,14 @@ fn test_value(value: &ast::TestValue) -> serde_json::Value {
         ast::TestValue::Amount { value, currency } => {
             json!({ "value": value, "currency": currency })
         }
+        ast::TestValue::Records(records) => json!(records
+            .iter()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|(id, value)| (id.name.clone(), crate::stack::guard(|| test_value(value))))
+                    .collect::<serde_json::Map<_, _>>()
+            })
+            .collect::<Vec<_>>()),
     }
 }

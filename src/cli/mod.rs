@@ -610,9 +610,10 @@ fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap
         total - uncovered.len()
     ));
     for condition in uncovered {
-        let what = match &condition.column {
-            Some(column) => format!("column `{column}` of `{}`", condition.item),
-            None => format!("`{}`", condition.item),
+        let what = match (&condition.column, &condition.field) {
+            (Some(column), _) => format!("column `{column}` of `{}`", condition.item),
+            (_, Some(field)) => format!("field `{field}` of `{}`", condition.item),
+            (None, None) => format!("`{}`", condition.item),
         };
         let never = match (condition.seen_true, condition.seen_false) {
             (false, false) => "never evaluated",

@@ -76,7 +76,12 @@ pub enum TestValue {
     Text(String),
     Number(f64),
     Date(String),
-    Amount { value: f64, currency: String },
+    Amount {
+        value: f64,
+        currency: String,
+    },
+    /// The records of a list, each its fields' values by id.
+    Records(Vec<Vec<(Ident, TestValue)>>),
 }
 
 /// One `expect` of a test.

@@ -177,6 +177,21 @@ impl Lowering {
             Rule::string => TestValue::Text(self.text(pair)?.value),
             Rule::ident => TestValue::Code(self.ident(pair)),
             Rule::code_list => TestValue::Codes(pair.into_inner().map(|p| self.ident(p)).collect()),
+            Rule::test_records => TestValue::Records(
+                pair.into_inner()
+                    .map(|record| {
+                        record
+                            .into_inner()
+                            .map(|field| {
+                                let mut parts = field.into_inner();
+                                let id = self.ident(next(&mut parts, "field")?);
+                                let value = self.test_value(next(&mut parts, "field's value")?)?;
+                                Ok((id, value))
+                            })
+                            .collect::<Result<Vec<_>>>()
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             Rule::test_amount => {
                 let mut parts = pair.into_inner();
                 let value = self.parse_number(&next(&mut parts, "amount")?)?;
