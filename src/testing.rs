@@ -225,24 +225,55 @@ pub fn run(instrument: &Instrument) -> Report {
                         format!("expected {what}, but validation found {}", list(&errors))
                     })
                 }
-                Expect::Problem { code, item } => {
+                Expect::Value { item, value } => {
+                    let id = &instrument.item(*item).id;
+                    let is = answers.get(id).cloned().unwrap_or(Value::Null);
+                    let same = match (is.as_f64(), value.as_f64()) {
+                        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+                        _ => &is == value,
+                    };
+                    (!same).then(|| {
+                        let shown = |value: &Value| match value {
+                            Value::Null => "no value".to_owned(),
+                            Value::Number(n) => n.as_f64().map_or_else(
+                                || n.to_string(),
+                                |n| eval::Scalar::Number(n).into_json().to_string(),
+                            ),
+                            other => other.to_string(),
+                        };
+                        format!(
+                            "expected `{id}` to be {}, but it is {}",
+                            shown(value),
+                            shown(&is)
+                        )
+                    })
+                }
+                Expect::Problem {
+                    code,
+                    item,
+                    severity,
+                } => {
                     let found = problems.get_or_insert_with(|| {
                         validator.validate(&reply, Options { complete: true })
                     });
                     let id = item.map(|item| instrument.item(item).id.as_str());
                     let matches = |p: &&Problem| {
-                        p.code.as_str() == code && (id.is_none() || p.item.as_deref() == id)
+                        p.code.as_str() == code
+                            && (id.is_none() || p.item.as_deref() == id)
+                            && severity.is_none_or(|severity| p.severity == severity)
                     };
                     (!found.iter().any(|p| matches(&p))).then(|| {
                         let at = id.map_or(String::new(), |id| format!(" at `{id}`"));
+                        let code = match severity {
+                            Some(Severity::Warning) => format!("warning {code}"),
+                            Some(_) => format!("error {code}"),
+                            None => format!("problem {code}"),
+                        };
                         let all: Vec<&Problem> = found.iter().collect();
                         if all.is_empty() {
-                            format!("expected problem {code}{at}, but validation found none")
+                            format!("expected {code}{at}, but validation found none")
                         } else {
-                            format!(
-                                "expected problem {code}{at}, but validation found {}",
-                                list(&all)
-                            )
+                            format!("expected {code}{at}, but validation found {}", list(&all))
                         }
                     })
                 }
@@ -389,7 +420,13 @@ fn list(problems: &[&Problem]) -> String {
     let shown: Vec<String> = problems
         .iter()
         .take(3)
-        .map(|p| format!("{} at {}", p.code.as_str(), p.pointer))
+        .map(|p| {
+            let kind = match p.severity {
+                Severity::Warning => "warning ",
+                _ => "",
+            };
+            format!("{kind}{} at {}", p.code.as_str(), p.pointer)
+        })
         .collect();
     let more = if problems.len() > 3 {
         format!(" and {} more", problems.len() - 3)

@@ -84,7 +84,11 @@ impl<'a> Checker<'a> {
             ast::ExpectationKind::Valid { complete } => model::Expect::Valid {
                 complete: *complete,
             },
-            ast::ExpectationKind::Problem { code, at } => {
+            ast::ExpectationKind::Value { target, value } => model::Expect::Value {
+                item: self.test_item(target)?,
+                value: test_value(value),
+            },
+            ast::ExpectationKind::Problem { code, at, warning } => {
                 if crate::codes::Code::parse(&code.name).is_none() {
                     self.errors.push(CheckError::TestExpectation(
                         ExpectationProblem::NotAProblemCode {
@@ -101,6 +105,10 @@ impl<'a> Checker<'a> {
                 model::Expect::Problem {
                     code: code.name.clone(),
                     item,
+                    severity: warning.map(|warning| match warning {
+                        true => model::Severity::Warning,
+                        false => model::Severity::Error,
+                    }),
                 }
             }
             ast::ExpectationKind::Item {

@@ -90,7 +90,17 @@ pub enum Expect {
     /// No error (with `complete`, not even an unanswered item).
     Valid { complete: bool },
     /// Validation finds this problem, at this item when one is named.
-    Problem { code: String, item: Option<ItemId> },
+    Problem {
+        code: String,
+        item: Option<ItemId>,
+        /// The severity it must have: `None` for either.
+        severity: Option<Severity>,
+    },
+    /// The item's value (a calculated value's, as computed) is this one.
+    Value {
+        item: ItemId,
+        value: serde_json::Value,
+    },
 }
 
 /// The texts of an instrument in another language, by the keys of

@@ -95,8 +95,15 @@ pub struct Expectation {
 pub enum ExpectationKind {
     /// `expect valid` (`complete: false`) or `expect complete`.
     Valid { complete: bool },
-    /// `expect problem V0107 at q1_steps`
-    Problem { code: Ident, at: Option<Ident> },
+    /// `expect problem V0107 at q1_steps`; `expect warning …` (`warning: Some(true)`) and
+    /// `expect error …` (`Some(false)`) name its severity.
+    Problem {
+        code: Ident,
+        at: Option<Ident>,
+        warning: Option<bool>,
+    },
+    /// `expect women_share = 20`
+    Value { target: Ident, value: TestValue },
     /// `expect q2 asked`, `expect q2 not required`; the target may be `grid.column`.
     Item {
         target: Ident,

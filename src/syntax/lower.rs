@@ -212,9 +212,20 @@ impl Lowering {
             Rule::expect_complete => ExpectationKind::Valid { complete: true },
             Rule::expect_problem => {
                 let mut parts = part.into_inner();
+                let warning = match next(&mut parts, "problem kind")?.as_str() {
+                    "warning" => Some(true),
+                    "error" => Some(false),
+                    _ => None,
+                };
                 let code = self.ident(next(&mut parts, "problem code")?);
                 let at = parts.next().map(|at| self.ident(at));
-                ExpectationKind::Problem { code, at }
+                ExpectationKind::Problem { code, at, warning }
+            }
+            Rule::expect_value => {
+                let mut parts = part.into_inner();
+                let target = self.ident(next(&mut parts, "expected item")?);
+                let value = self.test_value(next(&mut parts, "expected value")?)?;
+                ExpectationKind::Value { target, value }
             }
             Rule::expect_item => {
                 let mut negated = false;

@@ -49,3 +49,30 @@ fn failing_tests_say_what_and_where() {
     let covered = qc(&["test", &fixture("pass/tests.q")]);
     assert_eq!(covered.status.code(), Some(0));
 }
+
+/// A test may expect a calculated value and a problem's severity; a wrong value or severity
+/// fails with what was found.
+#[test]
+fn tests_expect_values_and_severities() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let form = dir.path().join("b.q");
+    std::fs::write(
+        &form,
+        "instrument b { title \"B\" }\nsection main \"Main\" {\n  question n \"N\" : integer { allow uncited check n <= 10 else warning \"Big\" }\n  calc twice \"Twice\" = n * 2\n}\ntest \"right\" {\n  given { n = 12 }\n  expect twice = 24\n  expect warning V0114 at n\n}\ntest \"wrong\" {\n  given { n = 12 }\n  expect twice = 25\n  expect error V0114 at n\n}\n",
+    )
+    .expect("written");
+    let run = qc(&["test", &form.display().to_string()]);
+    let out = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert_eq!(run.status.code(), Some(1), "{out}");
+    assert!(out.contains("test right … ok"), "{out}");
+    assert!(
+        out.contains("expected `twice` to be 25, but it is 24"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "expected error V0114 at `n`, but validation found warning V0114 at /answers/n"
+        ),
+        "{out}"
+    );
+}
