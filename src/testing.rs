@@ -88,6 +88,10 @@ pub struct ConditionCoverage {
     /// The field of a list's records whose condition it is: seen on each record a test gives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The `if` of a calculated value whose condition it is, counted from 1 in the order
+    /// written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<usize>,
     pub seen_true: bool,
     pub seen_false: bool,
     #[serde(skip)]
@@ -159,7 +163,11 @@ pub fn run(instrument: &Instrument) -> Report {
         let enabled = eval::enabled(instrument, answers);
         for coverage in &mut conditions {
             let (item, column) = (coverage.id, coverage.column_index);
-            if let Some(field) = coverage.field_index {
+            if let Some(condition) = &coverage.branch {
+                let holds = eval::holds(instrument, condition, answers);
+                coverage.coverage.seen_true |= holds;
+                coverage.coverage.seen_false |= !holds;
+            } else if let Some(field) = coverage.field_index {
                 // On each record of the list, where the list is asked.
                 for holds in field_holds(instrument, &enabled, item, field, answers) {
                     coverage.coverage.seen_true |= holds;
@@ -302,6 +310,8 @@ struct Tracked {
     id: ItemId,
     column_index: Option<usize>,
     field_index: Option<usize>,
+    /// The condition of an `if` in a calculated value.
+    branch: Option<crate::model::Condition>,
     coverage: ConditionCoverage,
 }
 
@@ -313,10 +323,12 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
             id: ItemId::from(index),
             column_index: column.map(|(i, _)| i),
             field_index: None,
+            branch: None,
             coverage: ConditionCoverage {
                 item: item.id.clone(),
                 column: column.map(|(_, id)| id.to_owned()),
                 field: None,
+                branch: None,
                 seen_true: false,
                 seen_false: false,
                 span: item.span,
@@ -324,6 +336,16 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
         };
         if item.condition.is_some() {
             out.push(track(None));
+        }
+        if let Some(calculation) = &item.calculation {
+            let mut branches = Vec::new();
+            if_conditions(calculation, &mut branches);
+            for (n, condition) in branches.into_iter().enumerate() {
+                let mut tracked = track(None);
+                tracked.branch = Some(condition);
+                tracked.coverage.branch = Some(n + 1);
+                out.push(tracked);
+            }
         }
         if let Some(AnswerType::List(list)) = &item.answer {
             for (i, field) in list.fields.iter().enumerate() {
@@ -347,6 +369,40 @@ fn conditions(instrument: &Instrument) -> Vec<Tracked> {
         }
     }
     out
+}
+
+/// The conditions of the `if`s in a value, in the order written.
+fn if_conditions(operand: &crate::model::Operand, out: &mut Vec<crate::model::Condition>) {
+    use crate::model::Operand;
+    crate::stack::guard(|| match operand {
+        Operand::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            out.push((**condition).clone());
+            if_conditions(then, out);
+            if_conditions(otherwise, out);
+        }
+        Operand::Sum {
+            add: first,
+            subtract: second,
+        }
+        | Operand::Product {
+            multiply: first,
+            divide: second,
+        } => first
+            .iter()
+            .chain(second)
+            .for_each(|o| if_conditions(o, out)),
+        Operand::Aggregate { over, .. } => over.iter().for_each(|o| if_conditions(o, out)),
+        Operand::Year(inner) => if_conditions(inner, out),
+        Operand::Between { from, to, .. } => {
+            if_conditions(from, out);
+            if_conditions(to, out);
+        }
+        _ => {}
+    })
 }
 
 /// Whether a field's condition holds, on each record of its list (none when the list is not

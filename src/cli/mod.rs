@@ -610,10 +610,11 @@ fn test_text(report: &crate::testing::Report, sources: &crate::source::SourceMap
         total - uncovered.len()
     ));
     for condition in uncovered {
-        let what = match (&condition.column, &condition.field) {
-            (Some(column), _) => format!("column `{column}` of `{}`", condition.item),
-            (_, Some(field)) => format!("field `{field}` of `{}`", condition.item),
-            (None, None) => format!("`{}`", condition.item),
+        let what = match (&condition.column, &condition.field, condition.branch) {
+            (Some(column), _, _) => format!("column `{column}` of `{}`", condition.item),
+            (_, Some(field), _) => format!("field `{field}` of `{}`", condition.item),
+            (_, _, Some(branch)) => format!("`if` {branch} in `{}`", condition.item),
+            (None, None, None) => format!("`{}`", condition.item),
         };
         let never = match (condition.seen_true, condition.seen_false) {
             (false, false) => "never evaluated",

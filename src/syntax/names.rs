@@ -154,6 +154,10 @@ fn construct(source: &str, offset: usize) -> Option<Rule> {
             return Some(rule);
         }
     }
+    // Inside a list's braces, opened on that line, or at one of its fields.
+    if line.contains(": list") && line.trim_end().ends_with('{') {
+        return Some(Rule::list_type);
+    }
     let word = line.split_whitespace().next()?;
     Some(match word {
         "instrument" | "title" | "resolution" | "version" | "language" | "date" | "status" => {
@@ -205,7 +209,7 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
             "paragraphs are cited as `cites guidelines 6 (a), 8 and 25`"
         }
         Rule::list_type | Rule::record_field => {
-            "a list reads `list { field title \"Title\" : text }`"
+            "a list reads `list { field title \"Title\" : text }`; the item's own members (`optional`, `help`, `allow uncited`) go in braces after it: `list { field … } { optional }`"
         }
         Rule::calc => "a calculated value reads `calc n_guides \"Guides listed\" = count(q24)`",
         Rule::constraint | Rule::severity => {

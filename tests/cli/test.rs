@@ -76,3 +76,31 @@ fn tests_expect_values_and_severities() {
         "{out}"
     );
 }
+
+/// Condition coverage counts the conditions of `if` in calculated values and of a list's
+/// fields, and `--require-coverage` fails on one not seen both ways.
+#[test]
+fn coverage_counts_ifs_in_calculations_and_fields_of_records() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let form = dir.path().join("c.q");
+    std::fs::write(
+        &form,
+        "instrument c { title \"C\" }\nsection main \"Main\" {\n  question n \"N\" : integer { allow uncited }\n  calc big \"Big\" = if(n > 5, 1, 0)\n  question people \"People\" : list {\n    field age \"Age\" : integer\n    field school \"School\" : text when this.age < 18\n  } { allow uncited }\n}\ntest \"small\" {\n  given { n = 3, people = [{ age = 40 }] }\n  expect big = 0\n}\n",
+    )
+    .expect("written");
+    let run = qc(&["test", "--require-coverage", &form.display().to_string()]);
+    let out = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert_ne!(run.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("conditions: 0 of 2 seen both true and false"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the condition of `if` 1 in `big` is never true"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the condition of field `school` of `people` is never true"),
+        "{out}"
+    );
+}
