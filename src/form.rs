@@ -602,6 +602,8 @@ impl<'f> Reader<'f> {
             fields.push(RecordField {
                 id: field.id.to_string(),
                 label: self.text(&field.label, Place::new(&at, "label"))?,
+                help: self.texts(&field.help, Place::new(&at, "help"))?,
+                notes: self.texts(&field.notes, Place::new(&at, "notes"))?,
                 answer: self.answer(&field.answer, &format!("{at}/answer"))?,
                 required: field.required,
                 condition: None,

@@ -149,6 +149,14 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>
                 for field in &mut list.fields {
                     let key = format!("{id}.{}.label", field.id);
                     f(&key, Slot::Piped(&mut field.label));
+                    for (index, help) in field.help.iter_mut().enumerate() {
+                        let key = format!("{id}.{}.help.{}", field.id, index + 1);
+                        f(&key, Slot::Piped(help));
+                    }
+                    for (index, note) in field.notes.iter_mut().enumerate() {
+                        let key = format!("{id}.{}.note.{}", field.id, index + 1);
+                        f(&key, Slot::Piped(note));
+                    }
                 }
                 constraints(&mut list.constraints, &format!("{id}.record"), f);
             }

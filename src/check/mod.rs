@@ -828,12 +828,16 @@ impl<'a> Checker<'a> {
                     seen.insert(&field.id.name, field.id.span);
                     if let Some(answer) = self.answer(&field.answer, None) {
                         let label = self.text(&field.label);
+                        let help = field.help.iter().map(|t| self.text(t)).collect();
+                        let notes = field.notes.iter().map(|t| self.text(t)).collect();
                         record.push(model::RecordField {
                             id: field.id.name.clone(),
                             label,
                             answer,
                             required: !field.optional,
                             condition: None,
+                            help,
+                            notes,
                             span: field.id.span,
                         });
                     }

@@ -674,6 +674,12 @@ impl Writer<'_> {
                 let mut element = Map::new();
                 element.insert("name".to_owned(), json!(field.id));
                 element.insert("title".to_owned(), json!(self.text(&field.label)));
+                let shown = self.piping.texts(&field.help).into_iter();
+                let description: Vec<String> =
+                    shown.chain(self.piping.texts(&field.notes)).collect();
+                if !description.is_empty() {
+                    element.insert("description".to_owned(), json!(description.join(" ")));
+                }
                 if field.required {
                     element.insert("isRequired".to_owned(), json!(true));
                 }

@@ -649,6 +649,8 @@ impl Writer<'_> {
             let field_row = SurveyRow {
                 name: format!("{}_{}", item.id, field.id),
                 label: self.text(&field.label),
+                hint: self.joined(&field.help),
+                guidance_hint: self.joined(&field.notes),
                 required: if field.required {
                     "yes".to_owned()
                 } else {

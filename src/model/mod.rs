@@ -550,6 +550,9 @@ pub struct RecordField {
     pub required: bool,
     /// Asked of the records where this holds; `this.field` reads the record.
     pub condition: Option<Condition>,
+    /// Shown with the field.
+    pub help: Vec<Text>,
+    pub notes: Vec<Text>,
     /// Where it is declared (its id); empty in a form read back.
     pub span: Span,
 }
@@ -1005,7 +1008,8 @@ impl Block {
 
 impl Item {
     /// Calls `f` with each text of the item that may pipe a value: its label, help, notes,
-    /// the messages of its rules, and the labels of its fields, rows and columns.
+    /// the messages of its rules, the labels (and a field's help and notes) of its fields, rows
+    /// and columns.
     pub fn texts_mut(&mut self, f: &mut dyn FnMut(&mut Text)) {
         f(&mut self.label);
         self.help.iter_mut().for_each(&mut *f);
@@ -1017,6 +1021,8 @@ impl Item {
             Some(AnswerType::List(list)) => {
                 for field in &mut list.fields {
                     f(&mut field.label);
+                    field.help.iter_mut().for_each(&mut *f);
+                    field.notes.iter_mut().for_each(&mut *f);
                 }
                 for constraint in &mut list.constraints {
                     f(&mut constraint.message);

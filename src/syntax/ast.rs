@@ -570,6 +570,9 @@ pub struct RecordFieldDecl {
     pub optional: bool,
     /// `when this.language = other`: asked of the records where this holds.
     pub when: Option<Expr>,
+    /// `{ help "…" }`, `{ note "…" }`: shown with the field.
+    pub help: Vec<Text>,
+    pub notes: Vec<Text>,
 }
 
 /// A condition, or part of one.

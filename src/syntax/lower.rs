@@ -699,10 +699,20 @@ impl Lowering {
             answer: self.answer_type(next(&mut parts, "field type")?)?,
             optional: false,
             when: None,
+            help: Vec::new(),
+            notes: Vec::new(),
         };
         for part in parts {
             match part.as_rule() {
                 Rule::optional => field.optional = true,
+                Rule::field_body => {
+                    for shown in part.into_inner() {
+                        match shown.as_rule() {
+                            Rule::help => field.help.push(self.text(only(shown, "help text")?)?),
+                            _ => field.notes.push(self.text(only(shown, "note text")?)?),
+                        }
+                    }
+                }
                 _ => field.when = Some(self.expr(only(part, "condition")?)?),
             }
         }

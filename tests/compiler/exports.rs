@@ -911,3 +911,25 @@ fn a_required_tables_cells_are_required_in_every_export() {
         .iter()
         .all(|c| c.get("isRequired").is_none()));
 }
+
+/// A list field's help is in the form and in every export.
+#[test]
+fn list_fields_show_their_help() {
+    let instrument = fixture("records");
+    let form = qc::emit::json::to_value(&instrument);
+    assert!(form
+        .to_string()
+        .contains(r#""help":["In completed years: a baby is 0."]"#));
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let age = xlsform
+        .survey
+        .iter()
+        .find(|row| row.name == "members_age")
+        .expect("the field");
+    assert_eq!(age.hint, "In completed years: a baby is 0.");
+    let survey = qc::emit::surveyjs::survey(&instrument).to_string();
+    assert!(survey.contains(r#""description":"In completed years: a baby is 0.""#));
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let help = find(&questionnaire, "members_age_help_1").expect("a display item");
+    assert_eq!(help["type"], "display");
+}

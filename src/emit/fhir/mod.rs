@@ -672,6 +672,13 @@ impl Writer<'_> {
             element.insert("text".to_owned(), json!(self.text(&field.label)));
             let mut nested = Vec::new();
             self.answer(item, &field.answer, &mut element, &mut nested);
+            let link = format!("{}_{}", item.id, field.id);
+            for (index, text) in field.help.iter().chain(&field.notes).enumerate() {
+                nested.push(json!({ "linkId": format!("{link}_help_{}", index + 1), "type": "display", "text": self.text(text) }));
+            }
+            if !nested.is_empty() {
+                element.insert("item".to_owned(), Value::Array(nested));
+            }
             // Required where it is asked: a filler requires only the items it enables.
             element.insert("required".to_owned(), json!(field.required));
             if let Some(condition) = &field.condition {

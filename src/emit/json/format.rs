@@ -436,6 +436,10 @@ pub struct Field<'a> {
     /// JsonLogic over the record (`this`) and the answers: the field is asked when it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub help: Vec<Str<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Str<'a>>,
 }
 
 /// A row or a column of a table.

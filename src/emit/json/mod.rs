@@ -381,6 +381,8 @@ impl<'a> Writer<'a> {
                         condition: field.condition.as_ref().map(|condition| {
                             jsonlogic::record_rule(self.instrument, owner, condition)
                         }),
+                        help: self.texts(&field.help),
+                        notes: self.texts(&field.notes),
                     })
                     .collect(),
                 min: list.min.as_ref().map(|count| self.count(count)),
