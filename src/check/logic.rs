@@ -255,6 +255,12 @@ impl<'a> Checker<'a> {
             }));
         }
         self.attributes(id, &table.id, &table.attributes);
+        // Items asked with the table, such as a comment on its figures.
+        for member in &table.attributes {
+            if let ast::ItemMember::Item(child) = member {
+                self.item(child, Some(id), section);
+            }
+        }
         id
     }
 

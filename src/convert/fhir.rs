@@ -95,6 +95,15 @@ impl Reader<'_> {
         }
     }
 
+    /// Whether a response item in a table's or a grid's group is an item of the form (asked
+    /// with the table or grid, such as a comment on it) rather than one of its rows.
+    fn asked_with(&self, value: &Value) -> bool {
+        value
+            .get("linkId")
+            .and_then(Value::as_str)
+            .is_some_and(|link| self.items.contains_key(link))
+    }
+
     fn response_item(&mut self, value: &Value, at: &str) {
         let Some(link) = value.get("linkId").and_then(Value::as_str) else {
             self.problem(at, "a response item has a `linkId`".to_owned());
@@ -243,6 +252,10 @@ impl Reader<'_> {
         let groups = value.get("item").and_then(Value::as_array);
         for (index, group) in groups.into_iter().flatten().enumerate() {
             let at = pointer(at, &["item", &index.to_string()]);
+            if self.asked_with(group) {
+                self.response_item(group, &at);
+                continue;
+            }
             let prefix = format!("{}_", item.id);
             let Some(row) = self.part(
                 group,
@@ -302,6 +315,10 @@ impl Reader<'_> {
         let items = value.get("item").and_then(Value::as_array);
         for (index, row_item) in items.into_iter().flatten().enumerate() {
             let at = pointer(at, &["item", &index.to_string()]);
+            if self.asked_with(row_item) {
+                self.response_item(row_item, &at);
+                continue;
+            }
             let prefix = format!("{}_", item.id);
             let Some(row) = self.part(
                 row_item,

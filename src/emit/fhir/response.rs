@@ -96,15 +96,16 @@ impl Response<'_> {
             (Some(AnswerType::List(list)), Some(Value::Array(records))) => {
                 return Some(self.records(item, list, records));
             }
+            // A table's or grid's rows, then the items asked with it (a comment on the table).
             (Some(AnswerType::Table(table)), Some(Value::Object(rows))) => {
-                crate::emit::set(
-                    &mut out,
-                    "item",
-                    Value::Array(self.table(item, table, rows)),
-                );
+                let mut items = self.table(item, table, rows);
+                items.extend(children);
+                crate::emit::set(&mut out, "item", Value::Array(items));
             }
             (Some(AnswerType::Grid(grid)), Some(Value::Object(rows))) => {
-                crate::emit::set(&mut out, "item", Value::Array(self.grid(item, grid, rows)));
+                let mut items = self.grid(item, grid, rows);
+                items.extend(children);
+                crate::emit::set(&mut out, "item", Value::Array(items));
             }
             (Some(answer), Some(value)) => {
                 let mut answers = values(self.instrument, answer, value);
