@@ -478,7 +478,8 @@ const ENTRIES: &[Entry] = &[
         code: "W0301",
         title: "an export cannot hold a construct",
         body: "`qc compile --emit xlsform|surveyjs|fhir` reports each construct the target \
-               cannot express as qc does, on the item it belongs to, and what becomes of it: a \
+               cannot express as qc does, on the item it belongs to, and what becomes of it \
+               (once for each kind of loss, the other items that lose the same as labels): a \
                special answer not offered, an amount split into a number and a currency, a \
                constraint of a section shown rather than enforced, a text that shows a value \
                in a format without piping. The compiled JSON form and `qc validate` keep all of \
