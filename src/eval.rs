@@ -544,6 +544,14 @@ pub fn is_date(text: &str) -> bool {
     (1..=days).contains(&day)
 }
 
+/// A number as a respondent writes it: a whole number without a fraction.
+pub fn number_text(number: &serde_json::Number) -> String {
+    number.as_f64().map_or_else(
+        || number.to_string(),
+        |n| Scalar::Number(n).into_json().to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::civil_date;

@@ -237,16 +237,13 @@ pub fn run(instrument: &Instrument) -> Report {
                     let id = &instrument.item(*item).id;
                     let is = answers.get(id).cloned().unwrap_or(Value::Null);
                     let same = match (is.as_f64(), value.as_f64()) {
-                        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+                        (Some(a), Some(b)) => crate::validate::same_number(a, b),
                         _ => &is == value,
                     };
                     (!same).then(|| {
                         let shown = |value: &Value| match value {
                             Value::Null => "no value".to_owned(),
-                            Value::Number(n) => n.as_f64().map_or_else(
-                                || n.to_string(),
-                                |n| eval::Scalar::Number(n).into_json().to_string(),
-                            ),
+                            Value::Number(n) => eval::number_text(n),
                             other => other.to_string(),
                         };
                         format!(

@@ -568,8 +568,7 @@ impl Document {
                 format!("{what} outside the root element, at line {line}, column {column}")
             };
             match event {
-                Event::Start(start) | Event::Empty(start) if root_closed => {
-                    let _ = start;
+                Event::Start(_) | Event::Empty(_) if root_closed => {
                     return Err(fail(&elements, &open, outside("an element")));
                 }
                 Event::Start(start) => {

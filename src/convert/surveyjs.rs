@@ -116,12 +116,7 @@ fn list_to_data(list: &List, value: &Value, at: &str, problems: &mut Vec<Problem
     let Some(records) = value.as_array() else {
         return value.clone();
     };
-    let amounts: Vec<&str> = list
-        .fields
-        .iter()
-        .filter(|field| matches!(field.answer, AnswerType::Amount { .. }))
-        .map(|field| field.id.as_str())
-        .collect();
+    let amounts = amount_fields(list);
     if amounts.is_empty() {
         return value.clone();
     }

@@ -213,6 +213,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         piping,
         form,
         notes: 0,
+        every_currency: false,
     };
     writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
@@ -327,6 +328,8 @@ struct Writer<'i> {
     piping: Piping<'i>,
     form: XlsForm,
     notes: usize,
+    /// Whether the `currencies` list of every ISO 4217 code is in the `choices` sheet.
+    every_currency: bool,
 }
 
 impl Writer<'_> {
@@ -814,7 +817,7 @@ impl Writer<'_> {
         });
         let list = if currencies.is_empty() {
             let list = "currencies";
-            if !self.form.choices.iter().any(|[name, ..]| name == list) {
+            if !std::mem::replace(&mut self.every_currency, true) {
                 for (code, label) in super::currency_choices(&[]) {
                     self.form.choices.push([list.to_owned(), code, label]);
                 }

@@ -510,11 +510,7 @@ impl<'i> Validator<'i> {
                     .to_owned()
             }
             (_, Value::String(text)) => text.clone(),
-            // A whole number without a fraction, as a respondent writes it.
-            (_, Value::Number(number)) => number.as_f64().map_or_else(
-                || number.to_string(),
-                |n| eval::Scalar::Number(n).into_json().to_string(),
-            ),
+            (_, Value::Number(number)) => eval::number_text(number),
             (_, other) => other.to_string(),
         }
     }
@@ -1532,7 +1528,7 @@ fn shown(text: &str) -> String {
 }
 
 /// Whether two numbers agree, up to the rounding of decimal arithmetic.
-fn same_number(a: f64, b: f64) -> bool {
+pub(crate) fn same_number(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 

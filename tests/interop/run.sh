@@ -121,6 +121,18 @@ replies_to() {
   fi
 }
 
+# The map that same_replies.py reads when each reply comes back under its own name: every
+# `*.json` of DIR to itself.
+each_to_itself() {
+  local dir="$1" sep="" reply
+  printf '{'
+  for reply in "$dir"/*.json; do
+    printf '%s"%s": "%s"' "$sep" "$(basename "$reply")" "$(basename "$reply")"
+    sep=", "
+  done
+  printf '}\n'
+}
+
 # Replies through SurveyJS and back: each reply is written as SurveyJS's data by qc, answered
 # into survey-core one answer at a time (alone, and given over each other reply so that answers
 # change and items close again), completed, and read back by qc: the same reply must come back.
@@ -159,11 +171,7 @@ for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calcu
     # A reply with a special answer cannot be written for XLSForm, which has none.
     "$qc" convert-response --to odk "$form" "$reply" --out-dir "$odk/submissions" 2>/dev/null || rm "$reply"
   done
-  expected="{"
-  for reply in "$odk/replies"/*.json; do
-    expected="$expected\"$(basename "$reply")\": \"$(basename "$reply")\","
-  done
-  printf '%s}\n' "${expected%,}" > "$odk/expected.json"
+  each_to_itself "$odk/replies" > "$odk/expected.json"
   "$qc" compile "$form" -o "$odk/form.json" 2>/dev/null
   "$qc" compile --emit xlsform "$form" -o "$odk/form.xlsx" 2>/dev/null
   if "$cache/venv/bin/xls2xform" --skip_validate "$odk/form.xlsx" "$odk/xform.xml" >/dev/null \
@@ -199,14 +207,12 @@ done
 # from (calculated values aside: qc computes them).
 fhir_back="$work/fhir-back"
 mkdir -p "$fhir_back/replies" "$fhir_back/out"
-fhir_expected="{"
 for reply in "$examples"/arcadia-complete.json "$examples"/borduria-in-progress.json; do
   name="$(basename "$reply" .json)"
   cp "$reply" "$fhir_back/replies/$name.json"
   "$qc" convert-response --from fhir questionnaires/crime-prevention.q "$work/response-$name.json" -o "$fhir_back/out/$name.json"
-  fhir_expected="$fhir_expected\"$name.json\": \"$name.json\","
 done
-printf '%s}\n' "${fhir_expected%,}" > "$fhir_back/expected.json"
+each_to_itself "$fhir_back/replies" > "$fhir_back/expected.json"
 "$qc" compile questionnaires/crime-prevention.q -o "$fhir_back/form.json"
 if python3 tests/interop/same_replies.py "$fhir_back/form.json" "$fhir_back/expected.json" "$fhir_back/out" "$fhir_back/replies"; then
   passed=$((passed + 1))
