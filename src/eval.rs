@@ -193,6 +193,35 @@ pub fn keeps(
     untested || scope.holds(&constraint.condition)
 }
 
+/// The first record of a list whose `field` repeats an earlier record's value, as `(earlier,
+/// later)` 0-based indexes; records without a value in the field are left out. Linear in the
+/// records.
+pub fn repeated(
+    instrument: &Instrument,
+    answers: &Answers,
+    list: ItemId,
+    field: usize,
+) -> Option<(usize, usize)> {
+    let Some(AnswerType::List(declared)) = &instrument.item(list).answer else {
+        return None;
+    };
+    let id = &declared.fields.get(field)?.id;
+    let records = answers.get(&instrument.item(list).id)?.as_array()?;
+    let mut seen: rustc_hash::FxHashMap<(bool, String), usize> = Default::default();
+    for (index, record) in records.iter().enumerate() {
+        // Numbers by value (`2` is `2.0`), texts and codes as written.
+        let key = match record.get(id).and_then(Scalar::of) {
+            Some(Scalar::Number(n)) => (true, (n + 0.0).to_bits().to_string()),
+            Some(Scalar::Text(text)) => (false, text),
+            None => continue,
+        };
+        if let Some(earlier) = seen.insert(key, index) {
+            return Some((earlier, index));
+        }
+    }
+    None
+}
+
 /// Whether each item is asked: its condition holds and its parent is asked. Indexed by item.
 pub fn enabled(instrument: &Instrument, answers: &Answers) -> TiVec<ItemId, bool> {
     let mut enabled = TiVec::with_capacity(instrument.items.len());
@@ -329,6 +358,9 @@ impl<'a> Scope<'a> {
                 .and_then(|value| value.get("special"))
                 .and_then(Value::as_str)
                 .is_some_and(|special| special == code),
+            Condition::Unique { list, field } => {
+                repeated(self.instrument, self.answers, *list, *field).is_none()
+            }
             Condition::Compare { op, lhs, rhs } => {
                 match (self.guarded(lhs), self.guarded(rhs)) {
                     (Some(a), Some(b)) => compare(*op, &a, &b),
@@ -391,20 +423,30 @@ impl<'a> Scope<'a> {
             }
             Operand::Records {
                 function,
-                list,
+                list: list_id,
                 field,
+                filter,
             } => {
-                let records = self.answer(*list).and_then(Value::as_array);
+                let records = self.answer(*list_id).and_then(Value::as_array);
                 let records = records.map_or(&[][..], Vec::as_slice);
+                // The records the filter takes, each tested alone.
+                let kept = records.iter().filter(|record| match (filter, record) {
+                    (None, _) => true,
+                    (Some(filter), Value::Object(record)) => Scope {
+                        record: Some((*list_id, record)),
+                        ..Scope::new(self.instrument, self.answers)
+                    }
+                    .holds(filter),
+                    (Some(_), _) => false,
+                });
                 let Some(field) = field else {
-                    return Some(Scalar::Number(records.len() as f64));
+                    return Some(Scalar::Number(kept.count() as f64));
                 };
-                let Some(AnswerType::List(list)) = &self.instrument.item(*list).answer else {
+                let Some(AnswerType::List(list)) = &self.instrument.item(*list_id).answer else {
                     return None;
                 };
                 let id = &list.fields.get(*field)?.id;
-                let values = records
-                    .iter()
+                let values = kept
                     .filter_map(|record| Scalar::of(record.get(id)?))
                     .collect();
                 aggregate(*function, values)

@@ -352,9 +352,17 @@ const ENTRIES: &[Entry] = &[
                argument), qc found a condition, an unknown function, a function with the wrong \
                number or type of arguments, an `if` whose two values differ in type, or a \
                divisor that divides again, or a computed date given to `days` or `years`. The \
-               functions are `sum`, `count`, `min`, `max`, `if`, `today`, `year`, `days` and \
-               `years`. Turn a condition into a number with `if(condition, 1, 0)`; \
-               calculate a divisor first with `calc`.",
+               functions are `sum`, `count`, `min`, `max`, `if`, `today`, `year`, `days`, \
+               `years` and the condition `unique`. Turn a condition into a number with \
+               `if(condition, 1, 0)`; calculate a divisor first with `calc`.\n\n\
+               Over the records of a list, an aggregate takes those that meet a condition with \
+               `where`: `count(services where this.kind = shelter)`, \
+               `sum(services.staff where this.kind = shelter)`. The condition tests each \
+               record alone, so it reads the record's fields (`this.field`) and fixed values, \
+               never another item or `today()`; compare the aggregate with those outside it. \
+               `unique(services.name)` holds when no two records have the same name; it \
+               compares records with each other, so it is a rule of the list question itself, \
+               not of each record.",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {

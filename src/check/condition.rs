@@ -241,8 +241,8 @@ pub(super) struct Resolver<'c, 'a> {
 }
 
 /// The functions of values, for did-you-mean.
-const FUNCTIONS: [&str; 9] = [
-    "sum", "count", "min", "max", "if", "today", "year", "days", "years",
+const FUNCTIONS: [&str; 10] = [
+    "sum", "count", "min", "max", "if", "today", "year", "days", "years", "unique",
 ];
 
 impl Resolver<'_, '_> {
@@ -285,6 +285,11 @@ impl Resolver<'_, '_> {
                 });
                 None
             }
+            ExprKind::Call {
+                function,
+                args,
+                filter,
+            } if function.name == "unique" => self.unique(args, filter.is_some(), expr.span),
             ExprKind::Number(_)
             | ExprKind::Date(_)
             | ExprKind::Text(_)
@@ -553,7 +558,11 @@ impl Resolver<'_, '_> {
             ExprKind::Date(value) => Some((Operand::Date(value.clone()), Type::Date)),
             ExprKind::Text(value) => Some((Operand::Text(value.clone()), Type::Text)),
             ExprKind::Chain { first, rest } => self.chain(first, rest),
-            ExprKind::Call { function, args } => self.call(function, args, expr.span),
+            ExprKind::Call {
+                function,
+                args,
+                filter,
+            } => self.call(function, args, filter.as_deref(), expr.span),
             _ => {
                 self.checker
                     .errors
@@ -617,13 +626,18 @@ impl Resolver<'_, '_> {
         Some((operand, Type::Number))
     }
 
-    /// `sum(…)`, `count(…)`, `min(…)`, `max(…)`, `if(c, a, b)`, `today()`, `year(d)`.
+    /// `sum(…)`, `count(…)`, `min(…)`, `max(…)`, `if(c, a, b)`, `today()`, `year(d)`; an
+    /// aggregate over a list may take the records that meet a `filter`.
     fn call(
         &mut self,
         function: &ast::Ident,
         args: &[Expr],
+        filter: Option<&Expr>,
         span: Span,
     ) -> Option<(Operand, Type)> {
+        if let Some(filter) = filter {
+            return self.filtered(function, args, filter);
+        }
         let arity = |checker: &mut Checker<'_>, wanted: &'static str| {
             checker
                 .errors
@@ -635,6 +649,12 @@ impl Resolver<'_, '_> {
                 }));
         };
         match (function.name.as_str(), args) {
+            ("unique", _) => {
+                self.checker
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::Condition { span }));
+                None
+            }
             ("today", []) => Some((Operand::Today, Type::Date)),
             ("today", _) => {
                 arity(self.checker, "no arguments: `today()`");
@@ -760,12 +780,140 @@ impl Resolver<'_, '_> {
         Some(value)
     }
 
+    /// `count(q24 where …)`, `sum(q24.copies where …)`: an aggregate over the records of a
+    /// list that meet a condition.
+    fn filtered(
+        &mut self,
+        function: &ast::Ident,
+        args: &[Expr],
+        filter: &Expr,
+    ) -> Option<(Operand, Type)> {
+        let aggregate = model::Aggregate::parse(&function.name);
+        let records = match (aggregate, args) {
+            (Some(aggregate), [arg]) => self.records(aggregate, arg, Some(filter)),
+            _ => None,
+        };
+        if let Some(records) = records {
+            return records;
+        }
+        self.checker
+            .errors
+            .push(CheckError::BadValue(ValueProblem::FilterWithoutList {
+                function: function.name.clone(),
+                span: filter.span,
+            }));
+        None
+    }
+
+    /// The filter of an aggregate over the records of `list`: a condition on each record,
+    /// which reads its fields (`this.field`) and nothing else, as every target evaluates it
+    /// with the record alone.
+    fn filter(&mut self, list: ItemId, expr: &Expr) -> Option<Condition> {
+        let condition = Resolver {
+            checker: &mut *self.checker,
+            item: self.item,
+            track: false,
+            record: Some(list),
+        }
+        .boolean(expr)?;
+        let mut outside = None;
+        condition.for_each_item(&mut |item| {
+            outside.get_or_insert(item);
+        });
+        let outside = match outside {
+            Some(item) => Some(format!("`{}`", self.checker.walk.items.at(item).id)),
+            None => condition.reads_today().then(|| "`today()`".to_owned()),
+        };
+        if let Some(what) = outside {
+            let name = self.checker.walk.items.at(list).id.clone();
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::FilterReadsOutside {
+                    what,
+                    list: name,
+                    span: expr.span,
+                }));
+            return None;
+        }
+        Some(condition)
+    }
+
+    /// What to write for a condition on the fields of a list's records given to an aggregate:
+    /// `count(members.age < 5)` is `count(members where this.age < 5)`. `None` when the
+    /// condition reads no list's fields, or those of two lists.
+    fn filter_help(&self, function: model::Aggregate, arg: &Expr) -> Option<String> {
+        let mut names = Vec::new();
+        names_in(arg, &mut names);
+        let mut list: Option<(&str, &str)> = None;
+        let mut rewrites = Vec::new();
+        for name in names {
+            let Some((list_name, field)) = name.name.split_once('.') else {
+                continue;
+            };
+            let ident = ast::Ident {
+                name: list_name.to_owned(),
+                span: Span::new(name.span.start, name.span.start + list_name.len()),
+            };
+            let is_list = self.checker.item_id(&ident).is_some_and(|id| {
+                matches!(
+                    self.checker.walk.items.at(id).answer,
+                    Some(AnswerType::List(_))
+                )
+            });
+            if !is_list || list.is_some_and(|(known, _)| known != list_name) {
+                return None;
+            }
+            list.get_or_insert((list_name, field));
+            rewrites.push(ident.span);
+        }
+        let (list, field) = list?;
+        let (file, local) = self.checker.program.sources.locate(arg.span);
+        let text = file.text.get(local.start..local.end)?;
+        const SHOWN: usize = 160;
+        let condition = if text.len() > SHOWN || text.contains('\n') {
+            "…".to_owned()
+        } else {
+            let mut condition = String::with_capacity(text.len());
+            let mut at = 0;
+            for span in rewrites {
+                let span = file.local(span);
+                let start = span.start.checked_sub(local.start)?;
+                condition.push_str(text.get(at..start)?);
+                condition.push_str("this");
+                at = start + (span.end - span.start);
+            }
+            condition.push_str(text.get(at..)?);
+            condition
+        };
+        Some(match function {
+            model::Aggregate::Count => format!(
+                "count the records that meet it: `count({list} where {condition})`"
+            ),
+            other => format!(
+                "take the values of the records that meet it: `{}({list}.{field} where {condition})`",
+                other.as_str()
+            ),
+        })
+    }
+
     /// An aggregate over values, or over the records of a list.
     fn aggregate(&mut self, function: model::Aggregate, args: &[Expr]) -> Option<(Operand, Type)> {
         let numeric = function != model::Aggregate::Count;
         if let [arg] = args {
-            if let Some(records) = self.records(function, arg) {
+            if let Some(records) = self.records(function, arg, None) {
                 return records;
+            }
+            if is_condition(arg) {
+                if let Some(help) = self.filter_help(function, arg) {
+                    self.checker.errors.push(CheckError::BadValue(
+                        ValueProblem::ConditionOnRecords {
+                            function: function.as_str(),
+                            span: arg.span,
+                            help,
+                        },
+                    ));
+                    return None;
+                }
             }
         }
         let mut over = Vec::new();
@@ -783,12 +931,13 @@ impl Resolver<'_, '_> {
         (!failed).then_some((Operand::Aggregate { function, over }, Type::Number))
     }
 
-    /// `count(q24)`, `sum(q24.copies)`: an aggregate over the records of a list; `None` when
-    /// the argument names no list.
+    /// `count(q24)`, `sum(q24.copies)`: an aggregate over the records of a list (those that
+    /// meet `filter`, when it is given); `None` when the argument names no list.
     fn records(
         &mut self,
         function: model::Aggregate,
         arg: &Expr,
+        filter: Option<&Expr>,
     ) -> Option<Option<(Operand, Type)>> {
         let ExprKind::Name(name) = &arg.kind else {
             return None;
@@ -819,6 +968,13 @@ impl Resolver<'_, '_> {
         };
         let id = id?;
         self.read(id, list_ident.span);
+        let filter = match filter {
+            Some(expr) => match self.filter(id, expr) {
+                Some(condition) => Some(Box::new(condition)),
+                None => return Some(None),
+            },
+            None => None,
+        };
         let Some(field) = field else {
             if function != model::Aggregate::Count {
                 self.wrong_argument(
@@ -834,6 +990,7 @@ impl Resolver<'_, '_> {
                     function,
                     list: id,
                     field: None,
+                    filter,
                 },
                 Type::Number,
             )));
@@ -857,9 +1014,52 @@ impl Resolver<'_, '_> {
                 function,
                 list: id,
                 field: Some(index),
+                filter,
             },
             Type::Number,
         )))
+    }
+
+    /// `unique(q24.title)`: no two records of a list have the same value in a field.
+    fn unique(&mut self, args: &[Expr], filtered: bool, span: Span) -> Option<Condition> {
+        let records = match args {
+            [arg] if !filtered => self.records(model::Aggregate::Count, arg, None),
+            _ => None,
+        };
+        let (list, field) = match records {
+            Some(Some((
+                Operand::Records {
+                    list,
+                    field: Some(field),
+                    ..
+                },
+                _,
+            ))) => (list, field),
+            // Reported.
+            Some(None) => return None,
+            _ => {
+                self.checker
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::UniqueArgument { span }));
+                return None;
+            }
+        };
+        if self.record == Some(list) {
+            let name = self.checker.walk.items.at(list).id.clone();
+            let field = match &self.checker.walk.items.at(list).answer {
+                Some(AnswerType::List(declared)) => declared.fields.at(field).id.clone(),
+                _ => String::new(),
+            };
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::UniqueInRecord {
+                    list: name,
+                    field,
+                    span,
+                }));
+            return None;
+        }
+        Some(Condition::Unique { list, field })
     }
 
     /// The index of `this.field` in the record at hand, reporting a field that is not there
@@ -1073,6 +1273,39 @@ fn negate_if(op: CompareOp, condition: Condition) -> Condition {
     }
 }
 
+/// Every name an expression reads, in order.
+fn names_in<'e>(expr: &'e Expr, out: &mut Vec<&'e ast::Ident>) {
+    crate::stack::guard(|| match &expr.kind {
+        ExprKind::Or(parts) | ExprKind::And(parts) => {
+            parts.iter().for_each(|part| names_in(part, out));
+        }
+        ExprKind::Not(inner) => names_in(inner, out),
+        ExprKind::Compare { lhs, rhs, .. } => {
+            names_in(lhs, out);
+            names_in(rhs, out);
+        }
+        ExprKind::In { operand, .. } => names_in(operand, out),
+        ExprKind::Has { operand, code } => {
+            names_in(operand, out);
+            names_in(code, out);
+        }
+        ExprKind::Chain { first, rest } => {
+            names_in(first, out);
+            rest.iter().for_each(|(_, part)| names_in(part, out));
+        }
+        ExprKind::Call { args, filter, .. } => {
+            args.iter().for_each(|arg| names_in(arg, out));
+            filter.iter().for_each(|filter| names_in(filter, out));
+        }
+        ExprKind::Name(name) => out.push(name),
+        ExprKind::Answered(_)
+        | ExprKind::Number(_)
+        | ExprKind::Date(_)
+        | ExprKind::Text(_)
+        | ExprKind::Bool(_) => {}
+    })
+}
+
 /// Whether an expression is a yes-or-no test rather than a value.
 fn is_condition(expr: &Expr) -> bool {
     matches!(
@@ -1088,7 +1321,6 @@ fn is_condition(expr: &Expr) -> bool {
     )
 }
 
-/// Whether a value reads a field of the record at hand.
 /// Whether a value reads an answer: an item anywhere, or a field of the record at hand.
 fn reads_answers(operand: &Operand) -> bool {
     let mut found = false;

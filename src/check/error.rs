@@ -588,6 +588,52 @@ pub enum ValueProblem {
         #[label("many values, not one")]
         span: Span,
     },
+    #[error("`{function}` takes values, not a condition on records")]
+    ConditionOnRecords {
+        function: &'static str,
+        #[label("true or false for each record")]
+        span: Span,
+        /// The aggregate over the records that meet the condition.
+        #[help]
+        help: String,
+    },
+    #[error("`unique` takes one field of a list's records")]
+    #[diagnostic(help(
+        "`unique(members.name)` holds when no two records of `members` have the same `name`"
+    ))]
+    UniqueArgument {
+        #[label("not a field of a list's records")]
+        span: Span,
+    },
+    #[error("`unique({list}.{field})` compares the records of `{list}` with each other")]
+    #[diagnostic(help(
+        "check it once for the list, among the question's own rules: `question {list} … : list {{ … }} {{ check unique({list}.{field}) else error \"…\" }}`"
+    ))]
+    UniqueInRecord {
+        list: String,
+        field: String,
+        #[label("tested for each record here")]
+        span: Span,
+    },
+    #[error("`where` takes the records of a list")]
+    #[diagnostic(help(
+        "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"
+    ))]
+    FilterWithoutList {
+        function: String,
+        #[label("`{function}` is not given a list to filter")]
+        span: Span,
+    },
+    #[error("a filter reads only the fields of the records of `{list}`")]
+    #[diagnostic(help(
+        "each record is tested alone: compare its fields (`this.field`) with fixed values, and compare the aggregate with {what} outside: `count({list} where …) <= …`"
+    ))]
+    FilterReadsOutside {
+        what: String,
+        list: String,
+        #[label("this reads {what}")]
+        span: Span,
+    },
     #[error("expected a value, found a condition")]
     #[diagnostic(help("turn it into a number with `if(condition, 1, 0)`"))]
     Condition {

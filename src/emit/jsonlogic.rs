@@ -24,30 +24,18 @@ use crate::model::{
 
 /// The JsonLogic rule for a condition.
 pub fn rule(instrument: &Instrument, condition: &Condition) -> Value {
-    Rules {
-        instrument,
-        list: None,
-    }
-    .rule(condition)
+    Rules::new(instrument, None).rule(condition)
 }
 
 /// The JsonLogic rule for a condition of a list's own logic, which reads the record at hand
 /// under `this`.
 pub fn record_rule(instrument: &Instrument, list: ItemId, condition: &Condition) -> Value {
-    Rules {
-        instrument,
-        list: Some(list),
-    }
-    .rule(condition)
+    Rules::new(instrument, Some(list)).rule(condition)
 }
 
 /// The JsonLogic rule that computes a value: `null` when it has none.
 pub fn value(instrument: &Instrument, operand: &Operand) -> Value {
-    Rules {
-        instrument,
-        list: None,
-    }
-    .guarded(operand)
+    Rules::new(instrument, None).guarded(operand)
 }
 
 /// The JsonLogic rule of a constraint: true when it is kept, or not tested because something
@@ -57,7 +45,7 @@ pub fn constraint(
     list: Option<ItemId>,
     constraint: &crate::model::Constraint,
 ) -> Value {
-    let rules = Rules { instrument, list };
+    let rules = Rules::new(instrument, list);
     let mut parts: Vec<Value> = constraint
         .operands()
         .into_iter()
@@ -74,9 +62,29 @@ struct Rules<'a> {
     instrument: &'a Instrument,
     /// The list whose record `this` is, in a list's own logic.
     list: Option<ItemId>,
+    /// What a field of the record is read under: `this.` in a list's own logic, nothing in
+    /// the filter of an aggregate, which JsonLogic's `filter` applies to each record alone.
+    record: &'static str,
 }
 
-impl Rules<'_> {
+impl<'a> Rules<'a> {
+    fn new(instrument: &'a Instrument, list: Option<ItemId>) -> Rules<'a> {
+        Rules {
+            instrument,
+            list,
+            record: "this.",
+        }
+    }
+
+    /// The rules of a filter over the records of `list`.
+    fn filter(&self, list: ItemId) -> Rules<'a> {
+        Rules {
+            instrument: self.instrument,
+            list: Some(list),
+            record: "",
+        }
+    }
+
     fn var(&self, id: ItemId) -> Value {
         json!({ "var": self.instrument.item(id).id })
     }
@@ -88,7 +96,7 @@ impl Rules<'_> {
                 Some(AnswerType::List(list)) => list.fields.get(field).map(|f| f.id.as_str()),
                 _ => None,
             });
-        json!({ "var": format!("this.{}", id.unwrap_or_default()) })
+        json!({ "var": format!("{}{}", self.record, id.unwrap_or_default()) })
     }
 
     /// The test that a reading has a value: answered, and not with a special answer.
@@ -152,8 +160,12 @@ impl Rules<'_> {
                     function,
                     list,
                     field,
+                    filter,
                 } => {
-                    let records = self.var(*list);
+                    let mut records = self.var(*list);
+                    if let Some(filter) = filter {
+                        records = json!({ "filter": [records, self.filter(*list).rule(filter)] });
+                    }
                     let Some(field) = field else {
                         return reduce(Aggregate::Count, records);
                     };
@@ -204,6 +216,16 @@ impl Rules<'_> {
                 }
                 Condition::Not(inner) => json!({ "!": [self.rule(inner)] }),
                 Condition::Answered(item) => json!({ "!==": [self.var(*item), null] }),
+                Condition::Unique { list, field } => {
+                    let list_item = self.instrument.item(*list);
+                    let field = match &list_item.answer {
+                        Some(AnswerType::List(records)) => {
+                            records.fields.get(*field).map_or("", |f| f.id.as_str())
+                        }
+                        _ => "",
+                    };
+                    unique(&list_item.id, field)
+                }
                 Condition::OneOf { item, codes } => match codes.as_slice() {
                     [code] => json!({ "==": [self.var(*item), code] }),
                     codes => json!({ "in": [self.var(*item), codes] }),
@@ -238,6 +260,27 @@ impl Rules<'_> {
             }
         })
     }
+}
+
+/// `unique(list.field)`: the field's values across the records (those with one) are as many as
+/// their distinct values, which a `reduce` gathers.
+fn unique(list: &str, field: &str) -> Value {
+    let values = json!({ "filter": [
+        { "map": [{ "var": list }, { "var": field }] },
+        { "!==": [{ "var": "" }, null] }
+    ] });
+    let current = json!({ "var": "current" });
+    let accumulator = json!({ "var": "accumulator" });
+    let distinct = json!({ "reduce": [
+        values,
+        { "if": [
+            { "in": [current, accumulator] },
+            accumulator,
+            { "merge": [accumulator, [current]] }
+        ] },
+        []
+    ] });
+    json!({ "==": [reduce(Aggregate::Count, distinct), reduce(Aggregate::Count, values)] })
 }
 
 /// An aggregate over an array of values that all have one.
@@ -378,6 +421,14 @@ impl Decoder<'_> {
                 ("and", _) => Condition::And(parts(self)?),
                 ("!", [inner]) => Condition::Not(Box::new(self.record_condition(inner, list, at)?)),
                 ("!==", [var, Value::Null]) => Condition::Answered(self.var(var, at)?),
+                ("==", _) if unique_read(rule).is_some() => {
+                    let (list, field) = unique_read(rule).unwrap_or_default();
+                    let records = self.var(&serde_json::json!({ "var": list }), at)?;
+                    Condition::Unique {
+                        list: records,
+                        field: self.field_index(Some(records), field, at)?,
+                    }
+                }
                 ("in", [var @ Value::Object(_), Value::Array(codes)]) => Condition::OneOf {
                     item: self.var(var, at)?,
                     codes: codes
@@ -607,11 +658,12 @@ impl Decoder<'_> {
         list: Option<ItemId>,
         at: &str,
     ) -> Result<Operand> {
-        if let Some(var) = values.get("var") {
+        if let Some((records, filter)) = self.records(values, at)? {
             return Ok(Operand::Records {
                 function,
-                list: self.var(&serde_json::json!({ "var": var }), at)?,
+                list: records,
                 field: None,
+                filter,
             });
         }
         let filtered = values
@@ -635,15 +687,42 @@ impl Decoder<'_> {
                 let [records, field] = map.as_slice() else {
                     return fail(at, "a `map` has a list and a field");
                 };
-                let records = self.var(records, at)?;
+                let (records, filter) = self
+                    .records(records, at)?
+                    .ok_or_else(|| missing(at, "the records of a list"))?;
                 let field = field.get("var").and_then(Value::as_str).unwrap_or_default();
                 Ok(Operand::Records {
                     function,
                     list: records,
                     field: Some(self.field_index(Some(records), field, at)?),
+                    filter,
                 })
             }
         }
+    }
+
+    /// The records of a list, `{"var": "q24"}`, or those that meet a condition,
+    /// `{"filter": [{"var": "q24"}, rule]}`, whose fields it reads by their ids; `None` for
+    /// anything else.
+    fn records(&self, value: &Value, at: &str) -> Result<Option<(ItemId, Option<Box<Condition>>)>> {
+        if value.get("var").is_some() {
+            return Ok(Some((self.var(value, at)?, None)));
+        }
+        let Some([records, rule]) = value
+            .get("filter")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        else {
+            return Ok(None);
+        };
+        if records.get("var").is_none() {
+            return Ok(None);
+        }
+        let list = self.var(records, at)?;
+        // Read the rule as a list's own logic, which reads a field `f` as `this.f`.
+        let rule = as_record_logic(rule);
+        let filter = self.record_condition(&rule, Some(list), &format!("{at}/filter/1"))?;
+        Ok(Some((list, Some(Box::new(filter)))))
     }
 
     fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {
@@ -689,6 +768,41 @@ fn between_read(rule: &Value) -> Option<(DateUnit, &Value, &Value)> {
         _ => return None,
     };
     (between(unit, from, to) == *rule).then_some((unit, from, to))
+}
+
+/// A filter's rule with each field it reads, `{"var": "f"}`, read as `{"var": "this.f"}`.
+fn as_record_logic(rule: &Value) -> Value {
+    crate::stack::guard(|| match rule {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, value)| match (key.as_str(), value) {
+                    ("var", Value::String(name)) => {
+                        (key.clone(), Value::String(format!("this.{name}")))
+                    }
+                    _ => (key.clone(), as_record_logic(value)),
+                })
+                .collect(),
+        ),
+        Value::Array(values) => Value::Array(values.iter().map(as_record_logic).collect()),
+        other => other.clone(),
+    })
+}
+
+/// The list and field of `unique(list.field)`, as [`unique`] writes it: the rule written
+/// again from them must be this one.
+fn unique_read(rule: &Value) -> Option<(&str, &str)> {
+    let map = rule
+        .get("==")?
+        .get(1)?
+        .get("reduce")?
+        .get(0)?
+        .get("filter")?
+        .get(0)?
+        .get("map")?;
+    let list = map.get(0)?.get("var")?.as_str()?;
+    let field = map.get(1)?.get("var")?.as_str()?;
+    (unique(list, field) == *rule).then_some((list, field))
 }
 
 /// The item whose special answer `{"var": "q4.special"}` reads.

@@ -116,6 +116,10 @@ pub enum Lost {
     Totals,
     /// The condition of a grid column.
     ColumnCondition { column: String },
+    /// `unique(list.field)`: distinct values across records.
+    Unique,
+    /// A text with a quote compared in the filter of an aggregate over records.
+    FilterQuote,
 }
 
 impl Lost {
@@ -162,12 +166,12 @@ impl Lost {
             Lost::Piping => format!("a text that shows this value shows `{{name}}`: {name} R4 has no piping"),
             Lost::Totals => "totals are entered, not checked, by the form; `qc validate` checks them".into(),
             Lost::ColumnCondition { column } => format!("the condition of column `{column}` applies to every row: FHIR cannot enable one answer option"),
+            Lost::FilterQuote => format!("a text with a quote compared in `where` breaks the filter: {name} writes a filter back without escaping its quotes, so the aggregate takes no record"),
+            Lost::Unique => format!("`unique(…)` is read as true: {name} expressions cannot compare the records of a list with each other; `qc validate` checks it"),
         }
     }
 }
 
-/// Sets `key` of a JSON object an export builds (a `json!({…})`, always an object); unlike
-/// `value[key] = …`, it cannot panic.
 /// The currencies an amount allows, as choices: its own, or every ISO 4217 code when it names
 /// none; each with its label, `EUR (Euro)`.
 pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {
@@ -201,6 +205,8 @@ pub(crate) fn html_escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Sets `key` of a JSON object an export builds (a `json!({…})`, always an object); unlike
+/// `value[key] = …`, it cannot panic.
 pub(crate) fn set(object: &mut Value, key: &str, value: Value) {
     if let Some(map) = object.as_object_mut() {
         map.insert(key.to_owned(), value);

@@ -190,6 +190,9 @@ fn predicate_of(instrument: &Instrument, condition: &Condition) -> Option<Value>
         }
         Condition::Not(inner) => json!({ "not": predicate_of(instrument, inner)? }),
         Condition::Answered(item) => on(*item, json!({ "not": { "type": "null" } })),
+        // Distinct values of a field across records: JSON Schema's `uniqueItems` compares
+        // whole records.
+        Condition::Unique { .. } => return None,
         Condition::Special { item, code } => on(
             *item,
             json!({ "type": "object", "required": ["special"], "properties": { "special": { "const": code } } }),

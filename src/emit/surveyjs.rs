@@ -72,6 +72,31 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if special {
             lose(Lost::SpecialTest { of: None });
         }
+        let mut unique = false;
+        let mut visit = |condition: &Condition| unique |= tests_unique(condition);
+        if let Some(condition) = &item.condition {
+            visit(condition);
+        }
+        for constraint in &item.constraints {
+            visit(&constraint.condition);
+        }
+        if unique {
+            lose(Lost::Unique);
+        }
+        let mut quoted = item
+            .calculation
+            .as_ref()
+            .is_some_and(|value| quotes_in_filter(value, false));
+        let mut visit = |condition: &Condition| quoted |= condition_quotes(condition, false);
+        if let Some(condition) = &item.condition {
+            visit(condition);
+        }
+        for constraint in &item.constraints {
+            visit(&constraint.condition);
+        }
+        if quoted {
+            lose(Lost::FilterQuote);
+        }
         let mut unwritable = false;
         let mut visit = |condition: &Condition| unwritable |= compares_unwritable(condition);
         if let Some(condition) = &item.condition {
@@ -92,6 +117,13 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if let Some(constraint) = refused {
             lose(&section.id, constraint.span, Lost::SectionConstraint);
         }
+        if let Some(constraint) = section
+            .constraints
+            .iter()
+            .find(|c| tests_unique(&c.condition))
+        {
+            lose(&section.id, constraint.span, Lost::Unique);
+        }
     }
     losses
 }
@@ -102,6 +134,64 @@ fn reads_special(condition: &Condition) -> bool {
         Condition::Special { .. } => true,
         Condition::Or(parts) | Condition::And(parts) => parts.iter().any(reads_special),
         Condition::Not(inner) => reads_special(inner),
+        _ => false,
+    }
+}
+
+/// Whether a value compares a text with a quote in the filter of an aggregate over records
+/// (`in_filter`: inside one already): survey-core writes a filter back as text before it runs
+/// it, without escaping its quotes.
+fn quotes_in_filter(operand: &Operand, in_filter: bool) -> bool {
+    crate::stack::guard(|| match operand {
+        Operand::Text(text) | Operand::Code(text) => in_filter && text.contains(['\'', '"']),
+        Operand::Records { filter, .. } => filter
+            .as_deref()
+            .is_some_and(|filter| condition_quotes(filter, true)),
+        Operand::Sum { .. } | Operand::Product { .. } => operand
+            .terms()
+            .any(|term| quotes_in_filter(term, in_filter)),
+        Operand::Aggregate { over, .. } => over.iter().any(|o| quotes_in_filter(o, in_filter)),
+        Operand::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            condition_quotes(condition, in_filter)
+                || quotes_in_filter(then, in_filter)
+                || quotes_in_filter(otherwise, in_filter)
+        }
+        Operand::Year(inner) => quotes_in_filter(inner, in_filter),
+        Operand::Between { from, to, .. } => {
+            quotes_in_filter(from, in_filter) || quotes_in_filter(to, in_filter)
+        }
+        Operand::Item(_)
+        | Operand::Field(_)
+        | Operand::Number(_)
+        | Operand::Date(_)
+        | Operand::Today => false,
+    })
+}
+
+/// [`quotes_in_filter`] for the values a condition compares.
+fn condition_quotes(condition: &Condition, in_filter: bool) -> bool {
+    crate::stack::guard(|| match condition {
+        Condition::Or(parts) | Condition::And(parts) => {
+            parts.iter().any(|part| condition_quotes(part, in_filter))
+        }
+        Condition::Not(inner) => condition_quotes(inner, in_filter),
+        Condition::Compare { lhs, rhs, .. } => {
+            quotes_in_filter(lhs, in_filter) || quotes_in_filter(rhs, in_filter)
+        }
+        _ => false,
+    })
+}
+
+/// Whether a condition tests `unique(…)`.
+fn tests_unique(condition: &Condition) -> bool {
+    match condition {
+        Condition::Unique { .. } => true,
+        Condition::Or(parts) | Condition::And(parts) => parts.iter().any(tests_unique),
+        Condition::Not(inner) => tests_unique(inner),
         _ => false,
     }
 }
@@ -194,7 +284,11 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
             false => format!("{{{}}}", item.id),
         },
     };
-    let writer = Writer { instrument, piping };
+    let writer = Writer {
+        instrument,
+        piping,
+        bare: std::cell::Cell::new(false),
+    };
     let mut pages = Vec::new();
     if !instrument.introduction.is_empty() {
         pages.push(json!({
@@ -239,6 +333,9 @@ pub fn amount_currency(name: &str) -> String {
 struct Writer<'i> {
     instrument: &'i Instrument,
     piping: Piping<'i>,
+    /// Whether fields are read as `{field}`, as in the filter of an `…InArray` function,
+    /// which survey-core runs on each record alone, rather than as `{panel.field}`.
+    bare: std::cell::Cell<bool>,
 }
 
 impl Writer<'_> {
@@ -483,7 +580,7 @@ impl Writer<'_> {
     fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
         match reading {
             Reading::Item(id) => self.var(id),
-            Reading::Field(field) => field_name(list, field),
+            Reading::Field(field) => field_name(list, field, self.bare.get()),
         }
     }
 
@@ -515,7 +612,7 @@ impl Writer<'_> {
         crate::stack::guard(|| {
             match operand {
                 Operand::Item(id) => self.var(*id),
-                Operand::Field(field) => field_name(list, *field),
+                Operand::Field(field) => field_name(list, *field, self.bare.get()),
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
                 Operand::Today => "today()".to_owned(),
@@ -549,6 +646,7 @@ impl Writer<'_> {
                     function,
                     list: records,
                     field,
+                    filter,
                 } => {
                     let records = self.instrument.items.at(*records);
                     let fields = match &records.answer {
@@ -566,7 +664,16 @@ impl Writer<'_> {
                         Aggregate::Min => "minInArray",
                         Aggregate::Max => "maxInArray",
                     };
-                    format!("{function}({{{}}}, '{field}')", records.id)
+                    match filter {
+                        // The filter as an expression, which survey-core runs on each record.
+                        Some(filter) => {
+                            let outer = self.bare.replace(true);
+                            let test = self.expression_in(Some(records), filter);
+                            self.bare.set(outer);
+                            format!("{function}({{{}}}, '{field}', {test})", records.id)
+                        }
+                        None => format!("{function}({{{}}}, '{field}')", records.id),
+                    }
                 }
                 Operand::If {
                     condition,
@@ -859,6 +966,8 @@ impl Writer<'_> {
                 }
                 Condition::Not(inner) => format!("!({})", self.expression_in(list, inner)),
                 Condition::Special { .. } => "false".to_owned(),
+                // Reported by `losses`.
+                Condition::Unique { .. } => "true".to_owned(),
                 Condition::Answered(id) => format!("{} notempty", name(*id)),
                 Condition::OneOf { item, codes } => {
                     let tests: Vec<String> = codes
@@ -898,13 +1007,15 @@ impl Writer<'_> {
 }
 
 /// A field of the record at hand, as SurveyJS reads it inside a dynamic panel.
-fn field_name(list: Option<&Item>, field: usize) -> String {
+/// A field of the record at hand: `{panel.field}`, or `{field}` when `bare`.
+fn field_name(list: Option<&Item>, field: usize, bare: bool) -> String {
+    let panel = if bare { "" } else { "panel." };
     match list.map(|list| &list.answer) {
         Some(Some(AnswerType::List(records))) => match records.fields.get(field) {
             Some(field) if matches!(field.answer, AnswerType::Amount { .. }) => {
-                format!("{{panel.{}}}", amount_value(&field.id))
+                format!("{{{panel}{}}}", amount_value(&field.id))
             }
-            Some(field) => format!("{{panel.{}}}", field.id),
+            Some(field) => format!("{{{panel}{}}}", field.id),
             None => "''".to_owned(),
         },
         _ => "''".to_owned(),

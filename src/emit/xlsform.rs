@@ -214,6 +214,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         form,
         notes: 0,
         every_currency: false,
+        relative: false,
     };
     writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
@@ -330,6 +331,10 @@ struct Writer<'i> {
     notes: usize,
     /// Whether the `currencies` list of every ISO 4217 code is in the `choices` sheet.
     every_currency: bool,
+    /// Whether fields are read from the record at hand by their paths relative to it, as in
+    /// the predicate of an aggregate's filter (`${list}[list_kind = 'shelter']`), rather than
+    /// as `${list_kind}`.
+    relative: bool,
 }
 
 impl Writer<'_> {
@@ -933,6 +938,15 @@ impl Writer<'_> {
 
     fn field_name(&self, list: Option<&Item>, field: usize) -> String {
         match list.map(|list| (&list.id, &list.answer)) {
+            Some((id, Some(AnswerType::List(records)))) if self.relative => {
+                match records.fields.get(field) {
+                    Some(field) if matches!(field.answer, AnswerType::Amount { .. }) => {
+                        format!("{id}_{0}/{id}_{0}_value", field.id)
+                    }
+                    Some(field) => format!("{id}_{}", field.id),
+                    None => "''".to_owned(),
+                }
+            }
             Some((id, Some(AnswerType::List(records)))) => match records.fields.get(field) {
                 Some(field) if matches!(field.answer, AnswerType::Amount { .. }) => {
                     format!("${{{id}_{}_value}}", field.id)
@@ -1024,12 +1038,29 @@ impl Writer<'_> {
                     function,
                     list: records,
                     field,
+                    filter,
                 } => {
                     let records_item = self.instrument.items.at(*records);
+                    let mut groups = format!("${{{}}}", records_item.id);
+                    if let Some(filter) = filter {
+                        // The predicate reads each repeat's fields by their relative paths.
+                        let outer = std::mem::replace(&mut self.relative, true);
+                        let test = self.xpath_in(item, Some(records_item), filter);
+                        self.relative = outer;
+                        groups = format!("{groups}[{test}]");
+                    }
                     let Some(field) = field else {
-                        return format!("count(${{{}}})", records_item.id);
+                        return format!("count({groups})");
                     };
-                    let nodes = self.field_name(Some(records_item), *field);
+                    let nodes = match filter {
+                        Some(_) => {
+                            let outer = std::mem::replace(&mut self.relative, true);
+                            let path = self.field_name(Some(records_item), *field);
+                            self.relative = outer;
+                            format!("{groups}/{path}")
+                        }
+                        None => self.field_name(Some(records_item), *field),
+                    };
                     match function {
                         Aggregate::Count => format!("count({nodes}[. != ''])"),
                         other => format!("{}({nodes})", other.as_str()),
@@ -1092,6 +1123,11 @@ impl Writer<'_> {
                         .unwrap_or_default()
                 }
                 Condition::Not(inner) => format!("not({})", self.xpath_in(item, list, inner)),
+                // ODK's XPath has no `distinct-values`, nor the axes to compare siblings.
+                Condition::Unique { .. } => {
+                    self.lose(item, Lost::Unique);
+                    "true()".to_owned()
+                }
                 Condition::Special { item: id, .. } => {
                     let of = Some(self.instrument.items.at(*id).id.clone());
                     self.lose(item, Lost::SpecialTest { of });

@@ -614,6 +614,12 @@ pub enum Condition {
         lhs: Operand,
         rhs: Operand,
     },
+    /// `unique(q24.title)`: no two records of a list have the same value in a field (records
+    /// without a value are left out).
+    Unique {
+        list: ItemId,
+        field: usize,
+    },
 }
 
 pub use crate::syntax::ast::{ArithOp, CompareOp};
@@ -647,11 +653,15 @@ pub enum Operand {
         over: Vec<Operand>,
     },
     /// An aggregate over the records of a list: `count(q24)`, or of one field of them:
-    /// `sum(q24.copies)`.
+    /// `sum(q24.copies)`; with a filter, over the records that meet it:
+    /// `count(q24 where this.copies > 0)`.
     Records {
         function: Aggregate,
         list: ItemId,
         field: Option<usize>,
+        /// A condition on each record of `list` (its fields are `Operand::Field`s of that
+        /// list), which reads nothing else: no item, no calculated value, not today's date.
+        filter: Option<Box<Condition>>,
     },
     /// `if(condition, then, otherwise)`
     If {
@@ -909,7 +919,8 @@ impl Condition {
             Condition::Answered(item)
             | Condition::OneOf { item, .. }
             | Condition::Has { item, .. }
-            | Condition::Special { item, .. } => visit(*item),
+            | Condition::Special { item, .. }
+            | Condition::Unique { list: item, .. } => visit(*item),
             Condition::Compare { lhs, rhs, .. } => {
                 lhs.for_each_item(visit);
                 rhs.for_each_item(visit);
@@ -929,7 +940,8 @@ impl Condition {
             | Condition::Answered(_)
             | Condition::OneOf { .. }
             | Condition::Has { .. }
-            | Condition::Special { .. } => false,
+            | Condition::Special { .. }
+            | Condition::Unique { .. } => false,
         }
     }
 
@@ -963,7 +975,8 @@ impl Condition {
             | Condition::Answered(_)
             | Condition::OneOf { .. }
             | Condition::Has { .. }
-            | Condition::Special { .. } => {}
+            | Condition::Special { .. }
+            | Condition::Unique { .. } => {}
         }
     }
 }

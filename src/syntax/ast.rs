@@ -611,10 +611,12 @@ pub enum ExprKind {
         first: Box<Expr>,
         rest: Vec<(ArithOp, Expr)>,
     },
-    /// `sum(a, b)`, `count(q24)`, `if(c, a, b)`, `today()`
+    /// `sum(a, b)`, `count(q24)`, `if(c, a, b)`, `today()`; `count(q24 where this.copies > 0)`
+    /// takes the records that meet `filter`.
     Call {
         function: Ident,
         args: Vec<Expr>,
+        filter: Option<Box<Expr>>,
     },
     /// A bare name: an item, a calculated value, or a code when compared with a choice;
     /// `this.field` or `list.field` for a field of a list.

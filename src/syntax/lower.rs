@@ -891,14 +891,24 @@ impl Lowering {
         match parts.next_if(|pair| pair.as_rule() == Rule::arguments) {
             Some(arguments) => {
                 let span = name.span.cover(self.span(&arguments));
-                let args = arguments
-                    .into_inner()
-                    .map(|arg| self.expr(arg))
-                    .collect::<Result<_>>()?;
+                let mut args = Vec::new();
+                let mut filter = None;
+                for arg in arguments.into_inner() {
+                    if arg.as_rule() == Rule::filter {
+                        let condition = arg
+                            .into_inner()
+                            .find(|part| part.as_rule() != Rule::where_op)
+                            .ok_or_else(|| missing("condition", span))?;
+                        filter = Some(Box::new(self.expr(condition)?));
+                    } else {
+                        args.push(self.expr(arg)?);
+                    }
+                }
                 Ok(Expr {
                     kind: ExprKind::Call {
                         function: name,
                         args,
+                        filter,
                     },
                     span,
                 })

@@ -418,6 +418,9 @@ impl<'i> Validator<'i> {
                 continue;
             }
             let problem = || {
+                if let Some(problem) = self.repeated(constraint, answers, record.is_some()) {
+                    return problem;
+                }
                 let pointer = match (record, item) {
                     (Some((_, _, path)), _) => path.render(),
                     (None, Some(item)) => pointer(&[&self.instrument.item(item).id]),
@@ -441,6 +444,38 @@ impl<'i> Validator<'i> {
                 _ => report.warning(problem),
             }
         }
+    }
+
+    /// A broken `unique(list.field)` rule, located at the first record that repeats an
+    /// earlier one's value: `/answers/members/2/name`, "…: record 3 repeats record 1".
+    fn repeated(
+        &self,
+        constraint: &Constraint,
+        answers: &Answers,
+        in_record: bool,
+    ) -> Option<Problem> {
+        let crate::model::Condition::Unique { list, field } = &constraint.condition else {
+            return None;
+        };
+        if in_record {
+            return None;
+        }
+        let (earlier, later) = eval::repeated(self.instrument, answers, *list, *field)?;
+        let Some(AnswerType::List(declared)) = &self.instrument.item(*list).answer else {
+            return None;
+        };
+        let field = &declared.fields.get(*field)?.id;
+        let at = pointer(&[&self.instrument.item(*list).id, &later.to_string(), field]);
+        // Located at the field, with its label, as other problems of a record's field are.
+        let mut problem = self.problem(*list, Code::Constraint, &at, String::new());
+        problem.message = format!(
+            "{}: record {} repeats record {}",
+            self.filled(&constraint.message, answers),
+            later + 1,
+            earlier + 1
+        );
+        problem.span = Some(constraint.span);
+        Some(problem)
     }
 
     /// A text with the values it pipes filled in from the answers, as a frontend shows it

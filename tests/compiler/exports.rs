@@ -933,3 +933,74 @@ fn list_fields_show_their_help() {
     let help = find(&questionnaire, "members_age_help_1").expect("a display item");
     assert_eq!(help["type"], "display");
 }
+
+/// An aggregate over the records that meet a condition is written in each target's own way,
+/// each reading the record's fields where that target applies the condition; `unique` is
+/// FHIRPath's `isDistinct`, and a loss where the target cannot compare records.
+#[test]
+fn filtered_aggregates_and_unique_rules_reach_every_target() {
+    let source = r#"instrument f { title "F" }
+scale kinds { shelter "Shelter" other "Other" }
+section main "Main" {
+  question services "Services" : list {
+    field kind "Kind" : kinds
+    field staff "Staff" : integer
+    field cost "Cost" : amount
+    field name "Name" : text
+  } {
+    allow uncited
+    check unique(services.name) else error "Each service once"
+  }
+  calc shelters "Shelters" = count(services where this.kind = shelter)
+  calc staff "Staff" = sum(services.staff where this.kind = shelter)
+  calc quoted "Quoted" = count(services where this.name = "Women's shelter")
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let calculation = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.calculation.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        calculation("shelters")
+            .contains("count(${services}[services_kind != '' and services_kind = 'shelter'])"),
+        "{}",
+        calculation("shelters")
+    );
+    assert!(
+        calculation("staff").contains(
+            "${services}[services_kind != '' and services_kind = 'shelter']/services_staff"
+        ),
+        "{}",
+        calculation("staff")
+    );
+    let lost = |losses: &[qc::emit::Loss], what: qc::emit::Lost| {
+        losses.iter().any(|loss| loss.what == what)
+    };
+    assert!(lost(&xlsform.losses, qc::emit::Lost::Unique));
+    let surveyjs = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        surveyjs
+            .contains("countInArray({services}, 'kind', {kind} notempty and {kind} = 'shelter')"),
+        "{surveyjs}"
+    );
+    assert!(surveyjs
+        .contains("sumInArray({services}, 'staff', {kind} notempty and {kind} = 'shelter')"));
+    let losses = qc::emit::surveyjs::losses(&instrument);
+    assert!(lost(&losses, qc::emit::Lost::Unique));
+    assert!(lost(&losses, qc::emit::Lost::FilterQuote));
+    let (questionnaire, losses) = qc::emit::fhir::questionnaire(&instrument);
+    assert!(!lost(&losses, qc::emit::Lost::Unique));
+    let fhir = questionnaire.to_string();
+    assert!(fhir.contains(
+        "%resource.repeat(item).where(linkId='services').where(($this.item.where(linkId='services_kind').answer.value.code = 'shelter') = true).count()"
+    ), "{fhir}");
+    assert!(fhir.contains(
+        "%resource.repeat(item).where(linkId='services').item.where(linkId='services_name').answer.value.isDistinct()"
+    ));
+}

@@ -184,3 +184,38 @@ test "big" {
         .iter()
         .all(|test| test.failures.is_empty()));
 }
+
+/// A condition on a list's fields given to an aggregate is refused with the aggregate over the
+/// records that meet it, and that compiles.
+#[test]
+fn a_condition_on_records_is_refused_with_the_filter_that_compiles() {
+    for (written, function) in [
+        ("count(services.kind = shelter)", "count"),
+        (
+            "count(services.staff > 2 and services.kind != other)",
+            "count",
+        ),
+        ("sum(services.staff > 2)", "sum"),
+    ] {
+        let source = format!(
+            "instrument c {{ title \"C\" }}\nscale kinds {{ shelter \"Shelter\" other \"Other\" }}\nsection main \"Main\" {{\n  question services \"Services\" : list {{\n    field kind \"Kind\" : kinds\n    field staff \"Staff\" : integer\n  }} {{ allow uncited }}\n  calc n \"N\" = {written}\n}}\n"
+        );
+        let compilation = qc::compile(&source);
+        let help = compilation
+            .diagnostics
+            .iter()
+            .find(|d| {
+                d.to_string() == format!("`{function}` takes values, not a condition on records")
+            })
+            .and_then(|d| miette::Diagnostic::help(d).map(|help| help.to_string()))
+            .unwrap_or_else(|| panic!("{written}: {:?}", compilation.diagnostics));
+        let rewrite = help.rsplit('`').nth(1).expect("the rewrite in backquotes");
+        assert!(rewrite.contains(" where this."), "{written}: {help}");
+        let fixed = qc::compile(&source.replace(written, rewrite));
+        assert!(
+            fixed.diagnostics.is_empty(),
+            "{rewrite}: {:?}",
+            fixed.diagnostics
+        );
+    }
+}

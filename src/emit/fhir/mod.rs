@@ -211,7 +211,7 @@ struct Writer<'i> {
     losses: Vec<Loss>,
     /// What the fields of the record at hand are read from: `%context` in the record
     /// constraints on a repeating group, `%record` (the group's variable) in a field's
-    /// `enableWhenExpression`.
+    /// `enableWhenExpression`, `$this` in the filter of an aggregate over records.
     record: std::cell::Cell<&'static str>,
 }
 
@@ -464,9 +464,18 @@ impl Writer<'_> {
                     function,
                     list: records,
                     field,
+                    filter,
                 } => {
                     let id = &self.instrument.items.at(*records).id;
-                    let groups = format!("%resource.repeat(item).where(linkId='{id}')");
+                    let mut groups = format!("%resource.repeat(item).where(linkId='{id}')");
+                    if let Some(filter) = filter {
+                        // Each record's group is `$this` inside `where`.
+                        let outer = self.record.replace("$this");
+                        let test =
+                            self.fhirpath_in(Some(self.instrument.items.at(*records)), filter);
+                        self.record.set(outer);
+                        groups = format!("{groups}.where({test})");
+                    }
                     let Some(field) = field else {
                         return format!("{groups}.count()");
                     };
@@ -925,6 +934,15 @@ impl Writer<'_> {
                 Condition::Not(inner) => format!("({}).not()", self.fhirpath_in(list, inner)),
                 Condition::Special { .. } => "false".to_owned(),
                 Condition::Answered(item) => format!("{}.exists()", answer(item)),
+                Condition::Unique { list, field } => {
+                    let list = self.instrument.items.at(*list);
+                    let groups = format!("%resource.repeat(item).where(linkId='{}')", list.id);
+                    let outer = self.record.replace("$this");
+                    let values = self.field_path(Some(list), *field);
+                    self.record.set(outer);
+                    let values = values.strip_prefix("$this").unwrap_or(&values).to_owned();
+                    format!("{groups}{values}.isDistinct()")
+                }
                 Condition::OneOf { item, codes } => {
                     let codes: Vec<String> = codes.iter().map(|c| fhirpath_literal(c)).collect();
                     format!(
