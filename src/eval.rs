@@ -92,9 +92,27 @@ fn computed(instrument: &Instrument, answers: &Answers, today: &str, order: &[It
     calculate(instrument, answers.clone(), today, order)
 }
 
-/// `answers` with today's date and each calculated value, in `order`.
+/// `answers` with today's date, each record's computed fields and each calculated value, in
+/// `order`.
 fn calculate(instrument: &Instrument, mut out: Answers, today: &str, order: &[ItemId]) -> Answers {
     out.insert(TODAY.to_owned(), Value::String(today.to_owned()));
+    let mut dated = Answers::new();
+    dated.insert(TODAY.to_owned(), Value::String(today.to_owned()));
+    for (id, item) in instrument.items.iter_enumerated() {
+        let Some(AnswerType::List(list)) = &item.answer else {
+            continue;
+        };
+        if list.fields.iter().all(|field| field.calculation.is_none()) {
+            continue;
+        }
+        if let Some(Value::Array(records)) = out.get_mut(&item.id) {
+            for record in records.iter_mut() {
+                if let Value::Object(record) = record {
+                    *record = with_record_values(instrument, id, record, &dated);
+                }
+            }
+        }
+    }
     for &id in order {
         let item = instrument.item(id);
         let Some(calculation) = &item.calculation else {
@@ -102,6 +120,33 @@ fn calculate(instrument: &Instrument, mut out: Answers, today: &str, order: &[It
         };
         let value = value(instrument, calculation, &out);
         out.insert(item.id.clone(), value);
+    }
+    out
+}
+
+/// A record of `list` with each computed field (`calc` in the list) computed in order,
+/// replacing what the reply stored; `answers` gives today's date.
+pub fn with_record_values(
+    instrument: &Instrument,
+    list: ItemId,
+    record: &Map<String, Value>,
+    answers: &Answers,
+) -> Map<String, Value> {
+    let mut out = record.clone();
+    let Some(AnswerType::List(declared)) = &instrument.item(list).answer else {
+        return out;
+    };
+    for field in &declared.fields {
+        let Some(calculation) = &field.calculation else {
+            continue;
+        };
+        let value = Scope {
+            record: Some((list, &out)),
+            ..Scope::new(instrument, answers)
+        }
+        .guarded(calculation)
+        .map_or(Value::Null, Scalar::into_json);
+        out.insert(field.id.clone(), value);
     }
     out
 }

@@ -362,7 +362,8 @@ const ENTRIES: &[Entry] = &[
                never another item or `today()`; compare the aggregate with those outside it. \
                `unique(services.name)` holds when no two records have the same name; it \
                compares records with each other, so it is a rule of the list question itself, \
-               not of each record.",
+               not of each record. A value computed in each record (`calc` inside the list) \
+               reads the fields before it, fixed values and `today()`, never another item.",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {

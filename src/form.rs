@@ -607,6 +607,8 @@ impl<'f> Reader<'f> {
                 answer: self.answer(&field.answer, &format!("{at}/answer"))?,
                 required: field.required,
                 condition: None,
+                calculation: None,
+                shown: field.shown,
                 span: Span::default(),
             });
         }
@@ -733,8 +735,9 @@ impl<'f> Reader<'f> {
                     Some(AnswerType::List(list)),
                     AnswerRules::List(fields, min, max, constraints),
                 ) => {
-                    for (field, condition) in list.fields.iter_mut().zip(fields) {
+                    for (field, (condition, calculation)) in list.fields.iter_mut().zip(fields) {
                         field.condition = condition;
+                        field.calculation = calculation;
                     }
                     list.min = min;
                     list.max = max;
@@ -750,6 +753,29 @@ impl<'f> Reader<'f> {
         }
         self.written = written;
         Ok(())
+    }
+
+    /// A value computed in each record of `list`, the field at `index`: it reads the fields
+    /// before it, fixed values and today's date, as the compiler allows.
+    fn record_calculation(
+        &self,
+        rule: &Value,
+        list: ItemId,
+        index: usize,
+        at: &str,
+    ) -> Result<crate::model::Operand> {
+        let value = self.decoder().value(rule, Literal::Text, Some(list), at)?;
+        let mut outside = false;
+        value.for_each_item(&mut |_| outside = true);
+        let mut later = false;
+        value.for_each_field(&mut |field| later |= field >= index);
+        if outside || later {
+            return fail(
+                at,
+                "a record's computed field reads only the fields before it, fixed values and today's date",
+            );
+        }
+        Ok(value)
     }
 
     /// The logic of an item's answer, read over every item.
@@ -769,17 +795,23 @@ impl<'f> Reader<'f> {
                 let conditions = fields
                     .iter()
                     .enumerate()
-                    .map(|(index, field)| match &field.condition {
-                        Some(rule) => self
-                            .decoder()
-                            .record_condition(
+                    .map(|(index, field)| {
+                        let condition = match &field.condition {
+                            Some(rule) => Some(self.decoder().record_condition(
                                 rule,
                                 Some(list),
                                 &format!("{at}/fields/{index}/condition"),
-                            )
-                            .map(Some)
-                            .map_err(FormError::from),
-                        None => Ok(None),
+                            )?),
+                            None => None,
+                        };
+                        let calculation = match &field.calculation {
+                            Some(rule) => {
+                                let at = format!("{at}/fields/{index}/calculation");
+                                Some(self.record_calculation(rule, list, index, &at)?)
+                            }
+                            None => None,
+                        };
+                        Ok((condition, calculation))
                     })
                     .collect::<Result<_>>()?;
                 let count = |end: End, count: &Option<Value>| -> Result<Option<Count>> {
@@ -995,9 +1027,13 @@ fn number_answer(number: &format::NumberAnswer, at: &str) -> Result<AnswerType> 
 /// The logic of an answer, read in the second pass.
 enum AnswerRules {
     None,
-    /// Each field's condition, the bounds of the number of records, the records' rules.
+    /// Each field's condition and calculation, the bounds of the number of records, the
+    /// records' rules.
     List(
-        Vec<Option<crate::model::Condition>>,
+        Vec<(
+            Option<crate::model::Condition>,
+            Option<crate::model::Operand>,
+        )>,
         Option<Count>,
         Option<Count>,
         Vec<Constraint>,

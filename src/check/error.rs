@@ -615,6 +615,16 @@ pub enum ValueProblem {
         #[label("tested for each record here")]
         span: Span,
     },
+    #[error("a value computed in a record of `{list}` reads `{read}`")]
+    #[diagnostic(help(
+        "it reads the record's fields (`this.field`), fixed values and `today()`; compute what needs other answers outside the list: `calc … = sum({list}.field) / {read}`"
+    ))]
+    RecordCalcReadsOutside {
+        read: String,
+        list: String,
+        #[label("this reads `{read}`, outside the record")]
+        span: Span,
+    },
     #[error("`where` takes the records of a list")]
     #[diagnostic(help(
         "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"

@@ -815,7 +815,11 @@ impl<'a> Checker<'a> {
             ast::AnswerKind::List(list) => {
                 let mut seen: HashMap<&str, Span> = HashMap::default();
                 let mut record = Vec::new();
-                for field in &list.fields {
+                let mut calcs = list.calcs.iter().peekable();
+                for (position, field) in list.fields.iter().enumerate() {
+                    while let Some((_, calc)) = calcs.next_if(|(at, _)| *at <= position) {
+                        self.record_calc(owner, calc, &mut record, &mut seen);
+                    }
                     if let Some(first) = seen.get(field.id.name.as_str()) {
                         self.errors.push(CheckError::Duplicate {
                             kind: "field",
@@ -838,9 +842,14 @@ impl<'a> Checker<'a> {
                             condition: None,
                             help,
                             notes,
+                            calculation: None,
+                            shown: false,
                             span: field.id.span,
                         });
                     }
+                }
+                for (_, calc) in calcs {
+                    self.record_calc(owner, calc, &mut record, &mut seen);
                 }
                 self.list_logic(list, owner, &record);
                 AnswerType::List(model::List {
@@ -851,6 +860,97 @@ impl<'a> Checker<'a> {
                 })
             }
         })
+    }
+
+    /// `calc bmi "…" = …` in a list: a value computed from each record, which reads the fields
+    /// declared before it (`this.field`), fixed values and today's date, as every target
+    /// computes it inside the record.
+    fn record_calc(
+        &mut self,
+        owner: Option<ItemId>,
+        calc: &'a ast::CalcDecl,
+        record: &mut Vec<model::RecordField>,
+        seen: &mut HashMap<&'a str, Span>,
+    ) {
+        if let Some(first) = seen.get(calc.id.name.as_str()) {
+            self.errors.push(CheckError::Duplicate {
+                kind: "field",
+                name: calc.id.name.clone(),
+                span: calc.id.span,
+                first: Note::new(*first, "first defined here"),
+            });
+            return;
+        }
+        seen.insert(&calc.id.name, calc.id.span);
+        let Some(owner) = owner else {
+            self.errors
+                .push(CheckError::UnknownField(error::FieldProblem::InnerLogic {
+                    span: calc.span,
+                }));
+            return;
+        };
+        // The record so far is the list's answer while the value is resolved, so that
+        // `this.field` reads the fields before it and no other.
+        let before = self
+            .walk
+            .items
+            .at_mut(owner)
+            .answer
+            .replace(AnswerType::List(model::List {
+                fields: std::mem::take(record),
+                min: None,
+                max: None,
+                constraints: Vec::new(),
+            }));
+        let resolved = condition::Resolver {
+            checker: self,
+            item: owner,
+            track: false,
+            record: Some(owner),
+        }
+        .value(&calc.value);
+        if let Some(AnswerType::List(list)) =
+            std::mem::replace(&mut self.walk.items.at_mut(owner).answer, before)
+        {
+            *record = list.fields;
+        }
+        let Some((value, ty)) = resolved else { return };
+        let mut outside = None;
+        value.for_each_item(&mut |item| {
+            outside.get_or_insert(item);
+        });
+        if let Some(item) = outside {
+            let list = self.walk.items.at(owner).id.clone();
+            self.errors.push(CheckError::BadValue(
+                error::ValueProblem::RecordCalcReadsOutside {
+                    read: self.walk.items.at(item).id.clone(),
+                    list,
+                    span: calc.value.span,
+                },
+            ));
+            return;
+        }
+        let Some(answer) = ty.answer() else {
+            self.errors
+                .push(CheckError::BadValue(error::ValueProblem::NotCalculable {
+                    item: calc.id.name.clone(),
+                    found: ty.describe(),
+                    span: calc.value.span,
+                }));
+            return;
+        };
+        record.push(model::RecordField {
+            id: calc.id.name.clone(),
+            label: self.text(&calc.label),
+            answer,
+            required: false,
+            condition: None,
+            help: Vec::new(),
+            notes: Vec::new(),
+            calculation: Some(value),
+            shown: calc.shown,
+            span: calc.id.span,
+        });
     }
 
     fn choices(&mut self, choices: &ast::Choices) -> Option<ScaleId> {

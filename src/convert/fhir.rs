@@ -234,7 +234,10 @@ impl Reader<'_> {
             };
             let answers = field_item.get("answer").and_then(Value::as_array);
             if let Some(read) = self.value(&field.answer, answers, &pointer(&at, &["answer"])) {
-                record.insert(field.id.clone(), read);
+                // A computed field is left out, as a calculated value is: qc computes it.
+                if field.calculation.is_none() {
+                    record.insert(field.id.clone(), read);
+                }
             }
         }
         Value::Object(record)

@@ -436,7 +436,19 @@ impl Writer<'_, '_, '_> {
                 let Some(AnswerType::List(records)) = &instrument.item(list).answer else {
                     return None;
                 };
-                let field = &records.fields.at(field).id;
+                let declared = records.fields.at(field);
+                if declared.calculation.is_some() {
+                    // Written as qc computes it from the record, as a calculated value is.
+                    let mut dated = crate::eval::Answers::new();
+                    dated.insert(
+                        crate::eval::TODAY.to_owned(),
+                        Value::String(crate::eval::today()),
+                    );
+                    let computed =
+                        crate::eval::with_record_values(instrument, list, fields, &dated);
+                    return scalar(computed.get(&declared.id)?);
+                }
+                let field = &declared.id;
                 let mut tokens = at.to_vec();
                 tokens.push(field);
                 (fields.get(field)?, tokens)
@@ -871,6 +883,10 @@ impl Reader<'_, '_, '_> {
                 item.answer.as_ref()
             }
             Holds::Field { list, field } => match &instrument.item(list).answer {
+                // qc computes a record's computed field from the record.
+                Some(AnswerType::List(shape)) if shape.fields.at(field).calculation.is_some() => {
+                    return
+                }
                 Some(AnswerType::List(shape)) => Some(&shape.fields.at(field).answer),
                 _ => return,
             },

@@ -117,7 +117,13 @@ fn list_to_data(list: &List, value: &Value, at: &str, problems: &mut Vec<Problem
         return value.clone();
     };
     let amounts = amount_fields(list);
-    if amounts.is_empty() {
+    let computed: Vec<&str> = list
+        .fields
+        .iter()
+        .filter(|field| field.calculation.is_some())
+        .map(|field| field.id.as_str())
+        .collect();
+    if amounts.is_empty() && computed.is_empty() {
         return value.clone();
     }
     let records = records.iter().enumerate().map(|(index, record)| {
@@ -125,7 +131,11 @@ fn list_to_data(list: &List, value: &Value, at: &str, problems: &mut Vec<Problem
             return record.clone();
         };
         let mut out = Map::new();
-        for (key, field) in fields {
+        // A computed field is left out: SurveyJS computes it in the panel.
+        for (key, field) in fields
+            .iter()
+            .filter(|(key, _)| !computed.contains(&key.as_str()))
+        {
             match amounts.contains(&key.as_str()) && !field.is_null() {
                 true => {
                     let at = pointer(at, &[&index.to_string(), key]);
@@ -413,6 +423,12 @@ fn read_value(answer: &AnswerType, value: &Value) -> Value {
                         join_amounts(fields, &amount_fields(list))
                             .iter()
                             .filter(|(_, value)| !value.is_null())
+                            // qc computes a computed field from the record.
+                            .filter(|(id, _)| {
+                                list.fields
+                                    .iter()
+                                    .all(|f| &f.id != *id || f.calculation.is_none())
+                            })
                             .map(|(id, value)| {
                                 let read = match list.fields.iter().find(|f| &f.id == id) {
                                     Some(field) => read_value(&field.answer, value),

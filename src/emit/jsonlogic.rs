@@ -38,6 +38,12 @@ pub fn value(instrument: &Instrument, operand: &Operand) -> Value {
     Rules::new(instrument, None).guarded(operand)
 }
 
+/// The JsonLogic rule that computes a value of a record of `list` from its fields (`this`):
+/// `null` when it has none.
+pub fn record_value(instrument: &Instrument, list: ItemId, operand: &Operand) -> Value {
+    Rules::new(instrument, Some(list)).guarded(operand)
+}
+
 /// The JsonLogic rule of a constraint: true when it is kept, or not tested because something
 /// it compares has no value.
 pub fn constraint(

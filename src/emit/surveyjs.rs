@@ -787,6 +787,19 @@ impl Writer<'_> {
                 if !description.is_empty() {
                     element.insert("description".to_owned(), json!(description.join(" ")));
                 }
+                if let Some(calculation) = &field.calculation {
+                    // Computed in each panel from its own questions; kept from view unless
+                    // marked shown.
+                    element.insert("type".to_owned(), json!("expression"));
+                    if !field.shown {
+                        element.insert("visible".to_owned(), json!(false));
+                    }
+                    element.insert(
+                        "expression".to_owned(),
+                        json!(self.value(Some(item), calculation)),
+                    );
+                    return Value::Object(element);
+                }
                 if field.required {
                     element.insert("isRequired".to_owned(), json!(true));
                 }

@@ -654,6 +654,33 @@ impl Writer<'_> {
                 Some(condition) => self.xpath_in(item, Some(item), condition),
                 None => String::new(),
             };
+            if let Some(calculation) = &field.calculation {
+                // A `calculate` in the repeat, which pyxform makes read the record's own
+                // fields; XLSForm never shows one, so a value marked shown is a note too.
+                let name = format!("{}_{}", item.id, field.id);
+                let label = self.text(&field.label);
+                let calculation = self.value_xpath(item, Some(item), calculation);
+                self.row(SurveyRow {
+                    kind: "calculate".to_owned(),
+                    name: name.clone(),
+                    label: label.clone(),
+                    calculation,
+                    holds: Holds::Field {
+                        list: id,
+                        field: index,
+                    },
+                    ..SurveyRow::default()
+                });
+                if field.shown {
+                    self.row(SurveyRow {
+                        kind: "note".to_owned(),
+                        name: format!("{name}_shown"),
+                        label: format!("{label}: ${{{name}}}"),
+                        ..SurveyRow::default()
+                    });
+                }
+                continue;
+            }
             let field_row = SurveyRow {
                 name: format!("{}_{}", item.id, field.id),
                 label: self.text(&field.label),

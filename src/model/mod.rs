@@ -196,7 +196,11 @@ impl Instrument {
                         Some(AnswerType::List(list)) => {
                             today(&list.constraints)
                                 || list.fields.iter().any(|field| {
-                                    field.condition.as_ref().is_some_and(Condition::reads_today)
+                                    field.calculation.is_some()
+                                        || field
+                                            .condition
+                                            .as_ref()
+                                            .is_some_and(Condition::reads_today)
                                 })
                         }
                         Some(AnswerType::Grid(grid)) => grid.columns.iter().any(|column| {
@@ -553,6 +557,12 @@ pub struct RecordField {
     /// Shown with the field.
     pub help: Vec<Text>,
     pub notes: Vec<Text>,
+    /// For a value computed from the record (`calc` in the list), how: it reads the fields
+    /// before it, fixed values and today's date. Its `answer` is the type it computes; it is
+    /// never asked.
+    pub calculation: Option<Operand>,
+    /// A computed value the respondent sees (`{ shown }`).
+    pub shown: bool,
     /// Where it is declared (its id); empty in a form read back.
     pub span: Span,
 }
@@ -783,6 +793,46 @@ impl Operand {
         }
     }
 
+    /// Calls `visit` on every field of the record at hand the value reads, however deep (in
+    /// the conditions of `if` too), but not in the filter of an aggregate, whose fields are
+    /// another list's.
+    pub fn for_each_field(&self, visit: &mut impl FnMut(usize)) {
+        match self {
+            Operand::Field(field) => visit(*field),
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                for operand in self.terms() {
+                    operand.for_each_field(visit);
+                }
+            }
+            Operand::Aggregate { over, .. } => {
+                for operand in over {
+                    operand.for_each_field(visit);
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                condition.for_each_field(visit);
+                then.for_each_field(visit);
+                otherwise.for_each_field(visit);
+            }
+            Operand::Year(inner) => inner.for_each_field(visit),
+            Operand::Between { from, to, .. } => {
+                from.for_each_field(visit);
+                to.for_each_field(visit);
+            }
+            Operand::Item(_)
+            | Operand::Records { .. }
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today => {}
+        }
+    }
+
     /// What the value needs to have a value (see [`Operand::for_each_needed`]), each once, in
     /// the order first read.
     pub fn needed(&self) -> Vec<Reading> {
@@ -925,6 +975,29 @@ impl Condition {
                 lhs.for_each_item(visit);
                 rhs.for_each_item(visit);
             }
+        }
+    }
+
+    /// Calls `visit` on every field of the record at hand the condition reads (see
+    /// [`Operand::for_each_field`]).
+    pub fn for_each_field(&self, visit: &mut impl FnMut(usize)) {
+        match self {
+            Condition::Or(parts) | Condition::And(parts) => {
+                for part in parts {
+                    part.for_each_field(visit);
+                }
+            }
+            Condition::Not(inner) => inner.for_each_field(visit),
+            Condition::Compare { lhs, rhs, .. } => {
+                lhs.for_each_field(visit);
+                rhs.for_each_field(visit);
+            }
+            Condition::Const(_)
+            | Condition::Answered(_)
+            | Condition::OneOf { .. }
+            | Condition::Has { .. }
+            | Condition::Special { .. }
+            | Condition::Unique { .. } => {}
         }
     }
 

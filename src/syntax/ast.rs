@@ -535,6 +535,9 @@ pub enum AnswerKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListDecl {
     pub fields: Vec<RecordFieldDecl>,
+    /// `calc bmi "…" = this.weight / …`: values computed from each record's fields, each with
+    /// the number of fields declared before it.
+    pub calcs: Vec<(usize, CalcDecl)>,
     pub min: Option<RecordCount>,
     pub max: Option<RecordCount>,
     pub constraints: Vec<ConstraintDecl>,

@@ -672,6 +672,7 @@ impl Lowering {
             Rule::list_type => {
                 let mut list = ListDecl {
                     fields: Vec::new(),
+                    calcs: Vec::new(),
                     min: None,
                     max: None,
                     constraints: Vec::new(),
@@ -681,6 +682,7 @@ impl Lowering {
                         Rule::min_records => list.min = Some(self.record_count(part)?),
                         Rule::max_records => list.max = Some(self.record_count(part)?),
                         Rule::constraint => list.constraints.push(self.constraint(part)?),
+                        Rule::calc => list.calcs.push((list.fields.len(), self.calc(part)?)),
                         _ => list.fields.push(self.record_field(part)?),
                     }
                 }

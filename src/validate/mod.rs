@@ -563,15 +563,8 @@ impl<'i> Validator<'i> {
             return;
         };
         let expected = computed.get(id).unwrap_or(&Value::Null);
-        let agree = match (stored.as_f64(), expected.as_f64()) {
-            (Some(a), Some(b)) => same_number(a, b),
-            _ => stored == expected,
-        };
-        if !agree {
-            let shown_expected = match expected {
-                Value::Null => "no value".to_owned(),
-                value => value.to_string(),
-            };
+        if !agree(stored, expected) {
+            let shown_expected = shown_value(expected);
             report.error(|| {
                 self.problem(
                     item,
@@ -707,11 +700,22 @@ impl<'i> Validator<'i> {
                 false => report.error(problem),
             }
         }
+        let computes = list.fields.iter().any(|field| field.calculation.is_some());
         for (index, record) in records.iter().enumerate() {
-            let Some(object) = record.as_object() else {
+            let Some(stored) = record.as_object() else {
                 continue;
             };
             let path = path.index(index);
+            // The record's computed fields as computed, which its logic reads.
+            let computed;
+            let object = match computes {
+                true => {
+                    computed = eval::with_record_values(self.instrument, item, stored, answers);
+                    self.record_values(item, list, stored, &computed, &path, report);
+                    &computed
+                }
+                false => stored,
+            };
             for (field, model) in fields.iter().zip(&list.fields) {
                 let Some(condition) = &model.condition else {
                     continue;
@@ -746,6 +750,44 @@ impl<'i> Validator<'i> {
                 Some((item, object, &path)),
                 report,
             );
+        }
+    }
+
+    /// A record's computed fields, where the reply stores them, agree with what its fields
+    /// give (V0115), as a calculated value's do.
+    fn record_values(
+        &self,
+        item: ItemId,
+        list: &crate::model::List,
+        stored: &Map<String, Value>,
+        computed: &Map<String, Value>,
+        path: &Path<'_>,
+        report: &mut Report,
+    ) {
+        for field in list
+            .fields
+            .iter()
+            .filter(|field| field.calculation.is_some())
+        {
+            let Some(value) = stored.get(&field.id).filter(|value| !value.is_null()) else {
+                continue;
+            };
+            let expected = computed.get(&field.id).unwrap_or(&Value::Null);
+            if agree(value, expected) {
+                continue;
+            }
+            report.error(|| {
+                self.problem(
+                    item,
+                    Code::Calculation,
+                    &path.key(&field.id).render(),
+                    format!(
+                        "is stored as {}, but the record's fields give {}",
+                        shown(&value.to_string()),
+                        shown_value(expected)
+                    ),
+                )
+            });
         }
     }
 
@@ -1538,6 +1580,22 @@ impl<'a> Path<'a> {
 }
 
 /// The JSON pointer to an answer: `/answers/<id>/…`.
+/// Whether a stored computed value is the one computed: numbers by value.
+fn agree(stored: &Value, expected: &Value) -> bool {
+    match (stored.as_f64(), expected.as_f64()) {
+        (Some(a), Some(b)) => same_number(a, b),
+        _ => stored == expected,
+    }
+}
+
+/// A computed value in a message: "no value" for none.
+fn shown_value(value: &Value) -> String {
+    match value {
+        Value::Null => "no value".to_owned(),
+        value => value.to_string(),
+    }
+}
+
 fn pointer(parts: &[&str]) -> String {
     let mut out = String::from("/answers");
     for part in parts {

@@ -1004,3 +1004,59 @@ section main "Main" {
         "%resource.repeat(item).where(linkId='services').item.where(linkId='services_name').answer.value.isDistinct()"
     ));
 }
+
+/// A value computed in each record is computed inside the record by every target, from the
+/// record's own fields, and kept from view unless marked shown.
+#[test]
+fn values_computed_in_records_reach_every_target() {
+    let source = r#"instrument f { title "F" }
+section main "Main" {
+  question people "People" : list {
+    field born "Born" : date
+    calc age "Age" = years(this.born, today()) { shown }
+    calc minor "Minor" = if(this.age < 18, 1, 0)
+  } { allow uncited }
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let row = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {name}"))
+    };
+    let (repeat, minor) = (
+        xlsform.survey.iter().position(|r| r.kind == "begin_repeat"),
+        xlsform.survey.iter().position(|r| r.name == "people_minor"),
+    );
+    assert!(repeat < minor && minor.is_some(), "inside the repeat");
+    assert_eq!(row("people_minor").kind, "calculate");
+    assert!(row("people_minor")
+        .calculation
+        .contains("${people_age} < 18"));
+    assert_eq!(row("people_age_shown").label, "Age: ${people_age}");
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let template = &survey["pages"][0]["elements"][0]["templateElements"];
+    assert_eq!(template[1]["type"], "expression");
+    assert_eq!(template[1].get("visible"), None);
+    assert_eq!(template[2]["visible"], false);
+    assert!(template[2]["expression"]
+        .as_str()
+        .is_some_and(|e| e.contains("{panel.age} < 18")));
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let fields = &questionnaire["item"][0]["item"][0]["item"];
+    assert_eq!(fields[2]["readOnly"], true);
+    let text = fields[2].to_string();
+    assert!(
+        text.contains("sdc-questionnaire-calculatedExpression"),
+        "{text}"
+    );
+    assert!(
+        text.contains("%record.item.where(linkId='people_age')"),
+        "{text}"
+    );
+    assert!(text.contains("questionnaire-hidden"), "{text}");
+}

@@ -157,7 +157,14 @@ impl<'i> Generator<'i> {
                 let records: Vec<Value> = (0..low + self.below(high - low + 1))
                     .map(|_| {
                         let mut record = Map::new();
-                        for field in list.fields.iter().filter(|f| f.condition.is_none()) {
+                        // A computed field is left out: qc computes it.
+                        let asked = |f: &&qc::model::RecordField| f.calculation.is_none();
+                        for field in list
+                            .fields
+                            .iter()
+                            .filter(asked)
+                            .filter(|f| f.condition.is_none())
+                        {
                             if field.required || self.below(2) == 0 {
                                 record.insert(field.id.clone(), self.valid(&field.answer, answers));
                             }
@@ -167,11 +174,18 @@ impl<'i> Generator<'i> {
                                 continue;
                             };
                             let list_id = qc::model::ItemId::from(owner);
+                            // The condition reads the record's computed fields too.
+                            let computed = qc::eval::with_record_values(
+                                self.instrument,
+                                list_id,
+                                &record,
+                                answers,
+                            );
                             let asked = qc::eval::holds_in_record(
                                 self.instrument,
                                 condition,
                                 answers,
-                                (list_id, &record),
+                                (list_id, &computed),
                             );
                             if asked && (field.required || self.below(2) == 0) {
                                 let value = self.valid(&field.answer, answers);

@@ -34,6 +34,7 @@ const CURRENCIES: &str = "urn:iso:std:iso:4217";
 /// The core extensions that give a quantity's units: one option each, or a value set.
 const UNIT_OPTION: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption";
 const UNIT_VALUE_SET: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet";
+const HIDDEN: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden";
 const CALCULATED_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
 const CONSTRAINT: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-constraint";
@@ -206,6 +207,15 @@ fn piping(instrument: &Instrument) -> Piping<'_> {
     }
 }
 
+/// The FHIR item type of a computed value of this type.
+fn calculated_type(answer: &AnswerType) -> &'static str {
+    match answer {
+        AnswerType::Date => "date",
+        AnswerType::Text { .. } | AnswerType::Choice { .. } => "string",
+        _ => "decimal",
+    }
+}
+
 struct Writer<'i> {
     instrument: &'i Instrument,
     losses: Vec<Loss>,
@@ -309,12 +319,7 @@ impl Writer<'_> {
             self.lose(item, Lost::Specials);
         }
         if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
-            let kind = match &item.answer {
-                Some(AnswerType::Date) => "date",
-                Some(AnswerType::Text { .. }) => "string",
-                Some(AnswerType::Choice { .. }) => "string",
-                _ => "decimal",
-            };
+            let kind = item.answer.as_ref().map_or("decimal", calculated_type);
             out.insert("type".to_owned(), json!(kind));
             out.insert("readOnly".to_owned(), json!(true));
             let expression = json!({
@@ -324,10 +329,7 @@ impl Writer<'_> {
             out.insert("extension".to_owned(), json!([expression]));
             // Kept from view unless marked shown.
             if !item.shown {
-                push_extension(
-                    &mut out,
-                    json!({ "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden", "valueBoolean": true }),
-                );
+                push_extension(&mut out, json!({ "url": HIDDEN, "valueBoolean": true }));
             }
             return Value::Object(out);
         }
@@ -663,7 +665,11 @@ impl Writer<'_> {
         );
         // Each record (an instance of the repeating group) is `%record` to the conditions of
         // its fields, an SDC variable seen by the group's items.
-        if list.fields.iter().any(|f| f.condition.is_some()) {
+        if list
+            .fields
+            .iter()
+            .any(|f| f.condition.is_some() || f.calculation.is_some())
+        {
             push_extension(
                 out,
                 json!({
@@ -679,6 +685,27 @@ impl Writer<'_> {
                 json!(format!("{}_{}", item.id, field.id)),
             );
             element.insert("text".to_owned(), json!(self.text(&field.label)));
+            if let Some(calculation) = &field.calculation {
+                // Read-only, computed from the record (`%record`), as a calculated value is
+                // from the response.
+                element.insert("type".to_owned(), json!(calculated_type(&field.answer)));
+                element.insert("readOnly".to_owned(), json!(true));
+                let outer = self.record.replace("%record");
+                let expression = self.value(Some(item), calculation);
+                self.record.set(outer);
+                push_extension(
+                    &mut element,
+                    json!({
+                        "url": CALCULATED_EXPRESSION,
+                        "valueExpression": { "language": "text/fhirpath", "expression": expression },
+                    }),
+                );
+                if !field.shown {
+                    push_extension(&mut element, json!({ "url": HIDDEN, "valueBoolean": true }));
+                }
+                children.push(Value::Object(element));
+                continue;
+            }
             let mut nested = Vec::new();
             self.answer(item, &field.answer, &mut element, &mut nested);
             let link = format!("{}_{}", item.id, field.id);

@@ -436,6 +436,13 @@ pub struct Field<'a> {
     /// JsonLogic over the record (`this`) and the answers: the field is asked when it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
+    /// JsonLogic over the record (`this`): the value computed from the record's fields before
+    /// it; such a field is never asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculation: Option<Value>,
+    /// A computed field the respondent sees.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shown: bool,
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub help: Vec<Str<'a>>,
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]

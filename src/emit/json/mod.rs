@@ -381,6 +381,10 @@ impl<'a> Writer<'a> {
                         condition: field.condition.as_ref().map(|condition| {
                             jsonlogic::record_rule(self.instrument, owner, condition)
                         }),
+                        calculation: field.calculation.as_ref().map(|calculation| {
+                            jsonlogic::record_value(self.instrument, owner, calculation)
+                        }),
+                        shown: field.shown,
                         help: self.texts(&field.help),
                         notes: self.texts(&field.notes),
                     })
