@@ -99,6 +99,19 @@ for (const path of replyPaths) {
   const reply = JSON.parse(readFileSync(path, "utf8"));
   const answers = reply.answers || {};
   const data = { ...structuredClone(answers), "@today": today };
+  // Each record's computed fields, in the order of the fields, before any other rule.
+  for (const { item } of items) {
+    const answer = item.answer || {};
+    if (answer.type !== "list" || !Array.isArray(data[item.id])) continue;
+    for (const record of data[item.id]) {
+      if (!record || typeof record !== "object" || Array.isArray(record)) continue;
+      for (const field of answer.fields) {
+        if (field.calculation === undefined) continue;
+        const value = jsonLogic.apply(field.calculation, { ...data, this: record });
+        record[field.id] = value === undefined ? null : value;
+      }
+    }
+  }
   for (const id of form.calculation_order || []) {
     const value = byId[id].calculation === null ? null : jsonLogic.apply(byId[id].calculation, data);
     data[id] = value === undefined ? null : value;
@@ -115,8 +128,8 @@ for (const path of replyPaths) {
         mine.columns[`${item.id}/${column.id}`] = yes && holds(column.condition, data);
       }
     }
-    if (answer.type === "list" && Array.isArray(answers[item.id])) {
-      mine.fields[item.id] = answers[item.id]
+    if (answer.type === "list" && Array.isArray(data[item.id])) {
+      mine.fields[item.id] = data[item.id]
         .filter((record) => record && typeof record === "object" && !Array.isArray(record))
         .map((record) =>
           Object.fromEntries(
@@ -179,7 +192,7 @@ for (const path of replyPaths) {
       }
     }
     if (answer.type === "list" && Array.isArray(value)) {
-      value.forEach((record, index) => {
+      data[item.id].forEach((record, index) => {
         if (!record || typeof record !== "object") return;
         for (const field of answer.fields) {
           const fieldAsked = holds(field.condition, { ...data, this: record });
