@@ -16,7 +16,7 @@ use typed_index_collections::TiVec;
 use crate::arena::Arena;
 use crate::model::{
     Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
-    ItemKind, Operand, Reading,
+    ItemKind, Missing, Operand, Reading,
 };
 
 /// The answers of a reply, keyed by item id.
@@ -233,7 +233,7 @@ pub fn keeps(
     // An answer of the wrong type (V0102) is no value either: the constraint waits for it.
     let mut untested = false;
     constraint.condition.for_each_compared(&mut |reading| {
-        untested = untested || scope.typed_reading(reading).is_none();
+        untested = untested || !scope.has_value(reading);
     });
     untested || scope.holds(&constraint.condition)
 }
@@ -280,6 +280,37 @@ pub fn enabled(instrument: &Instrument, answers: &Answers) -> TiVec<ItemId, bool
         enabled.push(parent && own);
     }
     enabled
+}
+
+/// Whether a value is one of the type an answer takes: a number for a number, a calendar date
+/// for a date, a text for a text, one of the scale's codes for a single choice. Any other (an
+/// answer V0102 or V0103 refuses) is no value.
+fn fits(instrument: &Instrument, answer: Option<&AnswerType>, value: &Scalar) -> bool {
+    match (answer, value) {
+        (Some(AnswerType::Number { .. }), Scalar::Number(_)) => true,
+        (Some(AnswerType::Date), Scalar::Text(text)) => is_date(text),
+        (Some(AnswerType::Text { .. }), Scalar::Text(_)) => true,
+        (
+            Some(AnswerType::Choice {
+                scale,
+                multiple: false,
+            }),
+            Scalar::Text(code),
+        ) => instrument
+            .scales
+            .get(*scale)
+            .is_some_and(|scale| scale.options.iter().any(|option| option.code == *code)),
+        (
+            Some(
+                AnswerType::Number { .. }
+                | AnswerType::Date
+                | AnswerType::Text { .. }
+                | AnswerType::Choice { .. },
+            ),
+            _,
+        ) => false,
+        _ => true,
+    }
 }
 
 /// A value: a number, or a text (dates and codes are texts).
@@ -342,8 +373,20 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// A reading whose value is of the type its item (or field) takes: a number for a number,
-    /// a text for a text or a code, a calendar date for a date.
+    /// Whether a reading has a value of its type: a multiple choice a list of codes, anything
+    /// else a value that [`fits`].
+    fn has_value(&self, reading: Reading) -> bool {
+        if let Reading::Item(item) = reading {
+            if let Some(AnswerType::Choice { multiple: true, .. }) =
+                self.instrument.item(item).answer
+            {
+                return self.answer(item).is_some_and(Value::is_array);
+            }
+        }
+        self.typed_reading(reading).is_some()
+    }
+
+    /// A reading whose value is of the type its item (or field) takes (see [`fits`]).
     fn typed_reading(&self, reading: Reading) -> Option<Scalar> {
         let value = self.reading(reading)?;
         let answer = match reading {
@@ -356,22 +399,7 @@ impl<'a> Scope<'a> {
                 _ => None,
             },
         };
-        let fits = match (answer, &value) {
-            (Some(AnswerType::Number { .. }), Scalar::Number(_)) => true,
-            (Some(AnswerType::Date), Scalar::Text(text)) => is_date(text),
-            (Some(AnswerType::Text { .. } | AnswerType::Choice { .. }), Scalar::Text(_)) => true,
-            (
-                Some(
-                    AnswerType::Number { .. }
-                    | AnswerType::Date
-                    | AnswerType::Text { .. }
-                    | AnswerType::Choice { .. },
-                ),
-                _,
-            ) => false,
-            _ => true,
-        };
-        fits.then_some(value)
+        fits(self.instrument, answer, &value).then_some(value)
     }
 
     /// A field of the record at hand.
@@ -420,7 +448,7 @@ impl<'a> Scope<'a> {
     fn guarded(&self, operand: &Operand) -> Option<Scalar> {
         let mut missing = false;
         operand.for_each_needed(&mut |reading| {
-            missing = missing || self.reading(reading).is_none();
+            missing = missing || !self.has_value(reading);
         });
         operand.for_each_divisor(&mut |divisor| {
             missing = missing || self.value(divisor) == Some(Scalar::Number(0.0));
@@ -444,8 +472,8 @@ impl<'a> Scope<'a> {
 
     fn value(&self, operand: &Operand) -> Option<Scalar> {
         crate::stack::guard(|| match operand {
-            Operand::Item(item) => Scalar::of(self.answer(*item)?),
-            Operand::Field(field) => self.field(*field),
+            Operand::Item(item) => self.typed_reading(Reading::Item(*item)),
+            Operand::Field(field) => self.typed_reading(Reading::Field(*field)),
             Operand::Number(n) => Some(Scalar::Number(*n)),
             Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s.clone())),
             Operand::Today => self.answers.get(TODAY).and_then(Scalar::of),
@@ -462,8 +490,15 @@ impl<'a> Scope<'a> {
                 let result = self.total(multiply, 1.0, |a, b| a * b)? / divisor;
                 result.is_finite().then_some(Scalar::Number(result))
             }
-            Operand::Aggregate { function, over } => {
+            Operand::Aggregate {
+                function,
+                over,
+                missing,
+            } => {
                 let values: Vec<Scalar> = over.iter().filter_map(|o| self.guarded(o)).collect();
+                if *missing == Missing::None && values.len() < over.len() {
+                    return None;
+                }
                 aggregate(*function, values)
             }
             Operand::Records {
@@ -471,6 +506,7 @@ impl<'a> Scope<'a> {
                 list: list_id,
                 field,
                 filter,
+                missing,
             } => {
                 let records = self.answer(*list_id).and_then(Value::as_array);
                 let records = records.map_or(&[][..], Vec::as_slice);
@@ -490,10 +526,16 @@ impl<'a> Scope<'a> {
                 let Some(AnswerType::List(list)) = &self.instrument.item(*list_id).answer else {
                     return None;
                 };
-                let id = &list.fields.get(*field)?.id;
-                let values = kept
-                    .filter_map(|record| Scalar::of(record.get(id)?))
+                let declared = list.fields.get(*field)?;
+                let mut taken = 0;
+                let values: Vec<Scalar> = kept
+                    .inspect(|_| taken += 1)
+                    .filter_map(|record| Scalar::of(record.get(&declared.id)?))
+                    .filter(|value| fits(self.instrument, Some(&declared.answer), value))
                     .collect();
+                if *missing == Missing::None && values.len() < taken {
+                    return None;
+                }
                 aggregate(*function, values)
             }
             Operand::If {

@@ -363,7 +363,9 @@ const ENTRIES: &[Entry] = &[
                `unique(services.name)` holds when no two records have the same name; it \
                compares records with each other, so it is a rule of the list question itself, \
                not of each record. A value computed in each record (`calc` inside the list) \
-               reads the fields before it, fixed values and `today()`, never another item.",
+               reads the fields before it, fixed values and `today()`, never another item. \
+               `; missing none` (or `; missing skip`, the default) says what an aggregate does \
+               with a missing value; other functions take no such clause.",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {

@@ -289,7 +289,10 @@ impl Resolver<'_, '_> {
                 function,
                 args,
                 filter,
-            } if function.name == "unique" => self.unique(args, filter.is_some(), expr.span),
+                missing,
+            } if function.name == "unique" => {
+                self.unique(args, filter.is_some() || missing.is_some(), expr.span)
+            }
             ExprKind::Number(_)
             | ExprKind::Date(_)
             | ExprKind::Text(_)
@@ -562,7 +565,32 @@ impl Resolver<'_, '_> {
                 function,
                 args,
                 filter,
-            } => self.call(function, args, filter.as_deref(), expr.span),
+                missing,
+            } => {
+                let (mut value, ty) = self.call(function, args, filter.as_deref(), expr.span)?;
+                if let Some((none, span)) = *missing {
+                    let policy = if none {
+                        model::Missing::None
+                    } else {
+                        model::Missing::Skip
+                    };
+                    match &mut value {
+                        Operand::Aggregate { missing, .. } | Operand::Records { missing, .. } => {
+                            *missing = policy;
+                        }
+                        _ => {
+                            self.checker.errors.push(CheckError::BadValue(
+                                ValueProblem::MissingOutsideAggregate {
+                                    function: function.name.clone(),
+                                    span,
+                                },
+                            ));
+                            return None;
+                        }
+                    }
+                }
+                Some((value, ty))
+            }
             _ => {
                 self.checker
                     .errors
@@ -928,7 +956,14 @@ impl Resolver<'_, '_> {
                 None => failed = true,
             }
         }
-        (!failed).then_some((Operand::Aggregate { function, over }, Type::Number))
+        (!failed).then_some((
+            Operand::Aggregate {
+                function,
+                over,
+                missing: model::Missing::Skip,
+            },
+            Type::Number,
+        ))
     }
 
     /// `count(q24)`, `sum(q24.copies)`: an aggregate over the records of a list (those that
@@ -991,6 +1026,7 @@ impl Resolver<'_, '_> {
                     list: id,
                     field: None,
                     filter,
+                    missing: model::Missing::Skip,
                 },
                 Type::Number,
             )));
@@ -1015,6 +1051,7 @@ impl Resolver<'_, '_> {
                 list: id,
                 field: Some(index),
                 filter,
+                missing: model::Missing::Skip,
             },
             Type::Number,
         )))

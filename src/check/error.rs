@@ -625,6 +625,15 @@ pub enum ValueProblem {
         #[label("this reads `{read}`, outside the record")]
         span: Span,
     },
+    #[error("`{function}` takes no `missing`")]
+    #[diagnostic(help(
+        "`; missing none` says what an aggregate does with values that have none: `sum(men, women; missing none)`"
+    ))]
+    MissingOutsideAggregate {
+        function: String,
+        #[label("not an aggregate of values")]
+        span: Span,
+    },
     #[error("`where` takes the records of a list")]
     #[diagnostic(help(
         "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"

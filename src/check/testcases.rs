@@ -86,7 +86,7 @@ impl<'a> Checker<'a> {
             },
             ast::ExpectationKind::Value { target, value } => model::Expect::Value {
                 item: self.test_item(target)?,
-                value: test_value(value),
+                value: value.as_ref().map_or(serde_json::Value::Null, test_value),
             },
             ast::ExpectationKind::Problem { code, at, warning } => {
                 if crate::codes::Code::parse(&code.name).is_none() {

@@ -18,8 +18,8 @@ use typed_index_collections::TiSlice;
 use crate::arena::Arena;
 use crate::eval::TODAY;
 use crate::model::{
-    Aggregate, AnswerType, CompareOp, Condition, DateUnit, Instrument, Item, ItemId, Operand,
-    Reading,
+    Aggregate, AnswerType, CompareOp, Condition, DateUnit, Instrument, Item, ItemId, Missing,
+    Operand, Reading,
 };
 
 /// The JsonLogic rule for a condition.
@@ -157,16 +157,21 @@ impl<'a> Rules<'a> {
                 // `/` between the two sides.
                 Operand::Sum { add, subtract } => self.chain("+", add, "-", subtract),
                 Operand::Product { multiply, divide } => self.chain("*", multiply, "/", divide),
-                Operand::Aggregate { function, over } => {
+                Operand::Aggregate {
+                    function,
+                    over,
+                    missing,
+                } => {
                     let values: Vec<Value> = over.iter().map(|o| self.guarded(o)).collect();
                     let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                    reduce(*function, present)
+                    unless_missing(*function, present, *missing, json!(over.len()))
                 }
                 Operand::Records {
                     function,
                     list,
                     field,
                     filter,
+                    missing,
                 } => {
                     let mut records = self.var(*list);
                     if let Some(filter) = filter {
@@ -181,9 +186,10 @@ impl<'a> Rules<'a> {
                         }
                         _ => None,
                     };
+                    let counted = reduce(Aggregate::Count, records.clone());
                     let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });
                     let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                    reduce(*function, present)
+                    unless_missing(*function, present, *missing, counted)
                 }
                 Operand::If {
                     condition,
@@ -287,6 +293,29 @@ fn unique(list: &str, field: &str) -> Value {
         []
     ] });
     json!({ "==": [reduce(Aggregate::Count, distinct), reduce(Aggregate::Count, values)] })
+}
+
+/// An aggregate over `present`, the values that have one; with `missing none`, `null` unless
+/// they are as many as `expected`, the values (or records) it is given.
+fn unless_missing(function: Aggregate, present: Value, missing: Missing, expected: Value) -> Value {
+    match missing {
+        Missing::Skip => reduce(function, present),
+        Missing::None => json!({ "if": [
+            { "==": [reduce(Aggregate::Count, present.clone()), expected] },
+            reduce(function, present),
+            null
+        ] }),
+    }
+}
+
+/// The values an aggregate `unless_missing` writes must all have, as it writes them: `Some`
+/// of what they must be as many as, when `test` and `value` are its test and its aggregate.
+fn unless_missing_read<'v>(test: &'v Value, value: &Value) -> Option<&'v Value> {
+    let [counted, expected] = test.get("==")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let present = value.get("reduce")?.get(0)?;
+    (*counted == reduce(Aggregate::Count, present.clone())).then_some(expected)
 }
 
 /// An aggregate over an array of values that all have one.
@@ -611,6 +640,36 @@ impl Decoder<'_> {
                     Some(field) => Operand::Field(self.field_index(list, field, at)?),
                     None => Operand::Item(self.var(value, at)?),
                 },
+                // An aggregate that has no value when one of its values has none.
+                ("if", [test, value, Value::Null])
+                    if unless_missing_read(test, value).is_some() =>
+                {
+                    let expected = unless_missing_read(test, value).unwrap_or(&Value::Null);
+                    let mut operand = self.value(value, literal, list, at)?;
+                    let counts = match &mut operand {
+                        Operand::Aggregate { over, missing, .. } => {
+                            *missing = Missing::None;
+                            *expected == json!(over.len())
+                        }
+                        Operand::Records {
+                            field: Some(_),
+                            missing,
+                            ..
+                        } => {
+                            *missing = Missing::None;
+                            let records = value
+                                .get("reduce")
+                                .and_then(|r| r.get(0)?.get("filter")?.get(0)?.get("map")?.get(0));
+                            records
+                                .is_some_and(|r| *expected == reduce(Aggregate::Count, r.clone()))
+                        }
+                        _ => false,
+                    };
+                    if !counts {
+                        return fail(at, "an aggregate with `missing none` counts its own values");
+                    }
+                    operand
+                }
                 // A guarded value: its tests come from the value itself.
                 ("if", [_, value, Value::Null]) => self.value(value, literal, list, at)?,
                 ("if", [condition, then, otherwise]) => Operand::If {
@@ -670,6 +729,7 @@ impl Decoder<'_> {
                 list: records,
                 field: None,
                 filter,
+                missing: Missing::Skip,
             });
         }
         let filtered = values
@@ -684,6 +744,7 @@ impl Decoder<'_> {
                     .iter()
                     .map(|value| self.value(value, Literal::Text, list, at))
                     .collect::<Result<_>>()?,
+                missing: Missing::Skip,
             }),
             mapped => {
                 let map = mapped
@@ -702,6 +763,7 @@ impl Decoder<'_> {
                     list: records,
                     field: Some(self.field_index(Some(records), field, at)?),
                     filter,
+                    missing: Missing::Skip,
                 })
             }
         }

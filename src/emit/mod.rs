@@ -120,6 +120,8 @@ pub enum Lost {
     Unique,
     /// A text with a quote compared in the filter of an aggregate over records.
     FilterQuote,
+    /// `missing none` on an aggregate over the records that meet a condition.
+    FilteredMissing,
 }
 
 impl Lost {
@@ -167,6 +169,7 @@ impl Lost {
             Lost::Totals => "totals are entered, not checked, by the form; `qc validate` checks them".into(),
             Lost::ColumnCondition { column } => format!("the condition of column `{column}` applies to every row: FHIR cannot enable one answer option"),
             Lost::FilterQuote => format!("a text with a quote compared in `where` breaks the filter: {name} writes a filter back without escaping its quotes, so the aggregate takes no record"),
+            Lost::FilteredMissing => format!("`missing none` over the records that meet a condition is read as `missing skip`: {name} cannot count those records; `qc validate` computes it"),
             Lost::Unique => format!("`unique(…)` is read as true: {name} expressions cannot compare the records of a list with each other; `qc validate` checks it"),
         }
     }

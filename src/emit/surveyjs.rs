@@ -83,6 +83,13 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if unique {
             lose(Lost::Unique);
         }
+        let strict = item
+            .calculation
+            .as_ref()
+            .is_some_and(filtered_without_missing);
+        if strict {
+            lose(Lost::FilteredMissing);
+        }
         let mut quoted = item
             .calculation
             .as_ref()
@@ -182,6 +189,28 @@ fn condition_quotes(condition: &Condition, in_filter: bool) -> bool {
         Condition::Compare { lhs, rhs, .. } => {
             quotes_in_filter(lhs, in_filter) || quotes_in_filter(rhs, in_filter)
         }
+        _ => false,
+    })
+}
+
+/// Whether a value aggregates the records that meet a condition with `missing none`, which
+/// SurveyJS cannot count (its `…InArray` functions count the records with a value).
+fn filtered_without_missing(operand: &Operand) -> bool {
+    crate::stack::guard(|| match operand {
+        Operand::Records {
+            filter: Some(_),
+            missing: crate::model::Missing::None,
+            field: Some(_),
+            ..
+        } => true,
+        Operand::Sum { .. } | Operand::Product { .. } => {
+            operand.terms().any(filtered_without_missing)
+        }
+        Operand::Aggregate { over, .. } => over.iter().any(filtered_without_missing),
+        Operand::If {
+            then, otherwise, ..
+        } => filtered_without_missing(then) || filtered_without_missing(otherwise),
+        Operand::Year(inner) => filtered_without_missing(inner),
         _ => false,
     })
 }
@@ -619,13 +648,35 @@ impl Writer<'_> {
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " / ", |o| self.raw(list, o))
                 }
-                Operand::Aggregate { function, over } => {
+                Operand::Aggregate {
+                    function,
+                    over,
+                    missing,
+                } => {
                     // Each value with the test that it has one: SurveyJS tests emptiness of
                     // names, not of expressions.
                     let tested: Vec<(String, String)> = over
                         .iter()
                         .map(|o| (self.has_value(list, o), self.raw(list, o)))
                         .collect();
+                    if *missing == crate::model::Missing::None {
+                        // No value unless every value has one.
+                        let tests: Vec<&str> = tested
+                            .iter()
+                            .map(|(test, _)| test.as_str())
+                            .filter(|test| *test != "true")
+                            .collect();
+                        let skipping = Operand::Aggregate {
+                            function: *function,
+                            over: over.clone(),
+                            missing: crate::model::Missing::Skip,
+                        };
+                        let value = self.raw(list, &skipping);
+                        return match tests.is_empty() {
+                            true => value,
+                            false => format!("iif({}, {value}, '')", tests.join(" and ")),
+                        };
+                    }
                     let parts: Vec<String> = tested
                         .iter()
                         .map(|(test, raw)| match function {
@@ -645,8 +696,9 @@ impl Writer<'_> {
                 Operand::Records {
                     function,
                     list: records,
-                    field,
+                    field: field_index,
                     filter,
+                    missing,
                 } => {
                     let records = self.instrument.items.at(*records);
                     let fields = match &records.answer {
@@ -654,7 +706,7 @@ impl Writer<'_> {
                         _ => &[],
                     };
                     // The number of records: each has its required fields.
-                    let field = field
+                    let field = field_index
                         .or_else(|| fields.iter().position(|f| f.required))
                         .and_then(|index| fields.get(index))
                         .map_or("", |f| f.id.as_str());
@@ -672,7 +724,17 @@ impl Writer<'_> {
                             self.bare.set(outer);
                             format!("{function}({{{}}}, '{field}', {test})", records.id)
                         }
-                        None => format!("{function}({{{}}}, '{field}')", records.id),
+                        None => {
+                            let value = format!("{function}({{{}}}, '{field}')", records.id);
+                            match (missing, field_index) {
+                                // No value unless every record has one: as many as the panels.
+                                (crate::model::Missing::None, Some(_)) => format!(
+                                    "iif({{{0}}} empty or countInArray({{{0}}}, '{field}') = {{{0}.length}}, {value}, '')",
+                                    records.id
+                                ),
+                                _ => value,
+                            }
+                        }
                     }
                 }
                 Operand::If {

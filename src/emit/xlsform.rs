@@ -13,6 +13,7 @@
 
 use super::{Braces, Loss, Lost, Piping, Target};
 use crate::arena::Arena;
+use crate::model::Missing;
 use crate::model::Severity;
 use crate::model::{
     Aggregate, AnswerType, Block, CompareOp, Condition, Constraint, Count, Grid, Instrument, Item,
@@ -1033,7 +1034,28 @@ impl Writer<'_> {
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " div ", |o| self.raw_xpath(item, list, o))
                 }
-                Operand::Aggregate { function, over } => match function {
+                Operand::Aggregate {
+                    function,
+                    over,
+                    missing: Missing::None,
+                } => {
+                    // No value unless every value has one.
+                    let tests: Vec<String> = over
+                        .iter()
+                        .filter_map(|o| self.has_value(list, o))
+                        .collect();
+                    let skipping = Operand::Aggregate {
+                        function: *function,
+                        over: over.clone(),
+                        missing: Missing::Skip,
+                    };
+                    let value = self.raw_xpath(item, list, &skipping);
+                    match tests.is_empty() {
+                        true => value,
+                        false => format!("if({}, {value}, '')", tests.join(" and ")),
+                    }
+                }
+                Operand::Aggregate { function, over, .. } => match function {
                     // Each value with the test that it has one, as XPath reads an empty field as
                     // no number.
                     Aggregate::Sum | Aggregate::Count => {
@@ -1066,6 +1088,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                     filter,
+                    missing,
                 } => {
                     let records_item = self.instrument.items.at(*records);
                     let mut groups = format!("${{{}}}", records_item.id);
@@ -1088,9 +1111,16 @@ impl Writer<'_> {
                         }
                         None => self.field_name(Some(records_item), *field),
                     };
-                    match function {
+                    // An empty field is no number to XPath: only those with a value count.
+                    let value = match function {
                         Aggregate::Count => format!("count({nodes}[. != ''])"),
-                        other => format!("{}({nodes})", other.as_str()),
+                        other => format!("{}({nodes}[. != ''])", other.as_str()),
+                    };
+                    match missing {
+                        Missing::Skip => value,
+                        Missing::None => {
+                            format!("if(count({groups}) = count({nodes}[. != '']), {value}, '')")
+                        }
                     }
                 }
                 Operand::If {

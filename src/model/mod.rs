@@ -657,10 +657,12 @@ pub enum Operand {
         multiply: Vec<Operand>,
         divide: Vec<Operand>,
     },
-    /// An aggregate of items' answers: unanswered items and special answers are skipped.
+    /// An aggregate of values: those without one (unanswered items, special answers) are
+    /// skipped, or make the aggregate have none, as `missing` says.
     Aggregate {
         function: Aggregate,
         over: Vec<Operand>,
+        missing: Missing,
     },
     /// An aggregate over the records of a list: `count(q24)`, or of one field of them:
     /// `sum(q24.copies)`; with a filter, over the records that meet it:
@@ -672,6 +674,8 @@ pub enum Operand {
         /// A condition on each record of `list` (its fields are `Operand::Field`s of that
         /// list), which reads nothing else: no item, no calculated value, not today's date.
         filter: Option<Box<Condition>>,
+        /// What a record without a value in `field` does: skipped, or the aggregate has none.
+        missing: Missing,
     },
     /// `if(condition, then, otherwise)`
     If {
@@ -702,6 +706,24 @@ impl DateUnit {
         match self {
             DateUnit::Days => "days",
             DateUnit::Years => "years",
+        }
+    }
+}
+
+/// What an aggregate does with a value that has none: `sum(a, b)` skips it;
+/// `sum(a, b; missing none)` has no value itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Missing {
+    #[default]
+    Skip,
+    None,
+}
+
+impl Missing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Missing::Skip => "skip",
+            Missing::None => "none",
         }
     }
 }
@@ -923,7 +945,9 @@ impl Operand {
     }
 
     /// Calls `visit` on what the value needs answered to have a value at all: the items and
-    /// fields it reads outside aggregates and outside the conditions of `if`.
+    /// fields it reads outside aggregates, the conditions of `if` included (but not what
+    /// `answered(…)` or a test of a special answer reads): `if(q1 = yes, 1, 0)` has no value
+    /// while `q1` has none.
     pub fn for_each_needed(&self, visit: &mut impl FnMut(Reading)) {
         match self {
             Operand::Item(item) => visit(Reading::Item(*item)),
@@ -934,8 +958,11 @@ impl Operand {
                 }
             }
             Operand::If {
-                then, otherwise, ..
+                condition,
+                then,
+                otherwise,
             } => {
+                condition.for_each_value_read(visit);
                 then.for_each_needed(visit);
                 otherwise.for_each_needed(visit);
             }
@@ -975,6 +1002,31 @@ impl Condition {
                 lhs.for_each_item(visit);
                 rhs.for_each_item(visit);
             }
+        }
+    }
+
+    /// Calls `visit` on the values the condition reads: the items its codes test and what its
+    /// comparisons need (see [`Operand::for_each_needed`]), but not what `answered(…)` or a
+    /// test of a special answer reads, which read an item without a value on their own.
+    pub fn for_each_value_read(&self, visit: &mut impl FnMut(Reading)) {
+        match self {
+            Condition::Or(parts) | Condition::And(parts) => {
+                for part in parts {
+                    part.for_each_value_read(visit);
+                }
+            }
+            Condition::Not(inner) => inner.for_each_value_read(visit),
+            Condition::OneOf { item, .. } | Condition::Has { item, .. } => {
+                visit(Reading::Item(*item))
+            }
+            Condition::Compare { lhs, rhs, .. } => {
+                lhs.for_each_needed(visit);
+                rhs.for_each_needed(visit);
+            }
+            Condition::Const(_)
+            | Condition::Answered(_)
+            | Condition::Special { .. }
+            | Condition::Unique { .. } => {}
         }
     }
 

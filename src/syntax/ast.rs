@@ -103,7 +103,11 @@ pub enum ExpectationKind {
         warning: Option<bool>,
     },
     /// `expect women_share = 20`
-    Value { target: Ident, value: TestValue },
+    /// `expect x = 3`; `expect x has no value` (`None`).
+    Value {
+        target: Ident,
+        value: Option<TestValue>,
+    },
     /// `expect q2 asked`, `expect q2 not required`; the target may be `grid.column`.
     Item {
         target: Ident,
@@ -620,6 +624,9 @@ pub enum ExprKind {
         function: Ident,
         args: Vec<Expr>,
         filter: Option<Box<Expr>>,
+        /// `; missing none`: the aggregate has no value when one of its values has none
+        /// (`Some(true)`), or skips it (`Some(false)`, as without it); where it is written.
+        missing: Option<(bool, Span)>,
     },
     /// A bare name: an item, a calculated value, or a code when compared with a choice;
     /// `this.field` or `list.field` for a field of a list.

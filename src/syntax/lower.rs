@@ -224,7 +224,11 @@ impl Lowering {
             Rule::expect_value => {
                 let mut parts = part.into_inner();
                 let target = self.ident(next(&mut parts, "expected item")?);
-                let value = self.test_value(next(&mut parts, "expected value")?)?;
+                let value = next(&mut parts, "expected value")?;
+                let value = match value.as_rule() {
+                    Rule::has_op => None,
+                    _ => Some(self.test_value(value)?),
+                };
                 ExpectationKind::Value { target, value }
             }
             Rule::expect_item => {
@@ -895,8 +899,12 @@ impl Lowering {
                 let span = name.span.cover(self.span(&arguments));
                 let mut args = Vec::new();
                 let mut filter = None;
+                let mut policy = None;
                 for arg in arguments.into_inner() {
-                    if arg.as_rule() == Rule::filter {
+                    if arg.as_rule() == Rule::missing {
+                        let span = self.span(&arg);
+                        policy = Some((only(arg, "missing")?.as_str() == "none", span));
+                    } else if arg.as_rule() == Rule::filter {
                         let condition = arg
                             .into_inner()
                             .find(|part| part.as_rule() != Rule::where_op)
@@ -911,6 +919,7 @@ impl Lowering {
                         function: name,
                         args,
                         filter,
+                        missing: policy,
                     },
                     span,
                 })

@@ -1060,3 +1060,55 @@ section main "Main" {
     );
     assert!(text.contains("questionnaire-hidden"), "{text}");
 }
+
+/// `; missing none` makes every target's aggregate have no value while one of its values has
+/// none, and an `if` has none while what its condition tests has none.
+#[test]
+fn missing_values_propagate_in_every_target() {
+    let source = r#"instrument f { title "F" }
+scale yes_no { yes "Yes" no "No" }
+section main "Main" {
+  question men "Men" : integer { allow uncited }
+  question women "Women" : integer { allow uncited }
+  question q5 "Q5" : yes_no { allow uncited }
+  question people "People" : list { field age "Age" : integer } { allow uncited }
+  calc both "Both" = sum(men, women; missing none)
+  calc ages "Ages" = sum(people.age; missing none)
+  calc score "Score" = if(q5 = yes, 1, 0)
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let calculation = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.calculation.clone())
+            .unwrap_or_default()
+    };
+    assert!(calculation("both").starts_with("if(${men} != '' and ${women} != '', "));
+    assert!(calculation("ages").starts_with(
+        "if(count(${people}) = count(${people_age}[. != '']), sum(${people_age}[. != ''])"
+    ));
+    assert!(calculation("score").starts_with("if(${q5} != '', if("));
+    let surveyjs = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        surveyjs.contains("iif({men} notempty and {women} notempty, "),
+        "{surveyjs}"
+    );
+    assert!(surveyjs.contains(
+        "iif({people} empty or countInArray({people}, 'age') = {people.length}, sumInArray({people}, 'age'), '')"
+    ));
+    let fhir = qc::emit::fhir::questionnaire(&instrument).0.to_string();
+    assert!(
+        fhir.contains(
+            "iif((%resource.repeat(item).where(linkId='men').answer.value).exists() and "
+        ),
+        "{fhir}"
+    );
+    assert!(
+        fhir.contains("iif(%resource.repeat(item).where(linkId='q5').answer.value.exists(), iif("),
+        "{fhir}"
+    );
+}

@@ -440,7 +440,28 @@ impl Writer<'_> {
                 Operand::Sum { .. } | Operand::Product { .. } => {
                     super::infix(operand, " / ", |o| self.value(list, o))
                 }
-                Operand::Aggregate { function, over } => {
+                Operand::Aggregate {
+                    function,
+                    over,
+                    missing: crate::model::Missing::None,
+                } => {
+                    // No value unless every value has one.
+                    let tests: Vec<String> = over
+                        .iter()
+                        .map(|o| format!("({}).exists()", self.value(list, o)))
+                        .collect();
+                    let skipping = Operand::Aggregate {
+                        function: *function,
+                        over: over.clone(),
+                        missing: crate::model::Missing::Skip,
+                    };
+                    format!(
+                        "iif({}, {}, {{}})",
+                        tests.join(" and "),
+                        self.value(list, &skipping)
+                    )
+                }
+                Operand::Aggregate { function, over, .. } => {
                     let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
                     match function {
                         Aggregate::Sum => {
@@ -467,6 +488,7 @@ impl Writer<'_> {
                     list: records,
                     field,
                     filter,
+                    missing,
                 } => {
                     let id = &self.instrument.items.at(*records).id;
                     let mut groups = format!("%resource.repeat(item).where(linkId='{id}')");
@@ -489,22 +511,41 @@ impl Writer<'_> {
                     };
                     let values =
                         format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
-                    match function {
+                    let value = match function {
                         Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
                         Aggregate::Count => format!("{values}.count()"),
                         Aggregate::Min | Aggregate::Max => extreme(*function, &values),
+                    };
+                    match missing {
+                        crate::model::Missing::Skip => value,
+                        // No value unless every record has one.
+                        crate::model::Missing::None => format!(
+                            "iif({groups}.count() = {groups}.where(item.where(linkId='{id}_{field_id}').answer.value.exists()).count(), {value}, {{}})"
+                        ),
                     }
                 }
                 Operand::If {
                     condition,
                     then,
                     otherwise,
-                } => format!(
-                    "iif({}, {}, {})",
-                    self.fhirpath_in(list, condition),
-                    self.value(list, then),
-                    self.value(list, otherwise)
-                ),
+                } => {
+                    let chosen = format!(
+                        "iif({}, {}, {})",
+                        self.fhirpath_in(list, condition),
+                        self.value(list, then),
+                        self.value(list, otherwise)
+                    );
+                    // No value while what the condition reads has none, which `iif` would
+                    // read as false.
+                    let mut tests = Vec::new();
+                    condition.for_each_value_read(&mut |reading| {
+                        tests.push(format!("{}.exists()", self.reading(list, reading)));
+                    });
+                    match tests.is_empty() {
+                        true => chosen,
+                        false => format!("iif({}, {chosen}, {{}})", tests.join(" and ")),
+                    }
+                }
                 Operand::Year(date) => {
                     format!(
                         "({}).toString().substring(0, 4).toInteger()",
