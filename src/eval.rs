@@ -370,6 +370,10 @@ impl<'a> Scope<'a> {
         match reading {
             Reading::Item(item) => Scalar::of(self.answer(item)?),
             Reading::Field(field) => self.field(field),
+            Reading::Cell { table, row, column } => {
+                let (_, row, column, _) = self.instrument.cell(table, row, column)?;
+                Scalar::of(self.answer(table)?.get(&row.id)?.get(&column.id)?)
+            }
         }
     }
 
@@ -391,6 +395,10 @@ impl<'a> Scope<'a> {
         let value = self.reading(reading)?;
         let answer = match reading {
             Reading::Item(item) => self.instrument.item(item).answer.as_ref(),
+            Reading::Cell { table, row, column } => self
+                .instrument
+                .cell(table, row, column)
+                .map(|(_, _, _, cell)| cell),
             Reading::Field(field) => match self
                 .record
                 .map(|(list, _)| &self.instrument.item(list).answer)
@@ -474,6 +482,11 @@ impl<'a> Scope<'a> {
         crate::stack::guard(|| match operand {
             Operand::Item(item) => self.typed_reading(Reading::Item(*item)),
             Operand::Field(field) => self.typed_reading(Reading::Field(*field)),
+            Operand::Cell { table, row, column } => self.typed_reading(Reading::Cell {
+                table: *table,
+                row: *row,
+                column: *column,
+            }),
             Operand::Number(n) => Some(Scalar::Number(*n)),
             Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s.clone())),
             Operand::Today => self.answers.get(TODAY).and_then(Scalar::of),

@@ -544,6 +544,9 @@ impl Resolver<'_, '_> {
                         .map(|fields| Type::of(&fields.at(index).answer))?;
                     return Some((Operand::Field(index), ty));
                 }
+                if name.name.matches('.').count() == 2 {
+                    return self.cell(name);
+                }
                 if let Some((list, field)) = name.name.split_once('.') {
                     self.checker
                         .errors
@@ -977,6 +980,9 @@ impl Resolver<'_, '_> {
         let ExprKind::Name(name) = &arg.kind else {
             return None;
         };
+        if name.name.matches('.').count() > 1 {
+            return None; // a cell of a table
+        }
         let (list_name, field) = match name.name.split_once('.') {
             Some(("this", _)) => return None,
             Some((list, field)) => (list, Some(field)),
@@ -1055,6 +1061,61 @@ impl Resolver<'_, '_> {
             },
             Type::Number,
         )))
+    }
+
+    /// `convicted.homicide.men`: a cell of a table, by its row and its column.
+    fn cell(&mut self, name: &ast::Ident) -> Option<(Operand, Type)> {
+        let mut parts = name.name.splitn(3, '.');
+        let (Some(table), Some(row), Some(column)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let table_ident = ast::Ident {
+            name: table.to_owned(),
+            span: Span::new(name.span.start, name.span.start + table.len()),
+        };
+        let id = self.item_named(&table_ident)?;
+        let Some(AnswerType::Table(shape)) = &self.checker.walk.items.at(id).answer else {
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::NotATable {
+                    name: table.to_owned(),
+                    span: table_ident.span,
+                }));
+            return None;
+        };
+        let find = |lines: &[model::Heading], id: &str| lines.iter().position(|line| line.id == id);
+        let (rows, columns) = (shape.rows.clone(), shape.columns.clone());
+        let cell = Type::of(&shape.cell);
+        let row_index = find(&rows, row);
+        let column_index = find(&columns, column);
+        let (Some(row_index), Some(column_index)) = (row_index, column_index) else {
+            let (what, wrong, lines) = match row_index {
+                None => ("row", row, &rows),
+                Some(_) => ("column", column, &columns),
+            };
+            let suggestion = self
+                .checker
+                .did_you_mean(wrong, lines.iter().map(|line| line.id.as_str()));
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::NoCell {
+                    table: table.to_owned(),
+                    what,
+                    name: wrong.to_owned(),
+                    span: name.span,
+                    suggestion,
+                }));
+            return None;
+        };
+        Some((
+            Operand::Cell {
+                table: id,
+                row: row_index,
+                column: column_index,
+            },
+            cell,
+        ))
     }
 
     /// `unique(q24.title)`: no two records of a list have the same value in a field.

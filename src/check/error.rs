@@ -634,6 +634,23 @@ pub enum ValueProblem {
         #[label("not an aggregate of values")]
         span: Span,
     },
+    #[error("`{name}` is not a table")]
+    #[diagnostic(help("`table.row.column` reads a cell of a table: `convicted.homicide.men`"))]
+    NotATable {
+        name: String,
+        #[label("it has no rows and columns")]
+        span: Span,
+    },
+    #[error("`{table}` has no {what} `{name}`")]
+    NoCell {
+        table: String,
+        what: &'static str,
+        name: String,
+        #[label("`table.row.column` names a row, then a column")]
+        span: Span,
+        #[help]
+        suggestion: Option<String>,
+    },
     #[error("`where` takes the records of a list")]
     #[diagnostic(help(
         "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"

@@ -109,6 +109,17 @@ impl<'a> Rules<'a> {
     fn present(&self, reading: Reading) -> Value {
         match reading {
             Reading::Field(field) => json!({ "!==": [self.field(field), null] }),
+            Reading::Cell { table, row, column } => {
+                let path = self.instrument.cell_path(table, row, column);
+                let answered = json!({ "!==": [{ "var": path }, null] });
+                match self.instrument.item(table).specials.is_empty() {
+                    true => answered,
+                    false => {
+                        let special = json!({ "var": format!("{path}.special") });
+                        json!({ "and": [answered, { "==": [special, null] }] })
+                    }
+                }
+            }
             Reading::Item(id) => {
                 let item = self.instrument.item(id);
                 let answered = json!({ "!==": [self.var(id), null] });
@@ -149,6 +160,9 @@ impl<'a> Rules<'a> {
             match operand {
                 Operand::Item(id) => self.var(*id),
                 Operand::Field(field) => self.field(*field),
+                Operand::Cell { table, row, column } => {
+                    json!({ "var": self.instrument.cell_path(*table, *row, *column) })
+                }
                 Operand::Code(code) => json!(code),
                 Operand::Number(value) => json!(value),
                 Operand::Date(value) | Operand::Text(value) => json!(value),
@@ -638,6 +652,7 @@ impl Decoder<'_> {
                 ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
                 ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
                     Some(field) => Operand::Field(self.field_index(list, field, at)?),
+                    None if name.matches('.').count() == 2 => self.cell(name, at)?,
                     None => Operand::Item(self.var(value, at)?),
                 },
                 // An aggregate that has no value when one of its values has none.
@@ -791,6 +806,31 @@ impl Decoder<'_> {
         let rule = as_record_logic(rule);
         let filter = self.record_condition(&rule, Some(list), &format!("{at}/filter/1"))?;
         Ok(Some((list, Some(Box::new(filter)))))
+    }
+
+    /// `{"var": "table.row.column"}`: a cell of a table.
+    fn cell(&self, name: &str, at: &str) -> Result<Operand> {
+        let mut parts = name.splitn(3, '.');
+        let (table, row, column) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let id = self.var(&serde_json::json!({ "var": table }), at)?;
+        let Some(AnswerType::Table(shape)) = &self.items.at(id).answer else {
+            return fail(at, format!("`{table}` is not a table"));
+        };
+        let position = |lines: &[crate::model::Heading], line: &str| {
+            lines.iter().position(|heading| heading.id == line)
+        };
+        match (position(&shape.rows, row), position(&shape.columns, column)) {
+            (Some(row), Some(column)) => Ok(Operand::Cell {
+                table: id,
+                row,
+                column,
+            }),
+            _ => fail(at, format!("`{table}` has no cell `{row}.{column}`")),
+        }
     }
 
     fn field_index(&self, list: Option<ItemId>, field: &str, at: &str) -> Result<usize> {

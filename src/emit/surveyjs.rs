@@ -173,6 +173,7 @@ fn quotes_in_filter(operand: &Operand, in_filter: bool) -> bool {
         }
         Operand::Item(_)
         | Operand::Field(_)
+        | Operand::Cell { .. }
         | Operand::Number(_)
         | Operand::Date(_)
         | Operand::Today => false,
@@ -378,6 +379,20 @@ impl Writer<'_> {
         match super::is_amount(item) {
             true => format!("{{{}}}", amount_value(&item.id)),
             false => format!("{{{}}}", item.id),
+        }
+    }
+
+    /// A cell of a table in an expression: `{table.row.column}`, a `matrixdropdown`'s cell (an
+    /// amount's, its value column).
+    fn cell(&self, table: ItemId, row: usize, column: usize) -> String {
+        let Some((item, row, column, cell)) = self.instrument.cell(table, row, column) else {
+            return "''".to_owned();
+        };
+        match cell {
+            AnswerType::Amount { .. } => {
+                format!("{{{}.{}.{}}}", item.id, row.id, amount_value(&column.id))
+            }
+            _ => format!("{{{}.{}.{}}}", item.id, row.id, column.id),
         }
     }
 
@@ -610,6 +625,7 @@ impl Writer<'_> {
         match reading {
             Reading::Item(id) => self.var(id),
             Reading::Field(field) => field_name(list, field, self.bare.get()),
+            Reading::Cell { table, row, column } => self.cell(table, row, column),
         }
     }
 
@@ -642,6 +658,7 @@ impl Writer<'_> {
             match operand {
                 Operand::Item(id) => self.var(*id),
                 Operand::Field(field) => field_name(list, *field, self.bare.get()),
+                Operand::Cell { table, row, column } => self.cell(*table, *row, *column),
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
                 Operand::Today => "today()".to_owned(),

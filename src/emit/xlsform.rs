@@ -953,6 +953,18 @@ impl Writer<'_> {
         match reading {
             Reading::Item(id) => self.name(id),
             Reading::Field(field) => self.field_name(list, field),
+            Reading::Cell { table, row, column } => self.cell_name(table, row, column),
+        }
+    }
+
+    /// A cell of a table: `${table_row_column}` (an amount's, its `_value`).
+    fn cell_name(&self, table: ItemId, row: usize, column: usize) -> String {
+        match self.instrument.cell(table, row, column) {
+            Some((item, row, column, AnswerType::Amount { .. })) => {
+                format!("${{{}_{}_{}_value}}", item.id, row.id, column.id)
+            }
+            Some((item, row, column, _)) => format!("${{{}_{}_{}}}", item.id, row.id, column.id),
+            None => "''".to_owned(),
         }
     }
 
@@ -1018,6 +1030,7 @@ impl Writer<'_> {
             match operand {
                 Operand::Item(id) => self.name(*id),
                 Operand::Field(field) => self.field_name(list, *field),
+                Operand::Cell { table, row, column } => self.cell_name(*table, *row, *column),
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("date('{d}')"),
                 Operand::Code(s) | Operand::Text(s) => {

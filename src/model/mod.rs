@@ -640,6 +640,12 @@ pub enum Operand {
     Item(ItemId),
     /// A field of the record at hand, in a list's own logic (`this.field`).
     Field(usize),
+    /// A cell of a table: `convicted.homicide.men`, by the indexes of its row and column.
+    Cell {
+        table: ItemId,
+        row: usize,
+        column: usize,
+    },
     Code(String),
     Number(f64),
     Date(String),
@@ -759,11 +765,17 @@ impl Aggregate {
     }
 }
 
-/// What a value reads directly: an item's answer or a field of the record at hand.
+/// What a value reads directly: an item's answer, a field of the record at hand, or a cell of
+/// a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reading {
     Item(ItemId),
     Field(usize),
+    Cell {
+        table: ItemId,
+        row: usize,
+        column: usize,
+    },
 }
 
 impl Operand {
@@ -780,7 +792,7 @@ impl Operand {
     /// Calls `visit` on every item the value reads, however deep.
     pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
         match self {
-            Operand::Item(item) => visit(*item),
+            Operand::Item(item) | Operand::Cell { table: item, .. } => visit(*item),
             Operand::Records { list, .. } => visit(*list),
             Operand::Sum { .. } | Operand::Product { .. } => {
                 for operand in self.terms() {
@@ -846,6 +858,7 @@ impl Operand {
                 to.for_each_field(visit);
             }
             Operand::Item(_)
+            | Operand::Cell { .. }
             | Operand::Records { .. }
             | Operand::Code(_)
             | Operand::Number(_)
@@ -883,6 +896,7 @@ impl Operand {
             Operand::Between { from, to, .. } => from.reads_today() || to.reads_today(),
             Operand::Item(_)
             | Operand::Field(_)
+            | Operand::Cell { .. }
             | Operand::Code(_)
             | Operand::Number(_)
             | Operand::Date(_)
@@ -906,6 +920,7 @@ impl Operand {
             Operand::Between { .. } => false,
             Operand::Item(_)
             | Operand::Field(_)
+            | Operand::Cell { .. }
             | Operand::Code(_)
             | Operand::Number(_)
             | Operand::Date(_)
@@ -952,6 +967,11 @@ impl Operand {
         match self {
             Operand::Item(item) => visit(Reading::Item(*item)),
             Operand::Field(field) => visit(Reading::Field(*field)),
+            Operand::Cell { table, row, column } => visit(Reading::Cell {
+                table: *table,
+                row: *row,
+                column: *column,
+            }),
             Operand::Sum { .. } | Operand::Product { .. } => {
                 for operand in self.terms() {
                     operand.for_each_needed(visit);
@@ -1117,6 +1137,33 @@ impl AnswerType {
 }
 
 impl Instrument {
+    /// A cell of a table: the table, its row and column headings and the type of its cells.
+    pub fn cell(
+        &self,
+        table: ItemId,
+        row: usize,
+        column: usize,
+    ) -> Option<(&Item, &Heading, &Heading, &AnswerType)> {
+        let item = self.items.get(table)?;
+        let Some(AnswerType::Table(shape)) = &item.answer else {
+            return None;
+        };
+        Some((
+            item,
+            shape.rows.get(row)?,
+            shape.columns.get(column)?,
+            &shape.cell,
+        ))
+    }
+
+    /// The id a cell goes by in logic and in the compiled form: `convicted.homicide.men`.
+    pub fn cell_path(&self, table: ItemId, row: usize, column: usize) -> String {
+        match self.cell(table, row, column) {
+            Some((item, row, column, _)) => format!("{}.{}.{}", item.id, row.id, column.id),
+            None => String::new(),
+        }
+    }
+
     /// The items a text can pipe in, by id: those with an answer that
     /// [can be piped](AnswerType::can_be_piped), calculated values included.
     pub fn pipe_targets(&self) -> rustc_hash::FxHashMap<&str, ItemId> {

@@ -1112,3 +1112,35 @@ section main "Main" {
         "{fhir}"
     );
 }
+
+/// A cell of a table is read where each target keeps it.
+#[test]
+fn cells_of_tables_are_read_in_every_target() {
+    let source = r#"instrument f { title "F" }
+section main "Main" {
+  table convicted "Convicted" : integer {
+    row all "All"
+    column men "Men"
+    column women "Women"
+    check convicted.all.women <= convicted.all.men else warning "Check"
+  }
+  calc share "Share" = convicted.all.women * 100 / convicted.all.men
+}
+"#;
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let form = qc::emit::json::to_value(&instrument).to_string();
+    assert!(form.contains(r#"{"var":"convicted.all.women"}"#), "{form}");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    assert!(xlsform
+        .survey
+        .iter()
+        .any(|row| row.calculation.contains("${convicted_all_women} * 100")));
+    let surveyjs = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        surveyjs.contains("{convicted.all.women} * 100"),
+        "{surveyjs}"
+    );
+    let fhir = qc::emit::fhir::questionnaire(&instrument).0.to_string();
+    assert!(fhir.contains("where(linkId='convicted_all_women').answer.value * 100"));
+    assert!(fhir.contains(r#""valueCode":"warning""#), "{fhir}");
+}

@@ -86,7 +86,7 @@ else
 fi
 # SurveyJS computes the calculated values qc computes, and applies the records' own logic.
 replies="$PWD/tests/interop/replies"
-for fixture in calculations records; do
+for fixture in calculations records tables; do
   "$qc" compile --emit surveyjs "tests/fixtures/pass/$fixture.q" -o "$work/survey-$fixture.json" 2>/dev/null
   "$build/examples/asked" "tests/fixtures/pass/$fixture.q" "$replies/$fixture"-*.json > "$work/asked-$fixture.json"
   if node "$cache/npm/surveyjs.mjs" "$work/survey-$fixture.json" "$work/asked-$fixture.json" "$replies/$fixture-complete.json"; then

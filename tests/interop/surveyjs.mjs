@@ -45,11 +45,20 @@ function shown(element) {
   return true;
 }
 
+// A special answer anywhere in a value: SurveyJS holds none (the export reports it), so such a
+// reply is not one SurveyJS can be given.
+const holdsSpecial = (value) =>
+  value !== null && typeof value === "object" &&
+  (typeof value.special === "string" || Object.values(value).some(holdsSpecial));
+
 let failures = 0;
 let checks = 0;
+let given = 0;
 for (const [file, expected] of Object.entries(asked)) {
   const survey = new Model(surveyJson);
   const reply = JSON.parse(readFileSync(file, "utf8"));
+  if (holdsSpecial(reply.answers || {})) continue;
+  given++;
   survey.data = toSurveyData(reply.answers, survey);
   for (const [id, isAsked] of Object.entries(expected.items)) {
     const element = survey.getQuestionByName(id) || survey.getPanelByName(id);
@@ -99,5 +108,9 @@ if (!complete.validate(false, false)) {
   console.log(`FAIL ${completePath}: SurveyJS rejects the complete reply: ${errors.join(" | ")}`);
   failures++;
 }
-console.log(`surveyjs: ${checks} visibility checks on ${Object.keys(asked).length} replies, ${failures} failures`);
+if (given === 0 || checks === 0) {
+  console.log("FAIL no reply that SurveyJS can hold was checked");
+  failures++;
+}
+console.log(`surveyjs: ${checks} checks of visibility and calculated values on ${given} replies, ${failures} failures`);
 process.exit(failures === 0 ? 0 : 1);

@@ -417,6 +417,20 @@ impl Writer<'_> {
         match reading {
             crate::model::Reading::Item(id) => self.answer_path(id),
             crate::model::Reading::Field(field) => self.field_path(list, field),
+            crate::model::Reading::Cell { table, row, column } => {
+                self.cell_path(table, row, column)
+            }
+        }
+    }
+
+    /// A cell of a table: the answer of its `<table>_<row>_<column>` item.
+    fn cell_path(&self, table: ItemId, row: usize, column: usize) -> String {
+        match self.instrument.cell(table, row, column) {
+            Some((item, row, column, _)) => format!(
+                "%resource.repeat(item).where(linkId='{}_{}_{}').answer.value",
+                item.id, row.id, column.id
+            ),
+            None => "{}".to_owned(),
         }
     }
 
@@ -433,6 +447,7 @@ impl Writer<'_> {
             match operand {
                 Operand::Item(id) => self.answer_path(*id),
                 Operand::Field(field) => self.field_path(list, *field),
+                Operand::Cell { table, row, column } => self.cell_path(*table, *row, *column),
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("@{d}"),
                 Operand::Code(s) | Operand::Text(s) => fhirpath_literal(s),
