@@ -482,6 +482,20 @@ impl<'a> Scope<'a> {
         crate::stack::guard(|| match operand {
             Operand::Item(item) => self.typed_reading(Reading::Item(*item)),
             Operand::Field(field) => self.typed_reading(Reading::Field(*field)),
+            Operand::Score(item) => {
+                let (scores, multiple) = self.instrument.scores(*item)?;
+                let score = |code: &str| scores.iter().find(|(c, _)| *c == code).map(|(_, s)| *s);
+                let answer = self.answer(*item)?;
+                let total = match multiple {
+                    // A code the scale lacks is no score: the answer is missing.
+                    true => answer
+                        .as_array()?
+                        .iter()
+                        .try_fold(0.0, |total, code| Some(total + score(code.as_str()?)?))?,
+                    false => score(answer.as_str()?)?,
+                };
+                Some(Scalar::Number(total))
+            }
             Operand::Cell { table, row, column } => self.typed_reading(Reading::Cell {
                 table: *table,
                 row: *row,

@@ -365,7 +365,10 @@ const ENTRIES: &[Entry] = &[
                not of each record. A value computed in each record (`calc` inside the list) \
                reads the fields before it, fixed values and `today()`, never another item. \
                `; missing none` (or `; missing skip`, the default) says what an aggregate does \
-               with a missing value; other functions take no such clause.",
+               with a missing value; other functions take no such clause. `score(q)` reads \
+               the scores of a choice's options (`never \"Never\" = 0`), which every option of \
+               its scale must have; `band(total, risk, 10, 20)` takes a number, a scale and \
+               one limit fewer than the scale has options, each greater than the one before.",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {

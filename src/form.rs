@@ -320,6 +320,7 @@ impl<'f> Reader<'f> {
                 Ok(Choice {
                     code: option.code.to_string(),
                     label: self.text(&option.label, Place::new(&at, "label"))?,
+                    score: option.score,
                 })
             })
             .collect()
@@ -695,6 +696,7 @@ impl<'f> Reader<'f> {
         Decoder {
             items: &self.items,
             ids: &self.item_ids,
+            scales: &self.scales,
         }
     }
 
@@ -707,13 +709,18 @@ impl<'f> Reader<'f> {
                 Some(rule) => Some(self.decoder().condition(rule, &format!("{at}/condition"))?),
                 None => None,
             };
+            // A calculated choice (a band) computes codes.
+            let literal = match self.items.at(id).answer {
+                Some(AnswerType::Choice { .. }) => Literal::Code,
+                _ => Literal::Text,
+            };
             let calculation = match &item.calculation {
-                Some(rule) => Some(self.decoder().value(
-                    rule,
-                    Literal::Text,
-                    None,
-                    &format!("{at}/calculation"),
-                )?),
+                Some(rule) => {
+                    Some(
+                        self.decoder()
+                            .value(rule, literal, None, &format!("{at}/calculation"))?,
+                    )
+                }
                 None => None,
             };
             let constraints = match item.constraints.is_empty() {

@@ -241,8 +241,8 @@ pub(super) struct Resolver<'c, 'a> {
 }
 
 /// The functions of values, for did-you-mean.
-const FUNCTIONS: [&str; 10] = [
-    "sum", "count", "min", "max", "if", "today", "year", "days", "years", "unique",
+const FUNCTIONS: [&str; 12] = [
+    "sum", "count", "min", "max", "if", "today", "year", "days", "years", "unique", "score", "band",
 ];
 
 impl Resolver<'_, '_> {
@@ -680,6 +680,24 @@ impl Resolver<'_, '_> {
                 }));
         };
         match (function.name.as_str(), args) {
+            ("score", [choice]) => self.score(choice),
+            ("score", _) => {
+                arity(
+                    self.checker,
+                    "one choice whose options have scores: `score(q1)`",
+                );
+                None
+            }
+            ("band", [value, scale, limits @ ..]) if !limits.is_empty() => {
+                self.band(value, scale, limits, span)
+            }
+            ("band", _) => {
+                arity(
+                    self.checker,
+                    "a number, a scale and the limits between its options: `band(total, risk, 10, 20)`",
+                );
+                None
+            }
             ("unique", _) => {
                 self.checker
                     .errors
@@ -1061,6 +1079,138 @@ impl Resolver<'_, '_> {
             },
             Type::Number,
         )))
+    }
+
+    /// `score(q1)`: what the option a choice has scores (of a multiple choice, the sum); every
+    /// option of its scale must have a score.
+    fn score(&mut self, choice: &Expr) -> Option<(Operand, Type)> {
+        let ExprKind::Name(name) = &choice.kind else {
+            let (_, ty) = self.value(choice)?;
+            self.wrong_argument("score", choice.span, &ty, "a choice");
+            return None;
+        };
+        let id = self.item_named(name)?;
+        let Some(AnswerType::Choice { scale, .. }) = self.checker.walk.items.at(id).answer else {
+            let ty = self.type_of(id);
+            self.wrong_argument("score", choice.span, &ty, "a choice");
+            return None;
+        };
+        let unscored = self
+            .checker
+            .declared
+            .scales
+            .at(scale)
+            .options
+            .iter()
+            .find(|option| option.score.is_none())
+            .map(|option| option.code.clone());
+        if let Some(option) = unscored {
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::Unscored {
+                    item: name.name.clone(),
+                    option,
+                    span: choice.span,
+                }));
+            return None;
+        }
+        Some((Operand::Score(id), Type::Number))
+    }
+
+    /// `band(total, risk, 10, 20)`: the option of a scale a number falls in, the limits between
+    /// them in increasing order: below 10 the first, below 20 the second, the third otherwise.
+    /// A calculated choice, written as the `if` it is.
+    fn band(
+        &mut self,
+        value: &Expr,
+        scale: &Expr,
+        limits: &[Expr],
+        span: Span,
+    ) -> Option<(Operand, Type)> {
+        let value_span = value.span;
+        let number = self.value(value);
+        let ExprKind::Name(scale_name) = &scale.kind else {
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::Band {
+                    problem: "its second argument names a scale".to_owned(),
+                    span: scale.span,
+                }));
+            return None;
+        };
+        let scale_id = match self.checker.lookup(scale_name, super::scope::Kind::Scale)? {
+            super::scope::Symbol::Scale(id) => id,
+            _ => return None,
+        };
+        let (value, ty) = number?;
+        if ty != Type::Number {
+            self.wrong_argument("band", value_span, &ty, "a number");
+            return None;
+        }
+        let mut cuts = Vec::with_capacity(limits.len());
+        for limit in limits {
+            match limit.kind {
+                ExprKind::Number(n) if cuts.last().is_none_or(|last| *last < n) => cuts.push(n),
+                _ => {
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::Band {
+                            problem: "the limits are numbers, each greater than the one before"
+                                .to_owned(),
+                            span: limit.span,
+                        }));
+                    return None;
+                }
+            }
+        }
+        let codes: Vec<String> = self
+            .checker
+            .declared
+            .scales
+            .at(scale_id)
+            .options
+            .iter()
+            .map(|option| option.code.clone())
+            .collect();
+        if codes.len() != cuts.len() + 1 {
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::Band {
+                    problem: format!(
+                        "`{}` has {} options, so it takes {} between them, not {}",
+                        scale_name.name,
+                        codes.len(),
+                        match codes.len().saturating_sub(1) {
+                            1 => "1 limit".to_owned(),
+                            n => format!("{n} limits"),
+                        },
+                        cuts.len()
+                    ),
+                    span,
+                }));
+            return None;
+        }
+        // From the last band back: `if(v < 10, low, if(v < 20, medium, high))`.
+        let mut codes = codes.into_iter().rev();
+        let mut chosen = Operand::Code(codes.next()?);
+        for (code, cut) in codes.zip(cuts.iter().rev()) {
+            chosen = Operand::If {
+                condition: Box::new(Condition::Compare {
+                    op: CompareOp::Lt,
+                    lhs: value.clone(),
+                    rhs: Operand::Number(*cut),
+                }),
+                then: Box::new(Operand::Code(code)),
+                otherwise: Box::new(chosen),
+            };
+        }
+        Some((
+            chosen,
+            Type::Choice {
+                scale: scale_id,
+                multiple: false,
+            },
+        ))
     }
 
     /// `convicted.homicide.men`: a cell of a table, by its row and its column.

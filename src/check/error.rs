@@ -651,6 +651,23 @@ pub enum ValueProblem {
         #[help]
         suggestion: Option<String>,
     },
+    #[error("`score({item})` needs a score for every option")]
+    #[diagnostic(help("give each option of its scale a score: `{option} \"…\" = 1`"))]
+    Unscored {
+        item: String,
+        option: String,
+        #[label("option `{option}` has no score")]
+        span: Span,
+    },
+    #[error("`band` takes a number, a scale and the limits between its options")]
+    #[diagnostic(help(
+        "`band(total, risk, 10, 20)` is the first option of `risk` below 10, the second below 20, the third otherwise"
+    ))]
+    Band {
+        problem: String,
+        #[label("{problem}")]
+        span: Span,
+    },
     #[error("`where` takes the records of a list")]
     #[diagnostic(help(
         "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"

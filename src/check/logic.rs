@@ -66,6 +66,7 @@ impl<'a> Checker<'a> {
         self.declared.specials.push(model::Choice {
             code: special.id.name.clone(),
             label,
+            score: None,
         });
         // The instrument's own are kept; an imported one when an item allows it.
         self.declared.special_kept.push(self.env == self.entry());

@@ -381,6 +381,7 @@ impl<'a> Checker<'a> {
             choices.push(model::Choice {
                 code: option.code.name.clone(),
                 label,
+                score: option.score,
             });
         }
         self.declared.scales.push(model::Scale {

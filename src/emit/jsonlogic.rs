@@ -163,6 +163,10 @@ impl<'a> Rules<'a> {
                 Operand::Cell { table, row, column } => {
                     json!({ "var": self.instrument.cell_path(*table, *row, *column) })
                 }
+                Operand::Score(item) => {
+                    let (scores, multiple) = self.instrument.scores(*item).unwrap_or_default();
+                    score(&self.instrument.item(*item).id, &scores, multiple)
+                }
                 Operand::Code(code) => json!(code),
                 Operand::Number(value) => json!(value),
                 Operand::Date(value) | Operand::Text(value) => json!(value),
@@ -426,6 +430,8 @@ fn object<'v>(value: &'v Value, at: &str) -> Result<&'v Map<String, Value>> {
 pub struct Decoder<'a> {
     pub items: &'a TiSlice<ItemId, Item>,
     pub ids: &'a FxHashMap<String, ItemId>,
+    /// The scales of the form, whose options' scores `score(q)` reads.
+    pub scales: &'a TiSlice<crate::model::ScaleId, crate::model::Scale>,
 }
 
 impl Decoder<'_> {
@@ -640,6 +646,31 @@ impl Decoder<'_> {
                 Value::Array(values) => values.iter().collect(),
                 value => vec![value],
             };
+            if let Some((item, scores, multiple)) = score_read(value) {
+                let id = self.var(&serde_json::json!({ "var": item }), at)?;
+                // The scores the rule writes are those of the item's scale, and a multiple
+                // choice is summed.
+                let declared = match &self.items.at(id).answer {
+                    Some(AnswerType::Choice {
+                        scale,
+                        multiple: many,
+                    }) if *many == multiple => self.scales.get(*scale).map(|scale| {
+                        scale
+                            .options
+                            .iter()
+                            .map(|o| o.score.map(|s| (o.code.as_str(), s)))
+                            .collect::<Option<Vec<_>>>()
+                    }),
+                    _ => None,
+                };
+                if declared.flatten().as_deref() != Some(scores.as_slice()) {
+                    return fail(
+                        at,
+                        format!("`score({item})` does not read the scores of its scale"),
+                    );
+                }
+                return Ok(Operand::Score(id));
+            }
             if let Some((unit, from, to)) = between_read(value) {
                 return Ok(Operand::Between {
                     unit,
@@ -895,6 +926,55 @@ fn as_record_logic(rule: &Value) -> Value {
         Value::Array(values) => Value::Array(values.iter().map(as_record_logic).collect()),
         other => other.clone(),
     })
+}
+
+/// `score(q)`: the score of the code a single choice has, `{"if": [{"==": [q, c1]}, s1, …,
+/// null]}`; of a multiple choice, the sum of those of its codes, a `reduce`.
+fn score(item: &str, scores: &[(&str, f64)], multiple: bool) -> Value {
+    let chain = |of: Value, otherwise: Value| {
+        let mut arguments = Vec::with_capacity(2 * scores.len() + 1);
+        for (code, score) in scores {
+            arguments.push(json!({ "==": [of.clone(), code] }));
+            arguments.push(json!(score));
+        }
+        arguments.push(otherwise);
+        json!({ "if": arguments })
+    };
+    match multiple {
+        false => chain(json!({ "var": item }), Value::Null),
+        true => json!({ "reduce": [
+            { "var": item },
+            { "+": [{ "var": "accumulator" }, chain(json!({ "var": "current" }), json!(0))] },
+            0
+        ] }),
+    }
+}
+
+/// What a choice's codes score, in order: `(code, score)`.
+type Scores<'v> = Vec<(&'v str, f64)>;
+
+/// The item and what each of its codes scores, of `score(q)` as [`score`] writes it.
+fn score_read(rule: &Value) -> Option<(&str, Scores<'_>, bool)> {
+    let (chain, multiple) = match rule.get("reduce") {
+        Some(reduce) => (reduce.get(1)?.get("+")?.get(1)?, true),
+        None => (rule, false),
+    };
+    let arguments = chain.get("if")?.as_array()?;
+    let item = match multiple {
+        true => rule.get("reduce")?.get(0)?,
+        false => arguments.first()?.get("==")?.get(0)?,
+    }
+    .get("var")?
+    .as_str()?;
+    let scores = arguments
+        .chunks(2)
+        .filter(|pair| pair.len() == 2)
+        .map(|pair| {
+            let code = pair.first()?.get("==")?.get(1)?.as_str()?;
+            Some((code, pair.get(1)?.as_f64()?))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (score(item, &scores, multiple) == *rule).then_some((item, scores, multiple))
 }
 
 /// The list and field of `unique(list.field)`, as [`unique`] writes it: the rule written

@@ -36,6 +36,15 @@ fn build(instrument: &Instrument) -> (Value, Vec<String>) {
     let mut unexpressed = Vec::new();
     for (index, item) in instrument.items.iter().enumerate() {
         let Some(answer) = &item.answer else { continue };
+        if item.kind == crate::model::ItemKind::Calculated {
+            // A reply may store a calculated value; `qc validate` recomputes it and compares
+            // (V0115), whatever it stores.
+            properties.insert(
+                item.id.clone(),
+                json!({ "$comment": "computed by qc; a stored value must be the one computed" }),
+            );
+            continue;
+        }
         let schema = match answer {
             AnswerType::Table(table) => {
                 table_schema(instrument, table, &item.specials, item.required)

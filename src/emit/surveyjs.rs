@@ -174,6 +174,7 @@ fn quotes_in_filter(operand: &Operand, in_filter: bool) -> bool {
         Operand::Item(_)
         | Operand::Field(_)
         | Operand::Cell { .. }
+        | Operand::Score(_)
         | Operand::Number(_)
         | Operand::Date(_)
         | Operand::Today => false,
@@ -659,6 +660,35 @@ impl Writer<'_> {
                 Operand::Item(id) => self.var(*id),
                 Operand::Field(field) => field_name(list, *field, self.bare.get()),
                 Operand::Cell { table, row, column } => self.cell(*table, *row, *column),
+                Operand::Score(scored) => {
+                    let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
+                    let name = self.var(*scored);
+                    match multiple {
+                        true => {
+                            let parts: Vec<String> = scores
+                                .iter()
+                                .map(|(code, score)| {
+                                    format!(
+                                        "iif({name} contains {}, {score}, 0)",
+                                        expression_literal(code)
+                                    )
+                                })
+                                .collect();
+                            format!("({})", parts.join(" + "))
+                        }
+                        false => {
+                            scores
+                                .iter()
+                                .rev()
+                                .fold("''".to_owned(), |otherwise, (code, score)| {
+                                    format!(
+                                        "iif({name} = {}, {score}, {otherwise})",
+                                        expression_literal(code)
+                                    )
+                                })
+                        }
+                    }
+                }
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),
                 Operand::Today => "today()".to_owned(),

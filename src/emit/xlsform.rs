@@ -1031,6 +1031,35 @@ impl Writer<'_> {
                 Operand::Item(id) => self.name(*id),
                 Operand::Field(field) => self.field_name(list, *field),
                 Operand::Cell { table, row, column } => self.cell_name(*table, *row, *column),
+                Operand::Score(scored) => {
+                    let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
+                    let name = self.name(*scored);
+                    match multiple {
+                        true => {
+                            let parts: Vec<String> = scores
+                                .iter()
+                                .map(|(code, score)| {
+                                    format!(
+                                        "if(selected({name}, {}), {score}, 0)",
+                                        xpath_literal(code)
+                                    )
+                                })
+                                .collect();
+                            format!("({})", parts.join(" + "))
+                        }
+                        false => {
+                            scores
+                                .iter()
+                                .rev()
+                                .fold("''".to_owned(), |otherwise, (code, score)| {
+                                    format!(
+                                        "if({name} = {}, {score}, {otherwise})",
+                                        xpath_literal(code)
+                                    )
+                                })
+                        }
+                    }
+                }
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("date('{d}')"),
                 Operand::Code(s) | Operand::Text(s) => {

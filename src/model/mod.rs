@@ -281,6 +281,8 @@ impl Scale {
 pub struct Choice {
     pub code: String,
     pub label: Text,
+    /// What the option scores (`never "Never" = 0`), read by `score(item)`.
+    pub score: Option<f64>,
 }
 
 /// A reference document that items cite.
@@ -691,6 +693,9 @@ pub enum Operand {
     },
     /// The year of a date, as a number.
     Year(Box<Operand>),
+    /// `score(q)`: the score of the option a single choice has, or the sum of the scores of
+    /// those a multiple choice has (every option of its scale has one).
+    Score(ItemId),
     /// Whole days, or whole years (as an age is counted), from one date to another. Each is
     /// a date item, a field, `today()` or a date literal.
     Between {
@@ -792,7 +797,9 @@ impl Operand {
     /// Calls `visit` on every item the value reads, however deep.
     pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
         match self {
-            Operand::Item(item) | Operand::Cell { table: item, .. } => visit(*item),
+            Operand::Item(item) | Operand::Cell { table: item, .. } | Operand::Score(item) => {
+                visit(*item)
+            }
             Operand::Records { list, .. } => visit(*list),
             Operand::Sum { .. } | Operand::Product { .. } => {
                 for operand in self.terms() {
@@ -859,6 +866,7 @@ impl Operand {
             }
             Operand::Item(_)
             | Operand::Cell { .. }
+            | Operand::Score(_)
             | Operand::Records { .. }
             | Operand::Code(_)
             | Operand::Number(_)
@@ -897,6 +905,7 @@ impl Operand {
             Operand::Item(_)
             | Operand::Field(_)
             | Operand::Cell { .. }
+            | Operand::Score(_)
             | Operand::Code(_)
             | Operand::Number(_)
             | Operand::Date(_)
@@ -921,6 +930,7 @@ impl Operand {
             Operand::Item(_)
             | Operand::Field(_)
             | Operand::Cell { .. }
+            | Operand::Score(_)
             | Operand::Code(_)
             | Operand::Number(_)
             | Operand::Date(_)
@@ -965,7 +975,7 @@ impl Operand {
     /// while `q1` has none.
     pub fn for_each_needed(&self, visit: &mut impl FnMut(Reading)) {
         match self {
-            Operand::Item(item) => visit(Reading::Item(*item)),
+            Operand::Item(item) | Operand::Score(item) => visit(Reading::Item(*item)),
             Operand::Field(field) => visit(Reading::Field(*field)),
             Operand::Cell { table, row, column } => visit(Reading::Cell {
                 table: *table,
@@ -1154,6 +1164,22 @@ impl Instrument {
             shape.columns.get(column)?,
             &shape.cell,
         ))
+    }
+
+    /// What each option of a choice item scores, with whether it is a multiple choice;
+    /// `None` unless every option has a score.
+    pub fn scores(&self, item: ItemId) -> Option<(Vec<(&str, f64)>, bool)> {
+        let Some(AnswerType::Choice { scale, multiple }) = &self.items.get(item)?.answer else {
+            return None;
+        };
+        let scores = self
+            .scales
+            .get(*scale)?
+            .options
+            .iter()
+            .map(|option| Some((option.code.as_str(), option.score?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some((scores, *multiple))
     }
 
     /// The id a cell goes by in logic and in the compiled form: `convicted.homicide.men`.

@@ -275,6 +275,8 @@ pub struct Options {
 pub struct OptionDecl {
     pub code: Ident,
     pub label: Text,
+    /// `= 2`: what the option scores, for `score(item)`.
+    pub score: Option<f64>,
 }
 
 /// `special dont_know "Don't know"`: an answer any item may allow that is not a value.

@@ -309,6 +309,10 @@ impl Lowering {
                 Ok(OptionDecl {
                     code: self.ident(next(&mut parts, "option code")?),
                     label: self.text(next(&mut parts, "option label")?)?,
+                    score: match parts.next() {
+                        Some(score) => Some(self.parse_number(&score)?),
+                        None => None,
+                    },
                 })
             })
             .collect::<Result<_>>()?;

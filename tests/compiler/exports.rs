@@ -1144,3 +1144,35 @@ section main "Main" {
     assert!(fhir.contains("where(linkId='convicted_all_women').answer.value * 100"));
     assert!(fhir.contains(r#""valueCode":"warning""#), "{fhir}");
 }
+
+/// Scores travel with their options (FHIR `ordinalValue`), and `score` and `band` are computed
+/// in each target's own expressions.
+#[test]
+fn scores_and_bands_reach_every_target() {
+    let path = super::root().join("tests/fixtures/pass/scores.q");
+    let instrument = super::compile_clean(&path);
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let fhir = questionnaire.to_string();
+    assert!(fhir.contains(
+        r#"{"valueCoding":{"code":"always","display":"Always","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":3.0}]}}"#
+    ), "{fhir}");
+    assert!(fhir.contains(
+        "iif(%resource.repeat(item).where(linkId='unsafe_day').answer.value.code = 'never', 0"
+    ));
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    let calculation = |name: &str| {
+        xlsform
+            .survey
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.calculation.clone())
+            .unwrap_or_default()
+    };
+    assert!(calculation("fear").contains("if(selected(${avoided}, 'streets'), 2, 0)"));
+    assert!(calculation("fear_level").contains("if(${fear} != '' and ${fear} < 3, 'low', if(${fear} != '' and ${fear} < 6, 'moderate', 'high'))"), "{}", calculation("fear_level"));
+    let surveyjs = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        surveyjs.contains("iif({avoided} contains 'parks', 1, 0)"),
+        "{surveyjs}"
+    );
+}

@@ -34,6 +34,7 @@ const CURRENCIES: &str = "urn:iso:std:iso:4217";
 /// The core extensions that give a quantity's units: one option each, or a value set.
 const UNIT_OPTION: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption";
 const UNIT_VALUE_SET: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet";
+const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 const HIDDEN: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden";
 const CALCULATED_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
@@ -448,6 +449,36 @@ impl Writer<'_> {
                 Operand::Item(id) => self.answer_path(*id),
                 Operand::Field(field) => self.field_path(list, *field),
                 Operand::Cell { table, row, column } => self.cell_path(*table, *row, *column),
+                // The scores of the options, as each option's `ordinalValue` also says.
+                Operand::Score(scored) => {
+                    let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
+                    let codes = format!("{}.code", self.answer_path(*scored));
+                    match multiple {
+                        true => {
+                            let parts: Vec<String> = scores
+                                .iter()
+                                .map(|(code, score)| {
+                                    format!(
+                                        "iif(({codes} contains {}), {score}, 0)",
+                                        fhirpath_literal(code)
+                                    )
+                                })
+                                .collect();
+                            format!("({})", parts.join(" + "))
+                        }
+                        false => {
+                            scores
+                                .iter()
+                                .rev()
+                                .fold("{}".to_owned(), |otherwise, (code, score)| {
+                                    format!(
+                                        "iif({codes} = {}, {score}, {otherwise})",
+                                        fhirpath_literal(code)
+                                    )
+                                })
+                        }
+                    }
+                }
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("@{d}"),
                 Operand::Code(s) | Operand::Text(s) => fhirpath_literal(s),
@@ -652,7 +683,18 @@ impl Writer<'_> {
                     .scale(*scale)
                     .options
                     .iter()
-                    .map(|o| json!({ "valueCoding": { "code": o.code, "display": self.text(&o.label) } }))
+                    .map(|o| {
+                        let mut coding = json!({ "code": o.code, "display": self.text(&o.label) });
+                        // A scored option carries its score, as SDC scores options.
+                        if let Some(score) = o.score {
+                            crate::emit::set(
+                                &mut coding,
+                                "extension",
+                                json!([{ "url": ORDINAL_VALUE, "valueDecimal": score }]),
+                            );
+                        }
+                        json!({ "valueCoding": coding })
+                    })
                     .collect();
                 set("answerOption", Value::Array(options));
                 // Radio buttons or check boxes, as on paper, rather than a drop-down.

@@ -114,6 +114,9 @@ pub struct Choice<'a> {
     pub code: Cow<'a, str>,
     #[serde(borrow)]
     pub label: Cow<'a, str>,
+    /// What the option scores, for `score(item)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -206,6 +206,7 @@ impl<'a> Writer<'a> {
             .map(|choice| format::Choice {
                 code: Cow::from(choice.code.as_str()),
                 label: self.text(&choice.label),
+                score: choice.score,
             })
             .collect()
     }
