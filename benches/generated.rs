@@ -54,13 +54,15 @@ pub fn generate(questions: usize) -> String {
 
 /// An instrument of `questions` number questions in sections of 100, with the logic of
 /// statistical questionnaires: each number allows "not available" and has a constraint; every
-/// tenth is a calculated sum of the nine before it, which the next question's condition reads;
-/// each section ends with a table of offences by sex whose totals are checked, and a list whose
-/// records have a conditional field and a constraint.
+/// tenth is a calculated sum of the nine before it (a total of all nine or none), which the
+/// next question's condition reads; each section ends with a table of offences by sex whose
+/// totals are checked and whose cells a rule and a value read, a list whose records have a
+/// conditional field, a computed field and a constraint, with rules and values over the
+/// records that meet a condition, and a scored question banded into a scale.
 #[allow(dead_code)]
 pub fn generate_logic(questions: usize) -> String {
     let mut out = String::from(
-        "instrument generated_logic { title \"Generated logic\" }\nspecial not_available \"Not available\"\n",
+        "instrument generated_logic { title \"Generated logic\" }\nspecial not_available \"Not available\"\nscale often { never \"Never\" = 0 sometimes \"Sometimes\" = 1 often \"Often\" = 2 }\nscale level { low \"Low\" high \"High\" }\n",
     );
     for q in 1..=questions {
         if q % 100 == 1 {
@@ -73,7 +75,7 @@ pub fn generate_logic(questions: usize) -> String {
             let parts: Vec<String> = (q - 9..q).map(|p| format!("n{p}")).collect();
             let _ = writeln!(
                 out,
-                "  calc n{q} \"Sum to {q}\" = sum({})",
+                "  calc n{q} \"Sum to {q}\" = sum({}; missing none)",
                 parts.join(", ")
             );
             continue;
@@ -90,11 +92,15 @@ pub fn generate_logic(questions: usize) -> String {
         if q % 100 == 50 {
             let _ = writeln!(
                 out,
-                "  table t{q} \"Offences by sex\" : integer min 0 {{\n    row homicide \"Homicide\"\n    row assault \"Assault\"\n    total row all \"All\"\n    column men \"Men\"\n    column women \"Women\"\n    total column both \"Both\"\n    allow not_available\n    optional\n  }}"
+                "  table t{q} \"Offences by sex\" : integer min 0 {{\n    row homicide \"Homicide\"\n    row assault \"Assault\"\n    total row all \"All\"\n    column men \"Men\"\n    column women \"Women\"\n    total column both \"Both\"\n    allow not_available\n    optional\n    check t{q}.all.women <= t{q}.all.men else warning \"More women\"\n  }}\n  calc share{q} \"Share of women\" = t{q}.all.women * 100 / t{q}.all.both"
             );
             let _ = writeln!(
                 out,
-                "  question l{q} \"Programmes\" : list max 20 {{\n    field kind \"Kind\" : one of {{ national \"National\" local \"Local\" }}\n    field town \"Town\" : text when this.kind = local\n    field staff \"Staff\" : integer min 0\n    check this.staff < 1000 else warning \"A large programme\"\n  }} {{\n    optional\n  }}"
+                "  question l{q} \"Programmes\" : list max 20 {{\n    field kind \"Kind\" : one of {{ national \"National\" local \"Local\" }}\n    field town \"Town\" : text when this.kind = local\n    field staff \"Staff\" : integer min 0\n    calc large \"Large\" = if(this.staff > 100, 1, 0)\n    check this.staff < 1000 else warning \"A large programme\"\n  }} {{\n    optional\n    check unique(l{q}.town) else warning \"A town twice\"\n    check count(l{q} where this.large = 1) <= 5 else warning \"Many large programmes\"\n  }}\n  calc local{q} \"Staff of local programmes\" = sum(l{q}.staff where this.kind = local; missing none)"
+            );
+            let _ = writeln!(
+                out,
+                "  question f{q} \"How often?\" : often\n  calc fear{q} \"Fear\" = band(score(f{q}), level, 2)"
             );
         }
     }

@@ -595,14 +595,29 @@ impl Resolver<'_, '_> {
                 Some((value, ty))
             }
             _ => {
-                self.checker
-                    .errors
-                    .push(CheckError::BadValue(ValueProblem::Condition {
-                        span: expr.span,
-                    }));
+                // Resolved for its own errors; a condition that is right is shown as a number.
+                if self.boolean(expr).is_some() {
+                    let example = self.as_number(expr.span);
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::Condition {
+                            span: expr.span,
+                            example,
+                        }));
+                }
                 None
             }
         })
+    }
+
+    /// A condition written as a number, for a help: `if(men > women, 1, 0)`, with the
+    /// condition as the source writes it when it is short and on one line.
+    fn as_number(&self, span: Span) -> String {
+        let (file, local) = self.checker.program.sources.locate(span);
+        match file.text.get(local.start..local.end) {
+            Some(text) if text.len() <= 80 && !text.contains('\n') => format!("if({text}, 1, 0)"),
+            _ => "if(condition, 1, 0)".to_owned(),
+        }
     }
 
     /// `a + b - c` or `a * b / c`: every operand a number, and no divisor that divides again.
@@ -699,9 +714,15 @@ impl Resolver<'_, '_> {
                 None
             }
             ("unique", _) => {
-                self.checker
-                    .errors
-                    .push(CheckError::BadValue(ValueProblem::Condition { span }));
+                if self.unique(args, false, span).is_some() {
+                    let example = self.as_number(span);
+                    self.checker
+                        .errors
+                        .push(CheckError::BadValue(ValueProblem::Condition {
+                            span,
+                            example,
+                        }));
+                }
                 None
             }
             ("today", []) => Some((Operand::Today, Type::Date)),

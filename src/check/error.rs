@@ -688,10 +688,12 @@ pub enum ValueProblem {
         span: Span,
     },
     #[error("expected a value, found a condition")]
-    #[diagnostic(help("turn it into a number with `if(condition, 1, 0)`"))]
+    #[diagnostic(help("turn it into a number: `{example}`"))]
     Condition {
         #[label("this is true or false")]
         span: Span,
+        /// The condition as a number: `if(men > women, 1, 0)`.
+        example: String,
     },
     #[error("a divisor that divides again")]
     #[diagnostic(help("calculate it first: `calc rate \"…\" = a / b`, then divide by `rate`"))]

@@ -219,3 +219,81 @@ fn a_condition_on_records_is_refused_with_the_filter_that_compiles() {
         );
     }
 }
+
+/// The helps of the diagnostics of aggregates, records, cells, scores and bands show examples
+/// that compile: each example in backquotes that is a value or a condition is compiled in an
+/// instrument that has the names it uses.
+#[test]
+fn helps_of_values_show_examples_that_compile() {
+    let scaffold = |body: &str| {
+        format!(
+            r#"instrument help {{ title "Help" }}
+scale kinds {{ shelter "Shelter" other "Other" }}
+scale risk {{ low "Low" moderate "Moderate" high "High" }}
+scale often {{ never "Never" = 0 often "Often" = 1 }}
+section main "Main" {{
+  question men "Men" : integer
+  question women "Women" : integer
+  question total "Total" : integer
+  question q1 "Q1" : often
+  question services "Services" : list {{
+    field kind "Kind" : kinds
+    field staff "Staff" : integer
+    field name "Name" : text
+  }}
+  question members "Members" : list {{ field name "Name" : text }}
+  table convicted "Convicted" : integer {{
+    row homicide "Homicide"
+    column men "Men"
+  }}
+{body}
+}}
+"#
+        )
+    };
+    let broken = [
+        "  calc x \"X\" = sum(men, women where this.kind = shelter)",
+        "  calc x \"X\" = count(services where this.staff > total)",
+        "  calc x \"X\" = if(men > 1, 1, 0; missing none)",
+        "  calc x \"X\" = score(total)",
+        "  calc x \"X\" = band(total, risk, 10)",
+        "  calc x \"X\" = convicted.homicide.woman",
+        "  calc x \"X\" = total.homicide.men",
+        "  calc x \"X\" = unique(services)",
+        "  calc x \"X\" = unique(services.name)",
+        "  calc x \"X\" = men > women",
+    ];
+    let mut compiled = 0;
+    for body in broken {
+        let compilation = qc::compile(&scaffold(body));
+        assert!(!compilation.diagnostics.is_empty(), "{body} compiles");
+        for diagnostic in &compilation.diagnostics {
+            let Some(help) = miette::Diagnostic::help(diagnostic).map(|h| h.to_string()) else {
+                continue;
+            };
+            // Every other piece between backquotes is an example.
+            for example in help.split('`').skip(1).step_by(2) {
+                let written = [
+                    format!("  calc example \"Example\" = {example}"),
+                    format!("  question example \"Example\" : text when {example}"),
+                ];
+                let pattern = ["table.row.column", "this.field", "; missing none"];
+                if example.contains('…') || pattern.contains(&example) {
+                    continue; // a pattern, not a construct
+                }
+                let fits = written
+                    .iter()
+                    .any(|line| qc::compile(&scaffold(line)).instrument.is_some());
+                let parses_as_value = example.contains('(') || example.matches('.').count() == 2;
+                if parses_as_value {
+                    assert!(
+                        fits,
+                        "the help of `{body}` shows `{example}`, which does not compile"
+                    );
+                    compiled += 1;
+                }
+            }
+        }
+    }
+    assert!(compiled >= 8, "{compiled} examples compiled");
+}
