@@ -1168,6 +1168,21 @@ impl Resolver<'_, '_> {
             self.wrong_argument("band", value_span, &ty, "a number");
             return None;
         }
+        // Each limit compares the value again: a name keeps the form linear in the source.
+        if !matches!(
+            value,
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. }
+        ) {
+            self.checker
+                .errors
+                .push(CheckError::BadValue(ValueProblem::Band {
+                    problem:
+                        "calculate the number first (`calc total \"…\" = …`), then band `total`"
+                            .to_owned(),
+                    span: value_span,
+                }));
+            return None;
+        }
         let mut cuts = Vec::with_capacity(limits.len());
         for limit in limits {
             match limit.kind {
