@@ -201,6 +201,33 @@ pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {
     }
 }
 
+/// `score(q)` in an export's expressions, from what each code scores: of a multiple choice, the
+/// sum of `ticked(code, score)` (a score when the code is ticked, 0 otherwise); of a single
+/// choice, `chosen(code, score, otherwise)` nested from the last code, `none` past it.
+pub(crate) fn score_expression(
+    scores: &[(&str, f64)],
+    multiple: bool,
+    none: &str,
+    ticked: impl Fn(&str, f64) -> String,
+    chosen: impl Fn(&str, f64, &str) -> String,
+) -> String {
+    match multiple {
+        true => {
+            let parts: Vec<String> = scores
+                .iter()
+                .map(|(code, score)| ticked(code, *score))
+                .collect();
+            format!("({})", parts.join(" + "))
+        }
+        false => scores
+            .iter()
+            .rev()
+            .fold(none.to_owned(), |otherwise, (code, score)| {
+                chosen(code, *score, &otherwise)
+            }),
+    }
+}
+
 /// A text as HTML (or XHTML) character data: nothing in it is read as markup.
 pub(crate) fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")

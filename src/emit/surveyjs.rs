@@ -663,31 +663,19 @@ impl Writer<'_> {
                 Operand::Score(scored) => {
                     let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
                     let name = self.var(*scored);
-                    match multiple {
-                        true => {
-                            let parts: Vec<String> = scores
-                                .iter()
-                                .map(|(code, score)| {
-                                    format!(
-                                        "iif({name} contains {}, {score}, 0)",
-                                        expression_literal(code)
-                                    )
-                                })
-                                .collect();
-                            format!("({})", parts.join(" + "))
-                        }
-                        false => {
-                            scores
-                                .iter()
-                                .rev()
-                                .fold("''".to_owned(), |otherwise, (code, score)| {
-                                    format!(
-                                        "iif({name} = {}, {score}, {otherwise})",
-                                        expression_literal(code)
-                                    )
-                                })
-                        }
-                    }
+                    super::score_expression(
+                        &scores,
+                        multiple,
+                        "''",
+                        |code, score| {
+                            let code = expression_literal(code);
+                            format!("iif({name} contains {code}, {score}, 0)")
+                        },
+                        |code, score, otherwise| {
+                            let code = expression_literal(code);
+                            format!("iif({name} = {code}, {score}, {otherwise})")
+                        },
+                    )
                 }
                 Operand::Number(n) => n.to_string(),
                 Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => expression_literal(s),

@@ -1034,31 +1034,19 @@ impl Writer<'_> {
                 Operand::Score(scored) => {
                     let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
                     let name = self.name(*scored);
-                    match multiple {
-                        true => {
-                            let parts: Vec<String> = scores
-                                .iter()
-                                .map(|(code, score)| {
-                                    format!(
-                                        "if(selected({name}, {}), {score}, 0)",
-                                        xpath_literal(code)
-                                    )
-                                })
-                                .collect();
-                            format!("({})", parts.join(" + "))
-                        }
-                        false => {
-                            scores
-                                .iter()
-                                .rev()
-                                .fold("''".to_owned(), |otherwise, (code, score)| {
-                                    format!(
-                                        "if({name} = {}, {score}, {otherwise})",
-                                        xpath_literal(code)
-                                    )
-                                })
-                        }
-                    }
+                    super::score_expression(
+                        &scores,
+                        multiple,
+                        "''",
+                        |code, score| {
+                            let code = xpath_literal(code);
+                            format!("if(selected({name}, {code}), {score}, 0)")
+                        },
+                        |code, score, otherwise| {
+                            let code = xpath_literal(code);
+                            format!("if({name} = {code}, {score}, {otherwise})")
+                        },
+                    )
                 }
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("date('{d}')"),

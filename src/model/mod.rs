@@ -770,6 +770,13 @@ impl Aggregate {
     }
 }
 
+/// A piece of a value: a value inside it, or the condition of an `if`.
+#[derive(Clone, Copy, Debug)]
+pub enum Piece<'o> {
+    Value(&'o Operand),
+    Condition(&'o Condition),
+}
+
 /// What a value reads directly: an item's answer, a field of the record at hand, or a cell of
 /// a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -794,6 +801,42 @@ impl Operand {
         left.iter().chain(right)
     }
 
+    /// Calls `visit` on each value directly inside this one, and on the condition of an `if`.
+    /// An aggregate over records has none: its filter is its list's own logic.
+    pub fn for_each_piece<'o>(&'o self, visit: &mut impl FnMut(Piece<'o>)) {
+        match self {
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                self.terms()
+                    .for_each(|operand| visit(Piece::Value(operand)));
+            }
+            Operand::Aggregate { over, .. } => over.iter().for_each(|o| visit(Piece::Value(o))),
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                visit(Piece::Condition(condition));
+                visit(Piece::Value(then));
+                visit(Piece::Value(otherwise));
+            }
+            Operand::Year(inner) => visit(Piece::Value(inner)),
+            Operand::Between { from, to, .. } => {
+                visit(Piece::Value(from));
+                visit(Piece::Value(to));
+            }
+            Operand::Item(_)
+            | Operand::Field(_)
+            | Operand::Cell { .. }
+            | Operand::Score(_)
+            | Operand::Records { .. }
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today => {}
+        }
+    }
+
     /// Calls `visit` on every item the value reads, however deep.
     pub fn for_each_item(&self, visit: &mut impl FnMut(ItemId)) {
         match self {
@@ -801,36 +844,10 @@ impl Operand {
                 visit(*item)
             }
             Operand::Records { list, .. } => visit(*list),
-            Operand::Sum { .. } | Operand::Product { .. } => {
-                for operand in self.terms() {
-                    operand.for_each_item(visit);
-                }
-            }
-            Operand::Aggregate { over, .. } => {
-                for operand in over {
-                    operand.for_each_item(visit);
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                condition.for_each_item(visit);
-                then.for_each_item(visit);
-                otherwise.for_each_item(visit);
-            }
-            Operand::Year(inner) => inner.for_each_item(visit),
-            Operand::Between { from, to, .. } => {
-                from.for_each_item(visit);
-                to.for_each_item(visit);
-            }
-            Operand::Field(_)
-            | Operand::Code(_)
-            | Operand::Number(_)
-            | Operand::Date(_)
-            | Operand::Text(_)
-            | Operand::Today => {}
+            _ => self.for_each_piece(&mut |piece| match piece {
+                Piece::Value(value) => value.for_each_item(visit),
+                Piece::Condition(condition) => condition.for_each_item(visit),
+            }),
         }
     }
 
@@ -840,39 +857,10 @@ impl Operand {
     pub fn for_each_field(&self, visit: &mut impl FnMut(usize)) {
         match self {
             Operand::Field(field) => visit(*field),
-            Operand::Sum { .. } | Operand::Product { .. } => {
-                for operand in self.terms() {
-                    operand.for_each_field(visit);
-                }
-            }
-            Operand::Aggregate { over, .. } => {
-                for operand in over {
-                    operand.for_each_field(visit);
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                condition.for_each_field(visit);
-                then.for_each_field(visit);
-                otherwise.for_each_field(visit);
-            }
-            Operand::Year(inner) => inner.for_each_field(visit),
-            Operand::Between { from, to, .. } => {
-                from.for_each_field(visit);
-                to.for_each_field(visit);
-            }
-            Operand::Item(_)
-            | Operand::Cell { .. }
-            | Operand::Score(_)
-            | Operand::Records { .. }
-            | Operand::Code(_)
-            | Operand::Number(_)
-            | Operand::Date(_)
-            | Operand::Text(_)
-            | Operand::Today => {}
+            _ => self.for_each_piece(&mut |piece| match piece {
+                Piece::Value(value) => value.for_each_field(visit),
+                Piece::Condition(condition) => condition.for_each_field(visit),
+            }),
         }
     }
 
@@ -1060,19 +1048,19 @@ impl Condition {
         }
     }
 
-    /// Calls `visit` on every field of the record at hand the condition reads (see
-    /// [`Operand::for_each_field`]).
-    pub fn for_each_field(&self, visit: &mut impl FnMut(usize)) {
+    /// Calls `visit` on both sides of each comparison of the condition, through `and`, `or`
+    /// and `not`.
+    pub fn for_each_compared_value(&self, visit: &mut impl FnMut(&Operand)) {
         match self {
             Condition::Or(parts) | Condition::And(parts) => {
                 for part in parts {
-                    part.for_each_field(visit);
+                    part.for_each_compared_value(visit);
                 }
             }
-            Condition::Not(inner) => inner.for_each_field(visit),
+            Condition::Not(inner) => inner.for_each_compared_value(visit),
             Condition::Compare { lhs, rhs, .. } => {
-                lhs.for_each_field(visit);
-                rhs.for_each_field(visit);
+                visit(lhs);
+                visit(rhs);
             }
             Condition::Const(_)
             | Condition::Answered(_)
@@ -1083,21 +1071,17 @@ impl Condition {
         }
     }
 
+    /// Calls `visit` on every field of the record at hand the condition reads (see
+    /// [`Operand::for_each_field`]).
+    pub fn for_each_field(&self, visit: &mut impl FnMut(usize)) {
+        self.for_each_compared_value(&mut |value| value.for_each_field(visit));
+    }
+
     /// Whether the condition reads today's date anywhere.
     pub fn reads_today(&self) -> bool {
-        match self {
-            Condition::Or(parts) | Condition::And(parts) => {
-                parts.iter().any(Condition::reads_today)
-            }
-            Condition::Not(inner) => inner.reads_today(),
-            Condition::Compare { lhs, rhs, .. } => lhs.reads_today() || rhs.reads_today(),
-            Condition::Const(_)
-            | Condition::Answered(_)
-            | Condition::OneOf { .. }
-            | Condition::Has { .. }
-            | Condition::Special { .. }
-            | Condition::Unique { .. } => false,
-        }
+        let mut today = false;
+        self.for_each_compared_value(&mut |value| today |= value.reads_today());
+        today
     }
 
     /// What the condition's comparisons need answered, each once, in the order first read.
@@ -1115,24 +1099,7 @@ impl Condition {
     /// Calls `visit` on what the condition's comparisons need answered (see
     /// [`Operand::for_each_needed`]).
     pub fn for_each_compared(&self, visit: &mut impl FnMut(Reading)) {
-        match self {
-            Condition::Or(parts) | Condition::And(parts) => {
-                for part in parts {
-                    part.for_each_compared(visit);
-                }
-            }
-            Condition::Not(inner) => inner.for_each_compared(visit),
-            Condition::Compare { lhs, rhs, .. } => {
-                lhs.for_each_needed(visit);
-                rhs.for_each_needed(visit);
-            }
-            Condition::Const(_)
-            | Condition::Answered(_)
-            | Condition::OneOf { .. }
-            | Condition::Has { .. }
-            | Condition::Special { .. }
-            | Condition::Unique { .. } => {}
-        }
+        self.for_each_compared_value(&mut |value| value.for_each_needed(visit));
     }
 }
 

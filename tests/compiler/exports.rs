@@ -958,14 +958,7 @@ section main "Main" {
 "#;
     let instrument = qc::compile(source).instrument.expect("compiles");
     let xlsform = qc::emit::xlsform::build(&instrument);
-    let calculation = |name: &str| {
-        xlsform
-            .survey
-            .iter()
-            .find(|row| row.name == name)
-            .map(|row| row.calculation.clone())
-            .unwrap_or_default()
-    };
+    let calculation = |name: &str| calculation_of(&xlsform, name);
     assert!(
         calculation("shelters")
             .contains("count(${services}[services_kind != '' and services_kind = 'shelter'])"),
@@ -1079,14 +1072,7 @@ section main "Main" {
 "#;
     let instrument = qc::compile(source).instrument.expect("compiles");
     let xlsform = qc::emit::xlsform::build(&instrument);
-    let calculation = |name: &str| {
-        xlsform
-            .survey
-            .iter()
-            .find(|row| row.name == name)
-            .map(|row| row.calculation.clone())
-            .unwrap_or_default()
-    };
+    let calculation = |name: &str| calculation_of(&xlsform, name);
     assert!(calculation("both").starts_with("if(${men} != '' and ${women} != '', "));
     assert!(calculation("ages").starts_with(
         "if(count(${people}) = count(${people_age}[. != '']), sum(${people_age}[. != ''])"
@@ -1160,14 +1146,7 @@ fn scores_and_bands_reach_every_target() {
         "iif(%resource.repeat(item).where(linkId='unsafe_day').answer.value.code = 'never', 0"
     ));
     let xlsform = qc::emit::xlsform::build(&instrument);
-    let calculation = |name: &str| {
-        xlsform
-            .survey
-            .iter()
-            .find(|row| row.name == name)
-            .map(|row| row.calculation.clone())
-            .unwrap_or_default()
-    };
+    let calculation = |name: &str| calculation_of(&xlsform, name);
     assert!(calculation("fear").contains("if(selected(${avoided}, 'streets'), 2, 0)"));
     assert!(calculation("fear_level").contains("if(${fear} != '' and ${fear} < 3, 'low', if(${fear} != '' and ${fear} < 6, 'moderate', 'high'))"), "{}", calculation("fear_level"));
     let surveyjs = qc::emit::surveyjs::to_string(&instrument);
@@ -1175,4 +1154,14 @@ fn scores_and_bands_reach_every_target() {
         surveyjs.contains("iif({avoided} contains 'parks', 1, 0)"),
         "{surveyjs}"
     );
+}
+
+/// The `calculation` of an XLSForm row, by name; empty when there is none.
+fn calculation_of(xlsform: &qc::emit::xlsform::XlsForm, name: &str) -> String {
+    xlsform
+        .survey
+        .iter()
+        .find(|row| row.name == name)
+        .map(|row| row.calculation.clone())
+        .unwrap_or_default()
 }

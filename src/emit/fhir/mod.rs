@@ -453,31 +453,19 @@ impl Writer<'_> {
                 Operand::Score(scored) => {
                     let (scores, multiple) = self.instrument.scores(*scored).unwrap_or_default();
                     let codes = format!("{}.code", self.answer_path(*scored));
-                    match multiple {
-                        true => {
-                            let parts: Vec<String> = scores
-                                .iter()
-                                .map(|(code, score)| {
-                                    format!(
-                                        "iif(({codes} contains {}), {score}, 0)",
-                                        fhirpath_literal(code)
-                                    )
-                                })
-                                .collect();
-                            format!("({})", parts.join(" + "))
-                        }
-                        false => {
-                            scores
-                                .iter()
-                                .rev()
-                                .fold("{}".to_owned(), |otherwise, (code, score)| {
-                                    format!(
-                                        "iif({codes} = {}, {score}, {otherwise})",
-                                        fhirpath_literal(code)
-                                    )
-                                })
-                        }
-                    }
+                    super::score_expression(
+                        &scores,
+                        multiple,
+                        "{}",
+                        |code, score| {
+                            let code = fhirpath_literal(code);
+                            format!("iif(({codes} contains {code}), {score}, 0)")
+                        },
+                        |code, score, otherwise| {
+                            let code = fhirpath_literal(code);
+                            format!("iif({codes} = {code}, {score}, {otherwise})")
+                        },
+                    )
                 }
                 Operand::Number(n) => n.to_string(),
                 Operand::Date(d) => format!("@{d}"),
