@@ -615,3 +615,46 @@ fn nothing_is_written_beside_a_case() {
 fn entries(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| entries.count())
 }
+
+/// 16. Rules across records (`unique`, a count of the records that meet a condition) and a
+///     value computed in each record: n and 10·n records are checked in linear time, and the
+///     one repeated value among them is found and located.
+#[test]
+fn rules_across_records_are_linear() {
+    let dir = folder();
+    let root = dir.path();
+    write(
+        root,
+        "form.q",
+        instrument(
+            "question people \"People\" : list {\n field name \"Name\" : text\n field age \"Age\" : integer\n calc minor \"Minor\" = if(this.age < 18, 1, 0)\n} {\n check unique(people.name) else warning \"A name twice\"\n check count(people where this.minor = 1) >= 0 else warning \"Never\"\n}\ncalc minors \"Minors\" = sum(people.minor)",
+        ),
+    );
+    let mut times = Vec::new();
+    for n in [20_000, 200_000] {
+        let mut records: Vec<String> = (0..n)
+            .map(|i| format!("{{\"name\": \"n{i}\", \"age\": {}}}", i % 90))
+            .collect();
+        records.push("{\"name\": \"n7\", \"age\": 30}".to_owned());
+        write(
+            root,
+            "reply.json",
+            format!(
+                "{{\"form\": \"demo\", \"answers\": {{\"people\": [{}]}}}}",
+                records.join(",")
+            ),
+        );
+        let run = qc(root, &["validate", "form.q", "reply.json"]);
+        assert!(
+            run.code == 0
+                && run.stdout.contains(&format!(
+                    "at /answers/people/{n}/name: A name twice: record {} repeats record 8",
+                    n + 1
+                )),
+            "{}",
+            tail(&run.stdout)
+        );
+        times.push(fastest(root, &["validate", "form.q", "reply.json"]).as_secs_f64());
+    }
+    assert_linear("checking rules across n records", times[0], times[1]);
+}
