@@ -77,8 +77,11 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if let Some(condition) = &item.condition {
             visit(condition);
         }
+        let keyed = keyed_unique(instrument, item).map(|(_, constraint)| constraint);
         for constraint in &item.constraints {
-            visit(&constraint.condition);
+            if keyed.is_none_or(|keyed| !std::ptr::eq(constraint, keyed)) {
+                visit(&constraint.condition);
+            }
         }
         if unique {
             lose(Lost::Unique);
@@ -215,6 +218,30 @@ fn filtered_without_missing(operand: &Operand) -> bool {
         Operand::Year(inner) => filtered_without_missing(inner),
         _ => false,
     })
+}
+
+/// The first rule of a list question that is `unique(list.field)` over its own records at error
+/// severity, with the field's id: what a dynamic panel's `keyName` checks.
+fn keyed_unique<'i>(
+    instrument: &'i Instrument,
+    item: &'i Item,
+) -> Option<(&'i str, &'i Constraint)> {
+    let Some(AnswerType::List(list)) = &item.answer else {
+        return None;
+    };
+    item.constraints
+        .iter()
+        .find_map(|constraint| match constraint.condition {
+            Condition::Unique { list: of, field }
+                if constraint.severity == Severity::Error && instrument.item(of).id == item.id =>
+            {
+                // An amount is two questions in a panel: no one key.
+                let field = list.fields.get(field)?;
+                let one = !matches!(field.answer, AnswerType::Amount { .. });
+                one.then_some((field.id.as_str(), constraint))
+            }
+            _ => None,
+        })
 }
 
 /// Whether a condition tests `unique(…)`.
@@ -554,7 +581,23 @@ impl Writer<'_> {
             }
             return;
         }
-        let validators = self.validators(None, &item.constraints);
+        // A rule that the list's records differ in a field, refusing the reply: the dynamic
+        // panel's own `keyName`, which SurveyJS checks with the rule's message.
+        let keyed = keyed_unique(self.instrument, item);
+        if let Some((field, constraint)) = keyed {
+            element.insert("keyName".to_owned(), json!(field));
+            element.insert(
+                "keyDuplicationError".to_owned(),
+                json!(self.text(&constraint.message)),
+            );
+        }
+        let others: Vec<Constraint> = item
+            .constraints
+            .iter()
+            .filter(|c| keyed.is_none_or(|(_, keyed)| !std::ptr::eq(*c, keyed)))
+            .cloned()
+            .collect();
+        let validators = self.validators(None, &others);
         let mut extra = Vec::new();
         match answer {
             AnswerType::Amount { currencies } => {

@@ -949,7 +949,7 @@ section main "Main" {
     field name "Name" : text
   } {
     allow uncited
-    check unique(services.name) else error "Each service once"
+    check unique(services.name) else warning "Each service once"
   }
   calc shelters "Shelters" = count(services where this.kind = shelter)
   calc staff "Staff" = sum(services.staff where this.kind = shelter)
@@ -1164,4 +1164,28 @@ fn calculation_of(xlsform: &qc::emit::xlsform::XlsForm, name: &str) -> String {
         .find(|row| row.name == name)
         .map(|row| row.calculation.clone())
         .unwrap_or_default()
+}
+
+/// A list's own rule that its records differ in a field, at error severity, is SurveyJS's
+/// `keyName`, which refuses duplicates with the rule's message; as a warning it is a loss.
+#[test]
+fn unique_errors_are_surveyjs_keys() {
+    let source = |severity: &str| {
+        format!(
+            "instrument f {{ title \"F\" }}\nsection main \"Main\" {{\n  question people \"People\" : list {{ field name \"Name\" : text }} {{\n    allow uncited\n    check unique(people.name) else {severity} \"Each person once\"\n  }}\n}}\n"
+        )
+    };
+    let instrument = qc::compile(&source("error")).instrument.expect("compiles");
+    let survey = qc::emit::surveyjs::survey(&instrument);
+    let people = &survey["pages"][0]["elements"][0];
+    assert_eq!(people["keyName"], "name");
+    assert_eq!(people["keyDuplicationError"], "Each person once");
+    assert_eq!(people.get("validators"), None);
+    assert!(qc::emit::surveyjs::losses(&instrument).is_empty());
+    let instrument = qc::compile(&source("warning"))
+        .instrument
+        .expect("compiles");
+    assert!(qc::emit::surveyjs::losses(&instrument)
+        .iter()
+        .any(|loss| loss.what == qc::emit::Lost::Unique));
 }
