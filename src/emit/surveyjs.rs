@@ -783,7 +783,8 @@ impl Writer<'_> {
                         Some(AnswerType::List(list)) => list.fields.as_slice(),
                         _ => &[],
                     };
-                    // The number of records: each has its required fields.
+                    // The records that meet a filter are counted by a field every record has
+                    // (a required one), as survey-core counts only the records with a value.
                     let field = field_index
                         .or_else(|| fields.iter().position(|f| f.required))
                         .and_then(|index| fields.get(index))
@@ -801,6 +802,10 @@ impl Writer<'_> {
                             let test = self.expression_in(Some(records), filter);
                             self.bare.set(outer);
                             format!("{function}({{{}}}, '{field}', {test})", records.id)
+                        }
+                        // The number of records: as many as the panels, filled in or not.
+                        None if field_index.is_none() => {
+                            format!("iif({{{0}}} empty, 0, {{{0}.length}})", records.id)
                         }
                         None => {
                             let value = format!("{function}({{{}}}, '{field}')", records.id);

@@ -1189,3 +1189,15 @@ fn unique_errors_are_surveyjs_keys() {
         .iter()
         .any(|loss| loss.what == qc::emit::Lost::Unique));
 }
+
+/// SurveyJS counts a list's records as its panels, whichever fields they fill in.
+#[test]
+fn surveyjs_counts_records_as_panels() {
+    let source = "instrument c { title \"C\" }\nsection main \"Main\" {\n  question notes \"Notes\" : list { field text \"Text\" : text optional } { allow uncited }\n  calc n \"N\" = count(notes) { shown }\n}\n";
+    let instrument = qc::compile(source).instrument.expect("compiles");
+    let survey = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        survey.contains("iif({notes} empty, 0, {notes.length})"),
+        "{survey}"
+    );
+}
