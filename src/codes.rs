@@ -47,6 +47,8 @@ pub enum Code {
     RecordCount,
     /// A total of a table differs from the sum of its cells.
     Total,
+    /// A rule compares or adds amounts of different currencies, which qc does not convert.
+    Currencies,
     /// The file is not UTF-8.
     NotUtf8,
     /// The file is not JSON, or is cut short.
@@ -59,7 +61,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of their numbers.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::NotAReply,
         Code::WrongForm,
         Code::WrongVersion,
@@ -80,6 +82,7 @@ impl Code {
         Code::Calculation,
         Code::RecordCount,
         Code::Total,
+        Code::Currencies,
         Code::NotUtf8,
         Code::NotJson,
         Code::TooDeep,
@@ -113,6 +116,7 @@ impl Code {
             Code::Calculation => "V0115",
             Code::RecordCount => "V0116",
             Code::Total => "V0117",
+            Code::Currencies => "V0118",
             Code::NotUtf8 => "V0201",
             Code::NotJson => "V0202",
             Code::TooDeep => "V0203",

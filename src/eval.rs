@@ -230,6 +230,10 @@ pub fn keeps(
         record,
         ..Scope::new(instrument, answers)
     };
+    // Amounts of two currencies are not compared (V0118): the constraint is not tested.
+    if scope.currencies(&constraint.condition).len() > 1 {
+        return true;
+    }
     // An answer of the wrong type (V0102) is no value either: the constraint waits for it.
     let mut untested = false;
     constraint.condition.for_each_compared(&mut |reading| {
@@ -258,6 +262,10 @@ pub fn repeated(
         let key = match record.get(id).and_then(Scalar::of) {
             Some(Scalar::Number(n)) => (true, (n + 0.0).to_bits().to_string()),
             Some(Scalar::Text(text)) => (false, text),
+            // An amount by value and currency: `100 EUR`.
+            Some(Scalar::Amount(n, currency)) => {
+                (true, format!("{} {currency}", (n + 0.0).to_bits()))
+            }
             None => continue,
         };
         if let Some(earlier) = seen.insert(key, index) {
@@ -265,6 +273,21 @@ pub fn repeated(
         }
     }
     None
+}
+
+/// The currencies of the amounts a constraint compares, each once, up to two: two, and qc,
+/// which does not convert, does not test it (V0118).
+pub fn currencies(
+    instrument: &Instrument,
+    constraint: &Constraint,
+    answers: &Answers,
+    record: Option<(ItemId, &Map<String, Value>)>,
+) -> Vec<String> {
+    Scope {
+        record,
+        ..Scope::new(instrument, answers)
+    }
+    .currencies(&constraint.condition)
 }
 
 /// Whether each item is asked: its condition holds and its parent is asked. Indexed by item.
@@ -290,6 +313,7 @@ fn fits(instrument: &Instrument, answer: Option<&AnswerType>, value: &Scalar) ->
         (Some(AnswerType::Number { .. }), Scalar::Number(_)) => true,
         (Some(AnswerType::Date), Scalar::Text(text)) => is_date(text),
         (Some(AnswerType::Text { .. }), Scalar::Text(_)) => true,
+        (Some(AnswerType::Amount { .. }), Scalar::Amount(..)) => true,
         (
             Some(AnswerType::Choice {
                 scale,
@@ -305,7 +329,8 @@ fn fits(instrument: &Instrument, answer: Option<&AnswerType>, value: &Scalar) ->
                 AnswerType::Number { .. }
                 | AnswerType::Date
                 | AnswerType::Text { .. }
-                | AnswerType::Choice { .. },
+                | AnswerType::Choice { .. }
+                | AnswerType::Amount { .. },
             ),
             _,
         ) => false,
@@ -313,11 +338,12 @@ fn fits(instrument: &Instrument, answer: Option<&AnswerType>, value: &Scalar) ->
     }
 }
 
-/// A value: a number, or a text (dates and codes are texts).
+/// A value: a number, a text (dates and codes are texts), or an amount and its currency.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
     Number(f64),
     Text(String),
+    Amount(f64, String),
 }
 
 impl Scalar {
@@ -326,6 +352,13 @@ impl Scalar {
         match value {
             Value::Number(n) => n.as_f64().map(Scalar::Number),
             Value::String(s) => Some(Scalar::Text(s.clone())),
+            Value::Object(amount) => match (
+                amount.get("value").and_then(Value::as_f64),
+                amount.get("currency").and_then(Value::as_str),
+            ) {
+                (Some(value), Some(currency)) => Some(Scalar::Amount(value, currency.to_owned())),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -339,6 +372,10 @@ impl Scalar {
             }
             Scalar::Number(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
             Scalar::Text(s) => Value::String(s),
+            Scalar::Amount(value, currency) => serde_json::json!({
+                "value": Scalar::Number(value).into_json(),
+                "currency": currency,
+            }),
         }
     }
 }
@@ -375,6 +412,22 @@ impl<'a> Scope<'a> {
                 Scalar::of(self.answer(table)?.get(&row.id)?.get(&column.id)?)
             }
         }
+    }
+
+    /// The currencies of the amounts that a condition's comparisons read, each once, up to
+    /// two: two are enough to know they differ.
+    fn currencies(&self, condition: &Condition) -> Vec<String> {
+        let mut currencies: Vec<String> = Vec::new();
+        condition.for_each_compared(&mut |reading| {
+            if currencies.len() < 2 {
+                if let Some(Scalar::Amount(_, currency)) = self.typed_reading(reading) {
+                    if !currencies.contains(&currency) {
+                        currencies.push(currency);
+                    }
+                }
+            }
+        });
+        currencies
     }
 
     /// Whether a reading has a value of its type: a multiple choice a list of codes, anything
@@ -467,14 +520,26 @@ impl<'a> Scope<'a> {
         self.value(operand)
     }
 
-    /// The values of `operands` folded by `step` from `start`, left to right; none when one
-    /// of them has none or is not a number.
-    fn total(&self, operands: &[Operand], start: f64, step: fn(f64, f64) -> f64) -> Option<f64> {
+    /// The values of `operands` folded by `step` from `start`, left to right, with the currency
+    /// of the amounts among them; none when one of them has none, is not a number or an
+    /// amount, or is an amount of another currency than one before (qc does not convert).
+    fn total(
+        &self,
+        operands: &[Operand],
+        start: f64,
+        step: fn(f64, f64) -> f64,
+    ) -> Option<(f64, Option<String>)> {
         operands
             .iter()
-            .try_fold(start, |total, operand| match self.value(operand)? {
-                Scalar::Number(n) => Some(step(total, n)),
-                _ => None,
+            .try_fold((start, None), |(total, currency), operand| {
+                match (self.value(operand)?, currency) {
+                    (Scalar::Number(n), currency) => Some((step(total, n), currency)),
+                    (Scalar::Amount(n, theirs), None) => Some((step(total, n), Some(theirs))),
+                    (Scalar::Amount(n, theirs), Some(ours)) if theirs == ours => {
+                        Some((step(total, n), Some(ours)))
+                    }
+                    _ => None,
+                }
             })
     }
 
@@ -504,18 +569,34 @@ impl<'a> Scope<'a> {
             Operand::Number(n) => Some(Scalar::Number(*n)),
             Operand::Code(s) | Operand::Date(s) | Operand::Text(s) => Some(Scalar::Text(s.clone())),
             Operand::Today => self.answers.get(TODAY).and_then(Scalar::of),
+            // Amounts add to amounts of their currency; numbers to numbers (the checker keeps
+            // them apart).
             Operand::Sum { add, subtract } => {
-                let result = self.total(add, 0.0, |a, b| a + b)?
-                    - self.total(subtract, 0.0, |a, b| a + b)?;
-                result.is_finite().then_some(Scalar::Number(result))
+                let (added, ours) = self.total(add, 0.0, |a, b| a + b)?;
+                let (taken, theirs) = self.total(subtract, 0.0, |a, b| a + b)?;
+                let currency = match (ours, theirs) {
+                    (ours, None) => ours,
+                    (Some(ours), Some(theirs)) if ours == theirs => Some(ours),
+                    _ => return None,
+                };
+                let result = added - taken;
+                result.is_finite().then(|| scaled(result, currency))
             }
+            // An amount times numbers is an amount; an amount over an amount of its currency is
+            // a number.
             Operand::Product { multiply, divide } => {
-                let divisor = self.total(divide, 1.0, |a, b| a * b)?;
+                let (divisor, under) = self.total(divide, 1.0, |a, b| a * b)?;
                 if divisor == 0.0 {
                     return None;
                 }
-                let result = self.total(multiply, 1.0, |a, b| a * b)? / divisor;
-                result.is_finite().then_some(Scalar::Number(result))
+                let (product, over) = self.total(multiply, 1.0, |a, b| a * b)?;
+                let currency = match (over, under) {
+                    (over, None) => over,
+                    (Some(over), Some(under)) if over == under => None,
+                    _ => return None,
+                };
+                let result = product / divisor;
+                result.is_finite().then(|| scaled(result, currency))
             }
             Operand::Aggregate {
                 function,
@@ -593,16 +674,24 @@ impl<'a> Scope<'a> {
             }
             Operand::Year(date) => match self.value(date)? {
                 Scalar::Text(date) => date.get(..4)?.parse().ok().map(Scalar::Number),
-                Scalar::Number(_) => None,
+                Scalar::Number(_) | Scalar::Amount(..) => None,
             },
         })
+    }
+}
+
+/// A number, or an amount of `currency`.
+fn scaled(value: f64, currency: Option<String>) -> Scalar {
+    match currency {
+        Some(currency) => Scalar::Amount(value, currency),
+        None => Scalar::Number(value),
     }
 }
 
 fn aggregate(function: Aggregate, values: Vec<Scalar>) -> Option<Scalar> {
     let numbers = values.iter().filter_map(|value| match value {
         Scalar::Number(n) => Some(*n),
-        Scalar::Text(_) => None,
+        Scalar::Text(_) | Scalar::Amount(..) => None,
     });
     match function {
         Aggregate::Count => Some(Scalar::Number(values.len() as f64)),
@@ -616,6 +705,12 @@ fn compare(op: CompareOp, a: &Scalar, b: &Scalar) -> bool {
     let ordering = match (a, b) {
         (Scalar::Number(a), Scalar::Number(b)) => a.partial_cmp(b),
         (Scalar::Text(a), Scalar::Text(b)) => Some(a.cmp(b)),
+        // An amount with an amount of its currency, or with a number in its currency; amounts
+        // of two currencies are not compared (qc does not convert).
+        (Scalar::Amount(a, ours), Scalar::Amount(b, theirs)) if ours == theirs => a.partial_cmp(b),
+        (Scalar::Amount(a, _), Scalar::Number(b)) | (Scalar::Number(a), Scalar::Amount(b, _)) => {
+            a.partial_cmp(b)
+        }
         _ => None,
     };
     let Some(ordering) = ordering else {

@@ -368,7 +368,9 @@ const ENTRIES: &[Entry] = &[
                with a missing value; other functions take no such clause. `score(q)` reads \
                the scores of a choice's options (`never \"Never\" = 0`), which every option of \
                its scale must have; `band(total, risk, 10, 20)` takes a number, a scale and \
-               one limit fewer than the scale has options, each greater than the one before.",
+               one limit fewer than the scale has options, each greater than the one before. \
+               Amounts add to amounts and are multiplied or divided by numbers; at most one \
+               amount is multiplied, and one divides it (`foreign / cost` is a number).",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {
@@ -655,6 +657,15 @@ const ENTRIES: &[Entry] = &[
                cell marked \"not available\" leaves its total unchecked. (This reply is to the \
                pass fixture `tables.q`.)",
         example: reply!("V0117-total.json"),
+    },
+    Entry {
+        code: "V0118",
+        title: "amounts of different currencies",
+        body: "A rule compares or adds amounts that the reply gives in different currencies. qc \
+               does not convert currencies, so the rule is not checked, and the reply is told \
+               why (a warning). Give the amounts in one currency, or restrict the items to it: \
+               `amount in EUR`. (This reply is to the pass fixture `money.q`.)",
+        example: reply!("V0118-currencies-warning.json"),
     },
     Entry {
         code: "V0201",

@@ -17,6 +17,9 @@ pub(super) enum Type {
     },
     Text,
     Number,
+    /// An amount of money: compared and added with amounts (of one currency, which each reply
+    /// says), multiplied and divided by numbers; never a calculated value.
+    Amount,
     Date,
     /// A name that is no item: a code, when compared with a choice.
     Code(String),
@@ -33,7 +36,7 @@ impl Type {
             AnswerType::Text { .. } => Type::Text,
             AnswerType::Number { .. } => Type::Number,
             AnswerType::Date => Type::Date,
-            AnswerType::Amount { .. } => Type::Other("an amount"),
+            AnswerType::Amount { .. } => Type::Amount,
             AnswerType::List(_) => Type::Other("a list"),
             AnswerType::Grid(_) => Type::Other("a grid"),
             AnswerType::Table(_) => Type::Other("a table"),
@@ -54,7 +57,7 @@ impl Type {
                 max: None,
             },
             Type::Date => AnswerType::Date,
-            Type::Code(_) | Type::Other(_) => return None,
+            Type::Code(_) | Type::Amount | Type::Other(_) => return None,
         })
     }
 
@@ -66,6 +69,7 @@ impl Type {
             Type::Choice { multiple: true, .. } => "a multiple choice".to_owned(),
             Type::Text => "a text".to_owned(),
             Type::Number => "a number".to_owned(),
+            Type::Amount => "an amount".to_owned(),
             Type::Date => "a date".to_owned(),
             Type::Code(name) => format!("`{name}`"),
             Type::Other(what) => (*what).to_owned(),
@@ -486,6 +490,9 @@ impl Resolver<'_, '_> {
         let ((lhs_value, left), (rhs_value, right)) = (left?, right?);
         let compatible = match (&left, &right) {
             (Type::Number, Type::Number) | (Type::Date, Type::Date) => true,
+            // An amount with an amount (of the same currency, in the reply), or with a number
+            // in its own currency.
+            (Type::Amount, Type::Amount | Type::Number) | (Type::Number, Type::Amount) => true,
             (Type::Text, Type::Text) => !op.is_ordering(),
             (
                 Type::Choice {
@@ -624,21 +631,33 @@ impl Resolver<'_, '_> {
     fn chain(&mut self, first: &Expr, rest: &[(ArithOp, Expr)]) -> Option<(Operand, Type)> {
         let mut ok = true;
         let op = rest.first().map_or(ArithOp::Add, |(op, _)| *op);
+        let adds = matches!(op, ArithOp::Add | ArithOp::Sub);
         let (head, head_type) = self.value(first)?;
-        if head_type != Type::Number {
+        if !matches!(head_type, Type::Number | Type::Amount) {
             self.mismatch_arith(op, &head_type, &Type::Number, first.span);
             ok = false;
         }
+        // Amounts add to amounts; a product has at most one amount on each side of `/`.
+        let mut amounts = [usize::from(head_type == Type::Amount), 0];
         let (mut positive, mut negative) = (vec![head], Vec::new());
         for (op, expr) in rest {
             let Some((value, ty)) = self.value(expr) else {
                 ok = false;
                 continue;
             };
-            if ty != Type::Number {
-                self.mismatch_arith(*op, &Type::Number, &ty, expr.span);
+            let fits = match adds {
+                true => ty == head_type,
+                false => matches!(ty, Type::Number | Type::Amount),
+            };
+            if !fits {
+                self.mismatch_arith(*op, &head_type, &ty, expr.span);
                 ok = false;
                 continue;
+            }
+            if !adds && ty == Type::Amount {
+                if let Some(count) = amounts.get_mut(usize::from(*op == ArithOp::Div)) {
+                    *count += 1;
+                }
             }
             if *op == ArithOp::Div && value.divides() {
                 // Frontends test every divisor for zero: a divisor that divides again would
@@ -659,6 +678,20 @@ impl Resolver<'_, '_> {
         if !ok {
             return None;
         }
+        let ty = match (adds, amounts) {
+            (true, _) => head_type,
+            (false, [0, 0] | [1, 1]) => Type::Number,
+            (false, [1, 0]) => Type::Amount,
+            (false, _) => {
+                let span = rest
+                    .last()
+                    .map_or(first.span, |(_, last)| first.span.cover(last.span));
+                self.checker
+                    .errors
+                    .push(CheckError::BadValue(ValueProblem::AmountProduct { span }));
+                return None;
+            }
+        };
         let operand = match op {
             ArithOp::Add | ArithOp::Sub => Operand::Sum {
                 add: positive,
@@ -669,7 +702,7 @@ impl Resolver<'_, '_> {
                 divide: negative,
             },
         };
-        Some((operand, Type::Number))
+        Some((operand, ty))
     }
 
     /// `sum(…)`, `count(…)`, `min(…)`, `max(…)`, `if(c, a, b)`, `today()`, `year(d)`; an
@@ -1421,7 +1454,10 @@ impl Resolver<'_, '_> {
             lhs: left.describe(),
             rhs: right.describe(),
             span,
-            help: Some("arithmetic takes numbers".to_owned()),
+            help: Some(
+                "add numbers to numbers and amounts to amounts; multiply an amount by numbers: `price * 2`, `price - debt`"
+                    .to_owned(),
+            ),
         });
     }
 

@@ -668,6 +668,14 @@ pub enum ValueProblem {
         #[label("{problem}")]
         span: Span,
     },
+    #[error("amounts multiplied or divided by amounts")]
+    #[diagnostic(help(
+        "multiply an amount by numbers (`price * 1.2`), divide it by a number (`price / 12`) or by an amount of its currency (`debt / price`, a number)"
+    ))]
+    AmountProduct {
+        #[label("at most one amount is multiplied, and one divides it")]
+        span: Span,
+    },
     #[error("`where` takes the records of a list")]
     #[diagnostic(help(
         "name the list, or one field of its records, before `where`: `count(services where this.kind = shelter)`, `sum(services.staff where this.kind = shelter)`"

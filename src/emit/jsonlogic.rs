@@ -52,11 +52,18 @@ pub fn constraint(
     constraint: &crate::model::Constraint,
 ) -> Value {
     let rules = Rules::new(instrument, list);
-    let mut parts: Vec<Value> = constraint
-        .operands()
-        .into_iter()
-        .map(|reading| json!({ "!": [rules.present(reading)] }))
+    let operands = constraint.operands();
+    let mut parts: Vec<Value> = operands
+        .iter()
+        .map(|reading| json!({ "!": [rules.present(*reading)] }))
         .collect();
+    // Amounts of two currencies are not compared: the constraint is not tested.
+    parts.extend(
+        rules
+            .same_currency(&operands)
+            .into_iter()
+            .map(|test| json!({ "!": [test] })),
+    );
     parts.push(rules.rule(&constraint.condition));
     match parts.len() {
         1 => parts.remove(0),
@@ -103,6 +110,49 @@ impl<'a> Rules<'a> {
                 _ => None,
             });
         json!({ "var": format!("{}{}", self.record, id.unwrap_or_default()) })
+    }
+
+    /// Where an amount is read, without `.value`: `price`, `this.price`, `table.row.column`;
+    /// `None` for what is not an amount.
+    fn amount(&self, reading: Reading) -> Option<String> {
+        match reading {
+            Reading::Item(id) => {
+                let item = self.instrument.item(id);
+                matches!(item.answer, Some(AnswerType::Amount { .. })).then(|| item.id.clone())
+            }
+            Reading::Field(field) => {
+                let list = self.instrument.item(self.list?);
+                let Some(AnswerType::List(records)) = &list.answer else {
+                    return None;
+                };
+                let field = records.fields.get(field)?;
+                matches!(field.answer, AnswerType::Amount { .. })
+                    .then(|| format!("{}{}", self.record, field.id))
+            }
+            Reading::Cell { table, row, column } => {
+                let (_, _, _, cell) = self.instrument.cell(table, row, column)?;
+                matches!(cell, AnswerType::Amount { .. })
+                    .then(|| self.instrument.cell_path(table, row, column))
+            }
+        }
+    }
+
+    /// The tests that the amounts among `readings` are of one currency: the first's with each
+    /// other's, `{"==": [{"var": "a.currency"}, {"var": "b.currency"}]}`.
+    fn same_currency(&self, readings: &[Reading]) -> Vec<Value> {
+        let amounts: Vec<String> = readings.iter().filter_map(|r| self.amount(*r)).collect();
+        let Some((first, others)) = amounts.split_first() else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .map(|other| {
+                json!({ "==": [
+                    { "var": format!("{first}.currency") },
+                    { "var": format!("{other}.currency") }
+                ] })
+            })
+            .collect()
     }
 
     /// The test that a reading has a value: answered, and not with a special answer.
@@ -157,6 +207,20 @@ impl<'a> Rules<'a> {
     /// A value, assuming everything it needs has one.
     fn raw(&self, operand: &Operand) -> Value {
         crate::stack::guard(|| {
+            // An amount is computed with by its value.
+            let reading = match operand {
+                Operand::Item(id) => Some(Reading::Item(*id)),
+                Operand::Field(field) => Some(Reading::Field(*field)),
+                Operand::Cell { table, row, column } => Some(Reading::Cell {
+                    table: *table,
+                    row: *row,
+                    column: *column,
+                }),
+                _ => None,
+            };
+            if let Some(path) = reading.and_then(|reading| self.amount(reading)) {
+                return json!({ "var": format!("{path}.value") });
+            }
             match operand {
                 Operand::Item(id) => self.var(*id),
                 Operand::Field(field) => self.field(*field),
@@ -284,6 +348,9 @@ impl<'a> Rules<'a> {
                     };
                     let mut tests = self.tests(lhs);
                     tests.extend(self.tests(rhs));
+                    let mut readings = lhs.needed();
+                    readings.extend(rhs.needed());
+                    tests.extend(self.same_currency(&readings));
                     tests.push(json!({ operator: [self.raw(lhs), self.raw(rhs)] }));
                     json!({ "and": tests })
                 }
@@ -681,6 +748,32 @@ impl Decoder<'_> {
             let operand = |value: &Value| self.value(value, literal, list, at).map(Box::new);
             Ok(match (operator.as_str(), arguments.as_slice()) {
                 ("var", [Value::String(name)]) if name == TODAY => Operand::Today,
+                // An amount, read by its value.
+                ("var", [Value::String(name)]) if name.ends_with(".value") => {
+                    let base = name.strip_suffix(".value").unwrap_or_default();
+                    let operand =
+                        self.value(&serde_json::json!({ "var": base }), literal, list, at)?;
+                    let amount = match &operand {
+                        Operand::Item(id) => self.items.at(*id).answer.as_ref(),
+                        Operand::Field(field) => {
+                            list.and_then(|list| match &self.items.at(list).answer {
+                                Some(AnswerType::List(records)) => {
+                                    records.fields.get(*field).map(|f| &f.answer)
+                                }
+                                _ => None,
+                            })
+                        }
+                        Operand::Cell { table, .. } => match &self.items.at(*table).answer {
+                            Some(AnswerType::Table(shape)) => Some(&*shape.cell),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if !matches!(amount, Some(AnswerType::Amount { .. })) {
+                        return fail(at, format!("`{base}` is not an amount"));
+                    }
+                    operand
+                }
                 ("var", [Value::String(name)]) => match name.strip_prefix("this.") {
                     Some(field) => Operand::Field(self.field_index(list, field, at)?),
                     None if name.matches('.').count() == 2 => self.cell(name, at)?,
@@ -1030,6 +1123,7 @@ pub fn is_guard(guard: &Value, rule: &Value) -> bool {
     vars(guard, &mut tested);
     let shaped = guard.get("!==").is_some()
         || guard.get("!=").is_some()
+        || is_same_currency(guard)
         || guard
             .get("and")
             .and_then(Value::as_array)
@@ -1039,11 +1133,30 @@ pub fn is_guard(guard: &Value, rule: &Value) -> bool {
     shaped
         && !tested.is_empty()
         && tested.iter().all(|var| {
-            read.contains(var)
-                || var
-                    .strip_suffix(".special")
-                    .is_some_and(|v| read.contains(&v))
+            // What an amount's value, currency and special answer are read under.
+            let base = |var: &str| {
+                [".special", ".currency", ".value"]
+                    .iter()
+                    .find_map(|suffix| var.strip_suffix(suffix))
+                    .unwrap_or(var)
+                    .to_owned()
+            };
+            read.contains(var) || read.iter().any(|read| base(read) == base(var))
         })
+}
+
+/// Whether a rule is the test that two amounts are of one currency, as `same_currency` writes
+/// it.
+fn is_same_currency(rule: &Value) -> bool {
+    let currency = |side: &Value| {
+        side.get("var")
+            .and_then(Value::as_str)
+            .is_some_and(|name| name.ends_with(".currency"))
+    };
+    matches!(
+        rule.get("==").and_then(Value::as_array).map(Vec::as_slice),
+        Some([a, b]) if currency(a) && currency(b)
+    )
 }
 
 /// The names every `var` of a rule reads.

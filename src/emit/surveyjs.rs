@@ -653,16 +653,60 @@ impl Writer<'_> {
 
     /// A constraint as an expression: kept, or not tested because what it compares is empty.
     fn kept(&self, list: Option<&Item>, constraint: &Constraint) -> String {
-        let mut tests: Vec<String> = constraint
-            .operands()
-            .into_iter()
-            .map(|reading| format!("{} empty", self.reading(list, reading)))
+        let operands = constraint.operands();
+        let mut tests: Vec<String> = operands
+            .iter()
+            .map(|reading| format!("{} empty", self.reading(list, *reading)))
             .collect();
+        // Amounts of two currencies are not compared: the constraint is not tested.
+        tests.extend(
+            self.same_currency(list, &operands)
+                .into_iter()
+                .map(|test| format!("!({test})")),
+        );
         tests.push(format!(
             "({})",
             self.expression_in(list, &constraint.condition)
         ));
         tests.join(" or ")
+    }
+
+    /// The tests that the amounts among `readings` are of one currency: `{a_currency} =
+    /// {b_currency}`, each amount's value question beside its currency question.
+    fn same_currency(&self, list: Option<&Item>, readings: &[Reading]) -> Vec<String> {
+        let currencies: Vec<String> = readings
+            .iter()
+            .filter(|reading| self.is_amount(list, **reading))
+            .filter_map(|reading| {
+                let value = self.reading(list, *reading);
+                Some(format!("{}_currency}}", value.strip_suffix("_value}")?))
+            })
+            .collect();
+        let Some((first, others)) = currencies.split_first() else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .map(|other| format!("{first} = {other}"))
+            .collect()
+    }
+
+    /// Whether a reading is of an amount.
+    fn is_amount(&self, list: Option<&Item>, reading: Reading) -> bool {
+        match reading {
+            Reading::Item(id) => super::is_amount(self.instrument.items.at(id)),
+            Reading::Field(field) => match list.map(|list| &list.answer) {
+                Some(Some(AnswerType::List(records))) => records
+                    .fields
+                    .get(field)
+                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
+                _ => false,
+            },
+            Reading::Cell { table, row, column } => matches!(
+                self.instrument.cell(table, row, column),
+                Some((_, _, _, AnswerType::Amount { .. }))
+            ),
+        }
     }
 
     fn reading(&self, list: Option<&Item>, reading: Reading) -> String {
@@ -1144,9 +1188,10 @@ impl Writer<'_> {
                     let symbol = op.equality_or_order();
                     let needed = condition.compared();
                     let mut tests: Vec<String> = needed
-                        .into_iter()
-                        .map(|reading| format!("{} notempty", self.reading(list, reading)))
+                        .iter()
+                        .map(|reading| format!("{} notempty", self.reading(list, *reading)))
                         .collect();
+                    tests.extend(self.same_currency(list, &needed));
                     tests.push(format!(
                         "{} {symbol} {}",
                         self.raw(list, lhs),
@@ -1164,8 +1209,8 @@ impl Writer<'_> {
     }
 }
 
-/// A field of the record at hand, as SurveyJS reads it inside a dynamic panel.
-/// A field of the record at hand: `{panel.field}`, or `{field}` when `bare`.
+/// A field of the record at hand, as SurveyJS reads it inside a dynamic panel: `{panel.field}`,
+/// or `{field}` when `bare`.
 fn field_name(list: Option<&Item>, field: usize, bare: bool) -> String {
     let panel = if bare { "" } else { "panel." };
     match list.map(|list| &list.answer) {

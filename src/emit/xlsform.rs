@@ -507,11 +507,17 @@ impl Writer<'_> {
         let Some(reporter) = owner.or(self.instrument.items.first()) else {
             return "true()".to_owned();
         };
-        let mut tests: Vec<String> = constraint
-            .operands()
-            .into_iter()
-            .map(|reading| format!("{} = ''", self.reading(list, reading)))
+        let operands = constraint.operands();
+        let mut tests: Vec<String> = operands
+            .iter()
+            .map(|reading| format!("{} = ''", self.reading(list, *reading)))
             .collect();
+        // Amounts of two currencies are not compared: the constraint is not tested.
+        tests.extend(
+            self.same_currency(list, &operands)
+                .into_iter()
+                .map(|test| format!("not({test})")),
+        );
         tests.push(format!(
             "({})",
             self.xpath_in(reporter, list, &constraint.condition)
@@ -957,6 +963,50 @@ impl Writer<'_> {
         }
     }
 
+    /// Where an amount's currency is: `${price_currency}` (a field's or a cell's likewise);
+    /// `None` for what is not an amount.
+    fn currency(&self, list: Option<&Item>, reading: Reading) -> Option<String> {
+        let value = self.reading(list, reading);
+        let is_amount = match reading {
+            Reading::Item(id) => matches!(
+                self.instrument.items.at(id).answer,
+                Some(AnswerType::Amount { .. })
+            ),
+            Reading::Field(field) => match list.map(|list| &list.answer) {
+                Some(Some(AnswerType::List(records))) => records
+                    .fields
+                    .get(field)
+                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
+                _ => false,
+            },
+            Reading::Cell { table, row, column } => matches!(
+                self.instrument.cell(table, row, column),
+                Some((_, _, _, AnswerType::Amount { .. }))
+            ),
+        };
+        // `${price_value}` or `list_price/list_price_value`: its currency beside it.
+        let currency = match value.strip_suffix("_value}") {
+            Some(base) => format!("{base}_currency}}"),
+            None => format!("{}_currency", value.strip_suffix("_value")?),
+        };
+        is_amount.then_some(currency)
+    }
+
+    /// The tests that the amounts among `readings` are of one currency.
+    fn same_currency(&self, list: Option<&Item>, readings: &[Reading]) -> Vec<String> {
+        let currencies: Vec<String> = readings
+            .iter()
+            .filter_map(|reading| self.currency(list, *reading))
+            .collect();
+        let Some((first, others)) = currencies.split_first() else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .map(|other| format!("{first} = {other}"))
+            .collect()
+    }
+
     /// A cell of a table: `${table_row_column}` (an amount's, its `_value`).
     fn cell_name(&self, table: ItemId, row: usize, column: usize) -> String {
         match self.instrument.cell(table, row, column) {
@@ -1247,9 +1297,10 @@ impl Writer<'_> {
                 Condition::Compare { op, lhs, rhs } => {
                     let needed = condition.compared();
                     let mut tests: Vec<String> = needed
-                        .into_iter()
-                        .map(|reading| format!("{} != ''", self.reading(list, reading)))
+                        .iter()
+                        .map(|reading| format!("{} != ''", self.reading(list, *reading)))
                         .collect();
+                    tests.extend(self.same_currency(list, &needed));
                     // A side that divides by zero has no value: the comparison does not hold.
                     let mut divisors = Vec::new();
                     for side in [lhs, rhs] {

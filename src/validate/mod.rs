@@ -414,6 +414,34 @@ impl<'i> Validator<'i> {
     ) {
         for constraint in constraints {
             let scope = record.map(|(list, record, _)| (list, record));
+            if let [ours, theirs] =
+                eval::currencies(self.instrument, constraint, answers, scope).as_slice()
+            {
+                // A difference of currency is the reply's problem, not a rate to apply.
+                let at = match (record, item) {
+                    (Some((_, _, path)), _) => path.render(),
+                    (None, Some(item)) => pointer(&[&self.instrument.item(item).id]),
+                    (None, None) => "/answers".to_owned(),
+                };
+                let message = format!(
+                    "compares amounts in {ours} and in {theirs}, which qc does not convert: “{}” is not checked",
+                    self.filled(&constraint.message, answers)
+                );
+                report.warning(|| {
+                    let mut problem = match item {
+                        Some(item) => Problem::new(
+                            Code::Currencies,
+                            &at,
+                            message.clone(),
+                            Some((self.instrument, item)),
+                        ),
+                        None => Problem::reply(Code::Currencies, &at, message.clone()),
+                    };
+                    problem.span = Some(constraint.span);
+                    problem
+                });
+                continue;
+            }
             if eval::keeps(self.instrument, constraint, answers, scope) {
                 continue;
             }

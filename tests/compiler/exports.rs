@@ -1201,3 +1201,35 @@ fn surveyjs_counts_records_as_panels() {
         "{survey}"
     );
 }
+
+/// Amounts compute with their value, in one currency, in every target; FHIR says a condition
+/// on an amount as an expression, since `enableWhen` would compare a `Quantity` with a number.
+#[test]
+fn amounts_compare_in_one_currency_in_every_target() {
+    let path = super::root().join("tests/fixtures/pass/money.q");
+    let instrument = super::compile_clean(&path);
+    let form = qc::emit::json::to_value(&instrument).to_string();
+    assert!(form.contains(
+        r#"{"==":[{"var":"foreign.currency"},{"var":"cost.currency"}]},{"<=":[{"var":"foreign.value"},{"var":"cost.value"}]}"#
+    ), "{form}");
+    let xlsform = qc::emit::xlsform::build(&instrument);
+    assert!(xlsform.survey.iter().any(|row| row
+        .relevant
+        .contains("${foreign_currency} = ${cost_currency} and ${foreign_value} <= ${cost_value}")));
+    let surveyjs = qc::emit::surveyjs::to_string(&instrument);
+    assert!(
+        surveyjs.contains(
+            "{own_currency} = {foreign_currency} and ({own_value} * 2) >= {foreign_value}"
+        ),
+        "{surveyjs}"
+    );
+    let (questionnaire, _) = qc::emit::fhir::questionnaire(&instrument);
+    let fhir = questionnaire.to_string();
+    assert!(
+        fhir.contains(
+            "(%resource.repeat(item).where(linkId='cost').answer.value.value > 1000000) = true"
+        ),
+        "{fhir}"
+    );
+    assert!(!fhir.contains("answerDecimal"), "{fhir}");
+}

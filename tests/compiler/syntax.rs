@@ -236,6 +236,8 @@ section main "Main" {{
   question women "Women" : integer
   question total "Total" : integer
   question q1 "Q1" : often
+  question price "Price" : amount
+  question debt "Debt" : amount
   question services "Services" : list {{
     field kind "Kind" : kinds
     field staff "Staff" : integer
@@ -262,6 +264,7 @@ section main "Main" {{
         "  calc x \"X\" = unique(services)",
         "  calc x \"X\" = unique(services.name)",
         "  calc x \"X\" = men > women",
+        "  question x \"X\" : text when price * debt > 0",
     ];
     let mut compiled = 0;
     for body in broken {
@@ -276,6 +279,7 @@ section main "Main" {{
                 let written = [
                     format!("  calc example \"Example\" = {example}"),
                     format!("  question example \"Example\" : text when {example}"),
+                    format!("  question example \"Example\" : text when {example} > 0"),
                 ];
                 let pattern = ["table.row.column", "this.field", "; missing none"];
                 if example.contains('…') || pattern.contains(&example) {

@@ -67,7 +67,7 @@ else
 fi
 # The fixtures of calculated values, constraints, records, special answers and tables: their
 # XForms pass ODK Validate.
-for fixture in calculations records scores specials tables; do
+for fixture in calculations money records scores specials tables; do
   "$qc" compile --emit xlsform "tests/fixtures/pass/$fixture.q" -o "$work/$fixture.xlsx" 2>/dev/null
   if "$cache/venv/bin/python" tests/interop/xlsform.py "$work/$fixture.xlsx" - "$work/$fixture.xml"; then
     passed=$((passed + 1))
@@ -86,7 +86,7 @@ else
 fi
 # SurveyJS computes the calculated values qc computes, and applies the records' own logic.
 replies="$PWD/tests/interop/replies"
-for fixture in calculations records scores tables; do
+for fixture in calculations money records scores tables; do
   "$qc" compile --emit surveyjs "tests/fixtures/pass/$fixture.q" -o "$work/survey-$fixture.json" 2>/dev/null
   "$build/examples/asked" "tests/fixtures/pass/$fixture.q" "$replies/$fixture"-*.json > "$work/asked-$fixture.json"
   if node "$cache/npm/surveyjs.mjs" "$work/survey-$fixture.json" "$work/asked-$fixture.json" "$replies/$fixture-complete.json"; then
@@ -137,7 +137,7 @@ each_to_itself() {
 # into survey-core one answer at a time (alone, and given over each other reply so that answers
 # change and items close again), completed, and read back by qc: the same reply must come back.
 cp tests/interop/surveyjs-replies.mjs "$cache/npm/surveyjs-replies.mjs"
-for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,scores,tables}.q; do
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,money,records,scores,tables}.q; do
   name="$(basename "$form" .q)"
   sj="$work/sj-$name"
   mkdir -p "$sj/replies" "$sj/data" "$sj/out" "$sj/back"
@@ -162,7 +162,7 @@ done
 # and KoboToolbox send (`--to odk`), checked against the instance of the XForm pyxform builds from
 # the XLSForm export (its elements, in order; each value of its bind's type; each code one of its
 # control's choices), and read back with `--from odk`: the same reply must come back.
-for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,scores,specials,tables}.q; do
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,money,records,scores,specials,tables}.q; do
   name="$(basename "$form" .q)"
   odk="$work/odk-$name"
   mkdir -p "$odk/replies" "$odk/submissions" "$odk/back"
@@ -240,7 +240,7 @@ fi
 # fields asked of each record, the calculated values, what is asked and required but not
 # answered (qc validate --complete), and piped texts.
 cp tests/interop/renderer.mjs "$cache/npm/renderer.mjs"
-for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,records,scores,specials,tables}.q; do
+for form in questionnaires/crime-prevention.q tests/fixtures/pass/{answers,calculations,followups,grid,list,money,records,scores,specials,tables}.q; do
   name="$(basename "$form" .q)"
   rendered="$work/rendered-$name"
   mkdir -p "$rendered/replies"

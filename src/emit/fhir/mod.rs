@@ -392,11 +392,17 @@ impl Writer<'_> {
             } else {
                 "warning"
             };
-            let mut kept: Vec<String> = constraint
-                .operands()
-                .into_iter()
-                .map(|reading| format!("{}.exists().not()", self.reading(list, reading)))
+            let operands = constraint.operands();
+            let mut kept: Vec<String> = operands
+                .iter()
+                .map(|reading| format!("{}.exists().not()", self.reading(list, *reading)))
                 .collect();
+            // Amounts of two currencies are not compared: the constraint is not tested.
+            kept.extend(
+                self.same_currency(list, &operands)
+                    .into_iter()
+                    .map(|same| format!("(({same}).not())")),
+            );
             kept.push(format!(
                 "({})",
                 self.fhirpath_in(list, &constraint.condition)
@@ -442,9 +448,63 @@ impl Writer<'_> {
         )
     }
 
+    /// Whether a reading is of an amount, a `Quantity` whose `value` is computed with and whose
+    /// `code` is its currency.
+    fn is_amount(&self, list: Option<&Item>, reading: crate::model::Reading) -> bool {
+        use crate::model::Reading;
+        match reading {
+            Reading::Item(id) => super::is_amount(self.instrument.items.at(id)),
+            Reading::Field(field) => match list.map(|list| &list.answer) {
+                Some(Some(AnswerType::List(records))) => records
+                    .fields
+                    .get(field)
+                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
+                _ => false,
+            },
+            Reading::Cell { table, row, column } => matches!(
+                self.instrument.cell(table, row, column),
+                Some((_, _, _, AnswerType::Amount { .. }))
+            ),
+        }
+    }
+
+    /// The tests that the amounts among `readings` are of one currency.
+    fn same_currency(
+        &self,
+        list: Option<&Item>,
+        readings: &[crate::model::Reading],
+    ) -> Vec<String> {
+        let currencies: Vec<String> = readings
+            .iter()
+            .filter(|reading| self.is_amount(list, **reading))
+            .map(|reading| format!("{}.code", self.reading(list, *reading)))
+            .collect();
+        let Some((first, others)) = currencies.split_first() else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .map(|other| format!("{first} = {other}"))
+            .collect()
+    }
+
     /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
     fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
+            // An amount is computed with by its value.
+            let reading = match operand {
+                Operand::Item(id) => Some(crate::model::Reading::Item(*id)),
+                Operand::Field(field) => Some(crate::model::Reading::Field(*field)),
+                Operand::Cell { table, row, column } => Some(crate::model::Reading::Cell {
+                    table: *table,
+                    row: *row,
+                    column: *column,
+                }),
+                _ => None,
+            };
+            if let Some(reading) = reading.filter(|r| self.is_amount(list, *r)) {
+                return format!("{}.value", self.reading(list, reading));
+            }
             match operand {
                 Operand::Item(id) => self.answer_path(*id),
                 Operand::Field(field) => self.field_path(list, *field),
@@ -983,7 +1043,12 @@ impl Writer<'_> {
                 vec![json!({ "question": id(item), "operator": "=", "answerCoding": { "code": code } })]
             }
             Condition::Answered(item) => vec![json!({ "question": id(item), "operator": "exists", "answerBoolean": true })],
-            Condition::Compare { op, lhs: Operand::Item(item), rhs } if *op != CompareOp::Ne => {
+            // An amount's answer is a `Quantity`, with a currency: its expression says it.
+            Condition::Compare {
+                op,
+                lhs: Operand::Item(item),
+                rhs,
+            } if *op != CompareOp::Ne && !super::is_amount(self.instrument.items.at(*item)) => {
                 let (key, value) = match rhs {
                     Operand::Number(n) => match self.instrument.items.at(*item).answer {
                         Some(AnswerType::Number { integer: true, .. }) if n.fract() == 0.0 => ("answerInteger", json!(*n as i64)),
@@ -1069,11 +1134,15 @@ impl Writer<'_> {
                 }
                 Condition::Compare { op, lhs, rhs } => {
                     let symbol = op.equality_or_order();
-                    let test = format!(
+                    let mut test = format!(
                         "({} {symbol} {}) = true",
                         self.value(list, lhs),
                         self.value(list, rhs)
                     );
+                    // Amounts are compared in one currency.
+                    for same in self.same_currency(list, &condition.compared()) {
+                        test = format!("({same}) and {test}");
+                    }
                     if *op == CompareOp::Ne {
                         format!("({test}).not()")
                     } else {
