@@ -446,20 +446,8 @@ impl<'a> Scope<'a> {
     /// A reading whose value is of the type its item (or field) takes (see [`fits`]).
     fn typed_reading(&self, reading: Reading) -> Option<Scalar> {
         let value = self.reading(reading)?;
-        let answer = match reading {
-            Reading::Item(item) => self.instrument.item(item).answer.as_ref(),
-            Reading::Cell { table, row, column } => self
-                .instrument
-                .cell(table, row, column)
-                .map(|(_, _, _, cell)| cell),
-            Reading::Field(field) => match self
-                .record
-                .map(|(list, _)| &self.instrument.item(list).answer)
-            {
-                Some(Some(AnswerType::List(list))) => list.fields.get(field).map(|f| &f.answer),
-                _ => None,
-            },
-        };
+        let list = self.record.map(|(list, _)| self.instrument.item(list));
+        let answer = self.instrument.answer_read(list, reading);
         fits(self.instrument, answer, &value).then_some(value)
     }
 

@@ -115,44 +115,32 @@ impl<'a> Rules<'a> {
     /// Where an amount is read, without `.value`: `price`, `this.price`, `table.row.column`;
     /// `None` for what is not an amount.
     fn amount(&self, reading: Reading) -> Option<String> {
-        match reading {
-            Reading::Item(id) => {
-                let item = self.instrument.item(id);
-                matches!(item.answer, Some(AnswerType::Amount { .. })).then(|| item.id.clone())
-            }
-            Reading::Field(field) => {
-                let list = self.instrument.item(self.list?);
-                let Some(AnswerType::List(records)) = &list.answer else {
-                    return None;
-                };
-                let field = records.fields.get(field)?;
-                matches!(field.answer, AnswerType::Amount { .. })
-                    .then(|| format!("{}{}", self.record, field.id))
-            }
-            Reading::Cell { table, row, column } => {
-                let (_, _, _, cell) = self.instrument.cell(table, row, column)?;
-                matches!(cell, AnswerType::Amount { .. })
-                    .then(|| self.instrument.cell_path(table, row, column))
-            }
+        let list = self.list.map(|list| self.instrument.item(list));
+        if !self.instrument.reads_amount(list, reading) {
+            return None;
         }
+        Some(match reading {
+            Reading::Item(id) => self.instrument.item(id).id.clone(),
+            Reading::Field(field) => match &list?.answer {
+                Some(AnswerType::List(records)) => {
+                    format!("{}{}", self.record, records.fields.get(field)?.id)
+                }
+                _ => return None,
+            },
+            Reading::Cell { table, row, column } => self.instrument.cell_path(table, row, column),
+        })
     }
 
     /// The tests that the amounts among `readings` are of one currency: the first's with each
     /// other's, `{"==": [{"var": "a.currency"}, {"var": "b.currency"}]}`.
     fn same_currency(&self, readings: &[Reading]) -> Vec<Value> {
         let amounts: Vec<String> = readings.iter().filter_map(|r| self.amount(*r)).collect();
-        let Some((first, others)) = amounts.split_first() else {
-            return Vec::new();
-        };
-        others
-            .iter()
-            .map(|other| {
-                json!({ "==": [
-                    { "var": format!("{first}.currency") },
-                    { "var": format!("{other}.currency") }
-                ] })
-            })
-            .collect()
+        super::same_as_first(&amounts, |first, other| {
+            json!({ "==": [
+                { "var": format!("{first}.currency") },
+                { "var": format!("{other}.currency") }
+            ] })
+        })
     }
 
     /// The test that a reading has a value: answered, and not with a special answer.

@@ -201,6 +201,15 @@ pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {
     }
 }
 
+/// The tests that `values` (an amount's currency each, as a target reads it) are all the first
+/// one: `test(first, other)` for each other.
+pub(crate) fn same_as_first<T>(values: &[String], test: impl Fn(&str, &str) -> T) -> Vec<T> {
+    let Some((first, others)) = values.split_first() else {
+        return Vec::new();
+    };
+    others.iter().map(|other| test(first, other)).collect()
+}
+
 /// `score(q)` in an export's expressions, from what each code scores: of a multiple choice, the
 /// sum of `ticked(code, score)` (a score when the code is ticked, 0 otherwise); of a single
 /// choice, `chosen(code, score, otherwise)` nested from the last code, `none` past it.

@@ -676,37 +676,13 @@ impl Writer<'_> {
     fn same_currency(&self, list: Option<&Item>, readings: &[Reading]) -> Vec<String> {
         let currencies: Vec<String> = readings
             .iter()
-            .filter(|reading| self.is_amount(list, **reading))
+            .filter(|reading| self.instrument.reads_amount(list, **reading))
             .filter_map(|reading| {
                 let value = self.reading(list, *reading);
                 Some(format!("{}_currency}}", value.strip_suffix("_value}")?))
             })
             .collect();
-        let Some((first, others)) = currencies.split_first() else {
-            return Vec::new();
-        };
-        others
-            .iter()
-            .map(|other| format!("{first} = {other}"))
-            .collect()
-    }
-
-    /// Whether a reading is of an amount.
-    fn is_amount(&self, list: Option<&Item>, reading: Reading) -> bool {
-        match reading {
-            Reading::Item(id) => super::is_amount(self.instrument.items.at(id)),
-            Reading::Field(field) => match list.map(|list| &list.answer) {
-                Some(Some(AnswerType::List(records))) => records
-                    .fields
-                    .get(field)
-                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
-                _ => false,
-            },
-            Reading::Cell { table, row, column } => matches!(
-                self.instrument.cell(table, row, column),
-                Some((_, _, _, AnswerType::Amount { .. }))
-            ),
-        }
+        super::same_as_first(&currencies, |first, other| format!("{first} = {other}"))
     }
 
     fn reading(&self, list: Option<&Item>, reading: Reading) -> String {

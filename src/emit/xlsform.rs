@@ -966,30 +966,15 @@ impl Writer<'_> {
     /// Where an amount's currency is: `${price_currency}` (a field's or a cell's likewise);
     /// `None` for what is not an amount.
     fn currency(&self, list: Option<&Item>, reading: Reading) -> Option<String> {
-        let value = self.reading(list, reading);
-        let is_amount = match reading {
-            Reading::Item(id) => matches!(
-                self.instrument.items.at(id).answer,
-                Some(AnswerType::Amount { .. })
-            ),
-            Reading::Field(field) => match list.map(|list| &list.answer) {
-                Some(Some(AnswerType::List(records))) => records
-                    .fields
-                    .get(field)
-                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
-                _ => false,
-            },
-            Reading::Cell { table, row, column } => matches!(
-                self.instrument.cell(table, row, column),
-                Some((_, _, _, AnswerType::Amount { .. }))
-            ),
-        };
+        if !self.instrument.reads_amount(list, reading) {
+            return None;
+        }
         // `${price_value}` or `list_price/list_price_value`: its currency beside it.
-        let currency = match value.strip_suffix("_value}") {
+        let value = self.reading(list, reading);
+        Some(match value.strip_suffix("_value}") {
             Some(base) => format!("{base}_currency}}"),
             None => format!("{}_currency", value.strip_suffix("_value")?),
-        };
-        is_amount.then_some(currency)
+        })
     }
 
     /// The tests that the amounts among `readings` are of one currency.
@@ -998,13 +983,7 @@ impl Writer<'_> {
             .iter()
             .filter_map(|reading| self.currency(list, *reading))
             .collect();
-        let Some((first, others)) = currencies.split_first() else {
-            return Vec::new();
-        };
-        others
-            .iter()
-            .map(|other| format!("{first} = {other}"))
-            .collect()
+        super::same_as_first(&currencies, |first, other| format!("{first} = {other}"))
     }
 
     /// A cell of a table: `${table_row_column}` (an amount's, its `_value`).

@@ -1149,6 +1149,33 @@ impl Instrument {
         Some((scores, *multiple))
     }
 
+    /// The answer type of what a reading reads: an item's, a field's of a record of `list` (in
+    /// that list's own logic), a cell's.
+    pub fn answer_read<'a>(
+        &'a self,
+        list: Option<&'a Item>,
+        reading: Reading,
+    ) -> Option<&'a AnswerType> {
+        match reading {
+            Reading::Item(id) => self.items.get(id)?.answer.as_ref(),
+            Reading::Field(field) => match &list?.answer {
+                Some(AnswerType::List(records)) => records.fields.get(field).map(|f| &f.answer),
+                _ => None,
+            },
+            Reading::Cell { table, row, column } => {
+                self.cell(table, row, column).map(|(_, _, _, cell)| cell)
+            }
+        }
+    }
+
+    /// Whether a reading reads an amount (see [`Instrument::answer_read`]).
+    pub fn reads_amount(&self, list: Option<&Item>, reading: Reading) -> bool {
+        matches!(
+            self.answer_read(list, reading),
+            Some(AnswerType::Amount { .. })
+        )
+    }
+
     /// The id a cell goes by in logic and in the compiled form: `convicted.homicide.men`.
     pub fn cell_path(&self, table: ItemId, row: usize, column: usize) -> String {
         match self.cell(table, row, column) {

@@ -448,27 +448,8 @@ impl Writer<'_> {
         )
     }
 
-    /// Whether a reading is of an amount, a `Quantity` whose `value` is computed with and whose
-    /// `code` is its currency.
-    fn is_amount(&self, list: Option<&Item>, reading: crate::model::Reading) -> bool {
-        use crate::model::Reading;
-        match reading {
-            Reading::Item(id) => super::is_amount(self.instrument.items.at(id)),
-            Reading::Field(field) => match list.map(|list| &list.answer) {
-                Some(Some(AnswerType::List(records))) => records
-                    .fields
-                    .get(field)
-                    .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
-                _ => false,
-            },
-            Reading::Cell { table, row, column } => matches!(
-                self.instrument.cell(table, row, column),
-                Some((_, _, _, AnswerType::Amount { .. }))
-            ),
-        }
-    }
-
-    /// The tests that the amounts among `readings` are of one currency.
+    /// The tests that the amounts among `readings` (each a `Quantity`, whose `code` is its
+    /// currency) are of one currency.
     fn same_currency(
         &self,
         list: Option<&Item>,
@@ -476,16 +457,10 @@ impl Writer<'_> {
     ) -> Vec<String> {
         let currencies: Vec<String> = readings
             .iter()
-            .filter(|reading| self.is_amount(list, **reading))
+            .filter(|reading| self.instrument.reads_amount(list, **reading))
             .map(|reading| format!("{}.code", self.reading(list, *reading)))
             .collect();
-        let Some((first, others)) = currencies.split_first() else {
-            return Vec::new();
-        };
-        others
-            .iter()
-            .map(|other| format!("{first} = {other}"))
-            .collect()
+        super::same_as_first(&currencies, |first, other| format!("{first} = {other}"))
     }
 
     /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
@@ -502,7 +477,7 @@ impl Writer<'_> {
                 }),
                 _ => None,
             };
-            if let Some(reading) = reading.filter(|r| self.is_amount(list, *r)) {
+            if let Some(reading) = reading.filter(|r| self.instrument.reads_amount(list, *r)) {
                 return format!("{}.value", self.reading(list, reading));
             }
             match operand {
