@@ -16,7 +16,7 @@ use typed_index_collections::TiVec;
 use crate::arena::Arena;
 use crate::model::{
     Aggregate, AnswerType, CompareOp, Condition, Constraint, DateUnit, Instrument, ItemId,
-    ItemKind, Missing, Operand, Reading,
+    ItemKind, Missing, Operand, Reading, Source,
 };
 
 /// The answers of a reply, keyed by item id.
@@ -290,6 +290,23 @@ pub fn currencies(
     .currencies(&constraint.condition)
 }
 
+/// The currencies of the amounts a value computes with (see
+/// [`Operand::for_each_currency_source`]), each once, up to two: two, and the value has none.
+pub fn value_currencies(
+    instrument: &Instrument,
+    value: &Operand,
+    answers: &Answers,
+    record: Option<(ItemId, &Map<String, Value>)>,
+) -> Vec<String> {
+    let mut currencies = Vec::new();
+    Scope {
+        record,
+        ..Scope::new(instrument, answers)
+    }
+    .collect_currencies(value, &mut currencies);
+    currencies
+}
+
 /// Whether each item is asked: its condition holds and its parent is asked. Indexed by item.
 pub fn enabled(instrument: &Instrument, answers: &Answers) -> TiVec<ItemId, bool> {
     let mut enabled = TiVec::with_capacity(instrument.items.len());
@@ -414,20 +431,101 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The currencies of the amounts that a condition's comparisons read, each once, up to
-    /// two: two are enough to know they differ.
+    /// The currencies of the amounts that a condition's comparisons compute with (see
+    /// [`Operand::for_each_currency_source`]), each once, up to two: two are enough to know
+    /// they differ.
     fn currencies(&self, condition: &Condition) -> Vec<String> {
         let mut currencies: Vec<String> = Vec::new();
-        condition.for_each_compared(&mut |reading| {
-            if currencies.len() < 2 {
-                if let Some(Scalar::Amount(_, currency)) = self.typed_reading(reading) {
-                    if !currencies.contains(&currency) {
-                        currencies.push(currency);
-                    }
+        condition
+            .for_each_compared_value(&mut |value| self.collect_currencies(value, &mut currencies));
+        currencies
+    }
+
+    /// Adds to `currencies` (up to two) those of the amounts `value` computes with: of each
+    /// amount it reads that has a value, and of each value an aggregate of amounts in it takes.
+    fn collect_currencies(&self, value: &Operand, currencies: &mut Vec<String>) {
+        let mut add = |scalar: Option<Scalar>| {
+            if let Some(Scalar::Amount(_, currency)) = scalar {
+                if currencies.len() < 2 && !currencies.contains(&currency) {
+                    currencies.push(currency);
                 }
             }
+        };
+        value.for_each_currency_source(&mut |source| match source {
+            Source::Reading(reading) => add(self.typed_reading(reading)),
+            // Only an aggregate of amounts has currencies; it takes no aggregate (E0130), so
+            // looking into it costs what it is long.
+            Source::Aggregate(aggregate) if !self.is_amount(aggregate) => {}
+            Source::Aggregate(Operand::Aggregate { over, .. }) => {
+                for operand in over {
+                    add(self.guarded(operand));
+                }
+            }
+            Source::Aggregate(Operand::Records {
+                list,
+                field: Some(field),
+                filter,
+                ..
+            }) => {
+                let (_, values) = self.record_values(*list, *field, filter.as_deref());
+                values.into_iter().for_each(|value| add(Some(value)));
+            }
+            Source::Aggregate(_) => {}
         });
-        currencies
+    }
+
+    /// The currency of the amounts `value` computes with: `Ok(None)` when it computes with
+    /// none, `Err(())` when with two (which qc does not convert).
+    fn currency(&self, value: &Operand) -> Result<Option<String>, ()> {
+        let mut currencies = Vec::new();
+        self.collect_currencies(value, &mut currencies);
+        match currencies.len() {
+            0 | 1 => Ok(currencies.pop()),
+            _ => Err(()),
+        }
+    }
+
+    /// The records of `list` that meet `filter` (all of them without one), each tested alone.
+    fn kept_records(
+        &self,
+        list: ItemId,
+        filter: Option<&'a Condition>,
+    ) -> impl Iterator<Item = &'a Value> + '_ {
+        let records = self.answer(list).and_then(Value::as_array);
+        let records = records.map_or(&[][..], Vec::as_slice);
+        records.iter().filter(move |record| match (filter, record) {
+            (None, _) => true,
+            (Some(filter), Value::Object(record)) => Scope {
+                record: Some((list, record)),
+                ..Scope::new(self.instrument, self.answers)
+            }
+            .holds(filter),
+            (Some(_), _) => false,
+        })
+    }
+
+    /// The values of `field` in the records of `list` that meet `filter`, those of its type,
+    /// with how many records it took.
+    fn record_values(
+        &self,
+        list: ItemId,
+        field: usize,
+        filter: Option<&'a Condition>,
+    ) -> (usize, Vec<Scalar>) {
+        let Some(AnswerType::List(declared)) = &self.instrument.item(list).answer else {
+            return (0, Vec::new());
+        };
+        let Some(declared) = declared.fields.get(field) else {
+            return (0, Vec::new());
+        };
+        let mut taken = 0;
+        let values = self
+            .kept_records(list, filter)
+            .inspect(|_| taken += 1)
+            .filter_map(|record| Scalar::of(record.get(&declared.id)?))
+            .filter(|value| fits(self.instrument, Some(&declared.answer), value))
+            .collect();
+        (taken, values)
     }
 
     /// Whether a reading has a value of its type: a multiple choice a list of codes, anything
@@ -449,6 +547,12 @@ impl<'a> Scope<'a> {
         let list = self.record.map(|(list, _)| self.instrument.item(list));
         let answer = self.instrument.answer_read(list, reading);
         fits(self.instrument, answer, &value).then_some(value)
+    }
+
+    /// Whether a value is an amount, in the list's own logic when there is a record at hand.
+    fn is_amount(&self, value: &Operand) -> bool {
+        let list = self.record.map(|(list, _)| self.instrument.item(list));
+        self.instrument.is_amount(list, value)
     }
 
     /// A field of the record at hand.
@@ -505,6 +609,8 @@ impl<'a> Scope<'a> {
         if missing {
             return None;
         }
+        // The amounts a value computes with are of one currency: qc does not convert.
+        self.currency(operand).ok()?;
         self.value(operand)
     }
 
@@ -595,44 +701,24 @@ impl<'a> Scope<'a> {
                 if *missing == Missing::None && values.len() < over.len() {
                     return None;
                 }
-                aggregate(*function, values)
+                aggregate(*function, values, self.is_amount(operand))
             }
             Operand::Records {
                 function,
-                list: list_id,
+                list,
                 field,
                 filter,
                 missing,
             } => {
-                let records = self.answer(*list_id).and_then(Value::as_array);
-                let records = records.map_or(&[][..], Vec::as_slice);
-                // The records the filter takes, each tested alone.
-                let kept = records.iter().filter(|record| match (filter, record) {
-                    (None, _) => true,
-                    (Some(filter), Value::Object(record)) => Scope {
-                        record: Some((*list_id, record)),
-                        ..Scope::new(self.instrument, self.answers)
-                    }
-                    .holds(filter),
-                    (Some(_), _) => false,
-                });
                 let Some(field) = field else {
-                    return Some(Scalar::Number(kept.count() as f64));
+                    let count = self.kept_records(*list, filter.as_deref()).count();
+                    return Some(Scalar::Number(count as f64));
                 };
-                let Some(AnswerType::List(list)) = &self.instrument.item(*list_id).answer else {
-                    return None;
-                };
-                let declared = list.fields.get(*field)?;
-                let mut taken = 0;
-                let values: Vec<Scalar> = kept
-                    .inspect(|_| taken += 1)
-                    .filter_map(|record| Scalar::of(record.get(&declared.id)?))
-                    .filter(|value| fits(self.instrument, Some(&declared.answer), value))
-                    .collect();
+                let (taken, values) = self.record_values(*list, *field, filter.as_deref());
                 if *missing == Missing::None && values.len() < taken {
                     return None;
                 }
-                aggregate(*function, values)
+                aggregate(*function, values, self.is_amount(operand))
             }
             Operand::If {
                 condition,
@@ -676,16 +762,34 @@ fn scaled(value: f64, currency: Option<String>) -> Scalar {
     }
 }
 
-fn aggregate(function: Aggregate, values: Vec<Scalar>) -> Option<Scalar> {
-    let numbers = values.iter().filter_map(|value| match value {
-        Scalar::Number(n) => Some(*n),
-        Scalar::Text(_) | Scalar::Amount(..) => None,
-    });
-    match function {
-        Aggregate::Count => Some(Scalar::Number(values.len() as f64)),
-        Aggregate::Sum => Some(Scalar::Number(numbers.sum())),
-        Aggregate::Min => numbers.reduce(f64::min).map(Scalar::Number),
-        Aggregate::Max => numbers.reduce(f64::max).map(Scalar::Number),
+/// An aggregate of `values`; of amounts (`amounts`), an amount in their one currency, and
+/// none when they are of two currencies or there are none to give a currency.
+fn aggregate(function: Aggregate, values: Vec<Scalar>, amounts: bool) -> Option<Scalar> {
+    let mut currency: Option<&str> = None;
+    let mut numbers = Vec::with_capacity(values.len());
+    for value in &values {
+        match value {
+            Scalar::Number(n) if !amounts => numbers.push(*n),
+            Scalar::Amount(n, theirs) if amounts => {
+                if currency.is_some_and(|ours| ours != theirs) {
+                    return None;
+                }
+                currency = Some(theirs);
+                numbers.push(*n);
+            }
+            _ => {}
+        }
+    }
+    let result = match function {
+        Aggregate::Count => return Some(Scalar::Number(values.len() as f64)),
+        Aggregate::Sum => numbers.iter().sum(),
+        Aggregate::Min => numbers.iter().copied().reduce(f64::min)?,
+        Aggregate::Max => numbers.iter().copied().reduce(f64::max)?,
+    };
+    match (amounts, currency) {
+        (false, _) => Some(Scalar::Number(result)),
+        (true, Some(currency)) => Some(Scalar::Amount(result, currency.to_owned())),
+        (true, None) => None,
     }
 }
 

@@ -370,7 +370,11 @@ const ENTRIES: &[Entry] = &[
                its scale must have; `band(total, risk, 10, 20)` takes a number, a scale and \
                one limit fewer than the scale has options, each greater than the one before. \
                Amounts add to amounts and are multiplied or divided by numbers; at most one \
-               amount is multiplied, and one divides it (`foreign / cost` is a number).",
+               amount is multiplied, and one divides it (`foreign / cost` is a number). `sum`, \
+               `min` and `max` take numbers or amounts, not both. An aggregate that may have \
+               no value (`min`, `max`, one with `missing none`, one of amounts) takes no \
+               aggregate among its values: compute the inner one as a calculated value and \
+               take that, which keeps every target's rules as long as the source.",
         example: fixture!("E0130-bad-value.q"),
     },
     Entry {
@@ -663,7 +667,8 @@ const ENTRIES: &[Entry] = &[
         title: "amounts of different currencies",
         body: "A rule compares or adds amounts that the reply gives in different currencies. qc \
                does not convert currencies, so the rule is not checked, and the reply is told \
-               why (a warning). Give the amounts in one currency, or restrict the items to it: \
+               why (a warning); a calculated value that computes with them (a sum of amounts, \
+               say) has no value, and the reply is told so too. Give the amounts in one currency, or restrict the items to it: \
                `amount in EUR`. (This reply is to the pass fixture `money.q`.)",
         example: reply!("V0118-currencies-warning.json"),
     },

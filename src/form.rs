@@ -945,6 +945,33 @@ impl<'f> Reader<'f> {
                 );
             }
         }
+        // A calculated amount's currency is that of the amounts it computes with.
+        for (id, (written, at)) in self.written.iter_enumerated() {
+            let item = instrument.item(id);
+            let expected = match (&item.answer, &item.calculation) {
+                (Some(AnswerType::Amount { .. }), Some(calculation)) => {
+                    Some(crate::emit::jsonlogic::currency(instrument, calculation))
+                }
+                _ => None,
+            };
+            currency_of(written.currency.as_ref(), expected, at)?;
+            // A record's computed amounts likewise.
+            if let (Some(AnswerType::List(list)), Some(format::Answer::List(fields))) =
+                (&item.answer, &written.answer)
+            {
+                for (index, (field, written)) in list.fields.iter().zip(&fields.fields).enumerate()
+                {
+                    let expected = match (&field.answer, &field.calculation) {
+                        (AnswerType::Amount { .. }, Some(calculation)) => Some(
+                            crate::emit::jsonlogic::record_currency(instrument, id, calculation),
+                        ),
+                        _ => None,
+                    };
+                    let at = format!("{at}/answer/fields/{index}");
+                    currency_of(written.currency.as_ref(), expected, &at)?;
+                }
+            }
+        }
         if let Some(cycle) = instrument.dependency_cycle() {
             let names: Vec<String> = cycle
                 .iter()
@@ -960,6 +987,19 @@ impl<'f> Reader<'f> {
         }
         Ok(())
     }
+}
+
+/// A computed amount's `currency` (at `at`) is the one written again from its calculation
+/// (`expected`); what is not a computed amount has none.
+fn currency_of(written: Option<&Value>, expected: Option<Value>, at: &str) -> Result<()> {
+    if written == expected.as_ref() {
+        return Ok(());
+    }
+    let message = match expected {
+        Some(_) => "the currency of a computed amount is not that of the amounts it computes with",
+        None => "only a computed amount has a `currency`",
+    };
+    fail(&format!("{at}/currency"), message)
 }
 
 /// The order the form gives its calculated values in lists each once, after those it reads.

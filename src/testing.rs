@@ -236,16 +236,8 @@ pub fn run(instrument: &Instrument) -> Report {
                 Expect::Value { item, value } => {
                     let id = &instrument.item(*item).id;
                     let is = answers.get(id).cloned().unwrap_or(Value::Null);
-                    let same = match (is.as_f64(), value.as_f64()) {
-                        (Some(a), Some(b)) => crate::validate::same_number(a, b),
-                        _ => &is == value,
-                    };
-                    (!same).then(|| {
-                        let shown = |value: &Value| match value {
-                            Value::Null => "no value".to_owned(),
-                            Value::Number(n) => eval::number_text(n),
-                            other => other.to_string(),
-                        };
+                    (!crate::validate::same_value(&is, value)).then(|| {
+                        let shown = crate::validate::shown_value;
                         format!(
                             "expected `{id}` to be {}, but it is {}",
                             shown(value),

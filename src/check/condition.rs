@@ -18,7 +18,8 @@ pub(super) enum Type {
     Text,
     Number,
     /// An amount of money: compared and added with amounts (of one currency, which each reply
-    /// says), multiplied and divided by numbers; never a calculated value.
+    /// says), multiplied and divided by numbers, summed; a calculated value in the currency of
+    /// the amounts it computes with.
     Amount,
     Date,
     /// A name that is no item: a code, when compared with a choice.
@@ -57,7 +58,11 @@ impl Type {
                 max: None,
             },
             Type::Date => AnswerType::Date,
-            Type::Code(_) | Type::Amount | Type::Other(_) => return None,
+            // In any currency: that of the amounts it computes with.
+            Type::Amount => AnswerType::Amount {
+                currencies: Vec::new(),
+            },
+            Type::Code(_) | Type::Other(_) => return None,
         })
     }
 
@@ -599,6 +604,29 @@ impl Resolver<'_, '_> {
                         }
                     }
                 }
+                // An aggregate that may have no value is tested for one wherever it is
+                // computed with: an aggregate inside it would be tested again at each level.
+                if let Operand::Aggregate {
+                    function: aggregate,
+                    over,
+                    missing,
+                } = &value
+                {
+                    let may_have_none =
+                        matches!(aggregate, model::Aggregate::Min | model::Aggregate::Max)
+                            || *missing == model::Missing::None
+                            || ty == Type::Amount;
+                    let nested = over.iter().zip(args).find(|(o, _)| has_aggregate(o));
+                    if let (true, Some((_, arg))) = (may_have_none, nested) {
+                        self.checker.errors.push(CheckError::BadValue(
+                            ValueProblem::NestedAggregate {
+                                function: function.name.clone(),
+                                span: arg.span,
+                            },
+                        ));
+                        return None;
+                    }
+                }
                 Some((value, ty))
             }
             _ => {
@@ -1021,23 +1049,41 @@ impl Resolver<'_, '_> {
         }
         let mut over = Vec::new();
         let mut failed = false;
+        // Numbers, or amounts (whose currencies must then agree in the reply): as the first.
+        let mut kind = None;
         for arg in args {
             match self.value(arg) {
-                Some((_, ty)) if numeric && ty != Type::Number => {
-                    self.wrong_argument(function.as_str(), arg.span, &ty, "numbers");
+                Some((_, ty))
+                    if numeric
+                        && (!matches!(ty, Type::Number | Type::Amount)
+                            || kind.as_ref().is_some_and(|kind| *kind != ty)) =>
+                {
+                    let wanted = match kind {
+                        Some(Type::Amount) => "amounts, as the first value is",
+                        Some(_) => "numbers, as the first value is",
+                        None => "numbers or amounts",
+                    };
+                    self.wrong_argument(function.as_str(), arg.span, &ty, wanted);
                     failed = true;
                 }
-                Some((operand, _)) => over.push(operand),
+                Some((operand, ty)) => {
+                    kind.get_or_insert(ty);
+                    over.push(operand);
+                }
                 None => failed = true,
             }
         }
+        let ty = match kind {
+            Some(Type::Amount) if numeric => Type::Amount,
+            _ => Type::Number,
+        };
         (!failed).then_some((
             Operand::Aggregate {
                 function,
                 over,
                 missing: model::Missing::Skip,
             },
-            Type::Number,
+            ty,
         ))
     }
 
@@ -1119,8 +1165,9 @@ impl Resolver<'_, '_> {
             return Some(None);
         };
         let ty = Type::of(&fields.at(index).answer);
-        if function != model::Aggregate::Count && ty != Type::Number {
-            self.wrong_argument(function.as_str(), arg.span, &ty, "numbers");
+        let counted = function == model::Aggregate::Count;
+        if !counted && !matches!(ty, Type::Number | Type::Amount) {
+            self.wrong_argument(function.as_str(), arg.span, &ty, "numbers or amounts");
             return Some(None);
         }
         Some(Some((
@@ -1131,7 +1178,7 @@ impl Resolver<'_, '_> {
                 filter,
                 missing: model::Missing::Skip,
             },
-            Type::Number,
+            if counted { Type::Number } else { ty },
         )))
     }
 
@@ -1667,4 +1714,22 @@ fn or_list(items: &[String]) -> String {
             items.len() - SHOWN
         ),
     }
+}
+
+/// Whether a value has an aggregate anywhere in it, the conditions of `if` included.
+fn has_aggregate(value: &Operand) -> bool {
+    crate::stack::guard(|| {
+        if matches!(value, Operand::Aggregate { .. } | Operand::Records { .. }) {
+            return true;
+        }
+        let mut found = false;
+        value.for_each_piece(&mut |piece| match piece {
+            model::Piece::Value(inner) => found = found || has_aggregate(inner),
+            model::Piece::Condition(condition) => {
+                condition
+                    .for_each_compared_value(&mut |inner| found = found || has_aggregate(inner));
+            }
+        });
+        found
+    })
 }

@@ -625,6 +625,15 @@ pub enum ValueProblem {
         #[label("this reads `{read}`, outside the record")]
         span: Span,
     },
+    #[error("`{function}` may have no value, so it takes no aggregate among its values")]
+    #[diagnostic(help(
+        "compute the inner aggregate as a value of its own, `calc both \"…\" = sum(men, women)`, and take that: `{function}(both, total)`"
+    ))]
+    NestedAggregate {
+        function: String,
+        #[label("an aggregate inside `{function}`")]
+        span: Span,
+    },
     #[error("`{function}` takes no `missing`")]
     #[diagnostic(help(
         "`; missing none` says what an aggregate does with values that have none: `sum(men, women; missing none)`"
@@ -754,7 +763,7 @@ pub enum ValueProblem {
         span: Span,
     },
     #[error("`{item}` cannot be calculated")]
-    #[diagnostic(help("a calculated value is a number, a date, a text or a choice"))]
+    #[diagnostic(help("a calculated value is a number, an amount, a date, a text or a choice"))]
     NotCalculable {
         item: String,
         found: String,

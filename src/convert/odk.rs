@@ -427,7 +427,7 @@ impl Writer<'_, '_, '_> {
                 let item = instrument.item(id);
                 if item.kind == ItemKind::Calculated {
                     let value = self.calculated.get(&item.id)?;
-                    return scalar(value);
+                    return scalar(amount_part(value, part)?);
                 }
                 (answers.get(&item.id)?, vec![item.id.as_str()])
             }
@@ -446,7 +446,7 @@ impl Writer<'_, '_, '_> {
                     );
                     let computed =
                         crate::eval::with_record_values(instrument, list, fields, &dated);
-                    return scalar(computed.get(&declared.id)?);
+                    return scalar(amount_part(computed.get(&declared.id)?, part)?);
                 }
                 let field = &declared.id;
                 let mut tokens = at.to_vec();
@@ -522,6 +522,15 @@ impl Writer<'_, '_, '_> {
 }
 
 /// A text or a number as an element's text.
+/// The part of a value an element holds: an amount's value or currency, or the value.
+fn amount_part(value: &Value, part: Option<AmountPart>) -> Option<&Value> {
+    match part {
+        None => Some(value),
+        Some(AmountPart::Value) => value.get("value"),
+        Some(AmountPart::Currency) => value.get("currency"),
+    }
+}
+
 fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),

@@ -38,6 +38,18 @@ pub fn value(instrument: &Instrument, operand: &Operand) -> Value {
     Rules::new(instrument, None).guarded(operand)
 }
 
+/// The JsonLogic rule that computes the currency of a calculated amount (whose value [`value`]
+/// computes): the currency of the amounts it computes with.
+pub fn currency(instrument: &Instrument, operand: &Operand) -> Value {
+    Rules::new(instrument, None).currency(operand)
+}
+
+/// The JsonLogic rule that computes the currency of an amount computed in a record of `list`
+/// (whose value [`record_value`] computes).
+pub fn record_currency(instrument: &Instrument, list: ItemId, operand: &Operand) -> Value {
+    Rules::new(instrument, Some(list)).currency(operand)
+}
+
 /// The JsonLogic rule that computes a value of a record of `list` from its fields (`this`):
 /// `null` when it has none.
 pub fn record_value(instrument: &Instrument, list: ItemId, operand: &Operand) -> Value {
@@ -58,9 +70,13 @@ pub fn constraint(
         .map(|reading| json!({ "!": [rules.present(*reading)] }))
         .collect();
     // Amounts of two currencies are not compared: the constraint is not tested.
+    let mut compared = Vec::new();
+    constraint
+        .condition
+        .for_each_compared_value(&mut |value| compared.push(value));
     parts.extend(
         rules
-            .same_currency(&operands)
+            .agreement_of(&compared, true)
             .into_iter()
             .map(|test| json!({ "!": [test] })),
     );
@@ -131,16 +147,132 @@ impl<'a> Rules<'a> {
         })
     }
 
-    /// The tests that the amounts among `readings` are of one currency: the first's with each
-    /// other's, `{"==": [{"var": "a.currency"}, {"var": "b.currency"}]}`.
-    fn same_currency(&self, readings: &[Reading]) -> Vec<Value> {
-        let amounts: Vec<String> = readings.iter().filter_map(|r| self.amount(*r)).collect();
-        super::same_as_first(&amounts, |first, other| {
-            json!({ "==": [
-                { "var": format!("{first}.currency") },
-                { "var": format!("{other}.currency") }
-            ] })
+    /// The tests that the amounts `values` compute with are of one currency (see
+    /// [`crate::model::Operand::for_each_currency_source`]): the first amount read with each
+    /// other, `{"==": [{"var": "a.currency"}, {"var": "b.currency"}]}`; with aggregates of
+    /// amounts, that the currencies of all of them are one (see [`one_currency`]). The amounts
+    /// read are tested for a value before.
+    fn agreement(&self, values: &[&Operand]) -> Vec<Value> {
+        self.agreement_of(values, false)
+    }
+
+    /// [`Rules::agreement`]; with `alone`, also that the values of one aggregate of amounts,
+    /// alone, are of one currency (which its own value already tests otherwise).
+    fn agreement_of(&self, values: &[&Operand], alone: bool) -> Vec<Value> {
+        let list = self.list.map(|list| self.instrument.item(list));
+        let sources = self.instrument.amount_sources(list, values.iter().copied());
+        let read: Vec<String> = sources
+            .readings
+            .iter()
+            .filter_map(|reading| self.amount(*reading))
+            .collect();
+        if !alone && read.len() + sources.aggregates.len() < 2 {
+            return Vec::new();
+        }
+        if sources.aggregates.is_empty() {
+            return super::same_as_first(&read, |first, other| {
+                json!({ "==": [
+                    { "var": format!("{first}.currency") },
+                    { "var": format!("{other}.currency") }
+                ] })
+            });
+        }
+        let mut lists: Vec<Value> = read
+            .iter()
+            .map(|path| json!([{ "var": format!("{path}.currency") }]))
+            .collect();
+        lists.extend(sources.aggregates.iter().map(|a| self.currencies(a)));
+        vec![json!({ "!=": [one_currency(json!({ "merge": lists })), ""] })]
+    }
+
+    /// The currency of an amount, `null` for what is not one: an amount read's, the first
+    /// amount's of a sum or a product, the one of an aggregate's values (see [`one_currency`]).
+    fn currency(&self, value: &Operand) -> Value {
+        crate::stack::guard(|| {
+            let list = self.list.map(|list| self.instrument.item(list));
+            if !self.instrument.is_amount(list, value) {
+                return Value::Null;
+            }
+            match value {
+                Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+                    match super::reading_of(value).and_then(|reading| self.amount(reading)) {
+                        Some(path) => json!({ "var": format!("{path}.currency") }),
+                        None => Value::Null,
+                    }
+                }
+                Operand::Sum { .. } | Operand::Product { .. } => self
+                    .instrument
+                    .currency_term(list, value)
+                    .map_or(Value::Null, |term| self.currency(term)),
+                Operand::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => json!({ "if": [
+                    self.rule(condition),
+                    self.currency(then),
+                    self.currency(otherwise)
+                ] }),
+                Operand::Aggregate { .. } | Operand::Records { .. } => {
+                    one_currency(self.currencies(value))
+                }
+                _ => Value::Null,
+            }
         })
+    }
+
+    /// The currencies of the values an aggregate of amounts takes, those that have one: of
+    /// each value it is given, or of a field of each record.
+    fn currencies(&self, aggregate: &Operand) -> Value {
+        let present = json!({ "!==": [{ "var": "" }, null] });
+        match aggregate {
+            Operand::Aggregate { over, .. } => {
+                let each: Vec<Value> = over
+                    .iter()
+                    .map(|value| {
+                        let has = match super::reading_of(value) {
+                            Some(reading) => self.present(reading),
+                            None => json!({ "!==": [self.guarded(value), null] }),
+                        };
+                        json!({ "if": [has, self.currency(value), null] })
+                    })
+                    .collect();
+                json!({ "filter": [each, present] })
+            }
+            Operand::Records {
+                list,
+                field: Some(field),
+                filter,
+                ..
+            } => {
+                let id = self.field_id(*list, *field);
+                let each = json!({ "if": [
+                    { "!==": [{ "var": format!("{id}.value") }, null] },
+                    { "var": format!("{id}.currency") },
+                    null
+                ] });
+                let records = self.records(*list, filter.as_deref());
+                json!({ "filter": [{ "map": [records, each] }, present] })
+            }
+            _ => json!([]),
+        }
+    }
+
+    /// The records of `list`, or those that meet `filter`.
+    fn records(&self, list: ItemId, filter: Option<&Condition>) -> Value {
+        let records = self.var(list);
+        match filter {
+            Some(filter) => json!({ "filter": [records, self.filter(list).rule(filter)] }),
+            None => records,
+        }
+    }
+
+    /// The id of a field of the records of `list`.
+    fn field_id(&self, list: ItemId, field: usize) -> &'a str {
+        match &self.instrument.item(list).answer {
+            Some(AnswerType::List(list)) => list.fields.get(field).map_or("", |f| f.id.as_str()),
+            _ => "",
+        }
     }
 
     /// The test that a reading has a value: answered, and not with a special answer.
@@ -171,19 +303,32 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// The tests that a value has one: what it needs has values, and no divisor is zero.
-    fn tests(&self, operand: &Operand) -> Vec<Value> {
+    /// The tests that a value has one, but for its currencies (see [`Rules::agreement`]):
+    /// what it needs has values, no divisor is zero, and the aggregates it computes with that
+    /// may have none have one. Of a value that is given `whole` (`guarded`), an aggregate that
+    /// is the whole value needs no test: it is `null` itself when it has none.
+    fn tests(&self, operand: &Operand, whole: bool) -> Vec<Value> {
         let readings = operand.needed();
         let mut tests: Vec<Value> = readings.into_iter().map(|r| self.present(r)).collect();
         operand.for_each_divisor(&mut |divisor| {
             tests.push(json!({ "!=": [self.raw(divisor), 0] }));
+        });
+        let list = self.list.map(|list| self.instrument.item(list));
+        operand.for_each_currency_source(&mut |source| {
+            if let crate::model::Source::Aggregate(aggregate) = source {
+                let itself = whole && std::ptr::eq(aggregate, operand);
+                if !itself && may_have_none(self.instrument, list, aggregate) {
+                    tests.push(json!({ "!==": [self.raw(aggregate), null] }));
+                }
+            }
         });
         tests
     }
 
     /// A value, `null` unless everything it needs has a value.
     fn guarded(&self, operand: &Operand) -> Value {
-        let tests = self.tests(operand);
+        let mut tests = self.tests(operand, true);
+        tests.extend(self.agreement(&[operand]));
         let raw = self.raw(operand);
         match tests.as_slice() {
             [] => raw,
@@ -196,17 +341,8 @@ impl<'a> Rules<'a> {
     fn raw(&self, operand: &Operand) -> Value {
         crate::stack::guard(|| {
             // An amount is computed with by its value.
-            let reading = match operand {
-                Operand::Item(id) => Some(Reading::Item(*id)),
-                Operand::Field(field) => Some(Reading::Field(*field)),
-                Operand::Cell { table, row, column } => Some(Reading::Cell {
-                    table: *table,
-                    row: *row,
-                    column: *column,
-                }),
-                _ => None,
-            };
-            if let Some(path) = reading.and_then(|reading| self.amount(reading)) {
+            if let Some(path) = super::reading_of(operand).and_then(|reading| self.amount(reading))
+            {
                 return json!({ "var": format!("{path}.value") });
             }
             match operand {
@@ -234,7 +370,8 @@ impl<'a> Rules<'a> {
                 } => {
                     let values: Vec<Value> = over.iter().map(|o| self.guarded(o)).collect();
                     let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                    unless_missing(*function, present, *missing, json!(over.len()))
+                    let value = unless_missing(*function, present, *missing, json!(over.len()));
+                    self.in_one_currency(operand, value)
                 }
                 Operand::Records {
                     function,
@@ -243,23 +380,25 @@ impl<'a> Rules<'a> {
                     filter,
                     missing,
                 } => {
-                    let mut records = self.var(*list);
-                    if let Some(filter) = filter {
-                        records = json!({ "filter": [records, self.filter(*list).rule(filter)] });
-                    }
+                    let records = self.records(*list, filter.as_deref());
                     let Some(field) = field else {
                         return reduce(Aggregate::Count, records);
                     };
-                    let id = match &self.instrument.item(*list).answer {
-                        Some(AnswerType::List(list)) => {
-                            list.fields.get(*field).map(|f| f.id.as_str())
-                        }
-                        _ => None,
+                    let id = self.field_id(*list, *field);
+                    let list_item = self.instrument.item(*list);
+                    // An amount by its value.
+                    let id = match self
+                        .instrument
+                        .reads_amount(Some(list_item), Reading::Field(*field))
+                    {
+                        true => format!("{id}.value"),
+                        false => id.to_owned(),
                     };
                     let counted = reduce(Aggregate::Count, records.clone());
-                    let values = json!({ "map": [records, { "var": id.unwrap_or_default() }] });
+                    let values = json!({ "map": [records, { "var": id }] });
                     let present = json!({ "filter": [values, { "!==": [{ "var": "" }, null] }] });
-                    unless_missing(*function, present, *missing, counted)
+                    let value = unless_missing(*function, present, *missing, counted);
+                    self.in_one_currency(operand, value)
                 }
                 Operand::If {
                     condition,
@@ -272,6 +411,16 @@ impl<'a> Rules<'a> {
                 }
             }
         })
+    }
+
+    /// An aggregate's value; of amounts, `null` unless they have one currency (none when they
+    /// are none): `{"if": [<their one currency>, value, null]}`.
+    fn in_one_currency(&self, aggregate: &Operand, value: Value) -> Value {
+        let list = self.list.map(|list| self.instrument.item(list));
+        match self.instrument.is_amount(list, aggregate) {
+            true => json!({ "if": [one_currency(self.currencies(aggregate)), value, null] }),
+            false => value,
+        }
     }
 
     /// `positive` joined by `join`, less (or over) `negative` joined the same way.
@@ -334,17 +483,52 @@ impl<'a> Rules<'a> {
                         CompareOp::Gt => ">",
                         CompareOp::Ge => ">=",
                     };
-                    let mut tests = self.tests(lhs);
-                    tests.extend(self.tests(rhs));
-                    let mut readings = lhs.needed();
-                    readings.extend(rhs.needed());
-                    tests.extend(self.same_currency(&readings));
+                    let mut tests = self.tests(lhs, false);
+                    tests.extend(self.tests(rhs, false));
+                    tests.extend(self.agreement(&[lhs, rhs]));
                     tests.push(json!({ operator: [self.raw(lhs), self.raw(rhs)] }));
                     json!({ "and": tests })
                 }
             }
         })
     }
+}
+
+/// Whether an aggregate may have no value: one of amounts (with none, or two currencies), one
+/// with `missing none`, a minimum or a maximum (of nothing).
+fn may_have_none(instrument: &Instrument, list: Option<&Item>, aggregate: &Operand) -> bool {
+    match aggregate {
+        Operand::Aggregate {
+            function, missing, ..
+        }
+        | Operand::Records {
+            function,
+            missing,
+            field: Some(_),
+            ..
+        } => {
+            matches!(function, Aggregate::Min | Aggregate::Max)
+                || *missing == Missing::None
+                || instrument.is_amount(list, aggregate)
+        }
+        _ => false,
+    }
+}
+
+/// The one currency of a list of currencies: `null` when it is empty, `""` when it has two.
+/// A `reduce` that keeps the first and turns to `""` at another.
+fn one_currency(currencies: Value) -> Value {
+    let current = json!({ "var": "current" });
+    let accumulator = json!({ "var": "accumulator" });
+    json!({ "reduce": [
+        currencies,
+        { "if": [
+            { "==": [accumulator, null] }, current,
+            { "==": [accumulator, current] }, accumulator,
+            ""
+        ] },
+        null
+    ] })
 }
 
 /// `unique(list.field)`: the field's values across the records (those with one) are as many as
@@ -884,11 +1068,30 @@ impl Decoder<'_> {
                 let (records, filter) = self
                     .records(records, at)?
                     .ok_or_else(|| missing(at, "the records of a list"))?;
-                let field = field.get("var").and_then(Value::as_str).unwrap_or_default();
+                let name = field.get("var").and_then(Value::as_str).unwrap_or_default();
+                // An amount is read by its value: `{"var": "cost.value"}`.
+                let (name, value) = match name.strip_suffix(".value") {
+                    Some(name) => (name, true),
+                    None => (name, false),
+                };
+                let field = self.field_index(Some(records), name, at)?;
+                let amount = match &self.items.at(records).answer {
+                    Some(AnswerType::List(list)) => list
+                        .fields
+                        .get(field)
+                        .is_some_and(|f| matches!(f.answer, AnswerType::Amount { .. })),
+                    _ => false,
+                };
+                if amount != value {
+                    return fail(
+                        at,
+                        format!("an amount is read by its value, `{name}.value`"),
+                    );
+                }
                 Ok(Operand::Records {
                     function,
                     list: records,
-                    field: Some(self.field_index(Some(records), field, at)?),
+                    field: Some(field),
                     filter,
                     missing: Missing::Skip,
                 })
@@ -1133,7 +1336,7 @@ pub fn is_guard(guard: &Value, rule: &Value) -> bool {
         })
 }
 
-/// Whether a rule is the test that two amounts are of one currency, as `same_currency` writes
+/// Whether a rule is the test that two amounts are of one currency, as `Rules::agreement` writes
 /// it.
 fn is_same_currency(rule: &Value) -> bool {
     let currency = |side: &Value| {

@@ -122,6 +122,10 @@ pub enum Lost {
     FilterQuote,
     /// `missing none` on an aggregate over the records that meet a condition.
     FilteredMissing,
+    /// `sum`, `min` or `max` of amounts: computed from their values alone.
+    AmountAggregate,
+    /// A value computed as an amount: a number, without its currency.
+    ComputedAmount,
 }
 
 impl Lost {
@@ -171,6 +175,8 @@ impl Lost {
             Lost::FilterQuote => format!("a text with a quote compared in `where` breaks the filter: {name} writes a filter back without escaping its quotes, so the aggregate takes no record"),
             Lost::FilteredMissing => format!("`missing none` over the records that meet a condition is read as `missing skip`: {name} cannot count those records; `qc validate` computes it"),
             Lost::Unique => format!("`unique(…)` is read as true: {name} expressions cannot compare the records of a list with each other; `qc validate` checks it"),
+            Lost::AmountAggregate => format!("a sum, minimum or maximum of amounts is computed from their values alone, in the currency of the first: {name} expressions cannot test that they are of one currency; `qc validate` checks it"),
+            Lost::ComputedAmount => format!("a computed amount is a number, its value, without its currency: {name} cannot make a `Quantity` in a currency; `qc validate` computes it"),
         }
     }
 }
@@ -208,6 +214,59 @@ pub(crate) fn same_as_first<T>(values: &[String], test: impl Fn(&str, &str) -> T
         return Vec::new();
     };
     others.iter().map(|other| test(first, other)).collect()
+}
+
+/// What a value that is a reading reads: an item, a field, a cell.
+pub(crate) fn reading_of(value: &crate::model::Operand) -> Option<crate::model::Reading> {
+    use crate::model::{Operand, Reading};
+    match value {
+        Operand::Item(id) => Some(Reading::Item(*id)),
+        Operand::Field(field) => Some(Reading::Field(*field)),
+        Operand::Cell { table, row, column } => Some(Reading::Cell {
+            table: *table,
+            row: *row,
+            column: *column,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a value computes an aggregate of amounts anywhere (in the list's own logic when
+/// `list` is given), the conditions of `if` included.
+pub(crate) fn aggregates_amounts(
+    instrument: &crate::model::Instrument,
+    list: Option<&crate::model::Item>,
+    value: &crate::model::Operand,
+) -> bool {
+    use crate::model::{Operand, Piece};
+    crate::stack::guard(|| {
+        if matches!(value, Operand::Aggregate { .. } | Operand::Records { .. })
+            && instrument.is_amount(list, value)
+        {
+            return true;
+        }
+        let mut found = false;
+        value.for_each_piece(&mut |piece| match piece {
+            Piece::Value(inner) => found = found || aggregates_amounts(instrument, list, inner),
+            Piece::Condition(condition) => {
+                found = found || condition_aggregates_amounts(instrument, list, condition);
+            }
+        });
+        found
+    })
+}
+
+/// [`aggregates_amounts`] of what a condition compares.
+pub(crate) fn condition_aggregates_amounts(
+    instrument: &crate::model::Instrument,
+    list: Option<&crate::model::Item>,
+    condition: &crate::model::Condition,
+) -> bool {
+    let mut found = false;
+    condition.for_each_compared_value(&mut |value| {
+        found = found || aggregates_amounts(instrument, list, value);
+    });
+    found
 }
 
 /// `score(q)` in an export's expressions, from what each code scores: of a multiple choice, the

@@ -118,6 +118,40 @@ pub fn losses(instrument: &Instrument) -> Vec<Loss> {
         if unwritable {
             lose(Lost::Backslash);
         }
+        // What an aggregate of amounts is computed in: the item's value, condition and rules,
+        // and its records' computed fields, conditions and rules.
+        let records = match &item.answer {
+            Some(AnswerType::List(list)) => Some(list),
+            _ => None,
+        };
+        let own = records.map(|_| item);
+        let amounts = item
+            .calculation
+            .iter()
+            .any(|value| super::aggregates_amounts(instrument, None, value))
+            || item
+                .condition
+                .iter()
+                .chain(item.constraints.iter().map(|c| &c.condition))
+                .any(|c| super::condition_aggregates_amounts(instrument, None, c))
+            || records.is_some_and(|list| {
+                list.fields.iter().any(|field| {
+                    field
+                        .calculation
+                        .iter()
+                        .any(|value| super::aggregates_amounts(instrument, own, value))
+                        || field
+                            .condition
+                            .iter()
+                            .any(|c| super::condition_aggregates_amounts(instrument, own, c))
+                }) || list
+                    .constraints
+                    .iter()
+                    .any(|c| super::condition_aggregates_amounts(instrument, own, &c.condition))
+            });
+        if amounts {
+            lose(Lost::AmountAggregate);
+        }
     }
     for section in &instrument.sections {
         let refused = section
@@ -473,6 +507,101 @@ impl Writer<'_> {
         element.insert("elements".to_owned(), Value::Array(parts));
     }
 
+    /// A computed value: an `expression` question, kept from view unless `shown`; an amount is
+    /// two, its value (`_value`) and its currency (`_currency`), as an amount's questions are
+    /// named.
+    fn computed(
+        &self,
+        list: Option<&Item>,
+        mut element: Map<String, Value>,
+        calculation: &Operand,
+        amount: bool,
+        shown: bool,
+    ) -> Vec<Value> {
+        element.insert("type".to_owned(), json!("expression"));
+        if !shown {
+            element.insert("visible".to_owned(), json!(false));
+        }
+        let value = self.value(list, calculation);
+        element.insert("expression".to_owned(), json!(value));
+        if !amount {
+            return vec![Value::Object(element)];
+        }
+        let name = element
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        element.insert("name".to_owned(), json!(amount_value(&name)));
+        let mut currency = element.clone();
+        let currency_of = self.currency(list, calculation);
+        currency.insert("name".to_owned(), json!(format!("{name}_currency")));
+        currency.insert("title".to_owned(), json!("Currency"));
+        // In a record, the value beside it in the panel.
+        let panel = if list.is_some() { "panel." } else { "" };
+        currency.insert(
+            "expression".to_owned(),
+            json!(format!(
+                "iif({{{panel}{}}} notempty, {currency_of}, '')",
+                amount_value(&name)
+            )),
+        );
+        vec![Value::Object(element), Value::Object(currency)]
+    }
+
+    /// The currency of an amount the form computes: that of the first amount it computes
+    /// with, as its value is empty unless they agree. An aggregate of amounts is computed from
+    /// their values alone, and takes the currency of the first (a reported loss).
+    fn currency(&self, list: Option<&Item>, operand: &Operand) -> String {
+        crate::stack::guard(|| match operand {
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+                let value = match super::reading_of(operand) {
+                    Some(reading) => self.reading(list, reading),
+                    None => return "''".to_owned(),
+                };
+                match value.strip_suffix("_value}") {
+                    Some(base) => format!("{base}_currency}}"),
+                    None => "''".to_owned(),
+                }
+            }
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                match self.instrument.currency_term(list, operand) {
+                    Some(term) => self.currency(list, term),
+                    None => "''".to_owned(),
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "iif({}, {}, {})",
+                self.expression_in(list, condition),
+                self.currency(list, then),
+                self.currency(list, otherwise)
+            ),
+            Operand::Aggregate { over, .. } => match over.first() {
+                Some(first) => self.currency(list, first),
+                None => "''".to_owned(),
+            },
+            Operand::Records {
+                list: records,
+                field: Some(field),
+                ..
+            } => {
+                let records = self.instrument.items.at(*records);
+                let Some(AnswerType::List(shape)) = &records.answer else {
+                    return "''".to_owned();
+                };
+                match shape.fields.get(*field) {
+                    Some(field) => format!("{{{}[0].{}_currency}}", records.id, field.id),
+                    None => "''".to_owned(),
+                }
+            }
+            _ => "''".to_owned(),
+        })
+    }
+
     /// A question's title with its printed number, as on paper.
     fn title(&self, item: &Item) -> String {
         let label = self.text(&item.label);
@@ -568,16 +697,8 @@ impl Writer<'_> {
         }
         if item.kind == ItemKind::Calculated {
             if let Some(calculation) = &item.calculation {
-                element.insert("type".to_owned(), json!("expression"));
-                // Computed, and kept from view unless marked shown.
-                if !item.shown {
-                    element.insert("visible".to_owned(), json!(false));
-                }
-                element.insert(
-                    "expression".to_owned(),
-                    json!(self.value(None, calculation)),
-                );
-                out.push(Value::Object(element));
+                let amount = matches!(item.answer, Some(AnswerType::Amount { .. }));
+                out.extend(self.computed(None, element, calculation, amount, item.shown));
             }
             return;
         }
@@ -659,8 +780,12 @@ impl Writer<'_> {
             .map(|reading| format!("{} empty", self.reading(list, *reading)))
             .collect();
         // Amounts of two currencies are not compared: the constraint is not tested.
+        let mut compared = Vec::new();
+        constraint
+            .condition
+            .for_each_compared_value(&mut |value| compared.push(value));
         tests.extend(
-            self.same_currency(list, &operands)
+            self.agreement(list, &compared)
                 .into_iter()
                 .map(|test| format!("!({test})")),
         );
@@ -669,6 +794,14 @@ impl Writer<'_> {
             self.expression_in(list, &constraint.condition)
         ));
         tests.join(" or ")
+    }
+
+    /// The tests that the amounts `values` compute with are of one currency (see
+    /// [`crate::model::Operand::for_each_currency_source`]): those read, as SurveyJS cannot
+    /// test an aggregate's (a reported loss).
+    fn agreement(&self, list: Option<&Item>, values: &[&Operand]) -> Vec<String> {
+        let sources = self.instrument.amount_sources(list, values.iter().copied());
+        self.same_currency(list, &sources.readings)
     }
 
     /// The tests that the amounts among `readings` are of one currency: `{a_currency} =
@@ -708,12 +841,18 @@ impl Writer<'_> {
         }
     }
 
-    /// A value as an expression, empty when what it needs is empty.
+    /// A value as an expression, empty when what it needs is empty or its amounts are of two
+    /// currencies.
     fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
         let raw = self.raw(list, operand);
-        match self.has_value(list, operand).as_str() {
-            "true" => raw,
-            test => format!("iif({test}, {raw}, '')"),
+        let mut tests: Vec<String> = Some(self.has_value(list, operand))
+            .filter(|test| test != "true")
+            .into_iter()
+            .collect();
+        tests.extend(self.agreement(list, &[operand]));
+        match tests.is_empty() {
+            true => raw,
+            false => format!("iif({}, {raw}, '')", tests.join(" and ")),
         }
     }
 
@@ -805,10 +944,14 @@ impl Writer<'_> {
                     };
                     // The records that meet a filter are counted by a field every record has
                     // (a required one), as survey-core counts only the records with a value.
+                    // An amount by its value question.
                     let field = field_index
                         .or_else(|| fields.iter().position(|f| f.required))
                         .and_then(|index| fields.get(index))
-                        .map_or("", |f| f.id.as_str());
+                        .map_or(String::new(), |f| match f.answer {
+                            AnswerType::Amount { .. } => amount_value(&f.id),
+                            _ => f.id.clone(),
+                        });
                     let function = match function {
                         Aggregate::Sum => "sumInArray",
                         Aggregate::Count => "countInArray",
@@ -953,17 +1096,14 @@ impl Writer<'_> {
                     element.insert("description".to_owned(), json!(description.join(" ")));
                 }
                 if let Some(calculation) = &field.calculation {
-                    // Computed in each panel from its own questions; kept from view unless
-                    // marked shown.
-                    element.insert("type".to_owned(), json!("expression"));
-                    if !field.shown {
-                        element.insert("visible".to_owned(), json!(false));
-                    }
-                    element.insert(
-                        "expression".to_owned(),
-                        json!(self.value(Some(item), calculation)),
-                    );
-                    return Value::Object(element);
+                    // Computed in each panel from its own questions.
+                    let amount = matches!(field.answer, AnswerType::Amount { .. });
+                    let mut parts =
+                        self.computed(Some(item), element, calculation, amount, field.shown);
+                    return match parts.len() {
+                        1 => parts.remove(0),
+                        _ => json!({ "type": "panel", "name": field.id, "elements": parts }),
+                    };
                 }
                 if field.required {
                     element.insert("isRequired".to_owned(), json!(true));
@@ -1167,7 +1307,7 @@ impl Writer<'_> {
                         .iter()
                         .map(|reading| format!("{} notempty", self.reading(list, *reading)))
                         .collect();
-                    tests.extend(self.same_currency(list, &needed));
+                    tests.extend(self.agreement(list, &[lhs, rhs]));
                     tests.push(format!(
                         "{} {symbol} {}",
                         self.raw(list, lhs),

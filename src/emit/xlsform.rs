@@ -325,6 +325,17 @@ fn titled(title: &str, form: &XlsForm) -> String {
     }
 }
 
+/// A value the form computes, as [`Writer::computed`] writes it.
+struct Computed<'o> {
+    /// Its row, with its name and label.
+    row: SurveyRow,
+    holds: Holds,
+    calculation: &'o Operand,
+    /// Whether it is an amount (a value and a currency).
+    amount: bool,
+    shown: bool,
+}
+
 struct Writer<'i> {
     instrument: &'i Instrument,
     piping: Piping<'i>,
@@ -513,8 +524,12 @@ impl Writer<'_> {
             .map(|reading| format!("{} = ''", self.reading(list, *reading)))
             .collect();
         // Amounts of two currencies are not compared: the constraint is not tested.
+        let mut compared = Vec::new();
+        constraint
+            .condition
+            .for_each_compared_value(&mut |value| compared.push(value));
         tests.extend(
-            self.same_currency(list, &operands)
+            self.agreement(list, &compared)
                 .into_iter()
                 .map(|test| format!("not({test})")),
         );
@@ -534,20 +549,17 @@ impl Writer<'_> {
         }
         if item.kind == ItemKind::Calculated {
             if let Some(calculation) = &item.calculation {
-                row.kind = "calculate".to_owned();
-                row.holds = Holds::Answer(id);
-                row.calculation = self.value_xpath(item, None, calculation);
-                // XLSForm never shows a `calculate`: a value marked shown is a note too.
-                let note = item.shown.then(|| SurveyRow {
-                    kind: "note".to_owned(),
-                    name: format!("{}_shown", item.id),
-                    label: format!("{}: ${{{}}}", row.label, item.id),
-                    ..SurveyRow::default()
-                });
-                self.row(row);
-                if let Some(note) = note {
-                    self.row(note);
-                }
+                self.computed(
+                    item,
+                    None,
+                    Computed {
+                        row,
+                        holds: Holds::Answer(id),
+                        calculation,
+                        amount: matches!(item.answer, Some(AnswerType::Amount { .. })),
+                        shown: item.shown,
+                    },
+                );
             }
             return;
         }
@@ -663,29 +675,26 @@ impl Writer<'_> {
             };
             if let Some(calculation) = &field.calculation {
                 // A `calculate` in the repeat, which pyxform makes read the record's own
-                // fields; XLSForm never shows one, so a value marked shown is a note too.
-                let name = format!("{}_{}", item.id, field.id);
-                let label = self.text(&field.label);
-                let calculation = self.value_xpath(item, Some(item), calculation);
-                self.row(SurveyRow {
-                    kind: "calculate".to_owned(),
-                    name: name.clone(),
-                    label: label.clone(),
-                    calculation,
-                    holds: Holds::Field {
-                        list: id,
-                        field: index,
-                    },
+                // fields.
+                let row = SurveyRow {
+                    name: format!("{}_{}", item.id, field.id),
+                    label: self.text(&field.label),
                     ..SurveyRow::default()
-                });
-                if field.shown {
-                    self.row(SurveyRow {
-                        kind: "note".to_owned(),
-                        name: format!("{name}_shown"),
-                        label: format!("{label}: ${{{name}}}"),
-                        ..SurveyRow::default()
-                    });
-                }
+                };
+                self.computed(
+                    item,
+                    Some(item),
+                    Computed {
+                        row,
+                        holds: Holds::Field {
+                            list: id,
+                            field: index,
+                        },
+                        calculation,
+                        amount: matches!(field.answer, AnswerType::Amount { .. }),
+                        shown: field.shown,
+                    },
+                );
                 continue;
             }
             let field_row = SurveyRow {
@@ -977,6 +986,14 @@ impl Writer<'_> {
         })
     }
 
+    /// The tests that the amounts `values` compute with are of one currency (see
+    /// [`crate::model::Operand::for_each_currency_source`]): those read, as XPath cannot test
+    /// an aggregate's (a reported loss where it is computed).
+    fn agreement(&self, list: Option<&Item>, values: &[&Operand]) -> Vec<String> {
+        let sources = self.instrument.amount_sources(list, values.iter().copied());
+        self.same_currency(list, &sources.readings)
+    }
+
     /// The tests that the amounts among `readings` are of one currency.
     fn same_currency(&self, list: Option<&Item>, readings: &[Reading]) -> Vec<String> {
         let currencies: Vec<String> = readings
@@ -1027,6 +1044,97 @@ impl Writer<'_> {
         }
     }
 
+    /// A value computed by the form: a `calculate`, or for an amount a `calculate` of its
+    /// value (`_value`) and one of its currency (`_currency`), as an amount's fields are named.
+    /// XLSForm never shows a `calculate`: a value marked shown is a note too.
+    fn computed(&mut self, item: &Item, list: Option<&Item>, computed: Computed<'_>) {
+        let Computed {
+            mut row,
+            holds,
+            calculation,
+            amount,
+            shown,
+        } = computed;
+        let name = row.name.clone();
+        row.kind = "calculate".to_owned();
+        row.holds = holds;
+        row.calculation = self.value_xpath(item, list, calculation);
+        let mut shows = format!("${{{name}}}");
+        let currency = amount.then(|| {
+            row.name = format!("{name}_value");
+            row.part = Some(AmountPart::Value);
+            shows = format!("${{{name}_value}} ${{{name}_currency}}");
+            let currency = self.currency_xpath(item, list, calculation);
+            SurveyRow {
+                kind: "calculate".to_owned(),
+                name: format!("{name}_currency"),
+                label: row.label.clone(),
+                calculation: format!("if(${{{name}_value}} != '', {currency}, '')"),
+                holds,
+                part: Some(AmountPart::Currency),
+                ..SurveyRow::default()
+            }
+        });
+        let note = shown.then(|| SurveyRow {
+            kind: "note".to_owned(),
+            name: format!("{name}_shown"),
+            label: format!("{}: {shows}", row.label),
+            ..SurveyRow::default()
+        });
+        self.row(row);
+        for row in currency.into_iter().chain(note) {
+            self.row(row);
+        }
+    }
+
+    /// The currency of an amount the form computes: that of the first amount it computes
+    /// with, as its value is empty unless they agree. An aggregate of amounts is computed from
+    /// their values alone, and takes the currency of the first (a reported loss).
+    fn currency_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
+        crate::stack::guard(|| match operand {
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+                super::reading_of(operand)
+                    .and_then(|reading| self.currency(list, reading))
+                    .unwrap_or_else(|| "''".to_owned())
+            }
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                match self.instrument.currency_term(list, operand) {
+                    Some(term) => self.currency_xpath(item, list, term),
+                    None => "''".to_owned(),
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "if({}, {}, {})",
+                self.xpath_in(item, list, condition),
+                self.currency_xpath(item, list, then),
+                self.currency_xpath(item, list, otherwise)
+            ),
+            Operand::Aggregate { over, .. } => {
+                self.lose(item, Lost::AmountAggregate);
+                match over.first() {
+                    Some(first) => self.currency_xpath(item, list, first),
+                    None => "''".to_owned(),
+                }
+            }
+            Operand::Records {
+                list: records,
+                field: Some(field),
+                ..
+            } => {
+                self.lose(item, Lost::AmountAggregate);
+                let records = self.instrument.items.at(*records);
+                let value = self.field_name(Some(records), *field);
+                let currency = value.replace("_value}", "_currency}");
+                format!("indexed-repeat({currency}, ${{{}}}, 1)", records.id)
+            }
+            _ => "''".to_owned(),
+        })
+    }
+
     /// The test that a value has one: what it needs is filled in; `None` when it needs
     /// nothing.
     fn has_value(&self, list: Option<&Item>, operand: &Operand) -> Option<String> {
@@ -1045,6 +1153,7 @@ impl Writer<'_> {
         let mut divisors = Vec::new();
         operand.for_each_divisor(&mut |divisor| divisors.push(divisor.clone()));
         let mut tests: Vec<String> = self.has_value(list, operand).into_iter().collect();
+        tests.extend(self.agreement(list, &[operand]));
         for divisor in &divisors {
             tests.push(format!("{} != 0", self.raw_xpath(item, list, divisor)));
         }
@@ -1056,6 +1165,11 @@ impl Writer<'_> {
 
     fn raw_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
+            if matches!(operand, Operand::Aggregate { .. } | Operand::Records { .. })
+                && self.instrument.is_amount(list, operand)
+            {
+                self.lose(item, Lost::AmountAggregate);
+            }
             match operand {
                 Operand::Item(id) => self.name(*id),
                 Operand::Field(field) => self.field_name(list, *field),
@@ -1279,7 +1393,7 @@ impl Writer<'_> {
                         .iter()
                         .map(|reading| format!("{} != ''", self.reading(list, *reading)))
                         .collect();
-                    tests.extend(self.same_currency(list, &needed));
+                    tests.extend(self.agreement(list, &[lhs, rhs]));
                     // A side that divides by zero has no value: the comparison does not hold.
                     let mut divisors = Vec::new();
                     for side in [lhs, rhs] {

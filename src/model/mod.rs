@@ -790,7 +790,60 @@ pub enum Reading {
     },
 }
 
+/// What a value computes with whose currency counts (see
+/// [`Operand::for_each_currency_source`]): an amount read, or an aggregate, whose values
+/// have their currencies.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'o> {
+    Reading(Reading),
+    Aggregate(&'o Operand),
+}
+
+/// The amounts that values compute with, whose currencies must agree: those read (each once)
+/// and the aggregates of amounts.
+#[derive(Debug, Default)]
+pub struct AmountSources<'o> {
+    pub readings: Vec<Reading>,
+    pub aggregates: Vec<&'o Operand>,
+}
+
 impl Operand {
+    /// Calls `visit` on what a value computes with whose currencies must agree, when they are
+    /// amounts: the readings it adds, multiplies, divides or chooses with `if` (not those in
+    /// the conditions of `if`, which compare on their own), and its aggregates.
+    pub fn for_each_currency_source<'o>(&'o self, visit: &mut impl FnMut(Source<'o>)) {
+        let value = self;
+        crate::stack::guard(|| match value {
+            Operand::Item(id) => visit(Source::Reading(Reading::Item(*id))),
+            Operand::Field(field) => visit(Source::Reading(Reading::Field(*field))),
+            Operand::Cell { table, row, column } => visit(Source::Reading(Reading::Cell {
+                table: *table,
+                row: *row,
+                column: *column,
+            })),
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                for term in value.terms() {
+                    term.for_each_currency_source(visit);
+                }
+            }
+            Operand::If {
+                then, otherwise, ..
+            } => {
+                then.for_each_currency_source(visit);
+                otherwise.for_each_currency_source(visit);
+            }
+            Operand::Aggregate { .. } | Operand::Records { .. } => visit(Source::Aggregate(value)),
+            Operand::Score(_)
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today
+            | Operand::Year(_)
+            | Operand::Between { .. } => {}
+        })
+    }
+
     /// The operands of a sum or a product, both sides; none for any other value.
     pub fn terms(&self) -> impl Iterator<Item = &Operand> {
         let (left, right): (&[Operand], &[Operand]) = match self {
@@ -1050,7 +1103,7 @@ impl Condition {
 
     /// Calls `visit` on both sides of each comparison of the condition, through `and`, `or`
     /// and `not`.
-    pub fn for_each_compared_value(&self, visit: &mut impl FnMut(&Operand)) {
+    pub fn for_each_compared_value<'o>(&'o self, visit: &mut impl FnMut(&'o Operand)) {
         match self {
             Condition::Or(parts) | Condition::And(parts) => {
                 for part in parts {
@@ -1166,6 +1219,99 @@ impl Instrument {
                 self.cell(table, row, column).map(|(_, _, _, cell)| cell)
             }
         }
+    }
+
+    /// Whether a value is an amount of money: an amount read, a sum or an `if` of amounts, an
+    /// amount times or over numbers, or an aggregate of amounts (as the compiler types it).
+    pub fn is_amount(&self, list: Option<&Item>, value: &Operand) -> bool {
+        crate::stack::guard(|| match value {
+            Operand::Item(id) => self.reads_amount(list, Reading::Item(*id)),
+            Operand::Field(field) => self.reads_amount(list, Reading::Field(*field)),
+            Operand::Cell { table, row, column } => self.reads_amount(
+                list,
+                Reading::Cell {
+                    table: *table,
+                    row: *row,
+                    column: *column,
+                },
+            ),
+            Operand::Sum { add, subtract } => {
+                add.iter().chain(subtract).any(|o| self.is_amount(list, o))
+            }
+            Operand::Product { multiply, divide } => {
+                multiply.iter().any(|o| self.is_amount(list, o))
+                    && !divide.iter().any(|o| self.is_amount(list, o))
+            }
+            Operand::Aggregate { function, over, .. } => {
+                *function != Aggregate::Count && over.iter().any(|o| self.is_amount(list, o))
+            }
+            Operand::Records {
+                function,
+                list: records,
+                field: Some(field),
+                ..
+            } => {
+                *function != Aggregate::Count
+                    && self.reads_amount(Some(self.item(*records)), Reading::Field(*field))
+            }
+            Operand::If { then, .. } => self.is_amount(list, then),
+            Operand::Records { field: None, .. }
+            | Operand::Score(_)
+            | Operand::Code(_)
+            | Operand::Number(_)
+            | Operand::Date(_)
+            | Operand::Text(_)
+            | Operand::Today
+            | Operand::Year(_)
+            | Operand::Between { .. } => false,
+        })
+    }
+
+    /// The amount whose currency a sum or a product of amounts is in: its first amount (of a
+    /// product, the first it multiplies by).
+    pub fn currency_term<'o>(
+        &self,
+        list: Option<&Item>,
+        value: &'o Operand,
+    ) -> Option<&'o Operand> {
+        let terms: &[Operand] = match value {
+            Operand::Sum { add, .. } => add,
+            Operand::Product { multiply, .. } => multiply,
+            _ => return None,
+        };
+        match value {
+            Operand::Sum { subtract, .. } => terms
+                .iter()
+                .chain(subtract)
+                .find(|term| self.is_amount(list, term)),
+            _ => terms.iter().find(|term| self.is_amount(list, term)),
+        }
+    }
+
+    /// The amounts that `values` compute with (see [`Operand::for_each_currency_source`]):
+    /// the amounts read, each once, and the aggregates of amounts.
+    pub fn amount_sources<'o>(
+        &self,
+        list: Option<&Item>,
+        values: impl IntoIterator<Item = &'o Operand>,
+    ) -> AmountSources<'o> {
+        let mut sources = AmountSources::default();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for value in values {
+            value.for_each_currency_source(&mut |source| match source {
+                Source::Reading(reading) => {
+                    if self.reads_amount(list, reading) && seen.insert(reading) {
+                        sources.readings.push(reading);
+                    }
+                }
+                Source::Aggregate(aggregate) => {
+                    if self.is_amount(list, aggregate) {
+                        sources.aggregates.push(aggregate);
+                    }
+                }
+            });
+        }
+        sources
     }
 
     /// Whether a reading reads an amount (see [`Instrument::answer_read`]).

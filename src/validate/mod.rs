@@ -587,11 +587,25 @@ impl<'i> Validator<'i> {
         report: &mut Report,
     ) {
         let id = self.instrument.item(item).id.as_str();
+        if let Some(calculation) = &self.instrument.item(item).calculation {
+            if let [ours, theirs] =
+                eval::value_currencies(self.instrument, calculation, computed, None).as_slice()
+            {
+                report.warning(|| {
+                    self.problem(
+                        item,
+                        Code::Currencies,
+                        &pointer(&[id]),
+                        format!("computes with amounts in {ours} and in {theirs}, which qc does not convert: it has no value"),
+                    )
+                });
+            }
+        }
         let Some(stored) = answers.get(id).filter(|value| !value.is_null()) else {
             return;
         };
         let expected = computed.get(id).unwrap_or(&Value::Null);
-        if !agree(stored, expected) {
+        if !same_value(stored, expected) {
             let shown_expected = shown_value(expected);
             report.error(|| {
                 self.problem(
@@ -739,7 +753,7 @@ impl<'i> Validator<'i> {
             let object = match computes {
                 true => {
                     computed = eval::with_record_values(self.instrument, item, stored, answers);
-                    self.record_values(item, list, stored, &computed, &path, report);
+                    self.record_values(item, answers, stored, &computed, &path, report);
                     &computed
                 }
                 false => stored,
@@ -786,22 +800,41 @@ impl<'i> Validator<'i> {
     fn record_values(
         &self,
         item: ItemId,
-        list: &crate::model::List,
+        answers: &Answers,
         stored: &Map<String, Value>,
         computed: &Map<String, Value>,
         path: &Path<'_>,
         report: &mut Report,
     ) {
-        for field in list
-            .fields
-            .iter()
-            .filter(|field| field.calculation.is_some())
-        {
+        let Some(AnswerType::List(list)) = &self.instrument.item(item).answer else {
+            return;
+        };
+        for field in &list.fields {
+            let Some(calculation) = &field.calculation else {
+                continue;
+            };
+            if let [ours, theirs] = eval::value_currencies(
+                self.instrument,
+                calculation,
+                answers,
+                Some((item, computed)),
+            )
+            .as_slice()
+            {
+                report.warning(|| {
+                    self.problem(
+                        item,
+                        Code::Currencies,
+                        &path.key(&field.id).render(),
+                        format!("`{}` computes with amounts in {ours} and in {theirs}, which qc does not convert: it has no value", field.id),
+                    )
+                });
+            }
             let Some(value) = stored.get(&field.id).filter(|value| !value.is_null()) else {
                 continue;
             };
             let expected = computed.get(&field.id).unwrap_or(&Value::Null);
-            if agree(value, expected) {
+            if same_value(value, expected) {
                 continue;
             }
             report.error(|| {
@@ -1609,18 +1642,32 @@ impl<'a> Path<'a> {
 
 /// The JSON pointer to an answer: `/answers/<id>/…`.
 /// Whether a stored computed value is the one computed: numbers by value.
-fn agree(stored: &Value, expected: &Value) -> bool {
-    match (stored.as_f64(), expected.as_f64()) {
-        (Some(a), Some(b)) => same_number(a, b),
+/// Whether two values are the same: numbers (and amounts' values) as numbers, amounts of the
+/// same currency, anything else as JSON.
+pub fn same_value(stored: &Value, expected: &Value) -> bool {
+    match (eval::Scalar::of(stored), eval::Scalar::of(expected)) {
+        (Some(eval::Scalar::Number(a)), Some(eval::Scalar::Number(b))) => same_number(a, b),
+        // An amount by value and currency.
+        (Some(eval::Scalar::Amount(a, ours)), Some(eval::Scalar::Amount(b, theirs))) => {
+            same_number(a, b) && ours == theirs
+        }
         _ => stored == expected,
     }
 }
 
-/// A computed value in a message: "no value" for none.
-fn shown_value(value: &Value) -> String {
-    match value {
-        Value::Null => "no value".to_owned(),
-        value => value.to_string(),
+/// A computed value in a message: "no value" for none, an amount as `300000 EUR`.
+pub(crate) fn shown_value(value: &Value) -> String {
+    match eval::Scalar::of(value) {
+        _ if value.is_null() => "no value".to_owned(),
+        Some(eval::Scalar::Amount(amount, currency)) => {
+            let amount = eval::Scalar::Number(amount).into_json();
+            format!("{amount} {}", shown(&currency))
+        }
+        Some(eval::Scalar::Number(_)) => match value {
+            Value::Number(n) => eval::number_text(n),
+            other => other.to_string(),
+        },
+        _ => value.to_string(),
     }
 }
 

@@ -248,6 +248,7 @@ section main "Main" {{
     row homicide "Homicide"
     column men "Men"
   }}
+  calc both "Both" = sum(men, women)
 {body}
 }}
 "#
@@ -265,6 +266,8 @@ section main "Main" {{
         "  calc x \"X\" = unique(services.name)",
         "  calc x \"X\" = men > women",
         "  question x \"X\" : text when price * debt > 0",
+        "  calc x \"X\" = max(sum(men, women), total)",
+        "  calc x \"X\" = sum(price, men)",
     ];
     let mut compiled = 0;
     for body in broken {

@@ -26,6 +26,14 @@ const verdicts = Object.fromEntries(
     .map((verdict) => [verdict.file, verdict]),
 );
 
+// A computed value as stored: `null` for none; an amount's with the currency its `currency`
+// computes, `{value, currency}`.
+function computed(value, currency, scope) {
+  if (value === undefined || value === null) return null;
+  if (currency === undefined) return value;
+  return { value, currency: jsonLogic.apply(currency, scope) };
+}
+
 // The items, each with its parent (null for an item at the top of a section).
 const items = [];
 function walk(list, parent) {
@@ -92,8 +100,13 @@ const fail = (message) => {
   failures++;
 };
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const isAmount = (a) => a !== null && typeof a === "object" && "currency" in a;
 const close = (a, b) =>
-  typeof a === "number" && typeof b === "number" ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)) : same(a, b);
+  typeof a === "number" && typeof b === "number"
+    ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a))
+    : isAmount(a) && isAmount(b)
+      ? a.currency === b.currency && close(a.value, b.value)
+      : same(a, b);
 
 for (const path of replyPaths) {
   const reply = JSON.parse(readFileSync(path, "utf8"));
@@ -107,14 +120,14 @@ for (const path of replyPaths) {
       if (!record || typeof record !== "object" || Array.isArray(record)) continue;
       for (const field of answer.fields) {
         if (field.calculation === undefined) continue;
-        const value = jsonLogic.apply(field.calculation, { ...data, this: record });
-        record[field.id] = value === undefined ? null : value;
+        const scope = { ...data, this: record };
+        record[field.id] = computed(jsonLogic.apply(field.calculation, scope), field.currency, scope);
       }
     }
   }
   for (const id of form.calculation_order || []) {
     const value = byId[id].calculation === null ? null : jsonLogic.apply(byId[id].calculation, data);
-    data[id] = value === undefined ? null : value;
+    data[id] = computed(value, byId[id].currency, data);
   }
   const mine = { items: {}, columns: {}, fields: {}, values: {} };
   const askedItems = new Set();

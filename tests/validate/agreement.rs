@@ -233,11 +233,20 @@ fn qc_and_datalogic_agree_on_every_condition() {
                 // Without the value itself: the rule computes it from what it reads.
                 let mut without = seen.clone();
                 without.remove(&item.id);
-                let result = theirs(&rule, &Value::Object(without).to_string());
+                let without = Value::Object(without).to_string();
+                let mut result = theirs(&rule, &without);
+                // A calculated amount: its value, and the currency its own rule computes.
+                if let (Some(qc::model::AnswerType::Amount { .. }), false) =
+                    (&item.answer, result.is_null())
+                {
+                    let currency = qc::emit::jsonlogic::currency(&instrument, calculation);
+                    let currency = theirs(&currency.to_string(), &without);
+                    result = serde_json::json!({ "value": result, "currency": currency });
+                }
                 let ours = &seen[&item.id];
                 let agree = match (ours.as_f64(), result.as_f64()) {
                     (Some(a), Some(b)) => (a - b).abs() < 1e-9 * a.abs().max(1.0),
-                    _ => *ours == result,
+                    _ => qc::validate::same_value(ours, &result),
                 };
                 assert!(
                     agree,
@@ -275,10 +284,22 @@ fn qc_and_datalogic_agree_on_every_condition() {
                         without.insert("this".to_owned(), Value::Object(own));
                         let data = Value::Object(without).to_string();
                         let ours = record.get(&field.id).cloned().unwrap_or(Value::Null);
-                        let result = theirs(&rule, &data);
+                        let mut result = theirs(&rule, &data);
+                        // A computed amount: its value, and the currency its own rule computes.
+                        if matches!(field.answer, qc::model::AnswerType::Amount { .. })
+                            && !result.is_null()
+                        {
+                            let currency = qc::emit::jsonlogic::record_currency(
+                                &instrument,
+                                list_id,
+                                calculation,
+                            );
+                            let currency = theirs(&currency.to_string(), &data);
+                            result = serde_json::json!({ "value": result, "currency": currency });
+                        }
                         let agree = match (ours.as_f64(), result.as_f64()) {
                             (Some(a), Some(b)) => (a - b).abs() < 1e-9 * a.abs().max(1.0),
-                            _ => ours == result,
+                            _ => qc::validate::same_value(&ours, &result),
                         };
                         assert!(agree, "{name}: `{}` is {ours} for qc, {result} for datalogic: {rule} on {data}", field.id);
                         checked += 1;

@@ -236,7 +236,7 @@ fn at_the_limits() -> Vec<(String, String)> {
             "choices".to_owned(),
             section(format!(
                 "calc c \"C\" = {}",
-                nested("max(if(a > 1, a, ", "a", "))", n / 2)
+                nested("sum(if(a > 1, a, ", "a", "))", n / 2)
             )),
         ),
         (

@@ -321,11 +321,14 @@ impl Writer<'_> {
         }
         if let (ItemKind::Calculated, Some(calculation)) = (item.kind, &item.calculation) {
             let kind = item.answer.as_ref().map_or("decimal", calculated_type);
+            if matches!(item.answer, Some(AnswerType::Amount { .. })) {
+                self.lose(item, Lost::ComputedAmount);
+            }
             out.insert("type".to_owned(), json!(kind));
             out.insert("readOnly".to_owned(), json!(true));
             let expression = json!({
                 "url": CALCULATED_EXPRESSION,
-                "valueExpression": { "language": "text/fhirpath", "expression": self.value(None, calculation) },
+                "valueExpression": { "language": "text/fhirpath", "expression": self.computed(None, calculation) },
             });
             out.insert("extension".to_owned(), json!([expression]));
             // Kept from view unless marked shown.
@@ -398,8 +401,12 @@ impl Writer<'_> {
                 .map(|reading| format!("{}.exists().not()", self.reading(list, *reading)))
                 .collect();
             // Amounts of two currencies are not compared: the constraint is not tested.
+            let mut compared = Vec::new();
+            constraint
+                .condition
+                .for_each_compared_value(&mut |value| compared.push(value));
             kept.extend(
-                self.same_currency(list, &operands)
+                self.agreement(list, &compared)
                     .into_iter()
                     .map(|same| format!("(({same}).not())")),
             );
@@ -461,6 +468,121 @@ impl Writer<'_> {
             .map(|reading| format!("{}.code", self.reading(list, *reading)))
             .collect();
         super::same_as_first(&currencies, |first, other| format!("{first} = {other}"))
+    }
+
+    /// The tests that the amounts `values` compute with are of one currency (see
+    /// [`crate::model::Operand::for_each_currency_source`]): of those read, the first's with
+    /// each other's; with aggregates of amounts, that the codes of all of them are one.
+    fn agreement(&self, list: Option<&Item>, values: &[&Operand]) -> Vec<String> {
+        let sources = self.instrument.amount_sources(list, values.iter().copied());
+        if sources.aggregates.is_empty() {
+            return self.same_currency(list, &sources.readings);
+        }
+        let codes: Vec<String> = sources
+            .readings
+            .iter()
+            .map(|reading| format!("{}.code", self.reading(list, *reading)))
+            .chain(sources.aggregates.iter().map(|a| self.currency(list, a)))
+            .collect();
+        vec![format!("({}).distinct().count() <= 1", codes.join(" | "))]
+    }
+
+    /// The currency code (or codes) of an amount: an amount read's, the first amount's of a
+    /// sum or a product, those of an aggregate's values.
+    fn currency(&self, list: Option<&Item>, operand: &Operand) -> String {
+        crate::stack::guard(|| match operand {
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+                match super::reading_of(operand) {
+                    Some(reading) => format!("{}.code", self.reading(list, reading)),
+                    None => "{}".to_owned(),
+                }
+            }
+            Operand::Sum { .. } | Operand::Product { .. } => {
+                match self.instrument.currency_term(list, operand) {
+                    Some(term) => self.currency(list, term),
+                    None => "{}".to_owned(),
+                }
+            }
+            Operand::If {
+                condition,
+                then,
+                otherwise,
+            } => format!(
+                "iif({}, {}, {})",
+                self.fhirpath_in(list, condition),
+                self.currency(list, then),
+                self.currency(list, otherwise)
+            ),
+            Operand::Aggregate { over, .. } => {
+                let codes: Vec<String> = over.iter().map(|o| self.currency(list, o)).collect();
+                format!("({})", codes.join(" | "))
+            }
+            Operand::Records { .. } => self.records_values(operand, "code"),
+            _ => "{}".to_owned(),
+        })
+    }
+
+    /// The values of a field of the records an aggregate takes: `…answer.value`, and of an
+    /// amount its `value` or its `code` (`part`).
+    fn records_values(&self, operand: &Operand, part: &str) -> String {
+        let Operand::Records {
+            list: records,
+            field: Some(field),
+            filter,
+            ..
+        } = operand
+        else {
+            return "{}".to_owned();
+        };
+        let groups = self.records_groups(*records, filter.as_deref());
+        let records_item = self.instrument.items.at(*records);
+        let (field_id, amount) = match &records_item.answer {
+            Some(AnswerType::List(list)) => list.fields.get(*field).map_or(("", false), |f| {
+                (f.id.as_str(), matches!(f.answer, AnswerType::Amount { .. }))
+            }),
+            _ => ("", false),
+        };
+        let id = &records_item.id;
+        let values = format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
+        match amount {
+            true => format!("{values}.{part}"),
+            false => values,
+        }
+    }
+
+    /// The groups of the records of a list, or of those that meet `filter`.
+    fn records_groups(&self, records: ItemId, filter: Option<&Condition>) -> String {
+        let id = &self.instrument.items.at(records).id;
+        let mut groups = format!("%resource.repeat(item).where(linkId='{id}')");
+        if let Some(filter) = filter {
+            // Each record's group is `$this` inside `where`.
+            let outer = self.record.replace("$this");
+            let test = self.fhirpath_in(Some(self.instrument.items.at(records)), filter);
+            self.record.set(outer);
+            groups = format!("{groups}.where({test})");
+        }
+        groups
+    }
+
+    /// A computed value in FHIRPath: empty when it reads amounts of two currencies, as [`value`]
+    /// is when what it reads is empty.
+    fn computed(&self, list: Option<&Item>, operand: &Operand) -> String {
+        let value = self.value(list, operand);
+        match self.agreement(list, &[operand]).as_slice() {
+            [] => value,
+            tests => format!("iif({}, {value}, {{}})", tests.join(" and ")),
+        }
+    }
+
+    /// An aggregate's value; of amounts, empty unless they have one currency.
+    fn in_one_currency(&self, list: Option<&Item>, aggregate: &Operand, value: String) -> String {
+        match self.instrument.is_amount(list, aggregate) {
+            true => format!(
+                "iif(({}).distinct().count() = 1, {value}, {{}})",
+                self.currency(list, aggregate)
+            ),
+            false => value,
+        }
     }
 
     /// A value in FHIRPath: empty when what it reads is empty, as qc's values have none.
@@ -532,7 +654,7 @@ impl Writer<'_> {
                 }
                 Operand::Aggregate { function, over, .. } => {
                     let values: Vec<String> = over.iter().map(|o| self.value(list, o)).collect();
-                    match function {
+                    let value = match function {
                         Aggregate::Sum => {
                             let parts: Vec<String> = values
                                 .iter()
@@ -550,7 +672,8 @@ impl Writer<'_> {
                         Aggregate::Min | Aggregate::Max => {
                             extreme(*function, &format!("({})", values.join(" | ")))
                         }
-                    }
+                    };
+                    self.in_one_currency(list, operand, value)
                 }
                 Operand::Records {
                     function,
@@ -560,15 +683,7 @@ impl Writer<'_> {
                     missing,
                 } => {
                     let id = &self.instrument.items.at(*records).id;
-                    let mut groups = format!("%resource.repeat(item).where(linkId='{id}')");
-                    if let Some(filter) = filter {
-                        // Each record's group is `$this` inside `where`.
-                        let outer = self.record.replace("$this");
-                        let test =
-                            self.fhirpath_in(Some(self.instrument.items.at(*records)), filter);
-                        self.record.set(outer);
-                        groups = format!("{groups}.where({test})");
-                    }
+                    let groups = self.records_groups(*records, filter.as_deref());
                     let Some(field) = field else {
                         return format!("{groups}.count()");
                     };
@@ -578,20 +693,20 @@ impl Writer<'_> {
                         }
                         _ => "",
                     };
-                    let values =
-                        format!("{groups}.item.where(linkId='{id}_{field_id}').answer.value");
+                    let values = self.records_values(operand, "value");
                     let value = match function {
                         Aggregate::Sum => format!("{values}.aggregate($this + $total, 0)"),
                         Aggregate::Count => format!("{values}.count()"),
                         Aggregate::Min | Aggregate::Max => extreme(*function, &values),
                     };
-                    match missing {
+                    let value = match missing {
                         crate::model::Missing::Skip => value,
                         // No value unless every record has one.
                         crate::model::Missing::None => format!(
                             "iif({groups}.count() = {groups}.where(item.where(linkId='{id}_{field_id}').answer.value.exists()).count(), {value}, {{}})"
                         ),
-                    }
+                    };
+                    self.in_one_currency(list, operand, value)
                 }
                 Operand::If {
                     condition,
@@ -811,8 +926,11 @@ impl Writer<'_> {
                 // from the response.
                 element.insert("type".to_owned(), json!(calculated_type(&field.answer)));
                 element.insert("readOnly".to_owned(), json!(true));
+                if matches!(field.answer, AnswerType::Amount { .. }) {
+                    self.lose(item, Lost::ComputedAmount);
+                }
                 let outer = self.record.replace("%record");
-                let expression = self.value(Some(item), calculation);
+                let expression = self.computed(Some(item), calculation);
                 self.record.set(outer);
                 push_extension(
                     &mut element,
@@ -1115,7 +1233,7 @@ impl Writer<'_> {
                         self.value(list, rhs)
                     );
                     // Amounts are compared in one currency.
-                    for same in self.same_currency(list, &condition.compared()) {
+                    for same in self.agreement(list, &[lhs, rhs]) {
                         test = format!("({same}) and {test}");
                     }
                     if *op == CompareOp::Ne {

@@ -277,6 +277,10 @@ pub struct Item<'a> {
     /// JsonLogic computing a calculated value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation: Option<Value>,
+    /// JsonLogic computing the currency of a calculated amount, whose `calculation` computes
+    /// its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Value>,
     /// A calculated value the respondent sees; the others are kept from view.
     #[serde(default, skip_serializing_if = "is_false")]
     pub shown: bool,
@@ -443,6 +447,10 @@ pub struct Field<'a> {
     /// it; such a field is never asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calculation: Option<Value>,
+    /// JsonLogic over the record (`this`): the currency of a computed amount, whose
+    /// `calculation` computes its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Value>,
     /// A computed field the respondent sees.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shown: bool,

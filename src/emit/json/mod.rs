@@ -298,6 +298,11 @@ impl<'a> Writer<'a> {
                 .calculation
                 .as_ref()
                 .map(|calculation| jsonlogic::value(self.instrument, calculation)),
+            currency: item
+                .calculation
+                .as_ref()
+                .filter(|_| matches!(item.answer, Some(AnswerType::Amount { .. })))
+                .map(|calculation| jsonlogic::currency(self.instrument, calculation)),
             specials: item
                 .specials
                 .iter()
@@ -385,6 +390,13 @@ impl<'a> Writer<'a> {
                         calculation: field.calculation.as_ref().map(|calculation| {
                             jsonlogic::record_value(self.instrument, owner, calculation)
                         }),
+                        currency: field
+                            .calculation
+                            .as_ref()
+                            .filter(|_| matches!(field.answer, AnswerType::Amount { .. }))
+                            .map(|calculation| {
+                                jsonlogic::record_currency(self.instrument, owner, calculation)
+                            }),
                         shown: field.shown,
                         help: self.texts(&field.help),
                         notes: self.texts(&field.notes),
