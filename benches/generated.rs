@@ -58,7 +58,8 @@ pub fn generate(questions: usize) -> String {
 /// next question's condition reads; each section ends with a table of offences by sex whose
 /// totals are checked and whose cells a rule and a value read, a list whose records have a
 /// conditional field, a computed field and a constraint, with rules and values over the
-/// records that meet a condition, and a scored question banded into a scale.
+/// records that meet a condition, a scored question banded into a scale, and amounts computed
+/// with (a difference, a sum over records of amounts computed in each, a maximum).
 #[allow(dead_code)]
 pub fn generate_logic(questions: usize) -> String {
     let mut out = String::from(
@@ -89,7 +90,7 @@ pub fn generate_logic(questions: usize) -> String {
             out,
             "  question n{q} \"Count number {q}?\" : integer min 0{condition} {{\n    allow not_available\n    check n{q} <= 100000 else warning \"A large count\"\n  }}"
         );
-        if q % 100 == 50 {
+        if q % 100 == 55 {
             let _ = writeln!(
                 out,
                 "  table t{q} \"Offences by sex\" : integer min 0 {{\n    row homicide \"Homicide\"\n    row assault \"Assault\"\n    total row all \"All\"\n    column men \"Men\"\n    column women \"Women\"\n    total column both \"Both\"\n    allow not_available\n    optional\n    check t{q}.all.women <= t{q}.all.men else warning \"More women\"\n  }}\n  calc share{q} \"Share of women\" = t{q}.all.women * 100 / t{q}.all.both"
@@ -100,7 +101,11 @@ pub fn generate_logic(questions: usize) -> String {
             );
             let _ = writeln!(
                 out,
-                "  question f{q} \"How often?\" : often\n  calc fear{q} \"Fear\" = band(score(f{q}), level, 2)"
+                "  question f{q} \"How often?\" : often\n  calc score{q} \"Score\" = score(f{q})\n  calc fear{q} \"Fear\" = band(score{q}, level, 2)"
+            );
+            let _ = writeln!(
+                out,
+                "  question c{q} \"Cost\" : amount\n  question d{q} \"Debt\" : amount {{\n    optional\n    check d{q} <= c{q} else warning \"More debt than cost\"\n  }}\n  question b{q} \"Budget lines\" : list max 20 {{\n    field unit \"Unit cost\" : amount\n    field units \"Units\" : integer min 1\n    calc spent \"Spent\" = this.unit * this.units\n  }} {{\n    optional\n  }}\n  calc net{q} \"Net\" = c{q} - d{q}\n  calc spent{q} \"Spent on the lines\" = sum(b{q}.spent)\n  calc top{q} \"Larger of cost and debt\" = max(c{q}, d{q})"
             );
         }
     }
