@@ -185,40 +185,11 @@ impl<'a> Rules<'a> {
         vec![json!({ "!=": [one_currency(json!({ "merge": lists })), ""] })]
     }
 
-    /// The currency of an amount, `null` for what is not one: an amount read's, the first
-    /// amount's of a sum or a product, the one of an aggregate's values (see [`one_currency`]).
+    /// The currency of an amount, `null` for what is not one (see [`super::currency_of`]):
+    /// of an aggregate, the one of its values (see [`one_currency`]).
     fn currency(&self, value: &Operand) -> Value {
-        crate::stack::guard(|| {
-            let list = self.list.map(|list| self.instrument.item(list));
-            if !self.instrument.is_amount(list, value) {
-                return Value::Null;
-            }
-            match value {
-                Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
-                    match super::reading_of(value).and_then(|reading| self.amount(reading)) {
-                        Some(path) => json!({ "var": format!("{path}.currency") }),
-                        None => Value::Null,
-                    }
-                }
-                Operand::Sum { .. } | Operand::Product { .. } => self
-                    .instrument
-                    .currency_term(list, value)
-                    .map_or(Value::Null, |term| self.currency(term)),
-                Operand::If {
-                    condition,
-                    then,
-                    otherwise,
-                } => json!({ "if": [
-                    self.rule(condition),
-                    self.currency(then),
-                    self.currency(otherwise)
-                ] }),
-                Operand::Aggregate { .. } | Operand::Records { .. } => {
-                    one_currency(self.currencies(value))
-                }
-                _ => Value::Null,
-            }
-        })
+        let list = self.list.map(|list| self.instrument.item(list));
+        super::currency_of(self.instrument, list, value, &mut &*self)
     }
 
     /// The currencies of the values an aggregate of amounts takes, those that have one: of
@@ -230,7 +201,7 @@ impl<'a> Rules<'a> {
                 let each: Vec<Value> = over
                     .iter()
                     .map(|value| {
-                        let has = match super::reading_of(value) {
+                        let has = match value.reading() {
                             Some(reading) => self.present(reading),
                             None => json!({ "!==": [self.guarded(value), null] }),
                         };
@@ -341,8 +312,7 @@ impl<'a> Rules<'a> {
     fn raw(&self, operand: &Operand) -> Value {
         crate::stack::guard(|| {
             // An amount is computed with by its value.
-            if let Some(path) = super::reading_of(operand).and_then(|reading| self.amount(reading))
-            {
+            if let Some(path) = operand.reading().and_then(|reading| self.amount(reading)) {
                 return json!({ "var": format!("{path}.value") });
             }
             match operand {
@@ -491,6 +461,27 @@ impl<'a> Rules<'a> {
                 }
             }
         })
+    }
+}
+
+impl super::CurrencyWriter for &Rules<'_> {
+    type Out = Value;
+
+    fn none(&mut self) -> Value {
+        Value::Null
+    }
+
+    fn read(&mut self, reading: Reading) -> Option<Value> {
+        let path = self.amount(reading)?;
+        Some(json!({ "var": format!("{path}.currency") }))
+    }
+
+    fn choose(&mut self, condition: &Condition, then: Value, otherwise: Value) -> Value {
+        json!({ "if": [self.rule(condition), then, otherwise] })
+    }
+
+    fn aggregate(&mut self, aggregate: &Operand) -> Value {
+        one_currency(self.currencies(aggregate))
     }
 }
 

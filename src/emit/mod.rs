@@ -216,19 +216,68 @@ pub(crate) fn same_as_first<T>(values: &[String], test: impl Fn(&str, &str) -> T
     others.iter().map(|other| test(first, other)).collect()
 }
 
-/// What a value that is a reading reads: an item, a field, a cell.
-pub(crate) fn reading_of(value: &crate::model::Operand) -> Option<crate::model::Reading> {
-    use crate::model::{Operand, Reading};
-    match value {
-        Operand::Item(id) => Some(Reading::Item(*id)),
-        Operand::Field(field) => Some(Reading::Field(*field)),
-        Operand::Cell { table, row, column } => Some(Reading::Cell {
-            table: *table,
-            row: *row,
-            column: *column,
-        }),
-        _ => None,
-    }
+/// How a target writes the currency of an amount it computes (see [`currency_of`]).
+pub(crate) trait CurrencyWriter {
+    type Out;
+    /// The currency of nothing: the target's empty value.
+    fn none(&mut self) -> Self::Out;
+    /// The currency of an amount read; `None` for what is not one.
+    fn read(&mut self, reading: crate::model::Reading) -> Option<Self::Out>;
+    /// `if(condition, then, otherwise)` in the target's expressions.
+    fn choose(
+        &mut self,
+        condition: &crate::model::Condition,
+        then: Self::Out,
+        otherwise: Self::Out,
+    ) -> Self::Out;
+    /// The currency (or currencies) of an aggregate of amounts.
+    fn aggregate(&mut self, aggregate: &crate::model::Operand) -> Self::Out;
+}
+
+/// The currency of an amount a target computes (in the list's own logic when `list` is given),
+/// written by `writer`: an amount read's, that of the first amount of a sum or a product (of a
+/// product, the first it multiplies), one of its two values' for an `if`, an aggregate's.
+/// The value itself has none unless the amounts it computes with agree, which each target
+/// tests beside.
+pub(crate) fn currency_of<W: CurrencyWriter>(
+    instrument: &crate::model::Instrument,
+    list: Option<&crate::model::Item>,
+    value: &crate::model::Operand,
+    writer: &mut W,
+) -> W::Out {
+    use crate::model::Operand;
+    crate::stack::guard(|| match value {
+        Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+            match value
+                .reading()
+                .filter(|reading| instrument.reads_amount(list, *reading))
+            {
+                Some(reading) => writer.read(reading).unwrap_or_else(|| writer.none()),
+                None => writer.none(),
+            }
+        }
+        Operand::Sum { .. } | Operand::Product { .. } => {
+            match instrument.currency_term(list, value) {
+                Some(term) => currency_of(instrument, list, term, writer),
+                None => writer.none(),
+            }
+        }
+        Operand::If {
+            condition,
+            then,
+            otherwise,
+        } if instrument.is_amount(list, value) => {
+            let then = currency_of(instrument, list, then, writer);
+            let otherwise = currency_of(instrument, list, otherwise, writer);
+            writer.choose(condition, then, otherwise)
+        }
+        Operand::Aggregate { .. } | Operand::Records { .. }
+            if instrument.is_amount(list, value) =>
+        {
+            writer.aggregate(value)
+        }
+        _ => writer.none(),
+    })
 }
 
 /// Whether a value computes an aggregate of amounts anywhere (in the list's own logic when

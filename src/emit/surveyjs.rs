@@ -549,57 +549,16 @@ impl Writer<'_> {
         vec![Value::Object(element), Value::Object(currency)]
     }
 
-    /// The currency of an amount the form computes: that of the first amount it computes
-    /// with, as its value is empty unless they agree. An aggregate of amounts is computed from
-    /// their values alone, and takes the currency of the first (a reported loss).
+    /// The currency of an amount the form computes (see [`super::currency_of`]), as its value
+    /// is empty unless the amounts it computes with agree. An aggregate of amounts is computed
+    /// from their values alone, and takes the currency of the first (a reported loss).
     fn currency(&self, list: Option<&Item>, operand: &Operand) -> String {
-        crate::stack::guard(|| match operand {
-            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
-                let value = match super::reading_of(operand) {
-                    Some(reading) => self.reading(list, reading),
-                    None => return "''".to_owned(),
-                };
-                match value.strip_suffix("_value}") {
-                    Some(base) => format!("{base}_currency}}"),
-                    None => "''".to_owned(),
-                }
-            }
-            Operand::Sum { .. } | Operand::Product { .. } => {
-                match self.instrument.currency_term(list, operand) {
-                    Some(term) => self.currency(list, term),
-                    None => "''".to_owned(),
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "iif({}, {}, {})",
-                self.expression_in(list, condition),
-                self.currency(list, then),
-                self.currency(list, otherwise)
-            ),
-            Operand::Aggregate { over, .. } => match over.first() {
-                Some(first) => self.currency(list, first),
-                None => "''".to_owned(),
-            },
-            Operand::Records {
-                list: records,
-                field: Some(field),
-                ..
-            } => {
-                let records = self.instrument.items.at(*records);
-                let Some(AnswerType::List(shape)) = &records.answer else {
-                    return "''".to_owned();
-                };
-                match shape.fields.get(*field) {
-                    Some(field) => format!("{{{}[0].{}_currency}}", records.id, field.id),
-                    None => "''".to_owned(),
-                }
-            }
-            _ => "''".to_owned(),
-        })
+        super::currency_of(
+            self.instrument,
+            list,
+            operand,
+            &mut Currencies { writer: self, list },
+        )
     }
 
     /// A question's title with its printed number, as on paper.
@@ -1361,4 +1320,54 @@ pub fn expression_literal(text: &str) -> String {
     }
     out.push('\'');
     out
+}
+
+/// The currencies of the amounts SurveyJS computes, in a list's own logic when `list` is given.
+struct Currencies<'w, 'i> {
+    writer: &'w Writer<'i>,
+    list: Option<&'w Item>,
+}
+
+impl super::CurrencyWriter for Currencies<'_, '_> {
+    type Out = String;
+
+    fn none(&mut self) -> String {
+        "''".to_owned()
+    }
+
+    /// Beside its value question: `{price_currency}`.
+    fn read(&mut self, reading: Reading) -> Option<String> {
+        let value = self.writer.reading(self.list, reading);
+        Some(format!("{}_currency}}", value.strip_suffix("_value}")?))
+    }
+
+    fn choose(&mut self, condition: &Condition, then: String, otherwise: String) -> String {
+        let condition = self.writer.expression_in(self.list, condition);
+        format!("iif({condition}, {then}, {otherwise})")
+    }
+
+    /// The first value's; over records, the first record's: `{list[0].field_currency}`.
+    fn aggregate(&mut self, aggregate: &Operand) -> String {
+        match aggregate {
+            Operand::Aggregate { over, .. } => match over.first() {
+                Some(first) => super::currency_of(self.writer.instrument, self.list, first, self),
+                None => self.none(),
+            },
+            Operand::Records {
+                list: records,
+                field: Some(field),
+                ..
+            } => {
+                let records = self.writer.instrument.items.at(*records);
+                match &records.answer {
+                    Some(AnswerType::List(shape)) => match shape.fields.get(*field) {
+                        Some(field) => format!("{{{}[0].{}_currency}}", records.id, field.id),
+                        None => self.none(),
+                    },
+                    _ => self.none(),
+                }
+            }
+            _ => self.none(),
+        }
+    }
 }

@@ -1087,52 +1087,21 @@ impl Writer<'_> {
         }
     }
 
-    /// The currency of an amount the form computes: that of the first amount it computes
-    /// with, as its value is empty unless they agree. An aggregate of amounts is computed from
-    /// their values alone, and takes the currency of the first (a reported loss).
+    /// The currency of an amount the form computes (see [`super::currency_of`]), as its value
+    /// is empty unless the amounts it computes with agree. An aggregate of amounts is computed
+    /// from their values alone, and takes the currency of the first (a reported loss).
     fn currency_xpath(&mut self, item: &Item, list: Option<&Item>, operand: &Operand) -> String {
-        crate::stack::guard(|| match operand {
-            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
-                super::reading_of(operand)
-                    .and_then(|reading| self.currency(list, reading))
-                    .unwrap_or_else(|| "''".to_owned())
-            }
-            Operand::Sum { .. } | Operand::Product { .. } => {
-                match self.instrument.currency_term(list, operand) {
-                    Some(term) => self.currency_xpath(item, list, term),
-                    None => "''".to_owned(),
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "if({}, {}, {})",
-                self.xpath_in(item, list, condition),
-                self.currency_xpath(item, list, then),
-                self.currency_xpath(item, list, otherwise)
-            ),
-            Operand::Aggregate { over, .. } => {
-                self.lose(item, Lost::AmountAggregate);
-                match over.first() {
-                    Some(first) => self.currency_xpath(item, list, first),
-                    None => "''".to_owned(),
-                }
-            }
-            Operand::Records {
-                list: records,
-                field: Some(field),
-                ..
-            } => {
-                self.lose(item, Lost::AmountAggregate);
-                let records = self.instrument.items.at(*records);
-                let value = self.field_name(Some(records), *field);
-                let currency = value.replace("_value}", "_currency}");
-                format!("indexed-repeat({currency}, ${{{}}}, 1)", records.id)
-            }
-            _ => "''".to_owned(),
-        })
+        let instrument = self.instrument;
+        super::currency_of(
+            instrument,
+            list,
+            operand,
+            &mut Currencies {
+                writer: self,
+                item,
+                list,
+            },
+        )
     }
 
     /// The test that a value has one: what it needs is filled in; `None` when it needs
@@ -1455,5 +1424,55 @@ pub fn xpath_literal(text: &str) -> String {
         // `concat` takes two arguments or more.
         [piece] => format!("concat({piece}, '')"),
         _ => format!("concat({})", pieces.join(", ")),
+    }
+}
+
+/// The currencies of the amounts the form computes, for `item` (where losses are reported), in
+/// a list's own logic when `list` is given.
+struct Currencies<'w, 'i> {
+    writer: &'w mut Writer<'i>,
+    item: &'w Item,
+    list: Option<&'w Item>,
+}
+
+impl super::CurrencyWriter for Currencies<'_, '_> {
+    type Out = String;
+
+    fn none(&mut self) -> String {
+        "''".to_owned()
+    }
+
+    fn read(&mut self, reading: Reading) -> Option<String> {
+        self.writer.currency(self.list, reading)
+    }
+
+    fn choose(&mut self, condition: &Condition, then: String, otherwise: String) -> String {
+        let condition = self.writer.xpath_in(self.item, self.list, condition);
+        format!("if({condition}, {then}, {otherwise})")
+    }
+
+    /// The first value's; over records, the first record's (`indexed-repeat`).
+    fn aggregate(&mut self, aggregate: &Operand) -> String {
+        self.writer.lose(self.item, Lost::AmountAggregate);
+        match aggregate {
+            Operand::Aggregate { over, .. } => match over.first() {
+                Some(first) => {
+                    let instrument = self.writer.instrument;
+                    super::currency_of(instrument, self.list, first, self)
+                }
+                None => self.none(),
+            },
+            Operand::Records {
+                list: records,
+                field: Some(field),
+                ..
+            } => {
+                let records = self.writer.instrument.items.at(*records);
+                let value = self.writer.field_name(Some(records), *field);
+                let currency = value.replace("_value}", "_currency}");
+                format!("indexed-repeat({currency}, ${{{}}}, 1)", records.id)
+            }
+            _ => self.none(),
+        }
     }
 }

@@ -808,19 +808,31 @@ pub struct AmountSources<'o> {
 }
 
 impl Operand {
+    /// What a value that is a reading reads: an item, a field, a cell.
+    pub fn reading(&self) -> Option<Reading> {
+        match self {
+            Operand::Item(id) => Some(Reading::Item(*id)),
+            Operand::Field(field) => Some(Reading::Field(*field)),
+            Operand::Cell { table, row, column } => Some(Reading::Cell {
+                table: *table,
+                row: *row,
+                column: *column,
+            }),
+            _ => None,
+        }
+    }
+
     /// Calls `visit` on what a value computes with whose currencies must agree, when they are
     /// amounts: the readings it adds, multiplies, divides or chooses with `if` (not those in
     /// the conditions of `if`, which compare on their own), and its aggregates.
     pub fn for_each_currency_source<'o>(&'o self, visit: &mut impl FnMut(Source<'o>)) {
         let value = self;
         crate::stack::guard(|| match value {
-            Operand::Item(id) => visit(Source::Reading(Reading::Item(*id))),
-            Operand::Field(field) => visit(Source::Reading(Reading::Field(*field))),
-            Operand::Cell { table, row, column } => visit(Source::Reading(Reading::Cell {
-                table: *table,
-                row: *row,
-                column: *column,
-            })),
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
+                if let Some(reading) = value.reading() {
+                    visit(Source::Reading(reading));
+                }
+            }
             Operand::Sum { .. } | Operand::Product { .. } => {
                 for term in value.terms() {
                     term.for_each_currency_source(visit);
@@ -1225,16 +1237,9 @@ impl Instrument {
     /// amount times or over numbers, or an aggregate of amounts (as the compiler types it).
     pub fn is_amount(&self, list: Option<&Item>, value: &Operand) -> bool {
         crate::stack::guard(|| match value {
-            Operand::Item(id) => self.reads_amount(list, Reading::Item(*id)),
-            Operand::Field(field) => self.reads_amount(list, Reading::Field(*field)),
-            Operand::Cell { table, row, column } => self.reads_amount(
-                list,
-                Reading::Cell {
-                    table: *table,
-                    row: *row,
-                    column: *column,
-                },
-            ),
+            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => value
+                .reading()
+                .is_some_and(|reading| self.reads_amount(list, reading)),
             Operand::Sum { add, subtract } => {
                 add.iter().chain(subtract).any(|o| self.is_amount(list, o))
             }

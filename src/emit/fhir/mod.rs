@@ -487,39 +487,15 @@ impl Writer<'_> {
         vec![format!("({}).distinct().count() <= 1", codes.join(" | "))]
     }
 
-    /// The currency code (or codes) of an amount: an amount read's, the first amount's of a
-    /// sum or a product, those of an aggregate's values.
+    /// The currency code (or codes) of an amount (see [`super::currency_of`]): of an
+    /// aggregate, those of its values.
     fn currency(&self, list: Option<&Item>, operand: &Operand) -> String {
-        crate::stack::guard(|| match operand {
-            Operand::Item(_) | Operand::Field(_) | Operand::Cell { .. } => {
-                match super::reading_of(operand) {
-                    Some(reading) => format!("{}.code", self.reading(list, reading)),
-                    None => "{}".to_owned(),
-                }
-            }
-            Operand::Sum { .. } | Operand::Product { .. } => {
-                match self.instrument.currency_term(list, operand) {
-                    Some(term) => self.currency(list, term),
-                    None => "{}".to_owned(),
-                }
-            }
-            Operand::If {
-                condition,
-                then,
-                otherwise,
-            } => format!(
-                "iif({}, {}, {})",
-                self.fhirpath_in(list, condition),
-                self.currency(list, then),
-                self.currency(list, otherwise)
-            ),
-            Operand::Aggregate { over, .. } => {
-                let codes: Vec<String> = over.iter().map(|o| self.currency(list, o)).collect();
-                format!("({})", codes.join(" | "))
-            }
-            Operand::Records { .. } => self.records_values(operand, "code"),
-            _ => "{}".to_owned(),
-        })
+        super::currency_of(
+            self.instrument,
+            list,
+            operand,
+            &mut Currencies { writer: self, list },
+        )
     }
 
     /// The values of a field of the records an aggregate takes: `…answer.value`, and of an
@@ -589,16 +565,7 @@ impl Writer<'_> {
     fn value(&self, list: Option<&Item>, operand: &Operand) -> String {
         crate::stack::guard(|| {
             // An amount is computed with by its value.
-            let reading = match operand {
-                Operand::Item(id) => Some(crate::model::Reading::Item(*id)),
-                Operand::Field(field) => Some(crate::model::Reading::Field(*field)),
-                Operand::Cell { table, row, column } => Some(crate::model::Reading::Cell {
-                    table: *table,
-                    row: *row,
-                    column: *column,
-                }),
-                _ => None,
-            };
+            let reading = operand.reading();
             if let Some(reading) = reading.filter(|r| self.instrument.reads_amount(list, *r)) {
                 return format!("{}.value", self.reading(list, reading));
             }
@@ -1305,4 +1272,45 @@ pub fn fhirpath_literal(text: &str) -> String {
     }
     out.push('\'');
     out
+}
+
+/// The currency codes of the amounts FHIRPath computes, in a list's own logic when `list` is
+/// given.
+struct Currencies<'w, 'i> {
+    writer: &'w Writer<'i>,
+    list: Option<&'w Item>,
+}
+
+impl super::CurrencyWriter for Currencies<'_, '_> {
+    type Out = String;
+
+    fn none(&mut self) -> String {
+        "{}".to_owned()
+    }
+
+    /// The `Quantity`'s `code`.
+    fn read(&mut self, reading: crate::model::Reading) -> Option<String> {
+        Some(format!("{}.code", self.writer.reading(self.list, reading)))
+    }
+
+    fn choose(&mut self, condition: &Condition, then: String, otherwise: String) -> String {
+        let condition = self.writer.fhirpath_in(self.list, condition);
+        format!("iif({condition}, {then}, {otherwise})")
+    }
+
+    /// The codes of its values: of each value, or of the field in each record.
+    fn aggregate(&mut self, aggregate: &Operand) -> String {
+        match aggregate {
+            Operand::Aggregate { over, .. } => {
+                let instrument = self.writer.instrument;
+                let codes: Vec<String> = over
+                    .iter()
+                    .map(|value| super::currency_of(instrument, self.list, value, self))
+                    .collect();
+                format!("({})", codes.join(" | "))
+            }
+            Operand::Records { .. } => self.writer.records_values(aggregate, "code"),
+            _ => self.none(),
+        }
+    }
 }
