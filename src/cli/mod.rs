@@ -263,6 +263,8 @@ enum Emit {
     Surveyjs,
     /// A FHIR R4 Questionnaire (`docs/exports.md`).
     Fhir,
+    /// The offline form: one HTML page that works from disk (`docs/html-form.md`).
+    Html,
 }
 
 /// Runs the command line and returns the process exit status.
@@ -484,6 +486,7 @@ fn export(
             emit::surveyjs::to_string(instrument).into_bytes(),
             emit::surveyjs::losses(instrument),
         ),
+        Emit::Html => (emit::html::to_string(instrument).into_bytes(), Vec::new()),
         Emit::Fhir => {
             let (questionnaire, losses) = emit::fhir::questionnaire(instrument);
             (pretty(&questionnaire), losses)

@@ -2,6 +2,7 @@
 //! cannot hold as qc does is a [`Loss`]: a coded warning, never dropped silently.
 
 pub mod fhir;
+pub mod html;
 pub mod json;
 pub mod jsonlogic;
 pub mod response_schema;

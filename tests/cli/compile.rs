@@ -204,3 +204,31 @@ fn an_exports_losses_are_reported_once_per_kind() {
         .collect();
     assert_eq!(labels, ["lost in the xlsform export", "`b` too", "`c` too"]);
 }
+
+/// The offline form is one page within its budget (docs/html-form.md): the bundled instrument
+/// in every language under 300 KB, with nothing to fetch from anywhere, and every text of the
+/// instrument held as JSON, never as markup.
+#[test]
+fn the_offline_form_is_one_small_page_that_fetches_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("form.html").display().to_string();
+    let output = qc(&["compile", "--emit", "html", &path(BUNDLED), "-o", &out]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = std::fs::read_to_string(&out).expect("the page was written");
+    assert!(page.len() < 300_000, "{} bytes", page.len());
+    assert!(page.starts_with("<!doctype html>"));
+    assert!(page.contains("Content-Security-Policy\" content=\"default-src 'none';"));
+    for fetching in [" src=", " href=", "@import", "url("] {
+        assert!(!page.contains(fetching), "the page holds `{fetching}`");
+    }
+    // The form's texts are in the JSON block: a `<` in them is escaped, so none opens a tag.
+    let start = page.find("id=\"qc-form\">").expect("the form's block") + 13;
+    let end = start + page[start..].find("</script>").expect("its end");
+    let form: serde_json::Value =
+        serde_json::from_str(&page[start..end]).expect("the form as JSON");
+    assert_eq!(form["instrument"]["id"], "crime_prevention");
+    assert!(
+        form["translations"]["fr"].is_object(),
+        "every language is in the page"
+    );
+}

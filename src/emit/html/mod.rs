@@ -1,0 +1,57 @@
+//! The offline form: one self-contained HTML page that shows the instrument, applies its logic
+//! as the respondent answers and saves the reply (`docs/html-form.md`).
+//!
+//! The page holds the compiled form (`docs/form-format.md`) as a JSON data block, json-logic-js
+//! (bundled unchanged, with its licence) to evaluate the form's rules, the browser's strings in
+//! the six UN languages, and the script and style of `form.js` and `form.css`. It requests
+//! nothing: its content security policy allows no source but the page itself.
+
+use crate::model::Instrument;
+
+const SCRIPT: &str = include_str!("form.js");
+const LOGIC: &str = include_str!("json-logic.js");
+const STYLE: &str = include_str!("form.css");
+/// The page's own strings (its buttons and messages), by language.
+const STRINGS: &str = include_str!("strings.json");
+
+/// The page: no external request is allowed, scripts and styles are the page's own.
+const POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/// The offline form of an instrument, as one HTML page.
+pub fn to_string(instrument: &Instrument) -> String {
+    let form = script_json(&super::json::to_string(instrument));
+    let strings = script_json(STRINGS);
+    let title = super::html_escape(&instrument.title);
+    let lang = super::html_escape(instrument.language.as_deref().unwrap_or("en"));
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
+         <main id=\"qc\"><noscript>{title}: this form needs JavaScript.</noscript></main>\n\
+         <script type=\"application/json\" id=\"qc-form\">{form}</script>\n\
+         <script type=\"application/json\" id=\"qc-strings\">{strings}</script>\n\
+         <script>\n{LOGIC}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
+    )
+}
+
+/// JSON that a `<script>` element holds as written: every `<` escaped (`\u003c`, which only a
+/// JSON string can hold), so that no text can close the element.
+fn script_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scripts_never_close_their_element() {
+        for source in [super::SCRIPT, super::LOGIC, super::STYLE] {
+            assert!(!source.to_ascii_lowercase().contains("</script"));
+            assert!(!source.to_ascii_lowercase().contains("</style"));
+        }
+        let json = super::script_json(r#"{"label": "</script><script>alert(1)</script>"}"#);
+        assert!(!json.contains('<'));
+        let value: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+        assert_eq!(value["label"], "</script><script>alert(1)</script>");
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Browser tests: the offline form (`qc compile --emit html`) in Debian's chromium, headless,
+# driven by puppeteer-core (pinned, tests/browser/package.json) over the DevTools protocol.
+#
+# For the bundled instruments with their example replies, and for every pass fixture with
+# generated replies (one in four broken) and its interop replies, `qc.load(reply)` shows exactly
+# the items `qc validate` asks and `qc.reply()` gives the reply without the answers of items
+# not asked; the page requests nothing.
+#
+# Chromium is installed with apt-get when it is missing, and the npm packages into a cache
+# folder, $QC_BROWSER_CACHE (default target/browser). A tool that cannot be installed fails the
+# run: nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+cache="${QC_BROWSER_CACHE:-target/browser}"
+mkdir -p "$cache"
+cache="$(cd "$cache" && pwd)"
+
+chromium="$(command -v chromium || true)"
+if [ -z "$chromium" ]; then
+  echo "browser: installing Debian's chromium"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  chromium="$(command -v chromium)"
+fi
+if ! cmp -s tests/browser/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/puppeteer-core" ]; then
+  echo "browser: installing the npm packages of tests/browser/package.json into $cache/npm"
+  mkdir -p "$cache/npm"
+  cp tests/browser/package.json "$cache/npm/package.json"
+  (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
+fi
+cp tests/browser/form.mjs "$cache/npm/form.mjs"
+
+cargo build --quiet --examples
+build="${CARGO_TARGET_DIR:-target}/debug"
+qc="$build/qc"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+check() {
+  local form="$1" html="$2"
+  shift 2
+  "$build/examples/asked" "$form" "$@" > "$html.asked.json"
+  if node "$cache/npm/form.mjs" "$chromium" "$html" "$html.asked.json" "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL the offline form of $form"
+    failed=$((failed + 1))
+  fi
+}
+
+for instrument in questionnaires/*.q; do
+  name="$(basename "$instrument" .q)"
+  "$qc" compile --emit html "$instrument" -o "$work/$name.html" 2>/dev/null
+  check "$instrument" "$work/$name.html" questionnaires/examples/"$name"/*.json
+done
+for form in tests/fixtures/pass/*.q; do
+  name="$(basename "$form" .q)"
+  replies="$work/replies-$name"
+  mkdir -p "$replies"
+  "$build/examples/replies" "$replies.jsonl" 12 "$form"
+  n=0
+  while IFS= read -r line; do
+    n=$((n + 1))
+    printf '%s\n' "$line" > "$replies/generated-$n.json"
+  done < "$replies.jsonl"
+  cp tests/interop/replies/"$name"-*.json "$replies/" 2>/dev/null || true
+  "$qc" compile --emit html "$form" -o "$work/$name.html" 2>/dev/null
+  check "$form" "$work/$name.html" "$replies"/*.json
+done
+
+echo "browser: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
