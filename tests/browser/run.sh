@@ -5,7 +5,8 @@
 # For the bundled instruments with their example replies, and for every pass fixture with
 # generated replies (one in four broken) and its interop replies, `qc.load(reply)` shows exactly
 # the items `qc validate` asks and `qc.reply()` gives the reply without the answers of items
-# not asked; the page requests nothing.
+# not asked; the page requests nothing. Driven as a respondent, it saves a reply that
+# `qc validate --complete` accepts, and markup in its texts and answers runs nothing.
 #
 # Chromium is installed with apt-get when it is missing, and the npm packages into a cache
 # folder, $QC_BROWSER_CACHE (default target/browser). A tool that cannot be installed fails the
@@ -32,7 +33,7 @@ if ! cmp -s tests/browser/package.json "$cache/npm/package.json" || [ ! -d "$cac
   cp tests/browser/package.json "$cache/npm/package.json"
   (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
 fi
-cp tests/browser/form.mjs "$cache/npm/form.mjs"
+cp tests/browser/form.mjs tests/browser/respondent.mjs "$cache/npm/"
 
 cargo build --quiet --examples
 build="${CARGO_TARGET_DIR:-target}/debug"
@@ -73,6 +74,19 @@ for form in tests/fixtures/pass/*.q; do
   "$qc" compile --emit html "$form" -o "$work/$name.html" 2>/dev/null
   check "$form" "$work/$name.html" "$replies"/*.json
 done
+
+# Driven as a respondent (mouse, keyboard, an answer changed, a record added, "Save reply"): the
+# saved reply is complete and valid. Markup and script in texts and answers run nothing.
+"$qc" compile --emit html tests/browser/respondent.q -o "$work/respondent.html"
+"$qc" compile --emit html tests/browser/markup.q -o "$work/markup.html"
+mkdir -p "$work/saved"
+if node "$cache/npm/respondent.mjs" "$chromium" "$work/respondent.html" "$work/markup.html" "$work/saved" \
+  && "$qc" validate --complete tests/browser/respondent.q "$work/saved"/*.json; then
+  passed=$((passed + 1))
+else
+  echo "FAIL the offline form driven as a respondent"
+  failed=$((failed + 1))
+fi
 
 echo "browser: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
