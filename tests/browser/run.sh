@@ -6,7 +6,8 @@
 # generated replies (one in four broken) and its interop replies, `qc.load(reply)` shows exactly
 # the items `qc validate` asks and `qc.reply()` gives the reply without the answers of items
 # not asked; the page requests nothing. Driven as a respondent, it saves a reply that
-# `qc validate --complete` accepts, and markup in its texts and answers runs nothing.
+# `qc validate --complete` accepts, and markup in its texts and answers runs nothing. axe-core
+# finds no serious or critical accessibility violation.
 #
 # Chromium is installed with apt-get when it is missing, and the npm packages into a cache
 # folder, $QC_BROWSER_CACHE (default target/browser). A tool that cannot be installed fails the
@@ -33,7 +34,7 @@ if ! cmp -s tests/browser/package.json "$cache/npm/package.json" || [ ! -d "$cac
   cp tests/browser/package.json "$cache/npm/package.json"
   (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
 fi
-cp tests/browser/form.mjs tests/browser/respondent.mjs "$cache/npm/"
+cp tests/browser/form.mjs tests/browser/respondent.mjs tests/browser/a11y.mjs "$cache/npm/"
 
 cargo build --quiet --examples
 build="${CARGO_TARGET_DIR:-target}/debug"
@@ -85,6 +86,25 @@ if node "$cache/npm/respondent.mjs" "$chromium" "$work/respondent.html" "$work/m
   passed=$((passed + 1))
 else
   echo "FAIL the offline form driven as a respondent"
+  failed=$((failed + 1))
+fi
+
+# Accessibility: axe-core finds no serious or critical violation on the bundled instrument with a
+# complete reply loaded (its grid and lists open), nor on the fixtures of every answer type;
+# screenshots of a failing page and of its print view go to $cache/screenshots.
+pages=("$work/crime-prevention.html=questionnaires/examples/crime-prevention/arcadia-complete.json")
+for name in answers grid list money records specials tables; do
+  complete="tests/interop/replies/$name-complete.json"
+  if [ -f "$complete" ]; then
+    pages+=("$work/$name.html=$complete")
+  else
+    pages+=("$work/$name.html")
+  fi
+done
+if node "$cache/npm/a11y.mjs" "$chromium" "$cache/screenshots" "${pages[@]}"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL accessibility of the offline form (screenshots in $cache/screenshots)"
   failed=$((failed + 1))
 fi
 
