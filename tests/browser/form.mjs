@@ -101,6 +101,35 @@ try {
       return { asked: window.qc.asked(), values: window.qc.values(), reply: loaded, shown, form: window.qc.form };
     }, reply);
     for (const message of errors) fail(`${path}: ${message}`);
+    // Once per page: each item's citations open on demand onto the paragraphs they cite.
+    if (path === replyPaths[0]) {
+      const cited = await page.evaluate(() => {
+        const missing = [];
+        let opened = 0;
+        const walk = (list) => {
+          for (const item of list) {
+            walk(item.items || []);
+            const first = (item.citations || [])[0];
+            if (!first) continue;
+            const document_ = (window.qc.form.documents || []).find((d) => d.id === first.document);
+            const paragraph = document_ && document_.paragraphs.find((p) => p.number === first.paragraph);
+            const details = document.querySelector(`#item-${CSS.escape(item.id)} details.cited`);
+            if (!details || !paragraph) {
+              missing.push(item.id);
+              continue;
+            }
+            details.open = true;
+            opened++;
+            const words = (paragraph.text || paragraph.subparagraphs[0].text).slice(0, 40);
+            if (!details.textContent.includes(words)) missing.push(item.id);
+          }
+        };
+        window.qc.form.sections.forEach((section) => walk(section.content.filter((b) => b.type === "item")));
+        return { missing, opened };
+      });
+      checks += cited.opened;
+      for (const id of cited.missing) fail(`${path}: ${id}'s citations do not open onto the paragraph it cites`);
+    }
     const hidden = new Set(theirs.hidden || []);
     for (const [id, isAsked] of Object.entries(theirs.items)) {
       checks++;

@@ -297,7 +297,9 @@
     const problems = el("ul", { class: "problems", "aria-live": "polite" });
     views[item.id] = { wrap, problems };
     if (!answer) {
-      wrap.append(el("p", { class: "heading" }, el("span", { class: "number", text: number }), title, citation), ...helps);
+      wrap.append(el("p", { class: "heading" }, el("span", { class: "number", text: number }), title, citation));
+      if (item.citations && item.citations.length) wrap.append(citedView(item.citations));
+      wrap.append(...helps);
       for (const child of item.items || []) wrap.append(itemView(child));
       wrap.append(problems);
       return wrap;
@@ -305,6 +307,7 @@
     const get = () => answers[item.id];
     const set = (value) => setAnswer(item.id, value);
     const fieldset = el("fieldset", {}, el("legend", {}, el("span", { class: "number", text: number }), title, citation));
+    if (item.citations && item.citations.length) fieldset.append(citedView(item.citations));
     fieldset.append(...helps);
     if (answer.type === "list") fieldset.append(listView(item));
     else if (answer.type === "grid") fieldset.append(gridView(item));
@@ -473,24 +476,48 @@
     return table;
   }
 
+  // Paragraphs of a reference document, quoted: `cited` is `[{number, subparagraphs?}]`, with
+  // only those letters where given (after the paragraph's lead-in text).
+  function quoted(documentId, cited) {
+    const document_ = (form.documents || []).find((d) => d.id === documentId);
+    const quote = el("blockquote", { class: "excerpt" });
+    for (const { number, subparagraphs } of cited) {
+      const paragraph = document_ && document_.paragraphs.find((p) => p.number === number);
+      if (!paragraph) continue;
+      const key = `document.${document_.id}.${paragraph.number}`;
+      if (paragraph.heading) quote.append(textNode("p", `${key}.heading`, paragraph.heading, { class: "paragraph-heading" }));
+      quote.append(textNode("p", key, `${paragraph.number}. ${paragraph.text || ""}`));
+      for (const sub of paragraph.subparagraphs || []) {
+        if (subparagraphs && !subparagraphs.includes(sub.letter)) continue;
+        quote.append(textNode("p", `${key}.${sub.letter}`, `(${sub.letter}) ${sub.text}`, { class: "subparagraph" }));
+      }
+    }
+    return quote;
+  }
+
+  // An item's citations, whose paragraphs the respondent opens on demand.
+  function citedView(citations) {
+    const byDocument = new Map();
+    for (const { document: documentId, paragraph, subparagraph } of citations) {
+      const paragraphs = byDocument.get(documentId) || new Map();
+      const letters = paragraphs.get(paragraph);
+      if (!paragraphs.has(paragraph)) paragraphs.set(paragraph, subparagraph ? [subparagraph] : null);
+      else if (letters && subparagraph) letters.push(subparagraph);
+      else paragraphs.set(paragraph, null);
+      byDocument.set(documentId, paragraphs);
+    }
+    const details = el("details", { class: "cited" }, el("summary", { text: ui("cited") }));
+    for (const [documentId, paragraphs] of byDocument) {
+      const cited = [...paragraphs].map(([number, subparagraphs]) => ({ number, subparagraphs: subparagraphs || undefined }));
+      details.append(quoted(documentId, cited));
+    }
+    return details;
+  }
+
   function blockView(block, key) {
     if (block.type === "heading") return textNode("h3", key, block.text);
     if (block.type === "text") return textNode("p", key, block.text);
-    if (block.type === "excerpt") {
-      const document_ = (form.documents || []).find((d) => d.id === block.document);
-      const quote = el("blockquote", { class: "excerpt" });
-      for (const cited of block.paragraphs) {
-        const paragraph = document_ && document_.paragraphs.find((p) => p.number === cited.number);
-        if (!paragraph) continue;
-        if (paragraph.heading) quote.append(textNode("p", `document.${document_.id}.${paragraph.number}.heading`, paragraph.heading, { class: "paragraph-heading" }));
-        quote.append(textNode("p", `document.${document_.id}.${paragraph.number}`, `${paragraph.number}. ${paragraph.text || ""}`));
-        for (const sub of paragraph.subparagraphs || []) {
-          if (cited.subparagraphs && !cited.subparagraphs.includes(sub.letter)) continue;
-          quote.append(textNode("p", `document.${document_.id}.${paragraph.number}.${sub.letter}`, `(${sub.letter}) ${sub.text}`, { class: "subparagraph" }));
-        }
-      }
-      return quote;
-    }
+    if (block.type === "excerpt") return quoted(block.document, block.paragraphs);
     return null;
   }
 
