@@ -120,7 +120,9 @@ try {
             }
             details.open = true;
             opened++;
-            const words = (paragraph.text || paragraph.subparagraphs[0].text).slice(0, 40);
+            // Its text, or its first subparagraph's, or its heading: what the paragraph has.
+            const sub = (paragraph.subparagraphs || []).find((p) => !first.subparagraph || p.letter === first.subparagraph);
+            const words = (paragraph.text || (sub && sub.text) || paragraph.heading || "").slice(0, 40);
             if (!details.textContent.includes(words)) missing.push(item.id);
           }
         };

@@ -4,13 +4,17 @@
 // checks with `qc validate --complete`. Then markup and script in an instrument's texts and in
 // a loaded reply are shown as text and run nothing.
 //
-// Usage: node respondent.mjs CHROMIUM RESPONDENT.html MARKUP.html SAVE_DIR
-import { readdirSync, readFileSync } from "node:fs";
+// The page switched to Arabic is laid out right to left, with its own strings, and a text with
+// no translation stays in English, marked left to right; on a failure there, a screenshot of
+// the Arabic page goes to SHOTS_DIR.
+//
+// Usage: node respondent.mjs CHROMIUM RESPONDENT.html MARKUP.html RTL.html SAVE_DIR SHOTS_DIR
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer from "puppeteer-core";
 
-const [chromium, respondentPath, markupPath, saveDir] = process.argv.slice(2);
+const [chromium, respondentPath, markupPath, rtlPath, saveDir, shots] = process.argv.slice(2);
 let failures = 0;
 let checks = 0;
 const expect = (ok, message) => {
@@ -107,6 +111,38 @@ try {
   expect(state.title.startsWith("<script>"), `the title is shown as written: ${state.title}`);
   expect(state.label.includes("<img src=x") && state.label.includes("<script>window.pwned = 'answer'"), `the label and the piped answer are shown as written: ${state.label}`);
   expect(dialogs.length === 0, `no dialog opened: ${dialogs}`);
+
+  // Arabic: chosen with the language switch.
+  const rtl = await (await browser.createBrowserContext()).newPage();
+  await rtl.goto(pathToFileURL(rtlPath).href, { waitUntil: "load" });
+  const before = failures;
+  await rtl.select("#qc-language", "ar");
+  await rtl.click("#item-strategy input[value='yes']");
+  const arabic = await rtl.evaluate(() => {
+    const label = document.querySelector("#item-title .label");
+    return {
+      dir: document.documentElement.dir,
+      lang: document.documentElement.lang,
+      title: document.querySelector("h1").textContent,
+      save: document.querySelector("#qc-save").textContent,
+      yes: document.querySelector("#item-strategy label").textContent,
+      fallback: { text: label.textContent, lang: label.lang, dir: label.dir },
+      asked: !document.querySelector("#item-title").hidden,
+    };
+  });
+  expect(arabic.dir === "rtl" && arabic.lang === "ar", `the page is Arabic, right to left: ${arabic.lang} ${arabic.dir}`);
+  expect(arabic.title === "منع الجريمة" && arabic.yes === "نعم", `the texts are Arabic: ${arabic.title}, ${arabic.yes}`);
+  expect(arabic.save === "حفظ الرد", `the page's own strings are Arabic: ${arabic.save}`);
+  expect(
+    arabic.fallback.text === "What is its title?" && arabic.fallback.lang === "en" && arabic.fallback.dir === "ltr",
+    `an untranslated text stays English, left to right: ${JSON.stringify(arabic.fallback)}`,
+  );
+  expect(arabic.asked, "the logic still applies in Arabic");
+  if (failures > before) {
+    mkdirSync(shots, { recursive: true });
+    await rtl.screenshot({ path: join(shots, "arabic.png"), fullPage: true });
+    console.log(`a screenshot of the Arabic page is in ${shots}`);
+  }
 } finally {
   await browser.close();
 }

@@ -77,11 +77,14 @@ for form in tests/fixtures/pass/*.q; do
 done
 
 # Driven as a respondent (mouse, keyboard, an answer changed, a record added, "Save reply"): the
-# saved reply is complete and valid. Markup and script in texts and answers run nothing.
+# saved reply is complete and valid. Markup and script in texts and answers run nothing. In
+# Arabic the page is right to left, its own strings Arabic, an untranslated text English.
 "$qc" compile --emit html tests/browser/respondent.q -o "$work/respondent.html"
 "$qc" compile --emit html tests/browser/markup.q -o "$work/markup.html"
+"$qc" compile --emit html tests/browser/rtl.q -o "$work/rtl.html" 2>/dev/null
 mkdir -p "$work/saved"
-if node "$cache/npm/respondent.mjs" "$chromium" "$work/respondent.html" "$work/markup.html" "$work/saved" \
+if node "$cache/npm/respondent.mjs" "$chromium" "$work/respondent.html" "$work/markup.html" "$work/rtl.html" \
+  "$work/saved" "$cache/screenshots" \
   && "$qc" validate --complete tests/browser/respondent.q "$work/saved"/*.json; then
   passed=$((passed + 1))
 else
