@@ -399,12 +399,18 @@
     return box;
   }
 
+  // A grid's or a table's element, with the header of its columns.
+  function columnsTable(item, kind) {
+    const head = el("tr", {}, el("td"));
+    for (const column of item.answer.columns) {
+      head.append(textNode("th", `${item.id}.column.${column.id}`, column.label, { scope: "col" }));
+    }
+    return el("table", { class: kind }, el("thead", {}, head));
+  }
+
   function gridView(item) {
     const answer = item.answer;
-    const table = el("table", { class: "grid" });
-    const head = el("tr", {}, el("td"));
-    for (const column of answer.columns) head.append(textNode("th", `${item.id}.column.${column.id}`, column.label, { scope: "col" }));
-    table.append(el("thead", {}, head));
+    const table = columnsTable(item, "grid");
     const body = el("tbody");
     for (const row of answer.rows) {
       const label = el("th", { scope: "row" }, el("span", { class: "marker", text: `${row.marker || ""} ` }), textNode("span", `${item.id}.row.${row.id}`, row.label));
@@ -447,10 +453,7 @@
 
   function tableView(item) {
     const answer = item.answer;
-    const table = el("table", { class: "figures" });
-    const head = el("tr", {}, el("td"));
-    for (const column of answer.columns) head.append(textNode("th", `${item.id}.column.${column.id}`, column.label, { scope: "col" }));
-    table.append(el("thead", {}, head));
+    const table = columnsTable(item, "figures");
     const body = el("tbody");
     for (const row of answer.rows) {
       const tr = el("tr", {}, textNode("th", `${item.id}.row.${row.id}`, row.label, { scope: "row" }));
