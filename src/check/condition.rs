@@ -616,7 +616,10 @@ impl Resolver<'_, '_> {
                         matches!(aggregate, model::Aggregate::Min | model::Aggregate::Max)
                             || *missing == model::Missing::None
                             || ty == Type::Amount;
-                    let nested = over.iter().zip(args).find(|(o, _)| has_aggregate(o));
+                    let nested = over
+                        .iter()
+                        .zip(args)
+                        .find(|(o, _)| o.has_aggregate(&mut |_| true));
                     if let (true, Some((_, arg))) = (may_have_none, nested) {
                         self.checker.errors.push(CheckError::BadValue(
                             ValueProblem::NestedAggregate {
@@ -1714,22 +1717,4 @@ fn or_list(items: &[String]) -> String {
             items.len() - SHOWN
         ),
     }
-}
-
-/// Whether a value has an aggregate anywhere in it, the conditions of `if` included.
-fn has_aggregate(value: &Operand) -> bool {
-    crate::stack::guard(|| {
-        if matches!(value, Operand::Aggregate { .. } | Operand::Records { .. }) {
-            return true;
-        }
-        let mut found = false;
-        value.for_each_piece(&mut |piece| match piece {
-            model::Piece::Value(inner) => found = found || has_aggregate(inner),
-            model::Piece::Condition(condition) => {
-                condition
-                    .for_each_compared_value(&mut |inner| found = found || has_aggregate(inner));
-            }
-        });
-        found
-    })
 }

@@ -288,22 +288,7 @@ pub(crate) fn aggregates_amounts(
     list: Option<&crate::model::Item>,
     value: &crate::model::Operand,
 ) -> bool {
-    use crate::model::{Operand, Piece};
-    crate::stack::guard(|| {
-        if matches!(value, Operand::Aggregate { .. } | Operand::Records { .. })
-            && instrument.is_amount(list, value)
-        {
-            return true;
-        }
-        let mut found = false;
-        value.for_each_piece(&mut |piece| match piece {
-            Piece::Value(inner) => found = found || aggregates_amounts(instrument, list, inner),
-            Piece::Condition(condition) => {
-                found = found || condition_aggregates_amounts(instrument, list, condition);
-            }
-        });
-        found
-    })
+    value.has_aggregate(&mut |aggregate| instrument.is_amount(list, aggregate))
 }
 
 /// [`aggregates_amounts`] of what a condition compares.
@@ -312,11 +297,7 @@ pub(crate) fn condition_aggregates_amounts(
     list: Option<&crate::model::Item>,
     condition: &crate::model::Condition,
 ) -> bool {
-    let mut found = false;
-    condition.for_each_compared_value(&mut |value| {
-        found = found || aggregates_amounts(instrument, list, value);
-    });
-    found
+    condition.has_aggregate(&mut |aggregate| instrument.is_amount(list, aggregate))
 }
 
 /// `score(q)` in an export's expressions, from what each code scores: of a multiple choice, the

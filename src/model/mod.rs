@@ -856,6 +856,22 @@ impl Operand {
         })
     }
 
+    /// Whether the value has an aggregate that meets `test` anywhere in it, the conditions of
+    /// `if` included.
+    pub fn has_aggregate(&self, test: &mut impl FnMut(&Operand) -> bool) -> bool {
+        crate::stack::guard(|| {
+            if matches!(self, Operand::Aggregate { .. } | Operand::Records { .. }) && test(self) {
+                return true;
+            }
+            let mut found = false;
+            self.for_each_piece(&mut |piece| match piece {
+                Piece::Value(inner) => found = found || inner.has_aggregate(test),
+                Piece::Condition(condition) => found = found || condition.has_aggregate(test),
+            });
+            found
+        })
+    }
+
     /// The operands of a sum or a product, both sides; none for any other value.
     pub fn terms(&self) -> impl Iterator<Item = &Operand> {
         let (left, right): (&[Operand], &[Operand]) = match self {
@@ -1134,6 +1150,14 @@ impl Condition {
             | Condition::Special { .. }
             | Condition::Unique { .. } => {}
         }
+    }
+
+    /// Whether what the condition compares has an aggregate that meets `test` (see
+    /// [`Operand::has_aggregate`]).
+    pub fn has_aggregate(&self, test: &mut impl FnMut(&Operand) -> bool) -> bool {
+        let mut found = false;
+        self.for_each_compared_value(&mut |value| found = found || value.has_aggregate(test));
+        found
     }
 
     /// Calls `visit` on every field of the record at hand the condition reads (see

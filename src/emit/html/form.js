@@ -691,7 +691,10 @@
     load,
     check,
     asked: () => ({ ...evaluate().asked }),
-    values: () => Object.fromEntries((form.calculation_order || []).map((id) => [id, evaluate().data[id]])),
+    values: () => {
+      const { data } = evaluate();
+      return Object.fromEntries((form.calculation_order || []).map((id) => [id, data[id]]));
+    },
   };
   try {
     const kept = localStorage.getItem(store);

@@ -51,7 +51,7 @@ mod tests {
         }
         let json = super::script_json(r#"{"label": "</script><script>alert(1)</script>"}"#);
         assert!(!json.contains('<'));
-        let value: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(value["label"], "</script><script>alert(1)</script>");
     }
 }
