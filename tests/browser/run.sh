@@ -7,7 +7,9 @@
 # the items `qc validate` asks and `qc.reply()` gives the reply without the answers of items
 # not asked; the page requests nothing. Driven as a respondent, it saves a reply that
 # `qc validate --complete` accepts, and markup in its texts and answers runs nothing. axe-core
-# finds no serious or critical accessibility violation.
+# finds no serious or critical accessibility violation. Printed, it is the paper questionnaire,
+# and its tables check their totals. On a failure, screenshots of the first page, the grid, an
+# Arabic page and the print view go to $cache/screenshots.
 #
 # Chromium is installed with apt-get when it is missing, and the npm packages into a cache
 # folder, $QC_BROWSER_CACHE (default target/browser). A tool that cannot be installed fails the
@@ -15,9 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-cache="${QC_BROWSER_CACHE:-target/browser}"
-mkdir -p "$cache"
-cache="$(cd "$cache" && pwd)"
+source tests/setup.sh
+cache="$(tools_folder "${QC_BROWSER_CACHE:-target/browser}")"
 
 chromium="$(command -v chromium || true)"
 if [ -z "$chromium" ]; then
@@ -28,22 +29,9 @@ if [ -z "$chromium" ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
   chromium="$(command -v chromium)"
 fi
-if ! cmp -s tests/browser/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/puppeteer-core" ]; then
-  echo "browser: installing the npm packages of tests/browser/package.json into $cache/npm"
-  mkdir -p "$cache/npm"
-  cp tests/browser/package.json "$cache/npm/package.json"
-  (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
-fi
-cp tests/browser/form.mjs tests/browser/respondent.mjs tests/browser/a11y.mjs "$cache/npm/"
-
-cargo build --quiet --examples
-build="${CARGO_TARGET_DIR:-target}/debug"
-qc="$build/qc"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-passed=0
-failed=0
+npm_packages tests/browser/package.json "$cache/npm" puppeteer-core
+cp tests/browser/*.mjs "$cache/npm/"
+build_qc
 check() {
   local form="$1" html="$2"
   shift 2
@@ -109,6 +97,23 @@ if node "$cache/npm/a11y.mjs" "$chromium" "$cache/screenshots" "${pages[@]}"; th
 else
   echo "FAIL accessibility of the offline form (screenshots in $cache/screenshots)"
   failed=$((failed + 1))
+fi
+
+# On paper: printed, every item with its condition in words and its choices as boxes, a blank
+# record for a list; tables show and check their totals and take a special answer in a cell.
+"$qc" compile --emit html tests/fixtures/pass/tables.q -o "$work/tables.html" 2>/dev/null
+"$qc" compile --emit html tests/fixtures/pass/records.q -o "$work/records.html" 2>/dev/null
+if node "$cache/npm/paper.mjs" "$chromium" "$work/crime-prevention.html" "$work/tables.html" "$work/records.html"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL the offline form on paper and its tables"
+  failed=$((failed + 1))
+fi
+
+# Something failed: screenshots of the first page, the grid, an Arabic page and the print view.
+if [ "$failed" -gt 0 ]; then
+  node "$cache/npm/shots.mjs" "$chromium" "$cache/screenshots" "$work/crime-prevention.html" \
+    questionnaires/examples/crime-prevention/arcadia-complete.json "$work/rtl.html" || true
 fi
 
 echo "browser: $passed passed, $failed failed"

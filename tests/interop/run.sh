@@ -21,9 +21,8 @@ cd "$(dirname "$0")/../.."
 
 PYXFORM_VERSION=4.5.0
 LXML_VERSION=6.1.3
-cache="${QC_INTEROP_CACHE:-target/interop}"
-mkdir -p "$cache"
-cache="$(cd "$cache" && pwd)"
+source tests/setup.sh
+cache="$(tools_folder "${QC_INTEROP_CACHE:-target/interop}")"
 
 if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import pyxform, lxml.etree, sys; sys.exit(pyxform.__version__ != '$PYXFORM_VERSION' or lxml.__version__ != '$LXML_VERSION')" 2>/dev/null; then
   echo "interop: installing pyxform $PYXFORM_VERSION and lxml $LXML_VERSION into $cache/venv"
@@ -32,21 +31,8 @@ if [ ! -x "$cache/venv/bin/python" ] || ! "$cache/venv/bin/python" -c "import py
 fi
 command -v java >/dev/null || { echo "interop: java is needed by ODK Validate" >&2; exit 1; }
 
-if ! cmp -s tests/interop/package.json "$cache/npm/package.json" || [ ! -d "$cache/npm/node_modules/fhirpath" ]; then
-  echo "interop: installing the npm packages of tests/interop/package.json into $cache/npm"
-  mkdir -p "$cache/npm"
-  cp tests/interop/package.json "$cache/npm/package.json"
-  (cd "$cache/npm" && npm install --silent --no-audit --no-fund)
-fi
-
-cargo build --quiet --examples
-build="${CARGO_TARGET_DIR:-target}/debug"
-qc="$build/qc"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-passed=0
-failed=0
+npm_packages tests/interop/package.json "$cache/npm" fhirpath
+build_qc
 for instrument in questionnaires/*.q; do
   name="$(basename "$instrument" .q)"
   "$qc" compile "$instrument" -o "$work/$name.json"

@@ -92,6 +92,82 @@
     return (answer.options || []).map((o) => ({ code: o.code, label: text(`${owner}.option.${o.code}`, o.label) }));
   }
 
+  // Conditions in words, for paper (./words.rs gives what each tests): "Answer only if the
+  // answer to question 1 is “Yes”", in the page's language.
+  const words = JSON.parse(document.getElementById("qc-words").textContent);
+  const fill = (template, ...parts) => template.replace(/\{(\d)\}/g, (_, i) => parts[Number(i)]);
+  const quote = (label) => fill(ui("quoted"), label);
+  function named(ref) {
+    if (ref && ref.item) {
+      const item = byId[ref.item];
+      if (!item) return ref.item;
+      return item.number ? fill(ui("question"), item.number) : quote(text(`${item.id}.label`, item.label));
+    }
+    if (ref && ref.field) {
+      const field = fieldOf(ref.list, ref.field);
+      return quote(field ? text(`${ref.list}.${field.id}.label`, field.label) : ref.field);
+    }
+    if (ref && ref.cell) {
+      const [table, row, column] = ref.cell;
+      const answer = (byId[table] || {}).answer || {};
+      const heading = (list, id, kind) => {
+        const found = (list || []).find((h) => h.id === id);
+        return found ? text(`${table}.${kind}.${id}`, found.label) : id;
+      };
+      return `${named({ item: table })} (${heading(answer.rows, row, "row")}, ${heading(answer.columns, column, "column")})`;
+    }
+    return "…";
+  }
+  function fieldOf(list, id) {
+    const answer = (byId[list] || {}).answer || {};
+    return (answer.fields || []).find((f) => f.id === id);
+  }
+  function optionLabel(ref, code) {
+    let options = [];
+    if (ref && ref.item && byId[ref.item] && byId[ref.item].answer) options = optionsOf(ref.item, byId[ref.item].answer);
+    else if (ref && ref.field && fieldOf(ref.list, ref.field)) options = optionsOf(`${ref.list}.${ref.field}`, fieldOf(ref.list, ref.field).answer);
+    const option = options.find((o) => o.code === code);
+    const special = (form.specials || []).find((s) => s.code === code);
+    return quote(option ? option.label : special ? text(`special.${code}`, special.label) : code);
+  }
+  function formula(pieces) {
+    return pieces
+      .map((piece) => {
+        if (piece === null || typeof piece !== "object") return String(piece ?? "…");
+        if (piece.code !== undefined) return optionLabel(piece, piece.code);
+        if (piece.today) return ui("today");
+        if (piece.if) return said(piece.if);
+        if (piece.where) return said(piece.where);
+        return named(piece);
+      })
+      .join("");
+  }
+  function said(node, inner = false) {
+    if (!node || typeof node !== "object") return "…";
+    const group = (parts, joiner) => {
+      const out = parts.map((p) => said(p, true)).join(ui(joiner));
+      return inner && parts.length > 1 ? `(${out})` : out;
+    };
+    if ("const" in node) return ui(node.const ? "always" : "never");
+    if (node.all) return group(node.all, "and");
+    if (node.any) return group(node.any, "or");
+    if (node.not && node.not.is) return fill(ui("isnot"), named(node.not.is), node.not.codes.map((c) => optionLabel(node.not.is, c)).join(ui("or")));
+    if (node.not && node.not.has) return fill(ui("hasnot"), named(node.not.has), optionLabel(node.not.has, node.not.code));
+    if (node.not && node.not.answered) return fill(ui("unanswered"), named(node.not.answered));
+    if (node.not) return fill(ui("not"), said(node.not));
+    if (node.answered) return fill(ui("answered"), named(node.answered));
+    if (node.is) return fill(ui("is"), named(node.is), node.codes.map((c) => optionLabel(node.is, c)).join(ui("or")));
+    if (node.has) return fill(ui("has"), named(node.has), optionLabel(node.has, node.code));
+    if (node.special) return fill(ui("is"), named(node.special), optionLabel(node.special, node.code));
+    if (node.compare) return `${formula(node.lhs)} ${node.compare === "!=" ? "≠" : node.compare === "<=" ? "≤" : node.compare === ">=" ? "≥" : node.compare} ${formula(node.rhs)}`;
+    if (node.unique) return fill(ui("unique"), named(node.unique), named({ field: node.field, list: node.unique.item }));
+    return "…";
+  }
+  // The condition of an item, a field or a column, as paper states it (only printed).
+  function condition(node) {
+    return node ? el("p", { class: "condition", text: fill(ui("askedif"), said(node)) }) : null;
+  }
+
   const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
   const present = (value) => value !== undefined && value !== null;
 
@@ -217,21 +293,25 @@
       const box = el("div", { class: "amount" });
       const value = el("input", { type: "number", step: "any", id: uid(owner), "aria-label": `${label} (${ui("value")})` });
       const currencies = answer.currencies || [];
-      const currency = currencies.length
-        ? el("select", { "aria-label": ui("currency") }, el("option", { value: "", text: "—" }), ...currencies.map((c) => el("option", { value: c, text: c })))
-        : el("input", { type: "text", maxlength: 3, size: 4, pattern: "[A-Z]{3}", "aria-label": ui("currency") });
+      // One currency is stated, not chosen; several are chosen from; any is typed.
+      const only = currencies.length === 1 ? currencies[0] : null;
+      const currency = only
+        ? el("span", { class: "currency", text: only })
+        : currencies.length
+          ? el("select", { "aria-label": ui("currency") }, el("option", { value: "", text: "—" }), ...currencies.map((c) => el("option", { value: c, text: c })))
+          : el("input", { type: "text", maxlength: 3, size: 4, pattern: "[A-Z]{3}", "aria-label": ui("currency") });
       const write = () => {
         const n = numberOf(value);
-        const code = currency.value.trim().toUpperCase();
-        set(n === null && code === "" ? null : { value: n, currency: code || null });
+        const code = only || currency.value.trim().toUpperCase();
+        set(n === null && (only || code === "") ? null : { value: n, currency: code || null });
       };
       value.addEventListener("input", write);
-      currency.addEventListener(currencies.length ? "change" : "input", write);
+      if (!only) currency.addEventListener(currencies.length ? "change" : "input", write);
       box.append(value, currency);
       box.load = () => {
         const v = get();
         value.value = v && present(v.value) ? v.value : "";
-        currency.value = v && v.currency ? v.currency : "";
+        if (!only) currency.value = v && v.currency ? v.currency : "";
       };
       box.focusable = value;
       return box;
@@ -297,7 +377,7 @@
     const problems = el("ul", { class: "problems", "aria-live": "polite" });
     views[item.id] = { wrap, problems };
     if (!answer) {
-      wrap.append(el("p", { class: "heading" }, el("span", { class: "number", text: number }), title, citation));
+      wrap.append(el("p", { class: "heading" }, el("span", { class: "number", text: number }), title, citation), condition(words.items[item.id]));
       if (item.citations && item.citations.length) wrap.append(citedView(item.citations));
       wrap.append(...helps);
       for (const child of item.items || []) wrap.append(itemView(child));
@@ -306,7 +386,7 @@
     }
     const get = () => answers[item.id];
     const set = (value) => setAnswer(item.id, value);
-    const fieldset = el("fieldset", {}, el("legend", {}, el("span", { class: "number", text: number }), title, citation));
+    const fieldset = el("fieldset", {}, el("legend", {}, el("span", { class: "number", text: number }), title, citation), condition(words.items[item.id]));
     if (item.citations && item.citations.length) fieldset.append(citedView(item.citations));
     fieldset.append(...helps);
     if (answer.type === "list") fieldset.append(listView(item));
@@ -368,7 +448,7 @@
               else delete target[field.id];
               changed();
             };
-            const input = control(`${item.id}-${field.id}`, field.answer, get, set, field.label);
+            const input = control(`${item.id}.${field.id}`, field.answer, get, set, field.label);
             const caption = el("div", { class: "field-label" }, label);
             if (input.id) caption.replaceChildren(el("label", { for: input.id }, label));
             row.append(caption, input);
@@ -395,15 +475,33 @@
     };
     loaders.push(draw);
     views[`${item.id}#records`] = records;
-    box.append(records, add);
+    box.append(records, add, blankRecord(item));
     return box;
+  }
+
+  // A record to fill in on paper: the fields' labels, each with its condition, and a line.
+  function blankRecord(item) {
+    const conditions = words.fields[item.id] || {};
+    const fieldset = el("fieldset", { class: "record blank", "aria-hidden": "true" }, el("legend", { text: `${ui("record")} …` }));
+    for (const field of item.answer.fields) {
+      if (field.calculation !== undefined) continue;
+      const answer = field.answer;
+      const space =
+        answer.type === "choice"
+          ? el("span", { class: "boxes" }, ...optionsOf(`${item.id}.${field.id}`, answer).map((o) => el("span", { class: "box-option" }, el("span", { class: "box" }), document.createTextNode(o.label))))
+          : el("span", { class: "line" });
+      fieldset.append(el("div", { class: "field" }, textNode("span", `${item.id}.${field.id}.label`, field.label), condition(conditions[field.id]), space));
+    }
+    return fieldset;
   }
 
   // A grid's or a table's element, with the header of its columns.
   function columnsTable(item, kind) {
     const head = el("tr", {}, el("td"));
+    const conditions = words.columns[item.id] || {};
     for (const column of item.answer.columns) {
-      head.append(textNode("th", `${item.id}.column.${column.id}`, column.label, { scope: "col" }));
+      const th = el("th", { scope: "col" }, textNode("span", `${item.id}.column.${column.id}`, column.label), condition(conditions[column.id]));
+      head.append(th);
     }
     return el("table", { class: kind }, el("thead", {}, head));
   }
@@ -451,6 +549,57 @@
     return table;
   }
 
+  // The special answers a table's cell may take ("Not available"), chosen in place of a figure.
+  function cellSpecials(item, label, get, set) {
+    if (!item.specials || !item.specials.length) return null;
+    const select = el("select", { class: "cell-special", "aria-label": `${label} (${ui("special")})` }, el("option", { value: "", text: "—" }));
+    for (const code of item.specials) {
+      const special = (form.specials || []).find((s) => s.code === code) || { code, label: code };
+      select.append(el("option", { value: code, text: text(`special.${code}`, special.label) }));
+    }
+    const figure = () => select.parentNode && select.parentNode.querySelector("input");
+    select.addEventListener("change", () => {
+      if (figure()) figure().value = "";
+      set(select.value ? { special: select.value } : null);
+      select.load();
+    });
+    select.load = () => {
+      const v = get();
+      select.value = v && typeof v === "object" && typeof v.special === "string" ? v.special : "";
+      const input = figure();
+      if (input) input.disabled = select.value !== "";
+    };
+    return select;
+  }
+
+  // The totals of a table that its other cells give, as `qc validate` checks them (V0117):
+  // each cell of a total row (column) is the sum of the column's (row's) other cells, when
+  // they are all numbers.
+  function totals(item, value) {
+    const answer = item.answer;
+    const rows = value && typeof value === "object" ? value : {};
+    const cell = (row, column) => {
+      const v = (rows[row] || {})[column];
+      const n = v && typeof v === "object" ? v.value : v;
+      return typeof n === "number" && Number.isFinite(n) ? n : null;
+    };
+    const out = [];
+    for (const [lines, across, byRow] of [[answer.rows, answer.columns, true], [answer.columns, answer.rows, false]]) {
+      const total = lines.find((line) => line.total);
+      if (!total) continue;
+      for (const other of across) {
+        const at = (line) => (byRow ? cell(line, other.id) : cell(other.id, line));
+        const parts = lines.filter((line) => !line.total).map((line) => at(line.id));
+        if (parts.some((part) => part === null)) continue;
+        const sum = parts.reduce((a, b) => a + b, 0);
+        const [row, column] = byRow ? [total.id, other.id] : [other.id, total.id];
+        out.push({ row, column, sum, stated: at(total.id) });
+      }
+    }
+    return out;
+  }
+  const sameNumber = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1);
+
   function tableView(item) {
     const answer = item.answer;
     const table = columnsTable(item, "figures");
@@ -470,8 +619,12 @@
         };
         const input = control(`${item.id}-${row.id}-${column.id}`, answer.cell, get, set, `${row.label}: ${column.label}`);
         input.setAttribute("aria-label", `${row.label}: ${column.label}`);
-        tr.append(el("td", {}, input));
-        loaders.push(() => input.load());
+        const special = cellSpecials(item, `${row.label}: ${column.label}`, get, set);
+        tr.append(el("td", { "data-row": row.id, "data-column": column.id, class: row.total || column.total ? "total" : null }, input, special));
+        loaders.push(() => {
+          input.load();
+          if (special) special.load();
+        });
       }
       body.append(tr);
     }
@@ -570,7 +723,7 @@
       if (view) page.append(view);
     }
     for (const section of form.sections) {
-      const view = el("section", { class: "section", id: `section-${section.id}` });
+      const view = el("section", { class: section.respondent ? "section respondent" : "section", id: `section-${section.id}` });
       view.append(textNode("h2", `section.${section.id}.title`, section.number ? `${section.number}. ${section.title}` : section.title));
       let m = 0;
       for (const block of section.content) {
@@ -622,6 +775,7 @@
           problems.replaceChildren(...broken.map((c, i) => el("li", { class: c.severity, text: piped(text(`${item.id}.record.check.${i + 1}`, c.message), data) })));
         });
       }
+      if (item.answer && item.answer.type === "table") showTotals(item, view);
       if (item.answer && item.answer.type === "grid") {
         for (const column of item.answer.columns) {
           const open = holds(column.condition, data);
@@ -640,10 +794,36 @@
 
   function itemProblems(item, data, asked) {
     if (!asked[item.id]) return [];
-    return (item.constraints || [])
+    const broken = (item.constraints || [])
       .map((c, i) => ({ ...c, index: i + 1 }))
       .filter((c) => !holds(c.rule, data))
       .map((c) => ({ severity: c.severity, message: piped(text(`${item.id}.check.${c.index}`, c.message), data) }));
+    if (item.answer && item.answer.type === "table") {
+      for (const total of totals(item, answers[item.id])) {
+        if (total.stated === null || sameNumber(total.sum, total.stated)) continue;
+        broken.push({ severity: "error", message: fill(ui("total"), headingLabel(item, "row", total.row), headingLabel(item, "column", total.column), total.stated, total.sum) });
+      }
+    }
+    return broken;
+  }
+  function headingLabel(item, kind, id) {
+    const heading = item.answer[`${kind}s`].find((h) => h.id === id);
+    return heading ? text(`${item.id}.${kind}.${id}`, heading.label) : id;
+  }
+
+  // A table's total cells: the sum of the cells they total shown in each, and a total that
+  // differs from it marked.
+  function showTotals(item, view) {
+    const found = totals(item, answers[item.id]);
+    for (const td of view.wrap.querySelectorAll("td.total")) {
+      const input = td.querySelector("input");
+      const total = found.find((t) => t.row === td.dataset.row && t.column === td.dataset.column);
+      if (!input) continue;
+      input.placeholder = total ? String(total.sum) : "";
+      const wrong = !!(total && total.stated !== null && !sameNumber(total.sum, total.stated));
+      input.toggleAttribute("aria-invalid", wrong);
+      if (wrong) input.setAttribute("aria-invalid", "true");
+    }
   }
 
   // "Check": every broken rule and every required item left unanswered, linked to its item.

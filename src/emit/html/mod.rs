@@ -3,10 +3,13 @@
 //!
 //! The page holds the compiled form (`docs/form-format.md`) as a JSON data block, json-logic-js
 //! (bundled unchanged, with its licence) to evaluate the form's rules, the browser's strings in
-//! the six UN languages, and the script and style of `form.js` and `form.css`. It requests
+//! the six UN languages, the conditions for the page to state in words on paper (`words`), and
+//! the script and style of `form.js` and `form.css`. It requests
 //! nothing: its content security policy allows no source but the page itself.
 
 use crate::model::Instrument;
+
+mod words;
 
 const SCRIPT: &str = include_str!("form.js");
 const LOGIC: &str = include_str!("json-logic.js");
@@ -21,6 +24,7 @@ const POLICY: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 
 pub fn to_string(instrument: &Instrument) -> String {
     let form = script_json(&super::json::to_string(instrument));
     let strings = script_json(STRINGS);
+    let words = script_json(&words::conditions(instrument).to_string());
     let title = super::html_escape(&instrument.title);
     let lang = super::html_escape(instrument.language.as_deref().unwrap_or("en"));
     format!(
@@ -31,6 +35,7 @@ pub fn to_string(instrument: &Instrument) -> String {
          <main id=\"qc\"><noscript>{title}: this form needs JavaScript.</noscript></main>\n\
          <script type=\"application/json\" id=\"qc-form\">{form}</script>\n\
          <script type=\"application/json\" id=\"qc-strings\">{strings}</script>\n\
+         <script type=\"application/json\" id=\"qc-words\">{words}</script>\n\
          <script>\n{LOGIC}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     )
 }
@@ -43,6 +48,41 @@ fn script_json(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Each language has every string of English, with the same places (`{0}`, `{1}`) for
+    /// what the page fills in.
+    #[test]
+    fn every_language_has_every_string() {
+        let strings: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(super::STRINGS).unwrap_or_default();
+        let places = |text: &str| {
+            let mut found: Vec<&str> = (0..4)
+                .map(|n| ["{0}", "{1}", "{2}", "{3}"][n])
+                .filter(|place| text.contains(place))
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let english = strings["en"].as_object().cloned().unwrap_or_default();
+        assert!(english.len() > 20);
+        for language in ["fr", "es", "ar", "ru", "zh"] {
+            let other = strings[language].as_object().cloned().unwrap_or_default();
+            for (key, text) in &english {
+                let translated = other.get(key).and_then(|t| t.as_str());
+                assert!(translated.is_some(), "`{language}` has no `{key}`");
+                assert_eq!(
+                    places(translated.unwrap_or_default()),
+                    places(text.as_str().unwrap_or_default()),
+                    "`{language}` `{key}`"
+                );
+            }
+            assert_eq!(
+                other.len(),
+                english.len(),
+                "`{language}` has strings English has not"
+            );
+        }
+    }
+
     #[test]
     fn scripts_never_close_their_element() {
         for source in [super::SCRIPT, super::LOGIC, super::STYLE] {
