@@ -403,6 +403,15 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0133-bad-table.q"),
     },
     Entry {
+        code: "E0136",
+        title: "respondent block after a section",
+        body: "The respondent block (`respondent \"Title\" { … }`) asks who replies: the \
+               country or organization, the office, the focal point, the date. It is answered \
+               first, so it comes before the first section. An instrument has at most one \
+               (a second one is E0101).",
+        example: fixture!("E0136-respondent-after-section.q"),
+    },
+    Entry {
         code: "W0201",
         title: "condition refers to a later item",
         body: "A condition reads an item that comes after the item it controls. Respondents \

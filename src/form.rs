@@ -82,9 +82,23 @@ pub fn read(value: &Value) -> Result<Instrument> {
             Place::new(&at, "id"),
             "section",
         )?;
+        // The respondent block, if any, is one and not numbered; the other sections are.
+        if section.respondent && sections.iter().any(|s: &Section| s.respondent) {
+            return fail(&at, "the form has two respondent blocks".to_owned());
+        }
+        if section.respondent != section.number.is_empty() {
+            return fail(
+                &format!("{at}/number"),
+                match section.respondent {
+                    true => "the respondent block has no number".to_owned(),
+                    false => "a section has a number".to_owned(),
+                },
+            );
+        }
         sections.push(Section {
             id: section.id.to_string(),
             number: section.number.to_string(),
+            respondent: section.respondent,
             title: section.title.to_string(),
             content,
             constraints: Vec::new(),

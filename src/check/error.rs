@@ -248,6 +248,20 @@ pub enum CheckError {
         chain: Vec<Note>,
     },
 
+    #[error("the respondent block comes after section `{section}`")]
+    #[diagnostic(
+        code(E0136),
+        help("move it before the first section: it is answered first, before any question")
+    )]
+    RespondentAfterSection {
+        /// The first section, which it follows.
+        section: String,
+        #[label("after the sections")]
+        span: Span,
+        #[related]
+        first: Vec<Note>,
+    },
+
     #[error("blocks expand past their limit: {what}")]
     #[diagnostic(
         code(E0135),

@@ -409,9 +409,23 @@ impl<'a> Checker<'a> {
     }
 
     fn section(&mut self, section: &'a ast::SectionDecl) {
+        if let (true, Some(first)) = (section.respondent, self.walk.sections.first()) {
+            if !first.respondent {
+                let span = self.walk.section_names.get(first.id.as_str()).copied();
+                self.errors.push(CheckError::RespondentAfterSection {
+                    section: first.id.clone(),
+                    span: section.id.span,
+                    first: span.map_or_else(Vec::new, |span| Note::new(span, "the first section")),
+                });
+            }
+        }
         if let Some(first) = self.walk.section_names.get(section.id.name.as_str()) {
             self.errors.push(CheckError::Duplicate {
-                kind: "section",
+                kind: if section.respondent {
+                    "respondent block"
+                } else {
+                    "section"
+                },
                 name: section.id.name.clone(),
                 span: section.id.span,
                 first: Note::new(*first, "first defined here"),
@@ -422,9 +436,15 @@ impl<'a> Checker<'a> {
                 .insert(section.id.name.as_str(), section.id.span);
         }
         let index = self.walk.sections.len();
+        let numbered = self.walk.sections.iter().filter(|s| !s.respondent).count();
         self.walk.sections.push(model::Section {
             id: section.id.name.clone(),
-            number: roman(index + 1),
+            number: if section.respondent {
+                String::new()
+            } else {
+                roman(numbered + 1)
+            },
+            respondent: section.respondent,
             title: section.title.value.clone(),
             content: Vec::new(),
             constraints: Vec::new(),
@@ -480,7 +500,15 @@ impl<'a> Checker<'a> {
     ) -> ItemId {
         let ident = self.item_ident(ident);
         let id = ItemId::from(self.walk.items.len());
-        let (number, marker) = self.number(kind, parent);
+        // The respondent block's questions are not numbered: numbers are the instrument's.
+        let kind_numbered = match kind {
+            model::ItemKind::Question if self.walk.sections.at(section).respondent => None,
+            kind => Some(kind),
+        };
+        let (number, marker) = match kind_numbered {
+            Some(kind) => self.number(kind, parent),
+            None => (None, None),
+        };
         let label_text = self.text(label);
         self.walk.items.push(model::Item {
             id: ident.name.clone(),

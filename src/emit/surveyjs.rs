@@ -393,7 +393,7 @@ fn survey_in_one_language(instrument: &Instrument) -> Value {
         elements.extend(writer.notes(None, &section.constraints, &section.id));
         pages.push(json!({
             "name": section.id,
-            "title": format!("{}. {}", section.number, writer.plain(&section.title)),
+            "title": section.heading(&writer.plain(&section.title)),
             "elements": elements,
         }));
     }

@@ -227,7 +227,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
             } else {
                 section.id.clone()
             },
-            label: format!("{}. {}", section.number, writer.plain(&section.title)),
+            label: section.heading(&writer.plain(&section.title)),
             ..SurveyRow::default()
         });
         writer.blocks(&section.content, &section.id);

@@ -335,15 +335,30 @@ pub struct Citation {
     pub subparagraph: Option<SubparagraphId>,
 }
 
-/// A section, numbered I, II, III… in order.
+/// A section, numbered I, II, III… in order; or the respondent block, which is not numbered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
     pub id: String,
+    /// Empty for the respondent block.
     pub number: String,
+    /// The respondent block: questions about who replies (`respondent "Title" { … }`), whose
+    /// questions are not numbered.
+    pub respondent: bool,
     pub title: String,
     pub content: Vec<Block>,
     /// Rules over the section's answers.
     pub constraints: Vec<Constraint>,
+}
+
+impl Section {
+    /// A title as the section prints it: after its number (`I. Title`), or alone for the
+    /// respondent block.
+    pub fn heading(&self, title: &str) -> String {
+        match self.number.is_empty() {
+            true => title.to_owned(),
+            false => format!("{}. {title}", self.number),
+        }
+    }
 }
 
 /// How much a broken rule counts.

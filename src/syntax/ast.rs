@@ -370,8 +370,11 @@ pub struct ParaRef {
 /// `section id "title" { … }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct SectionDecl {
+    /// `respondent` for the respondent block.
     pub id: Ident,
     pub title: Text,
+    /// The respondent block (`respondent "Title" { … }`): not numbered, nor its questions.
+    pub respondent: bool,
     pub members: Vec<SectionMember>,
     pub span: Span,
 }

@@ -51,7 +51,7 @@ impl Lowering {
                 Rule::document => Declaration::Document(self.document(pair)?),
                 Rule::introduction => Declaration::Introduction(self.introduction(pair)?),
                 Rule::test => Declaration::Test(self.test(pair)?),
-                Rule::section => Declaration::Section(self.section(pair)?),
+                Rule::section | Rule::respondent => Declaration::Section(self.section(pair)?),
                 Rule::EOI => break,
                 _ => return Err(self.unexpected(&pair)),
             };
@@ -427,7 +427,9 @@ impl Lowering {
 
     fn section(&self, pair: Pair<'_, Rule>) -> Result<SectionDecl> {
         let span = self.span(&pair);
+        let respondent = pair.as_rule() == Rule::respondent;
         let mut inner = pair.into_inner();
+        // The respondent block's id is its keyword.
         let id = self.ident(next(&mut inner, "section id")?);
         let title = self.text(next(&mut inner, "section title")?)?;
         let members = inner
@@ -436,6 +438,7 @@ impl Lowering {
         Ok(SectionDecl {
             id,
             title,
+            respondent,
             members,
             span,
         })

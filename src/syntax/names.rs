@@ -22,6 +22,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::document => "`document`",
         Rule::introduction => "`introduction`",
         Rule::section => "`section`",
+        Rule::respondent | Rule::respondent_word => "`respondent`",
         Rule::ident | Rule::scale_name => "a name",
         Rule::string | Rule::string_part => "a quoted text",
         Rule::number => "a number",
@@ -166,6 +167,7 @@ fn construct(source: &str, offset: usize) -> Option<Rule> {
         "scale" => Rule::scale,
         "document" | "para" | "source" => Rule::document,
         "section" => Rule::section,
+        "respondent" => Rule::respondent,
         "question" | "item" | "ask" | "followup" | "field" => Rule::question,
         "grid" | "column" | "row" => Rule::grid,
         "list" => Rule::list_type,
@@ -220,6 +222,9 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
             "a table reads `table id \"Label\" : integer { row id \"…\" column id \"…\" total row total \"Total\" }`"
         }
         Rule::section => "a section reads `section id \"Title\" { … }`",
+        Rule::respondent | Rule::respondent_word => {
+            "the respondent block reads `respondent \"About the reply\" { question country \"Country\" : text … }`"
+        }
         Rule::import | Rule::from_import => {
             "an import reads `import \"common/scales.q\" as common` or `from \"common/scales.q\" import yes_no`"
         }

@@ -56,17 +56,23 @@ pub fn questionnaire(instrument: &Instrument) -> (Value, Vec<Loss>) {
     };
     let mut items = writer.blocks(&instrument.introduction, "introduction");
     for section in &instrument.sections {
-        let mut group = json!({
-            "linkId": section_link(instrument, section),
-            "prefix": format!("{}.", section.number),
-            "text": section.title,
-            "type": "group",
-            "item": writer.blocks(&section.content, &section.id),
-        });
-        if let Value::Object(group) = &mut group {
-            writer.constraints(&section.id, None, &section.constraints, group);
+        let mut group = serde_json::Map::new();
+        group.insert(
+            "linkId".to_owned(),
+            json!(section_link(instrument, section)),
+        );
+        // The respondent block has no number.
+        if !section.number.is_empty() {
+            group.insert("prefix".to_owned(), json!(format!("{}.", section.number)));
         }
-        items.push(group);
+        group.insert("text".to_owned(), json!(section.title));
+        group.insert("type".to_owned(), json!("group"));
+        group.insert(
+            "item".to_owned(),
+            json!(writer.blocks(&section.content, &section.id)),
+        );
+        writer.constraints(&section.id, None, &section.constraints, &mut group);
+        items.push(Value::Object(group));
     }
     // FHIR R4 has no piping: a piped value is shown as `{id}`.
     let mut piped = Vec::new();

@@ -160,8 +160,12 @@ pub struct Subparagraph<'a> {
 pub struct Section<'a> {
     #[serde(borrow)]
     pub id: Cow<'a, str>,
+    /// Empty for the respondent block.
     #[serde(borrow)]
     pub number: Cow<'a, str>,
+    /// The respondent block: questions about who replies, not numbered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub respondent: bool,
     #[serde(borrow)]
     pub title: Cow<'a, str>,
     #[serde(borrow)]

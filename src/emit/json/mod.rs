@@ -64,6 +64,7 @@ pub fn form(instrument: &Instrument) -> Form<'_> {
             .map(|section| format::Section {
                 id: Cow::from(section.id.as_str()),
                 number: Cow::from(section.number.as_str()),
+                respondent: section.respondent,
                 title: Cow::from(section.title.as_str()),
                 content: writer.blocks(&section.content),
                 constraints: writer.constraints(None, &section.constraints),
