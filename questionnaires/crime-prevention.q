@@ -20,7 +20,7 @@ from "common/scales.q" import yes_no, yes_no_na, yes_partly_no, yes_partly_no_na
 from "references/crime-prevention-guidelines.q" import guidelines
 from "references/urban-crime-prevention-guidelines.q" import urban_guidelines
 from "references/crime-public-security-declaration.q" import crime_security_declaration
-from "common/blocks.q" import technical_assistance, concluding
+from "common/blocks.q" import member_state_reply, technical_assistance, concluding
 
 # Translations of the texts, one JSON file per language keyed by stable ids (see
 # docs/language.md). The French and Spanish files translate the structure only (title, section
@@ -47,6 +47,12 @@ introduction {
   text "General Assembly resolution 51/60 of 12 December 1996, the annex to which contains the United Nations Declaration on Crime and Public Security"
   text "The questionnaire is divided into five sections: structuring crime prevention at the government level; crime prevention approaches; implementation issues; international cooperation, networking and technical assistance; and concluding questions. "
        "In developing the questionnaire, related paragraphs have been grouped for simplicity and clarity."
+}
+
+# Who replies: the Member State, the office, its focal point and the date (not printed in the
+# annex; see `common/blocks.q`). Not numbered, so the questions keep the annex's numbers.
+respondent "Information on the reply" {
+  use member_state_reply()
 }
 
 # ---------------------------------------------------------------------------------------------

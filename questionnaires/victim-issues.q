@@ -15,11 +15,17 @@ instrument victim_issues {
 
 from "common/scales.q" import yes_no, yes_partly_no
 from "references/victims-declaration.q" import victims_declaration
-from "common/blocks.q" import technical_assistance, concluding
+from "common/blocks.q" import member_state_reply, technical_assistance, concluding
 
 introduction {
   text "This draft questionnaire is designed to collect information on the application of the Declaration of Basic Principles of Justice for Victims of Crime and Abuse of Power (General Assembly resolution 40/34, annex). It follows the structure of the Declaration: victims of crime, with access to justice and fair treatment, restitution, compensation and assistance; and victims of abuse of power."
   text "It is not intended to produce a scorecard of how well States are doing. Replies will assist in identifying difficulties encountered, ways in which technical assistance can be provided, and useful practices."
+}
+
+# Who replies: the Member State, the office, its focal point and the date (not printed in the
+# annex; see `common/blocks.q`). Not numbered, so the questions keep the annex's numbers.
+respondent "Information on the reply" {
+  use member_state_reply()
 }
 
 section structures "Structures and focal points" {

@@ -1,7 +1,19 @@
-# Blocks that the information-gathering instruments share: the technical-assistance grid and
-# the concluding questions. Each instrument gives them its own item ids, areas and topic:
+# Blocks that the information-gathering instruments share: who replies for a Member State, the
+# technical-assistance grid and the concluding questions. Each instrument gives the last two
+# their own item ids, areas and topic:
+#   respondent "Information on the reply" { use member_state_reply() }
 #   use technical_assistance(needs = q25, offers = q26, areas = { row … })
 #   use concluding(lessons = q27, challenges = q28, topic = "crime prevention")
+
+# Who replies for a Member State: the State, the office that prepared the reply, its focal
+# point and the date. The annexes leave this to the covering note; the office that sends an
+# instrument needs it with each reply, and the report names each reply by it.
+block member_state_reply() {
+  question country "Member State" : text
+  question office "Ministry, department or office that prepared the reply" : text
+  question focal_point "Focal point for the reply: name, title, telephone and e-mail address" : long_text
+  question replied_on "Date of the reply" : date
+}
 
 # After "Does your country need technical assistance…" (`needs`) and "Is your country able to
 # provide technical assistance…" (`offers`): the areas, each citing its paragraphs, against a

@@ -58,7 +58,8 @@ pub(super) fn analyse(resolved: &mut Resolved<'_>) -> Vec<CheckError> {
 }
 
 impl Resolved<'_> {
-    /// Warns of questions that cite no paragraph, when the instrument has documents to cite.
+    /// Warns of questions that cite no paragraph, when the instrument has documents to cite
+    /// (outside the respondent block).
     fn uncited(&self, errors: &mut Vec<CheckError>) {
         if !self.document_kept.iter().any(|kept| *kept) {
             return;
@@ -82,7 +83,12 @@ impl Resolved<'_> {
             }
         }
         for (index, item) in self.items.iter_enumerated() {
-            if item.kind == model::ItemKind::Question && !cites.at(index) {
+            // The respondent block asks who replies, about no paragraph.
+            let respondent = self
+                .sections
+                .get(item.section)
+                .is_some_and(|s| s.respondent);
+            if item.kind == model::ItemKind::Question && !cites.at(index) && !respondent {
                 errors.push(CheckError::Uncited {
                     name: item.id.clone(),
                     span: item.span,

@@ -78,18 +78,21 @@ fn surveyjs_has_a_page_per_section_and_carries_conditions() {
     assert_eq!(
         pages.len(),
         1 + instrument.sections.len(),
-        "the introduction and five sections"
+        "the introduction, the respondent block and five sections"
     );
-    // Translated texts are localizable strings; untranslated ones stay plain.
+    // Translated texts are localizable strings; untranslated ones stay plain. The respondent
+    // block has no number.
+    assert_eq!(pages[1]["title"]["default"], "Information on the reply");
+    assert_eq!(pages[1]["title"]["fr"], "Renseignements sur la réponse");
     assert_eq!(
-        pages[1]["title"]["default"],
+        pages[2]["title"]["default"],
         "I. Structuring crime prevention at the government level"
     );
     assert_eq!(
-        pages[1]["title"]["fr"],
+        pages[2]["title"]["fr"],
         "I. Structuration de la prévention du crime au niveau gouvernemental"
     );
-    let q1 = &pages[1]["elements"]
+    let q1 = &pages[2]["elements"]
         .as_array()
         .expect("elements")
         .iter()

@@ -127,11 +127,23 @@ fn every_line_of_the_annex_is_in_the_form() {
     );
 }
 
-fn questions(form: &Value) -> Vec<&Value> {
-    form["sections"]
-        .as_array()
-        .expect("sections")
+/// The sections of the annex: all but the respondent block, which the annex leaves to the
+/// covering note.
+fn annex_sections(form: &Value) -> Vec<&Value> {
+    let sections = form["sections"].as_array().expect("sections");
+    assert_eq!(
+        sections[0]["respondent"], true,
+        "the respondent block comes first"
+    );
+    sections
         .iter()
+        .filter(|s| s["respondent"] != true)
+        .collect()
+}
+
+fn questions(form: &Value) -> Vec<&Value> {
+    annex_sections(form)
+        .into_iter()
         .flat_map(|section| section["content"].as_array().expect("content"))
         .filter(|block| block["kind"] == "question")
         .collect()
@@ -221,7 +233,7 @@ fn scales_are_the_printed_ones() {
 #[test]
 fn the_grid_has_twelve_cited_areas_a_priority_row_and_two_conditional_columns() {
     let form = form();
-    let grid = form["sections"][3]["content"]
+    let grid = annex_sections(&form)[3]["content"]
         .as_array()
         .expect("content")
         .iter()

@@ -158,7 +158,8 @@ fn the_bundled_drafts_translate_the_structure() {
         }
     }
     let french = translate::localize(&instrument, "fr").expect("French");
-    assert_eq!(french.sections[4].title, "Questions finales");
+    assert_eq!(french.sections[0].title, "Renseignements sur la réponse");
+    assert_eq!(french.sections[5].title, "Questions finales");
     assert_eq!(
         french.scales[qc::model::ScaleId::from(0)].options[0].label,
         qc::model::Text::plain("Oui")

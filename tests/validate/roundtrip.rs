@@ -307,13 +307,29 @@ fn malformed_forms_are_refused_with_a_pointer() {
         "/format"
     );
     let mut form = qc::emit::json::to_value(&instrument);
-    let grid = form["sections"][3]["content"]
+    let grid = form["sections"][4]["content"]
         .as_array_mut()
         .and_then(|blocks| blocks.iter_mut().find(|block| block["kind"] == "grid"))
         .expect("the grid");
     grid["condition"] = serde_json::json!({ "==": [{ "var": "q99" }, "yes"] });
     let error = qc::form::read(&form).expect_err("unknown item");
     assert!(error.message.contains("q99"), "{error}");
+    // The respondent block is one, and has no number; the other sections have one.
+    let form = qc::emit::json::to_value(&instrument);
+    assert_eq!(form["sections"][0]["respondent"], true);
+    let mut numbered = form.clone();
+    numbered["sections"][0]["number"] = serde_json::json!("I");
+    let error = qc::form::read(&numbered).expect_err("a numbered respondent block");
+    assert_eq!(error.pointer, "/sections/0/number", "{error}");
+    let mut two = form.clone();
+    two["sections"][1]["respondent"] = serde_json::json!(true);
+    two["sections"][1]["number"] = serde_json::json!("");
+    let error = qc::form::read(&two).expect_err("two respondent blocks");
+    assert_eq!(error.pointer, "/sections/1", "{error}");
+    let mut unnumbered = form;
+    unnumbered["sections"][1]["number"] = serde_json::json!("");
+    let error = qc::form::read(&unnumbered).expect_err("a section without a number");
+    assert_eq!(error.pointer, "/sections/1/number", "{error}");
 }
 
 /// The order a form gives its calculated values in lists each once, after those it reads;
