@@ -8,14 +8,14 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import puppeteer from "puppeteer-core";
+import { launch } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [chromium, shots, ...pages] = process.argv.slice(2);
 let failures = 0;
 
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
+const browser = await launch(chromium);
 try {
   for (const spec of pages) {
     const [html, replyPath] = spec.split("=");

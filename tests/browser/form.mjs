@@ -2,7 +2,8 @@
 // `qc.load(reply)` in a fresh browser context, then the items the page shows are exactly those
 // `qc validate` asks (ASKED.json, from `examples/asked`), its calculated values are qc's, and
 // `qc.reply()` is the reply without the answers of items (and record fields) not asked. The page
-// may request nothing but itself: any other request fails the run.
+// works with the network blocked: it may request nothing but itself, and any other request is
+// refused and fails the run.
 //
 // Usage: node form.mjs CHROMIUM FORM.html ASKED.json REPLY.json…
 import { readFileSync } from "node:fs";
@@ -80,6 +81,7 @@ try {
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
+    // The network blocked: every request but the page's own is refused, and fails the run.
     await page.setRequestInterception(true);
     page.on("request", (request) => {
       const url = request.url();

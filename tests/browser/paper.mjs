@@ -9,20 +9,13 @@
 //
 // Usage: node paper.mjs CHROMIUM INSTRUMENT.html TABLES.html RECORDS.html
 import { pathToFileURL } from "node:url";
-import puppeteer from "puppeteer-core";
+import { launch, tally } from "./harness.mjs";
 
 const [chromium, instrumentPath, tablesPath, recordsPath] = process.argv.slice(2);
-let failures = 0;
-let checks = 0;
-const expect = (ok, message) => {
-  checks++;
-  if (!ok) {
-    console.log(`FAIL ${message}`);
-    failures++;
-  }
-};
+const checks = tally();
+const expect = checks.expect;
 
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
+const browser = await launch(chromium);
 try {
   const page = await (await browser.createBrowserContext()).newPage();
   const errors = [];
@@ -137,5 +130,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`paper: ${checks} checks in chromium, ${failures} failures`);
-process.exit(failures ? 1 : 0);
+checks.finish("paper");

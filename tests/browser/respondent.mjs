@@ -12,20 +12,13 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import puppeteer from "puppeteer-core";
+import { launch, tally } from "./harness.mjs";
 
 const [chromium, respondentPath, markupPath, rtlPath, saveDir, shots] = process.argv.slice(2);
-let failures = 0;
-let checks = 0;
-const expect = (ok, message) => {
-  checks++;
-  if (!ok) {
-    console.log(`FAIL ${message}`);
-    failures++;
-  }
-};
+const checks = tally();
+const expect = checks.expect;
 
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
+const browser = await launch(chromium);
 try {
   const context = await browser.createBrowserContext({ downloadBehavior: { policy: "allow", downloadPath: saveDir } });
   const page = await context.newPage();
@@ -115,7 +108,7 @@ try {
   // Arabic: chosen with the language switch.
   const rtl = await (await browser.createBrowserContext()).newPage();
   await rtl.goto(pathToFileURL(rtlPath).href, { waitUntil: "load" });
-  const before = failures;
+  const before = checks.failures;
   await rtl.select("#qc-language", "ar");
   await rtl.click("#item-strategy input[value='yes']");
   const arabic = await rtl.evaluate(() => {
@@ -138,7 +131,7 @@ try {
     `an untranslated text stays English, left to right: ${JSON.stringify(arabic.fallback)}`,
   );
   expect(arabic.asked, "the logic still applies in Arabic");
-  if (failures > before) {
+  if (checks.failures > before) {
     mkdirSync(shots, { recursive: true });
     await rtl.screenshot({ path: join(shots, "arabic.png"), fullPage: true });
     console.log(`a screenshot of the Arabic page is in ${shots}`);
@@ -146,5 +139,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`respondent: ${checks} checks in chromium, ${failures} failures`);
-process.exit(failures ? 1 : 0);
+checks.finish("respondent");

@@ -6,11 +6,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import puppeteer from "puppeteer-core";
+import { launch } from "./harness.mjs";
 
 const [chromium, shots, instrumentPath, replyPath, arabicPath] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
-const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ["--no-sandbox"] });
+const browser = await launch(chromium);
 try {
   const page = await (await browser.createBrowserContext()).newPage();
   await page.setViewport({ width: 1200, height: 1000 });
