@@ -1,8 +1,9 @@
 // The offline form as paper, and its tables, in Debian's chromium.
 //
-// Printed, the bundled instrument shows every item it asks of someone, asked or not yet, each
-// with its condition in words in the page's language ("Answer only if the answer to question 1
-// is “Yes”"), and its choices as boxes; a list with no record yet has a blank one to fill in.
+// The bundled instrument opens with its respondent block, unnumbered. Printed, it shows every
+// item it asks of someone, asked or not yet, each with its condition in words in the page's
+// language ("Answer only if the answer to question 1 is “Yes”"), and its choices as boxes; a
+// list with no record yet has a blank one to fill in.
 // A numeric table shows the total its cells add up to in each total cell, marks a total that
 // differs, as `qc validate` would (V0117), and takes a special answer ("Not available") in a
 // cell, in place of its figure.
@@ -21,6 +22,12 @@ try {
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(pathToFileURL(instrumentPath).href, { waitUntil: "load" });
+  // The respondent block comes first, its questions without numbers.
+  const respondent = await page.evaluate(() => {
+    const first = document.querySelector("section.section");
+    return { id: first.id, numbers: [...first.querySelectorAll(".number")].map((n) => n.textContent.trim()).filter(Boolean) };
+  });
+  expect(respondent.id === "section-respondent" && !respondent.numbers.length, `the respondent block first, unnumbered: ${JSON.stringify(respondent)}`);
   // On screen, a condition is not stated: the item comes and goes.
   expect(await page.$eval(".condition", (node) => getComputedStyle(node).display === "none"), "on screen, conditions are not stated");
   await page.emulateMediaType("print");
