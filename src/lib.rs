@@ -32,6 +32,7 @@ pub mod cli;
 pub mod codes;
 pub mod convert;
 pub mod coverage;
+pub mod dataset;
 pub mod diagnostic;
 pub mod emit;
 pub mod eval;

@@ -4,6 +4,7 @@
 mod convert;
 mod files;
 mod render;
+mod table;
 mod translations;
 mod validate;
 
@@ -129,6 +130,31 @@ enum Command {
         /// How to print the problems: for people, or one JSON object per reply and line.
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
+    },
+    /// Tabulate the valid replies to a form: one row per reply and one column per variable,
+    /// a table per list (a row per record, linked by `reply`), and the codebook.
+    ///
+    /// The output's extension chooses the format: `.csv` writes the replies there and the
+    /// codebook and each list beside it (`data.codebook.csv`, `data.<list>.csv`); `.xlsx` a
+    /// workbook with a sheet each; `.json` one document. A reply that is not valid is left out
+    /// and listed, unless --include-invalid. Exit status: 0 when every reply is tabulated, 1
+    /// when one is left out (the output is written all the same), 2 on a usage or I/O error.
+    Table {
+        /// The form: a `.q` file or its compiled JSON form definition.
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// Reply files, or folders of them.
+        #[arg(required = true, value_name = "RESPONSE")]
+        replies: Vec<PathBuf>,
+        /// The output: a `.csv`, `.xlsx` or `.json` file.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Write the labels of options and special answers in place of their codes.
+        #[arg(long)]
+        labels: bool,
+        /// Tabulate invalid replies too, with a `valid` column (1 or 0) after `reply`.
+        #[arg(long)]
+        include_invalid: bool,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
     /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
@@ -314,6 +340,20 @@ pub fn main() -> ExitCode {
             strip: strip_disabled,
             output: output.as_deref(),
             format,
+        })),
+        Command::Table {
+            form,
+            replies,
+            output,
+            labels,
+            include_invalid,
+        } => ExitCode::from(table::run(table::Request {
+            limits,
+            form: &form,
+            replies: &replies,
+            output: &output,
+            labels,
+            include_invalid,
         })),
         Command::ConvertResponse {
             form,

@@ -147,7 +147,7 @@ pub(super) fn run(request: Request<'_>) -> u8 {
 }
 
 /// A reply to check, or a path found where a reply was looked for that is not one.
-enum Entry {
+pub(super) enum Entry {
     File(PathBuf),
     /// A FIFO, socket or device named `*.json`, or a folder that cannot be listed: never
     /// opened, reported by its own path.
@@ -155,7 +155,7 @@ enum Entry {
 }
 
 impl Entry {
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         match self {
             Entry::File(path) | Entry::Refused(path, _) => path,
         }
@@ -166,7 +166,7 @@ impl Entry {
 /// file under each folder given, sorted. A folder is walked without following links to
 /// folders, so that a link to `.` or to `/usr` costs nothing; a link to a regular file is
 /// followed. Each folder is listed once, so a walk is linear in what it lists.
-fn reply_files(paths: &[PathBuf]) -> Vec<Entry> {
+pub(super) fn reply_files(paths: &[PathBuf]) -> Vec<Entry> {
     let mut entries = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
