@@ -40,6 +40,7 @@ pub mod explain;
 pub mod form;
 pub mod load;
 pub mod model;
+pub mod report;
 pub mod source;
 pub mod span;
 pub mod stack;

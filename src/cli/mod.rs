@@ -4,6 +4,7 @@
 mod convert;
 mod files;
 mod render;
+mod report;
 mod table;
 mod translations;
 mod validate;
@@ -155,6 +156,25 @@ enum Command {
         /// Tabulate invalid replies too, with a `valid` column (1 or 0) after `reply`.
         #[arg(long)]
         include_invalid: bool,
+    },
+    /// Report on the valid replies to a form: who replied, and for each question what they
+    /// answered, counted among those it was asked of ("Not applicable" and special answers
+    /// shown, but left out of the base), numbers summarised, free text gathered with who wrote
+    /// it, each grid's boxes with who ticked them, and the paragraphs cited.
+    ///
+    /// The output's extension chooses the format: `.md` or `.json`. A reply that is not valid
+    /// is left out and listed. Exit status: 0 when every reply is in the report, 1 when one is
+    /// left out (the report is written all the same), 2 on a usage or I/O error.
+    Report {
+        /// The form: a `.q` file or its compiled JSON form definition.
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// Reply files, or folders of them.
+        #[arg(required = true, value_name = "RESPONSE")]
+        replies: Vec<PathBuf>,
+        /// The output: a `.md` or `.json` file.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
     /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
@@ -340,6 +360,16 @@ pub fn main() -> ExitCode {
             strip: strip_disabled,
             output: output.as_deref(),
             format,
+        })),
+        Command::Report {
+            form,
+            replies,
+            output,
+        } => ExitCode::from(report::run(report::Request {
+            limits,
+            form: &form,
+            replies: &replies,
+            output: &output,
         })),
         Command::Table {
             form,

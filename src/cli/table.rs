@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::validate::{load_form, reply_files, Entry};
 use super::{read_regular, write_atomically, Limits, INVALID, OK};
 use crate::dataset::write::{self, DataSet};
-use crate::dataset::{Layout, Rows};
+use crate::dataset::Layout;
 use crate::validate::{parse_reply, Options, Validator};
 
 pub(super) struct Request<'a> {
@@ -18,12 +18,6 @@ pub(super) struct Request<'a> {
     pub output: &'a Path,
     pub labels: bool,
     pub include_invalid: bool,
-}
-
-/// What comes of one reply file: its rows, and whether it is valid; or why it is left out.
-enum Tabulated {
-    Rows(bool, Rows),
-    LeftOut(String),
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
@@ -46,47 +40,22 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     let layout = Layout::of(instrument);
     let validator = Validator::new(instrument);
     let today = crate::eval::today();
-    let limit = super::SizeLimit::replies(request.limits.max_reply_size);
     let entries = reply_files(request.replies);
-    let tabulate = |entry: &Entry| -> Tabulated {
-        let path = match entry {
-            Entry::Refused(_, why) => return Tabulated::LeftOut(why.clone()),
-            Entry::File(path) => path,
-        };
-        let reply = match read_regular(path, limit)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| parse_reply(&bytes).map_err(|e| format!("not a reply: {e}")))
-        {
-            Ok(reply) => reply,
-            Err(why) => return Tabulated::LeftOut(why),
-        };
-        let problems = validator.validate(&reply, Options::default());
-        let errors = problems
-            .iter()
-            .filter(|p| p.severity == crate::model::Severity::Error)
-            .count();
-        if errors > 0 && !request.include_invalid {
-            return Tabulated::LeftOut(format!(
-                "invalid: {errors} error{} (`qc validate` lists them)",
-                if errors == 1 { "" } else { "s" }
-            ));
-        }
-        let empty = serde_json::Map::new();
-        let answers = reply
-            .get("answers")
-            .and_then(serde_json::Value::as_object)
-            .unwrap_or(&empty);
-        Tabulated::Rows(errors == 0, layout.rows(instrument, answers, &today))
-    };
-    let outcomes: Vec<Tabulated> = entries.par_iter().map(tabulate).collect();
+    let outcomes = each_reply(
+        request.limits,
+        &validator,
+        &entries,
+        request.include_invalid,
+        |answers| layout.rows(instrument, answers, &today),
+    );
 
     let names = reply_names(&entries);
     let mut replies = Vec::new();
     let mut left_out = Vec::new();
     for ((outcome, name), entry) in outcomes.into_iter().zip(names).zip(&entries) {
         match outcome {
-            Tabulated::Rows(valid, rows) => replies.push((name, valid, rows)),
-            Tabulated::LeftOut(why) => left_out.push((entry.path().display().to_string(), why)),
+            Ok((valid, rows)) => replies.push((name, valid, rows)),
+            Err(why) => left_out.push((entry.path().display().to_string(), why)),
         }
     }
     let data = DataSet {
@@ -142,6 +111,45 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     }
 }
 
+/// Reads each reply file, in parallel, validates it and gives what `keep` makes of its answers,
+/// with whether it is valid; or why it is left out: it cannot be read, it is not a reply, or it
+/// is invalid (unless `invalid` keeps it).
+pub(super) fn each_reply<T: Send>(
+    limits: &Limits,
+    validator: &Validator<'_>,
+    entries: &[Entry],
+    invalid: bool,
+    keep: impl Fn(&serde_json::Map<String, serde_json::Value>) -> T + Sync,
+) -> Vec<Result<(bool, T), String>> {
+    let limit = super::SizeLimit::replies(limits.max_reply_size);
+    let one = |entry: &Entry| -> Result<(bool, T), String> {
+        let path = match entry {
+            Entry::Refused(_, why) => return Err(why.clone()),
+            Entry::File(path) => path,
+        };
+        let bytes = read_regular(path, limit).map_err(|e| e.to_string())?;
+        let reply = parse_reply(&bytes).map_err(|e| format!("not a reply: {e}"))?;
+        let errors = validator
+            .validate(&reply, Options::default())
+            .iter()
+            .filter(|p| p.severity == crate::model::Severity::Error)
+            .count();
+        if errors > 0 && !invalid {
+            return Err(format!(
+                "invalid: {errors} error{} (`qc validate` lists them)",
+                if errors == 1 { "" } else { "s" }
+            ));
+        }
+        let empty = serde_json::Map::new();
+        let answers = reply
+            .get("answers")
+            .and_then(serde_json::Value::as_object)
+            .unwrap_or(&empty);
+        Ok((errors == 0, keep(answers)))
+    };
+    entries.par_iter().map(one).collect()
+}
+
 #[derive(Clone, Copy)]
 enum Format {
     Csv,
@@ -163,7 +171,7 @@ fn csv_path(output: &Path, table: &str) -> PathBuf {
 }
 
 /// Each reply's id: its file's name without `.json`, or its path where two share a name.
-fn reply_names(entries: &[Entry]) -> Vec<String> {
+pub(super) fn reply_names(entries: &[Entry]) -> Vec<String> {
     let stem = |entry: &Entry| {
         entry
             .path()

@@ -5,6 +5,7 @@ mod compile;
 mod convert;
 mod coverage;
 mod explain;
+mod report;
 mod table;
 mod test;
 mod translations;

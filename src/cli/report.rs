@@ -1,0 +1,80 @@
+//! `qc report FORM REPLY… -o FILE`: the report on the valid replies (`report`), as Markdown or
+//! JSON, by the output's extension.
+
+use std::path::{Path, PathBuf};
+
+use super::table::{each_reply, reply_names};
+use super::validate::{load_form, reply_files, Entry};
+use super::{write_atomically, Limits, INVALID, OK};
+use crate::report::{self, Reply};
+use crate::validate::Validator;
+
+pub(super) struct Request<'a> {
+    pub limits: &'a Limits,
+    pub form: &'a Path,
+    pub replies: &'a [PathBuf],
+    pub output: &'a Path,
+}
+
+pub(super) fn run(request: Request<'_>) -> u8 {
+    let extension = request.output.extension().and_then(|e| e.to_str());
+    if !matches!(extension, Some("md" | "json")) {
+        return super::io_error(&format!(
+            "`{}`: the output is a .md or .json file",
+            request.output.display()
+        ));
+    }
+    let form = match load_form(request.limits, request.form) {
+        Ok(form) => form,
+        Err(message) => return super::io_error(&message),
+    };
+    let instrument = &form.instrument;
+    let validator = Validator::new(instrument);
+    let entries = reply_files(request.replies);
+    let outcomes = each_reply(request.limits, &validator, &entries, false, Clone::clone);
+    let names = reply_names(&entries);
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for ((outcome, name), entry) in outcomes.into_iter().zip(names).zip(&entries) {
+        match outcome {
+            Ok((_, answers)) => kept.push((name, answers)),
+            Err(why) => left_out.push((entry.path().display().to_string(), why)),
+        }
+    }
+    let replies: Vec<Reply<'_>> = kept
+        .iter()
+        .map(|(id, answers)| Reply {
+            id: id.clone(),
+            answers,
+        })
+        .collect();
+    let report = report::report(instrument, &replies, &crate::eval::today());
+    let text = match extension {
+        Some("json") => {
+            let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        _ => report::markdown::to_string(&report),
+    };
+    let mut inputs: Vec<&Path> = vec![request.form];
+    inputs.extend(entries.iter().map(Entry::path));
+    if let Err(message) = write_atomically(request.output, text.as_bytes(), &inputs) {
+        return super::io_error(&message);
+    }
+    eprintln!(
+        "{} repl{} in `{}`, {} left out",
+        replies.len(),
+        if replies.len() == 1 { "y" } else { "ies" },
+        request.output.display(),
+        left_out.len()
+    );
+    for (path, why) in &left_out {
+        eprintln!("  left out {path}: {why}");
+    }
+    if left_out.is_empty() {
+        OK
+    } else {
+        INVALID
+    }
+}

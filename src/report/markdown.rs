@@ -1,0 +1,194 @@
+//! The report as Markdown: headings, tables of counts with their base, the texts gathered with
+//! who wrote them, and each grid's boxes with the respondents who ticked them.
+
+use std::fmt::Write;
+
+use super::{ItemReport, Report, Summary};
+
+/// A text from the instrument or a reply, as Markdown shows it and nothing more: markup and
+/// Markdown's own signs escaped, a line break (which would end a table's cell) a space.
+fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn share(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
+}
+
+fn number(n: f64) -> String {
+    let text = format!("{n:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn summary(out: &mut String, title: &str, s: &Summary) {
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} |",
+        cell(title),
+        s.n,
+        number(s.min),
+        number(s.median),
+        number(s.max),
+        number(s.sum)
+    );
+}
+
+pub fn to_string(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", cell(&report.instrument.title));
+    let _ = writeln!(out, "*{}*\n", report.statement);
+    let _ = writeln!(out, "## Who replied\n");
+    let _ = writeln!(out, "{} replies.\n", report.replies);
+    if let Some(first) = report.respondents.iter().find(|r| !r.answers.is_empty()) {
+        let _ = write!(out, "| reply |");
+        for answer in &first.answers {
+            let _ = write!(out, " {} |", cell(&answer.label));
+        }
+        let _ = writeln!(out, "\n|---|{}", "---|".repeat(first.answers.len()));
+        for respondent in &report.respondents {
+            let _ = write!(out, "| {} |", cell(&respondent.reply));
+            for column in &first.answers {
+                let value = respondent
+                    .answers
+                    .iter()
+                    .find(|a| a.item == column.item)
+                    .map_or("", |a| a.value.as_str());
+                let _ = write!(out, " {} |", cell(value));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    for section in &report.sections {
+        let _ = writeln!(out, "## {}. {}\n", section.number, cell(&section.title));
+        for item in &section.items {
+            item_section(&mut out, item);
+        }
+    }
+    if !report.coverage.is_empty() {
+        let _ = writeln!(out, "## Paragraphs cited\n");
+        let _ = writeln!(
+            out,
+            "| document | paragraph | questions | respondents who answered |\n|---|---|---|---|"
+        );
+        for c in &report.coverage {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&c.title),
+                cell(&c.paragraph),
+                cell(&c.printed.join(", ")),
+                c.respondents
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn item_section(out: &mut String, item: &ItemReport) {
+    // `1.` for a numbered question; `1 · q1_steps —` for what is under it.
+    let number = match item.number.as_deref() {
+        Some(n) if n.contains('·') => format!("{} — ", cell(n)),
+        Some(n) => format!("{}. ", cell(n)),
+        None => String::new(),
+    };
+    let _ = writeln!(out, "### {number}{}\n", cell(&item.label));
+    let _ = writeln!(
+        out,
+        "Asked of {} {}, answered by {}; base: {}.\n",
+        item.asked,
+        if item.asked == 1 { "reply" } else { "replies" },
+        item.answered,
+        item.base
+    );
+    if !item.options.is_empty() || !item.specials.is_empty() {
+        let _ = writeln!(
+            out,
+            "| answer | replies | share of the base |\n|---|---|---|"
+        );
+        for count in item.options.iter().chain(&item.specials) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&count.label),
+                count.count,
+                share(count.share)
+            );
+        }
+        out.push('\n');
+    }
+    if item.numbers.is_some() || !item.amounts.is_empty() {
+        let _ = writeln!(
+            out,
+            "| | n | min | median | max | sum |\n|---|---|---|---|---|---|"
+        );
+        if let Some(numbers) = &item.numbers {
+            summary(out, "", numbers);
+        }
+        for (currency, s) in &item.amounts {
+            summary(out, currency, s);
+        }
+        out.push('\n');
+    }
+    if let Some(grid) = &item.grid {
+        let _ = write!(out, "| |");
+        for column in &grid.columns {
+            let _ = write!(out, " {} |", cell(&column.label));
+        }
+        let _ = writeln!(out, "\n|---|{}", "---|".repeat(grid.columns.len()));
+        for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
+            let _ = write!(out, "| {} {} |", row.marker, cell(&row.label));
+            for ticked in &row.ticked {
+                let names = if ticked.is_empty() {
+                    "—".to_owned()
+                } else {
+                    format!("{}: {}", ticked.len(), ticked.join(", "))
+                };
+                let _ = write!(out, " {} |", cell(&names));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
+            let _ = writeln!(out, "{} {}\n", row.marker, cell(&row.label));
+            for said in &row.texts {
+                let _ = writeln!(
+                    out,
+                    "- **{}**: {}",
+                    cell(&said.respondent),
+                    cell(&said.text)
+                );
+            }
+            out.push('\n');
+        }
+    }
+    if !item.texts.is_empty() {
+        for said in &item.texts {
+            let _ = writeln!(
+                out,
+                "- **{}**: {}",
+                cell(&said.respondent),
+                cell(&said.text)
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(records) = item.records {
+        let _ = writeln!(out, "{records} records in all.\n");
+    }
+}

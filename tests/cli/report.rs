@@ -1,0 +1,245 @@
+//! `qc report`: the counts, shares and bases are checked against the replies written here,
+//! counted by hand, not against qc's own tabulation.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::*;
+
+const FORM: &str = r#"instrument survey { title "A survey" }
+scale yes_no_na { yes "Yes" no "No" not_applicable "Not applicable" }
+special dont_know "Don't know"
+
+respondent "About the reply" {
+  question country "Member State" : text
+}
+
+section main "Main" {
+  question plan "Is there a plan?" : yes_no_na {
+    allow dont_know
+    followup plan_title "Its title?" : text on yes
+  }
+  question sectors "Which sectors?" : many of { health "Health" schools "Schools" }
+  question staff "How many staff?" : integer min 0 { allow dont_know optional }
+  grid help "Mark the box(es):" {
+    column need "Need"
+    column give "Give"
+    row police "Police"
+    row courts "Courts"
+  }
+}
+"#;
+
+/// Five replies: plan is yes, yes, no, not applicable, don't know.
+const REPLIES: [(&str, &str); 5] = [
+    (
+        "a",
+        r#"{"country": "Arcadia", "plan": "yes", "plan_title": "Safe <b>streets</b>", "sectors": ["health", "schools"], "staff": 10, "help": {"police": ["need"]}}"#,
+    ),
+    (
+        "b",
+        r#"{"country": "Borduria", "plan": "yes", "plan_title": "Plan B", "sectors": ["health"], "staff": 30, "help": {"police": ["need", "give"], "courts": ["give"]}}"#,
+    ),
+    (
+        "c",
+        r#"{"country": "Carpania", "plan": "no", "sectors": [], "staff": 20, "help": {"courts": ["need"]}}"#,
+    ),
+    (
+        "d",
+        r#"{"country": "Dalmuria", "plan": "not_applicable", "sectors": ["schools"], "staff": {"special": "dont_know"}, "help": {"police": ["give"]}}"#,
+    ),
+    (
+        "e",
+        r#"{"country": "Elbonia", "plan": {"special": "dont_know"}, "sectors": ["health"], "help": {"police": ["give"]}}"#,
+    ),
+];
+
+fn run(dir: &Path, output: &str) -> (Output, std::path::PathBuf) {
+    std::fs::write(dir.join("survey.q"), FORM).expect("form");
+    let replies = dir.join("replies");
+    std::fs::create_dir(&replies).expect("folder");
+    for (name, answers) in REPLIES {
+        let reply = format!(r#"{{"form": "survey", "answers": {answers}}}"#);
+        std::fs::write(replies.join(format!("{name}.json")), reply).expect("reply");
+    }
+    std::fs::write(
+        replies.join("z-broken.json"),
+        r#"{"form": "survey", "answers": {"plan": 3}}"#,
+    )
+    .expect("reply");
+    let out = dir.join(output);
+    let result = qc(&[
+        "report",
+        &dir.join("survey.q").display().to_string(),
+        &replies.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    (result, out)
+}
+
+fn item<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["items"].as_array().expect("items"))
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item `{id}`"))
+}
+
+fn count<'a>(item: &'a Value, list: &str, code: &str) -> &'a Value {
+    item[list]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no `{code}`"))
+}
+
+#[test]
+fn counts_and_shares_leave_not_applicable_and_special_answers_out_of_the_base() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (output, out) = run(dir.path(), "report.json");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("z-broken.json: invalid"),
+        "{}",
+        stderr(&output)
+    );
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    assert_eq!(report["replies"], 5);
+    assert!(report["statement"]
+        .as_str()
+        .is_some_and(|s| s.contains("not a ranking")));
+    let names: Vec<&str> = report["respondents"]
+        .as_array()
+        .expect("respondents")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Arcadia", "Borduria", "Carpania", "Dalmuria", "Elbonia"]
+    );
+
+    // plan: asked of 5, answered by 5; "Not applicable" and "Don't know" are left out of the
+    // base, which is the 3 others: yes 2 of 3, no 1 of 3.
+    let plan = item(&report, "plan");
+    assert_eq!(
+        (
+            plan["asked"].as_u64(),
+            plan["answered"].as_u64(),
+            plan["base"].as_u64()
+        ),
+        (Some(5), Some(5), Some(3))
+    );
+    assert_eq!(count(plan, "options", "yes")["count"], 2);
+    assert!(
+        (count(plan, "options", "yes")["share"]
+            .as_f64()
+            .expect("share")
+            - 2.0 / 3.0)
+            .abs()
+            < 1e-9
+    );
+    assert!(
+        (count(plan, "options", "no")["share"]
+            .as_f64()
+            .expect("share")
+            - 1.0 / 3.0)
+            .abs()
+            < 1e-9
+    );
+    assert_eq!(count(plan, "options", "not_applicable")["count"], 1);
+    assert_eq!(
+        count(plan, "options", "not_applicable")["share"],
+        Value::Null
+    );
+    assert_eq!(count(plan, "specials", "dont_know")["count"], 1);
+    assert_eq!(count(plan, "specials", "dont_know")["share"], Value::Null);
+
+    // plan_title: asked only where plan is yes (2), its texts with who wrote them.
+    let title = item(&report, "plan_title");
+    assert_eq!(title["asked"], 2);
+    assert_eq!(title["texts"][0]["respondent"], "Arcadia");
+    assert_eq!(title["texts"][1]["text"], "Plan B");
+
+    // sectors: every reply ticks none, one or both; the base is the 5 who answered.
+    let sectors = item(&report, "sectors");
+    assert_eq!(sectors["base"], 5);
+    assert_eq!(count(sectors, "options", "health")["count"], 3);
+    assert!(
+        (count(sectors, "options", "health")["share"]
+            .as_f64()
+            .expect("share")
+            - 0.6)
+            .abs()
+            < 1e-9
+    );
+    assert_eq!(count(sectors, "options", "schools")["count"], 2);
+
+    // staff: 10, 30, 20 (one "Don't know", one unanswered): n 3, min 10, median 20, max 30.
+    let staff = item(&report, "staff");
+    assert_eq!(
+        (
+            staff["asked"].as_u64(),
+            staff["answered"].as_u64(),
+            staff["base"].as_u64()
+        ),
+        (Some(5), Some(4), Some(3))
+    );
+    let numbers = &staff["numbers"];
+    assert_eq!(
+        (
+            numbers["n"].as_u64(),
+            numbers["min"].as_f64(),
+            numbers["median"].as_f64(),
+            numbers["max"].as_f64(),
+            numbers["sum"].as_f64()
+        ),
+        (Some(3), Some(10.0), Some(20.0), Some(30.0), Some(60.0))
+    );
+
+    // The grid: who ticked each box, side by side.
+    let help = &item(&report, "help")["grid"];
+    assert_eq!(
+        help["rows"][0]["ticked"][0],
+        serde_json::json!(["Arcadia", "Borduria"])
+    );
+    assert_eq!(
+        help["rows"][0]["ticked"][1],
+        serde_json::json!(["Borduria", "Dalmuria", "Elbonia"])
+    );
+    assert_eq!(
+        help["rows"][1]["ticked"][0],
+        serde_json::json!(["Carpania"])
+    );
+}
+
+#[test]
+fn the_markdown_report_shows_the_base_and_escapes_what_replies_wrote() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (output, out) = run(dir.path(), "report.md");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("not a ranking"), "{text}");
+    assert!(
+        text.contains("Asked of 5 replies, answered by 5; base: 3."),
+        "{text}"
+    );
+    assert!(text.contains("| Yes | 2 | 67% |"), "{text}");
+    assert!(text.contains("| Not applicable | 1 | — |"), "{text}");
+    assert!(text.contains("| Don't know | 1 | — |"), "{text}");
+    assert!(
+        text.contains("| (a) Police | 2: Arcadia, Borduria | 3: Borduria, Dalmuria, Elbonia |"),
+        "{text}"
+    );
+    // Markup a reply wrote is shown, not read.
+    assert!(
+        text.contains("Safe &lt;b&gt;streets&lt;/b&gt;") && !text.contains("<b>"),
+        "{text}"
+    );
+}
