@@ -162,7 +162,8 @@ enum Command {
     /// shown, but left out of the base), numbers summarised, free text gathered with who wrote
     /// it, each grid's boxes with who ticked them, and the paragraphs cited.
     ///
-    /// The output's extension chooses the format: `.md` or `.json`. A reply that is not valid
+    /// The output's extension chooses the format: `.html` (one page, with charts), `.md` or
+    /// `.json`. A reply that is not valid
     /// is left out and listed. Exit status: 0 when every reply is in the report, 1 when one is
     /// left out (the report is written all the same), 2 on a usage or I/O error.
     Report {
@@ -172,7 +173,7 @@ enum Command {
         /// Reply files, or folders of them.
         #[arg(required = true, value_name = "RESPONSE")]
         replies: Vec<PathBuf>,
-        /// The output: a `.md` or `.json` file.
+        /// The output: a `.html`, `.md` or `.json` file.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },

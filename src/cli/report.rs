@@ -1,5 +1,5 @@
-//! `qc report FORM REPLY… -o FILE`: the report on the valid replies (`report`), as Markdown or
-//! JSON, by the output's extension.
+//! `qc report FORM REPLY… -o FILE`: the report on the valid replies (`report`), as HTML,
+//! Markdown or JSON, by the output's extension.
 
 use std::path::{Path, PathBuf};
 
@@ -18,9 +18,9 @@ pub(super) struct Request<'a> {
 
 pub(super) fn run(request: Request<'_>) -> u8 {
     let extension = request.output.extension().and_then(|e| e.to_str());
-    if !matches!(extension, Some("md" | "json")) {
+    if !matches!(extension, Some("md" | "json" | "html")) {
         return super::io_error(&format!(
-            "`{}`: the output is a .md or .json file",
+            "`{}`: the output is a .html, .md or .json file",
             request.output.display()
         ));
     }
@@ -55,6 +55,7 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             text.push('\n');
             text
         }
+        Some("html") => report::html::to_string(&report),
         _ => report::markdown::to_string(&report),
     };
     let mut inputs: Vec<&Path> = vec![request.form];

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{ItemReport, Report, Summary};
+use super::{figure, percent, ItemReport, Report, Summary};
 
 /// A text from the instrument or a reply, as Markdown shows it and nothing more: markup and
 /// Markdown's own signs escaped, a line break (which would end a table's cell) a space.
@@ -25,25 +25,16 @@ fn cell(text: &str) -> String {
     out
 }
 
-fn share(share: Option<f64>) -> String {
-    share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn number(n: f64) -> String {
-    let text = format!("{n:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 fn summary(out: &mut String, title: &str, s: &Summary) {
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} | {} |",
         cell(title),
         s.n,
-        number(s.min),
-        number(s.median),
-        number(s.max),
-        number(s.sum)
+        figure(s.min),
+        figure(s.median),
+        figure(s.max),
+        figure(s.sum)
     );
 }
 
@@ -127,7 +118,7 @@ fn item_section(out: &mut String, item: &ItemReport) {
                 "| {} | {} | {} |",
                 cell(&count.label),
                 count.count,
-                share(count.share)
+                percent(count.share)
             );
         }
         out.push('\n');

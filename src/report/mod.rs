@@ -6,6 +6,7 @@
 //!
 //! A compilation of replies, not a ranking: nothing here orders or scores respondents.
 
+pub mod html;
 pub mod markdown;
 
 use serde::Serialize;
@@ -70,6 +71,7 @@ pub struct SectionReport {
 pub struct ItemReport {
     pub id: String,
     /// Its printed number, or that of the item it is under and its id: `1 · q1_steps`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     pub label: String,
     pub kind: &'static str,
@@ -177,6 +179,20 @@ pub struct Coverage {
     /// The same, as printed: their numbers (or, for an unnumbered item, its id).
     pub printed: Vec<String>,
     pub respondents: usize,
+}
+
+/// A share as a person reads it (`67%`), or a dash for what is left out of the base.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
+}
+
+/// A number with at most two decimals, without trailing zeros.
+fn figure(n: f64) -> String {
+    let text = format!("{n:.2}");
+    match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').to_owned(),
+        false => text,
+    }
 }
 
 /// One reply, as the report reads it.
@@ -326,7 +342,7 @@ impl Reading<'_> {
     fn item(&self, id: ItemId, item: &Item) -> ItemReport {
         let mut out = ItemReport {
             id: item.id.clone(),
-            number: Some(printed(self.instrument, id)),
+            number: numbered(self.instrument, id),
             label: self.instrument.written(&item.label),
             ..ItemReport::default()
         };
@@ -568,21 +584,26 @@ impl Reading<'_> {
 }
 
 /// How a person finds an item: its printed number, or that of the nearest numbered item it is
-/// under and its id (`1 · q1_steps`), or its id.
-fn printed(instrument: &Instrument, id: ItemId) -> String {
+/// under and its id (`1 · q1_steps`); `None` for an item under no number.
+fn numbered(instrument: &Instrument, id: ItemId) -> Option<String> {
     let item = instrument.item(id);
     if let Some(number) = &item.number {
-        return number.clone();
+        return Some(number.clone());
     }
     let mut cursor = item.parent;
     while let Some(parent) = cursor {
         let ancestor = instrument.item(parent);
         if let Some(number) = &ancestor.number {
-            return format!("{number} · {}", item.id);
+            return Some(format!("{number} · {}", item.id));
         }
         cursor = ancestor.parent;
     }
-    item.id.clone()
+    None
+}
+
+/// An item as a list of them names it: as [`numbered`], or by its id.
+fn printed(instrument: &Instrument, id: ItemId) -> String {
+    numbered(instrument, id).unwrap_or_else(|| instrument.item(id).id.clone())
 }
 
 /// Whether the item, or one of its sub-items, has an answer in the reply.

@@ -110,6 +110,17 @@ else
   failed=$((failed + 1))
 fi
 
+# The HTML report on the bundled instrument's example replies: clean, self-contained, a chart
+# for each table of shares; a screenshot of it for a person to look at.
+"$qc" report questionnaires/crime-prevention.q questionnaires/examples/crime-prevention/{arcadia-complete,borduria-in-progress}.json \
+  -o "$work/report.html" 2>/dev/null
+if node "$cache/npm/report.mjs" "$chromium" "$work/report.html" "$cache/screenshots"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL the HTML report"
+  failed=$((failed + 1))
+fi
+
 # Something failed: screenshots of the first page, the grid, an Arabic page and the print view.
 if [ "$failed" -gt 0 ]; then
   node "$cache/npm/shots.mjs" "$chromium" "$cache/screenshots" "$work/crime-prevention.html" \

@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use super::*;
 
+static BUNDLED_PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| path(BUNDLED));
+
 const FORM: &str = r#"instrument survey { title "A survey" }
 scale yes_no_na { yes "Yes" no "No" not_applicable "Not applicable" }
 special dont_know "Don't know"
@@ -242,4 +244,26 @@ fn the_markdown_report_shows_the_base_and_escapes_what_replies_wrote() {
         text.contains("Safe &lt;b&gt;streets&lt;/b&gt;") && !text.contains("<b>"),
         "{text}"
     );
+}
+
+/// The report on the bundled instrument's two valid example replies, as Markdown and as JSON.
+#[test]
+fn the_bundled_instruments_report_in_markdown_and_json() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let examples = ["arcadia-complete", "borduria-in-progress"].map(|name| {
+        path(&format!(
+            "questionnaires/examples/crime-prevention/{name}.json"
+        ))
+    });
+    for extension in ["md", "json"] {
+        let out = dir.path().join(format!("report.{extension}"));
+        let mut args = vec!["report", BUNDLED_PATH.as_str()];
+        args.extend(examples.iter().map(String::as_str));
+        let out_text = out.display().to_string();
+        args.extend(["-o", out_text.as_str()]);
+        let output = qc(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = std::fs::read_to_string(&out).expect("written");
+        insta::assert_snapshot!(format!("bundled-report-{extension}"), text);
+    }
 }

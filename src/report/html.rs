@@ -1,0 +1,267 @@
+//! The report as one HTML page: the same as the Markdown, with a bar chart (inline SVG) beside
+//! each table of shares and the grids as tables of who ticked what. It requests nothing: its
+//! content security policy allows no source but the page itself, and it has no script.
+
+use std::fmt::Write;
+
+use super::{figure, percent, Count, ItemReport, Report, Summary};
+use crate::emit::html_escape as escape;
+
+const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const STYLE: &str = "body{margin:0;font:16px/1.5 system-ui,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;color:#1a1a1a}\
+main{max-width:64rem;margin:0 auto;padding:1rem 1.25rem 4rem}\
+h2{border-bottom:2px solid #1a1a1a;margin-top:2.5rem}h3{font-size:1.05rem;margin-top:1.8rem}\
+.statement{border-inline-start:4px solid #0b57d0;padding:.3rem .8rem;background:#f3f6fc}\
+.base{color:#444}table{border-collapse:collapse;margin:.5rem 0}\
+th,td{border:1px solid #c8c8c8;padding:.25rem .5rem;text-align:start;vertical-align:top}\
+td.n{text-align:end;font-variant-numeric:tabular-nums}\
+.figure{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}\
+svg text{font:12px system-ui,sans-serif;fill:#1a1a1a}\
+ul.said{padding-inline-start:1.2rem}caption{text-align:start;font-weight:600;padding:.2rem 0}\
+@media print{h2,h3{break-after:avoid}table,svg{break-inside:avoid}}";
+
+/// The width of a bar at 100%.
+const BAR: f64 = 240.0;
+
+pub fn to_string(report: &Report) -> String {
+    let mut out = String::new();
+    let title = escape(&report.instrument.title);
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Report: {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n\
+         <h1>{title}</h1>\n<p class=\"statement\">{}</p>\n",
+        escape(report.statement)
+    );
+    let _ = write!(
+        out,
+        "<h2 id=\"who\">Who replied</h2>\n<p>{} replies.</p>\n",
+        report.replies
+    );
+    if let Some(first) = report.respondents.iter().find(|r| !r.answers.is_empty()) {
+        out.push_str(
+            "<table>\n<caption>Respondents</caption>\n<thead><tr><th scope=\"col\">Reply</th>",
+        );
+        for answer in &first.answers {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&answer.label));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for respondent in &report.respondents {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th>",
+                escape(&respondent.reply)
+            );
+            for column in &first.answers {
+                let value = respondent
+                    .answers
+                    .iter()
+                    .find(|a| a.item == column.item)
+                    .map_or("", |a| a.value.as_str());
+                let _ = write!(out, "<td>{}</td>", escape(value));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    for section in &report.sections {
+        let _ = writeln!(
+            out,
+            "<section id=\"section-{}\">\n<h2>{}. {}</h2>",
+            escape(&section.id),
+            escape(&section.number),
+            escape(&section.title)
+        );
+        for item in &section.items {
+            item_html(&mut out, item);
+        }
+        out.push_str("</section>\n");
+    }
+    if !report.coverage.is_empty() {
+        out.push_str(
+            "<h2 id=\"cited\">Paragraphs cited</h2>\n<table>\n<thead><tr><th scope=\"col\">Document</th>\
+             <th scope=\"col\">Paragraph</th><th scope=\"col\">Questions</th>\
+             <th scope=\"col\">Respondents who answered</th></tr></thead>\n<tbody>\n",
+        );
+        for c in &report.coverage {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                escape(&c.title),
+                escape(&c.paragraph),
+                escape(&c.printed.join(", ")),
+                c.respondents
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+fn item_html(out: &mut String, item: &ItemReport) {
+    let printed = item
+        .number
+        .as_deref()
+        .map_or(String::new(), |n| format!("{} ", escape(n)));
+    let _ = writeln!(
+        out,
+        "<article class=\"item\" id=\"item-{}\">\n<h3>{printed}{}</h3>\n<p class=\"base\">Asked of {} {}, answered by {}; base: {}.</p>",
+        escape(&item.id),
+        escape(&item.label),
+        item.asked,
+        if item.asked == 1 { "reply" } else { "replies" },
+        item.answered,
+        item.base
+    );
+    if !item.options.is_empty() || !item.specials.is_empty() {
+        let counts: Vec<&Count> = item.options.iter().chain(&item.specials).collect();
+        out.push_str("<div class=\"figure\">\n<table>\n<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">Replies</th><th scope=\"col\">Share of the base</th></tr></thead>\n<tbody>\n");
+        for count in &counts {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&count.label),
+                count.count,
+                percent(count.share)
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+        chart(out, &item.label, &counts);
+        out.push_str("</div>\n");
+    }
+    if item.numbers.is_some() || !item.amounts.is_empty() {
+        out.push_str("<table>\n<thead><tr><th scope=\"col\"></th><th scope=\"col\">n</th><th scope=\"col\">Min</th><th scope=\"col\">Median</th><th scope=\"col\">Max</th><th scope=\"col\">Sum</th></tr></thead>\n<tbody>\n");
+        let row = |out: &mut String, title: &str, s: &Summary| {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(title),
+                s.n,
+                figure(s.min),
+                figure(s.median),
+                figure(s.max),
+                figure(s.sum)
+            );
+        };
+        if let Some(numbers) = &item.numbers {
+            row(out, "All", numbers);
+        }
+        for (currency, s) in &item.amounts {
+            row(out, currency, s);
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    if let Some(grid) = &item.grid {
+        out.push_str("<table class=\"grid\">\n<thead><tr><td></td>");
+        for column in &grid.columns {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&column.label));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{} {}</th>",
+                escape(&row.marker),
+                escape(&row.label)
+            );
+            for ticked in &row.ticked {
+                match ticked.is_empty() {
+                    true => out.push_str("<td>—</td>"),
+                    false => {
+                        let _ = write!(
+                            out,
+                            "<td><strong>{}</strong>: {}</td>",
+                            ticked.len(),
+                            escape(&ticked.join(", "))
+                        );
+                    }
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
+            let _ = writeln!(
+                out,
+                "<p>{} {}</p>\n<ul class=\"said\">",
+                escape(&row.marker),
+                escape(&row.label)
+            );
+            for said in &row.texts {
+                let _ = writeln!(
+                    out,
+                    "<li><strong>{}</strong>: {}</li>",
+                    escape(&said.respondent),
+                    escape(&said.text)
+                );
+            }
+            out.push_str("</ul>\n");
+        }
+    }
+    if !item.texts.is_empty() {
+        out.push_str("<ul class=\"said\">\n");
+        for said in &item.texts {
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong>: {}</li>",
+                escape(&said.respondent),
+                escape(&said.text)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(records) = item.records {
+        let _ = writeln!(out, "<p>{records} records in all.</p>");
+    }
+    out.push_str("</article>\n");
+}
+
+/// Bars of each count's share of the base (a count left out of the base: its number alone),
+/// with the numbers written beside them; the table beside it holds the same for those who do
+/// not see the chart.
+fn chart(out: &mut String, title: &str, counts: &[&Count]) {
+    let height = 22.0;
+    let label_width = 150.0;
+    let total = counts.len() as f64 * height + 8.0;
+    let _ = writeln!(
+        out,
+        "<svg class=\"chart\" width=\"{}\" height=\"{total}\" viewBox=\"0 0 {} {total}\" role=\"img\" aria-label=\"{}\">",
+        label_width + BAR + 60.0,
+        label_width + BAR + 60.0,
+        escape(&format!("Shares of the base: {title}"))
+    );
+    for (index, count) in counts.iter().enumerate() {
+        let y = index as f64 * height + 4.0;
+        let label: String = count.label.chars().take(24).collect();
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_width - 6.0,
+            y + 14.0,
+            escape(&label)
+        );
+        if let Some(share) = count.share {
+            let _ = writeln!(
+                out,
+                "<rect x=\"{label_width}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"#0b57d0\"></rect>",
+                (share * BAR).max(0.5),
+                height - 6.0
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{}\">{}</text>",
+            label_width + count.share.unwrap_or(0.0) * BAR + 6.0,
+            y + 14.0,
+            match count.share {
+                Some(share) => format!("{} ({:.0}%)", count.count, share * 100.0),
+                None => format!("{} (not in the base)", count.count),
+            }
+        );
+    }
+    out.push_str("</svg>\n");
+}

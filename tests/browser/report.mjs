@@ -1,0 +1,64 @@
+// The HTML report (`qc report -o report.html`) in Debian's chromium: it loads with no console
+// error and requests nothing but itself; every table of shares has its chart, with the same
+// numbers; the technical-assistance grid names who ticked each box. A screenshot of the page is
+// written for a person to look at.
+//
+// Usage: node report.mjs CHROMIUM REPORT.html SHOTS_DIR
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { launch, tally } from "./harness.mjs";
+
+const [chromium, reportPath, shots] = process.argv.slice(2);
+const checks = tally();
+const expect = checks.expect;
+const url = pathToFileURL(reportPath).href;
+
+const browser = await launch(chromium);
+try {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("console", (message) => problems.push(`console ${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => problems.push(`error: ${error.message}`));
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    if (request.url() === url || request.url().startsWith("data:")) request.continue();
+    else {
+      problems.push(`requested ${request.url()}`);
+      request.abort();
+    }
+  });
+  await page.setViewport({ width: 1100, height: 1400 });
+  await page.goto(url, { waitUntil: "load" });
+  expect(!problems.length, `the page loads cleanly: ${problems}`);
+  const found = await page.evaluate(() => {
+    const items = [...document.querySelectorAll("article.item")];
+    const withShares = items.filter((a) => a.querySelector(".figure table"));
+    const mismatched = withShares.filter((a) => {
+      const rows = [...a.querySelectorAll(".figure tbody tr")].map((r) => r.querySelector("td").textContent);
+      const bars = [...a.querySelectorAll("svg.chart text")].filter((_, i) => i % 2 === 1).map((t) => t.textContent.split(" ")[0]);
+      return !a.querySelector("svg.chart[role=img][aria-label]") || rows.join() !== bars.join();
+    });
+    const grid = document.querySelector("#item-ta_areas table.grid");
+    return {
+      items: items.length,
+      charts: document.querySelectorAll("svg.chart").length,
+      withShares: withShares.length,
+      mismatched: mismatched.map((a) => a.id),
+      statement: document.querySelector(".statement").textContent,
+      grid: grid ? grid.textContent : "",
+      respondents: document.querySelectorAll("table caption").length,
+    };
+  });
+  expect(found.items > 50, `every question has its place: ${found.items}`);
+  expect(found.withShares > 20 && found.charts === found.withShares, `a chart for each table of shares: ${found.charts} of ${found.withShares}`);
+  expect(!found.mismatched.length, `each chart shows its table's numbers: not ${found.mismatched}`);
+  expect(found.statement.includes("not a ranking"), `the report says what it is: ${found.statement}`);
+  expect(found.grid.includes("Need technical assistance") && found.grid.includes("Arcadia"), "the assistance grid names who ticked");
+  expect(found.respondents === 1, "who replied is a table");
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, "report.png"), fullPage: false });
+} finally {
+  await browser.close();
+}
+checks.finish("report");
