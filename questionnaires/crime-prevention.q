@@ -30,6 +30,16 @@ translation es "translations/crime-prevention.es.json"
 
 # ---------------------------------------------------------------------------------------------
 
+# The headings of the Secretary-General's report on the replies (para. 10 of the resolution),
+# under which `qc report` gathers the answers of the items that feed them. No question of the
+# annex asks for suggestions (d): the report says so under that heading.
+report {
+  heading difficulties "The difficulties encountered in the application of United Nations standards and norms related primarily to crime prevention"
+  heading assistance "Ways in which technical assistance can be provided to overcome those difficulties"
+  heading practices "Useful practices in addressing existing and emerging challenges in this field"
+  heading suggestions "Suggestions from Member States of ways to further improve the existing standards and norms"
+}
+
 introduction {
   text "Pursuant to Economic and Social Council resolution 2004/28 of 21 July 2004, the following questionnaire is designed as a tool to collect information to assist in the preparation of the report of the Secretary-General, in particular as regards the following:"
   text "(a) The difficulties encountered in the application of United Nations standards and norms in crime prevention;"
@@ -363,6 +373,7 @@ section cooperation "International cooperation, networking and technical assista
   question q23 "What are the main obstacles to your country participating in international networking?" : long_text {
     cites guidelines 30
     help "Please describe."
+    feeds difficulties
   }
 
   question q24 "Please identify guides, toolkits, compendiums or manuals of crime prevention practices from your country that can be shared with other countries." : list {
@@ -373,6 +384,7 @@ section cooperation "International cooperation, networking and technical assista
   } {
     cites guidelines 30 and 33
     optional
+    feeds practices
   }
 
   question q25 "Does your country need technical assistance in any area of crime prevention?" : yes_no {

@@ -17,6 +17,15 @@ from "common/scales.q" import yes_no, yes_partly_no
 from "references/victims-declaration.q" import victims_declaration
 from "common/blocks.q" import member_state_reply, technical_assistance, concluding
 
+# The headings of the report on the replies, after those of para. 10 of resolution 2006/20,
+# under which `qc report` gathers the answers of the items that feed them.
+report {
+  heading difficulties "The difficulties encountered in the application of United Nations standards and norms related to victim issues"
+  heading assistance "Ways in which technical assistance can be provided to overcome those difficulties"
+  heading practices "Useful practices in addressing existing and emerging challenges in this field"
+  heading suggestions "Suggestions from Member States of ways to further improve the existing standards and norms"
+}
+
 introduction {
   text "This draft questionnaire is designed to collect information on the application of the Declaration of Basic Principles of Justice for Victims of Crime and Abuse of Power (General Assembly resolution 40/34, annex). It follows the structure of the Declaration: victims of crime, with access to justice and fair treatment, restitution, compensation and assistance; and victims of abuse of power."
   text "It is not intended to produce a scorecard of how well States are doing. Replies will assist in identifying difficulties encountered, ways in which technical assistance can be provided, and useful practices."

@@ -403,6 +403,15 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0133-bad-table.q"),
     },
     Entry {
+        code: "E0137",
+        title: "unknown heading of the report",
+        body: "`feeds` names a heading of the report on the replies that the instrument does not \
+               declare. Declare the report's headings once, at the top of the instrument: \
+               `report { heading difficulties \"Difficulties encountered\" }`; an item then \
+               writes `feeds difficulties` in its braces.",
+        example: fixture!("E0137-unknown-heading.q"),
+    },
+    Entry {
         code: "E0136",
         title: "respondent block after a section",
         body: "The respondent block (`respondent \"Title\" { … }`) asks who replies: the \

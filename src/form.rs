@@ -18,8 +18,8 @@ use crate::emit::json::format::{self, Form, FORMAT};
 use crate::emit::jsonlogic::{is_guard, Decoder, Literal, Unreadable};
 use crate::model::{
     AnswerType, Block, Choice, Citation, Column, Constraint, Count, Document, DocumentId, End,
-    Grid, Heading, Instrument, Item, ItemId, ItemKind, List, Paragraph, RecordField, Row, Scale,
-    ScaleId, Section, Severity, Subparagraph, Table, Text, Translation,
+    Grid, Heading, Instrument, Item, ItemId, ItemKind, List, Paragraph, RecordField, ReportHeading,
+    Row, Scale, ScaleId, Section, Severity, Subparagraph, Table, Text, Translation,
 };
 use crate::span::Span;
 
@@ -70,6 +70,21 @@ pub fn read(value: &Value) -> Result<Instrument> {
         false => reader.choices(&form.specials, "/specials")?,
     };
     reader.documents(&form.documents)?;
+    // The report's headings, before the items that feed them.
+    let mut heading_ids = FxHashSet::default();
+    for (index, heading) in form.report.iter().enumerate() {
+        let at = format!("/report/{index}");
+        unique(
+            &mut heading_ids,
+            &heading.id,
+            Place::new(&at, "id"),
+            "heading",
+        )?;
+        reader.report.push(ReportHeading {
+            id: heading.id.to_string(),
+            title: heading.title.to_string(),
+        });
+    }
     let introduction = reader.blocks(&form.introduction, "/introduction", usize::MAX)?;
     let mut sections = Vec::new();
     let mut section_ids = FxHashSet::default();
@@ -126,6 +141,7 @@ pub fn read(value: &Value) -> Result<Instrument> {
         sections,
         items: std::mem::take(&mut reader.items),
         translations: translations(&form),
+        report: std::mem::take(&mut reader.report),
         tests: Vec::new(),
         localized: localized(&form),
     };
@@ -294,9 +310,32 @@ struct Reader<'f> {
     numbered: FxHashMap<String, ItemId>,
     /// Each item a text pipes, with where the text is.
     piped: Vec<(ItemId, String)>,
+    /// The report's headings, read before the items.
+    report: Vec<ReportHeading>,
 }
 
 impl<'f> Reader<'f> {
+    /// The headings an item feeds, by their ids; an id the form does not declare is refused.
+    fn feeds(&self, ids: &[format::Str<'_>], at: &str) -> Result<Vec<usize>> {
+        ids.iter()
+            .enumerate()
+            .map(|(index, id)| {
+                self.report
+                    .iter()
+                    .position(|heading| heading.id == id.as_ref())
+                    .map_or_else(
+                        || {
+                            fail(
+                                &format!("{at}/{index}"),
+                                format!("the report has no heading `{id}`"),
+                            )
+                        },
+                        Ok,
+                    )
+            })
+            .collect()
+    }
+
     /// A text the form writes with `{id}` for a piped item and `{{`, `}}` for braces.
     fn text(&mut self, text: &str, place: Place<'_>) -> Result<Text> {
         let text =
@@ -553,6 +592,7 @@ impl<'f> Reader<'f> {
             constraints: Vec::new(),
             calculation: None,
             section,
+            feeds: self.feeds(&item.feeds, &format!("{at}/feeds"))?,
             span: Span::default(),
         });
         for (index, child) in item.items.iter().enumerate() {

@@ -125,6 +125,12 @@ pub fn visit_texts(instrument: &mut Instrument, f: &mut dyn FnMut(&str, Slot<'_>
             }
         }
     }
+    for heading in &mut instrument.report {
+        f(
+            &format!("report.{}", heading.id),
+            Slot::Plain(&mut heading.title),
+        );
+    }
     for section in &mut instrument.sections {
         let prefix = format!("section.{}", section.id);
         f(&format!("{prefix}.title"), Slot::Plain(&mut section.title));

@@ -1,6 +1,7 @@
 # Blocks that the information-gathering instruments share: who replies for a Member State, the
 # technical-assistance grid and the concluding questions. Each instrument gives the last two
-# their own item ids, areas and topic:
+# their own item ids, areas and topic, and declares the headings of the report they feed
+# (`assistance`, `practices`, `difficulties`):
 #   respondent "Information on the reply" { use member_state_reply() }
 #   use technical_assistance(needs = q25, offers = q26, areas = { row … })
 #   use concluding(lessons = q27, challenges = q28, topic = "crime prevention")
@@ -22,6 +23,7 @@ block technical_assistance(needs: item, offers: item, areas: rows) {
   grid ta_areas "If the answer to questions {needs} and/or {offers} is “Yes”, please mark the appropriate box(es) below:"
     when needs = yes or offers = yes
   {
+    feeds assistance
     column need "Need technical assistance" when needs = yes
     column provide "Can provide technical assistance" when offers = yes
 
@@ -36,10 +38,12 @@ block concluding(lessons: item, challenges: item, topic: text) {
   question lessons "What are some of the main lessons your country has derived from national experience in implementing {topic} policies, strategies and programmes?" : long_text {
     help "Please describe."
     allow uncited
+    feeds practices
   }
 
   question challenges "What are the main challenges in your country for delivering effective {topic}?" : long_text {
     help "Please describe."
     allow uncited
+    feeds difficulties
   }
 }

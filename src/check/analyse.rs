@@ -32,6 +32,7 @@ pub(super) struct Resolved<'a> {
     pub special_spans: Vec<Span>,
     pub sections: Vec<model::Section>,
     pub items: TiVec<ItemId, model::Item>,
+    pub report: Vec<model::ReportHeading>,
     /// The span of each item's label, to report duplicate labels.
     pub label_spans: TiVec<ItemId, Span>,
     /// Items that write `cites` or `allow uncited`.
@@ -182,6 +183,7 @@ impl Resolved<'_> {
             sections: self.sections,
             items: self.items,
             translations: Vec::new(),
+            report: self.report,
             tests: self.tests,
             localized: None,
         };

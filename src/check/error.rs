@@ -248,6 +248,16 @@ pub enum CheckError {
         chain: Vec<Note>,
     },
 
+    #[error("unknown heading `{name}` of the report")]
+    #[diagnostic(code(E0137))]
+    UnknownHeading {
+        name: String,
+        #[label("the report has no such heading")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("the respondent block comes after section `{section}`")]
     #[diagnostic(
         code(E0136),

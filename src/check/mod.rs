@@ -87,6 +87,7 @@ impl<'a> Checker<'a> {
             special_spans: declared.special_spans,
             sections: walk.sections,
             items: walk.items,
+            report: walk.report,
             label_spans: walk.label_spans,
             allow_uncited: walk.allow_uncited,
             references: self.references,
@@ -181,6 +182,9 @@ struct Walk<'a> {
     allow_uncited: TiVec<ItemId, bool>,
     /// Questions numbered so far.
     questions: usize,
+    /// The report's headings, and where each is declared, by id.
+    report: Vec<model::ReportHeading>,
+    report_names: HashMap<&'a str, (usize, Span)>,
     /// The blocks being expanded, with the use of each, outermost first.
     expanding: Vec<(&'a ast::BlockDecl, Span)>,
     /// Bytes that expanding blocks has cost so far: each use costs the size of the block
@@ -252,8 +256,11 @@ impl<'a> Checker<'a> {
     /// they are met, blocks expanded where they are used; what needs every item is deferred.
     fn instrument(&mut self, file: &'a ast::File) {
         for declaration in &file.declarations {
-            if let ast::Declaration::Instrument(header) = declaration {
-                self.header(header);
+            match declaration {
+                ast::Declaration::Instrument(header) => self.header(header),
+                // Before the items, which name the headings they feed.
+                ast::Declaration::Report(report) => self.report(report),
+                _ => {}
             }
         }
         let is_module = self.walk.header.is_none()
@@ -293,6 +300,60 @@ impl<'a> Checker<'a> {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// The report's headings: each id once.
+    fn report(&mut self, report: &'a ast::ReportDecl) {
+        for (id, title) in &report.headings {
+            if let Some((_, first)) = self.walk.report_names.get(id.name.as_str()) {
+                self.errors.push(CheckError::Duplicate {
+                    kind: "heading of the report",
+                    name: id.name.clone(),
+                    span: id.span,
+                    first: Note::new(*first, "first declared here"),
+                });
+                continue;
+            }
+            let index = self.walk.report.len();
+            self.walk
+                .report_names
+                .insert(id.name.as_str(), (index, id.span));
+            self.walk.report.push(model::ReportHeading {
+                id: id.name.clone(),
+                title: title.value.clone(),
+            });
+        }
+    }
+
+    /// `feeds a, b`: the report's headings an item's answers go under.
+    fn feeds(&mut self, id: ItemId, names: &'a [ast::Ident]) {
+        for name in names {
+            match self.walk.report_names.get(name.name.as_str()) {
+                Some((index, _)) => {
+                    let index = *index;
+                    let feeds = &mut self.walk.items.at_mut(id).feeds;
+                    if !feeds.contains(&index) {
+                        feeds.push(index);
+                    }
+                }
+                None => {
+                    let help = self
+                        .did_you_mean(&name.name, self.walk.report.iter().map(|h| h.id.as_str()))
+                        .or_else(|| match self.walk.report.is_empty() {
+                            true => Some(format!(
+                                "declare the report's headings: `report {{ heading {} \"Title\" }}`",
+                                name.name
+                            )),
+                            false => None,
+                        });
+                    self.errors.push(CheckError::UnknownHeading {
+                        name: name.name.clone(),
+                        span: name.span,
+                        help,
+                    });
+                }
             }
         }
     }
@@ -530,6 +591,7 @@ impl<'a> Checker<'a> {
             constraints: Vec::new(),
             calculation: None,
             section,
+            feeds: Vec::new(),
             span: ident.span,
         });
         self.walk.label_spans.push(label.span);
@@ -685,6 +747,7 @@ impl<'a> Checker<'a> {
                     self.walk.items.at_mut(id).notes.push(text);
                 }
                 ast::ItemMember::AllowUncited(_) => *self.walk.allow_uncited.at_mut(id) = true,
+                ast::ItemMember::Feeds(names) => self.feeds(id, names),
                 ast::ItemMember::AllowSpecial(names) => self.allow_specials(id, names),
                 ast::ItemMember::Constraint(constraint) => {
                     self.constraint(logic::Owner::Item(id), constraint);
@@ -1029,6 +1092,7 @@ fn declaration_span(declaration: &ast::Declaration) -> Span {
         ast::Declaration::Special(special) => special.span,
         ast::Declaration::Document(document) => document.span,
         ast::Declaration::Introduction(introduction) => introduction.span,
+        ast::Declaration::Report(report) => report.span,
         ast::Declaration::Section(section) => section.span,
         ast::Declaration::Test(test) => test.span,
     }

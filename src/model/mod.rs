@@ -36,6 +36,8 @@ pub struct Instrument {
     pub items: TiVec<ItemId, Item>,
     /// The current translations of the instrument's texts, by language.
     pub translations: Vec<Translation>,
+    /// The headings of the report on the replies that items feed (`report { heading … }`).
+    pub report: Vec<ReportHeading>,
     /// The tests written in the instrument, run by `qc test`.
     pub tests: Vec<Test>,
     /// Set when the instrument is a translation of one written in another language.
@@ -55,6 +57,14 @@ pub struct Localized {
     /// The translation keys of the texts still in the source's language, in the order of the
     /// instrument.
     pub fallbacks: Vec<String>,
+}
+
+/// A heading of the report on the replies (`qc report`), under which the answers of the items
+/// that feed it are gathered: for resolution 2006/20, the four of its para. 10.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportHeading {
+    pub id: String,
+    pub title: String,
 }
 
 /// A test written in the instrument: answers, and what must follow from them.
@@ -469,6 +479,8 @@ pub struct Item {
     pub calculation: Option<Operand>,
     /// The section the item is in.
     pub section: usize,
+    /// The headings of the report its answers go under, by index in `Instrument::report`.
+    pub feeds: Vec<usize>,
     pub span: Span,
 }
 

@@ -80,6 +80,39 @@ pub fn to_string(report: &Report) -> String {
         }
         out.push_str("</section>\n");
     }
+    for heading in &report.headings {
+        let _ = writeln!(
+            out,
+            "<section id=\"heading-{}\">\n<h2>{}</h2>",
+            escape(&heading.id),
+            escape(&heading.title)
+        );
+        if heading.items.is_empty() {
+            out.push_str("<p>No question of the instrument feeds this heading.</p>\n");
+        }
+        for item in &heading.items {
+            let number = item
+                .number
+                .as_deref()
+                .map_or(String::new(), |n| format!("{} ", escape(n)));
+            let _ = writeln!(out, "<h3>{number}{}</h3>", escape(&item.label));
+            if item.said.is_empty() {
+                out.push_str("<p>No answer.</p>\n");
+                continue;
+            }
+            out.push_str("<ul class=\"said\">\n");
+            for said in &item.said {
+                let _ = writeln!(
+                    out,
+                    "<li><strong>{}</strong>: {}</li>",
+                    escape(&said.respondent),
+                    escape(&said.text)
+                );
+            }
+            out.push_str("</ul>\n");
+        }
+        out.push_str("</section>\n");
+    }
     if !report.coverage.is_empty() {
         out.push_str(
             "<h2 id=\"cited\">Paragraphs cited</h2>\n<table>\n<thead><tr><th scope=\"col\">Document</th>\

@@ -38,6 +38,16 @@ fn summary(out: &mut String, title: &str, s: &Summary) {
     );
 }
 
+/// What a heading writes before an item's label: `1. ` for a numbered question, `1 · q1_steps — `
+/// for what is under it.
+fn numbered(number: Option<&str>) -> String {
+    match number {
+        Some(n) if n.contains('·') => format!("{} — ", cell(n)),
+        Some(n) => format!("{}. ", cell(n)),
+        None => String::new(),
+    }
+}
+
 pub fn to_string(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(&report.instrument.title));
@@ -70,6 +80,28 @@ pub fn to_string(report: &Report) -> String {
             item_section(&mut out, item);
         }
     }
+    for heading in &report.headings {
+        let _ = writeln!(out, "## {}\n", cell(&heading.title));
+        if heading.items.is_empty() {
+            let _ = writeln!(out, "No question of the instrument feeds this heading.\n");
+        }
+        for item in &heading.items {
+            let number = numbered(item.number.as_deref());
+            let _ = writeln!(out, "### {number}{}\n", cell(&item.label));
+            if item.said.is_empty() {
+                let _ = writeln!(out, "No answer.\n");
+            }
+            for said in &item.said {
+                let _ = writeln!(
+                    out,
+                    "- **{}**: {}",
+                    cell(&said.respondent),
+                    cell(&said.text)
+                );
+            }
+            out.push('\n');
+        }
+    }
     if !report.coverage.is_empty() {
         let _ = writeln!(out, "## Paragraphs cited\n");
         let _ = writeln!(
@@ -92,12 +124,7 @@ pub fn to_string(report: &Report) -> String {
 }
 
 fn item_section(out: &mut String, item: &ItemReport) {
-    // `1.` for a numbered question; `1 · q1_steps —` for what is under it.
-    let number = match item.number.as_deref() {
-        Some(n) if n.contains('·') => format!("{} — ", cell(n)),
-        Some(n) => format!("{}. ", cell(n)),
-        None => String::new(),
-    };
+    let number = numbered(item.number.as_deref());
     let _ = writeln!(out, "### {number}{}\n", cell(&item.label));
     let _ = writeln!(
         out,

@@ -31,7 +31,29 @@ pub struct Report {
     pub replies: usize,
     pub respondents: Vec<Respondent>,
     pub sections: Vec<SectionReport>,
+    /// The headings the instrument gives its report, each with what the items that feed it
+    /// were answered, by respondent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<HeadingReport>,
     pub coverage: Vec<Coverage>,
+}
+
+/// A heading of the report, and the answers gathered under it.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeadingReport {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<Gathered>,
+}
+
+/// An item that feeds a heading, and what each respondent answered it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Gathered {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub label: String,
+    pub said: Vec<Said>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -251,6 +273,7 @@ pub fn report(instrument: &Instrument, replies: &[Reply<'_>], today: &str) -> Re
         replies: replies.len(),
         respondents,
         sections,
+        headings: reading.headings(),
         coverage: reading.coverage(),
     }
 }
@@ -282,6 +305,44 @@ fn respondent(instrument: &Instrument, reply: &Reply<'_>, answers: &Answers) -> 
         reply: reply.id.clone(),
         name,
         answers: block,
+    }
+}
+
+/// An answer as a heading of the report gathers it; `None` for one with nothing to say (a
+/// grid without a row answered in words, an empty list).
+fn gathered(instrument: &Instrument, item: &Item, value: &Value) -> Option<String> {
+    match (&item.answer, value) {
+        (Some(AnswerType::Grid(grid)), Value::Object(rows)) => {
+            let said: Vec<String> = grid
+                .rows
+                .iter()
+                .filter(|row| row.answer.is_some())
+                .filter_map(|row| Some(format!("{} {}", row.marker, rows.get(&row.id)?.as_str()?)))
+                .collect();
+            (!said.is_empty()).then(|| said.join("; "))
+        }
+        (Some(AnswerType::List(list)), Value::Array(records)) => {
+            let said: Vec<String> = records
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|record| {
+                    list.fields
+                        .iter()
+                        .filter_map(|field| {
+                            let value = record.get(&field.id)?;
+                            let text = match value {
+                                Value::String(text) => text.clone(),
+                                other => other.to_string(),
+                            };
+                            Some(format!("{}: {text}", instrument.written(&field.label)))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .collect();
+            (!said.is_empty()).then(|| said.join("; "))
+        }
+        _ => Some(shown(instrument, item, value)),
     }
 }
 
@@ -525,6 +586,42 @@ impl Reading<'_> {
             }
         }
         out
+    }
+
+    /// Each heading of the report, with the answers of the items that feed it: a text as
+    /// written, an option by its label, a grid's rows with an answer of their own, a list's
+    /// records field by field.
+    fn headings(&self) -> Vec<HeadingReport> {
+        let instrument = self.instrument;
+        instrument
+            .report
+            .iter()
+            .enumerate()
+            .map(|(index, heading)| HeadingReport {
+                id: heading.id.clone(),
+                title: heading.title.clone(),
+                items: instrument
+                    .items
+                    .iter_enumerated()
+                    .filter(|(_, item)| item.feeds.contains(&index))
+                    .map(|(id, item)| Gathered {
+                        id: item.id.clone(),
+                        number: numbered(instrument, id),
+                        label: instrument.written(&item.label),
+                        said: self
+                            .asked(id)
+                            .filter_map(|(name, value)| {
+                                let text = gathered(instrument, item, value?)?;
+                                Some(Said {
+                                    respondent: name.to_owned(),
+                                    text,
+                                })
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// For each paragraph cited (by an item, or a grid's row), the items citing it and how

@@ -47,8 +47,16 @@ pub enum Declaration {
     Block(BlockDecl),
     Translation(TranslationDecl),
     Introduction(Introduction),
+    Report(ReportDecl),
     Section(SectionDecl),
     Test(TestDecl),
+}
+
+/// `report { heading difficulties "Difficulties encountered" … }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportDecl {
+    pub headings: Vec<(Ident, Text)>,
+    pub span: Span,
 }
 
 /// `test "name" { given { … } expect … }`
@@ -446,6 +454,8 @@ pub enum ItemMember {
     AllowUncited(Span),
     /// `allow dont_know, refused`
     AllowSpecial(Vec<Ident>),
+    /// `feeds difficulties, practices`: the report's headings its answers go under.
+    Feeds(Vec<Ident>),
     Item(ItemDecl),
     Grid(GridDecl),
     Table(TableDecl),

@@ -50,6 +50,18 @@ impl Lowering {
                 }
                 Rule::document => Declaration::Document(self.document(pair)?),
                 Rule::introduction => Declaration::Introduction(self.introduction(pair)?),
+                Rule::report => {
+                    let span = self.span(&pair);
+                    let headings = pair
+                        .into_inner()
+                        .map(|heading| {
+                            let mut parts = heading.into_inner();
+                            let id = self.ident(next(&mut parts, "heading id")?);
+                            Ok((id, self.text(next(&mut parts, "heading title")?)?))
+                        })
+                        .collect::<Result<_>>()?;
+                    Declaration::Report(ReportDecl { headings, span })
+                }
                 Rule::test => Declaration::Test(self.test(pair)?),
                 Rule::section | Rule::respondent => Declaration::Section(self.section(pair)?),
                 Rule::EOI => break,
@@ -503,6 +515,9 @@ impl Lowering {
             Rule::note => ItemMember::Note(self.text(only(pair, "note text")?)?),
             Rule::optional => ItemMember::Optional(self.span(&pair)),
             Rule::allow_uncited => ItemMember::AllowUncited(self.span(&pair)),
+            Rule::feeds => {
+                ItemMember::Feeds(pair.into_inner().map(|pair| self.ident(pair)).collect())
+            }
             Rule::required => ItemMember::Required(self.span(&pair)),
             Rule::allow_special => {
                 ItemMember::AllowSpecial(pair.into_inner().map(|pair| self.ident(pair)).collect())

@@ -23,6 +23,9 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::introduction => "`introduction`",
         Rule::section => "`section`",
         Rule::respondent | Rule::respondent_word => "`respondent`",
+        Rule::report => "`report`",
+        Rule::report_heading => "a heading of the report (`heading id \"Title\"`)",
+        Rule::feeds => "`feeds`",
         Rule::ident | Rule::scale_name => "a name",
         Rule::string | Rule::string_part => "a quoted text",
         Rule::number => "a number",
@@ -168,6 +171,7 @@ fn construct(source: &str, offset: usize) -> Option<Rule> {
         "document" | "para" | "source" => Rule::document,
         "section" => Rule::section,
         "respondent" => Rule::respondent,
+        "report" => Rule::report,
         "question" | "item" | "ask" | "followup" | "field" => Rule::question,
         "grid" | "column" | "row" => Rule::grid,
         "list" => Rule::list_type,
@@ -222,6 +226,9 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
             "a table reads `table id \"Label\" : integer { row id \"…\" column id \"…\" total row total \"Total\" }`"
         }
         Rule::section => "a section reads `section id \"Title\" { … }`",
+        Rule::report | Rule::report_heading => {
+            "the report's headings read `report { heading difficulties \"Difficulties encountered\" }`"
+        }
         Rule::respondent | Rule::respondent_word => {
             "the respondent block reads `respondent \"About the reply\" { question country \"Country\" : text … }`"
         }

@@ -13,6 +13,11 @@ const FORM: &str = r#"instrument survey { title "A survey" }
 scale yes_no_na { yes "Yes" no "No" not_applicable "Not applicable" }
 special dont_know "Don't know"
 
+report {
+  heading titles "Titles of the plans"
+  heading suggestions "Suggestions"
+}
+
 respondent "About the reply" {
   question country "Member State" : text
 }
@@ -20,7 +25,7 @@ respondent "About the reply" {
 section main "Main" {
   question plan "Is there a plan?" : yes_no_na {
     allow dont_know
-    followup plan_title "Its title?" : text on yes
+    followup plan_title "Its title?" : text on yes { feeds titles }
   }
   question sectors "Which sectors?" : many of { health "Health" schools "Schools" }
   question staff "How many staff?" : integer min 0 { allow dont_know optional }
@@ -219,6 +224,15 @@ fn counts_and_shares_leave_not_applicable_and_special_answers_out_of_the_base() 
         help["rows"][1]["ticked"][0],
         serde_json::json!(["Carpania"])
     );
+
+    // The headings: what feeds each, by respondent; a heading nothing feeds has no item.
+    let headings = report["headings"].as_array().expect("headings");
+    assert_eq!(headings[0]["title"], "Titles of the plans");
+    assert_eq!(
+        headings[0]["items"][0]["said"][1],
+        serde_json::json!({"respondent": "Borduria", "text": "Plan B"})
+    );
+    assert_eq!(headings[1]["items"], serde_json::json!([]));
 }
 
 #[test]

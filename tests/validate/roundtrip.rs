@@ -326,6 +326,24 @@ fn malformed_forms_are_refused_with_a_pointer() {
     two["sections"][1]["number"] = serde_json::json!("");
     let error = qc::form::read(&two).expect_err("two respondent blocks");
     assert_eq!(error.pointer, "/sections/1", "{error}");
+    // An item feeds only a heading the form's report declares.
+    let mut feeds = form.clone();
+    let q23 = feeds["sections"]
+        .as_array_mut()
+        .and_then(|sections| {
+            sections
+                .iter_mut()
+                .flat_map(|s| s["content"].as_array_mut().into_iter().flatten())
+                .find(|block| block["id"] == "q23")
+        })
+        .expect("q23");
+    assert_eq!(q23["feeds"], serde_json::json!(["difficulties"]));
+    q23["feeds"] = serde_json::json!(["nowhere"]);
+    let error = qc::form::read(&feeds).expect_err("an unknown heading");
+    assert!(
+        error.pointer.ends_with("/feeds/0") && error.message.contains("nowhere"),
+        "{error}"
+    );
     let mut unnumbered = form;
     unnumbered["sections"][1]["number"] = serde_json::json!("");
     let error = qc::form::read(&unnumbered).expect_err("a section without a number");

@@ -44,6 +44,9 @@ pub struct Form<'a> {
     pub documents: Vec<Document<'a>>,
     #[serde(borrow)]
     pub sections: Vec<Section<'a>>,
+    /// The headings of the report on the replies that items feed (`feeds`).
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub report: Vec<ReportHeading<'a>>,
     /// The ids of the calculated values, each after those it reads: the order to compute them.
     #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
     pub calculation_order: Vec<Str<'a>>,
@@ -58,6 +61,15 @@ pub struct Form<'a> {
     /// Each translation's texts, by language and then by key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<Str<'a>, Cow<'a, BTreeMap<String, String>>>,
+}
+
+/// A heading of the report on the replies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportHeading<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -301,6 +313,9 @@ pub struct Item<'a> {
     /// The citations as printed (`paras. 6 (a), 8 and 25`), for renderers.
     #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
     pub citation_text: Option<Str<'a>>,
+    /// The ids of the report's headings its answers go under.
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub feeds: Vec<Str<'a>>,
     /// Its sub-items and follow-ups.
     #[serde(
         borrow,

@@ -70,6 +70,14 @@ pub fn form(instrument: &Instrument) -> Form<'_> {
                 constraints: writer.constraints(None, &section.constraints),
             })
             .collect(),
+        report: instrument
+            .report
+            .iter()
+            .map(|heading| format::ReportHeading {
+                id: Cow::from(heading.id.as_str()),
+                title: Cow::from(heading.title.as_str()),
+            })
+            .collect(),
         calculation_order: crate::eval::calculation_order(instrument)
             .into_iter()
             .map(|id| Cow::from(instrument.item(id).id.as_str()))
@@ -314,6 +322,12 @@ impl<'a> Writer<'a> {
             notes: self.texts(&item.notes),
             citations: self.citations(&item.citations),
             citation_text: item.cited.as_deref().map(Cow::Borrowed),
+            feeds: item
+                .feeds
+                .iter()
+                .filter_map(|index| self.instrument.report.get(*index))
+                .map(|heading| Cow::from(heading.id.as_str()))
+                .collect(),
             items: item
                 .children
                 .iter()
