@@ -3,10 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::table::{each_reply, reply_names};
+use rayon::prelude::*;
+
+use super::table::{answers, progress, read_reply, reply_names};
 use super::validate::{load_form, reply_files, Entry};
 use super::{write_atomically, Limits, INVALID, OK};
-use crate::report::{self, Reply};
+use crate::report::{self, Reply, Tally};
 use crate::validate::Validator;
 
 pub(super) struct Request<'a> {
@@ -31,24 +33,42 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     let instrument = &form.instrument;
     let validator = Validator::new(instrument);
     let entries = reply_files(request.replies);
-    let outcomes = each_reply(request.limits, &validator, &entries, false, Clone::clone);
     let names = reply_names(&entries);
-    let mut kept = Vec::new();
-    let mut left_out = Vec::new();
-    for ((outcome, name), entry) in outcomes.into_iter().zip(names).zip(&entries) {
-        match outcome {
-            Ok((_, answers)) => kept.push((name, answers)),
-            Err(why) => left_out.push((entry.path().display().to_string(), why)),
-        }
-    }
-    let replies: Vec<Reply<'_>> = kept
-        .iter()
-        .map(|(id, answers)| Reply {
-            id: id.clone(),
-            answers,
-        })
-        .collect();
-    let report = report::report(instrument, &replies, &crate::eval::today());
+    let today = crate::eval::today();
+    // Each reply is read, validated and added to a tally on some core; the tallies merge in
+    // the order of the files. What is kept grows with the report, not with the replies.
+    let progress = progress(entries.len());
+    let (tally, left_out) = entries
+        .par_iter()
+        .zip(names.into_par_iter())
+        .fold(
+            || (Tally::new(instrument), Vec::new()),
+            |(mut tally, mut left_out), (entry, name)| {
+                let read = read_reply(request.limits, &validator, entry, false);
+                progress.inc(1);
+                match read {
+                    Ok((_, reply)) => tally.add(
+                        &Reply {
+                            id: name,
+                            answers: answers(&reply),
+                        },
+                        &today,
+                    ),
+                    Err(why) => left_out.push((entry.path().display().to_string(), why)),
+                }
+                (tally, left_out)
+            },
+        )
+        .reduce(
+            || (Tally::new(instrument), Vec::new()),
+            |(tally, mut left_out), (more, also)| {
+                left_out.extend(also);
+                (tally.merge(more), left_out)
+            },
+        );
+    progress.finish_and_clear();
+    let report = tally.report();
+    let replies = report.replies;
     let text = match extension {
         Some("json") => {
             let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
@@ -65,8 +85,8 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     }
     eprintln!(
         "{} repl{} in `{}`, {} left out",
-        replies.len(),
-        if replies.len() == 1 { "y" } else { "ies" },
+        replies,
+        if replies == 1 { "y" } else { "ies" },
         request.output.display(),
         left_out.len()
     );

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::validate::{load_form, reply_files, Entry};
 use super::{read_regular, write_atomically, Limits, INVALID, OK};
-use crate::dataset::write::{self, DataSet};
+use crate::dataset::write::{DataSet, Format, Output};
 use crate::dataset::Layout;
 use crate::validate::{parse_reply, Options, Validator};
 
@@ -41,46 +41,58 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     let validator = Validator::new(instrument);
     let today = crate::eval::today();
     let entries = reply_files(request.replies);
-    let outcomes = each_reply(
-        request.limits,
-        &validator,
-        &entries,
-        request.include_invalid,
-        |answers| layout.rows(instrument, answers, &today),
-    );
-
     let names = reply_names(&entries);
-    let mut replies = Vec::new();
+    let progress = progress(entries.len());
+    // The replies are read in parallel a chunk at a time, and each chunk's rows written out
+    // before the next is read: what is kept is what is written.
+    let mut output = Output::new(format);
     let mut left_out = Vec::new();
-    for ((outcome, name), entry) in outcomes.into_iter().zip(names).zip(&entries) {
-        match outcome {
-            Ok((valid, rows)) => replies.push((name, valid, rows)),
-            Err(why) => left_out.push((entry.path().display().to_string(), why)),
+    let mut tabulated = 0;
+    for (entries, names) in entries.chunks(CHUNK).zip(names.chunks(CHUNK)) {
+        let outcomes = each_reply(
+            request.limits,
+            &validator,
+            entries,
+            request.include_invalid,
+            &progress,
+            |answers| layout.rows(instrument, answers, &today),
+        );
+        let mut replies = Vec::new();
+        for ((outcome, name), entry) in outcomes.into_iter().zip(names).zip(entries) {
+            match outcome {
+                Ok((valid, rows)) => replies.push((name.clone(), valid, rows)),
+                Err(why) => left_out.push((entry.path().display().to_string(), why)),
+            }
+        }
+        tabulated += replies.len();
+        let data = DataSet {
+            instrument,
+            layout: &layout,
+            replies: &replies,
+            labels: request.labels,
+            validity: request.include_invalid,
+        };
+        if let Err(message) = output.add(data.tables()) {
+            return super::io_error(&message);
         }
     }
-    let data = DataSet {
+    progress.finish_and_clear();
+    let codebook = DataSet {
         instrument,
         layout: &layout,
-        replies: &replies,
+        replies: &[],
         labels: request.labels,
         validity: request.include_invalid,
-    };
-    let tables = data.tables();
-    let outputs: Result<Vec<(PathBuf, Vec<u8>)>, String> = match format {
-        Format::Csv => tables
-            .iter()
-            .map(|table| Ok((csv_path(request.output, &table.name), write::csv(table)?)))
+    }
+    .codebook();
+    let outputs: Vec<(PathBuf, Vec<u8>)> = match output.finish(codebook, &left_out) {
+        Ok(files) => files
+            .into_iter()
+            .map(|(table, bytes)| match format {
+                Format::Csv => (csv_path(request.output, &table), bytes),
+                Format::Xlsx | Format::Json => (request.output.to_path_buf(), bytes),
+            })
             .collect(),
-        Format::Xlsx => {
-            write::xlsx(&tables).map(|bytes| vec![(request.output.to_path_buf(), bytes)])
-        }
-        Format::Json => Ok(vec![(
-            request.output.to_path_buf(),
-            write::json(&tables, &left_out).into_bytes(),
-        )]),
-    };
-    let outputs = match outputs {
-        Ok(outputs) => outputs,
         Err(message) => return super::io_error(&message),
     };
     let mut inputs: Vec<&Path> = vec![request.form];
@@ -92,8 +104,8 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     }
     eprintln!(
         "{} repl{} tabulated in {}, {} left out",
-        replies.len(),
-        if replies.len() == 1 { "y" } else { "ies" },
+        tabulated,
+        if tabulated == 1 { "y" } else { "ies" },
         outputs
             .iter()
             .map(|(path, _)| format!("`{}`", path.display()))
@@ -112,50 +124,85 @@ pub(super) fn run(request: Request<'_>) -> u8 {
 }
 
 /// Reads each reply file, in parallel, validates it and gives what `keep` makes of its answers,
-/// with whether it is valid; or why it is left out: it cannot be read, it is not a reply, or it
-/// is invalid (unless `invalid` keeps it).
+/// with whether it is valid; or why it is left out (see [`read_reply`]).
 pub(super) fn each_reply<T: Send>(
     limits: &Limits,
     validator: &Validator<'_>,
     entries: &[Entry],
     invalid: bool,
+    progress: &indicatif::ProgressBar,
     keep: impl Fn(&serde_json::Map<String, serde_json::Value>) -> T + Sync,
 ) -> Vec<Result<(bool, T), String>> {
-    let limit = super::SizeLimit::replies(limits.max_reply_size);
-    let one = |entry: &Entry| -> Result<(bool, T), String> {
-        let path = match entry {
-            Entry::Refused(_, why) => return Err(why.clone()),
-            Entry::File(path) => path,
-        };
-        let bytes = read_regular(path, limit).map_err(|e| e.to_string())?;
-        let reply = parse_reply(&bytes).map_err(|e| format!("not a reply: {e}"))?;
-        let errors = validator
-            .validate(&reply, Options::default())
-            .iter()
-            .filter(|p| p.severity == crate::model::Severity::Error)
-            .count();
-        if errors > 0 && !invalid {
-            return Err(format!(
-                "invalid: {errors} error{} (`qc validate` lists them)",
-                if errors == 1 { "" } else { "s" }
-            ));
-        }
-        let empty = serde_json::Map::new();
-        let answers = reply
-            .get("answers")
-            .and_then(serde_json::Value::as_object)
-            .unwrap_or(&empty);
-        Ok((errors == 0, keep(answers)))
-    };
-    entries.par_iter().map(one).collect()
+    entries
+        .par_iter()
+        .map(|entry| {
+            let read = read_reply(limits, validator, entry, invalid);
+            progress.inc(1);
+            let (valid, reply) = read?;
+            Ok((valid, keep(answers(&reply))))
+        })
+        .collect()
 }
 
-#[derive(Clone, Copy)]
-enum Format {
-    Csv,
-    Xlsx,
-    Json,
+/// A progress bar on standard error for a long run (a thousand replies or more), drawn only
+/// when standard error is a terminal.
+pub(super) fn progress(replies: usize) -> indicatif::ProgressBar {
+    if replies < 1000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(replies as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replies read, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
+
+/// Reads a reply file and validates it: the reply, with whether it is valid; or why it is left
+/// out: it cannot be read, it is not a reply, or it is invalid (unless `invalid` keeps it).
+pub(super) fn read_reply(
+    limits: &Limits,
+    validator: &Validator<'_>,
+    entry: &Entry,
+    invalid: bool,
+) -> Result<(bool, serde_json::Value), String> {
+    let limit = super::SizeLimit::replies(limits.max_reply_size);
+    let path = match entry {
+        Entry::Refused(_, why) => return Err(why.clone()),
+        Entry::File(path) => path,
+    };
+    let bytes = read_regular(path, limit).map_err(|e| e.to_string())?;
+    let reply = parse_reply(&bytes).map_err(|e| format!("not a reply: {e}"))?;
+    let errors = validator
+        .validate(&reply, Options::default())
+        .iter()
+        .filter(|p| p.severity == crate::model::Severity::Error)
+        .count();
+    if errors > 0 && !invalid {
+        return Err(format!(
+            "invalid: {errors} error{} (`qc validate` lists them)",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    Ok((errors == 0, reply))
+}
+
+/// A reply's answers (none, for a reply without an object of them).
+pub(super) fn answers(reply: &serde_json::Value) -> &serde_json::Map<String, serde_json::Value> {
+    static EMPTY: std::sync::LazyLock<serde_json::Map<String, serde_json::Value>> =
+        std::sync::LazyLock::new(serde_json::Map::new);
+    reply
+        .get("answers")
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or(&EMPTY)
+}
+
+/// How many replies are read before their rows are written out.
+const CHUNK: usize = 4096;
 
 /// `data.csv` holds the replies; the codebook and each list go beside it: `data.codebook.csv`,
 /// `data.<list>.csv`.

@@ -41,7 +41,7 @@ impl DataSet<'_> {
         }
     }
 
-    /// The tables: the replies, the codebook, then a table per list.
+    /// The tables of these replies: theirs, then a table per list (the codebook is apart).
     pub fn tables(&self) -> Vec<Table> {
         let mut lead = vec!["reply".to_owned()];
         if self.validity {
@@ -71,14 +71,11 @@ impl DataSet<'_> {
                 cells
             })
             .collect();
-        let mut tables = vec![
-            Table {
-                name: "data".to_owned(),
-                header,
-                rows,
-            },
-            self.codebook(),
-        ];
+        let mut tables = vec![Table {
+            name: "data".to_owned(),
+            header,
+            rows,
+        }];
         for (index, list) in self.layout.lists.iter().enumerate() {
             let mut header = lead.clone();
             header.push("record".to_owned());
@@ -108,7 +105,8 @@ impl DataSet<'_> {
         tables
     }
 
-    fn codebook(&self) -> Table {
+    /// What each column of each table holds.
+    pub fn codebook(&self) -> Table {
         let mut entries: Vec<(Option<&str>, Map<String, Value>)> = self
             .layout
             .variables
@@ -159,10 +157,19 @@ impl DataSet<'_> {
 /// starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is written after a `'`, so that
 /// opening the file runs nothing a reply wrote.
 pub fn csv(table: &Table) -> Result<Vec<u8>, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(&table.header)
-        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    csv_into(table, true, &mut out)?;
+    Ok(out)
+}
+
+/// A table's rows as CSV after `out` (and its header first, with `header`).
+fn csv_into(table: &Table, header: bool, out: &mut Vec<u8>) -> Result<(), String> {
+    let mut writer = csv::Writer::from_writer(out);
+    if header {
+        writer
+            .write_record(&table.header)
+            .map_err(|e| e.to_string())?;
+    }
     for row in &table.rows {
         writer
             .write_record(row.iter().map(|cell| match cell {
@@ -173,7 +180,162 @@ pub fn csv(table: &Table) -> Result<Vec<u8>, String> {
             }))
             .map_err(|e| e.to_string())?;
     }
-    writer.into_inner().map_err(|e| e.to_string())
+    writer.flush().map_err(|e| e.to_string())
+}
+
+/// The output's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+/// The tables of a data set, written as the replies come, some of them at a time: what it keeps
+/// is what it writes (CSV text, JSON text; for XLSX, whose sheets are bounded, the cells), not
+/// the replies nor all their rows.
+pub struct Output {
+    format: Format,
+    /// Each table's name, header, and what is written of it so far.
+    parts: Vec<(String, Vec<String>, Written)>,
+}
+
+enum Written {
+    Text(Vec<u8>),
+    Rows(Vec<Vec<Cell>>),
+}
+
+impl Output {
+    pub fn new(format: Format) -> Output {
+        Output {
+            format,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Adds the tables of some replies (from [`DataSet::tables`]: the same tables each time).
+    pub fn add(&mut self, tables: Vec<Table>) -> Result<(), String> {
+        for (index, table) in tables.into_iter().enumerate() {
+            if self.parts.len() <= index {
+                let written = match self.format {
+                    Format::Xlsx => Written::Rows(Vec::new()),
+                    Format::Csv | Format::Json => Written::Text(Vec::new()),
+                };
+                self.parts
+                    .push((table.name.clone(), table.header.clone(), written));
+            }
+            let Some((_, _, written)) = self.parts.get_mut(index) else {
+                continue;
+            };
+            match (self.format, written) {
+                (_, Written::Rows(rows)) => rows.extend(table.rows),
+                (Format::Csv, Written::Text(out)) => {
+                    let first = out.is_empty();
+                    csv_into(&table, first, out)?;
+                }
+                (_, Written::Text(out)) => json_rows(&table, out)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The files to write, by table for CSV (`data`, `codebook`, each list's), or one for XLSX
+    /// or JSON (named `data`); the codebook comes second.
+    pub fn finish(
+        mut self,
+        codebook: Table,
+        left_out: &[(String, String)],
+    ) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let written = match self.format {
+            Format::Csv => Written::Text(csv(&codebook)?),
+            Format::Xlsx => Written::Rows(codebook.rows.clone()),
+            Format::Json => {
+                let mut out = Vec::new();
+                json_rows(&codebook, &mut out)?;
+                Written::Text(out)
+            }
+        };
+        let at = self.parts.len().min(1);
+        self.parts.insert(
+            at,
+            (codebook.name.clone(), codebook.header.clone(), written),
+        );
+        match self.format {
+            Format::Csv => self
+                .parts
+                .into_iter()
+                .map(|(name, header, written)| match written {
+                    // A table without a row has its header all the same.
+                    Written::Text(out) if out.is_empty() => Ok((
+                        name.clone(),
+                        csv(&Table {
+                            name,
+                            header,
+                            rows: Vec::new(),
+                        })?,
+                    )),
+                    Written::Text(out) => Ok((name, out)),
+                    Written::Rows(_) => Ok((name, Vec::new())),
+                })
+                .collect(),
+            Format::Xlsx => {
+                let tables: Vec<Table> = self
+                    .parts
+                    .into_iter()
+                    .map(|(name, header, written)| Table {
+                        name,
+                        header,
+                        rows: match written {
+                            Written::Rows(rows) => rows,
+                            Written::Text(_) => Vec::new(),
+                        },
+                    })
+                    .collect();
+                Ok(vec![("data".to_owned(), xlsx(&tables)?)])
+            }
+            Format::Json => {
+                let mut out = b"{\n  \"format\": \"qc-data/1\",\n  \"tables\": {".to_vec();
+                for (index, (name, _, written)) in self.parts.into_iter().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(b"\n    ");
+                    serde_json::to_writer(&mut out, &name).map_err(|e| e.to_string())?;
+                    out.extend_from_slice(b": [");
+                    if let Written::Text(rows) = written {
+                        out.extend_from_slice(&rows);
+                    }
+                    out.extend_from_slice(b"\n    ]");
+                }
+                let left_out: Vec<Value> = left_out
+                    .iter()
+                    .map(|(reply, why)| json!({ "reply": reply, "why": why }))
+                    .collect();
+                out.extend_from_slice(b"\n  },\n  \"left_out\": ");
+                serde_json::to_writer(&mut out, &left_out).map_err(|e| e.to_string())?;
+                out.extend_from_slice(b"\n}\n");
+                Ok(vec![("data".to_owned(), out)])
+            }
+        }
+    }
+}
+
+/// A table's rows as JSON objects (by column name) after `out`, each on its line.
+fn json_rows(table: &Table, out: &mut Vec<u8>) -> Result<(), String> {
+    for row in &table.rows {
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\n      ");
+        let object: Map<String, Value> = table
+            .header
+            .iter()
+            .zip(row)
+            .map(|(name, cell)| (name.clone(), cell.to_json()))
+            .collect();
+        serde_json::to_writer(&mut *out, &object).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// The tables as one XLSX workbook, a sheet each; texts are written as texts, never formulas.
@@ -231,36 +393,4 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, String> {
         }
     }
     workbook.save_to_buffer().map_err(|e| e.to_string())
-}
-
-/// The tables as one JSON document: `{"tables": {name: [{column: value}]}, "left_out": […]}`.
-pub fn json(tables: &[Table], left_out: &[(String, String)]) -> String {
-    let mut out = Map::new();
-    for table in tables {
-        let rows: Vec<Value> = table
-            .rows
-            .iter()
-            .map(|row| {
-                Value::Object(
-                    table
-                        .header
-                        .iter()
-                        .zip(row)
-                        .map(|(name, cell)| (name.clone(), cell.to_json()))
-                        .collect(),
-                )
-            })
-            .collect();
-        out.insert(table.name.clone(), Value::Array(rows));
-    }
-    let left_out: Vec<Value> = left_out
-        .iter()
-        .map(|(reply, why)| json!({ "reply": reply, "why": why }))
-        .collect();
-    let mut text = serde_json::to_string_pretty(
-        &json!({ "format": "qc-data/1", "tables": out, "left_out": left_out }),
-    )
-    .unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -223,59 +223,485 @@ pub struct Reply<'a> {
     pub answers: &'a Answers,
 }
 
-/// The report on `replies` (valid replies: the caller leaves out the others).
+/// The report on `replies` (valid replies: the caller leaves out the others), in their order.
 pub fn report(instrument: &Instrument, replies: &[Reply<'_>], today: &str) -> Report {
-    let states: Vec<(Answers, Vec<bool>)> = replies
-        .iter()
-        .map(|reply| {
-            let computed = eval::with_calculations(instrument, reply.answers, today);
-            let asked = eval::enabled(instrument, &computed).into_iter().collect();
-            (computed, asked)
-        })
-        .collect();
-    let respondents: Vec<Respondent> = replies
-        .iter()
-        .zip(&states)
-        .map(|(reply, (computed, _))| respondent(instrument, reply, computed))
-        .collect();
-    let names: Vec<String> = respondents.iter().map(|r| r.name.clone()).collect();
-    let reading = Reading {
-        instrument,
-        states: &states,
-        names: &names,
-    };
-    let sections = instrument
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, section)| !section.respondent)
-        .map(|(index, section)| SectionReport {
-            id: section.id.clone(),
-            number: section.number.clone(),
-            title: section.title.clone(),
-            items: instrument
-                .items
-                .iter_enumerated()
-                .filter(|(_, item)| item.section == index && item.answer.is_some())
-                .filter(|(_, item)| item.kind != ItemKind::Calculated || item.shown)
-                .map(|(id, item)| reading.item(id, item))
-                .collect(),
-        })
-        .collect();
-    Report {
-        format: "qc-report/1",
-        instrument: Heading {
-            id: instrument.id.clone(),
-            title: instrument.title.clone(),
-            version: instrument.version.clone(),
-        },
-        statement: STATEMENT,
-        replies: replies.len(),
-        respondents,
-        sections,
-        headings: reading.headings(),
-        coverage: reading.coverage(),
+    let mut tally = Tally::new(instrument);
+    for reply in replies {
+        tally.add(reply, today);
     }
+    tally.report()
+}
+
+/// The report, built a reply at a time: what it keeps grows with what the report shows (counts,
+/// and the texts and names it lists), not with the replies read. Tallies of parts of the
+/// replies merge, in order, into the tally of all of them, so that replies can be read in
+/// parallel.
+pub struct Tally<'i> {
+    instrument: &'i Instrument,
+    replies: usize,
+    respondents: Vec<Respondent>,
+    /// By item: what it was answered.
+    items: Vec<ItemTally>,
+    /// By item that feeds a heading: what each respondent answered.
+    gathered: Vec<Vec<Said>>,
+    /// The paragraphs cited, with the items that cite them and the respondents that answered
+    /// one of them.
+    cited: Vec<((usize, usize), Vec<ItemId>, usize)>,
+}
+
+/// What one item was answered, so far.
+#[derive(Clone, Debug, Default)]
+struct ItemTally {
+    asked: usize,
+    answered: usize,
+    specials: Vec<(String, usize)>,
+    /// By option of a choice.
+    options: Vec<usize>,
+    /// Single choices answered with a value other than "Not applicable", and multiple ones.
+    base: usize,
+    numbers: Vec<f64>,
+    amounts: Vec<(String, Vec<f64>)>,
+    texts: Vec<Said>,
+    /// A grid's rows: by column, who ticked; or, for a row with an answer, who wrote what.
+    ticked: Vec<Vec<Vec<String>>>,
+    row_texts: Vec<Vec<Said>>,
+    records: usize,
+}
+
+impl ItemTally {
+    fn merge(&mut self, other: ItemTally) {
+        self.asked += other.asked;
+        self.answered += other.answered;
+        for (code, count) in other.specials {
+            match self.specials.iter_mut().find(|(known, _)| *known == code) {
+                Some((_, total)) => *total += count,
+                None => self.specials.push((code, count)),
+            }
+        }
+        add_counts(&mut self.options, &other.options);
+        self.base += other.base;
+        self.numbers.extend(other.numbers);
+        for (currency, values) in other.amounts {
+            match self
+                .amounts
+                .iter_mut()
+                .find(|(known, _)| *known == currency)
+            {
+                Some((_, total)) => total.extend(values),
+                None => self.amounts.push((currency, values)),
+            }
+        }
+        self.texts.extend(other.texts);
+        for (mine, theirs) in self.ticked.iter_mut().zip(other.ticked) {
+            for (names, more) in mine.iter_mut().zip(theirs) {
+                names.extend(more);
+            }
+        }
+        for (mine, theirs) in self.row_texts.iter_mut().zip(other.row_texts) {
+            mine.extend(theirs);
+        }
+        self.records += other.records;
+    }
+}
+
+fn add_counts(to: &mut [usize], from: &[usize]) {
+    for (total, count) in to.iter_mut().zip(from) {
+        *total += count;
+    }
+}
+
+impl<'i> Tally<'i> {
+    pub fn new(instrument: &'i Instrument) -> Tally<'i> {
+        let items = instrument
+            .items
+            .iter()
+            .map(|item| match &item.answer {
+                Some(AnswerType::Choice { scale, .. }) => ItemTally {
+                    options: vec![0; instrument.scale(*scale).options.len()],
+                    ..ItemTally::default()
+                },
+                Some(AnswerType::Grid(grid)) => ItemTally {
+                    ticked: grid
+                        .rows
+                        .iter()
+                        .map(|row| match row.answer {
+                            Some(_) => Vec::new(),
+                            None => vec![Vec::new(); grid.columns.len()],
+                        })
+                        .collect(),
+                    row_texts: vec![Vec::new(); grid.rows.len()],
+                    ..ItemTally::default()
+                },
+                _ => ItemTally::default(),
+            })
+            .collect();
+        let mut cited: Vec<((usize, usize), Vec<ItemId>, usize)> = Vec::new();
+        for (id, item) in instrument.items.iter_enumerated() {
+            let mut citations: Vec<&crate::model::Citation> = item.citations.iter().collect();
+            if let Some(AnswerType::Grid(grid)) = &item.answer {
+                citations.extend(grid.rows.iter().flat_map(|row| &row.citations));
+            }
+            for citation in citations {
+                let key = (
+                    usize::from(citation.document),
+                    usize::from(citation.paragraph),
+                );
+                match cited.iter_mut().find(|(known, _, _)| *known == key) {
+                    Some((_, items, _)) if !items.contains(&id) => items.push(id),
+                    Some(_) => {}
+                    None => cited.push((key, vec![id], 0)),
+                }
+            }
+        }
+        cited.sort_by_key(|(key, _, _)| *key);
+        Tally {
+            instrument,
+            replies: 0,
+            respondents: Vec::new(),
+            items,
+            gathered: vec![Vec::new(); instrument.items.len()],
+            cited,
+        }
+    }
+
+    /// Adds a reply: its respondent, and what it answered each item it was asked.
+    pub fn add(&mut self, reply: &Reply<'_>, today: &str) {
+        let instrument = self.instrument;
+        let answers = eval::with_calculations(instrument, reply.answers, today);
+        let asked = eval::enabled(instrument, &answers);
+        let respondent = respondent(instrument, reply, &answers);
+        let name = respondent.name.clone();
+        self.respondents.push(respondent);
+        self.replies += 1;
+        for (id, item) in instrument.items.iter_enumerated() {
+            if !asked.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            let value = answers.get(&item.id).filter(|v| !v.is_null());
+            if let (false, Some(value)) = (item.feeds.is_empty(), value) {
+                if let (Some(said), Some(gathered)) = (
+                    gathered(instrument, item, value),
+                    self.gathered.get_mut(usize::from(id)),
+                ) {
+                    gathered.push(Said {
+                        respondent: name.clone(),
+                        text: said,
+                    });
+                }
+            }
+            if let Some(tally) = self.items.get_mut(usize::from(id)) {
+                tally.asked += 1;
+                if let Some(value) = value {
+                    tally.answered += 1;
+                    count(instrument, item, tally, &name, value);
+                }
+            }
+        }
+        for (_, items, respondents) in &mut self.cited {
+            let answered_one = items.iter().any(|id| {
+                asked.get(*id).copied().unwrap_or(false) && answered(instrument, &answers, *id)
+            });
+            if answered_one {
+                *respondents += 1;
+            }
+        }
+    }
+
+    /// The tally of these replies and then those of `other`.
+    pub fn merge(mut self, other: Tally<'i>) -> Tally<'i> {
+        self.replies += other.replies;
+        self.respondents.extend(other.respondents);
+        for (mine, theirs) in self.items.iter_mut().zip(other.items) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.gathered.iter_mut().zip(other.gathered) {
+            mine.extend(theirs);
+        }
+        for (mine, theirs) in self.cited.iter_mut().zip(other.cited) {
+            mine.2 += theirs.2;
+        }
+        self
+    }
+
+    pub fn report(self) -> Report {
+        let instrument = self.instrument;
+        let mut items: Vec<Option<ItemTally>> = self.items.into_iter().map(Some).collect();
+        let sections = instrument
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, section)| !section.respondent)
+            .map(|(index, section)| SectionReport {
+                id: section.id.clone(),
+                number: section.number.clone(),
+                title: section.title.clone(),
+                items: instrument
+                    .items
+                    .iter_enumerated()
+                    .filter(|(_, item)| item.section == index && item.answer.is_some())
+                    .filter(|(_, item)| item.kind != ItemKind::Calculated || item.shown)
+                    .map(|(id, item)| {
+                        let tally = items
+                            .get_mut(usize::from(id))
+                            .and_then(Option::take)
+                            .unwrap_or_default();
+                        item_report(instrument, id, item, tally)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut gathered = self.gathered;
+        let headings = instrument
+            .report
+            .iter()
+            .enumerate()
+            .map(|(index, heading)| HeadingReport {
+                id: heading.id.clone(),
+                title: heading.title.clone(),
+                items: instrument
+                    .items
+                    .iter_enumerated()
+                    .filter(|(_, item)| item.feeds.contains(&index))
+                    .map(|(id, item)| Gathered {
+                        id: item.id.clone(),
+                        number: numbered(instrument, id),
+                        label: instrument.written(&item.label),
+                        // An item that feeds two headings shows its answers under each.
+                        said: match item.feeds.last() == Some(&index) {
+                            true => gathered
+                                .get_mut(usize::from(id))
+                                .map(std::mem::take)
+                                .unwrap_or_default(),
+                            false => gathered.get(usize::from(id)).cloned().unwrap_or_default(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let coverage = self
+            .cited
+            .into_iter()
+            .filter_map(|((document, paragraph), items, respondents)| {
+                let document = instrument.documents.iter().nth(document)?;
+                let paragraph = document.paragraphs.iter().nth(paragraph)?;
+                Some(Coverage {
+                    document: document.id.clone(),
+                    title: document.title.clone(),
+                    paragraph: paragraph.number.clone(),
+                    items: items
+                        .iter()
+                        .map(|id| instrument.item(*id).id.clone())
+                        .collect(),
+                    printed: items.iter().map(|id| printed(instrument, *id)).collect(),
+                    respondents,
+                })
+            })
+            .collect();
+        Report {
+            format: "qc-report/1",
+            instrument: Heading {
+                id: instrument.id.clone(),
+                title: instrument.title.clone(),
+                version: instrument.version.clone(),
+            },
+            statement: STATEMENT,
+            replies: self.replies,
+            respondents: self.respondents,
+            sections,
+            headings,
+            coverage,
+        }
+    }
+}
+
+/// Counts one answer (a value or a special answer) of a reply that was asked the item.
+fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str, value: &Value) {
+    if let Some(code) = special(value) {
+        match tally.specials.iter_mut().find(|(known, _)| known == code) {
+            Some((_, count)) => *count += 1,
+            None => tally.specials.push((code.to_owned(), 1)),
+        }
+        return;
+    }
+    let Some(answer) = &item.answer else { return };
+    match answer {
+        AnswerType::Choice { scale, multiple } => {
+            let options = &instrument.scale(*scale).options;
+            let chose = |code: &str| match value {
+                Value::String(chosen) => chosen == code,
+                Value::Array(ticked) => ticked.iter().any(|t| t.as_str() == Some(code)),
+                _ => false,
+            };
+            for (count, option) in tally.options.iter_mut().zip(options) {
+                if chose(&option.code) {
+                    *count += 1;
+                }
+            }
+            if *multiple || !chose(NOT_APPLICABLE) {
+                tally.base += 1;
+            }
+        }
+        AnswerType::Number { .. } => {
+            tally.base += 1;
+            tally.numbers.extend(value.as_f64());
+        }
+        AnswerType::Amount { .. } => {
+            tally.base += 1;
+            let (Some(n), Some(c)) = (
+                value.get("value").and_then(Value::as_f64),
+                value.get("currency").and_then(Value::as_str),
+            ) else {
+                return;
+            };
+            match tally.amounts.iter_mut().find(|(known, _)| known == c) {
+                Some((_, numbers)) => numbers.push(n),
+                None => tally.amounts.push((c.to_owned(), vec![n])),
+            }
+        }
+        AnswerType::Text { .. } | AnswerType::Date => {
+            tally.base += 1;
+            if let Some(text) = value.as_str() {
+                tally.texts.push(Said {
+                    respondent: name.to_owned(),
+                    text: text.to_owned(),
+                });
+            }
+        }
+        AnswerType::Grid(grid) => {
+            tally.base += 1;
+            for ((row, ticked), texts) in grid
+                .rows
+                .iter()
+                .zip(&mut tally.ticked)
+                .zip(&mut tally.row_texts)
+            {
+                let answer = value.get(&row.id);
+                if row.answer.is_some() {
+                    if let Some(text) = answer.and_then(Value::as_str) {
+                        texts.push(Said {
+                            respondent: name.to_owned(),
+                            text: text.to_owned(),
+                        });
+                    }
+                    continue;
+                }
+                let Some(boxes) = answer.and_then(Value::as_array) else {
+                    continue;
+                };
+                for (column, names) in grid.columns.iter().zip(ticked.iter_mut()) {
+                    if boxes.iter().any(|b| b.as_str() == Some(column.id.as_str())) {
+                        names.push(name.to_owned());
+                    }
+                }
+            }
+        }
+        AnswerType::List(_) => {
+            tally.base += 1;
+            tally.records += value.as_array().map_or(0, Vec::len);
+        }
+        AnswerType::Table(_) => tally.base += 1,
+    }
+}
+
+/// What the replies answered an item, from its tally.
+fn item_report(instrument: &Instrument, id: ItemId, item: &Item, tally: ItemTally) -> ItemReport {
+    let mut out = ItemReport {
+        id: item.id.clone(),
+        number: numbered(instrument, id),
+        label: instrument.written(&item.label),
+        asked: tally.asked,
+        answered: tally.answered,
+        base: tally.base,
+        specials: tally
+            .specials
+            .into_iter()
+            .map(|(code, count)| Count {
+                label: label_of(instrument, &instrument.specials, &code),
+                code,
+                count,
+                share: None,
+            })
+            .collect(),
+        ..ItemReport::default()
+    };
+    let Some(answer) = &item.answer else {
+        return out;
+    };
+    let base = tally.base;
+    match answer {
+        AnswerType::Choice { scale, multiple } => {
+            out.kind = if *multiple { "multiple" } else { "choice" };
+            out.options = instrument
+                .scale(*scale)
+                .options
+                .iter()
+                .zip(&tally.options)
+                .map(|(option, count)| Count {
+                    code: option.code.clone(),
+                    label: instrument.written(&option.label),
+                    count: *count,
+                    share: (option.code != NOT_APPLICABLE && base > 0)
+                        .then(|| *count as f64 / base as f64),
+                })
+                .collect();
+        }
+        AnswerType::Number { .. } => {
+            out.kind = "number";
+            let mut numbers = tally.numbers;
+            out.numbers = Summary::of(&mut numbers);
+        }
+        AnswerType::Amount { .. } => {
+            out.kind = "amount";
+            let mut amounts = tally.amounts;
+            amounts.sort_by(|a, b| a.0.cmp(&b.0));
+            out.amounts = amounts
+                .into_iter()
+                .filter_map(|(c, mut numbers)| Some((c, Summary::of(&mut numbers)?)))
+                .collect();
+        }
+        AnswerType::Text { .. } | AnswerType::Date => {
+            out.kind = if matches!(answer, AnswerType::Date) {
+                "date"
+            } else {
+                "text"
+            };
+            out.texts = tally.texts;
+        }
+        AnswerType::Grid(grid) => {
+            out.kind = "grid";
+            let rows = grid
+                .rows
+                .iter()
+                .zip(tally.ticked)
+                .zip(tally.row_texts)
+                .map(|((row, ticked), texts)| GridRow {
+                    id: row.id.clone(),
+                    marker: row.marker.clone(),
+                    label: instrument.written(&row.label),
+                    ticked,
+                    texts,
+                })
+                .collect();
+            out.grid = Some(GridReport {
+                columns: grid
+                    .columns
+                    .iter()
+                    .map(|c| Labelled {
+                        item: c.id.clone(),
+                        label: instrument.written(&c.label),
+                        value: String::new(),
+                    })
+                    .collect(),
+                rows,
+            });
+        }
+        AnswerType::List(_) => {
+            out.kind = "list";
+            out.records = Some(tally.records);
+        }
+        AnswerType::Table(_) => out.kind = "table",
+    }
+    out
 }
 
 /// Who sent a reply: the answers of the respondent block, as text.
@@ -379,305 +805,6 @@ fn label_of(instrument: &Instrument, choices: &[crate::model::Choice], code: &st
 
 fn special(value: &Value) -> Option<&str> {
     value.as_object()?.get("special")?.as_str()
-}
-
-struct Reading<'a> {
-    instrument: &'a Instrument,
-    states: &'a [(Answers, Vec<bool>)],
-    names: &'a [String],
-}
-
-impl Reading<'_> {
-    /// Each reply that was asked the item, with its name and its answer (if any).
-    fn asked(&self, id: ItemId) -> impl Iterator<Item = (&str, Option<&Value>)> {
-        let key = &self.instrument.item(id).id;
-        self.states
-            .iter()
-            .zip(self.names)
-            .filter(move |((_, asked), _)| asked.get(usize::from(id)).copied().unwrap_or(false))
-            .map(move |((answers, _), name)| {
-                (name.as_str(), answers.get(key).filter(|v| !v.is_null()))
-            })
-    }
-
-    fn item(&self, id: ItemId, item: &Item) -> ItemReport {
-        let mut out = ItemReport {
-            id: item.id.clone(),
-            number: numbered(self.instrument, id),
-            label: self.instrument.written(&item.label),
-            ..ItemReport::default()
-        };
-        let mut specials: Vec<(String, usize)> = Vec::new();
-        let mut values: Vec<(&str, &Value)> = Vec::new();
-        for (name, value) in self.asked(id) {
-            out.asked += 1;
-            let Some(value) = value else { continue };
-            out.answered += 1;
-            match special(value) {
-                Some(code) => match specials.iter_mut().find(|(known, _)| known == code) {
-                    Some((_, count)) => *count += 1,
-                    None => specials.push((code.to_owned(), 1)),
-                },
-                None => values.push((name, value)),
-            }
-        }
-        out.specials = specials
-            .into_iter()
-            .map(|(code, count)| Count {
-                label: label_of(self.instrument, &self.instrument.specials, &code),
-                code,
-                count,
-                share: None,
-            })
-            .collect();
-        let Some(answer) = &item.answer else {
-            return out;
-        };
-        match answer {
-            AnswerType::Choice { scale, multiple } => {
-                out.kind = if *multiple { "multiple" } else { "choice" };
-                let options = &self.instrument.scale(*scale).options;
-                let chose = |value: &Value, code: &str| match value {
-                    Value::String(chosen) => chosen == code,
-                    Value::Array(ticked) => ticked.iter().any(|t| t.as_str() == Some(code)),
-                    _ => false,
-                };
-                let not_applicable = values
-                    .iter()
-                    .filter(|(_, v)| chose(v, NOT_APPLICABLE) && !multiple)
-                    .count();
-                out.base = values.len() - not_applicable;
-                let base = out.base;
-                out.options = options
-                    .iter()
-                    .map(|option| {
-                        let count = values
-                            .iter()
-                            .filter(|(_, v)| chose(v, &option.code))
-                            .count();
-                        let counted = option.code != NOT_APPLICABLE;
-                        Count {
-                            code: option.code.clone(),
-                            label: self.instrument.written(&option.label),
-                            count,
-                            share: (counted && base > 0).then(|| count as f64 / base as f64),
-                        }
-                    })
-                    .collect();
-            }
-            AnswerType::Number { .. } => {
-                out.kind = "number";
-                out.base = values.len();
-                let mut numbers: Vec<f64> = values.iter().filter_map(|(_, v)| v.as_f64()).collect();
-                out.numbers = Summary::of(&mut numbers);
-            }
-            AnswerType::Amount { .. } => {
-                out.kind = "amount";
-                out.base = values.len();
-                let mut by_currency: Vec<(String, Vec<f64>)> = Vec::new();
-                for (_, value) in &values {
-                    let (Some(n), Some(c)) = (
-                        value.get("value").and_then(Value::as_f64),
-                        value.get("currency").and_then(Value::as_str),
-                    ) else {
-                        continue;
-                    };
-                    match by_currency.iter_mut().find(|(known, _)| known == c) {
-                        Some((_, numbers)) => numbers.push(n),
-                        None => by_currency.push((c.to_owned(), vec![n])),
-                    }
-                }
-                by_currency.sort_by(|a, b| a.0.cmp(&b.0));
-                out.amounts = by_currency
-                    .into_iter()
-                    .filter_map(|(c, mut numbers)| Some((c, Summary::of(&mut numbers)?)))
-                    .collect();
-            }
-            AnswerType::Text { .. } | AnswerType::Date => {
-                out.kind = if matches!(answer, AnswerType::Date) {
-                    "date"
-                } else {
-                    "text"
-                };
-                out.base = values.len();
-                out.texts = values
-                    .iter()
-                    .filter_map(|(name, v)| {
-                        Some(Said {
-                            respondent: (*name).to_owned(),
-                            text: v.as_str()?.to_owned(),
-                        })
-                    })
-                    .collect();
-            }
-            AnswerType::Grid(grid) => {
-                out.kind = "grid";
-                out.base = values.len();
-                let rows = grid
-                    .rows
-                    .iter()
-                    .map(|row| GridRow {
-                        id: row.id.clone(),
-                        marker: row.marker.clone(),
-                        label: self.instrument.written(&row.label),
-                        ticked: match row.answer {
-                            Some(_) => Vec::new(),
-                            None => grid
-                                .columns
-                                .iter()
-                                .map(|column| {
-                                    values
-                                        .iter()
-                                        .filter(|(_, v)| {
-                                            v.get(&row.id).and_then(Value::as_array).is_some_and(
-                                                |t| {
-                                                    t.iter().any(|c| {
-                                                        c.as_str() == Some(column.id.as_str())
-                                                    })
-                                                },
-                                            )
-                                        })
-                                        .map(|(name, _)| (*name).to_owned())
-                                        .collect()
-                                })
-                                .collect(),
-                        },
-                        texts: match row.answer {
-                            Some(_) => values
-                                .iter()
-                                .filter_map(|(name, v)| {
-                                    Some(Said {
-                                        respondent: (*name).to_owned(),
-                                        text: v.get(&row.id)?.as_str()?.to_owned(),
-                                    })
-                                })
-                                .collect(),
-                            None => Vec::new(),
-                        },
-                    })
-                    .collect();
-                out.grid = Some(GridReport {
-                    columns: grid
-                        .columns
-                        .iter()
-                        .map(|c| Labelled {
-                            item: c.id.clone(),
-                            label: self.instrument.written(&c.label),
-                            value: String::new(),
-                        })
-                        .collect(),
-                    rows,
-                });
-            }
-            AnswerType::List(_) => {
-                out.kind = "list";
-                out.base = values.len();
-                out.records = Some(
-                    values
-                        .iter()
-                        .filter_map(|(_, v)| v.as_array())
-                        .map(Vec::len)
-                        .sum(),
-                );
-            }
-            AnswerType::Table(_) => {
-                out.kind = "table";
-                out.base = values.len();
-            }
-        }
-        out
-    }
-
-    /// Each heading of the report, with the answers of the items that feed it: a text as
-    /// written, an option by its label, a grid's rows with an answer of their own, a list's
-    /// records field by field.
-    fn headings(&self) -> Vec<HeadingReport> {
-        let instrument = self.instrument;
-        instrument
-            .report
-            .iter()
-            .enumerate()
-            .map(|(index, heading)| HeadingReport {
-                id: heading.id.clone(),
-                title: heading.title.clone(),
-                items: instrument
-                    .items
-                    .iter_enumerated()
-                    .filter(|(_, item)| item.feeds.contains(&index))
-                    .map(|(id, item)| Gathered {
-                        id: item.id.clone(),
-                        number: numbered(instrument, id),
-                        label: instrument.written(&item.label),
-                        said: self
-                            .asked(id)
-                            .filter_map(|(name, value)| {
-                                let text = gathered(instrument, item, value?)?;
-                                Some(Said {
-                                    respondent: name.to_owned(),
-                                    text,
-                                })
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-
-    /// For each paragraph cited (by an item, or a grid's row), the items citing it and how
-    /// many respondents answered one of them.
-    fn coverage(&self) -> Vec<Coverage> {
-        let mut cited: Vec<((usize, usize), Vec<ItemId>)> = Vec::new();
-        for (id, item) in self.instrument.items.iter_enumerated() {
-            let mut citations: Vec<&crate::model::Citation> = item.citations.iter().collect();
-            if let Some(AnswerType::Grid(grid)) = &item.answer {
-                citations.extend(grid.rows.iter().flat_map(|row| &row.citations));
-            }
-            for citation in citations {
-                let key = (
-                    usize::from(citation.document),
-                    usize::from(citation.paragraph),
-                );
-                match cited.iter_mut().find(|(known, _)| *known == key) {
-                    Some((_, items)) if !items.contains(&id) => items.push(id),
-                    Some(_) => {}
-                    None => cited.push((key, vec![id])),
-                }
-            }
-        }
-        cited.sort_by_key(|(key, _)| *key);
-        cited
-            .into_iter()
-            .filter_map(|((document, paragraph), items)| {
-                let document = self.instrument.documents.iter().nth(document)?;
-                let paragraph = document.paragraphs.iter().nth(paragraph)?;
-                let respondents = self
-                    .states
-                    .iter()
-                    .filter(|(answers, asked)| {
-                        items.iter().any(|id| {
-                            asked.get(usize::from(*id)).copied().unwrap_or(false)
-                                && answered(self.instrument, answers, *id)
-                        })
-                    })
-                    .count();
-                Some(Coverage {
-                    document: document.id.clone(),
-                    title: document.title.clone(),
-                    paragraph: paragraph.number.clone(),
-                    items: items
-                        .iter()
-                        .map(|id| self.instrument.item(*id).id.clone())
-                        .collect(),
-                    printed: items
-                        .iter()
-                        .map(|id| printed(self.instrument, *id))
-                        .collect(),
-                    respondents,
-                })
-            })
-            .collect()
-    }
 }
 
 /// How a person finds an item: its printed number, or that of the nearest numbered item it is

@@ -54,7 +54,7 @@ try {
   expect(found.withShares > 20 && found.charts === found.withShares, `a chart for each table of shares: ${found.charts} of ${found.withShares}`);
   expect(!found.mismatched.length, `each chart shows its table's numbers: not ${found.mismatched}`);
   expect(found.statement.includes("not a ranking"), `the report says what it is: ${found.statement}`);
-  expect(found.grid.includes("Need technical assistance") && found.grid.includes("Arcadia"), "the assistance grid names who ticked");
+  expect(found.grid.includes("Need technical assistance") && found.grid.includes("Estrelia"), "the assistance grid names who ticked");
   expect(found.respondents === 1, "who replied is a table");
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, "report.png"), fullPage: false });

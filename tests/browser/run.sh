@@ -110,9 +110,9 @@ else
   failed=$((failed + 1))
 fi
 
-# The HTML report on the bundled instrument's example replies: clean, self-contained, a chart
-# for each table of shares; a screenshot of it for a person to look at.
-"$qc" report questionnaires/crime-prevention.q questionnaires/examples/crime-prevention/{arcadia-complete,borduria-in-progress}.json \
+# The HTML report on the replies of twelve fictional States: clean, self-contained, a chart for
+# each table of shares; a screenshot of it for a person to look at.
+"$qc" report questionnaires/crime-prevention.q questionnaires/examples/crime-prevention-states \
   -o "$work/report.html" 2>/dev/null
 if node "$cache/npm/report.mjs" "$chromium" "$work/report.html" "$cache/screenshots"; then
   passed=$((passed + 1))

@@ -281,3 +281,57 @@ fn the_bundled_instruments_report_in_markdown_and_json() {
         insta::assert_snapshot!(format!("bundled-report-{extension}"), text);
     }
 }
+
+/// The twelve fictional States' replies are complete and valid, and the report on them has
+/// something in every section and under every heading the annex feeds.
+#[test]
+fn the_fictional_states_replies_fill_every_section_of_the_report() {
+    let states = path("questionnaires/examples/crime-prevention-states");
+    let validated = qc(&["validate", "--complete", BUNDLED_PATH.as_str(), &states]);
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
+    let dir = tempfile::tempdir().expect("a folder");
+    let out = dir.path().join("report.json");
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &states,
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    assert_eq!(report["replies"], 12);
+    for section in report["sections"].as_array().expect("sections") {
+        let answered = section["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["answered"].as_u64() > Some(0))
+            .count();
+        assert!(
+            answered > 0,
+            "nothing answered in section {}",
+            section["id"]
+        );
+    }
+    for heading in report["headings"].as_array().expect("headings") {
+        let said: usize = heading["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["said"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert_eq!(
+            said > 0,
+            heading["id"] != "suggestions",
+            "heading {}",
+            heading["id"]
+        );
+    }
+}
