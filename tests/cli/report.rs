@@ -335,3 +335,61 @@ fn the_fictional_states_replies_fill_every_section_of_the_report() {
         );
     }
 }
+
+/// Every reply of the validation corpus that `qc validate` refuses is left out of the report,
+/// and listed.
+#[test]
+fn replies_that_fail_validation_never_reach_the_report() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let out = dir.path().join("report.json");
+    let corpus = fixture("replies");
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &corpus,
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    let validated = qc(&[
+        "validate",
+        "--format",
+        "json",
+        BUNDLED_PATH.as_str(),
+        &corpus,
+    ]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&validated.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
+        .filter(|result| result.get("file").is_some())
+        .collect();
+    let valid: Vec<String> = lines
+        .iter()
+        .filter(|result| result["valid"] == true)
+        .filter_map(|result| {
+            Some(
+                Path::new(result["file"].as_str()?)
+                    .file_stem()?
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        })
+        .collect();
+    let reported: Vec<&str> = report["respondents"]
+        .as_array()
+        .expect("respondents")
+        .iter()
+        .filter_map(|r| r["reply"].as_str())
+        .collect();
+    assert_eq!(reported, valid);
+    let invalid = lines.len() - valid.len();
+    assert!(invalid > 10, "{invalid}");
+    assert_eq!(
+        stderr(&output).matches("  left out ").count(),
+        invalid,
+        "{}",
+        stderr(&output)
+    );
+}
