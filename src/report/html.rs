@@ -189,6 +189,7 @@ fn item_html(out: &mut String, item: &ItemReport) {
         out.push_str("</tbody>\n</table>\n");
     }
     if let Some(grid) = &item.grid {
+        matrix(out, &item.label, grid);
         out.push_str("<table class=\"grid\">\n<thead><tr><td></td>");
         for column in &grid.columns {
             let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&column.label));
@@ -253,6 +254,82 @@ fn item_html(out: &mut String, item: &ItemReport) {
     out.push_str("</article>\n");
 }
 
+/// A grid's boxes as a matrix: a square for each row and column, darker as more respondents
+/// ticked it, with the number in it; the table after it names them.
+fn matrix(out: &mut String, title: &str, grid: &super::GridReport) {
+    let rows: Vec<&super::GridRow> = grid
+        .rows
+        .iter()
+        .filter(|row| !row.ticked.is_empty())
+        .collect();
+    if rows.is_empty() || grid.columns.is_empty() {
+        return;
+    }
+    let most = rows
+        .iter()
+        .flat_map(|row| row.ticked.iter().map(Vec::len))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    // Each box a wide cell, for its column's label above it.
+    let (label_width, cell, tall, head) = (380.0, 110.0, 28.0, 30.0);
+    let width = label_width + cell * grid.columns.len() as f64 + 8.0;
+    let height = head + tall * rows.len() as f64 + 4.0;
+    let _ = writeln!(
+        out,
+        "<svg class=\"matrix\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
+        escape(&format!("Respondents who ticked each box: {title}"))
+    );
+    for (index, column) in grid.columns.iter().enumerate() {
+        let x = label_width + cell * index as f64 + cell / 2.0;
+        let label = shortened(&column.label, 16);
+        let _ = writeln!(
+            out,
+            "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            head - 8.0,
+            escape(&label)
+        );
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let y = head + tall * r as f64;
+        let label = shortened(&format!("{} {}", row.marker, row.label), 54);
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            label_width - 6.0,
+            y + tall / 2.0 + 4.0,
+            escape(&label)
+        );
+        for (c, names) in row.ticked.iter().enumerate() {
+            let x = label_width + cell * c as f64;
+            let shade = names.len() as f64 / most as f64;
+            let _ = writeln!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#0b57d0\" fill-opacity=\"{:.2}\" stroke=\"#c8c8c8\"></rect>\n<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{}>{}</text>",
+                x + 1.0,
+                y + 1.0,
+                cell - 2.0,
+                tall - 2.0,
+                0.08 + 0.92 * shade,
+                x + cell / 2.0,
+                y + tall / 2.0 + 4.0,
+                if shade > 0.5 { " style=\"fill:#fff\"" } else { "" },
+                names.len()
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+}
+
+/// A label cut to `most` characters, with an ellipsis where it is cut (the table beside the
+/// chart has it whole).
+fn shortened(label: &str, most: usize) -> String {
+    match label.chars().count() > most {
+        true => label.chars().take(most - 1).collect::<String>() + "…",
+        false => label.to_owned(),
+    }
+}
+
 /// Bars of each count's share of the base (a count left out of the base: its number alone),
 /// with the numbers written beside them; the table beside it holds the same for those who do
 /// not see the chart.
@@ -269,7 +346,7 @@ fn chart(out: &mut String, title: &str, counts: &[&Count]) {
     );
     for (index, count) in counts.iter().enumerate() {
         let y = index as f64 * height + 4.0;
-        let label: String = count.label.chars().take(24).collect();
+        let label = shortened(&count.label, 24);
         let _ = writeln!(
             out,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",

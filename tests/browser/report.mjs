@@ -1,7 +1,8 @@
 // The HTML report (`qc report -o report.html`) in Debian's chromium: it loads with no console
 // error and requests nothing but itself; every table of shares has its chart, with the same
-// numbers; the technical-assistance grid names who ticked each box. A screenshot of the page is
-// written for a person to look at.
+// numbers; the technical-assistance grid names who ticked each box, and its matrix (a square per
+// box, darker as more ticked it) shows the same counts. A screenshot of the page is written for a
+// person to look at.
 //
 // Usage: node report.mjs CHROMIUM REPORT.html SHOTS_DIR
 import { mkdirSync } from "node:fs";
@@ -40,6 +41,9 @@ try {
       return !a.querySelector("svg.chart[role=img][aria-label]") || rows.join() !== bars.join();
     });
     const grid = document.querySelector("#item-ta_areas table.grid");
+    // The matrix shows, in each box, the number of names the table gives for it.
+    const matrixCounts = [...document.querySelectorAll("#item-ta_areas svg.matrix rect + text")].map((t) => t.textContent);
+    const tableCounts = [...document.querySelectorAll("#item-ta_areas table.grid tbody td")].map((td) => (td.textContent === "—" ? "0" : td.textContent.split(":")[0]));
     return {
       items: items.length,
       charts: document.querySelectorAll("svg.chart").length,
@@ -48,6 +52,7 @@ try {
       statement: document.querySelector(".statement").textContent,
       grid: grid ? grid.textContent : "",
       respondents: document.querySelectorAll("table caption").length,
+      matrix: { shown: matrixCounts.length, same: matrixCounts.join() === tableCounts.join(), label: !!document.querySelector("#item-ta_areas svg.matrix[role=img][aria-label]") },
     };
   });
   expect(found.items > 50, `every question has its place: ${found.items}`);
@@ -56,6 +61,7 @@ try {
   expect(found.statement.includes("not a ranking"), `the report says what it is: ${found.statement}`);
   expect(found.grid.includes("Need technical assistance") && found.grid.includes("Estrelia"), "the assistance grid names who ticked");
   expect(found.respondents === 1, "who replied is a table");
+  expect(found.matrix.shown > 20 && found.matrix.same && found.matrix.label, `the assistance matrix shows the table's counts: ${JSON.stringify(found.matrix)}`);
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, "report.png"), fullPage: false });
 } finally {
