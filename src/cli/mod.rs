@@ -176,6 +176,10 @@ enum Command {
         /// The output: a `.html`, `.md` or `.json` file.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        /// Those the instrument was sent to, one per line (blank lines and `#` comments left
+        /// out): the report counts the replies against them, by the respondent's name.
+        #[arg(long, value_name = "FILE")]
+        recipients: Option<PathBuf>,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
     /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
@@ -366,11 +370,13 @@ pub fn main() -> ExitCode {
             form,
             replies,
             output,
+            recipients,
         } => ExitCode::from(report::run(report::Request {
             limits,
             form: &form,
             replies: &replies,
             output: &output,
+            recipients: recipients.as_deref(),
         })),
         Command::Table {
             form,

@@ -16,6 +16,8 @@ pub(super) struct Request<'a> {
     pub form: &'a Path,
     pub replies: &'a [PathBuf],
     pub output: &'a Path,
+    /// A file listing those the instrument was sent to, one per line.
+    pub recipients: Option<&'a Path>,
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
@@ -67,7 +69,13 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             },
         );
     progress.finish_and_clear();
-    let report = tally.report();
+    let mut report = tally.report();
+    if let Some(path) = request.recipients {
+        match recipients(request.limits, path) {
+            Ok(list) => report = report.with_recipients(&list),
+            Err(message) => return super::io_error(&message),
+        }
+    }
     let replies = report.replies;
     let text = match extension {
         Some("json") => {
@@ -79,6 +87,7 @@ pub(super) fn run(request: Request<'_>) -> u8 {
         _ => report::markdown::to_string(&report),
     };
     let mut inputs: Vec<&Path> = vec![request.form];
+    inputs.extend(request.recipients);
     inputs.extend(entries.iter().map(Entry::path));
     if let Err(message) = write_atomically(request.output, text.as_bytes(), &inputs) {
         return super::io_error(&message);
@@ -98,4 +107,22 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     } else {
         INVALID
     }
+}
+
+/// The recipients' names: one per line of a UTF-8 text file; blank lines and lines that start
+/// with `#` are left out.
+fn recipients(limits: &Limits, path: &Path) -> Result<Vec<String>, String> {
+    let input = limits.read(path)?;
+    let text = String::from_utf8(input.bytes).map_err(|_| {
+        format!(
+            "`{}` is not UTF-8 text: a list of recipients, one per line",
+            input.name
+        )
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect())
 }

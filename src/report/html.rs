@@ -41,6 +41,27 @@ pub fn to_string(report: &Report) -> String {
         "<h2 id=\"who\">Who replied</h2>\n<p>{} replies.</p>\n",
         report.replies
     );
+    if let Some(recipients) = &report.recipients {
+        let _ = writeln!(
+            out,
+            "<p>The instrument was sent to {}; {} replied.</p>",
+            recipients.sent, recipients.replied
+        );
+        if !recipients.not_replied.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>No reply from: {}.</p>",
+                escape(&recipients.not_replied.join(", "))
+            );
+        }
+        if !recipients.not_listed.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>Replies from respondents not on the list: {}.</p>",
+                escape(&recipients.not_listed.join(", "))
+            );
+        }
+    }
     if let Some(first) = report.respondents.iter().find(|r| !r.answers.is_empty()) {
         out.push_str(
             "<table>\n<caption>Respondents</caption>\n<thead><tr><th scope=\"col\">Reply</th>",

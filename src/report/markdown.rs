@@ -54,6 +54,25 @@ pub fn to_string(report: &Report) -> String {
     let _ = writeln!(out, "*{}*\n", report.statement);
     let _ = writeln!(out, "## Who replied\n");
     let _ = writeln!(out, "{} replies.\n", report.replies);
+    if let Some(recipients) = &report.recipients {
+        let _ = writeln!(
+            out,
+            "The instrument was sent to {}; {} replied.\n",
+            recipients.sent, recipients.replied
+        );
+        if !recipients.not_replied.is_empty() {
+            let names: Vec<String> = recipients.not_replied.iter().map(|n| cell(n)).collect();
+            let _ = writeln!(out, "No reply from: {}.\n", names.join(", "));
+        }
+        if !recipients.not_listed.is_empty() {
+            let names: Vec<String> = recipients.not_listed.iter().map(|n| cell(n)).collect();
+            let _ = writeln!(
+                out,
+                "Replies from respondents not on the list: {}.\n",
+                names.join(", ")
+            );
+        }
+    }
     if let Some(first) = report.respondents.iter().find(|r| !r.answers.is_empty()) {
         let _ = write!(out, "| reply |");
         for answer in &first.answers {

@@ -30,12 +30,73 @@ pub struct Report {
     /// The replies the report compiles.
     pub replies: usize,
     pub respondents: Vec<Respondent>,
+    /// With a list of those the instrument was sent to: who replied and who did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Recipients>,
     pub sections: Vec<SectionReport>,
     /// The headings the instrument gives its report, each with what the items that feed it
     /// were answered, by respondent.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headings: Vec<HeadingReport>,
     pub coverage: Vec<Coverage>,
+}
+
+/// The replies counted against the list of those the instrument was sent to, matched by name
+/// (the first answer of the respondent block), whatever the case and spacing.
+#[derive(Clone, Debug, Serialize)]
+pub struct Recipients {
+    /// How many it was sent to.
+    pub sent: usize,
+    /// Of those, how many replied.
+    pub replied: usize,
+    /// Those that did not reply, in the list's order.
+    pub not_replied: Vec<String>,
+    /// Respondents that are not on the list.
+    pub not_listed: Vec<String>,
+}
+
+impl Report {
+    /// The report, with its replies counted against `recipients` (each named once; blank names
+    /// are left out).
+    pub fn with_recipients(mut self, recipients: &[String]) -> Report {
+        let key = |name: &str| {
+            name.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let mut listed: Vec<(String, String)> = Vec::new();
+        for name in recipients {
+            let k = key(name);
+            if !k.is_empty() && !listed.iter().any(|(known, _)| *known == k) {
+                listed.push((k, name.trim().to_owned()));
+            }
+        }
+        let names: rustc_hash::FxHashSet<String> =
+            self.respondents.iter().map(|r| key(&r.name)).collect();
+        let listed_keys: rustc_hash::FxHashSet<&str> =
+            listed.iter().map(|(k, _)| k.as_str()).collect();
+        let not_replied: Vec<String> = listed
+            .iter()
+            .filter(|(k, _)| !names.contains(k))
+            .map(|(_, n)| n.clone())
+            .collect();
+        let mut not_listed: Vec<String> = Vec::new();
+        for respondent in &self.respondents {
+            if !listed_keys.contains(key(&respondent.name).as_str())
+                && !not_listed.contains(&respondent.name)
+            {
+                not_listed.push(respondent.name.clone());
+            }
+        }
+        self.recipients = Some(Recipients {
+            sent: listed.len(),
+            replied: listed.len() - not_replied.len(),
+            not_replied,
+            not_listed,
+        });
+        self
+    }
 }
 
 /// A heading of the report, and the answers gathered under it.
@@ -507,6 +568,7 @@ impl<'i> Tally<'i> {
             statement: STATEMENT,
             replies: self.replies,
             respondents: self.respondents,
+            recipients: None,
             sections,
             headings,
             coverage,

@@ -393,3 +393,56 @@ fn replies_that_fail_validation_never_reach_the_report() {
         stderr(&output)
     );
 }
+
+/// With the list of those the instrument was sent to, the report counts who replied and names
+/// who did not, matching names whatever their case and spacing.
+#[test]
+fn replies_are_counted_against_the_recipients() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let list = dir.path().join("recipients.txt");
+    std::fs::write(
+        &list,
+        "# Member States the instrument was sent to\n\naldrania\nBelmora\nCorvinia\nDastovia\nEstrelia\nFenmark\n\
+         Galvania\nHarland\nIstavia\nJorvik  Isles\nKelvonia\nMondavia\nNortland\nBelmora\n",
+    )
+    .expect("a list");
+    let states = path("questionnaires/examples/crime-prevention-states");
+    let out = dir.path().join("report.json");
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &states,
+        "-o",
+        &out.display().to_string(),
+        "--recipients",
+        &list.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    let recipients = &report["recipients"];
+    assert_eq!(recipients["sent"], 13, "{recipients}");
+    assert_eq!(recipients["replied"], 11, "{recipients}");
+    assert_eq!(
+        recipients["not_replied"],
+        serde_json::json!(["Mondavia", "Nortland"])
+    );
+    assert_eq!(recipients["not_listed"], serde_json::json!(["Lorvania"]));
+    let md = dir.path().join("report.md");
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &states,
+        "-o",
+        &md.display().to_string(),
+        "--recipients",
+        &list.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&md).expect("written");
+    assert!(
+        text.contains("The instrument was sent to 13; 11 replied.")
+            && text.contains("No reply from: Mondavia, Nortland."),
+        "{text}"
+    );
+}
