@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::table::{answers, progress, read_reply, reply_names};
+use super::table::{answers, progress, read_reply, reply_names, summary};
 use super::validate::{load_form, reply_files, Entry};
-use super::{write_atomically, Limits, INVALID, OK};
+use super::{write_atomically, Limits};
 use crate::report::{self, Reply, Tally};
 use crate::validate::Validator;
 
@@ -92,21 +92,7 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     if let Err(message) = write_atomically(request.output, text.as_bytes(), &inputs) {
         return super::io_error(&message);
     }
-    eprintln!(
-        "{} repl{} in `{}`, {} left out",
-        replies,
-        if replies == 1 { "y" } else { "ies" },
-        request.output.display(),
-        left_out.len()
-    );
-    for (path, why) in &left_out {
-        eprintln!("  left out {path}: {why}");
-    }
-    if left_out.is_empty() {
-        OK
-    } else {
-        INVALID
-    }
+    summary(replies, "in", &[request.output], &left_out)
 }
 
 /// The recipients' names: one per line of a UTF-8 text file; blank lines and lines that start

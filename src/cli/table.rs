@@ -102,18 +102,29 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             return super::io_error(&message);
         }
     }
+    let written: Vec<&Path> = outputs.iter().map(|(path, _)| path.as_path()).collect();
+    summary(tabulated, "tabulated in", &written, &left_out)
+}
+
+/// Tells what was made of how many replies and where, lists those left out with why, and gives
+/// the exit status: 1 when one was left out.
+pub(super) fn summary(
+    replies: usize,
+    what: &str,
+    written: &[&Path],
+    left_out: &[(String, String)],
+) -> u8 {
+    let files: Vec<String> = written
+        .iter()
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
     eprintln!(
-        "{} repl{} tabulated in {}, {} left out",
-        tabulated,
-        if tabulated == 1 { "y" } else { "ies" },
-        outputs
-            .iter()
-            .map(|(path, _)| format!("`{}`", path.display()))
-            .collect::<Vec<_>>()
-            .join(", "),
+        "{replies} repl{} {what} {}, {} left out",
+        if replies == 1 { "y" } else { "ies" },
+        files.join(", "),
         left_out.len()
     );
-    for (path, why) in &left_out {
+    for (path, why) in left_out {
         eprintln!("  left out {path}: {why}");
     }
     if left_out.is_empty() {

@@ -121,16 +121,7 @@ pub fn to_string(report: &Report) -> String {
                 out.push_str("<p>No answer.</p>\n");
                 continue;
             }
-            out.push_str("<ul class=\"said\">\n");
-            for said in &item.said {
-                let _ = writeln!(
-                    out,
-                    "<li><strong>{}</strong>: {}</li>",
-                    escape(&said.respondent),
-                    escape(&said.text)
-                );
-            }
-            out.push_str("</ul>\n");
+            said(&mut out, &item.said);
         }
         out.push_str("</section>\n");
     }
@@ -240,34 +231,12 @@ fn item_html(out: &mut String, item: &ItemReport) {
         }
         out.push_str("</tbody>\n</table>\n");
         for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
-            let _ = writeln!(
-                out,
-                "<p>{} {}</p>\n<ul class=\"said\">",
-                escape(&row.marker),
-                escape(&row.label)
-            );
-            for said in &row.texts {
-                let _ = writeln!(
-                    out,
-                    "<li><strong>{}</strong>: {}</li>",
-                    escape(&said.respondent),
-                    escape(&said.text)
-                );
-            }
-            out.push_str("</ul>\n");
+            let _ = writeln!(out, "<p>{} {}</p>", escape(&row.marker), escape(&row.label));
+            said(out, &row.texts);
         }
     }
     if !item.texts.is_empty() {
-        out.push_str("<ul class=\"said\">\n");
-        for said in &item.texts {
-            let _ = writeln!(
-                out,
-                "<li><strong>{}</strong>: {}</li>",
-                escape(&said.respondent),
-                escape(&said.text)
-            );
-        }
-        out.push_str("</ul>\n");
+        said(out, &item.texts);
     }
     if let Some(records) = item.records {
         let _ = writeln!(out, "<p>{records} records in all.</p>");
@@ -340,6 +309,20 @@ fn matrix(out: &mut String, title: &str, grid: &super::GridReport) {
         }
     }
     out.push_str("</svg>\n");
+}
+
+/// What respondents said, as a list, each with who said it.
+fn said(out: &mut String, said: &[super::Said]) {
+    out.push_str("<ul class=\"said\">\n");
+    for one in said {
+        let _ = writeln!(
+            out,
+            "<li><strong>{}</strong>: {}</li>",
+            escape(&one.respondent),
+            escape(&one.text)
+        );
+    }
+    out.push_str("</ul>\n");
 }
 
 /// A label cut to `most` characters, with an ellipsis where it is cut (the table beside the

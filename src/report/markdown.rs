@@ -38,6 +38,13 @@ fn summary(out: &mut String, title: &str, s: &Summary) {
     );
 }
 
+/// What respondents said, a line each, with who said it.
+fn said(out: &mut String, said: &[super::Said]) {
+    for one in said {
+        let _ = writeln!(out, "- **{}**: {}", cell(&one.respondent), cell(&one.text));
+    }
+}
+
 /// What a heading writes before an item's label: `1. ` for a numbered question, `1 · q1_steps — `
 /// for what is under it.
 fn numbered(number: Option<&str>) -> String {
@@ -110,14 +117,7 @@ pub fn to_string(report: &Report) -> String {
             if item.said.is_empty() {
                 let _ = writeln!(out, "No answer.\n");
             }
-            for said in &item.said {
-                let _ = writeln!(
-                    out,
-                    "- **{}**: {}",
-                    cell(&said.respondent),
-                    cell(&said.text)
-                );
-            }
+            said(&mut out, &item.said);
             out.push('\n');
         }
     }
@@ -203,26 +203,12 @@ fn item_section(out: &mut String, item: &ItemReport) {
         out.push('\n');
         for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
             let _ = writeln!(out, "{} {}\n", row.marker, cell(&row.label));
-            for said in &row.texts {
-                let _ = writeln!(
-                    out,
-                    "- **{}**: {}",
-                    cell(&said.respondent),
-                    cell(&said.text)
-                );
-            }
+            said(out, &row.texts);
             out.push('\n');
         }
     }
     if !item.texts.is_empty() {
-        for said in &item.texts {
-            let _ = writeln!(
-                out,
-                "- **{}**: {}",
-                cell(&said.respondent),
-                cell(&said.text)
-            );
-        }
+        said(out, &item.texts);
         out.push('\n');
     }
     if let Some(records) = item.records {

@@ -64,3 +64,23 @@ pub fn stderr(output: &Output) -> String {
 }
 
 pub const BUNDLED: &str = "questionnaires/crime-prevention.q";
+
+/// The replies of a folder that `qc validate` accepts, by file name without `.json`, and how
+/// many replies it read in all.
+pub fn valid_replies(form: &str, folder: &str) -> (Vec<String>, usize) {
+    let validated = qc(&["validate", "--format", "json", form, folder]);
+    let results: Vec<serde_json::Value> = String::from_utf8_lossy(&validated.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("a JSON line"))
+        .filter(|result| result.get("file").is_some())
+        .collect();
+    let valid = results
+        .iter()
+        .filter(|result| result["valid"] == true)
+        .filter_map(|result| {
+            let stem = Path::new(result["file"].as_str()?).file_stem()?;
+            Some(stem.to_string_lossy().into_owned())
+        })
+        .collect();
+    (valid, results.len())
+}

@@ -353,30 +353,7 @@ fn replies_that_fail_validation_never_reach_the_report() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report: Value =
         serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
-    let validated = qc(&[
-        "validate",
-        "--format",
-        "json",
-        BUNDLED_PATH.as_str(),
-        &corpus,
-    ]);
-    let lines: Vec<Value> = String::from_utf8_lossy(&validated.stdout)
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(line).expect("a JSON line"))
-        .filter(|result| result.get("file").is_some())
-        .collect();
-    let valid: Vec<String> = lines
-        .iter()
-        .filter(|result| result["valid"] == true)
-        .filter_map(|result| {
-            Some(
-                Path::new(result["file"].as_str()?)
-                    .file_stem()?
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        })
-        .collect();
+    let (valid, total) = valid_replies(BUNDLED_PATH.as_str(), &corpus);
     let reported: Vec<&str> = report["respondents"]
         .as_array()
         .expect("respondents")
@@ -384,7 +361,7 @@ fn replies_that_fail_validation_never_reach_the_report() {
         .filter_map(|r| r["reply"].as_str())
         .collect();
     assert_eq!(reported, valid);
-    let invalid = lines.len() - valid.len();
+    let invalid = total - valid.len();
     assert!(invalid > 10, "{invalid}");
     assert_eq!(
         stderr(&output).matches("  left out ").count(),
@@ -407,17 +384,21 @@ fn replies_are_counted_against_the_recipients() {
     )
     .expect("a list");
     let states = path("questionnaires/examples/crime-prevention-states");
-    let out = dir.path().join("report.json");
-    let output = qc(&[
-        "report",
-        BUNDLED_PATH.as_str(),
-        &states,
-        "-o",
-        &out.display().to_string(),
-        "--recipients",
-        &list.display().to_string(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let output = qc(&[
+            "report",
+            BUNDLED_PATH.as_str(),
+            &states,
+            "-o",
+            &out.display().to_string(),
+            "--recipients",
+            &list.display().to_string(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        out
+    };
+    let out = run("report.json");
     let report: Value =
         serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
     let recipients = &report["recipients"];
@@ -428,17 +409,7 @@ fn replies_are_counted_against_the_recipients() {
         serde_json::json!(["Mondavia", "Nortland"])
     );
     assert_eq!(recipients["not_listed"], serde_json::json!(["Lorvania"]));
-    let md = dir.path().join("report.md");
-    let output = qc(&[
-        "report",
-        BUNDLED_PATH.as_str(),
-        &states,
-        "-o",
-        &md.display().to_string(),
-        "--recipients",
-        &list.display().to_string(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let md = run("report.md");
     let text = std::fs::read_to_string(&md).expect("written");
     assert!(
         text.contains("The instrument was sent to 13; 11 replied.")

@@ -313,26 +313,12 @@ fn replies_that_fail_validation_never_reach_the_table() {
         .iter()
         .filter_map(|row| row["reply"].as_str())
         .collect();
-    let validated = qc(&["validate", "--format", "json", &path(BUNDLED), &corpus]);
-    let mut valid = Vec::new();
-    for line in String::from_utf8_lossy(&validated.stdout).lines() {
-        let result: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-        if result["valid"] == true {
-            let file = result["file"].as_str().expect("file");
-            valid.push(
-                Path::new(file)
-                    .file_stem()
-                    .expect("a name")
-                    .to_string_lossy()
-                    .into_owned(),
-            );
-        }
-    }
+    let (valid, total) = valid_replies(&path(BUNDLED), &corpus);
     assert!(!valid.is_empty() && valid.len() < 20, "{valid:?}");
     assert_eq!(tabulated, valid);
     let left_out = document["left_out"].as_array().expect("left out").len();
-    let total = std::fs::read_dir(&corpus).expect("corpus").count();
     assert_eq!(left_out + valid.len(), total);
+    assert_eq!(total, std::fs::read_dir(&corpus).expect("corpus").count());
 }
 
 #[test]
