@@ -81,6 +81,11 @@ pub fn logic_reads(instrument: &Instrument) -> Vec<ItemId> {
         .collect()
 }
 
+/// The code of a special answer, `{"special": "dont_know"}`; `None` for any other value.
+pub fn special_code(value: &Value) -> Option<&str> {
+    value.as_object()?.get("special")?.as_str()
+}
+
 /// The answers as conditions read them: with today's date, and each calculated value
 /// computed (replacing whatever the reply stored), in an order where each comes after the
 /// values it reads.

@@ -4,6 +4,7 @@
 mod convert;
 mod files;
 mod render;
+mod replies;
 mod report;
 mod table;
 mod translations;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::table::{answers, progress, read_reply, reply_names, summary};
+use super::replies::{answers, progress, read_reply, reply_names, summary};
 use super::validate::{load_form, reply_files, Entry};
 use super::{write_atomically, Limits};
 use crate::report::{self, Reply, Tally};

@@ -442,11 +442,6 @@ fn special_codes(instrument: &Instrument, allowed: &[String]) -> Vec<(String, St
         .collect()
 }
 
-/// A special answer: `{"special": "dont_know"}`.
-fn special(value: &Value) -> Option<&str> {
-    value.as_object()?.get("special")?.as_str()
-}
-
 /// What a column reads of an answer (already validated).
 fn read(part: &Part, kind: Kind, value: &Value) -> Cell {
     match part {
@@ -455,12 +450,12 @@ fn read(part: &Part, kind: Kind, value: &Value) -> Cell {
                 Some(inner) => locate(inner, value),
                 None => Some(value),
             };
-            match at.and_then(special) {
+            match at.and_then(eval::special_code) {
                 Some(code) => Cell::Text(code.to_owned()),
                 None => Cell::Empty,
             }
         }
-        _ if special(value).is_some() => Cell::Empty,
+        _ if eval::special_code(value).is_some() => Cell::Empty,
         Part::Option(code) => Cell::Flag(
             value
                 .as_array()
@@ -473,14 +468,14 @@ fn read(part: &Part, kind: Kind, value: &Value) -> Cell {
                 .is_some_and(|ticked| ticked.iter().any(|t| t.as_str() == Some(column))),
         ),
         Part::Amount { inner, currency } => match locate(inner, value) {
-            Some(amount) if special(amount).is_none() => {
+            Some(amount) if eval::special_code(amount).is_none() => {
                 let key = if *currency { "currency" } else { "value" };
                 amount.get(key).map_or(Cell::Empty, |v| scalar(kind, v))
             }
             _ => Cell::Empty,
         },
         Part::Whole | Part::RowAnswer(_) | Part::Cell { .. } => match locate(part, value) {
-            Some(found) if special(found).is_none() => scalar(kind, found),
+            Some(found) if eval::special_code(found).is_none() => scalar(kind, found),
             _ => Cell::Empty,
         },
     }

@@ -578,7 +578,7 @@ impl<'i> Tally<'i> {
 
 /// Counts one answer (a value or a special answer) of a reply that was asked the item.
 fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str, value: &Value) {
-    if let Some(code) = special(value) {
+    if let Some(code) = eval::special_code(value) {
         match tally.specials.iter_mut().find(|(known, _)| known == code) {
             Some((_, count)) => *count += 1,
             None => tally.specials.push((code.to_owned(), 1)),
@@ -836,7 +836,7 @@ fn gathered(instrument: &Instrument, item: &Item, value: &Value) -> Option<Strin
 
 /// An answer as a person reads it: an option's label, a number, a date, a text.
 fn shown(instrument: &Instrument, item: &Item, value: &Value) -> String {
-    if let Some(code) = special(value) {
+    if let Some(code) = eval::special_code(value) {
         return label_of(instrument, &instrument.specials, code);
     }
     match (&item.answer, value) {
@@ -863,10 +863,6 @@ fn label_of(instrument: &Instrument, choices: &[crate::model::Choice], code: &st
             || code.to_owned(),
             |choice| instrument.written(&choice.label),
         )
-}
-
-fn special(value: &Value) -> Option<&str> {
-    value.as_object()?.get("special")?.as_str()
 }
 
 /// How a person finds an item: its printed number, or that of the nearest numbered item it is
