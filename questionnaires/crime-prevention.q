@@ -21,6 +21,7 @@ from "references/crime-prevention-guidelines.q" import guidelines
 from "references/urban-crime-prevention-guidelines.q" import urban_guidelines
 from "references/crime-public-security-declaration.q" import crime_security_declaration
 from "common/blocks.q" import member_state_reply, technical_assistance, concluding
+from "common/areas.q" import crime_prevention_areas
 
 # Translations of the texts, one JSON file per language keyed by stable ids (see
 # docs/language.md). The French and Spanish files translate the structure only (title, section
@@ -398,20 +399,7 @@ section cooperation "International cooperation, networking and technical assista
   use technical_assistance(
     needs = q25,
     offers = q26,
-    areas = {
-      row structures "Including prevention as a permanent part of government structures" cites guidelines 17
-      row skills "Government support for the development of crime prevention skills" cites guidelines 18
-      row partnerships "Government and civil society support of partnerships" cites guidelines 19
-      row social "Social crime prevention" cites guidelines 6 (a), 8 and 25
-      row local "Locally based or neighbourhood crime prevention" cites guidelines 6 (b)
-      row situational "Situational crime prevention" cites guidelines 6 (c) and 26
-      row recidivism "Prevention of recidivism" cites guidelines 6 (d)
-      row sustainability "Sustainability and accountability of crime prevention" cites guidelines 1, 10 and 20
-      row knowledge "Knowledge-based crime prevention" cites guidelines 11 and 21
-      row planning "Planning interventions" cites guidelines 22
-      row evaluation "Monitoring and evaluation" cites guidelines 23
-      row organized_crime "Assessing the links between local crime problems and transnational organized crime" cites guidelines 13, 27 and 31
-    }
+    areas = crime_prevention_areas
   )
 }
 

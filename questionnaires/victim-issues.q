@@ -16,6 +16,7 @@ instrument victim_issues {
 from "common/scales.q" import yes_no, yes_partly_no
 from "references/victims-declaration.q" import victims_declaration
 from "common/blocks.q" import member_state_reply, technical_assistance, concluding
+from "common/areas.q" import victim_issues_areas
 
 # The headings of the report on the replies, after those of para. 10 of resolution 2006/20,
 # under which `qc report` gathers the answers of the items that feed them.
@@ -136,14 +137,7 @@ section cooperation "International cooperation and technical assistance" {
   use technical_assistance(
     needs = v17,
     offers = v18,
-    areas = {
-      row access "Access to justice and fair treatment" cites victims_declaration 4, 5 and 6
-      row restitution "Restitution" cites victims_declaration 8, 9, 10 and 11
-      row compensation "Compensation" cites victims_declaration 12 and 13
-      row services "Assistance and services to victims" cites victims_declaration 14 and 15
-      row training "Training of personnel" cites victims_declaration 16
-      row abuse "Victims of abuse of power" cites victims_declaration 18, 19 and 21
-    }
+    areas = victim_issues_areas
   )
 }
 

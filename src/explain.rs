@@ -412,6 +412,15 @@ const ENTRIES: &[Entry] = &[
         example: fixture!("E0137-unknown-heading.q"),
     },
     Entry {
+        code: "E0138",
+        title: "unknown rows",
+        body: "`rows name` in a grid, or a block argument for a `rows` parameter, names rows \
+               that are not in scope: not a `rows` parameter of the block being used, and not \
+               named rows declared (`rows areas { row … }`) or imported (`from \"common/areas.q\" \
+               import areas`, or `common.areas` after `import … as common`).",
+        example: fixture!("E0138-unknown-rows.q"),
+    },
+    Entry {
         code: "E0136",
         title: "respondent block after a section",
         body: "The respondent block (`respondent \"Title\" { … }`) asks who replies: the \

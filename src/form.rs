@@ -722,7 +722,22 @@ impl<'f> Reader<'f> {
                 answer,
             });
         }
-        Ok(AnswerType::Grid(Grid { columns, rows }))
+        let mut seen = FxHashSet::default();
+        let mut row_sets = Vec::with_capacity(grid.row_sets.len());
+        for (index, name) in grid.row_sets.iter().enumerate() {
+            unique(
+                &mut seen,
+                name,
+                Place::new(at, "row_sets").nth(index),
+                "named rows",
+            )?;
+            row_sets.push(name.to_string());
+        }
+        Ok(AnswerType::Grid(Grid {
+            columns,
+            rows,
+            row_sets,
+        }))
     }
 
     /// The rows or the columns of a table.

@@ -51,8 +51,8 @@ pub(super) struct Env<'a> {
 pub(super) enum Binding<'a> {
     Item(&'a ast::Ident),
     Text(model::Text),
-    /// Rows, and the environment they were written in.
-    Rows(&'a [ast::RowDecl], EnvId),
+    /// Rows, the environment they were written in, and their name if they are named rows.
+    Rows(&'a [ast::RowDecl], EnvId, Option<&'a str>),
 }
 
 fn bound_kind(bound: &Binding<'_>) -> ast::ParameterKind {
@@ -67,7 +67,7 @@ fn kind_phrase(kind: ast::ParameterKind) -> &'static str {
     match kind {
         ast::ParameterKind::Item => "an item id",
         ast::ParameterKind::Text => "a text",
-        ast::ParameterKind::Rows => "rows in braces",
+        ast::ParameterKind::Rows => "rows in braces or the name of named rows",
     }
 }
 
@@ -99,6 +99,32 @@ impl<'a> Checker<'a> {
     pub(crate) fn item_id(&self, ident: &'a ast::Ident) -> Option<ItemId> {
         let ident = self.item_ident(ident);
         self.walk.item_names.get(ident.name.as_str()).copied()
+    }
+
+    /// The rows `rows name` stands for in a grid: those of a `rows` parameter of the block
+    /// being expanded, or else named rows (`rows areas { … }`) in scope; reports a name that
+    /// is neither.
+    pub(super) fn spliced_rows(&mut self, name: &'a ast::Ident) -> Option<Binding<'a>> {
+        let parameter = self
+            .envs
+            .at(self.env)
+            .arguments
+            .contains_key(name.name.as_str());
+        if parameter || (!self.walk.expanding.is_empty() && self.find_rows(name).is_none()) {
+            return self.argument(name, ast::ParameterKind::Rows);
+        }
+        self.named_rows(name)
+    }
+
+    /// Named rows in scope (`rows areas { … }`, or `common.areas` from an import), with the
+    /// environment of the module that declares them; reports an unknown name.
+    pub(super) fn named_rows(&mut self, name: &ast::Ident) -> Option<Binding<'a>> {
+        match self.lookup(name, Kind::Rows)? {
+            Symbol::Rows(rows, module) => {
+                Some(Binding::Rows(&rows.rows, module, Some(&rows.id.name)))
+            }
+            _ => None,
+        }
     }
 
     /// What a parameter stands for in the block being expanded; reports a name that is not a
@@ -395,13 +421,12 @@ impl<'a> Checker<'a> {
                 ok = false;
                 continue;
             }
-            let given = argument.value.kind();
-            if given != parameter.kind {
+            if !argument.value.fits(parameter.kind) {
                 self.errors
                     .push(CheckError::BlockArguments(ArgumentProblem::WrongKind {
                         name: name.to_owned(),
                         wanted: kind_phrase(parameter.kind),
-                        given: kind_phrase(given),
+                        given: argument.value.phrase(),
                         span: argument.value.span(),
                         signature: signature(block),
                     }));
@@ -409,9 +434,18 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let value = match &argument.value {
-                ast::ArgumentValue::Item(ident) => Binding::Item(self.item_ident(ident)),
+                ast::ArgumentValue::Name(ident) if parameter.kind == ast::ParameterKind::Rows => {
+                    match self.named_rows(ident) {
+                        Some(binding) => binding,
+                        None => {
+                            ok = false;
+                            continue;
+                        }
+                    }
+                }
+                ast::ArgumentValue::Name(ident) => Binding::Item(self.item_ident(ident)),
                 ast::ArgumentValue::Text(text) => Binding::Text(self.text(text)),
-                ast::ArgumentValue::Rows(rows, _) => Binding::Rows(rows, self.env),
+                ast::ArgumentValue::Rows(rows, _) => Binding::Rows(rows, self.env, None),
             };
             bound.insert(name, value);
         }

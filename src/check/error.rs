@@ -248,6 +248,16 @@ pub enum CheckError {
         chain: Vec<Note>,
     },
 
+    #[error("unknown rows `{name}`")]
+    #[diagnostic(code(E0138))]
+    UnknownRows {
+        name: String,
+        #[label("no named rows have this name")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("unknown heading `{name}` of the report")]
     #[diagnostic(code(E0137))]
     UnknownHeading {

@@ -814,23 +814,28 @@ impl<'a> Checker<'a> {
             });
         }
         let mut rows = Vec::new();
+        let mut row_sets = Vec::new();
         let mut row_names: HashMap<&str, Span> = HashMap::default();
         for row in &grid.rows {
             match row {
                 ast::GridRow::Row(row) => self.row(row, &mut rows, &mut row_names),
                 ast::GridRow::Splice(name) => {
-                    let argument = self.argument(name, ast::ParameterKind::Rows);
-                    if let Some(Binding::Rows(given, env)) = argument {
+                    if let Some(Binding::Rows(given, env, named)) = self.spliced_rows(name) {
                         let here = std::mem::replace(&mut self.env, env);
                         for row in given {
                             self.row(row, &mut rows, &mut row_names);
                         }
                         self.env = here;
+                        row_sets.extend(named.map(str::to_owned));
                     }
                 }
             }
         }
-        self.walk.items.at_mut(id).answer = Some(AnswerType::Grid(model::Grid { columns, rows }));
+        self.walk.items.at_mut(id).answer = Some(AnswerType::Grid(model::Grid {
+            columns,
+            rows,
+            row_sets,
+        }));
         self.attributes(id, &grid.id, &grid.attributes);
         id
     }
@@ -1086,6 +1091,7 @@ fn declaration_span(declaration: &ast::Declaration) -> Span {
     match declaration {
         ast::Declaration::Import(import) => import.span,
         ast::Declaration::Block(block) => block.span,
+        ast::Declaration::Rows(rows) => rows.span,
         ast::Declaration::Translation(translation) => translation.span,
         ast::Declaration::Instrument(header) => header.span,
         ast::Declaration::Scale(scale) => scale.span,

@@ -19,6 +19,8 @@ pub(super) enum Symbol<'a> {
     Special(usize),
     /// A block and the module that declares it.
     Block(&'a ast::BlockDecl, usize),
+    /// Named rows and the module that declares them.
+    Rows(&'a ast::RowsDecl, usize),
     /// An import alias.
     Module(usize),
 }
@@ -30,6 +32,7 @@ impl Symbol<'_> {
             Symbol::Document(_) => "document",
             Symbol::Special(_) => "special answer",
             Symbol::Block(..) => "block",
+            Symbol::Rows(..) => "rows",
             Symbol::Module(_) => "import alias",
         }
     }
@@ -42,6 +45,7 @@ pub(super) enum Kind {
     Document,
     Block,
     Special,
+    Rows,
 }
 
 impl Kind {
@@ -51,6 +55,7 @@ impl Kind {
             Symbol::Document(_) => Some(Kind::Document),
             Symbol::Block(..) => Some(Kind::Block),
             Symbol::Special(_) => Some(Kind::Special),
+            Symbol::Rows(..) => Some(Kind::Rows),
             Symbol::Module(_) => None,
         }
     }
@@ -98,6 +103,7 @@ impl<'a> Checker<'a> {
                     None => continue,
                 },
                 ast::Declaration::Block(block) => (&block.id, Symbol::Block(block, index)),
+                ast::Declaration::Rows(rows) => (&rows.id, Symbol::Rows(rows, index)),
                 ast::Declaration::Special(special) => {
                     (&special.id, Symbol::Special(self.special(special)))
                 }
@@ -282,8 +288,28 @@ impl<'a> Checker<'a> {
             Kind::Document => CheckError::UnknownDocument { name, span, help },
             Kind::Block => CheckError::UnknownBlock { name, span, help },
             Kind::Special => CheckError::BadSpecial(SpecialProblem::unknown(&name, span, help)),
+            Kind::Rows => CheckError::UnknownRows { name, span, help },
         });
         None
+    }
+
+    /// Named rows in the scope of the code being checked, by their name as written; `None`
+    /// (reporting nothing) when there are none of that name.
+    pub(super) fn find_rows(&self, name: &ast::Ident) -> Option<&'a ast::RowsDecl> {
+        let scope = self.declared.scopes.at(self.module());
+        let found = match name.name.split_once('.') {
+            None => scope.get(name.name.as_str()),
+            Some((alias, member)) => match scope.get(alias) {
+                Some((Symbol::Module(imported), _)) => {
+                    self.declared.exports.at(*imported).get(member)
+                }
+                _ => None,
+            },
+        };
+        match found {
+            Some((Symbol::Rows(rows, _), _)) => Some(rows),
+            _ => None,
+        }
     }
 
     /// Marks a scale or document as part of the compiled form.
@@ -292,7 +318,7 @@ impl<'a> Checker<'a> {
             Symbol::Scale(id) => *self.declared.scale_kept.at_mut(id) = true,
             Symbol::Document(id) => *self.declared.document_kept.at_mut(id) = true,
             Symbol::Special(id) => *self.declared.special_kept.at_mut(id) = true,
-            Symbol::Block(..) | Symbol::Module(_) => {}
+            Symbol::Block(..) | Symbol::Rows(..) | Symbol::Module(_) => {}
         }
     }
 }

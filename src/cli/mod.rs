@@ -181,6 +181,14 @@ enum Command {
         /// out): the report counts the replies against them, by the respondent's name.
         #[arg(long, value_name = "FILE")]
         recipients: Option<PathBuf>,
+        /// A providers' instrument (a `.q` file or its compiled form), such as
+        /// technical-assistance-providers.q: the report sets each of the instrument's grids
+        /// beside the providers' grids that use the same named rows, needs beside offers.
+        #[arg(long, value_name = "FORM", requires = "provider_replies")]
+        providers: Option<PathBuf>,
+        /// The replies to the providers' instrument: files, or folders of them.
+        #[arg(long, value_name = "RESPONSE", requires = "providers", num_args = 1..)]
+        provider_replies: Vec<PathBuf>,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
     /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
@@ -372,12 +380,17 @@ pub fn main() -> ExitCode {
             replies,
             output,
             recipients,
+            providers,
+            provider_replies,
         } => ExitCode::from(report::run(report::Request {
             limits,
             form: &form,
             replies: &replies,
             output: &output,
             recipients: recipients.as_deref(),
+            providers: providers
+                .as_deref()
+                .map(|form| (form, provider_replies.as_slice())),
         })),
         Command::Table {
             form,

@@ -18,6 +18,8 @@ pub(super) struct Request<'a> {
     pub output: &'a Path,
     /// A file listing those the instrument was sent to, one per line.
     pub recipients: Option<&'a Path>,
+    /// A providers' instrument and the replies to it.
+    pub providers: Option<(&'a Path, &'a [PathBuf])>,
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
@@ -28,48 +30,27 @@ pub(super) fn run(request: Request<'_>) -> u8 {
             request.output.display()
         ));
     }
-    let form = match load_form(request.limits, request.form) {
-        Ok(form) => form,
-        Err(message) => return super::io_error(&message),
-    };
-    let instrument = &form.instrument;
-    let validator = Validator::new(instrument);
-    let entries = reply_files(request.replies);
-    let names = reply_names(&entries);
     let today = crate::eval::today();
-    // Each reply is read, validated and added to a tally on some core; the tallies merge in
-    // the order of the files. What is kept grows with the report, not with the replies.
-    let progress = progress(entries.len());
-    let (tally, left_out) = entries
-        .par_iter()
-        .zip(names.into_par_iter())
-        .fold(
-            || (Tally::new(instrument), Vec::new()),
-            |(mut tally, mut left_out), (entry, name)| {
-                let read = read_reply(request.limits, &validator, entry, false);
-                progress.inc(1);
-                match read {
-                    Ok((_, reply)) => tally.add(
-                        &Reply {
-                            id: name,
-                            answers: answers(&reply),
-                        },
-                        &today,
-                    ),
-                    Err(why) => left_out.push((entry.path().display().to_string(), why)),
-                }
-                (tally, left_out)
-            },
-        )
-        .reduce(
-            || (Tally::new(instrument), Vec::new()),
-            |(tally, mut left_out), (more, also)| {
-                left_out.extend(also);
-                (tally.merge(more), left_out)
-            },
-        );
-    progress.finish_and_clear();
-    let mut report = tally.report();
+    let (mut report, entries, mut left_out) =
+        match compile(request.limits, request.form, request.replies, &today) {
+            Ok(compiled) => compiled,
+            Err(message) => return super::io_error(&message),
+        };
+    let mut inputs: Vec<&Path> = vec![request.form];
+    inputs.extend(request.recipients);
+    inputs.extend(entries.iter().map(Entry::path));
+    let provider_entries;
+    if let Some((form, replies)) = request.providers {
+        let (theirs, entries, also) = match compile(request.limits, form, replies, &today) {
+            Ok(compiled) => compiled,
+            Err(message) => return super::io_error(&message),
+        };
+        report = report.with_providers(&theirs, "respondents", "providers");
+        left_out.extend(also);
+        provider_entries = entries;
+        inputs.push(form);
+        inputs.extend(provider_entries.iter().map(Entry::path));
+    }
     if let Some(path) = request.recipients {
         match recipients(request.limits, path) {
             Ok(list) => report = report.with_recipients(&list),
@@ -86,13 +67,61 @@ pub(super) fn run(request: Request<'_>) -> u8 {
         Some("html") => report::html::to_string(&report),
         _ => report::markdown::to_string(&report),
     };
-    let mut inputs: Vec<&Path> = vec![request.form];
-    inputs.extend(request.recipients);
-    inputs.extend(entries.iter().map(Entry::path));
     if let Err(message) = write_atomically(request.output, text.as_bytes(), &inputs) {
         return super::io_error(&message);
     }
     summary(replies, "in", &[request.output], &left_out)
+}
+
+/// The report on the valid replies to a form, the reply files read, and those left out with
+/// why.
+type Compiled = (report::Report, Vec<Entry>, Vec<(String, String)>);
+
+/// Reads the form and its replies and tallies the valid ones into its report.
+fn compile(
+    limits: &Limits,
+    form: &Path,
+    replies: &[PathBuf],
+    today: &str,
+) -> Result<Compiled, String> {
+    let form = load_form(limits, form)?;
+    let instrument = &form.instrument;
+    let validator = Validator::new(instrument);
+    let entries = reply_files(replies);
+    let names = reply_names(&entries);
+    // Each reply is read, validated and added to a tally on some core; the tallies merge in
+    // the order of the files. What is kept grows with the report, not with the replies.
+    let progress = progress(entries.len());
+    let (tally, left_out) = entries
+        .par_iter()
+        .zip(names.into_par_iter())
+        .fold(
+            || (Tally::new(instrument), Vec::new()),
+            |(mut tally, mut left_out), (entry, name)| {
+                let read = read_reply(limits, &validator, entry, false);
+                progress.inc(1);
+                match read {
+                    Ok((_, reply)) => tally.add(
+                        &Reply {
+                            id: name,
+                            answers: answers(&reply),
+                        },
+                        today,
+                    ),
+                    Err(why) => left_out.push((entry.path().display().to_string(), why)),
+                }
+                (tally, left_out)
+            },
+        )
+        .reduce(
+            || (Tally::new(instrument), Vec::new()),
+            |(tally, mut left_out), (more, also)| {
+                left_out.extend(also);
+                (tally.merge(more), left_out)
+            },
+        );
+    progress.finish_and_clear();
+    Ok((tally.report(), entries, left_out))
 }
 
 /// The recipients' names: one per line of a UTF-8 text file; blank lines and lines that start

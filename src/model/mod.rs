@@ -601,6 +601,9 @@ pub struct RecordField {
 pub struct Grid {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// The names of the named rows (`rows areas { … }`) among its rows: grids of other
+    /// instruments that use the same ones ask about the same things.
+    pub row_sets: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

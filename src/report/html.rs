@@ -125,6 +125,33 @@ pub fn to_string(report: &Report) -> String {
         }
         out.push_str("</section>\n");
     }
+    if let Some(providers) = &report.providers {
+        let _ = writeln!(
+            out,
+            "<section id=\"offers\">\n<h2>Needs and offers</h2>\n<p>With {} replies to “{}” from: {}.</p>",
+            providers.replies,
+            escape(&providers.instrument.title),
+            escape(&providers.respondents.join(", "))
+        );
+        if providers.matched.is_empty() {
+            out.push_str("<p>No grid of the two instruments uses the same named rows.</p>\n");
+        }
+        for matched in &providers.matched {
+            let printed = matched
+                .number
+                .as_deref()
+                .map_or(String::new(), |n| format!("{} ", escape(n)));
+            let _ = writeln!(
+                out,
+                "<article class=\"item\" id=\"offers-{}\">\n<h3>{printed}{}</h3>",
+                escape(&matched.item),
+                escape(&matched.label)
+            );
+            grid_html(&mut out, &matched.label, &matched.grid);
+            out.push_str("</article>\n");
+        }
+        out.push_str("</section>\n");
+    }
     if !report.coverage.is_empty() {
         out.push_str(
             "<h2 id=\"cited\">Paragraphs cited</h2>\n<table>\n<thead><tr><th scope=\"col\">Document</th>\
@@ -201,39 +228,7 @@ fn item_html(out: &mut String, item: &ItemReport) {
         out.push_str("</tbody>\n</table>\n");
     }
     if let Some(grid) = &item.grid {
-        matrix(out, &item.label, grid);
-        out.push_str("<table class=\"grid\">\n<thead><tr><td></td>");
-        for column in &grid.columns {
-            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&column.label));
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
-            let _ = write!(
-                out,
-                "<tr><th scope=\"row\">{} {}</th>",
-                escape(&row.marker),
-                escape(&row.label)
-            );
-            for ticked in &row.ticked {
-                match ticked.is_empty() {
-                    true => out.push_str("<td>—</td>"),
-                    false => {
-                        let _ = write!(
-                            out,
-                            "<td><strong>{}</strong>: {}</td>",
-                            ticked.len(),
-                            escape(&ticked.join(", "))
-                        );
-                    }
-                }
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table>\n");
-        for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
-            let _ = writeln!(out, "<p>{} {}</p>", escape(&row.marker), escape(&row.label));
-            said(out, &row.texts);
-        }
+        grid_html(out, &item.label, grid);
     }
     if !item.texts.is_empty() {
         said(out, &item.texts);
@@ -242,6 +237,52 @@ fn item_html(out: &mut String, item: &ItemReport) {
         let _ = writeln!(out, "<p>{records} records in all.</p>");
     }
     out.push_str("</article>\n");
+}
+
+/// A grid: its matrix, the table of who ticked each box, then what its rows in words were
+/// answered.
+fn grid_html(out: &mut String, title: &str, grid: &super::GridReport) {
+    matrix(out, title, grid);
+    out.push_str("<table class=\"grid\">\n<thead><tr><td></td>");
+    for column in &grid.columns {
+        let _ = match &column.source {
+            Some(source) => write!(
+                out,
+                "<th scope=\"col\">{}<br><small>{}</small></th>",
+                escape(&column.label),
+                escape(source)
+            ),
+            None => write!(out, "<th scope=\"col\">{}</th>", escape(&column.label)),
+        };
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{} {}</th>",
+            escape(&row.marker),
+            escape(&row.label)
+        );
+        for ticked in &row.ticked {
+            match ticked.is_empty() {
+                true => out.push_str("<td>—</td>"),
+                false => {
+                    let _ = write!(
+                        out,
+                        "<td><strong>{}</strong>: {}</td>",
+                        ticked.len(),
+                        escape(&ticked.join(", "))
+                    );
+                }
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
+        let _ = writeln!(out, "<p>{} {}</p>", escape(&row.marker), escape(&row.label));
+        said(out, &row.texts);
+    }
 }
 
 /// A grid's boxes as a matrix: a square for each row and column, darker as more respondents
@@ -261,8 +302,11 @@ fn matrix(out: &mut String, title: &str, grid: &super::GridReport) {
         .max()
         .unwrap_or(0)
         .max(1);
-    // Each box a wide cell, for its column's label above it.
-    let (label_width, cell, tall, head) = (380.0, 110.0, 28.0, 30.0);
+    // Each box a wide cell, for its column's label above it (and whose replies, below that,
+    // where the columns are of two instruments).
+    let sourced = grid.columns.iter().any(|c| c.source.is_some());
+    let (label_width, cell, tall) = (380.0, 110.0, 28.0);
+    let head = if sourced { 46.0 } else { 30.0 };
     let width = label_width + cell * grid.columns.len() as f64 + 8.0;
     let height = head + tall * rows.len() as f64 + 4.0;
     let _ = writeln!(
@@ -275,10 +319,16 @@ fn matrix(out: &mut String, title: &str, grid: &super::GridReport) {
         let label = shortened(&column.label, 16);
         let _ = writeln!(
             out,
-            "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            head - 8.0,
+            "<text x=\"{x}\" y=\"22\" text-anchor=\"middle\">{}</text>",
             escape(&label)
         );
+        if let Some(source) = &column.source {
+            let _ = writeln!(
+                out,
+                "<text x=\"{x}\" y=\"38\" text-anchor=\"middle\">({})</text>",
+                escape(&shortened(source, 16))
+            );
+        }
     }
     for (r, row) in rows.iter().enumerate() {
         let y = head + tall * r as f64;

@@ -121,6 +121,27 @@ pub fn to_string(report: &Report) -> String {
             out.push('\n');
         }
     }
+    if let Some(providers) = &report.providers {
+        let _ = writeln!(out, "## Needs and offers\n");
+        let _ = writeln!(
+            out,
+            "With {} replies to “{}” from: {}.\n",
+            providers.replies,
+            cell(&providers.instrument.title),
+            cell(&providers.respondents.join(", "))
+        );
+        if providers.matched.is_empty() {
+            let _ = writeln!(
+                out,
+                "No grid of the two instruments uses the same named rows.\n"
+            );
+        }
+        for matched in &providers.matched {
+            let number = numbered(matched.number.as_deref());
+            let _ = writeln!(out, "### {number}{}\n", cell(&matched.label));
+            grid_tables(&mut out, &matched.grid);
+        }
+    }
     if !report.coverage.is_empty() {
         let _ = writeln!(out, "## Paragraphs cited\n");
         let _ = writeln!(
@@ -183,29 +204,7 @@ fn item_section(out: &mut String, item: &ItemReport) {
         out.push('\n');
     }
     if let Some(grid) = &item.grid {
-        let _ = write!(out, "| |");
-        for column in &grid.columns {
-            let _ = write!(out, " {} |", cell(&column.label));
-        }
-        let _ = writeln!(out, "\n|---|{}", "---|".repeat(grid.columns.len()));
-        for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
-            let _ = write!(out, "| {} {} |", row.marker, cell(&row.label));
-            for ticked in &row.ticked {
-                let names = if ticked.is_empty() {
-                    "—".to_owned()
-                } else {
-                    format!("{}: {}", ticked.len(), ticked.join(", "))
-                };
-                let _ = write!(out, " {} |", cell(&names));
-            }
-            out.push('\n');
-        }
-        out.push('\n');
-        for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
-            let _ = writeln!(out, "{} {}\n", row.marker, cell(&row.label));
-            said(out, &row.texts);
-            out.push('\n');
-        }
+        grid_tables(out, grid);
     }
     if !item.texts.is_empty() {
         said(out, &item.texts);
@@ -213,5 +212,35 @@ fn item_section(out: &mut String, item: &ItemReport) {
     }
     if let Some(records) = item.records {
         let _ = writeln!(out, "{records} records in all.\n");
+    }
+}
+
+/// A grid's boxes, a row each with who ticked them, then what its rows in words were answered.
+fn grid_tables(out: &mut String, grid: &super::GridReport) {
+    let _ = write!(out, "| |");
+    for column in &grid.columns {
+        let _ = match &column.source {
+            Some(source) => write!(out, " {} ({}) |", cell(&column.label), cell(source)),
+            None => write!(out, " {} |", cell(&column.label)),
+        };
+    }
+    let _ = writeln!(out, "\n|---|{}", "---|".repeat(grid.columns.len()));
+    for row in grid.rows.iter().filter(|row| !row.ticked.is_empty()) {
+        let _ = write!(out, "| {} {} |", row.marker, cell(&row.label));
+        for ticked in &row.ticked {
+            let names = if ticked.is_empty() {
+                "—".to_owned()
+            } else {
+                format!("{}: {}", ticked.len(), ticked.join(", "))
+            };
+            let _ = write!(out, " {} |", cell(&names));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    for row in grid.rows.iter().filter(|row| !row.texts.is_empty()) {
+        let _ = writeln!(out, "{} {}\n", row.marker, cell(&row.label));
+        said(out, &row.texts);
+        out.push('\n');
     }
 }

@@ -39,6 +39,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headings: Vec<HeadingReport>,
     pub coverage: Vec<Coverage>,
+    /// With the replies to a providers' instrument: needs beside offers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Providers>,
 }
 
 /// The replies counted against the list of those the instrument was sent to, matched by name
@@ -96,6 +99,107 @@ impl Report {
             not_listed,
         });
         self
+    }
+}
+
+impl Report {
+    /// The report, with the replies to a providers' instrument (`providers`, the report on
+    /// them) set beside its own: each of its grids that uses named rows, with the columns of
+    /// each providers' grid that uses the same ones after its own, row by row.
+    pub fn with_providers(mut self, providers: &Report, ours: &str, theirs: &str) -> Report {
+        let their_grids: Vec<&ItemReport> = grids(providers).collect();
+        let matched = grids(&self)
+            .filter_map(|item| {
+                let grid = item.grid.as_ref()?;
+                let row_set = grid.row_sets.first()?;
+                let offers: Vec<&ItemReport> = their_grids
+                    .iter()
+                    .copied()
+                    .filter(|their| {
+                        their.grid.as_ref().is_some_and(|g| {
+                            g.row_sets.iter().any(|set| grid.row_sets.contains(set))
+                        })
+                    })
+                    .collect();
+                (!offers.is_empty()).then(|| matched(item, grid, row_set, &offers, ours, theirs))
+            })
+            .collect();
+        self.providers = Some(Providers {
+            instrument: providers.instrument.clone(),
+            replies: providers.replies,
+            respondents: providers
+                .respondents
+                .iter()
+                .map(|r| r.name.clone())
+                .collect(),
+            matched,
+        });
+        self
+    }
+}
+
+/// The items of a report that are grids.
+fn grids(report: &Report) -> impl Iterator<Item = &ItemReport> {
+    report
+        .sections
+        .iter()
+        .flat_map(|section| &section.items)
+        .filter(|item| item.grid.is_some())
+}
+
+/// A grid with the columns of the providers' grids that use the same named rows after its own.
+fn matched(
+    item: &ItemReport,
+    grid: &GridReport,
+    row_set: &str,
+    offers: &[&ItemReport],
+    ours: &str,
+    theirs: &str,
+) -> Matched {
+    let mut columns: Vec<GridColumn> = grid
+        .columns
+        .iter()
+        .map(|c| GridColumn {
+            source: Some(ours.to_owned()),
+            ..c.clone()
+        })
+        .collect();
+    let mut rows: Vec<GridRow> = grid
+        .rows
+        .iter()
+        .filter(|row| !row.ticked.is_empty())
+        .map(|row| GridRow {
+            texts: Vec::new(),
+            ..row.clone()
+        })
+        .collect();
+    for offer in offers {
+        let Some(their) = &offer.grid else { continue };
+        columns.extend(their.columns.iter().map(|c| GridColumn {
+            source: Some(theirs.to_owned()),
+            ..c.clone()
+        }));
+        for row in &mut rows {
+            let ticked = their.rows.iter().find(|r| r.id == row.id);
+            match ticked.filter(|r| !r.ticked.is_empty()) {
+                Some(their_row) => row.ticked.extend(their_row.ticked.iter().cloned()),
+                None => row
+                    .ticked
+                    .extend(std::iter::repeat_n(Vec::new(), their.columns.len())),
+            }
+        }
+    }
+    Matched {
+        row_set: row_set.to_owned(),
+        item: item.id.clone(),
+        number: item.number.clone(),
+        label: item.label.clone(),
+        provider_items: offers.iter().map(|o| o.id.clone()).collect(),
+        grid: GridReport {
+            columns,
+            rows,
+            row_sets: vec![row_set.to_owned()],
+        },
     }
 }
 
@@ -234,8 +338,47 @@ pub struct Said {
 /// A grid's boxes: for each row, each column's ticks, and who ticked.
 #[derive(Clone, Debug, Serialize)]
 pub struct GridReport {
-    pub columns: Vec<Labelled>,
+    pub columns: Vec<GridColumn>,
     pub rows: Vec<GridRow>,
+    /// The names of the named rows among its rows (`row_sets` of the form).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub row_sets: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GridColumn {
+    pub id: String,
+    pub label: String,
+    /// Whose replies its ticks are, where a grid sets columns of two instruments side by side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Needs beside offers: a grid of the instrument and the grids of the providers' instrument
+/// that use the same named rows, their columns side by side, area by area.
+#[derive(Clone, Debug, Serialize)]
+pub struct Matched {
+    /// The named rows the grids share.
+    pub row_set: String,
+    /// The instrument's grid, by id, and as printed.
+    pub item: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub label: String,
+    /// The providers' grids, by id.
+    pub provider_items: Vec<String>,
+    /// The instrument's columns, then the providers' (`source` says whose), over the rows of
+    /// the instrument's grid that have boxes.
+    pub grid: GridReport,
+}
+
+/// What `--providers` adds: the replies to the providers' instrument, and needs beside offers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Providers {
+    pub instrument: Heading,
+    pub replies: usize,
+    pub respondents: Vec<String>,
+    pub matched: Vec<Matched>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -572,6 +715,7 @@ impl<'i> Tally<'i> {
             sections,
             headings,
             coverage,
+            providers: None,
         }
     }
 }
@@ -748,13 +892,14 @@ fn item_report(instrument: &Instrument, id: ItemId, item: &Item, tally: ItemTall
                 columns: grid
                     .columns
                     .iter()
-                    .map(|c| Labelled {
-                        item: c.id.clone(),
+                    .map(|c| GridColumn {
+                        id: c.id.clone(),
                         label: instrument.written(&c.label),
-                        value: String::new(),
+                        source: None,
                     })
                     .collect(),
                 rows,
+                row_sets: grid.row_sets.clone(),
             });
         }
         AnswerType::List(_) => {

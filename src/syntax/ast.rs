@@ -45,6 +45,7 @@ pub enum Declaration {
     Special(SpecialDecl),
     Document(DocumentDecl),
     Block(BlockDecl),
+    Rows(RowsDecl),
     Translation(TranslationDecl),
     Introduction(Introduction),
     Report(ReportDecl),
@@ -151,6 +152,14 @@ pub struct BlockDecl {
     pub span: Span,
 }
 
+/// `rows areas { row … }`: rows that grids, of this instrument or of others, share by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowsDecl {
+    pub id: Ident,
+    pub rows: Vec<RowDecl>,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
     pub id: Ident,
@@ -194,23 +203,34 @@ pub struct Argument {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgumentValue {
-    Item(Ident),
+    /// A name: an item id for an `item` parameter, named rows for a `rows` one.
+    Name(Ident),
     Text(Text),
     Rows(Vec<RowDecl>, Span),
 }
 
 impl ArgumentValue {
-    pub fn kind(&self) -> ParameterKind {
+    /// Whether the value can stand for a parameter of this kind.
+    pub fn fits(&self, kind: ParameterKind) -> bool {
         match self {
-            ArgumentValue::Item(_) => ParameterKind::Item,
-            ArgumentValue::Text(_) => ParameterKind::Text,
-            ArgumentValue::Rows(..) => ParameterKind::Rows,
+            ArgumentValue::Name(_) => kind != ParameterKind::Text,
+            ArgumentValue::Text(_) => kind == ParameterKind::Text,
+            ArgumentValue::Rows(..) => kind == ParameterKind::Rows,
+        }
+    }
+
+    /// What the value is, for a message: `an item id`, `a text`, `rows in braces`.
+    pub fn phrase(&self) -> &'static str {
+        match self {
+            ArgumentValue::Name(_) => "a name",
+            ArgumentValue::Text(_) => "a text",
+            ArgumentValue::Rows(..) => "rows in braces",
         }
     }
 
     pub fn span(&self) -> Span {
         match self {
-            ArgumentValue::Item(ident) => ident.span,
+            ArgumentValue::Name(ident) => ident.span,
             ArgumentValue::Text(text) => text.span,
             ArgumentValue::Rows(_, span) => *span,
         }
@@ -510,7 +530,7 @@ pub struct ColumnDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum GridRow {
     Row(Box<RowDecl>),
-    /// `rows areas`
+    /// `rows areas`: a `rows` parameter of the block, or named rows.
     Splice(Ident),
 }
 

@@ -25,6 +25,13 @@ impl Lowering {
             let declaration = match pair.as_rule() {
                 Rule::import | Rule::from_import => Declaration::Import(self.import(pair)?),
                 Rule::block => Declaration::Block(self.block(pair)?),
+                Rule::rows_decl => {
+                    let span = self.span(&pair);
+                    let mut inner = pair.into_inner();
+                    let id = self.ident(next(&mut inner, "rows name")?);
+                    let rows = self.row_list(next(&mut inner, "rows")?)?;
+                    Declaration::Rows(RowsDecl { id, rows, span })
+                }
                 Rule::translation => {
                     let start = self.span(&pair).start;
                     let mut inner = pair.into_inner();
@@ -128,14 +135,10 @@ impl Lowering {
                 let value = next(&mut parts, "argument value")?;
                 let value = match value.as_rule() {
                     Rule::string => ArgumentValue::Text(self.text(value)?),
-                    Rule::ident => ArgumentValue::Item(self.ident(value)),
+                    Rule::path => ArgumentValue::Name(self.ident(value)),
                     Rule::row_list => {
                         let span = self.span(&value);
-                        let rows = value
-                            .into_inner()
-                            .map(|row| self.row(row))
-                            .collect::<Result<_>>()?;
-                        ArgumentValue::Rows(rows, span)
+                        ArgumentValue::Rows(self.row_list(value)?, span)
                     }
                     _ => return Err(self.unexpected(&value)),
                 };
@@ -632,13 +635,18 @@ impl Lowering {
                 }
                 Rule::row => grid.rows.push(GridRow::Row(Box::new(self.row(member)?))),
                 Rule::row_splice => {
-                    let name = self.ident(only(member, "rows parameter")?);
+                    let name = self.ident(only(member, "rows name")?);
                     grid.rows.push(GridRow::Splice(name));
                 }
                 _ => grid.attributes.push(self.item_member(member)?),
             }
         }
         Ok(grid)
+    }
+
+    /// The rows in braces of a `rows_decl` or an argument.
+    fn row_list(&self, pair: Pair<'_, Rule>) -> Result<Vec<RowDecl>> {
+        pair.into_inner().map(|row| self.row(row)).collect()
     }
 
     fn row(&self, pair: Pair<'_, Rule>) -> Result<RowDecl> {

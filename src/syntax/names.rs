@@ -110,6 +110,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::argument => "an argument such as `topic = \"…\"`",
         Rule::row_list => "`{` and rows",
         Rule::row_splice => "`rows`",
+        Rule::rows_decl => "`rows`",
         Rule::translation => "`translation`",
         Rule::test => "`test`",
         Rule::given => "`given`",
@@ -241,6 +242,7 @@ fn construct_help(rule: Rule) -> Option<&'static str> {
         Rule::use_block | Rule::argument | Rule::row_list => {
             "a block is used as `use name(id = q27, topic = \"…\", areas = { row … })`"
         }
+        Rule::rows_decl => "named rows read `rows areas { row social \"Social crime prevention\" … }`",
         Rule::translation => "a translation reads `translation fr \"translations/fr.json\"`",
         Rule::test | Rule::given | Rule::given_answer | Rule::expectation | Rule::expect_item => {
             "a test reads `test \"name\" { given { q1 = yes } expect q1_steps asked }`"

@@ -44,7 +44,12 @@ try {
     // The matrix shows, in each box, the number of names the table gives for it.
     const matrixCounts = [...document.querySelectorAll("#item-ta_areas svg.matrix rect + text")].map((t) => t.textContent);
     const tableCounts = [...document.querySelectorAll("#item-ta_areas table.grid tbody td")].map((td) => (td.textContent === "—" ? "0" : td.textContent.split(":")[0]));
+    // Needs beside offers: the same, with the providers' columns after the States'.
+    const offerCounts = [...document.querySelectorAll("#offers-ta_areas svg.matrix rect + text")].map((t) => t.textContent);
+    const offerTable = [...document.querySelectorAll("#offers-ta_areas table.grid tbody td")].map((td) => (td.textContent === "—" ? "0" : td.textContent.split(":")[0]));
+    const offerHeads = [...document.querySelectorAll("#offers-ta_areas table.grid thead th")].map((th) => th.textContent);
     return {
+      offers: { shown: offerCounts.length, same: offerCounts.join() === offerTable.join(), heads: offerHeads, text: document.querySelector("#offers") ? document.querySelector("#offers").textContent : "" },
       items: items.length,
       charts: document.querySelectorAll("svg.chart").length,
       withShares: withShares.length,
@@ -62,8 +67,13 @@ try {
   expect(found.grid.includes("Need technical assistance") && found.grid.includes("Estrelia"), "the assistance grid names who ticked");
   expect(found.respondents === 1, "who replied is a table");
   expect(found.matrix.shown > 20 && found.matrix.same && found.matrix.label, `the assistance matrix shows the table's counts: ${JSON.stringify(found.matrix)}`);
+  expect(found.offers.shown === 48 && found.offers.same, `needs beside offers: the matrix shows the table's counts: ${JSON.stringify(found.offers)}`);
+  expect(found.offers.heads.length === 4 && found.offers.heads.filter((h) => h.includes("providers")).length === 2, `the providers' columns say whose they are: ${found.offers.heads}`);
+  expect(found.offers.text.includes("Centre for Evidence in Crime Prevention") && found.offers.text.includes("Istavia"), "needs and offers name States and organizations");
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, "report.png"), fullPage: false });
+  const offers = await page.$("#offers-ta_areas");
+  if (offers) await offers.screenshot({ path: join(shots, "report-offers.png") });
 } finally {
   await browser.close();
 }

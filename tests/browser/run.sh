@@ -110,9 +110,12 @@ else
   failed=$((failed + 1))
 fi
 
-# The HTML report on the replies of twelve fictional States: clean, self-contained, a chart for
-# each table of shares; a screenshot of it for a person to look at.
+# The HTML report on the replies of twelve fictional States, with those of five fictional
+# organizations to the providers' instrument: clean, self-contained, a chart for each table of
+# shares, needs beside offers; screenshots of it for a person to look at.
 "$qc" report questionnaires/crime-prevention.q questionnaires/examples/crime-prevention-states \
+  --providers questionnaires/technical-assistance-providers.q \
+  --provider-replies questionnaires/examples/technical-assistance-providers \
   -o "$work/report.html" 2>/dev/null
 if node "$cache/npm/report.mjs" "$chromium" "$work/report.html" "$cache/screenshots"; then
   passed=$((passed + 1))

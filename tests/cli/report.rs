@@ -417,3 +417,161 @@ fn replies_are_counted_against_the_recipients() {
         "{text}"
     );
 }
+
+/// The answers of the JSON replies in a folder, with their respondent's name (the first answer
+/// of the respondent block: `country` or `organization`).
+fn replies_in(folder: &str) -> Vec<(String, Value)> {
+    let mut files: Vec<_> = std::fs::read_dir(path(folder))
+        .expect("a folder")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let reply: Value =
+                serde_json::from_slice(&std::fs::read(file).expect("a reply")).expect("JSON");
+            let answers = reply["answers"].clone();
+            let name = answers["country"]
+                .as_str()
+                .or(answers["organization"].as_str())
+                .expect("a respondent")
+                .to_owned();
+            (name, answers)
+        })
+        .collect()
+}
+
+/// Who ticked `column` in `row` of `grid`, in the order of the replies.
+fn ticked(replies: &[(String, Value)], grid: &str, row: &str, column: &str) -> Vec<String> {
+    replies
+        .iter()
+        .filter(|(_, answers)| {
+            answers[grid][row]
+                .as_array()
+                .is_some_and(|ticks| ticks.iter().any(|t| t == column))
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// With the providers' instrument and its replies, each area of the technical-assistance grid
+/// shows who needs assistance and who can provide it, among the States and among the
+/// organizations, as counted here from the reply files themselves.
+#[test]
+fn needs_are_set_beside_offers_area_by_area() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let out = dir.path().join("report.json");
+    let states = "questionnaires/examples/crime-prevention-states";
+    let providers = "questionnaires/examples/technical-assistance-providers";
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &path(states),
+        "--providers",
+        &path("questionnaires/technical-assistance-providers.q"),
+        "--provider-replies",
+        &path(providers),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    let offers = &report["providers"];
+    assert_eq!(offers["replies"], 5);
+    let matched = offers["matched"].as_array().expect("matched");
+    assert_eq!(matched.len(), 1, "{offers}");
+    let matched = &matched[0];
+    assert_eq!(matched["row_set"], "crime_prevention_areas");
+    assert_eq!(matched["item"], "ta_areas");
+    assert_eq!(matched["provider_items"], serde_json::json!(["p1_areas"]));
+    let columns: Vec<(String, String)> = matched["grid"]["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or("").to_owned(),
+                c["source"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let expected_columns = [
+        ("need", "respondents"),
+        ("provide", "respondents"),
+        ("provide", "providers"),
+        ("provided", "providers"),
+    ]
+    .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    assert_eq!(columns, expected_columns);
+    let states = replies_in(states);
+    let organizations = replies_in(providers);
+    let rows = matched["grid"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 12);
+    let mut offered = 0;
+    for row in rows {
+        let id = row["id"].as_str().expect("an id");
+        let expected = vec![
+            ticked(&states, "ta_areas", id, "need"),
+            ticked(&states, "ta_areas", id, "provide"),
+            ticked(&organizations, "p1_areas", id, "provide"),
+            ticked(&organizations, "p1_areas", id, "provided"),
+        ];
+        offered += expected[2].len();
+        assert_eq!(row["ticked"], serde_json::json!(expected), "row {id}");
+    }
+    assert!(offered > 5, "{offered}");
+
+    // The Markdown and the HTML show the same, with whose column is whose.
+    for extension in ["md", "html"] {
+        let out = dir.path().join(format!("report.{extension}"));
+        let output = qc(&[
+            "report",
+            BUNDLED_PATH.as_str(),
+            &path("questionnaires/examples/crime-prevention-states"),
+            "--providers",
+            &path("questionnaires/technical-assistance-providers.q"),
+            "--provider-replies",
+            &path(providers),
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = std::fs::read_to_string(&out).expect("written");
+        assert!(text.contains("Needs and offers"), "{extension}");
+        assert!(
+            text.contains("Centre for Evidence in Crime Prevention") && text.contains("providers"),
+            "{extension}"
+        );
+    }
+}
+
+/// A providers' instrument with nothing in common (no grid with the same named rows) is said
+/// to be so, and its invalid replies are left out and listed like the others.
+#[test]
+fn providers_without_shared_rows_are_said_to_have_none() {
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("form.q"), FORM).expect("a form");
+    let out = dir.path().join("report.md");
+    let output = qc(&[
+        "report",
+        BUNDLED_PATH.as_str(),
+        &path("questionnaires/examples/crime-prevention-states"),
+        "--providers",
+        &dir.path().join("form.q").display().to_string(),
+        "--provider-replies",
+        &path("questionnaires/examples/technical-assistance-providers/01-northern-institute.json"),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("left out"), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        text.contains("No grid of the two instruments uses the same named rows."),
+        "{text}"
+    );
+}

@@ -435,6 +435,9 @@ pub struct GridAnswer<'a> {
     pub columns: Vec<Column<'a>>,
     #[serde(borrow)]
     pub rows: Vec<Row<'a>>,
+    /// The names of the named rows among its rows, which grids of other instruments may share.
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    pub row_sets: Vec<Str<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

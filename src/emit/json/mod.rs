@@ -451,6 +451,11 @@ impl<'a> Writer<'a> {
                         answer: row.answer.as_ref().map(|answer| self.answer(owner, answer)),
                     })
                     .collect(),
+                row_sets: grid
+                    .row_sets
+                    .iter()
+                    .map(|name| Cow::from(name.as_str()))
+                    .collect(),
             }),
         }
     }
