@@ -575,7 +575,9 @@ const ENTRIES: &[Entry] = &[
     Entry {
         code: "V0103",
         title: "unknown option",
-        body: "A choice answer is not a code of the item's scale.",
+        body: "A choice answer is not a code of the item's scale; or a `country` answer is not \
+               an ISO 3166-1 alpha-3 code of a country or area of UN M49 (`KEN`), nor one that \
+               ISO 3166-1 leaves to users (`XKX`). Codes are upper case: `fra` is not `FRA`.",
         example: reply!("V0103-unknown-code.json"),
     },
     Entry {

@@ -613,6 +613,7 @@ impl<'f> Reader<'f> {
             format::Answer::Choice(choice) => self.choice(choice, at)?,
             format::Answer::Text(format::TextAnswer { long }) => AnswerType::Text { long: *long },
             format::Answer::Date => AnswerType::Date,
+            format::Answer::Country => AnswerType::Country,
             format::Answer::Number(number) => number_answer(number, at)?,
             format::Answer::Amount(format::AmountAnswer { currencies }) => AnswerType::Amount {
                 currencies: currencies.iter().map(|s| s.to_string()).collect(),

@@ -31,6 +31,7 @@ pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod convert;
+pub mod countries;
 pub mod coverage;
 pub mod dataset;
 pub mod diagnostic;

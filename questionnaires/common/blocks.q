@@ -6,11 +6,12 @@
 #   use technical_assistance(needs = q25, offers = q26, areas = { row … })
 #   use concluding(lessons = q27, challenges = q28, topic = "crime prevention")
 
-# Who replies for a Member State: the State, the office that prepared the reply, its focal
-# point and the date. The annexes leave this to the covering note; the office that sends an
-# instrument needs it with each reply, and the report names each reply by it.
+# Who replies for a Member State: the State (its ISO 3166-1 alpha-3 code, chosen from the
+# list of countries), the office that prepared the reply, its focal point and the date. The
+# annexes leave this to the covering note; the office that sends an instrument needs it with
+# each reply, and the report names each reply by it and groups replies by region.
 block member_state_reply() {
-  question country "Member State" : text
+  question country "Member State" : country
   question office "Ministry, department or office that prepared the reply" : text
   question focal_point "Focal point for the reply: name, title, telephone and e-mail address" : long_text
   question replied_on "Date of the reply" : date

@@ -266,6 +266,7 @@ fn remap_answer(
         }
         AnswerType::Text { .. }
         | AnswerType::Date
+        | AnswerType::Country
         | AnswerType::Number { .. }
         | AnswerType::Amount { .. } => {}
     }

@@ -34,7 +34,8 @@ impl Type {
                 scale: *scale,
                 multiple: *multiple,
             },
-            AnswerType::Text { .. } => Type::Text,
+            // A country is compared as its code: `country = "KEN"`.
+            AnswerType::Text { .. } | AnswerType::Country => Type::Text,
             AnswerType::Number { .. } => Type::Number,
             AnswerType::Date => Type::Date,
             AnswerType::Amount { .. } => Type::Amount,

@@ -888,6 +888,7 @@ impl<'a> Checker<'a> {
                 multiple: true,
             },
             ast::AnswerKind::Text => AnswerType::Text { long: false },
+            ast::AnswerKind::Country => AnswerType::Country,
             ast::AnswerKind::LongText => AnswerType::Text { long: true },
             ast::AnswerKind::Date => AnswerType::Date,
             ast::AnswerKind::Number { integer, min, max } => {

@@ -189,6 +189,10 @@ enum Command {
         /// The replies to the providers' instrument: files, or folders of them.
         #[arg(long, value_name = "RESPONSE", requires = "providers", num_args = 1..)]
         provider_replies: Vec<PathBuf>,
+        /// Counts each question's answers in each UN M49 region of the respondents' countries
+        /// (read from the instrument's `country` question), as well as in all.
+        #[arg(long, value_name = "LEVEL")]
+        group_by: Option<GroupBy>,
     },
     /// Convert replies to and from what frontends hold: `--to fhir` gives a FHIR R4
     /// QuestionnaireResponse, `--to surveyjs` SurveyJS's `survey.data`, `--to odk` the XML
@@ -311,6 +315,27 @@ pub(crate) enum DiagnosticFormat {
     Json,
 }
 
+/// The level of the UN M49 regions `qc report --group-by` groups respondents by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GroupBy {
+    /// Africa, Americas, Asia, Europe, Oceania.
+    Region,
+    /// Such as Sub-Saharan Africa, or Latin America and the Caribbean.
+    Subregion,
+    /// Such as Eastern Africa, or the Caribbean (the sub-region where M49 has none).
+    Intermediate,
+}
+
+impl GroupBy {
+    fn level(self) -> crate::report::Level {
+        match self {
+            GroupBy::Region => crate::report::Level::Region,
+            GroupBy::Subregion => crate::report::Level::Subregion,
+            GroupBy::Intermediate => crate::report::Level::Intermediate,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Emit {
     /// The JSON form definition (`docs/form-format.md`).
@@ -382,6 +407,7 @@ pub fn main() -> ExitCode {
             recipients,
             providers,
             provider_replies,
+            group_by,
         } => ExitCode::from(report::run(report::Request {
             limits,
             form: &form,
@@ -391,6 +417,7 @@ pub fn main() -> ExitCode {
             providers: providers
                 .as_deref()
                 .map(|form| (form, provider_replies.as_slice())),
+            group_by: group_by.map(GroupBy::level),
         })),
         Command::Table {
             form,

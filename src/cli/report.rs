@@ -1,6 +1,7 @@
 //! `qc report FORM REPLY… -o FILE`: the report on the valid replies (`report`), as HTML,
 //! Markdown or JSON, by the output's extension.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 use super::replies::{answers, progress, read_reply, reply_names, summary};
 use super::validate::{load_form, reply_files, Entry};
 use super::{write_atomically, Limits};
-use crate::report::{self, Reply, Tally};
+use crate::report::{self, Level, Reply, Tally};
 use crate::validate::Validator;
 
 pub(super) struct Request<'a> {
@@ -20,6 +21,8 @@ pub(super) struct Request<'a> {
     pub recipients: Option<&'a Path>,
     /// A providers' instrument and the replies to it.
     pub providers: Option<(&'a Path, &'a [PathBuf])>,
+    /// The level of the M49 regions to group respondents by.
+    pub group_by: Option<Level>,
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
@@ -31,17 +34,22 @@ pub(super) fn run(request: Request<'_>) -> u8 {
         ));
     }
     let today = crate::eval::today();
-    let (mut report, entries, mut left_out) =
-        match compile(request.limits, request.form, request.replies, &today) {
-            Ok(compiled) => compiled,
-            Err(message) => return super::io_error(&message),
-        };
+    let (mut report, entries, mut left_out) = match compile(
+        request.limits,
+        request.form,
+        request.replies,
+        &today,
+        request.group_by,
+    ) {
+        Ok(compiled) => compiled,
+        Err(message) => return super::io_error(&message),
+    };
     let mut inputs: Vec<&Path> = vec![request.form];
     inputs.extend(request.recipients);
     inputs.extend(entries.iter().map(Entry::path));
     let provider_entries;
     if let Some((form, replies)) = request.providers {
-        let (theirs, entries, also) = match compile(request.limits, form, replies, &today) {
+        let (theirs, entries, also) = match compile(request.limits, form, replies, &today, None) {
             Ok(compiled) => compiled,
             Err(message) => return super::io_error(&message),
         };
@@ -77,51 +85,98 @@ pub(super) fn run(request: Request<'_>) -> u8 {
 /// why.
 type Compiled = (report::Report, Vec<Entry>, Vec<(String, String)>);
 
-/// Reads the form and its replies and tallies the valid ones into its report.
+/// A tally of all the replies, one for each group of respondents, and the replies left out.
+type Tallies<'i> = (
+    Tally<'i>,
+    BTreeMap<&'static str, Tally<'i>>,
+    Vec<(String, String)>,
+);
+
+/// Reads the form and its replies and tallies the valid ones into its report; with `group_by`,
+/// the report has each item's counts in each M49 region of the respondents' countries.
 fn compile(
     limits: &Limits,
     form: &Path,
     replies: &[PathBuf],
     today: &str,
+    group_by: Option<Level>,
 ) -> Result<Compiled, String> {
     let form = load_form(limits, form)?;
     let instrument = &form.instrument;
+    let grouped = match group_by {
+        None => None,
+        Some(level) => match report::country_item(instrument) {
+            Some(item) => Some((level, item.id.as_str())),
+            None => {
+                return Err(format!(
+                    "`--group-by {}` groups respondents by the region of their country, and `{}` \
+                     has no question of type `country`",
+                    level.as_str(),
+                    instrument.id
+                ))
+            }
+        },
+    };
     let validator = Validator::new(instrument);
     let entries = reply_files(replies);
     let names = reply_names(&entries);
-    // Each reply is read, validated and added to a tally on some core; the tallies merge in
-    // the order of the files. What is kept grows with the report, not with the replies.
+    // Each reply is read, validated and added to a tally on some core (and to its group's);
+    // the tallies merge in the order of the files. What is kept grows with the report, not
+    // with the replies.
     let progress = progress(entries.len());
-    let (tally, left_out) = entries
+    let empty = || -> Tallies<'_> { (Tally::new(instrument), BTreeMap::new(), Vec::new()) };
+    let (tally, groups, left_out) = entries
         .par_iter()
         .zip(names.into_par_iter())
         .fold(
-            || (Tally::new(instrument), Vec::new()),
-            |(mut tally, mut left_out), (entry, name)| {
+            empty,
+            |(mut tally, mut groups, mut left_out), (entry, name)| {
                 let read = read_reply(limits, &validator, entry, false);
                 progress.inc(1);
                 match read {
-                    Ok((_, reply)) => tally.add(
-                        &Reply {
-                            id: name,
-                            answers: answers(&reply),
-                        },
-                        today,
-                    ),
+                    Ok((_, reply)) => {
+                        let answers = answers(&reply);
+                        let reply = Reply { id: name, answers };
+                        if let Some((level, item)) = grouped {
+                            let code = answers.get(item).and_then(serde_json::Value::as_str);
+                            groups
+                                .entry(level.group(code))
+                                .or_insert_with(|| Tally::new(instrument))
+                                .add(&reply, today);
+                        }
+                        tally.add(&reply, today);
+                    }
                     Err(why) => left_out.push((entry.path().display().to_string(), why)),
                 }
-                (tally, left_out)
+                (tally, groups, left_out)
             },
         )
         .reduce(
-            || (Tally::new(instrument), Vec::new()),
-            |(tally, mut left_out), (more, also)| {
+            empty,
+            |(tally, mut groups, mut left_out), (more, theirs, also)| {
                 left_out.extend(also);
-                (tally.merge(more), left_out)
+                for (name, group) in theirs {
+                    let merged = match groups.remove(name) {
+                        Some(mine) => mine.merge(group),
+                        None => group,
+                    };
+                    groups.insert(name, merged);
+                }
+                (tally.merge(more), groups, left_out)
             },
         );
     progress.finish_and_clear();
-    Ok((tally.report(), entries, left_out))
+    let mut report = tally.report();
+    if let Some((level, item)) = grouped {
+        // The regions by name, and last those respondents M49 does not place.
+        let mut groups: Vec<(String, report::Report)> = groups
+            .into_iter()
+            .map(|(name, tally)| (name.to_owned(), tally.report()))
+            .collect();
+        groups.sort_by_key(|(name, _)| (name == report::NO_REGION, name.clone()));
+        report = report.with_groups(level, item, groups);
+    }
+    Ok((report, entries, left_out))
 }
 
 /// The recipients' names: one per line of a UTF-8 text file; blank lines and lines that start

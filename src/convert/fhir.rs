@@ -376,7 +376,7 @@ fn special(value: &Value) -> Option<Value> {
 /// One FHIR answer as qc holds it, when it is of the kind the answer type takes.
 fn one_value(answer: &AnswerType, one: &Value) -> Option<Value> {
     match answer {
-        AnswerType::Choice { .. } => one
+        AnswerType::Choice { .. } | AnswerType::Country => one
             .pointer("/valueCoding/code")
             .filter(|code| code.is_string())
             .cloned(),
@@ -411,6 +411,7 @@ fn kind(answer: &AnswerType) -> &'static str {
         AnswerType::Choice { .. } => "choice (a `valueCoding`)",
         AnswerType::Text { .. } => "text (a `valueString`)",
         AnswerType::Date => "date (a `valueDate`)",
+        AnswerType::Country => "country (a `valueCoding`)",
         AnswerType::Number { .. } => "number (a `valueInteger` or `valueDecimal`)",
         AnswerType::Amount { .. } => "amount (a `valueQuantity`)",
         AnswerType::List(_) => "list",

@@ -37,6 +37,8 @@ pub enum Kind {
     Text,
     /// `YYYY-MM-DD`.
     Date,
+    /// A country or area's ISO 3166-1 alpha-3 code.
+    Country,
     /// An ISO 4217 currency code.
     Currency,
     /// A special answer's code, such as `dont_know`.
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Number => "number",
             Kind::Text => "text",
             Kind::Date => "date",
+            Kind::Country => "country",
             Kind::Currency => "currency",
             Kind::Special => "special",
         }
@@ -323,6 +326,20 @@ fn columns_of(
             Kind::Date,
             label.to_owned(),
         )),
+        // Its codes are those of the table, each with its English name; a code ISO 3166-1
+        // leaves to users has none.
+        AnswerType::Country => out.push(Variable {
+            codes: crate::countries::all()
+                .iter()
+                .map(|country| (country.code.to_owned(), country.name("en").to_owned()))
+                .collect(),
+            ..column(
+                name.to_owned(),
+                Part::Whole,
+                Kind::Country,
+                label.to_owned(),
+            )
+        }),
         AnswerType::Number { .. } => {
             out.push(column(
                 name.to_owned(),

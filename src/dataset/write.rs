@@ -37,6 +37,10 @@ impl DataSet<'_> {
                 .iter()
                 .find(|(known, _)| known == code)
                 .map_or_else(|| cell.clone(), |(_, label)| Cell::Text(label.clone())),
+            (Cell::Text(code), true, Kind::Country) => crate::countries::find(code).map_or_else(
+                || cell.clone(),
+                |country| Cell::Text(country.name("en").to_owned()),
+            ),
             _ => cell.clone(),
         }
     }

@@ -182,6 +182,28 @@ impl Lost {
     }
 }
 
+/// The countries and areas a `country` answer offers, each with its code and its name in the
+/// instrument's language (English where the table has no name in it).
+pub(crate) fn country_choices(instrument: &Instrument) -> Vec<(&'static str, &'static str)> {
+    let language = country_language(instrument);
+    crate::countries::all()
+        .iter()
+        .map(|country| (country.code, country.name(language)))
+        .collect()
+}
+
+/// The name of a country or area in the instrument's language, if the table has its code.
+pub(crate) fn country_name(instrument: &Instrument, code: &str) -> Option<&'static str> {
+    crate::countries::find(code).map(|country| country.name(country_language(instrument)))
+}
+
+/// The language of the instrument, as the table of countries names its languages (`fr`, not
+/// `fr-CA`).
+fn country_language(instrument: &Instrument) -> &str {
+    let language = instrument.language.as_deref().unwrap_or("en");
+    language.split(['-', '_']).next().unwrap_or(language)
+}
+
 /// The currencies an amount allows, as choices: its own, or every ISO 4217 code when it names
 /// none; each with its label, `EUR (Euro)`.
 pub(crate) fn currency_choices(currencies: &[String]) -> Vec<(String, String)> {

@@ -314,6 +314,14 @@ fn value_schema(instrument: &Instrument, answer: &AnswerType) -> Value {
             }
         }
         AnswerType::Text { .. } => json!({ "type": "string" }),
+        // A code of the table, or one ISO 3166-1 leaves to its users.
+        AnswerType::Country => {
+            let codes: Vec<&str> = crate::countries::all().iter().map(|c| c.code).collect();
+            json!({ "anyOf": [
+                { "enum": codes },
+                { "type": "string", "pattern": crate::countries::USER_ASSIGNED_PATTERN }
+            ] })
+        }
         AnswerType::Date => {
             json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
         }

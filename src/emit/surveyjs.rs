@@ -1000,6 +1000,17 @@ impl Writer<'_> {
                         .collect::<Vec<_>>()),
                 );
             }
+            // The countries and areas of the table, in a drop-down.
+            AnswerType::Country => {
+                set("type", json!("dropdown"));
+                set(
+                    "choices",
+                    json!(crate::emit::country_choices(self.instrument)
+                        .into_iter()
+                        .map(|(code, name)| json!({ "value": code, "text": name }))
+                        .collect::<Vec<_>>()),
+                );
+            }
             AnswerType::Text { long: true } => set("type", json!("comment")),
             AnswerType::Text { long: false } => set("type", json!("text")),
             AnswerType::Date => {

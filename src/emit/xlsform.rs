@@ -215,6 +215,7 @@ fn build_one(instrument: &Instrument) -> XlsForm {
         form,
         notes: 0,
         every_currency: false,
+        countries: false,
         relative: false,
     };
     writer.blocks(&instrument.introduction, "introduction");
@@ -343,6 +344,8 @@ struct Writer<'i> {
     notes: usize,
     /// Whether the `currencies` list of every ISO 4217 code is in the `choices` sheet.
     every_currency: bool,
+    /// Whether the `iso-3166-countries` list (ISO 3166-1 alpha-3 codes) is in the `choices` sheet.
+    countries: bool,
     /// Whether fields are read from the record at hand by their paths relative to it, as in
     /// the predicate of an aggregate's filter (`${list}[list_kind = 'shelter']`), rather than
     /// as `${list_kind}`.
@@ -931,6 +934,20 @@ impl Writer<'_> {
                 }
             }
             AnswerType::Date => row.kind = "date".to_owned(),
+            // The countries and areas of the table, searched as the respondent types.
+            AnswerType::Country => {
+                // Not a name a scale can have, so no list of the instrument's clashes with it.
+                let list = "iso-3166-countries";
+                if !std::mem::replace(&mut self.countries, true) {
+                    for (code, name) in super::country_choices(self.instrument) {
+                        self.form
+                            .choices
+                            .push([list.to_owned(), code.to_owned(), name.to_owned()]);
+                    }
+                }
+                row.kind = format!("select_one {list}");
+                row.appearance = "autocomplete".to_owned();
+            }
             AnswerType::Number { integer, min, max } => {
                 row.kind = if *integer { "integer" } else { "decimal" }.to_owned();
                 let mut tests = Vec::new();

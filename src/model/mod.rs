@@ -495,6 +495,8 @@ pub enum AnswerType {
         long: bool,
     },
     Date,
+    /// A country or area, as its ISO 3166-1 alpha-3 code (`crate::countries`).
+    Country,
     Number {
         integer: bool,
         min: Option<f64>,

@@ -88,6 +88,30 @@ pub fn to_string(report: &Report) -> String {
         }
         out.push_str("</tbody>\n</table>\n");
     }
+    if let Some(grouping) = &report.grouping {
+        let _ = writeln!(
+            out,
+            "<p>Respondents are grouped by the UN M49 {} of their answer to <code>{}</code> (source: {}).</p>\n\
+             <table>\n<caption>Respondents by {}</caption>\n<thead><tr><th scope=\"col\">{}</th>\
+             <th scope=\"col\">Replies</th><th scope=\"col\">Respondents</th></tr></thead>\n<tbody>",
+            grouping.by,
+            escape(&grouping.item),
+            escape(grouping.source),
+            grouping.by,
+            grouping.by
+        );
+        for group in &grouping.groups {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td>{}</td></tr>",
+                escape(&group.name),
+                group.replies,
+                escape(&group.respondents.join(", "))
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    let level = report.grouping.as_ref().map_or("", |g| g.by);
     for section in &report.sections {
         let _ = writeln!(
             out,
@@ -97,7 +121,7 @@ pub fn to_string(report: &Report) -> String {
             escape(&section.title)
         );
         for item in &section.items {
-            item_html(&mut out, item);
+            item_html(&mut out, item, level);
         }
         out.push_str("</section>\n");
     }
@@ -174,7 +198,7 @@ pub fn to_string(report: &Report) -> String {
     out
 }
 
-fn item_html(out: &mut String, item: &ItemReport) {
+fn item_html(out: &mut String, item: &ItemReport, level: &str) {
     let printed = item
         .number
         .as_deref()
@@ -224,6 +248,27 @@ fn item_html(out: &mut String, item: &ItemReport) {
         }
         for (currency, s) in &item.amounts {
             row(out, currency, s);
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    if let Some((header, rows)) = super::group_table(item, level) {
+        let _ = write!(
+            out,
+            "<table class=\"by-group\">\n<caption>By {level}</caption>\n<thead><tr>"
+        );
+        for head in &header {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(head));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            let mut cells = row.iter();
+            if let Some(group) = cells.next() {
+                let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(group));
+            }
+            for value in cells {
+                let _ = write!(out, "<td class=\"n\">{}</td>", escape(value));
+            }
+            out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n");
     }

@@ -100,10 +100,35 @@ pub fn to_string(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if let Some(grouping) = &report.grouping {
+        let _ = writeln!(
+            out,
+            "Respondents are grouped by the UN M49 {} of their answer to `{}` (source: {}).\n",
+            grouping.by,
+            cell(&grouping.item),
+            cell(grouping.source)
+        );
+        let _ = writeln!(
+            out,
+            "| {} | replies | respondents |\n|---|---|---|",
+            grouping.by
+        );
+        for group in &grouping.groups {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&group.name),
+                group.replies,
+                cell(&group.respondents.join(", "))
+            );
+        }
+        out.push('\n');
+    }
     for section in &report.sections {
         let _ = writeln!(out, "## {}. {}\n", section.number, cell(&section.title));
+        let level = report.grouping.as_ref().map_or("", |g| g.by);
         for item in &section.items {
-            item_section(&mut out, item);
+            item_section(&mut out, item, level);
         }
     }
     for heading in &report.headings {
@@ -163,7 +188,7 @@ pub fn to_string(report: &Report) -> String {
     out
 }
 
-fn item_section(out: &mut String, item: &ItemReport) {
+fn item_section(out: &mut String, item: &ItemReport, level: &str) {
     let number = numbered(item.number.as_deref());
     let _ = writeln!(out, "### {number}{}\n", cell(&item.label));
     let _ = writeln!(
@@ -200,6 +225,17 @@ fn item_section(out: &mut String, item: &ItemReport) {
         }
         for (currency, s) in &item.amounts {
             summary(out, currency, s);
+        }
+        out.push('\n');
+    }
+    if let Some((header, rows)) = super::group_table(item, level) {
+        let _ = writeln!(out, "By {level}:\n");
+        let heads: Vec<String> = header.iter().map(|h| cell(h)).collect();
+        let _ = writeln!(out, "| {} |", heads.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
         }
         out.push('\n');
     }

@@ -42,6 +42,10 @@ pub struct Report {
     /// With the replies to a providers' instrument: needs beside offers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub providers: Option<Providers>,
+    /// With `--group-by`: the groups of respondents; each item's counts in each are in its
+    /// `by_group`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouping: Option<Grouping>,
 }
 
 /// The replies counted against the list of those the instrument was sent to, matched by name
@@ -60,7 +64,7 @@ pub struct Recipients {
 
 impl Report {
     /// The report, with its replies counted against `recipients` (each named once; blank names
-    /// are left out).
+    /// are left out): a recipient replied when a respondent has its name, or its country code.
     pub fn with_recipients(mut self, recipients: &[String]) -> Report {
         let key = |name: &str| {
             name.split_whitespace()
@@ -75,10 +79,20 @@ impl Report {
                 listed.push((k, name.trim().to_owned()));
             }
         }
-        let names: rustc_hash::FxHashSet<String> =
-            self.respondents.iter().map(|r| key(&r.name)).collect();
+        let names: rustc_hash::FxHashSet<String> = self
+            .respondents
+            .iter()
+            .flat_map(|r| std::iter::once(key(&r.name)).chain(r.code.as_deref().map(key)))
+            .collect();
         let listed_keys: rustc_hash::FxHashSet<&str> =
             listed.iter().map(|(k, _)| k.as_str()).collect();
+        let is_listed = |respondent: &Respondent| {
+            listed_keys.contains(key(&respondent.name).as_str())
+                || respondent
+                    .code
+                    .as_deref()
+                    .is_some_and(|code| listed_keys.contains(key(code).as_str()))
+        };
         let not_replied: Vec<String> = listed
             .iter()
             .filter(|(k, _)| !names.contains(k))
@@ -86,9 +100,7 @@ impl Report {
             .collect();
         let mut not_listed: Vec<String> = Vec::new();
         for respondent in &self.respondents {
-            if !listed_keys.contains(key(&respondent.name).as_str())
-                && !not_listed.contains(&respondent.name)
-            {
+            if !is_listed(respondent) && !not_listed.contains(&respondent.name) {
                 not_listed.push(respondent.name.clone());
             }
         }
@@ -133,6 +145,56 @@ impl Report {
                 .map(|r| r.name.clone())
                 .collect(),
             matched,
+        });
+        self
+    }
+}
+
+impl Report {
+    /// The report, with each item's counts in each group of respondents: `groups` are the
+    /// reports on each group's replies, in the order they are shown, `item` the country item
+    /// they were grouped by, at `level`.
+    pub fn with_groups(
+        mut self,
+        level: Level,
+        item: &str,
+        groups: Vec<(String, Report)>,
+    ) -> Report {
+        for (s, section) in self.sections.iter_mut().enumerate() {
+            for (i, report) in section.items.iter_mut().enumerate() {
+                let counted = !report.options.is_empty() || report.numbers.is_some();
+                if !counted {
+                    continue;
+                }
+                report.by_group = groups
+                    .iter()
+                    .filter_map(|(name, group)| {
+                        let theirs = group.sections.get(s)?.items.get(i)?;
+                        Some(GroupRow {
+                            group: name.clone(),
+                            asked: theirs.asked,
+                            answered: theirs.answered,
+                            base: theirs.base,
+                            options: theirs.options.clone(),
+                            specials: theirs.specials.clone(),
+                            numbers: theirs.numbers.clone(),
+                        })
+                    })
+                    .collect();
+            }
+        }
+        self.grouping = Some(Grouping {
+            by: level.as_str(),
+            item: item.to_owned(),
+            source: crate::countries::SOURCE,
+            groups: groups
+                .iter()
+                .map(|(name, group)| Group {
+                    name: name.clone(),
+                    replies: group.replies,
+                    respondents: group.respondents.iter().map(|r| r.name.clone()).collect(),
+                })
+                .collect(),
         });
         self
     }
@@ -233,8 +295,12 @@ pub struct Heading {
 #[derive(Clone, Debug, Serialize)]
 pub struct Respondent {
     pub reply: String,
-    /// The first answer of the respondent block (such as the Member State), or the reply's id.
+    /// The first answer of the respondent block as shown (such as the Member State's name), or
+    /// the reply's id.
     pub name: String,
+    /// That answer's code, where it is a country's (`KEN`): recipients may be listed by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub answers: Vec<Labelled>,
 }
 
@@ -285,6 +351,106 @@ pub struct ItemReport {
     /// For a list: the records given, in all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<usize>,
+    /// With `--group-by`: the same counts in each group of respondents.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_group: Vec<GroupRow>,
+}
+
+/// An item's counts among the respondents of one group.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupRow {
+    pub group: String,
+    pub asked: usize,
+    pub answered: usize,
+    pub base: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<Count>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub specials: Vec<Count>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<Summary>,
+}
+
+/// The levels of the UN M49 regions that respondents can be grouped by, through the country
+/// they answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Africa, Americas, Asia, Europe, Oceania.
+    Region,
+    /// Such as Sub-Saharan Africa, or Latin America and the Caribbean.
+    Subregion,
+    /// Such as Eastern Africa, or the Caribbean; where M49 has none, the sub-region.
+    Intermediate,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Region => "region",
+            Level::Subregion => "subregion",
+            Level::Intermediate => "intermediate region",
+        }
+    }
+
+    /// The group of a country answer: its M49 region at this level, or [`NO_REGION`] for a
+    /// code M49 does not place (one ISO 3166-1 leaves to users, Antarctica) or no answer.
+    pub fn group(self, code: Option<&str>) -> &'static str {
+        let Some(country) = code.and_then(crate::countries::find) else {
+            return NO_REGION;
+        };
+        let name = match self {
+            Level::Region => country.region,
+            Level::Subregion => country.subregion,
+            Level::Intermediate if country.intermediate.is_empty() => country.subregion,
+            Level::Intermediate => country.intermediate,
+        };
+        if name.is_empty() {
+            NO_REGION
+        } else {
+            name
+        }
+    }
+}
+
+/// The group of respondents whose country M49 does not place, or who gave none.
+pub const NO_REGION: &str = "No M49 region";
+
+/// How the respondents are grouped, and the groups: each with its replies and respondents.
+#[derive(Clone, Debug, Serialize)]
+pub struct Grouping {
+    /// The level of the regions: `region`, `subregion` or `intermediate region`.
+    pub by: &'static str,
+    /// The country item the regions are read from.
+    pub item: String,
+    /// Where the regions come from.
+    pub source: &'static str,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Group {
+    pub name: String,
+    pub replies: usize,
+    pub respondents: Vec<String>,
+}
+
+/// The item whose answer places a respondent in a region: the first country item of the
+/// respondent block, or else of the instrument.
+pub fn country_item(instrument: &Instrument) -> Option<&Item> {
+    let countries = || {
+        instrument
+            .items
+            .iter()
+            .filter(|item| matches!(item.answer, Some(AnswerType::Country)))
+    };
+    countries()
+        .find(|item| {
+            instrument
+                .sections
+                .get(item.section)
+                .is_some_and(|s| s.respondent)
+        })
+        .or_else(|| countries().next())
 }
 
 /// How many chose an option (or gave a special answer), and their share of the base.
@@ -407,6 +573,64 @@ pub struct Coverage {
     pub respondents: usize,
 }
 
+/// An item's counts by group as a table both writers show: its header (the level, the base,
+/// then each option as the item shows it, or the summary of numbers) and a row per group;
+/// `None` for an item without counts by group.
+pub(crate) fn group_table(
+    item: &ItemReport,
+    level: &str,
+) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    if item.by_group.is_empty() {
+        return None;
+    }
+    let mut header = vec![level.to_owned(), "base".to_owned()];
+    let rows = if item.numbers.is_some() {
+        header.extend(["n", "min", "median", "max", "sum"].map(str::to_owned));
+        item.by_group
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.group.clone(), row.base.to_string()];
+                match &row.numbers {
+                    Some(s) => cells.extend([
+                        s.n.to_string(),
+                        figure(s.min),
+                        figure(s.median),
+                        figure(s.max),
+                        figure(s.sum),
+                    ]),
+                    None => cells.extend(std::iter::repeat_n("—".to_owned(), 5)),
+                }
+                cells
+            })
+            .collect()
+    } else {
+        let counts: Vec<&Count> = item.options.iter().chain(&item.specials).collect();
+        header.extend(counts.iter().map(|c| c.label.clone()));
+        item.by_group
+            .iter()
+            .map(|row| {
+                let mut cells = vec![row.group.clone(), row.base.to_string()];
+                for count in &counts {
+                    let theirs = row
+                        .options
+                        .iter()
+                        .chain(&row.specials)
+                        .find(|c| c.code == count.code);
+                    cells.push(match theirs {
+                        Some(c) if c.share.is_some() => {
+                            format!("{} ({})", c.count, percent(c.share))
+                        }
+                        Some(c) => c.count.to_string(),
+                        None => "0".to_owned(),
+                    });
+                }
+                cells
+            })
+            .collect()
+    };
+    Some((header, rows))
+}
+
 /// A share as a person reads it (`67%`), or a dash for what is left out of the base.
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
@@ -461,6 +685,8 @@ struct ItemTally {
     specials: Vec<(String, usize)>,
     /// By option of a choice.
     options: Vec<usize>,
+    /// By code of a country.
+    countries: std::collections::BTreeMap<String, usize>,
     /// Single choices answered with a value other than "Not applicable", and multiple ones.
     base: usize,
     numbers: Vec<f64>,
@@ -483,6 +709,9 @@ impl ItemTally {
             }
         }
         add_counts(&mut self.options, &other.options);
+        for (code, count) in other.countries {
+            *self.countries.entry(code).or_default() += count;
+        }
         self.base += other.base;
         self.numbers.extend(other.numbers);
         for (currency, values) in other.amounts {
@@ -716,6 +945,7 @@ impl<'i> Tally<'i> {
             headings,
             coverage,
             providers: None,
+            grouping: None,
         }
     }
 }
@@ -762,6 +992,12 @@ fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str
             match tally.amounts.iter_mut().find(|(known, _)| known == c) {
                 Some((_, numbers)) => numbers.push(n),
                 None => tally.amounts.push((c.to_owned(), vec![n])),
+            }
+        }
+        AnswerType::Country => {
+            tally.base += 1;
+            if let Some(code) = value.as_str() {
+                *tally.countries.entry(code.to_owned()).or_default() += 1;
             }
         }
         AnswerType::Text { .. } | AnswerType::Date => {
@@ -865,6 +1101,22 @@ fn item_report(instrument: &Instrument, id: ItemId, item: &Item, tally: ItemTall
                 .filter_map(|(c, mut numbers)| Some((c, Summary::of(&mut numbers)?)))
                 .collect();
         }
+        // Each country answered, by name (not by count: a compilation, not a ranking).
+        AnswerType::Country => {
+            out.kind = "country";
+            let mut counts: Vec<Count> = tally
+                .countries
+                .into_iter()
+                .map(|(code, count)| Count {
+                    label: country(&code),
+                    code,
+                    count,
+                    share: (base > 0).then(|| count as f64 / base as f64),
+                })
+                .collect();
+            counts.sort_by(|a, b| a.label.cmp(&b.label));
+            out.options = counts;
+        }
         AnswerType::Text { .. } | AnswerType::Date => {
             out.kind = if matches!(answer, AnswerType::Date) {
                 "date"
@@ -934,9 +1186,17 @@ fn respondent(instrument: &Instrument, reply: &Reply<'_>, answers: &Answers) -> 
     let name = block
         .first()
         .map_or_else(|| reply.id.clone(), |first| first.value.clone());
+    let code = block.first().and_then(|first| {
+        let item = instrument.items.iter().find(|item| item.id == first.item)?;
+        match (&item.answer, answers.get(&item.id)) {
+            (Some(AnswerType::Country), Some(Value::String(code))) => Some(code.clone()),
+            _ => None,
+        }
+    });
     Respondent {
         reply: reply.id.clone(),
         name,
+        code,
         answers: block,
     }
 }
@@ -988,6 +1248,7 @@ fn shown(instrument: &Instrument, item: &Item, value: &Value) -> String {
         (Some(AnswerType::Choice { scale, .. }), Value::String(code)) => {
             label_of(instrument, &instrument.scale(*scale).options, code)
         }
+        (Some(AnswerType::Country), Value::String(code)) => country(code),
         (_, Value::String(text)) => text.clone(),
         (_, Value::Number(number)) => eval::number_text(number),
         (_, Value::Object(amount)) => match (amount.get("value"), amount.get("currency")) {
@@ -998,6 +1259,12 @@ fn shown(instrument: &Instrument, item: &Item, value: &Value) -> String {
         },
         _ => value.to_string(),
     }
+}
+
+/// A country by its English name, or by its code where the table has none (a code ISO 3166-1
+/// leaves to users).
+fn country(code: &str) -> String {
+    crate::countries::find(code).map_or_else(|| code.to_owned(), |c| c.name("en").to_owned())
 }
 
 fn label_of(instrument: &Instrument, choices: &[crate::model::Choice], code: &str) -> String {

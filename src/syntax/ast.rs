@@ -559,6 +559,8 @@ pub enum AnswerKind {
     Text,
     LongText,
     Date,
+    /// A country or area: its ISO 3166-1 alpha-3 code.
+    Country,
     Number {
         integer: bool,
         min: Option<Bound>,

@@ -677,6 +677,7 @@ impl Lowering {
             Rule::text_type => AnswerKind::Text,
             Rule::long_text_type => AnswerKind::LongText,
             Rule::date_type => AnswerKind::Date,
+            Rule::country_type => AnswerKind::Country,
             Rule::number_type | Rule::integer_type => {
                 let integer = pair.as_rule() == Rule::integer_type;
                 let mut min = None;

@@ -65,6 +65,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::text_type
         | Rule::long_text_type
         | Rule::date_type
+        | Rule::country_type
         | Rule::number_type
         | Rule::integer_type
         | Rule::amount_type

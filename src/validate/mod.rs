@@ -60,6 +60,7 @@ enum Rule<'i> {
     },
     Text,
     Date,
+    Country,
     Number {
         integer: bool,
         min: Option<f64>,
@@ -1071,6 +1072,21 @@ impl<'i> Validator<'i> {
                     mismatch(report, "a text (a string)");
                 }
             }
+            Rule::Country => match value.as_str() {
+                Some(code) if crate::countries::valid(code) => {}
+                Some(code) => report.error(|| {
+                    self.problem(
+                        item,
+                        Code::UnknownCode,
+                        &path.render(),
+                        format!(
+                            "takes a country's ISO 3166-1 alpha-3 code, such as `KEN`, not `{}`",
+                            shown(code)
+                        ),
+                    )
+                }),
+                None => mismatch(report, "a country (its ISO 3166-1 alpha-3 code, a string)"),
+            },
             Rule::Date => match value.as_str() {
                 Some(date) if is_date(date) => {}
                 Some(date) => report.error(|| {
@@ -1483,6 +1499,7 @@ fn compile<'i>(instrument: &'i Instrument, answer: &'i AnswerType) -> Rule<'i> {
         },
         AnswerType::Text { .. } => Rule::Text,
         AnswerType::Date => Rule::Date,
+        AnswerType::Country => Rule::Country,
         AnswerType::Number { integer, min, max } => Rule::Number {
             integer: *integer,
             min: *min,

@@ -379,8 +379,8 @@ fn replies_are_counted_against_the_recipients() {
     let list = dir.path().join("recipients.txt");
     std::fs::write(
         &list,
-        "# Member States the instrument was sent to\n\naldrania\nBelmora\nCorvinia\nDastovia\nEstrelia\nFenmark\n\
-         Galvania\nHarland\nIstavia\nJorvik  Isles\nKelvonia\nMondavia\nNortland\nBelmora\n",
+        "# Member States the instrument was sent to, by code or by name\n\nxal\nXBE\nXCO\nXDA\nXES\nXFE\n\
+         XGA\nXHA\nXIS\n xjo \nXKE\nKenya\nFrance\nXBE\n",
     )
     .expect("a list");
     let states = path("questionnaires/examples/crime-prevention-states");
@@ -406,14 +406,14 @@ fn replies_are_counted_against_the_recipients() {
     assert_eq!(recipients["replied"], 11, "{recipients}");
     assert_eq!(
         recipients["not_replied"],
-        serde_json::json!(["Mondavia", "Nortland"])
+        serde_json::json!(["Kenya", "France"])
     );
-    assert_eq!(recipients["not_listed"], serde_json::json!(["Lorvania"]));
+    assert_eq!(recipients["not_listed"], serde_json::json!(["XLO"]));
     let md = run("report.md");
     let text = std::fs::read_to_string(&md).expect("written");
     assert!(
         text.contains("The instrument was sent to 13; 11 replied.")
-            && text.contains("No reply from: Mondavia, Nortland."),
+            && text.contains("No reply from: Kenya, France."),
         "{text}"
     );
 }
@@ -574,4 +574,176 @@ fn providers_without_shared_rows_are_said_to_have_none() {
         text.contains("No grid of the two instruments uses the same named rows."),
         "{text}"
     );
+}
+
+/// A form whose respondent block asks the country as its ISO 3166-1 code.
+const COUNTRY_FORM: &str = r#"instrument survey { title "A survey" }
+scale yes_no { yes "Yes" no "No" }
+respondent "About the reply" {
+  question country "Member State" : country
+}
+section main "Main" {
+  question plan "Is there a plan?" : yes_no { allow uncited }
+  question staff "How many staff?" : integer min 0 { allow uncited }
+  question host "Which country hosts its secretariat?" : country { allow uncited }
+}
+"#;
+
+/// Replies from six countries (one a code ISO 3166-1 leaves to users), with the M49 region
+/// each is in, written out here from the M49 table.
+const COUNTRY_REPLIES: [(&str, &str, &str, u32, &str); 6] = [
+    ("a", "KEN", "yes", 10, "Africa"),
+    ("b", "NGA", "no", 20, "Africa"),
+    ("c", "FRA", "yes", 30, "Europe"),
+    ("d", "DEU", "yes", 40, "Europe"),
+    ("e", "BRA", "no", 50, "Americas"),
+    ("f", "XKX", "yes", 60, "No M49 region"),
+];
+
+/// `--group-by region` counts each question in each M49 region of the respondents' countries,
+/// as counted here from the replies; a country answer is counted by name, and a code ISO
+/// 3166-1 leaves to users falls in no region.
+#[test]
+fn answers_are_counted_by_region_of_the_respondents_country() {
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("survey.q"), COUNTRY_FORM).expect("form");
+    let replies = dir.path().join("replies");
+    std::fs::create_dir(&replies).expect("folder");
+    for (name, country, plan, staff, _) in COUNTRY_REPLIES {
+        let reply = format!(
+            r#"{{"form": "survey", "answers": {{"country": "{country}", "plan": "{plan}", "staff": {staff}, "host": "{country}"}}}}"#
+        );
+        std::fs::write(replies.join(format!("{name}.json")), reply).expect("reply");
+    }
+    let report_to = |output: &str, group_by: &str| {
+        let out = dir.path().join(output);
+        let output = qc(&[
+            "report",
+            &dir.path().join("survey.q").display().to_string(),
+            &replies.display().to_string(),
+            "--group-by",
+            group_by,
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        out
+    };
+    let out = report_to("report.json", "region");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    let names: Vec<&str> = report["respondents"]
+        .as_array()
+        .expect("respondents")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Kenya", "Nigeria", "France", "Germany", "Brazil", "XKX"]
+    );
+    let grouping = &report["grouping"];
+    assert_eq!(grouping["by"], "region");
+    assert_eq!(grouping["item"], "country");
+    assert!(grouping["source"]
+        .as_str()
+        .is_some_and(|s| s.contains("M49")));
+    let groups: Vec<(String, u64)> = grouping["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["name"].as_str().unwrap_or("").to_owned(),
+                g["replies"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(String, u64)> = Vec::new();
+    for (_, _, _, _, region) in COUNTRY_REPLIES {
+        match expected.iter_mut().find(|(name, _)| name == region) {
+            Some((_, n)) => *n += 1,
+            None => expected.push((region.to_owned(), 1)),
+        }
+    }
+    expected.sort_by_key(|(name, _)| (name == "No M49 region", name.clone()));
+    assert_eq!(groups, expected);
+
+    // Each region's count of "yes", its base and its staff numbers, counted here.
+    let plan = item(&report, "plan");
+    let staff = item(&report, "staff");
+    for (region, replies) in &expected {
+        let theirs: Vec<_> = COUNTRY_REPLIES.iter().filter(|r| r.4 == region).collect();
+        let yes = theirs.iter().filter(|r| r.2 == "yes").count();
+        let row = plan["by_group"]
+            .as_array()
+            .expect("by group")
+            .iter()
+            .find(|row| row["group"] == region.as_str())
+            .unwrap_or_else(|| panic!("no row for {region}"));
+        assert_eq!(row["base"], *replies, "{region}");
+        assert_eq!(count(row, "options", "yes")["count"], yes, "{region}");
+        let share = count(row, "options", "yes")["share"]
+            .as_f64()
+            .expect("a share");
+        assert!(
+            (share - yes as f64 / *replies as f64).abs() < 1e-9,
+            "{region}"
+        );
+        let numbers = &staff["by_group"]
+            .as_array()
+            .expect("by group")
+            .iter()
+            .find(|row| row["group"] == region.as_str())
+            .expect("a row")["numbers"];
+        let sum: u32 = theirs.iter().map(|r| r.3).sum();
+        assert_eq!(numbers["sum"].as_f64(), Some(f64::from(sum)), "{region}");
+        assert_eq!(numbers["n"], theirs.len(), "{region}");
+    }
+    // A country question: each country by name, with its count.
+    let country = item(&report, "host");
+    assert_eq!(country["kind"], "country");
+    assert_eq!(count(country, "options", "KEN")["label"], "Kenya");
+    assert_eq!(count(country, "options", "XKX")["label"], "XKX");
+    assert_eq!(count(country, "options", "FRA")["count"], 1);
+
+    // The Markdown says how respondents are grouped and where the regions come from.
+    let md = report_to("report.md", "subregion");
+    let text = std::fs::read_to_string(&md).expect("written");
+    assert!(
+        text.contains("grouped by the UN M49 subregion")
+            && text.contains("| Sub-Saharan Africa | 2 | Kenya, Nigeria |")
+            && text.contains("| Latin America and the Caribbean | 1 | Brazil |"),
+        "{text}"
+    );
+    let html = report_to("report.html", "intermediate");
+    let text = std::fs::read_to_string(&html).expect("written");
+    assert!(
+        text.contains("Eastern Africa") && text.contains("Western Africa"),
+        "{text}"
+    );
+}
+
+/// `--group-by` needs a country question to read regions from.
+#[test]
+fn grouping_by_region_needs_a_country_question() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let (_, _) = run(dir.path(), "ignored.md");
+    let out = dir.path().join("grouped.md");
+    let output = qc(&[
+        "report",
+        &dir.path().join("survey.q").display().to_string(),
+        &dir.path().join("replies").display().to_string(),
+        "--group-by",
+        "region",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no question of type `country`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
 }

@@ -118,6 +118,13 @@ impl<'i> Generator<'i> {
                     "Programmes in 41 municipalities"
                 ][self.below(3) as usize]
             ),
+            AnswerType::Country => {
+                let all = qc::countries::all();
+                match self.below(5) {
+                    0 => json!("XKX"),
+                    _ => json!(all[self.below(all.len() as u32) as usize].code),
+                }
+            }
             AnswerType::Date => json!(format!(
                 "{}-{:02}-{:02}",
                 1995 + self.below(30),
@@ -263,6 +270,9 @@ impl<'i> Generator<'i> {
                 json!([code, code])
             }
             AnswerType::Text { .. } => json!(42),
+            AnswerType::Country => {
+                json!(["ABC", "fra", "FR", "Kenya", "QLA"][self.below(5) as usize])
+            }
             AnswerType::Date => json!(
                 ["2005-02-30", "14/03/2005", "2005-13-01", "2005-1-1"][self.below(4) as usize]
             ),

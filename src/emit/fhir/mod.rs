@@ -31,6 +31,8 @@ const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
 const ENABLE_WHEN_EXPRESSION: &str =
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 const CURRENCIES: &str = "urn:iso:std:iso:4217";
+/// The code system of ISO 3166 country codes, as FHIR names it.
+pub(crate) const COUNTRIES: &str = "urn:iso:std:iso:3166";
 /// The core extensions that give a quantity's units: one option each, or a value set.
 const UNIT_OPTION: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption";
 const UNIT_VALUE_SET: &str = "http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet";
@@ -820,6 +822,18 @@ impl Writer<'_> {
             }
             AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             AnswerType::Date => set("type", json!("date")),
+            // The countries and areas of the table, in a drop-down.
+            AnswerType::Country => {
+                set("type", json!("choice"));
+                let options: Vec<Value> = crate::emit::country_choices(self.instrument)
+                    .into_iter()
+                    .map(|(code, name)| {
+                        json!({ "valueCoding": { "system": COUNTRIES, "code": code, "display": name } })
+                    })
+                    .collect();
+                set("answerOption", Value::Array(options));
+                push_extension(out, item_control("drop-down"));
+            }
             AnswerType::Number { integer, min, max } => number(*integer, *min, *max, out),
             AnswerType::Amount { currencies } => {
                 out.insert("type".to_owned(), json!("quantity"));

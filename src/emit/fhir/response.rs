@@ -247,6 +247,13 @@ fn values(instrument: &Instrument, answer: &AnswerType, value: &Value) -> Vec<Va
             .collect(),
         (AnswerType::Text { .. }, Value::String(text)) => vec![json!({ "valueString": text })],
         (AnswerType::Date, Value::String(date)) => vec![json!({ "valueDate": date })],
+        (AnswerType::Country, Value::String(code)) => {
+            let mut coding = json!({ "system": super::COUNTRIES, "code": code });
+            if let Some(name) = crate::emit::country_name(instrument, code) {
+                crate::emit::set(&mut coding, "display", json!(name));
+            }
+            vec![json!({ "valueCoding": coding })]
+        }
         (AnswerType::Number { integer: true, .. }, Value::Number(n)) => n
             .as_i64()
             .map(|n| json!({ "valueInteger": n }))

@@ -22,6 +22,9 @@
   };
   for (const section of form.sections) walk(section.content.filter((b) => b.type === "item"), null);
   const scales = Object.fromEntries((form.scales || []).map((s) => [s.id, s]));
+  // The countries and areas of a `country` answer: [code, name in en, fr, es, ar, ru, zh].
+  const countries = JSON.parse(document.getElementById("qc-countries").textContent);
+  const countryLanguages = ["en", "fr", "es", "ar", "ru", "zh"];
 
   // The answers, as the reply holds them; those of items no longer asked are kept aside, and
   // left out of the saved reply.
@@ -289,6 +292,21 @@
       };
       return group;
     }
+    if (type === "country") {
+      // The countries and areas by name in the page's language; a code of the reply that the
+      // list has not (one ISO 3166-1 leaves to users) is kept, shown as itself.
+      const column = Math.max(0, countryLanguages.indexOf(lang.split("-")[0])) + 1;
+      const named = countries.map((c) => [c[0], c[column] || c[1]]).sort((a, b) => a[1].localeCompare(b[1], lang));
+      const select = el("select", { id: uid(owner), class: "country" }, el("option", { value: "", text: "—" }), ...named.map(([code, name]) => el("option", { value: code, text: name })));
+      select.addEventListener("change", () => set(select.value === "" ? null : select.value));
+      select.load = () => {
+        const v = get();
+        const code = typeof v === "string" ? v : "";
+        if (code && !countries.some((c) => c[0] === code)) select.append(el("option", { value: code, text: code }));
+        select.value = code;
+      };
+      return select;
+    }
     if (type === "amount") {
       const box = el("div", { class: "amount" });
       const value = el("input", { type: "number", step: "any", id: uid(owner), "aria-label": `${label} (${ui("value")})` });
@@ -394,7 +412,7 @@
     else if (answer.type === "table") fieldset.append(tableView(item));
     else {
       const input = control(item.id, answer, get, set, item.label);
-      if (["text", "number", "date"].includes(answer.type)) {
+      if (["text", "number", "date", "country"].includes(answer.type)) {
         // The question is the input's label.
         const legend = fieldset.querySelector("legend");
         legend.id = `${input.id}-legend`;

@@ -7,7 +7,7 @@
 //! the script and style of `form.js` and `form.css`. It requests
 //! nothing: its content security policy allows no source but the page itself.
 
-use crate::model::Instrument;
+use crate::model::{AnswerType, Instrument};
 
 mod words;
 
@@ -25,6 +25,7 @@ pub fn to_string(instrument: &Instrument) -> String {
     let form = script_json(&super::json::to_string(instrument));
     let strings = script_json(STRINGS);
     let words = script_json(&words::conditions(instrument).to_string());
+    let countries = script_json(&countries(instrument).to_string());
     let title = super::html_escape(&instrument.title);
     let lang = super::html_escape(instrument.language.as_deref().unwrap_or("en"));
     format!(
@@ -36,8 +37,39 @@ pub fn to_string(instrument: &Instrument) -> String {
          <script type=\"application/json\" id=\"qc-form\">{form}</script>\n\
          <script type=\"application/json\" id=\"qc-strings\">{strings}</script>\n\
          <script type=\"application/json\" id=\"qc-words\">{words}</script>\n\
+         <script type=\"application/json\" id=\"qc-countries\">{countries}</script>\n\
          <script>\n{LOGIC}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     )
+}
+
+/// The countries and areas a `country` answer offers, each `[code, name in en, fr, es, ar, ru,
+/// zh]`, when the instrument has such an answer; an empty list when not.
+fn countries(instrument: &Instrument) -> serde_json::Value {
+    fn has_country(answer: &AnswerType) -> bool {
+        match answer {
+            AnswerType::Country => true,
+            AnswerType::List(list) => list.fields.iter().any(|f| has_country(&f.answer)),
+            AnswerType::Grid(grid) => grid.rows.iter().flat_map(|r| &r.answer).any(has_country),
+            AnswerType::Table(table) => has_country(&table.cell),
+            _ => false,
+        }
+    }
+    let used = instrument
+        .items
+        .iter()
+        .filter_map(|item| item.answer.as_ref())
+        .any(has_country);
+    if !used {
+        return serde_json::Value::Array(Vec::new());
+    }
+    crate::countries::all()
+        .iter()
+        .map(|country| {
+            let mut row = vec![country.code];
+            row.extend(country.names);
+            serde_json::json!(row)
+        })
+        .collect()
 }
 
 /// JSON that a `<script>` element holds as written: every `<` escaped (`\u003c`, which only a

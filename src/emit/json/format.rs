@@ -348,6 +348,8 @@ pub enum Answer<'a> {
     Choice(ChoiceAnswer<'a>),
     Text(TextAnswer),
     Date,
+    /// A country or area: its ISO 3166-1 alpha-3 code.
+    Country,
     Number(NumberAnswer),
     Amount(AmountAnswer<'a>),
     List(ListAnswer<'a>),
@@ -365,6 +367,10 @@ impl<'a> Tagged<'a> for Answer<'a> {
             "date" => {
                 serde::de::IgnoredAny::deserialize(content)?;
                 Answer::Date
+            }
+            "country" => {
+                serde::de::IgnoredAny::deserialize(content)?;
+                Answer::Country
             }
             "number" => Answer::Number(NumberAnswer::deserialize(content)?),
             "amount" => Answer::Amount(AmountAnswer::deserialize(content)?),

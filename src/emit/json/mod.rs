@@ -380,6 +380,7 @@ impl<'a> Writer<'a> {
             }
             AnswerType::Text { long } => format::Answer::Text(format::TextAnswer { long: *long }),
             AnswerType::Date => format::Answer::Date,
+            AnswerType::Country => format::Answer::Country,
             AnswerType::Number { integer, min, max } => {
                 format::Answer::Number(format::NumberAnswer {
                     integer: *integer,
