@@ -376,8 +376,14 @@ fn special(value: &Value) -> Option<Value> {
 /// One FHIR answer as qc holds it, when it is of the kind the answer type takes.
 fn one_value(answer: &AnswerType, one: &Value) -> Option<Value> {
     match answer {
-        AnswerType::Choice { .. } | AnswerType::Country => one
+        AnswerType::Choice { .. } => one
             .pointer("/valueCoding/code")
+            .filter(|code| code.is_string())
+            .cloned(),
+        // A code of the list, or the open choice's text: one ISO 3166-1 leaves to users.
+        AnswerType::Country => one
+            .pointer("/valueCoding/code")
+            .or_else(|| one.get("valueString"))
             .filter(|code| code.is_string())
             .cloned(),
         AnswerType::Text { .. } => one.get("valueString").filter(|v| v.is_string()).cloned(),
@@ -411,7 +417,7 @@ fn kind(answer: &AnswerType) -> &'static str {
         AnswerType::Choice { .. } => "choice (a `valueCoding`)",
         AnswerType::Text { .. } => "text (a `valueString`)",
         AnswerType::Date => "date (a `valueDate`)",
-        AnswerType::Country => "country (a `valueCoding`)",
+        AnswerType::Country => "country (a `valueCoding`, or a `valueString`)",
         AnswerType::Number { .. } => "number (a `valueInteger` or `valueDecimal`)",
         AnswerType::Amount { .. } => "amount (a `valueQuantity`)",
         AnswerType::List(_) => "list",

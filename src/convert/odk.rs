@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::{holds_special, number, pointer, reply, shown, Converted, Problem};
 use crate::arena::Arena;
-use crate::emit::xlsform::{self, AmountPart, Holds};
+use crate::emit::xlsform::{self, Holds, ValuePart};
 use crate::model::{AnswerType, Instrument, ItemId, ItemKind};
 
 /// The name pyxform gives the instance's root element.
@@ -59,7 +59,7 @@ enum Kind {
     /// A list's repeat: an element per record.
     Repeat(ItemId),
     /// An element that holds a value: with an amount, one part of it.
-    Leaf(Holds, Option<AmountPart>),
+    Leaf(Holds, Option<ValuePart>),
 }
 
 impl<'i> Layout<'i> {
@@ -416,7 +416,7 @@ impl Writer<'_, '_, '_> {
     fn text(
         &mut self,
         holds: Holds,
-        part: Option<AmountPart>,
+        part: Option<ValuePart>,
         record: Option<(&Map<String, Value>, &[&str])>,
     ) -> Option<String> {
         let instrument = self.layout.instrument;
@@ -472,10 +472,24 @@ impl Writer<'_, '_, '_> {
                 (value, vec![item.id.as_str(), row])
             }
         };
-        if let Some(part) = part {
-            let key = part_key(part);
-            value = value.get(key)?;
-            tokens.push(key);
+        match part.map(|part| (part, part_key(part))) {
+            Some((_, Some(key))) => {
+                value = value.get(key)?;
+                tokens.push(key);
+            }
+            // A country's choice: its code, or that it is a code ISO 3166-1 leaves to users,
+            // which the row after it holds.
+            Some((ValuePart::Country, None))
+                if value.as_str().is_some_and(crate::countries::user_assigned) =>
+            {
+                return Some(xlsform::USER_ASSIGNED.to_owned());
+            }
+            Some((ValuePart::UserCode, None))
+                if !value.as_str().is_some_and(crate::countries::user_assigned) =>
+            {
+                return None;
+            }
+            Some((_, None)) | None => {}
         }
         let text = match value {
             Value::Null => return None,
@@ -523,11 +537,12 @@ impl Writer<'_, '_, '_> {
 
 /// A text or a number as an element's text.
 /// The part of a value an element holds: an amount's value or currency, or the value.
-fn amount_part(value: &Value, part: Option<AmountPart>) -> Option<&Value> {
+fn amount_part(value: &Value, part: Option<ValuePart>) -> Option<&Value> {
     match part {
-        None => Some(value),
-        Some(AmountPart::Value) => value.get("value"),
-        Some(AmountPart::Currency) => value.get("currency"),
+        None | Some(ValuePart::Country) => Some(value),
+        Some(ValuePart::Value) => value.get("value"),
+        Some(ValuePart::Currency) => value.get("currency"),
+        Some(ValuePart::UserCode) => None,
     }
 }
 
@@ -869,7 +884,7 @@ impl Reader<'_, '_, '_> {
     /// The value an element holds, placed where it goes in the reply.
     fn leaf(
         &mut self,
-        (holds, part): (Holds, Option<AmountPart>),
+        (holds, part): (Holds, Option<ValuePart>),
         text: &str,
         record: &mut Option<Map<String, Value>>,
     ) {
@@ -911,10 +926,12 @@ impl Reader<'_, '_, '_> {
         let trimmed = text.trim();
         let value = match (part, answer) {
             (Some(_), _) if trimmed.is_empty() => None,
-            (Some(AmountPart::Value), _) => {
+            (Some(ValuePart::Value), _) => {
                 Some(number(trimmed).unwrap_or_else(|| Value::from(trimmed)))
             }
-            (Some(AmountPart::Currency), _) => Some(Value::from(trimmed)),
+            (Some(ValuePart::Currency | ValuePart::Country | ValuePart::UserCode), _) => {
+                Some(Value::from(trimmed))
+            }
             (None, Some(answer)) => read_text(answer, text),
             (None, None) => codes(text),
         };
@@ -957,24 +974,33 @@ impl Reader<'_, '_, '_> {
         let Some((object, key)) = place else {
             return;
         };
-        match part {
-            None => {
+        match part.map(|part| (part, part_key(part))) {
+            None | Some((ValuePart::Country, _)) => {
                 object.insert(key, value);
             }
-            Some(part) => {
+            // The code typed after choosing "another code" takes that choice's place.
+            Some((ValuePart::UserCode, _)) => match object.get(&key).and_then(Value::as_str) {
+                Some(xlsform::USER_ASSIGNED) => {
+                    object.insert(key, value);
+                }
+                _ => self.problem("a country's code follows the choice of another code"),
+            },
+            Some((_, Some(part))) => {
                 if let Some(amount) = object_at(object, &key) {
-                    amount.insert(part_key(part).to_owned(), value);
+                    amount.insert(part.to_owned(), value);
                 }
             }
+            Some((_, None)) => {}
         }
     }
 }
 
-/// The key of an amount's part.
-fn part_key(part: AmountPart) -> &'static str {
+/// The key of an amount's part; `None` for a country's, which are the answer itself.
+fn part_key(part: ValuePart) -> Option<&'static str> {
     match part {
-        AmountPart::Value => "value",
-        AmountPart::Currency => "currency",
+        ValuePart::Value => Some("value"),
+        ValuePart::Currency => Some("currency"),
+        ValuePart::Country | ValuePart::UserCode => None,
     }
 }
 

@@ -1000,16 +1000,35 @@ impl Writer<'_> {
                         .collect::<Vec<_>>()),
                 );
             }
-            // The countries and areas of the table, in a drop-down.
+            // The countries and areas of the table, in a drop-down; a code ISO 3166-1 leaves to
+            // users is typed in as a choice of its own, which a pattern checks.
             AnswerType::Country => {
+                let choices = crate::emit::country_choices(self.instrument);
+                let codes: Vec<&str> = choices.iter().map(|(code, _)| *code).collect();
                 set("type", json!("dropdown"));
                 set(
                     "choices",
-                    json!(crate::emit::country_choices(self.instrument)
-                        .into_iter()
+                    json!(choices
+                        .iter()
                         .map(|(code, name)| json!({ "value": code, "text": name }))
                         .collect::<Vec<_>>()),
                 );
+                set("allowCustomChoices", json!(true));
+                let user = crate::countries::USER_ASSIGNED_PATTERN
+                    .trim_start_matches('^')
+                    .trim_end_matches('$');
+                let pattern = json!({
+                    "type": "regex",
+                    "regex": format!("^(?:{}|{user})$", codes.join("|")),
+                    "text": "A country of the list, or a code that ISO 3166-1 leaves to its users (AAA to AAZ, QMA to QZZ, XAA to XZZ, ZZA to ZZZ)"
+                });
+                // After the item's own checks, if it has any.
+                match element.get_mut("validators").and_then(Value::as_array_mut) {
+                    Some(validators) => validators.push(pattern),
+                    None => {
+                        element.insert("validators".to_owned(), json!([pattern]));
+                    }
+                }
             }
             AnswerType::Text { long: true } => set("type", json!("comment")),
             AnswerType::Text { long: false } => set("type", json!("text")),

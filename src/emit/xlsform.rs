@@ -39,8 +39,8 @@ pub struct SurveyRow {
     pub repeat_count: String,
     /// What of a reply the row's element of an XForm instance holds.
     pub holds: Holds,
-    /// With an amount, which part of it.
-    pub part: Option<AmountPart>,
+    /// With an amount or a country, which part of it.
+    pub part: Option<ValuePart>,
 }
 
 /// What of a reply the element a row makes in an XForm instance (the submission of ODK,
@@ -65,12 +65,20 @@ pub enum Holds {
     GridRow { grid: ItemId, row: usize },
 }
 
-/// Which part of an amount (`{value, currency}`) a row holds.
+/// Which part of an answer a row holds: of an amount (`{value, currency}`), its value or its
+/// currency; of a country, the choice in the list (a country's code, or [`USER_ASSIGNED`]) or
+/// the code ISO 3166-1 leaves to users that the respondent types after that choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AmountPart {
+pub enum ValuePart {
     Value,
     Currency,
+    Country,
+    UserCode,
 }
+
+/// The choice of a country's list that stands for a code ISO 3166-1 leaves to its users, typed
+/// in the row after it. (Not a code: codes are upper case.)
+pub const USER_ASSIGNED: &str = "user_assigned";
 
 /// The three sheets of an XLSForm.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -641,6 +649,11 @@ impl Writer<'_> {
                 self.lose(item, Lost::Amount);
                 self.amount(row, currencies);
             }
+            Some(AnswerType::Country) => {
+                row.holds = Holds::Answer(id);
+                row.required = required;
+                self.country(row);
+            }
             Some(answer) => {
                 row.required = required;
                 row.holds = Holds::Answer(id);
@@ -837,6 +850,7 @@ impl Writer<'_> {
                 self.lose(item, Lost::Amount);
                 self.amount(row, currencies);
             }
+            AnswerType::Country => self.country(row),
             _ => {
                 self.answer_type(item, answer, &mut row);
                 self.row(row);
@@ -863,7 +877,7 @@ impl Writer<'_> {
             constraint,
             constraint_message,
             holds,
-            part: Some(AmountPart::Value),
+            part: Some(ValuePart::Value),
             ..SurveyRow::default()
         });
         let list = if currencies.is_empty() {
@@ -887,10 +901,48 @@ impl Writer<'_> {
             label: "Currency".to_owned(),
             required,
             holds,
-            part: Some(AmountPart::Currency),
+            part: Some(ValuePart::Currency),
             ..SurveyRow::default()
         });
         self.end("end_group");
+    }
+
+    /// A country: chosen from the countries and areas of the table, searched as the respondent
+    /// types, or as a code ISO 3166-1 leaves to users, chosen as [`USER_ASSIGNED`] and typed in
+    /// the row after it (`<name>_code`), which checks its form.
+    fn country(&mut self, mut row: SurveyRow) {
+        // Not a name a scale can have, so no list of the instrument's clashes with it.
+        let list = "iso-3166-countries";
+        if !std::mem::replace(&mut self.countries, true) {
+            for (code, name) in super::country_choices(self.instrument) {
+                self.form
+                    .choices
+                    .push([list.to_owned(), code.to_owned(), name.to_owned()]);
+            }
+            self.form.choices.push([
+                list.to_owned(),
+                USER_ASSIGNED.to_owned(),
+                self.plain("Another code (one that ISO 3166-1 leaves to its users)"),
+            ]);
+        }
+        let name = row.name.clone();
+        row.kind = format!("select_one {list}");
+        row.appearance = "autocomplete".to_owned();
+        row.part = Some(ValuePart::Country);
+        let (required, holds) = (row.required.clone(), row.holds);
+        self.row(row);
+        self.row(SurveyRow {
+            kind: "text".to_owned(),
+            name: format!("{name}_code"),
+            label: self.plain("The code (ISO 3166-1 alpha-3, such as XKX)"),
+            required,
+            relevant: format!("selected(${{{name}}}, '{USER_ASSIGNED}')"),
+            constraint: "regex(., '^(AA[A-Z]|Q[M-Z][A-Z]|X[A-Z][A-Z]|ZZ[A-Z])$')".to_owned(),
+            constraint_message: self.plain("A code that ISO 3166-1 leaves to its users: AAA to AAZ, QMA to QZZ, XAA to XZZ or ZZA to ZZZ"),
+            holds,
+            part: Some(ValuePart::UserCode),
+            ..SurveyRow::default()
+        });
     }
 
     fn children(&mut self, item: &Item) {
@@ -934,20 +986,6 @@ impl Writer<'_> {
                 }
             }
             AnswerType::Date => row.kind = "date".to_owned(),
-            // The countries and areas of the table, searched as the respondent types.
-            AnswerType::Country => {
-                // Not a name a scale can have, so no list of the instrument's clashes with it.
-                let list = "iso-3166-countries";
-                if !std::mem::replace(&mut self.countries, true) {
-                    for (code, name) in super::country_choices(self.instrument) {
-                        self.form
-                            .choices
-                            .push([list.to_owned(), code.to_owned(), name.to_owned()]);
-                    }
-                }
-                row.kind = format!("select_one {list}");
-                row.appearance = "autocomplete".to_owned();
-            }
             AnswerType::Number { integer, min, max } => {
                 row.kind = if *integer { "integer" } else { "decimal" }.to_owned();
                 let mut tests = Vec::new();
@@ -971,6 +1009,7 @@ impl Writer<'_> {
                 }
             }
             AnswerType::Amount { .. }
+            | AnswerType::Country
             | AnswerType::List(_)
             | AnswerType::Grid(_)
             | AnswerType::Table(_) => {
@@ -1079,7 +1118,7 @@ impl Writer<'_> {
         let mut shows = format!("${{{name}}}");
         let currency = amount.then(|| {
             row.name = format!("{name}_value");
-            row.part = Some(AmountPart::Value);
+            row.part = Some(ValuePart::Value);
             shows = format!("${{{name}_value}} ${{{name}_currency}}");
             let currency = self.currency_xpath(item, list, calculation);
             SurveyRow {
@@ -1088,7 +1127,7 @@ impl Writer<'_> {
                 label: row.label.clone(),
                 calculation: format!("if(${{{name}_value}} != '', {currency}, '')"),
                 holds,
-                part: Some(AmountPart::Currency),
+                part: Some(ValuePart::Currency),
                 ..SurveyRow::default()
             }
         });

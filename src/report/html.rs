@@ -182,13 +182,29 @@ pub fn to_string(report: &Report) -> String {
              <th scope=\"col\">Paragraph</th><th scope=\"col\">Questions</th>\
              <th scope=\"col\">Respondents who answered</th></tr></thead>\n<tbody>\n",
         );
+        // Each question links to what the respondents answered it.
+        let shown: std::collections::HashSet<&str> = report
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .map(|item| item.id.as_str())
+            .collect();
         for c in &report.coverage {
+            let questions: Vec<String> = c
+                .items
+                .iter()
+                .zip(&c.printed)
+                .map(|(id, printed)| match shown.contains(id.as_str()) {
+                    true => format!("<a href=\"#item-{}\">{}</a>", escape(id), escape(printed)),
+                    false => escape(printed),
+                })
+                .collect();
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
                 escape(&c.title),
                 escape(&c.paragraph),
-                escape(&c.printed.join(", ")),
+                questions.join(", "),
                 c.respondents
             );
         }

@@ -64,12 +64,12 @@ try {
   expect(found.withShares > 20 && found.charts === found.withShares, `a chart for each table of shares: ${found.charts} of ${found.withShares}`);
   expect(!found.mismatched.length, `each chart shows its table's numbers: not ${found.mismatched}`);
   expect(found.statement.includes("not a ranking"), `the report says what it is: ${found.statement}`);
-  expect(found.grid.includes("Need technical assistance") && found.grid.includes("Estrelia"), "the assistance grid names who ticked");
+  expect(found.grid.includes("Need technical assistance") && found.grid.includes("XES"), "the assistance grid names who ticked");
   expect(found.respondents === 1, "who replied is a table");
   expect(found.matrix.shown > 20 && found.matrix.same && found.matrix.label, `the assistance matrix shows the table's counts: ${JSON.stringify(found.matrix)}`);
   expect(found.offers.shown === 48 && found.offers.same, `needs beside offers: the matrix shows the table's counts: ${JSON.stringify(found.offers)}`);
   expect(found.offers.heads.length === 4 && found.offers.heads.filter((h) => h.includes("providers")).length === 2, `the providers' columns say whose they are: ${found.offers.heads}`);
-  expect(found.offers.text.includes("Centre for Evidence in Crime Prevention") && found.offers.text.includes("Istavia"), "needs and offers name States and organizations");
+  expect(found.offers.text.includes("Centre for Evidence in Crime Prevention") && found.offers.text.includes("XIS"), "needs and offers name States and organizations");
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, "report.png"), fullPage: false });
   const offers = await page.$("#offers-ta_areas");

@@ -54,6 +54,10 @@ try {
   await page.keyboard.press("KeyA");
   await page.keyboard.up("Control");
   await page.keyboard.type("40");
+  // The country, chosen by name from the drop-down: the reply holds its code.
+  await page.select("#item-seat select", "KEN");
+  const seat = await page.$eval("#item-seat select", (s) => ({ shown: s.selectedOptions[0].textContent, options: s.options.length }));
+  expect(seat.shown === "Kenya" && seat.options === 250, `the country is chosen by name: ${JSON.stringify(seat)}`);
   await page.click("#item-areas input[value='schools']");
   await page.click("#item-areas input[value='policing']");
   // A record added to the list, its fields typed.
@@ -64,6 +68,7 @@ try {
   expect(!("strategy_title" in reply.answers) && !("budget" in reply.answers), "the answers of closed items are left out");
   expect(JSON.stringify(reply.answers.areas) === JSON.stringify(["schools", "policing"]), `the ticks are kept: ${JSON.stringify(reply.answers.areas)}`);
   expect(reply.answers.staff === 40, `the corrected number is kept: ${reply.answers.staff}`);
+  expect(reply.answers.seat === "KEN", `the country is kept as its code: ${reply.answers.seat}`);
   expect(JSON.stringify(reply.answers.programmes) === JSON.stringify([{ name: "Safe schools", year: 2019 }]), `the record is kept: ${JSON.stringify(reply.answers.programmes)}`);
   // "Save reply" downloads it.
   await page.click("#qc-save");
@@ -121,6 +126,7 @@ try {
       yes: document.querySelector("#item-strategy label").textContent,
       fallback: { text: label.textContent, lang: label.lang, dir: label.dir },
       asked: !document.querySelector("#item-title").hidden,
+      kenya: document.querySelector("#item-seat option[value='KEN']").textContent,
     };
   });
   expect(arabic.dir === "rtl" && arabic.lang === "ar", `the page is Arabic, right to left: ${arabic.lang} ${arabic.dir}`);
@@ -131,6 +137,7 @@ try {
     `an untranslated text stays English, left to right: ${JSON.stringify(arabic.fallback)}`,
   );
   expect(arabic.asked, "the logic still applies in Arabic");
+  expect(arabic.kenya === "كينيا", `countries are named in Arabic: ${arabic.kenya}`);
   if (checks.failures > before) {
     mkdirSync(shots, { recursive: true });
     await rtl.screenshot({ path: join(shots, "arabic.png"), fullPage: true });

@@ -6,6 +6,7 @@ section main "Programmes" {
     followup strategy_title "If the answer is “Yes”, please give its title." : text on yes
   }
   question budget "What is its yearly budget?" : amount when strategy = yes
+  question seat "In which country does the reply's office sit?" : country
   question staff "How many people work in crime prevention?" : integer min 0 {
     check staff <= 100000 else warning "A large number: please check it"
   }

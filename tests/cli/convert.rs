@@ -180,6 +180,12 @@ fn replies_go_to_odk_and_come_back_through_folders() {
         xml.contains("<ta_areas_knowledge>need</ta_areas_knowledge>"),
         "{xml}"
     );
+    // A country's code that ISO 3166-1 leaves to users: "another code", then the code.
+    assert!(
+        xml.contains("<country>user_assigned</country>")
+            && xml.contains("<country_code>XAR</country_code>"),
+        "{xml}"
+    );
     let files: Vec<String> = names
         .iter()
         .map(|name| {
@@ -221,5 +227,77 @@ fn replies_go_to_odk_and_come_back_through_folders() {
     assert!(
         message.contains("not UTF-8") && !message.contains("secret"),
         "{message}"
+    );
+}
+
+/// A country of the list is its code in every frontend's reply, and one ISO 3166-1 leaves to
+/// users goes where each frontend holds it (ODK's row after "another code", FHIR's open
+/// choice's text); both come back as they were. An ODK code without its choice is refused.
+#[test]
+fn country_codes_go_to_each_frontend_and_come_back() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let form = dir.path().join("form.q");
+    std::fs::write(
+        &form,
+        "instrument survey { title \"A survey\" }\nsection main \"Main\" {\n  question seat \"Where?\" : country { allow uncited }\n}\n",
+    )
+    .expect("form");
+    let form = form.display().to_string();
+    for (code, odk, fhir) in [
+        (
+            "KEN",
+            "<seat>KEN</seat>",
+            r#""valueCoding":{"system":"urn:iso:std:iso:3166","code":"KEN","display":"Kenya"}"#,
+        ),
+        (
+            "XKX",
+            "<seat>user_assigned</seat>",
+            r#""valueString":"XKX""#,
+        ),
+    ] {
+        let reply = dir.path().join(format!("{code}.json"));
+        std::fs::write(
+            &reply,
+            format!(r#"{{"form": "survey", "answers": {{"seat": "{code}"}}}}"#),
+        )
+        .expect("reply");
+        let reply = reply.display().to_string();
+        for (to, expected) in [("odk", odk), ("fhir", fhir), ("surveyjs", code)] {
+            let out = dir.path().join(format!("{code}.{to}"));
+            let out = out.display().to_string();
+            let written = qc(&["convert-response", "--to", to, &form, &reply, "-o", &out]);
+            assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+            let text = std::fs::read_to_string(&out).expect("written");
+            let compact: String = text.split_whitespace().collect();
+            assert!(compact.contains(&expected.replace(' ', "")), "{to}: {text}");
+            let back = format!("{out}.json");
+            let read = qc(&["convert-response", "--from", to, &form, &out, "-o", &back]);
+            assert_eq!(read.status.code(), Some(0), "{to}: {}", stderr(&read));
+            let again: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&back).expect("read back")).expect("JSON");
+            assert_eq!(again["answers"]["seat"], code, "{to}");
+        }
+    }
+    // A code typed without choosing "another code" first is refused, not taken.
+    let hostile = dir.path().join("hostile.xml");
+    let xml = std::fs::read_to_string(dir.path().join("KEN.odk")).expect("submission");
+    std::fs::write(
+        &hostile,
+        xml.replace("<seat_code/>", "<seat_code>XKX</seat_code>")
+            .replace("<seat_code></seat_code>", "<seat_code>XKX</seat_code>"),
+    )
+    .expect("written");
+    let refused = qc(&[
+        "convert-response",
+        "--from",
+        "odk",
+        &form,
+        &hostile.display().to_string(),
+    ]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("another code"),
+        "{}",
+        stderr(&refused)
     );
 }

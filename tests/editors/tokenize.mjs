@@ -48,8 +48,14 @@ for (const file of files) {
 
 // What a designer sees: a declaration, its name, its label with a piped value, a comment.
 const [sample] = tokenize('question q1 "Asked {n} times" : yes_no when q0 = yes # why');
-const scope = (text) => (sample.find((t) => t.text === text) || { scopes: [] }).scopes.at(-1);
+const [typed] = tokenize('question seat "Seat" : country');
+const [named] = tokenize('rows areas {');
+const scope = (text) =>
+  ([...sample, ...typed, ...named].find((t) => t.text === text) || { scopes: [] }).scopes.at(-1);
 for (const [text, expected] of [
+  ["country", "support.type.q"],
+  ["rows", "keyword.declaration.q"],
+  ["areas", "entity.name.q"],
   ["question", "keyword.declaration.q"],
   ["q1", "entity.name.q"],
   ["n", "variable.other.piped.q"],

@@ -822,9 +822,10 @@ impl Writer<'_> {
             }
             AnswerType::Text { long } => set("type", json!(if *long { "text" } else { "string" })),
             AnswerType::Date => set("type", json!("date")),
-            // The countries and areas of the table, in a drop-down.
+            // The countries and areas of the table, in a drop-down; a code ISO 3166-1 leaves
+            // to users is the open choice's text (`valueString`).
             AnswerType::Country => {
-                set("type", json!("choice"));
+                set("type", json!("open-choice"));
                 let options: Vec<Value> = crate::emit::country_choices(self.instrument)
                     .into_iter()
                     .map(|(code, name)| {

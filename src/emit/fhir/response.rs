@@ -247,6 +247,9 @@ fn values(instrument: &Instrument, answer: &AnswerType, value: &Value) -> Vec<Va
             .collect(),
         (AnswerType::Text { .. }, Value::String(text)) => vec![json!({ "valueString": text })],
         (AnswerType::Date, Value::String(date)) => vec![json!({ "valueDate": date })],
+        (AnswerType::Country, Value::String(code)) if crate::countries::user_assigned(code) => {
+            vec![json!({ "valueString": code })]
+        }
         (AnswerType::Country, Value::String(code)) => {
             let mut coding = json!({ "system": super::COUNTRIES, "code": code });
             if let Some(name) = crate::emit::country_name(instrument, code) {

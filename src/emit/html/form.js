@@ -293,19 +293,38 @@
       return group;
     }
     if (type === "country") {
-      // The countries and areas by name in the page's language; a code of the reply that the
-      // list has not (one ISO 3166-1 leaves to users) is kept, shown as itself.
+      // The countries and areas by name in the page's language, then "another code": one that
+      // ISO 3166-1 leaves to its users, typed in the box that choice opens.
       const column = Math.max(0, countryLanguages.indexOf(lang.split("-")[0])) + 1;
       const named = countries.map((c) => [c[0], c[column] || c[1]]).sort((a, b) => a[1].localeCompare(b[1], lang));
-      const select = el("select", { id: uid(owner), class: "country" }, el("option", { value: "", text: "—" }), ...named.map(([code, name]) => el("option", { value: code, text: name })));
-      select.addEventListener("change", () => set(select.value === "" ? null : select.value));
-      select.load = () => {
+      const other = "user_assigned";
+      const box = el("div", { class: "country" });
+      const select = el(
+        "select",
+        { id: uid(owner) },
+        el("option", { value: "", text: "—" }),
+        ...named.map(([code, name]) => el("option", { value: code, text: name })),
+        el("option", { value: other, text: ui("countryother") }),
+      );
+      const typed = el("input", { type: "text", maxlength: 3, size: 4, pattern: "[A-Z]{3}", "aria-label": ui("countrycode"), hidden: true });
+      const write = () => {
+        typed.hidden = select.value !== other;
+        if (select.value === other) set(typed.value.trim() === "" ? null : typed.value.trim().toUpperCase());
+        else set(select.value === "" ? null : select.value);
+      };
+      select.addEventListener("change", write);
+      typed.addEventListener("input", write);
+      box.append(select, typed);
+      box.load = () => {
         const v = get();
         const code = typeof v === "string" ? v : "";
-        if (code && !countries.some((c) => c[0] === code)) select.append(el("option", { value: code, text: code }));
-        select.value = code;
+        const listed = !code || countries.some((c) => c[0] === code);
+        select.value = listed ? code : other;
+        typed.value = listed ? "" : code;
+        typed.hidden = listed;
       };
-      return select;
+      box.focusable = select;
+      return box;
     }
     if (type === "amount") {
       const box = el("div", { class: "amount" });
@@ -413,10 +432,11 @@
     else {
       const input = control(item.id, answer, get, set, item.label);
       if (["text", "number", "date", "country"].includes(answer.type)) {
-        // The question is the input's label.
+        // The question is the input's label (a country's list's).
+        const labelled = answer.type === "country" ? input.querySelector("select") : input;
         const legend = fieldset.querySelector("legend");
-        legend.id = `${input.id}-legend`;
-        input.setAttribute("aria-labelledby", legend.id);
+        legend.id = `${labelled.id}-legend`;
+        labelled.setAttribute("aria-labelledby", legend.id);
       }
       fieldset.append(input);
       loaders.push(() => input.load());
