@@ -17,6 +17,14 @@ pub fn loader() -> MemoryLoader {
             include_str!("../questionnaires/common/blocks.q"),
         )
         .with(
+            "common/areas.q",
+            include_str!("../questionnaires/common/areas.q"),
+        )
+        .with(
+            "references/victims-declaration.q",
+            include_str!("../questionnaires/references/victims-declaration.q"),
+        )
+        .with(
             "references/crime-prevention-guidelines.q",
             include_str!("../questionnaires/references/crime-prevention-guidelines.q"),
         )

@@ -1,7 +1,6 @@
 //! `qc report FORM REPLY… -o FILE`: the report on the valid replies (`report`), as HTML,
 //! Markdown or JSON, by the output's extension.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -85,13 +84,6 @@ pub(super) fn run(request: Request<'_>) -> u8 {
 /// why.
 type Compiled = (report::Report, Vec<Entry>, Vec<(String, String)>);
 
-/// A tally of all the replies, one for each group of respondents, and the replies left out.
-type Tallies<'i> = (
-    Tally<'i>,
-    BTreeMap<&'static str, Tally<'i>>,
-    Vec<(String, String)>,
-);
-
 /// Reads the form and its replies and tallies the valid ones into its report; with `group_by`,
 /// the report has each item's counts in each M49 region of the respondents' countries.
 fn compile(
@@ -106,7 +98,7 @@ fn compile(
     let grouped = match group_by {
         None => None,
         Some(level) => match report::country_item(instrument) {
-            Some(item) => Some((level, item.id.as_str())),
+            Some(item) => Some((level, item)),
             None => {
                 return Err(format!(
                     "`--group-by {}` groups respondents by the region of their country, and `{}` \
@@ -120,63 +112,43 @@ fn compile(
     let validator = Validator::new(instrument);
     let entries = reply_files(replies);
     let names = reply_names(&entries);
-    // Each reply is read, validated and added to a tally on some core (and to its group's);
-    // the tallies merge in the order of the files. What is kept grows with the report, not
-    // with the replies.
+    let tally = || match grouped {
+        Some((level, item)) => Tally::new(instrument).grouped(level, item),
+        None => Tally::new(instrument),
+    };
+    // Each reply is read, validated and added to a tally on some core; the tallies merge in
+    // the order of the files. What is kept grows with the report, not with the replies.
     let progress = progress(entries.len());
-    let empty = || -> Tallies<'_> { (Tally::new(instrument), BTreeMap::new(), Vec::new()) };
-    let (tally, groups, left_out) = entries
+    let (tally, left_out) = entries
         .par_iter()
         .zip(names.into_par_iter())
         .fold(
-            empty,
-            |(mut tally, mut groups, mut left_out), (entry, name)| {
+            || (tally(), Vec::new()),
+            |(mut tally, mut left_out), (entry, name)| {
                 let read = read_reply(limits, &validator, entry, false);
                 progress.inc(1);
                 match read {
-                    Ok((_, reply)) => {
-                        let answers = answers(&reply);
-                        let reply = Reply { id: name, answers };
-                        if let Some((level, item)) = grouped {
-                            let code = answers.get(item).and_then(serde_json::Value::as_str);
-                            groups
-                                .entry(level.group(code))
-                                .or_insert_with(|| Tally::new(instrument))
-                                .add(&reply, today);
-                        }
-                        tally.add(&reply, today);
-                    }
+                    Ok((_, reply)) => tally.add(
+                        &Reply {
+                            id: name,
+                            answers: answers(&reply),
+                        },
+                        today,
+                    ),
                     Err(why) => left_out.push((entry.path().display().to_string(), why)),
                 }
-                (tally, groups, left_out)
+                (tally, left_out)
             },
         )
         .reduce(
-            empty,
-            |(tally, mut groups, mut left_out), (more, theirs, also)| {
+            || (tally(), Vec::new()),
+            |(tally, mut left_out), (more, also)| {
                 left_out.extend(also);
-                for (name, group) in theirs {
-                    let merged = match groups.remove(name) {
-                        Some(mine) => mine.merge(group),
-                        None => group,
-                    };
-                    groups.insert(name, merged);
-                }
-                (tally.merge(more), groups, left_out)
+                (tally.merge(more), left_out)
             },
         );
     progress.finish_and_clear();
-    let mut report = tally.report();
-    if let Some((level, item)) = grouped {
-        // The regions by name, and last those respondents M49 does not place.
-        let mut groups: Vec<(String, report::Report)> = groups
-            .into_iter()
-            .map(|(name, tally)| (name.to_owned(), tally.report()))
-            .collect();
-        groups.sort_by_key(|(name, _)| (name == report::NO_REGION, name.clone()));
-        report = report.with_groups(level, item, groups);
-    }
-    Ok((report, entries, left_out))
+    Ok((tally.report(), entries, left_out))
 }
 
 /// The recipients' names: one per line of a UTF-8 text file; blank lines and lines that start

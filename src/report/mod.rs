@@ -13,6 +13,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::eval::{self, Answers};
+use typed_index_collections::TiSlice;
+
 use crate::model::{AnswerType, Instrument, Item, ItemId, ItemKind};
 
 /// What the report says of itself, at its head.
@@ -675,6 +677,13 @@ pub struct Tally<'i> {
     /// The paragraphs cited, with the items that cite them and the respondents that answered
     /// one of them.
     cited: Vec<((usize, usize), Vec<ItemId>, usize)>,
+    /// A group's tally keeps counts and numbers, not what respondents wrote or who ticked:
+    /// the report shows those once, for all.
+    counts_only: bool,
+    /// With `--group-by`: the level of the regions and the country item they are read from,
+    /// and a tally for each group.
+    grouping: Option<(Level, &'i str)>,
+    groups: std::collections::BTreeMap<&'static str, Tally<'i>>,
 }
 
 /// What one item was answered, so far.
@@ -794,7 +803,17 @@ impl<'i> Tally<'i> {
             items,
             gathered: vec![Vec::new(); instrument.items.len()],
             cited,
+            counts_only: false,
+            grouping: None,
+            groups: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The tally, with each group of respondents counted apart too: by the M49 region at
+    /// `level` of their answer to the country item `item`.
+    pub fn grouped(mut self, level: Level, item: &'i Item) -> Tally<'i> {
+        self.grouping = Some((level, item.id.as_str()));
+        self
     }
 
     /// Adds a reply: its respondent, and what it answered each item it was asked.
@@ -803,15 +822,41 @@ impl<'i> Tally<'i> {
         let answers = eval::with_calculations(instrument, reply.answers, today);
         let asked = eval::enabled(instrument, &answers);
         let respondent = respondent(instrument, reply, &answers);
+        if let Some((level, item)) = self.grouping {
+            let code = answers.get(item).and_then(Value::as_str);
+            let group = self
+                .groups
+                .entry(level.group(code))
+                .or_insert_with(|| Tally {
+                    counts_only: true,
+                    ..Tally::new(instrument)
+                });
+            group.absorb(&answers, &asked, respondent.clone());
+        }
+        self.absorb(&answers, &asked, respondent);
+    }
+
+    /// Adds a reply's answers (with its calculated values), what it was asked, and who sent it.
+    fn absorb(
+        &mut self,
+        answers: &Answers,
+        asked: &TiSlice<ItemId, bool>,
+        mut respondent: Respondent,
+    ) {
+        let instrument = self.instrument;
         let name = respondent.name.clone();
+        if self.counts_only {
+            respondent.answers = Vec::new();
+        }
         self.respondents.push(respondent);
         self.replies += 1;
+        let keeps_texts = !self.counts_only;
         for (id, item) in instrument.items.iter_enumerated() {
             if !asked.get(id).copied().unwrap_or(false) {
                 continue;
             }
             let value = answers.get(&item.id).filter(|v| !v.is_null());
-            if let (false, Some(value)) = (item.feeds.is_empty(), value) {
+            if let (true, false, Some(value)) = (keeps_texts, item.feeds.is_empty(), value) {
                 if let (Some(said), Some(gathered)) = (
                     gathered(instrument, item, value),
                     self.gathered.get_mut(usize::from(id)),
@@ -826,13 +871,13 @@ impl<'i> Tally<'i> {
                 tally.asked += 1;
                 if let Some(value) = value {
                     tally.answered += 1;
-                    count(instrument, item, tally, &name, value);
+                    count(instrument, item, tally, keeps_texts.then_some(&name), value);
                 }
             }
         }
         for (_, items, respondents) in &mut self.cited {
             let answered_one = items.iter().any(|id| {
-                asked.get(*id).copied().unwrap_or(false) && answered(instrument, &answers, *id)
+                asked.get(*id).copied().unwrap_or(false) && answered(instrument, answers, *id)
             });
             if answered_one {
                 *respondents += 1;
@@ -853,10 +898,34 @@ impl<'i> Tally<'i> {
         for (mine, theirs) in self.cited.iter_mut().zip(other.cited) {
             mine.2 += theirs.2;
         }
+        for (name, group) in other.groups {
+            let merged = match self.groups.remove(name) {
+                Some(mine) => mine.merge(group),
+                None => group,
+            };
+            self.groups.insert(name, merged);
+        }
         self
     }
 
-    pub fn report(self) -> Report {
+    pub fn report(mut self) -> Report {
+        let grouping = self.grouping;
+        let groups = std::mem::take(&mut self.groups);
+        let report = self.report_all();
+        let Some((level, item)) = grouping else {
+            return report;
+        };
+        // The regions by name, and last those respondents M49 does not place.
+        let mut groups: Vec<(String, Report)> = groups
+            .into_iter()
+            .map(|(name, tally)| (name.to_owned(), tally.report_all()))
+            .collect();
+        groups.sort_by_key(|(name, _)| (name == NO_REGION, name.clone()));
+        report.with_groups(level, item, groups)
+    }
+
+    /// The report on every reply tallied, without groups.
+    fn report_all(self) -> Report {
         let instrument = self.instrument;
         let mut items: Vec<Option<ItemTally>> = self.items.into_iter().map(Some).collect();
         let sections = instrument
@@ -950,8 +1019,15 @@ impl<'i> Tally<'i> {
     }
 }
 
-/// Counts one answer (a value or a special answer) of a reply that was asked the item.
-fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str, value: &Value) {
+/// Counts one answer (a value or a special answer) of a reply that was asked the item; with
+/// the respondent's `name`, keeps what it wrote and which boxes it ticked too.
+fn count(
+    instrument: &Instrument,
+    item: &Item,
+    tally: &mut ItemTally,
+    name: Option<&str>,
+    value: &Value,
+) {
     if let Some(code) = eval::special_code(value) {
         match tally.specials.iter_mut().find(|(known, _)| known == code) {
             Some((_, count)) => *count += 1,
@@ -1002,7 +1078,7 @@ fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str
         }
         AnswerType::Text { .. } | AnswerType::Date => {
             tally.base += 1;
-            if let Some(text) = value.as_str() {
+            if let (Some(name), Some(text)) = (name, value.as_str()) {
                 tally.texts.push(Said {
                     respondent: name.to_owned(),
                     text: text.to_owned(),
@@ -1011,6 +1087,7 @@ fn count(instrument: &Instrument, item: &Item, tally: &mut ItemTally, name: &str
         }
         AnswerType::Grid(grid) => {
             tally.base += 1;
+            let Some(name) = name else { return };
             for ((row, ticked), texts) in grid
                 .rows
                 .iter()
