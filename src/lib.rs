@@ -35,6 +35,7 @@ pub mod countries;
 pub mod coverage;
 pub mod dataset;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod explain;

@@ -2,6 +2,7 @@
 //! outputs and choosing the exit code. Everything else is the library's.
 
 mod convert;
+mod diff;
 mod files;
 mod render;
 mod replies;
@@ -132,6 +133,29 @@ enum Command {
         /// How to print the problems: for people, or one JSON object per reply and line.
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
+    },
+    /// What changed between two versions of an instrument, by the ids of its items, options,
+    /// fields, rows and columns: each change classed by what it does to the replies already
+    /// collected (compatible, needs review, breaking).
+    ///
+    /// Each version is a `.q` file, a compiled form, or a `.q` file at a git revision
+    /// (`HEAD~1:questionnaires/crime-prevention.q`, read with what it imports at that
+    /// revision). Exit status: 0, or 1 with `--deny` when a change is of that class or worse; 2
+    /// when a version cannot be read or compiled.
+    Diff {
+        /// The old version.
+        #[arg(value_name = "OLD")]
+        old: String,
+        /// The new version.
+        #[arg(value_name = "NEW")]
+        new: String,
+        /// For people, or one JSON document (`qc-diff/1`).
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+        /// Exit 1 when a change is `breaking`, or with `review`, when one needs review or is
+        /// breaking: for CI.
+        #[arg(long, value_enum, value_name = "CLASS")]
+        deny: Option<Deny>,
     },
     /// Tabulate the valid replies to a form: one row per reply and one column per variable,
     /// a table per list (a row per record, linked by `reply`), and the codebook.
@@ -315,6 +339,15 @@ pub(crate) enum DiagnosticFormat {
     Json,
 }
 
+/// The class of change `qc diff --deny` fails on, or worse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// A change that makes an answer valid before invalid.
+    Breaking,
+    /// A change that needs review (a label, a condition, a rule changed), or a breaking one.
+    Review,
+}
+
 /// The level of the UN M49 regions `qc report --group-by` groups respondents by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum GroupBy {
@@ -418,6 +451,21 @@ pub fn main() -> ExitCode {
                 .as_deref()
                 .map(|form| (form, provider_replies.as_slice())),
             group_by: group_by.map(GroupBy::level),
+        })),
+        Command::Diff {
+            old,
+            new,
+            format,
+            deny,
+        } => ExitCode::from(diff::run(diff::Request {
+            limits,
+            old: &old,
+            new: &new,
+            format,
+            deny: deny.map(|deny| match deny {
+                Deny::Breaking => crate::diff::Class::Breaking,
+                Deny::Review => crate::diff::Class::NeedsReview,
+            }),
         })),
         Command::Table {
             form,

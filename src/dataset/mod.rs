@@ -19,7 +19,7 @@
 //! item is asked.
 
 pub mod write;
-mod written;
+pub mod written;
 
 use serde_json::{Map, Value};
 

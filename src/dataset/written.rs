@@ -8,6 +8,11 @@ pub fn condition(instrument: &Instrument, list: Option<&Item>, condition: &Condi
     Writer { instrument, list }.condition(condition)
 }
 
+/// A value (a calculation, an operand of a comparison) in `.q` syntax.
+pub fn operand(instrument: &Instrument, list: Option<&Item>, operand: &Operand) -> String {
+    Writer { instrument, list }.value(operand)
+}
+
 /// A condition written to be joined with others by `and`: in brackets if it is an `or`.
 pub fn conjunct(instrument: &Instrument, list: Option<&Item>, condition: &Condition) -> String {
     let text = self::condition(instrument, list, condition);

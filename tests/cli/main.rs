@@ -4,6 +4,7 @@ mod check;
 mod compile;
 mod convert;
 mod coverage;
+mod diff;
 mod explain;
 mod report;
 mod table;
