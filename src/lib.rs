@@ -42,6 +42,7 @@ pub mod explain;
 pub mod form;
 pub mod load;
 pub mod model;
+pub mod overlap;
 pub mod report;
 pub mod source;
 pub mod span;

@@ -4,6 +4,7 @@
 mod convert;
 mod diff;
 mod files;
+mod overlap;
 mod render;
 mod replies;
 mod report;
@@ -156,6 +157,25 @@ enum Command {
         /// breaking: for CI.
         #[arg(long, value_enum, value_name = "CLASS")]
         deny: Option<Deny>,
+    },
+    /// Questions of different instruments that may ask the same thing: they cite the same
+    /// paragraph, or are worded alike (the Jaccard index of their content words), so that an
+    /// instrument submitted for approval can say what could be obtained from an existing one
+    /// (operative para. 9 of resolution 2006/20).
+    ///
+    /// Each instrument is a `.q` file or a compiled form. Exit status: 0, or 2 when one cannot
+    /// be read or compiled.
+    Overlap {
+        /// The instruments, two or more.
+        #[arg(value_name = "FORM", num_args = 2.., required = true)]
+        files: Vec<PathBuf>,
+        /// The least similarity of wording listed, from 0 to 1; a pair that shares a citation
+        /// is listed from half of it.
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+        /// For people, or one JSON document (`qc-overlap/1`).
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
     },
     /// Tabulate the valid replies to a form: one row per reply and one column per variable,
     /// a table per list (a row per record, linked by `reply`), and the codebook.
@@ -452,6 +472,11 @@ pub fn main() -> ExitCode {
                 .map(|form| (form, provider_replies.as_slice())),
             group_by: group_by.map(GroupBy::level),
         })),
+        Command::Overlap {
+            files,
+            threshold,
+            format,
+        } => ExitCode::from(overlap::run(limits, &files, threshold, format)),
         Command::Diff {
             old,
             new,
