@@ -735,6 +735,14 @@ pub fn codes() -> Vec<&'static str> {
     ENTRIES.iter().map(|entry| entry.code).collect()
 }
 
+/// The title of a code's explanation, such as "unknown option".
+pub fn title(code: &str) -> Option<&'static str> {
+    ENTRIES
+        .iter()
+        .find(|entry| entry.code.eq_ignore_ascii_case(code.trim()))
+        .map(|entry| entry.title)
+}
+
 /// The explanation of a code (`E0103`, `V0103`, case-insensitive), or `None` for an unknown code.
 pub fn explanation(code: &str) -> Option<String> {
     let code = code.trim().to_ascii_uppercase();

@@ -41,6 +41,7 @@ pub mod eval;
 pub mod explain;
 pub mod form;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod overlap;
 pub mod report;

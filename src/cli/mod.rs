@@ -158,6 +158,10 @@ enum Command {
         #[arg(long, value_enum, value_name = "CLASS")]
         deny: Option<Deny>,
     },
+    /// A Language Server Protocol server on standard input and output, for editors: the
+    /// diagnostics of `qc check` as the file is typed, hover, go to definition, completion,
+    /// document symbols and quick fixes (`docs/editors.md`).
+    Lsp,
     /// Questions of different instruments that may ask the same thing: they cite the same
     /// paragraph, or are worded alike (the Jaccard index of their content words), so that an
     /// instrument submitted for approval can say what could be obtained from an existing one
@@ -472,6 +476,10 @@ pub fn main() -> ExitCode {
                 .map(|form| (form, provider_replies.as_slice())),
             group_by: group_by.map(GroupBy::level),
         })),
+        Command::Lsp => match crate::lsp::run(limits.max_file_size) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => ExitCode::from(io_error(&message)),
+        },
         Command::Overlap {
             files,
             threshold,

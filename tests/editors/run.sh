@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Editor tests: the TextMate grammar (editors/textmate/q.tmLanguage.json) tokenizes every `.q`
+# Editor tests: the VS Code extension folder holds together (tests/editors/vscode.mjs), and the TextMate grammar (editors/textmate/q.tmLanguage.json) tokenizes every `.q`
 # file of the repository, fixtures and bundled instruments, without an unscoped region, with
 # vscode-textmate and vscode-oniguruma (pinned in tests/editors/package.json) as VS Code does.
 #
@@ -14,3 +14,7 @@ npm_packages tests/editors/package.json "$cache/npm" vscode-textmate
 cp tests/editors/tokenize.mjs "$cache/npm/"
 mapfile -t files < <(git ls-files '*.q' 2>/dev/null || find . -name '*.q' -not -path './target/*')
 node "$cache/npm/tokenize.mjs" editors/textmate/q.tmLanguage.json "${files[@]}"
+
+# The VS Code extension: its manifest, grammar copy, language configuration and script.
+node --check editors/vscode/extension.js
+node tests/editors/vscode.mjs editors/vscode editors/textmate/q.tmLanguage.json

@@ -1,0 +1,400 @@
+//! The server's reading of a document's text: positions in the protocol's terms (lines, and
+//! characters in UTF-16 code units), file URIs, the name under the cursor, what a completion is
+//! asked for, and the outline of sections and items.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+/// The byte offset of a position (0-based line, UTF-16 character), clamped to the text.
+pub fn offset_of(text: &str, line: usize, character: usize) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        match text.get(start..).and_then(|rest| rest.find('\n')) {
+            Some(end) => start += end + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = text.get(start..).unwrap_or_default();
+    let line_text = rest.split('\n').next().unwrap_or_default();
+    let mut units = 0;
+    for (index, c) in line_text.char_indices() {
+        if units >= character {
+            return start + index;
+        }
+        units += c.len_utf16();
+    }
+    start + line_text.len()
+}
+
+/// The position of a byte offset, as the protocol counts: `{line, character}`.
+pub fn position_of(text: &str, offset: usize) -> Value {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = before
+        .get(start..)
+        .unwrap_or_default()
+        .chars()
+        .map(char::len_utf16)
+        .sum();
+    json!({ "line": line, "character": character })
+}
+
+/// The `file:` URI of a path, its bytes outside the unreserved set escaped.
+pub fn uri_of(path: &Path) -> String {
+    let mut out = String::from("file://");
+    for byte in path.display().to_string().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The path of a `file:` URI; `None` for another scheme or a malformed escape.
+pub fn path_of(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    // `file://host/path`: only the local host.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let mut bytes = Vec::with_capacity(rest.len());
+    let mut input = rest.bytes();
+    while let Some(byte) = input.next() {
+        if byte == b'%' {
+            let high = char::from(input.next()?).to_digit(16)?;
+            let low = char::from(input.next()?).to_digit(16)?;
+            bytes.push(u8::try_from(high * 16 + low).ok()?);
+        } else {
+            bytes.push(byte);
+        }
+    }
+    let path = String::from_utf8(bytes).ok()?;
+    path.starts_with('/').then(|| PathBuf::from(path))
+}
+
+fn is_name(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+}
+
+/// The name under (or just before) an offset, such as `q25` or `common.yes_no`, and where it
+/// is.
+pub fn word_at(text: &str, offset: usize) -> Option<(&str, (usize, usize))> {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_name(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let after = text.get(offset..)?;
+    let end = offset
+        + after
+            .char_indices()
+            .find(|(_, c)| !is_name(*c))
+            .map_or(after.len(), |(i, _)| i);
+    let word = text.get(start..end)?.trim_matches('.');
+    (!word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()))
+        .then_some((word, (start, end)))
+}
+
+/// Where a scale, document, special answer, block or named rows called `name` is declared in a
+/// text: the name's span after its keyword, outside comments and texts.
+pub fn declaration(text: &str, name: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or_default();
+        let trimmed = code.trim_start();
+        let indent = code.len() - trimmed.len();
+        for keyword in ["scale", "document", "special", "block", "rows"] {
+            let Some(rest) = trimmed.strip_prefix(keyword) else {
+                continue;
+            };
+            let spaces = rest.len() - rest.trim_start().len();
+            if spaces == 0 {
+                continue;
+            }
+            let rest = rest.trim_start();
+            let end = rest
+                .find(|c: char| !is_name(c) || c == '.')
+                .unwrap_or(rest.len());
+            if rest.get(..end) == Some(name) {
+                let start = offset + indent + keyword.len() + spaces;
+                return Some((start, start + name.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// What a completion at the end of a line is asked for.
+#[derive(Debug, PartialEq)]
+pub enum Context {
+    /// After `q25 =`, `q25 !=` or `q25 in [`: the codes `q25` takes.
+    Codes(String),
+    /// After `cites guidelines`: its paragraphs.
+    Paragraphs(String),
+    /// After `:` in a declaration: a scale or an answer type.
+    Type,
+    /// Anywhere else: an item.
+    Item,
+}
+
+/// What the text of a line before the cursor asks a completion for.
+pub fn context(line: &str) -> Context {
+    let tokens: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let last = |n: usize| {
+        tokens
+            .len()
+            .checked_sub(n)
+            .and_then(|i| tokens.get(i))
+            .copied()
+    };
+    let ends_word = line.ends_with(|c: char| is_name(c));
+    // The token being typed is not part of the context.
+    let shift = usize::from(ends_word);
+    match (last(2 + shift), last(1 + shift)) {
+        (Some(item), Some("=" | "!=" | "in")) | (Some(item), Some("in[")) => {
+            return Context::Codes(item.to_owned())
+        }
+        (Some("cites"), Some(document)) => return Context::Paragraphs(document.to_owned()),
+        _ => {}
+    }
+    if let (Some(item), Some(op)) = (last(2 + shift), last(1 + shift)) {
+        if op.starts_with('[') && last(3 + shift) == Some("in") {
+            return Context::Codes(item.to_owned());
+        }
+    }
+    if line.trim_end().ends_with('[') || line.contains(" in [") {
+        if let Some(position) = tokens
+            .iter()
+            .rposition(|t| *t == "in" || t.starts_with("in["))
+        {
+            if let Some(item) = position.checked_sub(1).and_then(|i| tokens.get(i)) {
+                return Context::Codes((*item).to_owned());
+            }
+        }
+    }
+    if last(1 + shift) == Some(":") || (ends_word && last(1).is_some_and(|t| t.starts_with(':'))) {
+        return Context::Type;
+    }
+    Context::Item
+}
+
+/// The outline of a document: its sections (and respondent block), blocks and reference
+/// documents, each with the items declared in it, from the text as written.
+pub fn outline(text: &str) -> Vec<Value> {
+    // Each declaration: its kind, name, the offset of its keyword, and the offset of its
+    // closing brace (its line's end when it opens none).
+    let mut symbols: Vec<(u32, String, usize, usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or_default();
+        let trimmed = code.trim_start();
+        let indent = code.len() - trimmed.len();
+        let mut words = trimmed.split_whitespace();
+        let keyword = words.next().unwrap_or_default();
+        let kind = match keyword {
+            "section" | "respondent" => 3,
+            "block" => 12,
+            "document" => 2,
+            "scale" => 10,
+            "question" | "item" | "ask" | "followup" | "grid" | "table" => 13,
+            "calc" => 14,
+            _ => 0,
+        };
+        if kind > 0 {
+            let name = match keyword {
+                "respondent" => "respondent".to_owned(),
+                _ => words
+                    .next()
+                    .unwrap_or_default()
+                    .split(|c: char| !is_name(c))
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            };
+            if !name.is_empty() {
+                let start = offset + indent;
+                let end = closing(text, start).unwrap_or(offset + line.trim_end().len());
+                // The name's place, for the editor to select: after the keyword.
+                let named = trimmed
+                    .get(keyword.len()..)
+                    .and_then(|rest| rest.find(name.as_str()))
+                    .map_or(start, |at| start + keyword.len() + at);
+                symbols.push((kind, name, start, end, named));
+            }
+        }
+        offset += line.len();
+    }
+    nest(text, &symbols, 0, text.len())
+}
+
+/// The symbols within `[from, to)` that no other symbol there contains, each with its own.
+fn nest(
+    text: &str,
+    all: &[(u32, String, usize, usize, usize)],
+    from: usize,
+    to: usize,
+) -> Vec<Value> {
+    let inside: Vec<&(u32, String, usize, usize, usize)> = all
+        .iter()
+        .filter(|s| s.2 >= from && s.3 <= to && (s.2, s.3) != (from, to))
+        .collect();
+    let top: Vec<&&(u32, String, usize, usize, usize)> = inside
+        .iter()
+        .filter(|s| !inside.iter().any(|o| o.2 < s.2 && o.3 >= s.3))
+        .collect();
+    top.into_iter()
+        .map(|(kind, name, start, end, keyword)| {
+            let children = nest(text, all, *start, *end);
+            let mut symbol = json!({
+                "name": name,
+                "kind": kind,
+                "range": { "start": position_of(text, *start), "end": position_of(text, *end) },
+                "selectionRange": {
+                    "start": position_of(text, *keyword),
+                    "end": position_of(text, *keyword + name.len()),
+                },
+            });
+            if !children.is_empty() {
+                crate::emit::set(&mut symbol, "children", Value::Array(children));
+            }
+            symbol
+        })
+        .collect()
+}
+
+/// The offset just after the brace that closes the first `{` after `start`, on the same
+/// declaration, skipping texts and comments; `None` when the declaration opens none before
+/// its line ends without one.
+fn closing(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut opened = false;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    let mut newline_before_open = false;
+    for (index, c) in text.get(start..)?.char_indices() {
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+            continue;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => in_comment = true,
+            '{' => {
+                depth += 1;
+                opened = true;
+            }
+            '}' if opened => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(start + index + 1);
+                }
+            }
+            '\n' if !opened => {
+                // A declaration may open its braces on a following line (`when …` first).
+                if newline_before_open {
+                    return None;
+                }
+                newline_before_open = true;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The one fix a diagnostic's message names: "did you mean `x`?".
+pub fn suggestion(message: &str) -> Option<String> {
+    let rest = message.split("did you mean `").nth(1)?;
+    let fix = rest.split('`').next()?;
+    (!fix.is_empty() && !rest.contains(" or `")).then(|| fix.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_units() {
+        let text = "a\n“é” q1\n";
+        let offset = text.find("q1").unwrap_or(0);
+        assert_eq!(
+            position_of(text, offset),
+            json!({ "line": 1, "character": 4 })
+        );
+        assert_eq!(offset_of(text, 1, 4), offset);
+        assert_eq!(offset_of(text, 9, 0), text.len());
+    }
+
+    #[test]
+    fn uris_and_paths_go_both_ways() {
+        let path = Path::new("/tmp/a folder/é.q");
+        let uri = uri_of(path);
+        assert_eq!(uri, "file:///tmp/a%20folder/%C3%A9.q");
+        assert_eq!(path_of(&uri).as_deref(), Some(path));
+        assert_eq!(path_of("https://example.org/a.q"), None);
+        assert_eq!(path_of("file:///a%zz"), None);
+    }
+
+    #[test]
+    fn completion_contexts() {
+        assert_eq!(
+            context("  question q2 \"?\" : yes_no when q1 = "),
+            Context::Codes("q1".into())
+        );
+        assert_eq!(context("when q1 = ye"), Context::Codes("q1".into()));
+        assert_eq!(context("when q1 in ["), Context::Codes("q1".into()));
+        assert_eq!(
+            context("    cites guidelines "),
+            Context::Paragraphs("guidelines".into())
+        );
+        assert_eq!(context("  question q1 \"Label\" : "), Context::Type);
+        assert_eq!(context("  when "), Context::Item);
+    }
+
+    #[test]
+    fn the_name_under_the_cursor() {
+        let text = "when q25 = yes or common.yes_no";
+        assert_eq!(word_at(text, 6).map(|w| w.0), Some("q25"));
+        assert_eq!(
+            word_at(text, text.len()).map(|w| w.0),
+            Some("common.yes_no")
+        );
+        assert_eq!(word_at("a = 17", 5), None);
+    }
+
+    #[test]
+    fn declarations_and_fixes() {
+        let text = "# scale nope\nscale yes_no { yes \"Yes\" }\n";
+        let (from, to) = declaration(text, "yes_no").unwrap_or_default();
+        assert_eq!(text.get(from..to), Some("yes_no"));
+        assert_eq!(declaration(text, "nope"), None);
+        assert_eq!(
+            suggestion("unknown item `q2`\nhelp: did you mean `q1`?"),
+            Some("q1".into())
+        );
+        assert_eq!(suggestion("unknown item"), None);
+    }
+}

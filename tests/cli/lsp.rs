@@ -1,0 +1,366 @@
+//! `qc lsp` driven over standard input and output with real Language Server Protocol messages,
+//! as an editor drives it: initialize, open, change, hover, definition, completion, symbols,
+//! code actions, shutdown and exit. The answers are snapshots, with the temporary folder's
+//! path written `<dir>`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+/// A client of `qc lsp`.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Notifications received while waiting for a response.
+    notifications: Vec<Value>,
+    next: u64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qc lsp runs");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let header = header.trim();
+                    if header.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = header.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let message: Value = serde_json::from_slice(&body).expect("JSON");
+                if send.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            messages,
+            notifications: Vec::new(),
+            next: 1,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("sent");
+        self.stdin.flush().expect("flushed");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (10 s at most).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("no response to {method}"));
+            if message["id"] == id {
+                return message;
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    /// The next diagnostics published for a file whose URI ends with `file`.
+    fn diagnostics(&mut self, file: &str) -> Vec<Value> {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with(file))
+        };
+        if let Some(index) = self.notifications.iter().position(matches) {
+            let found = self.notifications.remove(index);
+            return found["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("no diagnostics for {file}"));
+            if matches(&message) {
+                return message["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            self.notifications.push(message);
+        }
+    }
+}
+
+const MODULE: &str = r#"scale yes_no "Yes / No" { yes "Yes" no "No" }
+document guidelines "Guidelines for the Prevention of Crime" {
+  para 17 "Governments should include prevention as a permanent part of their structures."
+  para 18 "Governments should support the development of crime prevention skills."
+}
+"#;
+
+const SURVEY: &str = r#"instrument survey { title "A survey" }
+from "common.q" import yes_no, guidelines
+
+section main "Main" {
+  question q1 "Is there a plan?" : yes_no { cites guidelines 17 }
+  question q2 "Its title?" : text when q1 = yse { allow uncited }
+}
+"#;
+
+fn position(text: &str, needle: &str, after: usize) -> Value {
+    let offset = text.find(needle).expect("in the text") + after;
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": line, "character": character })
+}
+
+#[test]
+fn an_editor_gets_diagnostics_hover_definition_completion_and_fixes() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    std::fs::write(folder.join("common.q"), MODULE).expect("module");
+    std::fs::write(folder.join("survey.q"), SURVEY).expect("survey");
+    let uri = format!("file://{}/survey.q", folder.display());
+    let shown = |value: &Value| {
+        value
+            .to_string()
+            .replace(&folder.display().to_string(), "<dir>")
+    };
+    let document = json!({ "uri": uri });
+
+    let mut client = Client::start();
+    let initialized = client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    let capabilities = &initialized["result"]["capabilities"];
+    assert_eq!(capabilities["hoverProvider"], true, "{initialized}");
+    assert_eq!(initialized["result"]["serverInfo"]["name"], "qc");
+    client.notify("initialized", json!({}));
+
+    // Opened with a misspelt code: the diagnostic of `qc check`, with its code and range.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": SURVEY } }),
+    );
+    let diagnostics = client.diagnostics("survey.q");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["severity"], 1);
+    assert!(
+        diagnostic["code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with('E')),
+        "{diagnostic}"
+    );
+    assert_eq!(diagnostic["range"]["start"], position(SURVEY, "yse", 0));
+    insta::assert_snapshot!("lsp-diagnostic", shown(diagnostic));
+
+    // Its one fix, as a code action.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": document, "range": diagnostic["range"], "context": { "diagnostics": [diagnostic] } }),
+    );
+    let edit = &actions["result"][0]["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "yes", "{actions}");
+    assert_eq!(edit["range"], diagnostic["range"]);
+
+    // Fixed as typed: the diagnostics clear.
+    let fixed = SURVEY.replace("yse", "yes");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
+
+    // Hover on `q1` where a condition reads it: its number, label, answer, the paragraph cited.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": document, "position": position(&fixed, "when q1", 6) }),
+    );
+    let contents = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        contents.starts_with("**1** `q1`") && contents.contains("one of `yes_no`"),
+        "{contents}"
+    );
+    assert!(
+        contents.contains("para. 17: Governments should include prevention"),
+        "{contents}"
+    );
+    insta::assert_snapshot!("lsp-hover", contents);
+
+    // Definition: of the item, where its id is declared; of the scale, in the module.
+    let definition = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": document, "position": position(&fixed, "when q1", 6) }),
+    );
+    assert_eq!(definition["result"]["uri"], uri);
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        position(&fixed, "q1 \"Is", 0)
+    );
+    let scale = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": document, "position": position(&fixed, ": yes_no", 3) }),
+    );
+    assert!(
+        scale["result"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/common.q")),
+        "{scale}"
+    );
+    assert_eq!(
+        scale["result"]["range"]["start"],
+        position(MODULE, "yes_no", 0)
+    );
+
+    // Completion: after `q1 = `, the codes q1 takes; after `cites guidelines `, its paragraphs.
+    let typing = fixed.replace("when q1 = yes", "when q1 = ");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": typing }] }),
+    );
+    let _ = client.diagnostics("survey.q");
+    let codes = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": document, "position": position(&typing, "when q1 = ", 10) }),
+    );
+    let labels: Vec<&str> = codes["result"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["yes", "no"], "{codes}");
+    let paragraphs = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": document, "position": position(&typing, "guidelines 17", 11) }),
+    );
+    let labels: Vec<&str> = paragraphs["result"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["17", "18"], "{paragraphs}");
+
+    // The outline: the section with its questions.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": document }),
+    );
+    let section = &symbols["result"][0];
+    assert_eq!(section["name"], "main");
+    let children: Vec<&str> = section["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(children, ["q1", "q2"], "{symbols}");
+    insta::assert_snapshot!("lsp-symbols", shown(&symbols["result"]));
+
+    // A method it does not answer is an error, not a silence.
+    let unknown = client.request("textDocument/rename", json!({ "textDocument": document }));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+
+    // Closed: its diagnostics are cleared. Shut down and exited: the process ends, status 0.
+    client.notify("textDocument/didClose", json!({ "textDocument": document }));
+    assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
+    let shutdown = client.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("qc lsp ends");
+    assert!(status.success(), "{status}");
+}
+
+/// An import outside the document's folder is refused and said so, as `qc check` says it; an
+/// import of an open document reads the editor's text, not the disk's.
+#[test]
+fn imports_read_open_documents_and_stay_inside_the_folder() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    std::fs::write(folder.join("common.q"), MODULE).expect("module");
+    let survey = SURVEY.replace("yse", "yes");
+    std::fs::write(folder.join("survey.q"), &survey).expect("survey");
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    client.notify("initialized", json!({}));
+    // The module as the editor holds it drops `no`: the survey, opened after, reads that text.
+    let module_uri = format!("file://{}/common.q", folder.display());
+    let edited = MODULE.replace(" no \"No\"", " maybe \"Maybe\"");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": module_uri, "languageId": "q", "version": 1, "text": edited } }),
+    );
+    let _ = client.diagnostics("common.q");
+    let uri = format!("file://{}/survey.q", folder.display());
+    let text = survey.replace("when q1 = yes", "when q1 = no");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": text } }),
+    );
+    let diagnostics = client.diagnostics("survey.q");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["message"].as_str().is_some_and(|m| m.contains("`no`"))),
+        "{diagnostics:#?}"
+    );
+    // `..` out of the folder is refused.
+    let outside = text.replace("\"common.q\"", "\"../common.q\"");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": outside }] }),
+    );
+    let diagnostics = client.diagnostics("survey.q");
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "E0134"),
+        "{diagnostics:#?}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("ends").success());
+}
