@@ -48,16 +48,16 @@ introduction {
   text "(c) Useful practices and emerging challenges."
   text "It is not intended to produce a scorecard of how well States are doing. It addresses the main sections of the Guidelines for the Prevention of Crime (Council resolution 2002/13, annex) and, as the case may be, other relevant instruments."
   text "Economic and Social Council resolution 2002/13 of 24 July 2002 on action to promote effective crime prevention accepted the Guidelines for the Prevention of Crime, and also requested the Secretary-General to report to the Commission on Crime Prevention and Criminal Justice on the implementation of that resolution. "
-       "In the Guidelines, crime prevention refers to “strategies and measures that seek to reduce the risk of crimes occurring” by influencing “their multiple causes” (para. 3). "
-       "It includes social crime prevention (or prevention through social development), local, community or neighbourhood-based crime prevention, situational crime prevention and measures to prevent recidivism. "
-       "The definition does not include law enforcement and other criminal justice intervention, even though these may have crime prevention aspects. "
-       "It is cognizant, however, of the need to take account of “the growing internationalization of criminal activities” (para. 4). "
-       "When referring to the community, it refers in essence to “the involvement of civil society at the local level” (para. 5)."
+    "In the Guidelines, crime prevention refers to “strategies and measures that seek to reduce the risk of crimes occurring” by influencing “their multiple causes” (para. 3). "
+    "It includes social crime prevention (or prevention through social development), local, community or neighbourhood-based crime prevention, situational crime prevention and measures to prevent recidivism. "
+    "The definition does not include law enforcement and other criminal justice intervention, even though these may have crime prevention aspects. "
+    "It is cognizant, however, of the need to take account of “the growing internationalization of criminal activities” (para. 4). "
+    "When referring to the community, it refers in essence to “the involvement of civil society at the local level” (para. 5)."
   text "Other instruments relevant to the prevention of crime include:"
   text "Economic and Social Council resolution 1995/9 of 24 July 1995, the annex to which contains the Guidelines for cooperation and technical assistance in the field of urban crime prevention"
   text "General Assembly resolution 51/60 of 12 December 1996, the annex to which contains the United Nations Declaration on Crime and Public Security"
   text "The questionnaire is divided into five sections: structuring crime prevention at the government level; crime prevention approaches; implementation issues; international cooperation, networking and technical assistance; and concluding questions. "
-       "In developing the questionnaire, related paragraphs have been grouped for simplicity and clarity."
+    "In developing the questionnaire, related paragraphs have been grouped for simplicity and clarity."
 }
 
 # Who replies: the Member State, the office, its focal point and the date (not printed in the

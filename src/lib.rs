@@ -40,6 +40,7 @@ pub mod emit;
 pub mod eval;
 pub mod explain;
 pub mod form;
+pub mod format;
 pub mod load;
 pub mod lsp;
 pub mod model;

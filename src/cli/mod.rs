@@ -4,6 +4,7 @@
 mod convert;
 mod diff;
 mod files;
+mod fmt;
 mod overlap;
 mod render;
 mod replies;
@@ -157,6 +158,20 @@ enum Command {
         /// breaking: for CI.
         #[arg(long, value_enum, value_name = "CLASS")]
         deny: Option<Deny>,
+    },
+    /// Lay out `.q` sources one way: indentation by brackets, blank lines, no trailing space,
+    /// texts and comments kept as written (`docs/editors.md`). Files are rewritten in place;
+    /// `-` reads standard input and writes standard output.
+    ///
+    /// With --check nothing is written: a diff of what would change is printed, and the exit
+    /// status is 1 when a file is not formatted. A file that does not parse is refused (exit 2).
+    Fmt {
+        /// The `.q` files.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing; show what would change and exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
     },
     /// A Language Server Protocol server on standard input and output, for editors: the
     /// diagnostics of `qc check` as the file is typed, hover, go to definition, completion,
@@ -476,6 +491,7 @@ pub fn main() -> ExitCode {
                 .map(|form| (form, provider_replies.as_slice())),
             group_by: group_by.map(GroupBy::level),
         })),
+        Command::Fmt { files, check } => ExitCode::from(fmt::run(limits, &files, check)),
         Command::Lsp => match crate::lsp::run(limits.max_file_size) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => ExitCode::from(io_error(&message)),

@@ -36,6 +36,7 @@ pub fn run(max_file: u64) -> Result<(), String> {
         "completionProvider": { "triggerCharacters": [" ", "=", ":", "["] },
         "documentSymbolProvider": true,
         "codeActionProvider": true,
+        "documentFormattingProvider": true,
     });
     let initialize = json!({
         "capabilities": capabilities,
@@ -114,6 +115,7 @@ impl Server {
             "textDocument/completion" => self.completion(&params),
             "textDocument/documentSymbol" => self.symbols(&params),
             "textDocument/codeAction" => Some(code_actions(&params)),
+            "textDocument/formatting" => self.formatting(&params),
             _ => return method_not_found(id, &request.method),
         };
         Response::new_ok(id, result.unwrap_or(Value::Null))
@@ -302,6 +304,22 @@ impl Server {
                 .collect(),
         };
         Some(json!({ "isIncomplete": false, "items": items }))
+    }
+
+    /// The document laid out as `qc fmt` lays it out: one edit of the whole text, none when
+    /// it is laid out so already, or when it does not parse.
+    fn formatting(&self, params: &Value) -> Option<Value> {
+        let uri = params.pointer("/textDocument/uri")?.as_str()?;
+        let text = self.open.get(&path_of(uri)?)?;
+        crate::syntax::parse(text).ok()?;
+        let formatted = crate::format::format(text);
+        if formatted == *text {
+            return Some(json!([]));
+        }
+        Some(json!([{
+            "range": { "start": position_of(text, 0), "end": position_of(text, text.len()) },
+            "newText": formatted,
+        }]))
     }
 
     fn symbols(&self, params: &Value) -> Option<Value> {

@@ -299,6 +299,23 @@ fn an_editor_gets_diagnostics_hover_definition_completion_and_fixes() {
     assert_eq!(children, ["q1", "q2"], "{symbols}");
     insta::assert_snapshot!("lsp-symbols", shown(&symbols["result"]));
 
+    // Formatting, as `qc fmt` lays the document out: one edit of the whole text.
+    let messy = fixed.replace("  question q1", "question q1");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 4 }, "contentChanges": [{ "text": messy }] }),
+    );
+    let _ = client.diagnostics("survey.q");
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": document, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits["result"][0]["newText"], fixed, "{edits}");
+    assert_eq!(
+        edits["result"][0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+
     // A method it does not answer is an error, not a silence.
     let unknown = client.request("textDocument/rename", json!({ "textDocument": document }));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");

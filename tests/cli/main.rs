@@ -6,6 +6,7 @@ mod convert;
 mod coverage;
 mod diff;
 mod explain;
+mod fmt;
 mod lsp;
 mod overlap;
 mod report;

@@ -239,3 +239,78 @@ proptest! {
         }
     }
 }
+
+/// A layout that `qc fmt` must undo: indentation taken away or doubled, blank lines and spaces
+/// added, line ends made `\r\n` (never inside a text, where they would be part of it).
+fn disarranged(source: &str, seed: usize) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    for (index, line) in source.lines().enumerate() {
+        if in_string {
+            out.push_str(line);
+        } else {
+            let text = line.trim_start();
+            match (index + seed) % 4 {
+                0 => out.push_str(text),
+                1 => {
+                    out.push_str(line);
+                    out.push_str(line.get(..line.len() - text.len()).unwrap_or_default());
+                }
+                2 => {
+                    out.push('\t');
+                    out.push_str(line);
+                    out.push_str("   ");
+                }
+                _ => {
+                    out.push_str("\n\n");
+                    out.push_str(line);
+                }
+            }
+        }
+        // Whether the line ends inside a text (after `"`s not escaped, outside comments).
+        let mut escaped = false;
+        for c in line.chars() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (true, false, '"') => in_string = false,
+                (false, _, '"') => in_string = true,
+                (false, _, '#') => break,
+                _ => {}
+            }
+        }
+        out.push_str(if in_string { "\n" } else { "\r\n" });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Formatting never changes what a source compiles to, nor the diagnostics of one that does
+    /// not compile (their codes, in order); a formatted source formats to itself; and every
+    /// comment is still there, in order.
+    #[test]
+    fn formatting_never_changes_the_compiled_form(mutations in prop::collection::vec(mutation(), 0..3), seed in 0usize..4) {
+        let mut source = instrument();
+        for mutation in &mutations {
+            source = apply(&source, mutation);
+        }
+        let messy = disarranged(&source, seed);
+        if qc::syntax::parse(&messy).is_err() {
+            return Ok(());
+        }
+        let formatted = qc::format::format(&messy);
+        prop_assert_eq!(qc::format::format(&formatted), formatted.clone());
+        let (before, after) = (compile(&messy), compile(&formatted));
+        match (&before.instrument, &after.instrument) {
+            (Some(a), Some(b)) => prop_assert_eq!(qc::emit::json::to_string(a), qc::emit::json::to_string(b)),
+            (None, None) => {}
+            _ => prop_assert!(false, "one compiles and the other does not"),
+        }
+        let codes = |c: &qc::Compilation| c.diagnostics.iter().map(|d| d.code_str()).collect::<Vec<_>>();
+        prop_assert_eq!(codes(&before), codes(&after));
+        let comments = |text: &str| text.lines().filter_map(|l| l.trim_start().strip_prefix('#').map(str::trim_end).map(str::to_owned)).collect::<Vec<_>>();
+        prop_assert_eq!(comments(&messy), comments(&formatted));
+    }
+}
