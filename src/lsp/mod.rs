@@ -37,6 +37,8 @@ pub fn run(max_file: u64) -> Result<(), String> {
         "documentSymbolProvider": true,
         "codeActionProvider": true,
         "documentFormattingProvider": true,
+        "referencesProvider": true,
+        "renameProvider": true,
     });
     let initialize = json!({
         "capabilities": capabilities,
@@ -116,6 +118,17 @@ impl Server {
             "textDocument/documentSymbol" => self.symbols(&params),
             "textDocument/codeAction" => Some(code_actions(&params)),
             "textDocument/formatting" => self.formatting(&params),
+            "textDocument/references" => self.references(&params),
+            "textDocument/rename" => match self.rename(&params) {
+                Ok(edit) => Some(edit),
+                Err(message) => {
+                    return Response::new_err(
+                        id,
+                        lsp_server::ErrorCode::InvalidParams as i32,
+                        message,
+                    )
+                }
+            },
             _ => return method_not_found(id, &request.method),
         };
         Response::new_ok(id, result.unwrap_or(Value::Null))
@@ -304,6 +317,129 @@ impl Server {
                 .collect(),
         };
         Some(json!({ "isIncomplete": false, "items": items }))
+    }
+
+    /// The `.q` files of a document's last compilation, each with its text as the editor holds
+    /// it (or as it was read).
+    fn sources<'s>(&'s self, analysis: &'s Analysis) -> Vec<(&'s PathBuf, &'s str)> {
+        let mut files: Vec<(&PathBuf, &str)> = analysis
+            .files
+            .iter()
+            .map(|(path, (_, text))| {
+                let text = self.open.get(path).map_or(text.as_str(), String::as_str);
+                (path, text)
+            })
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        files
+    }
+
+    /// Where the name under the cursor is written, in every `.q` file of the instrument.
+    fn references(&self, params: &Value) -> Option<Value> {
+        let (_, text, offset, analysis) = self.at(params)?;
+        let (word, _) = text::word_at(text, offset)?;
+        let name = word.rsplit('.').next().unwrap_or(word);
+        let locations: Vec<Value> = self
+            .sources(analysis)
+            .into_iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "q"))
+            .flat_map(|(path, text)| {
+                text::occurrences(text, name)
+                    .into_iter()
+                    .map(move |(from, to)| location(path, text, from, to))
+            })
+            .collect();
+        Some(Value::Array(locations))
+    }
+
+    /// Renames an item, scale, document, special answer, block or named rows everywhere it
+    /// is written: the `.q` files of the instrument (its `{pipes}` too) and the keys of its
+    /// translation files. Refused for a name that is not one of those, a new name that is not
+    /// a name or is taken, and a name that is also an option's code (which a rename by the
+    /// text could not tell apart).
+    fn rename(&self, params: &Value) -> Result<Value, String> {
+        let (_, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
+        let (word, _) = text::word_at(text, offset).ok_or("no name here")?;
+        let old = word.rsplit('.').next().unwrap_or(word);
+        let new = params
+            .get("newName")
+            .and_then(Value::as_str)
+            .ok_or("no new name")?;
+        if !text::is_identifier(new) {
+            return Err(format!(
+                "`{new}` is not a name: a letter or `_`, then letters, digits or `_`"
+            ));
+        }
+        let instrument = &analysis.instrument;
+        let is_item = instrument.items.iter().any(|item| item.id == old);
+        let is_scale = instrument
+            .scales
+            .iter()
+            .any(|s| s.name.as_deref() == Some(old));
+        let declared = self
+            .sources(analysis)
+            .iter()
+            .any(|(_, text)| text::declaration(text, old).is_some());
+        if !is_item && !is_scale && !declared {
+            return Err(format!(
+                "`{old}` is not an item, scale, document, special answer, block or named rows"
+            ));
+        }
+        let code = instrument
+            .scales
+            .iter()
+            .flat_map(|s| &s.options)
+            .any(|o| o.code == old);
+        if code {
+            return Err(format!(
+                "`{old}` is also an option's code: rename it by hand"
+            ));
+        }
+        let taken = instrument.items.iter().any(|item| item.id == new)
+            || instrument
+                .scales
+                .iter()
+                .any(|s| s.name.as_deref() == Some(new))
+            || self
+                .sources(analysis)
+                .iter()
+                .any(|(_, text)| text::declaration(text, new).is_some());
+        if taken {
+            return Err(format!("`{new}` is taken"));
+        }
+        let mut changes = serde_json::Map::new();
+        for (path, text) in self.sources(analysis) {
+            let spans: Vec<(usize, usize)> = match path.extension().and_then(|e| e.to_str()) {
+                Some("q") => text::occurrences(text, old),
+                // A translation file's keys: `q1.label`, `scale.yes_no.yes`.
+                Some("json") => {
+                    let prefixes = [format!("\"{old}."), format!("\"scale.{old}.")];
+                    prefixes
+                        .iter()
+                        .flat_map(|prefix| {
+                            let skip = prefix.len() - old.len() - 1;
+                            text.match_indices(prefix.as_str())
+                                .map(move |(at, _)| (at + skip, at + skip + old.len()))
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            if spans.is_empty() {
+                continue;
+            }
+            let edits: Vec<Value> = spans
+                .into_iter()
+                .map(|(from, to)| {
+                    json!({
+                        "range": { "start": position_of(text, from), "end": position_of(text, to) },
+                        "newText": new,
+                    })
+                })
+                .collect();
+            changes.insert(uri_of(path), Value::Array(edits));
+        }
+        Ok(json!({ "changes": changes }))
     }
 
     /// The document laid out as `qc fmt` lays it out: one edit of the whole text, none when

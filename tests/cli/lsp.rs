@@ -316,8 +316,47 @@ fn an_editor_gets_diagnostics_hover_definition_completion_and_fixes() {
         json!({ "line": 0, "character": 0 })
     );
 
+    // References and rename: `q1` where it is declared and where the condition reads it.
+    let at_q1 = position(&fixed, "when q1", 6);
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": document, "position": at_q1, "context": { "includeDeclaration": true } }),
+    );
+    let lines: Vec<u64> = references["result"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .filter_map(|l| l["range"]["start"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [4, 5], "{references}");
+    let renamed = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": document, "position": at_q1, "newName": "has_plan" }),
+    );
+    let edits = renamed["result"]["changes"][&uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 2, "{renamed}");
+    assert!(edits.iter().all(|e| e["newText"] == "has_plan"));
+    for (name, why) in [("q2", "taken"), ("2x", "not a name")] {
+        let refused = client.request(
+            "textDocument/rename",
+            json!({ "textDocument": document, "position": at_q1, "newName": name }),
+        );
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(why)),
+            "{refused}"
+        );
+    }
+
     // A method it does not answer is an error, not a silence.
-    let unknown = client.request("textDocument/rename", json!({ "textDocument": document }));
+    let unknown = client.request(
+        "textDocument/signatureHelp",
+        json!({ "textDocument": document }),
+    );
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
 
     // Closed: its diagnostics are cleared. Shut down and exited: the process ends, status 0.
@@ -377,6 +416,74 @@ fn imports_read_open_documents_and_stay_inside_the_folder() {
         diagnostics.iter().any(|d| d["code"] == "E0134"),
         "{diagnostics:#?}"
     );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("ends").success());
+}
+
+/// Renaming an item renames its keys in the instrument's translation files too.
+#[test]
+fn rename_reaches_the_translation_files() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    std::fs::write(folder.join("common.q"), MODULE).expect("module");
+    let survey = SURVEY.replace("yse", "yes").replace(
+        "from \"common.q\"",
+        "translation fr \"survey.fr.json\"\nfrom \"common.q\"",
+    );
+    let file = folder.join("survey.q");
+    std::fs::write(&file, &survey).expect("survey");
+    let translation = folder.join("survey.fr.json");
+    let written = super::qc(&[
+        "translations",
+        "new",
+        &file.display().to_string(),
+        "--lang",
+        "fr",
+        "-o",
+        &translation.display().to_string(),
+    ]);
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "{}",
+        super::stderr(&written)
+    );
+    let keys = std::fs::read_to_string(&translation).expect("translation");
+    assert!(keys.contains("\"q1.label\""), "{keys}");
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    client.notify("initialized", json!({}));
+    let uri = format!("file://{}/survey.q", folder.display());
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": survey } }),
+    );
+    let _ = client.diagnostics("survey.q");
+    let renamed = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": position(&survey, "when q1", 6), "newName": "has_plan" }),
+    );
+    let translation_uri = format!("file://{}/survey.fr.json", folder.display());
+    let edits = renamed["result"]["changes"][&translation_uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!edits.is_empty(), "{renamed}");
+    // Applied, each edit turns a `q1.` key into a `has_plan.` key, and nothing else.
+    let lines: Vec<&str> = keys.lines().collect();
+    for edit in &edits {
+        let line = edit["range"]["start"]["line"].as_u64().expect("a line") as usize;
+        let start = edit["range"]["start"]["character"]
+            .as_u64()
+            .expect("a column") as usize;
+        assert_eq!(&lines[line][start..start + 2], "q1", "{}", lines[line]);
+        assert_eq!(lines[line].as_bytes()[start - 1], b'"');
+    }
+    assert_eq!(edits.len(), keys.matches("\"q1.").count());
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("ends").success());
