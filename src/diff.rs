@@ -461,27 +461,20 @@ impl<'i> Changes<'i> {
             }
             (AnswerType::List(a), AnswerType::List(b)) => self.list(item, what, a, b),
             (AnswerType::Grid(a), AnswerType::Grid(b)) => {
+                let (old, new) = (self.old, self.new);
                 self.lines(
                     item,
                     what,
                     "row",
-                    a.rows
-                        .iter()
-                        .map(|r| (r.id.as_str(), self.old.written(&r.label))),
-                    b.rows
-                        .iter()
-                        .map(|r| (r.id.as_str(), self.new.written(&r.label))),
+                    labels(old, a.rows.iter().map(|r| (r.id.as_str(), &r.label))),
+                    labels(new, b.rows.iter().map(|r| (r.id.as_str(), &r.label))),
                 );
                 self.lines(
                     item,
                     what,
                     "column",
-                    a.columns
-                        .iter()
-                        .map(|c| (c.id.as_str(), self.old.written(&c.label))),
-                    b.columns
-                        .iter()
-                        .map(|c| (c.id.as_str(), self.new.written(&c.label))),
+                    labels(old, a.columns.iter().map(|c| (c.id.as_str(), &c.label))),
+                    labels(new, b.columns.iter().map(|c| (c.id.as_str(), &c.label))),
                 );
                 for row in &b.rows {
                     if let (Some(before), Some(after)) = (
@@ -496,27 +489,20 @@ impl<'i> Changes<'i> {
                 }
             }
             (AnswerType::Table(a), AnswerType::Table(b)) => {
+                let (old, new) = (self.old, self.new);
                 self.lines(
                     item,
                     what,
                     "row",
-                    a.rows
-                        .iter()
-                        .map(|r| (r.id.as_str(), self.old.written(&r.label))),
-                    b.rows
-                        .iter()
-                        .map(|r| (r.id.as_str(), self.new.written(&r.label))),
+                    headings(old, &a.rows),
+                    headings(new, &b.rows),
                 );
                 self.lines(
                     item,
                     what,
                     "column",
-                    a.columns
-                        .iter()
-                        .map(|c| (c.id.as_str(), self.old.written(&c.label))),
-                    b.columns
-                        .iter()
-                        .map(|c| (c.id.as_str(), self.new.written(&c.label))),
+                    headings(old, &a.columns),
+                    headings(new, &b.columns),
                 );
                 self.answer(item, &format!("{what}, each cell,"), &a.cell, &b.cell);
             }
@@ -534,17 +520,15 @@ impl<'i> Changes<'i> {
         }
     }
 
-    /// The rows or columns of a grid or a table, by id.
-    fn lines<'a>(
+    /// The rows or columns of a grid or a table, by id, with their labels.
+    fn lines(
         &mut self,
         item: &Item,
         what: &str,
         line: &'static str,
-        old: impl Iterator<Item = (&'a str, String)>,
-        new: impl Iterator<Item = (&'a str, String)>,
+        old: Vec<(&str, String)>,
+        new: Vec<(&str, String)>,
     ) {
-        let old: Vec<(&str, String)> = old.collect();
-        let new: Vec<(&str, String)> = new.collect();
         let (removed, added, relabelled) = match line {
             "row" => ("row removed", "row added", "row relabelled"),
             _ => ("column removed", "column added", "column relabelled"),
@@ -696,6 +680,24 @@ impl<'i> Changes<'i> {
             });
         }
     }
+}
+
+/// Rows or columns by id, each with its label as written.
+fn labels<'a>(
+    instrument: &Instrument,
+    lines: impl Iterator<Item = (&'a str, &'a crate::model::Text)>,
+) -> Vec<(&'a str, String)> {
+    lines
+        .map(|(id, label)| (id, instrument.written(label)))
+        .collect()
+}
+
+/// A table's rows or columns by id, each with its label as written.
+fn headings<'a>(
+    instrument: &Instrument,
+    lines: &'a [crate::model::Heading],
+) -> Vec<(&'a str, String)> {
+    labels(instrument, lines.iter().map(|l| (l.id.as_str(), &l.label)))
 }
 
 /// When an item is asked, as a change says it: `when q25 = yes`, or `always`.

@@ -244,29 +244,12 @@ impl GitLoader {
 
 impl Loader for GitLoader {
     fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused> {
-        let outside = |reason| Err(Refused::OutsideRoot { reason });
-        if let Some(reason) = crate::load::unsafe_path(path) {
-            return outside(reason);
-        }
         let Some(folder) = self.folders.get(importer) else {
             return Err(Refused::Unreadable(format!(
                 "`{importer}` was not read by this loader"
             )));
         };
-        let mut candidate = folder.clone();
-        for component in Path::new(path).components() {
-            match component {
-                Component::Normal(part) => candidate.push(part),
-                Component::ParentDir => {
-                    candidate.pop();
-                }
-                Component::CurDir => {}
-                Component::RootDir | Component::Prefix(_) => return outside("an absolute path"),
-            }
-            if !candidate.starts_with(&self.root) {
-                return outside("its `..` climb out of the instrument's root");
-            }
-        }
+        let candidate = crate::load::fold(folder, path, &self.root)?;
         let bytes = self.blob(&candidate).map_err(Refused::Unreadable)?;
         let name = crate::load::join(importer, path);
         if let Some(parent) = candidate.parent() {

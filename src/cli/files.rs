@@ -10,7 +10,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -231,29 +231,13 @@ impl FileLoader {
 impl Loader for FileLoader {
     fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused> {
         let outside = |reason| Err(Refused::OutsideRoot { reason });
-        if let Some(reason) = crate::load::unsafe_path(path) {
-            return outside(reason);
-        }
         let Some(folder) = self.folders.get(importer) else {
             return Err(Refused::Unreadable(format!(
                 "`{importer}` was not read by this loader"
             )));
         };
         // `..` is folded on the canonical folder, where it means what it says.
-        let mut candidate = folder.clone();
-        for component in Path::new(path).components() {
-            match component {
-                Component::Normal(part) => candidate.push(part),
-                Component::ParentDir => {
-                    candidate.pop();
-                }
-                Component::CurDir => {}
-                Component::RootDir | Component::Prefix(_) => return outside("an absolute path"),
-            }
-            if !candidate.starts_with(&self.root) {
-                return outside("its `..` climb out of the instrument's root");
-            }
-        }
+        let candidate = crate::load::fold(folder, path, &self.root)?;
         let real = std::fs::canonicalize(&candidate)
             .map_err(|error| Refused::Unreadable(describe(&error)))?;
         if !real.starts_with(&self.root) {

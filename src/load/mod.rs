@@ -438,6 +438,36 @@ pub fn confined(importer: &str, path: &str) -> Result<String, Refused> {
 /// Why a path written in a `.q` file cannot name a file inside the root, whatever folder it
 /// is read from: absolute paths, paths with a drive or a backslash (not portable: `.q` files
 /// write `/`), and NUL bytes.
+/// The file that `path`, written in a file of `folder`, names: `..` folded on the folder, where
+/// it means what it says. Refused when the path is not a safe relative path
+/// ([`unsafe_path`]) or when a step leaves `root`. (Links are the caller's to check.)
+pub fn fold(
+    folder: &std::path::Path,
+    path: &str,
+    root: &std::path::Path,
+) -> Result<std::path::PathBuf, Refused> {
+    use std::path::Component;
+    let outside = |reason| Err(Refused::OutsideRoot { reason });
+    if let Some(reason) = unsafe_path(path) {
+        return outside(reason);
+    }
+    let mut candidate = folder.to_path_buf();
+    for component in std::path::Path::new(path).components() {
+        match component {
+            Component::Normal(part) => candidate.push(part),
+            Component::ParentDir => {
+                candidate.pop();
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return outside("an absolute path"),
+        }
+        if !candidate.starts_with(root) {
+            return outside("its `..` climb out of the instrument's root");
+        }
+    }
+    Ok(candidate)
+}
+
 pub fn unsafe_path(path: &str) -> Option<&'static str> {
     if path.starts_with('/') {
         Some("an absolute path")

@@ -729,16 +729,9 @@ struct Overlay<'a> {
 
 impl Loader for Overlay<'_> {
     fn load(&mut self, importer: &str, path: &str) -> Result<Loaded, Refused> {
-        if let Some(reason) = crate::load::unsafe_path(path) {
-            return Err(Refused::OutsideRoot { reason });
-        }
-        let name = crate::load::join(importer, path);
-        let candidate = PathBuf::from(&name);
-        if !candidate.starts_with(&self.root) {
-            return Err(Refused::OutsideRoot {
-                reason: "its `..` climb out of the instrument's root",
-            });
-        }
+        let folder = Path::new(importer).parent().unwrap_or(Path::new(""));
+        let candidate = crate::load::fold(folder, path, &self.root)?;
+        let name = candidate.display().to_string();
         if let Some(text) = self.open.get(&candidate) {
             return Ok(Loaded {
                 key: name.clone(),
