@@ -10,6 +10,7 @@
 //!   column removed, a type changed, a bound narrowed).
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::dataset::written;
 use crate::model::{AnswerType, Instrument, Item, List};
@@ -733,5 +734,174 @@ fn kind(answer: &AnswerType) -> &'static str {
         AnswerType::List(_) => "a list",
         AnswerType::Grid(_) => "a grid",
         AnswerType::Table(_) => "a table",
+    }
+}
+
+/// A reply to the `old` version, brought to the `new` one as far as the changes allow: the
+/// answers to items the new version no longer has dropped; a single choice made multiple put
+/// in a list, and a list of one code made single; a grid's rows and columns, and a list's
+/// fields, that are gone dropped; the version set to the new one. What cannot be migrated
+/// (an option removed, a type changed) is kept as it was, for validation to report; each
+/// step is said in the notes, by item.
+pub fn migrate(old: &Instrument, new: &Instrument, reply: &Value) -> (Value, Vec<String>) {
+    let mut reply = reply.clone();
+    let mut notes = Vec::new();
+    if let (Some(object), Some(version)) = (reply.as_object_mut(), &new.version) {
+        object.insert("version".to_owned(), Value::String(version.clone()));
+    }
+    let Some(answers) = reply.get_mut("answers").and_then(Value::as_object_mut) else {
+        return (reply, notes);
+    };
+    let keys: Vec<String> = answers.keys().cloned().collect();
+    for key in keys {
+        let Some(before) = old.items.iter().find(|item| item.id == key) else {
+            continue;
+        };
+        let Some(after) = new.items.iter().find(|item| item.id == key) else {
+            answers.remove(&key);
+            notes.push(format!(
+                "`{key}`: dropped: the new version has no such item"
+            ));
+            continue;
+        };
+        let (Some(was), Some(is), Some(value)) =
+            (&before.answer, &after.answer, answers.get_mut(&key))
+        else {
+            continue;
+        };
+        migrate_value(new, &key, was, is, value, &mut notes);
+    }
+    (reply, notes)
+}
+
+fn migrate_value(
+    new: &Instrument,
+    at: &str,
+    was: &AnswerType,
+    is: &AnswerType,
+    value: &mut Value,
+    notes: &mut Vec<String>,
+) {
+    if crate::eval::special_code(value).is_some() {
+        return;
+    }
+    match (was, is) {
+        (
+            AnswerType::Choice {
+                multiple: false, ..
+            },
+            AnswerType::Choice {
+                multiple: true,
+                scale,
+            },
+        ) => {
+            if let Value::String(code) = value {
+                *value = Value::Array(vec![Value::String(std::mem::take(code))]);
+                notes.push(format!(
+                    "`{at}`: its code put in a list (a multiple choice now)"
+                ));
+            }
+            removed_codes(new, *scale, at, value, notes);
+        }
+        (
+            AnswerType::Choice { multiple: true, .. },
+            AnswerType::Choice {
+                multiple: false,
+                scale,
+            },
+        ) => {
+            if let Some([one]) = value.as_array().map(Vec::as_slice) {
+                *value = one.clone();
+                notes.push(format!(
+                    "`{at}`: its one code taken out of the list (a single choice now)"
+                ));
+            } else {
+                notes.push(format!("`{at}`: not migrated: a single choice now, and the reply ticks more or fewer than one"));
+            }
+            removed_codes(new, *scale, at, value, notes);
+        }
+        (AnswerType::Choice { .. }, AnswerType::Choice { scale, .. }) => {
+            removed_codes(new, *scale, at, value, notes);
+        }
+        (AnswerType::Grid(a), AnswerType::Grid(b)) => {
+            let Some(rows) = value.as_object_mut() else {
+                return;
+            };
+            rows.retain(|row, _| {
+                let kept =
+                    b.rows.iter().any(|r| r.id == *row) || !a.rows.iter().any(|r| r.id == *row);
+                if !kept {
+                    notes.push(format!(
+                        "`{at}`: row `{row}` dropped: the new version has no such row"
+                    ));
+                }
+                kept
+            });
+            for (row, ticks) in rows.iter_mut() {
+                let Some(ticks) = ticks.as_array_mut() else {
+                    continue;
+                };
+                ticks.retain(|tick| {
+                    let column = tick.as_str().unwrap_or_default();
+                    let kept = b.columns.iter().any(|c| c.id == column)
+                        || !a.columns.iter().any(|c| c.id == column);
+                    if !kept {
+                        notes.push(format!("`{at}`: row `{row}`: column `{column}` dropped: the new version has no such column"));
+                    }
+                    kept
+                });
+            }
+        }
+        (AnswerType::List(a), AnswerType::List(b)) => {
+            let Some(records) = value.as_array_mut() else {
+                return;
+            };
+            let gone: Vec<&str> = a
+                .fields
+                .iter()
+                .filter(|f| !b.fields.iter().any(|g| g.id == f.id))
+                .map(|f| f.id.as_str())
+                .collect();
+            let mut dropped = false;
+            for record in records.iter_mut().filter_map(Value::as_object_mut) {
+                for field in &gone {
+                    dropped |= record.remove(*field).is_some();
+                }
+            }
+            if dropped {
+                notes.push(format!(
+                    "`{at}`: field{} {} dropped from its records: the new version has no such field",
+                    if gone.len() == 1 { "" } else { "s" },
+                    gone.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        (before, after) if kind(before) != kind(after) => notes.push(format!(
+            "`{at}`: not migrated: it takes {} now (was {})",
+            kind(after),
+            kind(before)
+        )),
+        _ => {}
+    }
+}
+
+/// Notes the codes of a choice that the new scale does not have: they cannot be migrated.
+fn removed_codes(
+    new: &Instrument,
+    scale: crate::model::ScaleId,
+    at: &str,
+    value: &Value,
+    notes: &mut Vec<String>,
+) {
+    let options = &new.scale(scale).options;
+    let codes: Vec<&str> = match value {
+        Value::String(code) => vec![code.as_str()],
+        Value::Array(codes) => codes.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for code in codes {
+        if !options.iter().any(|o| o.code == code) {
+            notes.push(format!("`{at}`: not migrated: option `{code}` was removed"));
+        }
     }
 }

@@ -135,6 +135,12 @@ enum Command {
         /// How to print the problems: for people, or one JSON object per reply and line.
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
+        /// A reply to an older version of the form, `VERSION=FORM` (its `.q` file or compiled
+        /// form), is brought to this one through what changed (`qc diff`): answers to items
+        /// gone dropped, a single choice made multiple put in a list, and so on; what cannot
+        /// be migrated is said, and validation reports it. Repeatable.
+        #[arg(long, value_name = "VERSION=FORM")]
+        form_version: Vec<String>,
     },
     /// What changed between two versions of an instrument, by the ids of its items, options,
     /// fields, rows and columns: each change classed by what it does to the replies already
@@ -463,6 +469,7 @@ pub fn main() -> ExitCode {
             strip_disabled,
             output,
             format,
+            form_version,
         } => ExitCode::from(validate::run(validate::Request {
             limits,
             form: &form,
@@ -471,6 +478,7 @@ pub fn main() -> ExitCode {
             strip: strip_disabled,
             output: output.as_deref(),
             format,
+            versions: &form_version,
         })),
         Command::Report {
             form,

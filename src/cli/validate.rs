@@ -79,6 +79,8 @@ pub(super) struct Request<'a> {
     pub strip: bool,
     pub output: Option<&'a Path>,
     pub format: DiagnosticFormat,
+    /// Older versions of the form, `VERSION=FORM`, whose replies are migrated first.
+    pub versions: &'a [String],
 }
 
 pub(super) fn run(request: Request<'_>) -> u8 {
@@ -86,6 +88,19 @@ pub(super) fn run(request: Request<'_>) -> u8 {
         Ok(form) => form,
         Err(message) => return super::io_error(&message),
     };
+    let mut versions: Vec<(String, Instrument)> = Vec::new();
+    for given in request.versions {
+        let Some((version, path)) = given
+            .split_once('=')
+            .filter(|(v, p)| !v.is_empty() && !p.is_empty())
+        else {
+            return super::io_error(&format!("`{given}` is not VERSION=FORM"));
+        };
+        match load_form(request.limits, Path::new(path)) {
+            Ok(old) => versions.push((version.to_owned(), old.instrument)),
+            Err(message) => return super::io_error(&message),
+        }
+    }
     let entries = reply_files(request.replies);
     if request.strip && (entries.len() != 1 || request.output.is_none()) {
         return super::io_error(
@@ -100,25 +115,54 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     let max_problems = request.limits.max_problems;
     // Each reply's outcome, and with --strip-disabled the reply without the answers to items
     // that are not asked: those are stripped, not errors.
-    let check = |entry: &Entry| -> (Outcome, Option<serde_json::Value>) {
+    // A reply to an older version given: migrated first, with notes of what was done.
+    let migrated = |reply: serde_json::Value| -> (serde_json::Value, Vec<String>) {
+        let version = reply.get("version").and_then(serde_json::Value::as_str);
+        let older = versions.iter().find(|(v, _)| Some(v.as_str()) == version);
+        match older {
+            Some((version, old)) if form.instrument.version.as_deref() != Some(version) => {
+                let (reply, notes) = crate::diff::migrate(old, &form.instrument, &reply);
+                let notes = notes
+                    .into_iter()
+                    .map(|note| format!("migrated from version {version}: {note}"))
+                    .collect();
+                (reply, notes)
+            }
+            _ => (reply, Vec::new()),
+        }
+    };
+    let check = |entry: &Entry| -> (Outcome, Option<serde_json::Value>, Vec<String>) {
         let path = match entry {
-            Entry::Refused(_, why) => return (Outcome::Unreadable(why.clone()), None),
+            Entry::Refused(_, why) => return (Outcome::Unreadable(why.clone()), None, Vec::new()),
             Entry::File(path) => path,
         };
         let bytes = match read_regular(path, limit) {
             Ok(bytes) => bytes,
-            Err(error) => return (Outcome::Unreadable(error.to_string()), None),
+            Err(error) => return (Outcome::Unreadable(error.to_string()), None, Vec::new()),
         };
-        let reply = match parse_reply(&bytes) {
-            Ok(reply) if request.strip => validator.strip_disabled(&reply),
-            Ok(reply) => reply,
-            Err(error) => return (Outcome::Unparsable(error), None),
+        let (reply, notes) = match parse_reply(&bytes) {
+            Ok(reply) => migrated(reply),
+            Err(error) => return (Outcome::Unparsable(error), None, Vec::new()),
+        };
+        let reply = match request.strip {
+            true => validator.strip_disabled(&reply),
+            false => reply,
         };
         let checked = validator.validate_at_most(&reply, options, max_problems);
-        (Outcome::Checked(checked), request.strip.then_some(reply))
+        (
+            Outcome::Checked(checked),
+            request.strip.then_some(reply),
+            notes,
+        )
     };
-    let (outcomes, cleaned): (Vec<Outcome>, Vec<Option<serde_json::Value>>) =
-        entries.par_iter().map(check).unzip();
+    let mut outcomes = Vec::with_capacity(entries.len());
+    let mut cleaned = Vec::with_capacity(entries.len());
+    let mut notes = Vec::with_capacity(entries.len());
+    for (outcome, clean, note) in entries.par_iter().map(check).collect::<Vec<_>>() {
+        outcomes.push(outcome);
+        cleaned.push(clean);
+        notes.push(note);
+    }
 
     if let (Some(output), Some(Some(cleaned)), Some(Entry::File(path))) =
         (request.output, cleaned.first(), entries.first())
@@ -134,8 +178,8 @@ pub(super) fn run(request: Request<'_>) -> u8 {
     let files: Vec<&Path> = entries.iter().map(Entry::path).collect();
     let summary = Summary::of(&outcomes);
     match request.format {
-        DiagnosticFormat::Human => print_human(&form, &files, &outcomes, &summary),
-        DiagnosticFormat::Json => print_json(&form, &files, &outcomes, &summary),
+        DiagnosticFormat::Human => print_human(&form, &files, &outcomes, &notes, &summary),
+        DiagnosticFormat::Json => print_json(&form, &files, &outcomes, &notes, &summary),
     }
     if summary.unreadable > 0 {
         USAGE
@@ -276,10 +320,19 @@ fn location(form: &Form, problem: &Problem) -> Option<String> {
     Some(form.sources.as_ref()?.location(problem.span?))
 }
 
-fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summary) {
+fn print_human(
+    form: &Form,
+    files: &[&Path],
+    outcomes: &[Outcome],
+    notes: &[Vec<String>],
+    summary: &Summary,
+) {
     let mut out = String::new();
-    for (path, outcome) in files.iter().zip(outcomes) {
+    for ((path, outcome), notes) in files.iter().zip(outcomes).zip(notes) {
         let name = path.display();
+        for note in notes {
+            out.push_str(&format!("{name}: {note}\n"));
+        }
         match outcome {
             Outcome::Checked(checked) if checked.problems.is_empty() && checked.omitted == 0 => {
                 out.push_str(&format!("{name}: valid\n"))
@@ -368,6 +421,9 @@ fn print_human(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Sum
 struct JsonFile<'a> {
     file: String,
     valid: bool,
+    /// What migrating a reply to an older version did (`--form-version`).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    migrated: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<JsonProblem<'a>>,
     /// How many problems came after those listed (`--max-problems`).
@@ -389,9 +445,15 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-fn print_json(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summary) {
+fn print_json(
+    form: &Form,
+    files: &[&Path],
+    outcomes: &[Outcome],
+    notes: &[Vec<String>],
+    summary: &Summary,
+) {
     let mut out = String::new();
-    for (path, outcome) in files.iter().zip(outcomes) {
+    for ((path, outcome), notes) in files.iter().zip(outcomes).zip(notes) {
         let omitted = match outcome {
             Outcome::Checked(checked) => checked.omitted,
             _ => 0,
@@ -423,6 +485,7 @@ fn print_json(form: &Form, files: &[&Path], outcomes: &[Outcome], summary: &Summ
         let file = JsonFile {
             file: path.display().to_string(),
             valid: outcome.is_valid(),
+            migrated: notes,
             problems,
             omitted,
             error,

@@ -326,3 +326,123 @@ fn reworded_texts_make_their_translations_stale() {
         );
     }
 }
+
+/// `qc validate --form-version 1=OLD.q`: a reply to the old version is brought to the new one
+/// as far as the changes allow, each step said; what cannot be migrated is left for validation
+/// to report.
+#[test]
+fn replies_to_an_older_version_are_migrated_through_the_diff() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let old = write(
+        dir.path(),
+        "old.q",
+        r#"instrument survey { title "A survey" version "1" }
+scale yes_no { yes "Yes" no "No" maybe "Maybe" }
+section main "Main" {
+  question areas "Which areas?" : yes_no { allow uncited }
+  question gone "A question dropped" : text { allow uncited optional }
+  grid help "Mark the box(es):" {
+    column need "Need"
+    column give "Give"
+    row police "Police"
+    row courts "Courts"
+  }
+  question people "Who?" : list {
+    field name "Name" : text
+    field age "Age" : integer optional
+  } { allow uncited optional }
+}
+"#,
+    );
+    let new = write(
+        dir.path(),
+        "new.q",
+        r#"instrument survey { title "A survey" version "2" }
+scale yes_no { yes "Yes" no "No" }
+section main "Main" {
+  question areas "Which areas?" : many of yes_no { allow uncited }
+  grid help "Mark the box(es):" {
+    column need "Need"
+    row police "Police"
+  }
+  question people "Who?" : list {
+    field name "Name" : text
+  } { allow uncited optional }
+}
+"#,
+    );
+    let reply = |name: &str, areas: &str| {
+        write(
+            dir.path(),
+            name,
+            &format!(
+                r#"{{"form": "survey", "version": "1", "answers": {{"areas": {areas}, "gone": "x", "help": {{"police": ["need", "give"], "courts": ["need"]}}, "people": [{{"name": "Ana", "age": 41}}]}}}}"#
+            ),
+        )
+    };
+    let good = reply("good.json", r#""yes""#);
+    let stuck = reply("stuck.json", r#""maybe""#);
+    // Without the old version, the reply is refused.
+    let plain = qc(&["validate", &new, &good]);
+    assert_eq!(plain.status.code(), Some(1));
+    // With it, migrated: valid, each step said.
+    let migrated = qc(&[
+        "validate",
+        &new,
+        &good,
+        "--form-version",
+        &format!("1={old}"),
+    ]);
+    let text = String::from_utf8_lossy(&migrated.stdout).to_string();
+    assert_eq!(migrated.status.code(), Some(0), "{text}");
+    for said in [
+        "migrated from version 1: `areas`: its code put in a list",
+        "`gone`: dropped: the new version has no such item",
+        "`help`: row `courts` dropped",
+        "`help`: row `police`: column `give` dropped",
+        "`people`: field `age` dropped from its records",
+        "good.json: valid",
+    ] {
+        assert!(text.contains(said), "no {said:?} in {text}");
+    }
+    // An answer that cannot be migrated is said so, and validation reports it.
+    let refused = qc(&[
+        "validate",
+        &new,
+        &stuck,
+        "--form-version",
+        &format!("1={old}"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    let line: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&refused.stdout)
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("JSON");
+    let notes = line["migrated"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.contains("option `maybe` was removed"))),
+        "{line}"
+    );
+    assert!(
+        line["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .any(|p| p["code"] == "V0103"),
+        "{line}"
+    );
+    // A malformed `--form-version` is a usage error.
+    assert_eq!(
+        qc(&["validate", &new, &good, "--form-version", "1"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
