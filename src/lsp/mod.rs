@@ -235,8 +235,21 @@ impl Server {
 
     fn hover(&self, params: &Value) -> Option<Value> {
         let (_, text, offset, analysis) = self.at(params)?;
-        let (word, _) = text::word_at(text, offset)?;
-        let markdown = describe(&analysis.instrument, word)?;
+        let markdown = match text::cited_at(text, offset) {
+            // A paragraph after `cites document` or `quote document`: its text.
+            Some((document, paragraph)) => cited(&analysis.instrument, &document, &paragraph)?,
+            None => {
+                let (word, _) = text::word_at(text, offset)?;
+                describe(&analysis.instrument, word).or_else(|| {
+                    // A block: its signature, as declared.
+                    let name = word.rsplit('.').next().unwrap_or(word);
+                    self.sources(analysis)
+                        .into_iter()
+                        .find_map(|(_, text)| text::signature(text, name))
+                        .map(|signature| format!("```q\n{signature}\n```"))
+                })?
+            }
+        };
         Some(json!({ "contents": { "kind": "markdown", "value": markdown } }))
     }
 
@@ -303,6 +316,12 @@ impl Server {
                     .iter()
                     .map(|t| completion(t, 14, "answer type")),
                 )
+                .collect(),
+            text::Context::Block => self
+                .sources(analysis)
+                .into_iter()
+                .flat_map(|(_, text)| text::blocks(text))
+                .map(|(name, signature)| completion(&name, 3, &signature))
                 .collect(),
             text::Context::Item => instrument
                 .items
@@ -572,6 +591,29 @@ pub fn describe(instrument: &Instrument, word: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// What hover says of a paragraph of a document: its number, heading and text.
+fn cited(instrument: &Instrument, document: &str, paragraph: &str) -> Option<String> {
+    let name = document.rsplit('.').next().unwrap_or(document);
+    let document = instrument.documents.iter().find(|d| d.id == name)?;
+    let found = document.paragraphs.iter().find(|p| p.number == paragraph)?;
+    let mut out = format!("**{}, para. {}**", document.title, found.number);
+    if let Some(heading) = &found.heading {
+        out.push_str(&format!(" ({heading})"));
+    }
+    out.push_str(&format!(
+        "\n\n{}",
+        found.text.as_deref().unwrap_or("(text pending)")
+    ));
+    for sub in &found.subparagraphs {
+        out.push_str(&format!(
+            "\n\n({}) {}",
+            sub.letter,
+            sub.text.as_deref().unwrap_or("(text pending)")
+        ));
+    }
+    Some(out)
 }
 
 fn answer_text(instrument: &Instrument, answer: &AnswerType) -> String {

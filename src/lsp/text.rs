@@ -141,6 +141,8 @@ pub enum Context {
     Paragraphs(String),
     /// After `:` in a declaration: a scale or an answer type.
     Type,
+    /// After `use`: a block.
+    Block,
     /// Anywhere else: an item.
     Item,
 }
@@ -182,6 +184,9 @@ pub fn context(line: &str) -> Context {
                 return Context::Codes((*item).to_owned());
             }
         }
+    }
+    if last(1 + shift) == Some("use") {
+        return Context::Block;
     }
     if last(1 + shift) == Some(":") || (ends_word && last(1).is_some_and(|t| t.starts_with(':'))) {
         return Context::Type;
@@ -325,6 +330,61 @@ fn closing(text: &str, start: usize) -> Option<usize> {
     None
 }
 
+/// The paragraph under the cursor when it is one of a `cites` or `quote` list: the document
+/// named after the keyword, and the paragraph's number.
+pub fn cited_at(text: &str, offset: usize) -> Option<(String, String)> {
+    let offset = offset.min(text.len());
+    let digits = |c: char| c.is_ascii_digit();
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| digits(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let after = text.get(offset..)?;
+    let end = offset + after.find(|c: char| !digits(c)).unwrap_or(after.len());
+    let number = text.get(start..end).filter(|n| !n.is_empty())?;
+    let line = text.get(..start)?.rsplit('\n').next()?;
+    let mut words = line.split(|c: char| c.is_whitespace() || c == ',');
+    let mut document = None;
+    while let Some(word) = words.next() {
+        if word == "cites" || word == "quote" {
+            document = words.find(|w| !w.is_empty());
+        }
+    }
+    Some((document?.to_owned(), number.to_owned()))
+}
+
+/// The blocks a text declares, each with its signature.
+pub fn blocks(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("block "))
+        .filter_map(|rest| {
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let signature = signature(text, &name)?;
+            Some((name, signature))
+        })
+        .collect()
+}
+
+/// A block's signature as declared: `block concluding(lessons: item, topic: text)`.
+pub fn signature(text: &str, name: &str) -> Option<String> {
+    let (from, _) = declaration(text, name)?;
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let rest = text.get(line_start..)?;
+    let keyword = rest.trim_start();
+    if !keyword.starts_with("block") {
+        return None;
+    }
+    let end = keyword.find(')')?;
+    Some(keyword.get(..=end)?.to_owned())
+}
+
 /// Where a name is written in a `.q` text: each identifier equal to it outside texts and
 /// comments (or, in a qualified name `alias.name`, its second part), and each `{name}` piped
 /// into a text.
@@ -446,6 +506,7 @@ mod tests {
         );
         assert_eq!(context("  question q1 \"Label\" : "), Context::Type);
         assert_eq!(context("  when "), Context::Item);
+        assert_eq!(context("  use follow"), Context::Block);
     }
 
     #[test]
@@ -473,6 +534,27 @@ mod tests {
                 && !is_identifier("1q")
                 && !is_identifier("a.b")
                 && !is_identifier("")
+        );
+    }
+
+    #[test]
+    fn paragraphs_cited_and_block_signatures() {
+        let text = "  question q1 \"?\" : text { cites guidelines 6 (a), 17 and 18 }\n";
+        let at = text.find("17").unwrap_or(0) + 1;
+        assert_eq!(cited_at(text, at), Some(("guidelines".into(), "17".into())));
+        assert_eq!(cited_at("question q1 \"17\"", 14), None);
+        let module = "block follow_up(asks: item, topic: text) {\n}\nscale s { a \"A\" }\n";
+        assert_eq!(
+            signature(module, "follow_up").as_deref(),
+            Some("block follow_up(asks: item, topic: text)")
+        );
+        assert_eq!(signature(module, "s"), None);
+        assert_eq!(
+            blocks(module),
+            [(
+                "follow_up".to_owned(),
+                "block follow_up(asks: item, topic: text)".to_owned()
+            )]
         );
     }
 

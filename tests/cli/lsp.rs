@@ -488,3 +488,61 @@ fn rename_reaches_the_translation_files() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("ends").success());
 }
+
+/// Hover on a paragraph of a `cites` list gives its text; on a used block, its signature.
+#[test]
+fn hover_names_paragraphs_and_blocks() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    let module = format!(
+        "{MODULE}block follow_up(asks: item, topic: text) {{\n  question asks \"Does your country have a policy on {{topic}}?\" : yes_no {{ cites guidelines 18 }}\n}}\n"
+    );
+    std::fs::write(folder.join("common.q"), &module).expect("module");
+    let survey = "instrument survey { title \"A survey\" }\nfrom \"common.q\" import yes_no, guidelines, follow_up\n\nsection main \"Main\" {\n  question q1 \"Is there a plan?\" : yes_no { cites guidelines 17 }\n  use follow_up(asks = q2, topic = \"crime prevention\")\n}\n";
+    std::fs::write(folder.join("survey.q"), survey).expect("survey");
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    client.notify("initialized", json!({}));
+    let uri = format!("file://{}/survey.q", folder.display());
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": survey } }),
+    );
+    assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
+    let hover = |client: &mut Client, needle: &str, after: usize| {
+        let answer = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position(survey, needle, after) }),
+        );
+        answer["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let paragraph = hover(&mut client, "guidelines 17", 12);
+    assert_eq!(
+        paragraph,
+        "**Guidelines for the Prevention of Crime, para. 17**\n\nGovernments should include prevention as a permanent part of their structures."
+    );
+    let block = hover(&mut client, "follow_up(asks", 3);
+    assert_eq!(block, "```q\nblock follow_up(asks: item, topic: text)\n```");
+    // After `use`, the blocks in scope, each with its signature.
+    let blocks = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": position(survey, "use follow_up", 4) }),
+    );
+    assert_eq!(
+        blocks["result"]["items"][0]["label"], "follow_up",
+        "{blocks}"
+    );
+    assert_eq!(
+        blocks["result"]["items"][0]["detail"],
+        "block follow_up(asks: item, topic: text)"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("ends").success());
+}
