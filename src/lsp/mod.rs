@@ -172,7 +172,20 @@ impl Server {
             }
             _ => return Vec::new(),
         }
-        self.check(&path)
+        if path.extension().is_some_and(|e| e == "q") {
+            return self.check(&path);
+        }
+        // Another file (a translation file): the documents that read it are checked again.
+        let readers: Vec<PathBuf> = self
+            .compiled
+            .iter()
+            .filter(|(_, analysis)| analysis.files.contains_key(&path))
+            .map(|(document, _)| document.clone())
+            .collect();
+        readers
+            .iter()
+            .flat_map(|document| self.check(document))
+            .collect()
     }
 
     /// Compiles an open document and gives its diagnostics, a notification per file (those of
@@ -229,7 +242,12 @@ impl Server {
         let line = params.pointer("/position/line")?.as_u64()?;
         let character = params.pointer("/position/character")?.as_u64()?;
         let offset = offset_of(text, line as usize, character as usize);
-        let analysis = self.compiled.get(&path)?;
+        // A translation file is read with the instrument whose last compilation read it.
+        let analysis = self.compiled.get(&path).or_else(|| {
+            self.compiled
+                .values()
+                .find(|analysis| analysis.files.contains_key(&path))
+        })?;
         Some((path, text.as_str(), offset, analysis))
     }
 
@@ -254,8 +272,18 @@ impl Server {
     }
 
     fn definition(&self, params: &Value) -> Option<Value> {
-        let (_, text, offset, analysis) = self.at(params)?;
+        let (path, text, offset, analysis) = self.at(params)?;
         let (word, _) = text::word_at(text, offset)?;
+        // In a translation file, a key (`q1.label`, `scale.yes_no.yes`) leads to what it
+        // translates: the item, or the scale.
+        let word = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => match word.split('.').collect::<Vec<_>>().as_slice() {
+                ["scale", scale, ..] => *scale,
+                [item, ..] => *item,
+                [] => word,
+            },
+            _ => word,
+        };
         let instrument = &analysis.instrument;
         // An item: where its id is declared.
         if let Some(item) = instrument.items.iter().find(|item| item.id == word) {

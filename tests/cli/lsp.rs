@@ -484,6 +484,21 @@ fn rename_reaches_the_translation_files() {
         assert_eq!(lines[line].as_bytes()[start - 1], b'"');
     }
     assert_eq!(edits.len(), keys.matches("\"q1.").count());
+    // Opened, the translation file leads from a key to what it translates.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": translation_uri, "languageId": "json", "version": 1, "text": keys } }),
+    );
+    let _ = client.diagnostics("survey.q");
+    let definition = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": translation_uri }, "position": position(&keys, "\"q1.label", 2) }),
+    );
+    assert_eq!(definition["result"]["uri"], uri, "{definition}");
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        position(&survey, "q1 \"Is", 0)
+    );
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     assert!(client.child.wait().expect("ends").success());
