@@ -436,12 +436,10 @@ impl<'i> Changes<'i> {
                 }
             }
             (AnswerType::Amount { currencies: a }, AnswerType::Amount { currencies: b }) => {
-                let dropped: Vec<&String> = match (a.is_empty(), b.is_empty()) {
-                    (_, true) => Vec::new(),
-                    (true, false) => vec![],
-                    (false, false) => a.iter().filter(|c| !b.contains(c)).collect(),
-                };
-                if (a.is_empty() && !b.is_empty()) || !dropped.is_empty() {
+                // No currency named means any: a list after none, or one without a currency
+                // named before, narrows.
+                let narrowed = !b.is_empty() && (a.is_empty() || a.iter().any(|c| !b.contains(c)));
+                if narrowed {
                     self.push(
                         Class::Breaking,
                         item,

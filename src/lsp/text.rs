@@ -150,7 +150,7 @@ pub enum Context {
 /// What the text of a line before the cursor asks a completion for.
 pub fn context(line: &str) -> Context {
     let tokens: Vec<&str> = line
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '[' | ']'))
         .filter(|t| !t.is_empty())
         .collect();
     let last = |n: usize| {
@@ -164,25 +164,19 @@ pub fn context(line: &str) -> Context {
     // The token being typed is not part of the context.
     let shift = usize::from(ends_word);
     match (last(2 + shift), last(1 + shift)) {
-        (Some(item), Some("=" | "!=" | "in")) | (Some(item), Some("in[")) => {
-            return Context::Codes(item.to_owned())
-        }
+        (Some(item), Some("=" | "!=" | "in")) => return Context::Codes(item.to_owned()),
         (Some("cites"), Some(document)) => return Context::Paragraphs(document.to_owned()),
         _ => {}
     }
-    if let (Some(item), Some(op)) = (last(2 + shift), last(1 + shift)) {
-        if op.starts_with('[') && last(3 + shift) == Some("in") {
-            return Context::Codes(item.to_owned());
-        }
-    }
-    if line.trim_end().ends_with('[') || line.contains(" in [") {
-        if let Some(position) = tokens
+    // Inside a list of codes, `q1 in [yes, n`: the item before `in`.
+    if line.rfind('[') > line.rfind(']') {
+        let item = tokens
             .iter()
-            .rposition(|t| *t == "in" || t.starts_with("in["))
-        {
-            if let Some(item) = position.checked_sub(1).and_then(|i| tokens.get(i)) {
-                return Context::Codes((*item).to_owned());
-            }
+            .rposition(|t| *t == "in")
+            .and_then(|at| at.checked_sub(1))
+            .and_then(|at| tokens.get(at));
+        if let Some(item) = item {
+            return Context::Codes((*item).to_owned());
         }
     }
     if last(1 + shift) == Some("use") {
@@ -500,6 +494,7 @@ mod tests {
         );
         assert_eq!(context("when q1 = ye"), Context::Codes("q1".into()));
         assert_eq!(context("when q1 in ["), Context::Codes("q1".into()));
+        assert_eq!(context("when q1 in [yes, n"), Context::Codes("q1".into()));
         assert_eq!(
             context("    cites guidelines "),
             Context::Paragraphs("guidelines".into())

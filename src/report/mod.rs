@@ -51,7 +51,8 @@ pub struct Report {
 }
 
 /// The replies counted against the list of those the instrument was sent to, matched by name
-/// (the first answer of the respondent block), whatever the case and spacing.
+/// (the first answer of the respondent block), whatever the case and spacing, or by the code of
+/// that answer when it is a country.
 #[derive(Clone, Debug, Serialize)]
 pub struct Recipients {
     /// How many it was sent to.

@@ -68,6 +68,33 @@ impl Client {
         }
     }
 
+    /// A client that has initialized the server: the client, and the server's answer.
+    fn initialized() -> (Client, Value) {
+        let mut client = Client::start();
+        let answer = client.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+        );
+        client.notify("initialized", json!({}));
+        (client, answer)
+    }
+
+    /// Opens a document, as the editor holds it.
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }),
+        );
+    }
+
+    /// Shuts the server down and has it exit: the answer to `shutdown`, and how it ended.
+    fn stop(mut self) -> (Value, std::process::ExitStatus) {
+        let shutdown = self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().expect("qc lsp ends");
+        (shutdown, status)
+    }
+
     fn send(&mut self, message: &Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("sent");
@@ -164,21 +191,13 @@ fn an_editor_gets_diagnostics_hover_definition_completion_and_fixes() {
     };
     let document = json!({ "uri": uri });
 
-    let mut client = Client::start();
-    let initialized = client.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
+    let (mut client, initialized) = Client::initialized();
     let capabilities = &initialized["result"]["capabilities"];
     assert_eq!(capabilities["hoverProvider"], true, "{initialized}");
     assert_eq!(initialized["result"]["serverInfo"]["name"], "qc");
-    client.notify("initialized", json!({}));
 
     // Opened with a misspelt code: the diagnostic of `qc check`, with its code and range.
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": SURVEY } }),
-    );
+    client.open(&uri, "q", SURVEY);
     let diagnostics = client.diagnostics("survey.q");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     let diagnostic = &diagnostics[0];
@@ -362,10 +381,8 @@ fn an_editor_gets_diagnostics_hover_definition_completion_and_fixes() {
     // Closed: its diagnostics are cleared. Shut down and exited: the process ends, status 0.
     client.notify("textDocument/didClose", json!({ "textDocument": document }));
     assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
-    let shutdown = client.request("shutdown", Value::Null);
+    let (shutdown, status) = client.stop();
     assert!(shutdown.get("error").is_none(), "{shutdown}");
-    client.notify("exit", Value::Null);
-    let status = client.child.wait().expect("qc lsp ends");
     assert!(status.success(), "{status}");
 }
 
@@ -378,26 +395,15 @@ fn imports_read_open_documents_and_stay_inside_the_folder() {
     std::fs::write(folder.join("common.q"), MODULE).expect("module");
     let survey = SURVEY.replace("yse", "yes");
     std::fs::write(folder.join("survey.q"), &survey).expect("survey");
-    let mut client = Client::start();
-    client.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    client.notify("initialized", json!({}));
+    let (mut client, _) = Client::initialized();
     // The module as the editor holds it drops `no`: the survey, opened after, reads that text.
     let module_uri = format!("file://{}/common.q", folder.display());
     let edited = MODULE.replace(" no \"No\"", " maybe \"Maybe\"");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": module_uri, "languageId": "q", "version": 1, "text": edited } }),
-    );
+    client.open(&module_uri, "q", &edited);
     let _ = client.diagnostics("common.q");
     let uri = format!("file://{}/survey.q", folder.display());
     let text = survey.replace("when q1 = yes", "when q1 = no");
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": text } }),
-    );
+    client.open(&uri, "q", &text);
     let diagnostics = client.diagnostics("survey.q");
     assert!(
         diagnostics
@@ -416,9 +422,7 @@ fn imports_read_open_documents_and_stay_inside_the_folder() {
         diagnostics.iter().any(|d| d["code"] == "E0134"),
         "{diagnostics:#?}"
     );
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert!(client.child.wait().expect("ends").success());
+    assert!(client.stop().1.success());
 }
 
 /// Renaming an item renames its keys in the instrument's translation files too.
@@ -451,17 +455,9 @@ fn rename_reaches_the_translation_files() {
     );
     let keys = std::fs::read_to_string(&translation).expect("translation");
     assert!(keys.contains("\"q1.label\""), "{keys}");
-    let mut client = Client::start();
-    client.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    client.notify("initialized", json!({}));
+    let (mut client, _) = Client::initialized();
     let uri = format!("file://{}/survey.q", folder.display());
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": survey } }),
-    );
+    client.open(&uri, "q", &survey);
     let _ = client.diagnostics("survey.q");
     let renamed = client.request(
         "textDocument/rename",
@@ -485,10 +481,7 @@ fn rename_reaches_the_translation_files() {
     }
     assert_eq!(edits.len(), keys.matches("\"q1.").count());
     // Opened, the translation file leads from a key to what it translates.
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": translation_uri, "languageId": "json", "version": 1, "text": keys } }),
-    );
+    client.open(&translation_uri, "json", &keys);
     let _ = client.diagnostics("survey.q");
     let definition = client.request(
         "textDocument/definition",
@@ -499,9 +492,7 @@ fn rename_reaches_the_translation_files() {
         definition["result"]["range"]["start"],
         position(&survey, "q1 \"Is", 0)
     );
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert!(client.child.wait().expect("ends").success());
+    assert!(client.stop().1.success());
 }
 
 /// Hover on a paragraph of a `cites` list gives its text; on a used block, its signature.
@@ -515,17 +506,9 @@ fn hover_names_paragraphs_and_blocks() {
     std::fs::write(folder.join("common.q"), &module).expect("module");
     let survey = "instrument survey { title \"A survey\" }\nfrom \"common.q\" import yes_no, guidelines, follow_up\n\nsection main \"Main\" {\n  question q1 \"Is there a plan?\" : yes_no { cites guidelines 17 }\n  use follow_up(asks = q2, topic = \"crime prevention\")\n}\n";
     std::fs::write(folder.join("survey.q"), survey).expect("survey");
-    let mut client = Client::start();
-    client.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
-    );
-    client.notify("initialized", json!({}));
+    let (mut client, _) = Client::initialized();
     let uri = format!("file://{}/survey.q", folder.display());
-    client.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": survey } }),
-    );
+    client.open(&uri, "q", survey);
     assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
     let hover = |client: &mut Client, needle: &str, after: usize| {
         let answer = client.request(
@@ -557,7 +540,5 @@ fn hover_names_paragraphs_and_blocks() {
         blocks["result"]["items"][0]["detail"],
         "block follow_up(asks: item, topic: text)"
     );
-    client.request("shutdown", Value::Null);
-    client.notify("exit", Value::Null);
-    assert!(client.child.wait().expect("ends").success());
+    assert!(client.stop().1.success());
 }
