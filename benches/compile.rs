@@ -1,5 +1,6 @@
 //! Parse + check + compile to JSON, for the bundled instrument and for generated instruments of
-//! 1,000 and 10,000 questions with conditions and citations. Run with `cargo bench`.
+//! 1,000 and 10,000 questions with conditions and citations; and `qc fmt` on the same. Run with
+//! `cargo bench`.
 
 #[path = "bundled.rs"]
 mod bundled;
@@ -116,4 +117,25 @@ fn generated_translated(bencher: divan::Bencher, questions: usize) {
             assert_eq!(instrument.translations.len(), 1);
             qc::emit::json::to_string(&instrument)
         });
+}
+
+/// `qc fmt`: the bundled instrument, and generated instruments of 1,000 and 10,000 questions,
+/// laid out from the concrete tree of their parse.
+mod format {
+    use super::{generate, BUNDLED};
+
+    #[divan::bench]
+    fn crime_prevention(bencher: divan::Bencher) {
+        bencher
+            .counter(divan::counter::BytesCount::new(BUNDLED.len()))
+            .bench(|| qc::format::format(divan::black_box(BUNDLED)).expect("it parses"));
+    }
+
+    #[divan::bench(args = [1_000, 10_000])]
+    fn generated(bencher: divan::Bencher, questions: usize) {
+        let source = generate(questions);
+        bencher
+            .counter(divan::counter::BytesCount::new(source.len()))
+            .bench(|| qc::format::format(divan::black_box(&source)).expect("it parses"));
+    }
 }

@@ -11,11 +11,14 @@
 # (from Member States) beside its offers (from Member States and from these organizations).
 
 instrument technical_assistance_providers {
-  title "Capacity to provide technical assistance in the areas of the information-gathering instruments on United Nations standards and norms in crime prevention and criminal justice (draft)"
-  resolution "Prepared pursuant to Economic and Social Council resolution 2006/20, operative paragraph 6"
-  status "draft: not adopted, for consultation"
+  title "Capacity to provide technical assistance in the areas of the information-gathering "
+    "instruments on United Nations standards and norms in crime prevention and criminal justice "
+    "(draft)"
+  resolution "Prepared pursuant to Economic and Social Council resolution 2006/20, operative "
+    "paragraph 6"
   version "0.1"
   language "en"
+  status "draft: not adopted, for consultation"
 }
 
 from "common/scales.q" import yes_no
@@ -30,14 +33,20 @@ report {
 }
 
 introduction {
-  text "This draft questionnaire seeks information from intergovernmental and non-governmental organizations, from the institutes of the United Nations Crime Prevention and Criminal Justice Programme network and from other United Nations entities on their capacity to provide technical assistance in the areas of the information-gathering instruments on United Nations standards and norms in crime prevention and on victim issues."
-  text "The areas are those in which Member States are asked whether they need technical assistance, so that needs and offers can be matched."
+  text "This draft questionnaire seeks information from intergovernmental and non-governmental "
+    "organizations, from the institutes of the United Nations Crime Prevention and Criminal "
+    "Justice Programme network and from other United Nations entities on their capacity to provide "
+    "technical assistance in the areas of the information-gathering instruments on United Nations "
+    "standards and norms in crime prevention and on victim issues."
+  text "The areas are those in which Member States are asked whether they need technical "
+    "assistance, so that needs and offers can be matched."
 }
 
 scale provider_kind "Kind of organization" {
   intergovernmental "Intergovernmental organization"
   non_governmental "Non-governmental organization"
-  programme_network "Institute of the United Nations Crime Prevention and Criminal Justice Programme network"
+  programme_network "Institute of the United Nations Crime Prevention and Criminal Justice "
+    "Programme network"
   united_nations "Other United Nations entity"
 }
 
@@ -45,7 +54,8 @@ respondent "Information on the organization" {
   question organization "Name of the organization" : text
   question kind "Kind of organization" : provider_kind
   question office "Unit or office that prepared the reply" : text
-  question focal_point "Focal point for the reply: name, title, telephone and e-mail address" : long_text
+  question focal_point "Focal point for the reply: name, title, telephone and e-mail address"
+    : long_text
   question replied_on "Date of the reply" : date
 }
 
@@ -53,11 +63,13 @@ section crime_prevention "Technical assistance in crime prevention" {
   text "The relevant paragraph of resolution 2006/20 reads:"
   quote resolution_2006_20 6
 
-  question p1 "Is your organization able to provide technical assistance in any area of crime prevention?" : yes_no {
+  question p1 "Is your organization able to provide technical assistance in any area of crime "
+    "prevention?" : yes_no {
     cites resolution_2006_20 6
   }
 
-  grid p1_areas "If the answer to question 1 is “Yes”, please mark the appropriate box(es) below:" when p1 = yes {
+  grid p1_areas "If the answer to question 1 is “Yes”, please mark the appropriate box(es) below:"
+    when p1 = yes {
     feeds assistance
     column provide "Can provide technical assistance"
     column provided "Has provided technical assistance in the last five years"
@@ -66,11 +78,13 @@ section crime_prevention "Technical assistance in crime prevention" {
 }
 
 section victim_issues "Technical assistance on victim issues" {
-  question p2 "Is your organization able to provide technical assistance in any area related to victims of crime and abuse of power?" : yes_no {
+  question p2 "Is your organization able to provide technical assistance in any area related to "
+    "victims of crime and abuse of power?" : yes_no {
     cites resolution_2006_20 6
   }
 
-  grid p2_areas "If the answer to question 2 is “Yes”, please mark the appropriate box(es) below:" when p2 = yes {
+  grid p2_areas "If the answer to question 2 is “Yes”, please mark the appropriate box(es) below:"
+    when p2 = yes {
     feeds assistance
     column provide "Can provide technical assistance"
     column provided "Has provided technical assistance in the last five years"
@@ -100,13 +114,16 @@ section reach "Forms and reach of the assistance" {
     cites resolution_2006_20 6
   }
 
-  question p5 "Please describe your organization's experience in providing technical assistance in these areas, with examples of projects and the countries where they took place." : long_text when p1 = yes or p2 = yes {
+  question p5 "Please describe your organization's experience in providing technical assistance in "
+    "these areas, with examples of projects and the countries where they took place." : long_text
+    when p1 = yes or p2 = yes {
     cites resolution_2006_20 6
     optional
     feeds practices
   }
 
-  question p6 "Please indicate your organization's centre or focal point for technical assistance in crime prevention, if there is one." : long_text {
+  question p6 "Please indicate your organization's centre or focal point for technical assistance "
+    "in crime prevention, if there is one." : long_text {
     cites resolution_2006_20 7
     optional
     feeds assistance

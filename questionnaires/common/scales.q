@@ -6,24 +6,24 @@
 
 scale yes_no "Yes / No" {
   yes "Yes"
-  no  "No"
+  no "No"
 }
 
 scale yes_no_na "Yes / No / Not applicable" {
-  yes            "Yes"
-  no             "No"
+  yes "Yes"
+  no "No"
   not_applicable "Not applicable"
 }
 
 scale yes_partly_no "Yes / Yes, in part / No" {
-  yes         "Yes"
+  yes "Yes"
   yes_in_part "Yes, in part"
-  no          "No"
+  no "No"
 }
 
 scale yes_partly_no_na "Yes / Yes, in part / No / Not applicable" {
-  yes            "Yes"
-  yes_in_part    "Yes, in part"
-  no             "No"
+  yes "Yes"
+  yes_in_part "Yes, in part"
+  no "No"
   not_applicable "Not applicable"
 }

@@ -16,7 +16,13 @@ pub(super) fn run(limits: &Limits, files: &[PathBuf], check: bool) -> u8 {
                 continue;
             }
         };
-        let formatted = crate::format::format(&source);
+        let formatted = match crate::format::format(&source) {
+            Ok(formatted) => formatted,
+            Err(error) => {
+                status = status.max(super::io_error(&refusal(&name, &source, &error)));
+                continue;
+            }
+        };
         if path == Path::new("-") {
             print!("{formatted}");
             continue;
@@ -47,8 +53,8 @@ pub(super) fn run(limits: &Limits, files: &[PathBuf], check: bool) -> u8 {
     status
 }
 
-/// A file's text, when it is a `.q` source: UTF-8 that parses. Another file is named, never
-/// shown.
+/// A file's text, when it is a `.q` source: UTF-8 that starts with a declaration. Another file
+/// is named, never shown.
 fn read(limits: &Limits, path: &Path) -> Result<(String, String), String> {
     let input = limits.read(path)?;
     let text = crate::syntax::decode(&input.name, &input.bytes).map_err(|_| {
@@ -57,14 +63,21 @@ fn read(limits: &Limits, path: &Path) -> Result<(String, String), String> {
             input.name
         )
     })?;
-    if let Err(error) = crate::syntax::parse(text) {
-        let (line, column) = position(text, crate::span::primary(&error).start);
+    if !crate::syntax::looks_like_source(text) {
         return Err(format!(
-            "`{}` does not parse ({line}:{column}: {error}); `qc check` shows why, and `qc fmt` formats only what parses",
+            "`{}` is not a `.q` source: it does not start with a declaration",
             input.name
         ));
     }
     Ok((input.name.clone(), text.to_owned()))
+}
+
+/// Why a source that does not parse is not formatted.
+fn refusal(name: &str, text: &str, error: &crate::syntax::SyntaxError) -> String {
+    let (line, column) = position(text, crate::span::primary(error).start);
+    format!(
+        "`{name}` does not parse ({line}:{column}: {error}); `qc check` shows why, and `qc fmt` formats only what parses"
+    )
 }
 
 /// The 1-based line and column of a byte offset.
@@ -75,9 +88,15 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// How long the search for the smallest diff may take; past it, the diff shown is a larger one,
+/// still right (`similar`'s deadline), so that a hostile file costs bounded time.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A unified diff of the change, as `diff -u` writes it.
 fn diff(name: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(before, after)
         .unified_diff()
         .context_radius(2)
         .header(name, &format!("{name} (formatted)"))

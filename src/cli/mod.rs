@@ -165,9 +165,10 @@ enum Command {
         #[arg(long, value_enum, value_name = "CLASS")]
         deny: Option<Deny>,
     },
-    /// Lay out `.q` sources one way: indentation by brackets, blank lines, no trailing space,
-    /// texts and comments kept as written (`docs/editors.md`). Files are rewritten in place;
-    /// `-` reads standard input and writes standard output.
+    /// Lay out `.q` sources one way: a member per line, lines within 100 characters (long
+    /// labels cut into pieces), clauses in one order, texts and comments kept
+    /// (`docs/editors.md`). Files are rewritten in place; `-` reads standard input and writes
+    /// standard output.
     ///
     /// With --check nothing is written: a diff of what would change is printed, and the exit
     /// status is 1 when a file is not formatted. A file that does not parse is refused (exit 2).

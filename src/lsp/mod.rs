@@ -494,8 +494,7 @@ impl Server {
     fn formatting(&self, params: &Value) -> Option<Value> {
         let uri = params.pointer("/textDocument/uri")?.as_str()?;
         let text = self.open.get(&path_of(uri)?)?;
-        crate::syntax::parse(text).ok()?;
-        let formatted = crate::format::format(text);
+        let formatted = crate::format::format(text).ok()?;
         if formatted == *text {
             return Some(json!([]));
         }

@@ -7,6 +7,7 @@
 pub mod ast;
 mod lower;
 mod names;
+pub mod tree;
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -207,6 +208,26 @@ pub fn parse_at(source: &str, base: usize) -> Result<ast::File, SyntaxError> {
     match crate::stack::guard_parser(|| lower::parse_pairs(source)) {
         Ok(pairs) => lower::Lowering { base }.file(pairs),
         Err(error) => Err(names::describe(source, error).shifted(base)),
+    }
+}
+
+/// Parses a whole file into its AST and its concrete tree (every token and comment, for the
+/// formatter), or reports the first syntax error.
+pub fn parse_with_tree(source: &str) -> Result<(ast::File, tree::Node<'_>), SyntaxError> {
+    check_depth(source)?;
+    match crate::stack::guard_parser(|| lower::parse_pairs(source)) {
+        Ok(pairs) => {
+            let file = lower::Lowering { base: 0 }.file(pairs.clone())?;
+            let root = pairs
+                .peek()
+                .map(|pair| tree::build(source, pair))
+                .ok_or_else(|| SyntaxError::Internal {
+                    detail: "no file in the parse".to_owned(),
+                    span: Span::at(0),
+                })?;
+            Ok((file, root))
+        }
+        Err(error) => Err(names::describe(source, error)),
     }
 }
 

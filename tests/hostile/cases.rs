@@ -658,3 +658,27 @@ fn rules_across_records_are_linear() {
     }
     assert_linear("checking rules across n records", times[0], times[1]);
 }
+
+/// 17. Formatting: a text of many words, many comments, a long chain of conditions and
+///     brackets nested to the limit cost linear time, and `--check`'s diff is bounded.
+#[test]
+fn formatting_is_linear() {
+    let dir = folder();
+    let root = dir.path();
+    let mut times = Vec::new();
+    for n in [10_000, 100_000] {
+        let words = vec!["word"; n].join(" ");
+        let comments = "# a comment\n".repeat(n / 10);
+        let chain = vec!["q0 = yes"; n / 10].join(" and ");
+        let nested = format!("{}q0 = yes{}", "(".repeat(60), ")".repeat(60));
+        let source = instrument(&format!(
+            "text \"{words}\"\n{comments}question q0 \"Q\" : yes_no\n    question q1 \"Q\" : yes_no when {chain}\nquestion q2 \"Q\" : yes_no when {nested}"
+        ));
+        write(root, "main.q", &source);
+        let run = qc(root, &["fmt", "--check", "main.q"]);
+        assert_eq!(run.code, 1, "{}", tail(&run.stderr));
+        assert!(run.stdout.len() < 8 * source.len(), "{}", run.stdout.len());
+        times.push(fastest(root, &["fmt", "--check", "main.q"]).as_secs_f64());
+    }
+    assert_linear("formatting", times[0], times[1]);
+}
