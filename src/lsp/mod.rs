@@ -4,10 +4,12 @@
 //! the others from disk, inside the document's folder) and publishes every diagnostic of
 //! `qc check`, in the file it is in. On the last instrument that compiled, it answers hover
 //! (an item's number, type, condition and the paragraphs it cites; a scale's options),
-//! go to definition, completion (item ids, the codes an item takes after `id =`, scales after
-//! `:`, paragraphs after `cites document`), document symbols, and code actions for the
-//! diagnostics whose help names the one fix ("did you mean `x`?").
+//! go to definition, references and rename (by what each name stands for where the compiler
+//! reads it: `symbols.rs`), completion (item ids, the codes an item takes after `id =`, scales
+//! after `:`, paragraphs after `cites document`), document symbols, formatting, and code
+//! actions for the diagnostics whose help names the one fix ("did you mean `x`?").
 
+mod symbols;
 mod text;
 
 use std::collections::HashMap;
@@ -87,6 +89,17 @@ pub struct Server {
     compiled: HashMap<PathBuf, Analysis>,
     /// The files each document's last diagnostics were published in (to clear them after).
     published: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// A file, its text, and where a name is written in it: from, to, and whether that is where
+/// it is declared.
+type Places<'s> = (&'s Path, &'s str, Vec<(usize, usize, bool)>);
+
+/// A `.q` file of an instrument that parses, as the editor holds it.
+struct Parsed<'s> {
+    path: &'s PathBuf,
+    text: &'s str,
+    file: crate::syntax::ast::File,
 }
 
 /// An instrument and the texts of its files, by path.
@@ -273,20 +286,16 @@ impl Server {
 
     fn definition(&self, params: &Value) -> Option<Value> {
         let (path, text, offset, analysis) = self.at(params)?;
-        let (word, _) = text::word_at(text, offset)?;
-        // In a translation file, a key (`q1.label`, `scale.yes_no.yes`) leads to what it
-        // translates: the item, or the scale.
-        let word = match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => match word.split('.').collect::<Vec<_>>().as_slice() {
-                ["scale", scale, ..] => *scale,
-                [item, ..] => *item,
-                [] => word,
-            },
-            _ => word,
+        let (files, declared) = self.parsed(analysis);
+        // In a translation file, a key (`q1.label`, `scale.yes_no.yes`) stands for the item
+        // or the scale it translates.
+        let symbol = self.symbol_at(&path, text, offset, &files, &declared)?;
+        // An item: where the compiler declared it (in a block's expansion too).
+        let item = match &symbol {
+            symbols::Symbol::Item(id) => analysis.instrument.items.iter().find(|i| i.id == *id),
+            _ => None,
         };
-        let instrument = &analysis.instrument;
-        // An item: where its id is declared.
-        if let Some(item) = instrument.items.iter().find(|item| item.id == word) {
+        if let Some(item) = item {
             for (path, (base, text)) in &analysis.files {
                 let start = item.span.start;
                 if start >= *base && start <= base + text.len() {
@@ -295,15 +304,22 @@ impl Server {
                 }
             }
         }
-        // A scale, document, special answer, block or named rows: where a declaration of that
-        // name is written.
-        let name = word.rsplit('.').next().unwrap_or(word);
-        for (path, (_, text)) in &analysis.files {
-            if let Some((from, to)) = text::declaration(text, name) {
-                return Some(location(path, text, from, to));
-            }
+        // Anything else: where the compiler reads its declaration.
+        let declarations: Vec<Value> = self
+            .places(analysis, &files, &declared, &symbol)
+            .into_iter()
+            .flat_map(|(path, text, spans)| {
+                spans
+                    .into_iter()
+                    .filter(|(_, _, declaration)| *declaration)
+                    .map(move |(from, to, _)| location(path, text, from, to))
+            })
+            .collect();
+        match declarations.len() {
+            0 => None,
+            1 => declarations.into_iter().next(),
+            _ => Some(Value::Array(declarations)),
         }
-        None
     }
 
     fn completion(&self, params: &Value) -> Option<Value> {
@@ -381,33 +397,122 @@ impl Server {
         files
     }
 
-    /// Where the name under the cursor is written, in every `.q` file of the instrument.
-    fn references(&self, params: &Value) -> Option<Value> {
-        let (_, text, offset, analysis) = self.at(params)?;
-        let (word, _) = text::word_at(text, offset)?;
-        let name = word.rsplit('.').next().unwrap_or(word);
-        let locations: Vec<Value> = self
+    /// The `.q` files of an instrument as the editor holds them, those that parse with their
+    /// ASTs, and the names declared across them.
+    fn parsed<'s>(&'s self, analysis: &'s Analysis) -> (Vec<Parsed<'s>>, symbols::Declared) {
+        let files: Vec<Parsed<'s>> = self
             .sources(analysis)
             .into_iter()
             .filter(|(path, _)| path.extension().is_some_and(|e| e == "q"))
-            .flat_map(|(path, text)| {
-                text::occurrences(text, name)
-                    .into_iter()
-                    .map(move |(from, to)| location(path, text, from, to))
+            .filter_map(|(path, text)| {
+                crate::syntax::parse(text)
+                    .ok()
+                    .map(|file| Parsed { path, text, file })
             })
             .collect();
+        let declared = symbols::Declared::of(files.iter().map(|parsed| &parsed.file));
+        (files, declared)
+    }
+
+    /// What the name under the cursor stands for: in a `.q` file, as the compiler reads it; in
+    /// a translation file, the item or scale of the key (`q1.label`, `scale.yes_no.yes`).
+    fn symbol_at(
+        &self,
+        path: &Path,
+        text: &str,
+        offset: usize,
+        files: &[Parsed<'_>],
+        declared: &symbols::Declared,
+    ) -> Option<symbols::Symbol> {
+        if path.extension().is_some_and(|e| e == "json") {
+            let (word, _) = text::word_at(text, offset)?;
+            return match word.split('.').collect::<Vec<_>>().as_slice() {
+                ["scale", scale, ..] => Some(symbols::Symbol::Scale((*scale).to_owned())),
+                [item, ..] => Some(symbols::Symbol::Item((*item).to_owned())),
+                [] => None,
+            };
+        }
+        let parsed = files.iter().find(|parsed| parsed.path == path)?;
+        let occurrences = symbols::occurrences(&parsed.file, declared);
+        symbols::at(&occurrences, offset).map(|o| o.symbol.clone())
+    }
+
+    /// Where the name under the cursor is written: in every `.q` file of the instrument,
+    /// where the compiler reads that name as the same thing, and in the keys of its
+    /// translation files for an item or a scale.
+    fn references(&self, params: &Value) -> Option<Value> {
+        let (path, text, offset, analysis) = self.at(params)?;
+        let (files, declared) = self.parsed(analysis);
+        let symbol = self.symbol_at(&path, text, offset, &files, &declared)?;
+        let with_declaration = params
+            .pointer("/context/includeDeclaration")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        let mut locations = Vec::new();
+        for (path, text, spans) in self.places(analysis, &files, &declared, &symbol) {
+            for (from, to, declaration) in spans {
+                if with_declaration || !declaration {
+                    locations.push(location(path, text, from, to));
+                }
+            }
+        }
         Some(Value::Array(locations))
     }
 
-    /// Renames an item, scale, document, special answer, block or named rows everywhere it
-    /// is written: the `.q` files of the instrument (its `{pipes}` too) and the keys of its
-    /// translation files. Refused for a name that is not one of those, a new name that is not
-    /// a name or is taken, and a name that is also an option's code (which a rename by the
-    /// text could not tell apart).
+    /// Each file where a symbol is written, with where (and whether that is its declaration).
+    fn places<'s>(
+        &'s self,
+        analysis: &'s Analysis,
+        files: &[Parsed<'s>],
+        declared: &symbols::Declared,
+        symbol: &symbols::Symbol,
+    ) -> Vec<Places<'s>> {
+        let mut out = Vec::new();
+        for parsed in files {
+            let spans: Vec<(usize, usize, bool)> = symbols::occurrences(&parsed.file, declared)
+                .into_iter()
+                .filter(|o| o.symbol == *symbol)
+                .map(|o| (o.start, o.end, o.declaration))
+                .collect();
+            if !spans.is_empty() {
+                out.push((parsed.path.as_path(), parsed.text, spans));
+            }
+        }
+        // A translation file's keys: `q1.label`, `scale.yes_no.yes`.
+        let prefix = match symbol {
+            symbols::Symbol::Item(id) => Some(("\"".to_owned(), id)),
+            symbols::Symbol::Scale(name) => Some(("\"scale.".to_owned(), name)),
+            _ => None,
+        };
+        if let Some((before, name)) = prefix {
+            let key = format!("{before}{name}.");
+            for (path, text) in self.sources(analysis) {
+                if path.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let spans: Vec<(usize, usize, bool)> = text
+                    .match_indices(key.as_str())
+                    .map(|(at, _)| (at + before.len(), at + before.len() + name.len(), false))
+                    .collect();
+                if !spans.is_empty() {
+                    out.push((path.as_path(), text, spans));
+                }
+            }
+        }
+        out
+    }
+
+    /// Renames an item, scale, document, special answer, block, named rows, heading of the
+    /// report or block parameter everywhere the compiler reads it as that: the instrument's
+    /// `.q` files (`{pipes}` too) and the keys of its translation files. Refused for an
+    /// option's code and a paragraph's number (which replies and documents hold), and for a
+    /// new name that is not a name or is taken.
     fn rename(&self, params: &Value) -> Result<Value, String> {
-        let (_, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
-        let (word, _) = text::word_at(text, offset).ok_or("no name here")?;
-        let old = word.rsplit('.').next().unwrap_or(word);
+        let (path, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
+        let (files, declared) = self.parsed(analysis);
+        let symbol = self
+            .symbol_at(&path, text, offset, &files, &declared)
+            .ok_or("no name here")?;
         let new = params
             .get("newName")
             .and_then(Value::as_str)
@@ -417,67 +522,47 @@ impl Server {
                 "`{new}` is not a name: a letter or `_`, then letters, digits or `_`"
             ));
         }
-        let instrument = &analysis.instrument;
-        let is_item = instrument.items.iter().any(|item| item.id == old);
-        let is_scale = instrument
-            .scales
-            .iter()
-            .any(|s| s.name.as_deref() == Some(old));
-        let declared = self
-            .sources(analysis)
-            .iter()
-            .any(|(_, text)| text::declaration(text, old).is_some());
-        if !is_item && !is_scale && !declared {
-            return Err(format!(
-                "`{old}` is not an item, scale, document, special answer, block or named rows"
-            ));
-        }
-        let code = instrument
-            .scales
-            .iter()
-            .flat_map(|s| &s.options)
-            .any(|o| o.code == old);
-        if code {
-            return Err(format!(
-                "`{old}` is also an option's code: rename it by hand"
-            ));
-        }
-        let taken = instrument.items.iter().any(|item| item.id == new)
-            || instrument
-                .scales
-                .iter()
-                .any(|s| s.name.as_deref() == Some(new))
-            || self
-                .sources(analysis)
-                .iter()
-                .any(|(_, text)| text::declaration(text, new).is_some());
-        if taken {
-            return Err(format!("`{new}` is taken"));
+        let old = symbol.name();
+        match &symbol {
+            symbols::Symbol::Code(_) => {
+                return Err(format!(
+                    "`{old}` is an option's code, which the replies collected hold: renaming it would make them invalid (`qc diff` calls it breaking); change it by hand if you mean to"
+                ))
+            }
+            symbols::Symbol::Paragraph(..) => {
+                return Err(format!("`{old}` is a paragraph's number, the document's own"))
+            }
+            symbols::Symbol::Parameter(block, _) => {
+                let taken = files.iter().any(|parsed| {
+                    symbols::occurrences(&parsed.file, &declared)
+                        .iter()
+                        .any(|o| o.symbol == symbols::Symbol::Parameter(block.clone(), new.to_owned()))
+                });
+                if taken {
+                    return Err(format!("`{new}` is taken"));
+                }
+            }
+            symbols::Symbol::Heading(_) => {
+                let taken = files.iter().any(|parsed| {
+                    symbols::occurrences(&parsed.file, &declared)
+                        .iter()
+                        .any(|o| o.symbol == symbols::Symbol::Heading(new.to_owned()))
+                });
+                if taken {
+                    return Err(format!("`{new}` is taken"));
+                }
+            }
+            _ => {
+                if declared.taken(new) {
+                    return Err(format!("`{new}` is taken"));
+                }
+            }
         }
         let mut changes = serde_json::Map::new();
-        for (path, text) in self.sources(analysis) {
-            let spans: Vec<(usize, usize)> = match path.extension().and_then(|e| e.to_str()) {
-                Some("q") => text::occurrences(text, old),
-                // A translation file's keys: `q1.label`, `scale.yes_no.yes`.
-                Some("json") => {
-                    let prefixes = [format!("\"{old}."), format!("\"scale.{old}.")];
-                    prefixes
-                        .iter()
-                        .flat_map(|prefix| {
-                            let skip = prefix.len() - old.len() - 1;
-                            text.match_indices(prefix.as_str())
-                                .map(move |(at, _)| (at + skip, at + skip + old.len()))
-                        })
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
-            if spans.is_empty() {
-                continue;
-            }
+        for (path, text, spans) in self.places(analysis, &files, &declared, &symbol) {
             let edits: Vec<Value> = spans
                 .into_iter()
-                .map(|(from, to)| {
+                .map(|(from, to, _)| {
                     json!({
                         "range": { "start": position_of(text, from), "end": position_of(text, to) },
                         "newText": new,

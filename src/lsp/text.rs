@@ -379,71 +379,6 @@ pub fn signature(text: &str, name: &str) -> Option<String> {
     Some(keyword.get(..=end)?.to_owned())
 }
 
-/// Where a name is written in a `.q` text: each identifier equal to it outside texts and
-/// comments (or, in a qualified name `alias.name`, its second part), and each `{name}` piped
-/// into a text.
-pub fn occurrences(text: &str, name: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let bytes = text.as_bytes();
-    let mut index = 0;
-    let mut in_string = false;
-    while let Some(&byte) = bytes.get(index) {
-        if in_string {
-            match byte {
-                b'\\' => index += 2,
-                b'"' => {
-                    in_string = false;
-                    index += 1;
-                }
-                b'{' => {
-                    let start = index + 1;
-                    let end = start + name.len();
-                    if text.get(start..end) == Some(name) && bytes.get(end) == Some(&b'}') {
-                        found.push((start, end));
-                    }
-                    index += 1;
-                }
-                _ => index += 1,
-            }
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                index += 1;
-            }
-            b'#' => {
-                index = text
-                    .get(index..)
-                    .and_then(|rest| rest.find('\n'))
-                    .map_or(bytes.len(), |n| index + n);
-            }
-            b'A'..=b'Z' | b'a'..=b'z' | b'_' => {
-                let start = index;
-                while bytes
-                    .get(index)
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                {
-                    index += 1;
-                }
-                if text.get(start..index) == Some(name) {
-                    found.push((start, index));
-                }
-            }
-            b'0'..=b'9' => {
-                while bytes
-                    .get(index)
-                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                {
-                    index += 1;
-                }
-            }
-            _ => index += 1,
-        }
-    }
-    found
-}
-
 /// Whether a text is a name the language takes: a letter or `_`, then letters, digits, `_`.
 pub fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
@@ -513,23 +448,6 @@ mod tests {
             Some("common.yes_no")
         );
         assert_eq!(word_at("a = 17", 5), None);
-    }
-
-    #[test]
-    fn occurrences_are_names_outside_texts_and_comments_and_pipes() {
-        let text = "question q1 \"q1 is {q1}\" : text # q1\ncheck q1 > 0 and q10 > 1 else error \"{q1}\"\n";
-        let found: Vec<&str> = occurrences(text, "q1")
-            .iter()
-            .filter_map(|(a, b)| text.get(*a..*b))
-            .collect();
-        assert_eq!(found, ["q1", "q1", "q1", "q1"]);
-        assert_eq!(occurrences(text, "q1").len(), 4);
-        assert!(
-            is_identifier("q_1")
-                && !is_identifier("1q")
-                && !is_identifier("a.b")
-                && !is_identifier("")
-        );
     }
 
     #[test]

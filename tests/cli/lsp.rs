@@ -542,3 +542,108 @@ fn hover_names_paragraphs_and_blocks() {
     );
     assert!(client.stop().1.success());
 }
+
+/// References, rename and definition find a name where the compiler reads it as the same
+/// thing: an item whose id is also an option's code is renamed without the code; a code is
+/// not renamed; a paragraph's references are its citations, and its definition is in the
+/// reference document.
+#[test]
+fn references_follow_what_the_compiler_reads() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    std::fs::write(folder.join("common.q"), MODULE).expect("module");
+    let survey = "instrument survey { title \"A survey\" }\nfrom \"common.q\" import yes_no, guidelines\nscale kind { plan \"A plan\" law \"A law\" }\n\nsection main \"Main\" {\n  question plan \"Is there a plan?\" : yes_no { cites guidelines 17 }\n  question q2 \"What is the {plan}?\" : kind when plan = yes { cites guidelines 17 }\n  question q3 \"Since when?\" : date when q2 in [plan, law] { cites guidelines 18 }\n}\n";
+    std::fs::write(folder.join("survey.q"), survey).expect("survey");
+    let (mut client, _) = Client::initialized();
+    let uri = format!("file://{}/survey.q", folder.display());
+    let module_uri = format!("file://{}/common.q", folder.display());
+    client.open(&uri, "q", survey);
+    assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
+    let document = json!({ "uri": uri });
+    let places = |answer: &Value| -> Vec<(String, u64, u64)> {
+        let mut places: Vec<(String, u64, u64)> = answer["result"]
+            .as_array()
+            .map(|a| a.to_vec())
+            .unwrap_or_else(|| vec![answer["result"].clone()])
+            .iter()
+            .map(|l| {
+                let file = l["uri"].as_str().unwrap_or_default();
+                let name = file.rsplit('/').next().unwrap_or_default().to_owned();
+                let start = &l["range"]["start"];
+                (
+                    name,
+                    start["line"].as_u64().unwrap_or(99),
+                    start["character"].as_u64().unwrap_or(99),
+                )
+            })
+            .collect();
+        places.sort();
+        places
+    };
+
+    // The item `plan`: declared, piped into a label, read in a condition; not the option.
+    let at_plan = position(survey, "when plan", 6);
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": document, "position": at_plan, "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(
+        places(&references),
+        [
+            ("survey.q".to_owned(), 5, 11),
+            ("survey.q".to_owned(), 6, 28),
+            ("survey.q".to_owned(), 6, 48),
+        ],
+        "{references}"
+    );
+    let renamed = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": document, "position": at_plan, "newName": "has_plan" }),
+    );
+    let edits = renamed["result"]["changes"][&uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 3, "{renamed}");
+    // The option's code is not renamed.
+    let at_code = position(survey, "[plan", 1);
+    let refused = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": document, "position": at_code, "newName": "strategy" }),
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("option's code")),
+        "{refused}"
+    );
+    // The code's references: where the scale declares it and where the list names it.
+    let codes = client.request(
+        "textDocument/references",
+        json!({ "textDocument": document, "position": at_code, "context": { "includeDeclaration": false } }),
+    );
+    assert_eq!(places(&codes), [("survey.q".to_owned(), 7, 47)], "{codes}");
+
+    // Paragraph 17: cited twice here, declared in the module.
+    let at_17 = position(survey, "guidelines 17", 11);
+    let cited = client.request(
+        "textDocument/references",
+        json!({ "textDocument": document, "position": at_17, "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(
+        places(&cited),
+        [
+            ("common.q".to_owned(), 2, 7),
+            ("survey.q".to_owned(), 5, 63),
+            ("survey.q".to_owned(), 6, 78),
+        ],
+        "{cited}"
+    );
+    let definition = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": document, "position": at_17 }),
+    );
+    assert_eq!(definition["result"]["uri"], module_uri, "{definition}");
+    assert_eq!(definition["result"]["range"]["start"]["line"], 2);
+    assert!(client.stop().1.success());
+}
