@@ -7,7 +7,7 @@
 //! - **Needs review**: replies stay valid, but what an answer means, or when it is asked or
 //!   required, may have changed (a label reworded, a condition or a rule changed).
 //! - **Breaking**: an answer that was valid becomes invalid (an item, option, field, row or
-//!   column removed, a type changed, a bound narrowed).
+//!   column removed, an option recoded, a type changed, a bound narrowed).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -321,14 +321,24 @@ impl<'i> Changes<'i> {
                     );
                 }
                 let (before, after) = (&self.old.scale(*a).options, &self.new.scale(*b).options);
+                let recoded = recoded(self.old, before, self.new, after);
                 for option in before {
+                    let code = recoded.iter().find(|(was, _)| *was == option.code);
                     match after.iter().find(|o| o.code == option.code) {
-                        None => self.push(
-                            Class::Breaking,
-                            item,
-                            "option removed",
-                            format!("{what} no longer has the option `{}`: a reply that chose it is refused (V0103)", option.code),
-                        ),
+                        None => match code {
+                            Some((was, is)) => self.push(
+                                Class::Breaking,
+                                item,
+                                "option recoded",
+                                format!("{what}: option `{was}` is now `{is}`, with the same label: a reply that chose `{was}` is refused (V0103), and `qc validate --form-version` migrates it"),
+                            ),
+                            None => self.push(
+                                Class::Breaking,
+                                item,
+                                "option removed",
+                                format!("{what} no longer has the option `{}`: a reply that chose it is refused (V0103)", option.code),
+                            ),
+                        },
                         Some(now) => {
                             let (was, is) = (self.old.written(&option.label), self.new.written(&now.label));
                             if was != is {
@@ -347,10 +357,10 @@ impl<'i> Changes<'i> {
                         }
                     }
                 }
-                for option in after
-                    .iter()
-                    .filter(|o| !before.iter().any(|b| b.code == o.code))
-                {
+                for option in after.iter().filter(|o| {
+                    !before.iter().any(|b| b.code == o.code)
+                        && !recoded.iter().any(|(_, is)| *is == o.code)
+                }) {
                     self.push(
                         Class::Compatible,
                         item,
@@ -736,9 +746,10 @@ fn kind(answer: &AnswerType) -> &'static str {
 }
 
 /// A reply to the `old` version, brought to the `new` one as far as the changes allow: the
-/// answers to items the new version no longer has dropped; a single choice made multiple put
-/// in a list, and a list of one code made single; a grid's rows and columns, and a list's
-/// fields, that are gone dropped; the version set to the new one. What cannot be migrated
+/// answers to items the new version no longer has dropped; options recoded (`recoded`) given
+/// their new codes; a single choice made multiple put in a list, and a list of one code made
+/// single; a grid's rows and columns, and a list's fields, that are gone dropped; the version
+/// set to the new one. What cannot be migrated
 /// (an option removed, a type changed) is kept as it was, for validation to report; each
 /// step is said in the notes, by item.
 pub fn migrate(old: &Instrument, new: &Instrument, reply: &Value) -> (Value, Vec<String>) {
@@ -767,13 +778,13 @@ pub fn migrate(old: &Instrument, new: &Instrument, reply: &Value) -> (Value, Vec
         else {
             continue;
         };
-        migrate_value(new, &key, was, is, value, &mut notes);
+        migrate_value((old, new), &key, was, is, value, &mut notes);
     }
     (reply, notes)
 }
 
 fn migrate_value(
-    new: &Instrument,
+    (old, new): (&Instrument, &Instrument),
     at: &str,
     was: &AnswerType,
     is: &AnswerType,
@@ -782,6 +793,9 @@ fn migrate_value(
 ) {
     if crate::eval::special_code(value).is_some() {
         return;
+    }
+    if let (AnswerType::Choice { scale: a, .. }, AnswerType::Choice { scale: b, .. }) = (was, is) {
+        recode((old, *a), (new, *b), at, value, notes);
     }
     match (was, is) {
         (
@@ -880,6 +894,61 @@ fn migrate_value(
             kind(before)
         )),
         _ => {}
+    }
+}
+
+/// The options of a choice whose code changed between two versions and whose label did not:
+/// an option of the old version gone from the new, paired with an option new in it that has
+/// the same label (as written in the instrument's language), when no other option gone or new
+/// has that label. Pairs of old and new codes.
+fn recoded(
+    old: &Instrument,
+    before: &[crate::model::Choice],
+    new: &Instrument,
+    after: &[crate::model::Choice],
+) -> Vec<(String, String)> {
+    let gone: Vec<(&str, String)> = before
+        .iter()
+        .filter(|o| !after.iter().any(|a| a.code == o.code))
+        .map(|o| (o.code.as_str(), old.written(&o.label)))
+        .collect();
+    let added: Vec<(&str, String)> = after
+        .iter()
+        .filter(|o| !before.iter().any(|b| b.code == o.code))
+        .map(|o| (o.code.as_str(), new.written(&o.label)))
+        .collect();
+    let unique =
+        |list: &[(&str, String)], label: &str| list.iter().filter(|(_, l)| l == label).count() == 1;
+    gone.iter()
+        .filter(|(_, label)| unique(&gone, label))
+        .filter_map(|(was, label)| {
+            let (is, _) = added.iter().find(|(_, l)| l == label)?;
+            unique(&added, label).then(|| ((*was).to_owned(), (*is).to_owned()))
+        })
+        .collect()
+}
+
+/// Gives a choice's codes that were recoded (`recoded`) their new codes.
+fn recode(
+    (old, a): (&Instrument, crate::model::ScaleId),
+    (new, b): (&Instrument, crate::model::ScaleId),
+    at: &str,
+    value: &mut Value,
+    notes: &mut Vec<String>,
+) {
+    let pairs = recoded(old, &old.scale(a).options, new, &new.scale(b).options);
+    let codes: Vec<&mut Value> = match value {
+        Value::Array(codes) => codes.iter_mut().collect(),
+        code => vec![code],
+    };
+    for code in codes {
+        let Some((was, is)) = pairs.iter().find(|(was, _)| code.as_str() == Some(was)) else {
+            continue;
+        };
+        notes.push(format!(
+            "`{at}`: option `{was}` recoded as `{is}` (the same label)"
+        ));
+        *code = Value::String(is.clone());
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::*;
 
 const OLD: &str = r#"instrument survey { title "A survey" version "1" }
-scale yes_no { yes "Yes" no "No" not_applicable "Not applicable" }
+scale yes_no { yes "Yes" no "No" not_applicable "Not applicable" unsure "Not sure" }
 special dont_know "Don't know"
 document guidelines "Guidelines" { para 1 "One." para 2 "Two." }
 
@@ -33,7 +33,7 @@ section main "Main" {
 
 /// The same, changed: every kind of change, each commented with its class.
 const NEW: &str = r#"instrument survey { title "A survey" version "2" }
-scale yes_no { yes "Yes" no "No, none" dont_apply "Does not apply" }
+scale yes_no { yes "Yes" no "No, none" dont_apply "Does not apply" not_sure "Not sure" }
 document guidelines "Guidelines" { para 1 "One." para 2 "Two." }
 
 section main "Main" {
@@ -93,6 +93,7 @@ fn each_change_is_classed_by_what_it_does_to_replies() {
         ("breaking", "plan", "special answer removed"),
         ("compatible", "plan", "citations changed"),
         ("breaking", "plan", "option removed"),
+        ("breaking", "plan", "option recoded"),
         ("needs_review", "plan", "option relabelled"),
         ("compatible", "plan", "option added"),
         ("breaking", "staff", "bounds narrowed"),
@@ -113,9 +114,10 @@ fn each_change_is_classed_by_what_it_does_to_replies() {
             "no {class} `{change}` of `{item}` in {found:#?}"
         );
     }
-    // Each change of the scale once: one removed, one added, one relabelled.
+    // Each change of the scale once: one removed, one added, one relabelled, one recoded (not
+    // also removed and added).
     let options = found.iter().filter(|f| f.2.starts_with("option")).count();
-    assert_eq!(options, 3, "{found:#?}");
+    assert_eq!(options, 4, "{found:#?}");
     let summary = &document["summary"];
     let count = |class: &str| found.iter().filter(|f| f.0 == class).count();
     assert_eq!(summary["breaking"], count("breaking"));
@@ -337,7 +339,7 @@ fn replies_to_an_older_version_are_migrated_through_the_diff() {
         dir.path(),
         "old.q",
         r#"instrument survey { title "A survey" version "1" }
-scale yes_no { yes "Yes" no "No" maybe "Maybe" }
+scale yes_no { yes "Yes" no "No" maybe "Maybe" unsure "Not sure" }
 section main "Main" {
   question areas "Which areas?" : yes_no { allow uncited }
   question gone "A question dropped" : text { allow uncited optional }
@@ -358,7 +360,7 @@ section main "Main" {
         dir.path(),
         "new.q",
         r#"instrument survey { title "A survey" version "2" }
-scale yes_no { yes "Yes" no "No" }
+scale yes_no { yes "Yes" no "No" not_sure "Not sure" }
 section main "Main" {
   question areas "Which areas?" : many of yes_no { allow uncited }
   grid help "Mark the box(es):" {
@@ -382,6 +384,7 @@ section main "Main" {
     };
     let good = reply("good.json", r#""yes""#);
     let stuck = reply("stuck.json", r#""maybe""#);
+    let recoded = reply("recoded.json", r#""unsure""#);
     // Without the old version, the reply is refused.
     let plain = qc(&["validate", &new, &good]);
     assert_eq!(plain.status.code(), Some(1));
@@ -405,6 +408,21 @@ section main "Main" {
     ] {
         assert!(text.contains(said), "no {said:?} in {text}");
     }
+    // An option recoded with the same label: its new code, in a list.
+    let recoded = qc(&[
+        "validate",
+        &new,
+        &recoded,
+        "--form-version",
+        &format!("1={old}"),
+    ]);
+    let text = String::from_utf8_lossy(&recoded.stdout).to_string();
+    assert_eq!(recoded.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("`areas`: option `unsure` recoded as `not_sure` (the same label)")
+            && text.contains("`areas`: its code put in a list"),
+        "{text}"
+    );
     // An answer that cannot be migrated is said so, and validation reports it.
     let refused = qc(&[
         "validate",
