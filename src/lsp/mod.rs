@@ -287,6 +287,12 @@ impl Server {
     fn definition(&self, params: &Value) -> Option<Value> {
         let (path, text, offset, analysis) = self.at(params)?;
         let (files, declared) = self.parsed(analysis);
+        // The path of an import or a translation file: that file.
+        if let Some(target) = linked_file(&path, offset, &files) {
+            if let Some((target, (_, text))) = analysis.files.get_key_value(&target) {
+                return Some(location(target, text, 0, 0));
+            }
+        }
         // In a translation file, a key (`q1.label`, `scale.yes_no.yes`) stands for the item
         // or the scale it translates.
         let symbol = self.symbol_at(&path, text, offset, &files, &declared)?;
@@ -595,6 +601,21 @@ impl Server {
         let text = self.open.get(&path)?;
         Some(Value::Array(text::outline(text)))
     }
+}
+
+/// The file an import or a translation declaration at `offset` of the document names.
+fn linked_file(path: &Path, offset: usize, files: &[Parsed<'_>]) -> Option<PathBuf> {
+    use crate::syntax::ast::Declaration;
+    let parsed = files.iter().find(|parsed| parsed.path == path)?;
+    let written = parsed.file.declarations.iter().find_map(|declaration| {
+        let text = match declaration {
+            Declaration::Import(import) => &import.path,
+            Declaration::Translation(translation) => &translation.path,
+            _ => return None,
+        };
+        (text.span.start <= offset && offset <= text.span.end).then_some(&text.value)
+    })?;
+    crate::load::fold(path.parent()?, written, Path::new("/")).ok()
 }
 
 fn method_not_found(id: RequestId, method: &str) -> Response {

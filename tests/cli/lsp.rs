@@ -546,7 +546,7 @@ fn hover_names_paragraphs_and_blocks() {
 /// References, rename and definition find a name where the compiler reads it as the same
 /// thing: an item whose id is also an option's code is renamed without the code; a code is
 /// not renamed; a paragraph's references are its citations, and its definition is in the
-/// reference document.
+/// reference document; an import's path leads to the module.
 #[test]
 fn references_follow_what_the_compiler_reads() {
     let dir = tempfile::tempdir().expect("a folder");
@@ -645,5 +645,12 @@ fn references_follow_what_the_compiler_reads() {
     );
     assert_eq!(definition["result"]["uri"], module_uri, "{definition}");
     assert_eq!(definition["result"]["range"]["start"]["line"], 2);
+    // The path of an import leads to the module.
+    let imported = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": document, "position": position(survey, "\"common.q\"", 3) }),
+    );
+    assert_eq!(imported["result"]["uri"], module_uri, "{imported}");
+    assert_eq!(imported["result"]["range"]["start"]["line"], 0);
     assert!(client.stop().1.success());
 }
