@@ -9,6 +9,7 @@
 //! after `:`, paragraphs after `cites document`), document symbols, formatting, and code
 //! actions for the diagnostics whose help names the one fix ("did you mean `x`?").
 
+mod outline;
 mod symbols;
 mod text;
 
@@ -265,20 +266,23 @@ impl Server {
     }
 
     fn hover(&self, params: &Value) -> Option<Value> {
-        let (_, text, offset, analysis) = self.at(params)?;
-        let markdown = match text::cited_at(text, offset) {
+        let (path, text, offset, analysis) = self.at(params)?;
+        let (files, declared) = self.parsed(analysis);
+        let symbol = self.symbol_at(&path, text, offset, &files, &declared);
+        let markdown = match symbol {
             // A paragraph after `cites document` or `quote document`: its text.
-            Some((document, paragraph)) => cited(&analysis.instrument, &document, &paragraph)?,
-            None => {
+            Some(symbols::Symbol::Paragraph(document, paragraph)) => {
+                cited(&analysis.instrument, &document, &paragraph)?
+            }
+            // A block: its signature.
+            Some(symbols::Symbol::Block(name)) => files
+                .iter()
+                .flat_map(|parsed| outline::blocks(&parsed.file))
+                .find(|(block, _)| *block == name)
+                .map(|(_, signature)| format!("```q\n{signature}\n```"))?,
+            _ => {
                 let (word, _) = text::word_at(text, offset)?;
-                describe(&analysis.instrument, word).or_else(|| {
-                    // A block: its signature, as declared.
-                    let name = word.rsplit('.').next().unwrap_or(word);
-                    self.sources(analysis)
-                        .into_iter()
-                        .find_map(|(_, text)| text::signature(text, name))
-                        .map(|signature| format!("```q\n{signature}\n```"))
-                })?
+                describe(&analysis.instrument, word)?
             }
         };
         Some(json!({ "contents": { "kind": "markdown", "value": markdown } }))
@@ -368,9 +372,10 @@ impl Server {
                 )
                 .collect(),
             text::Context::Block => self
-                .sources(analysis)
-                .into_iter()
-                .flat_map(|(_, text)| text::blocks(text))
+                .parsed(analysis)
+                .0
+                .iter()
+                .flat_map(|parsed| outline::blocks(&parsed.file))
                 .map(|(name, signature)| completion(&name, 3, &signature))
                 .collect(),
             text::Context::Item => instrument
@@ -599,7 +604,16 @@ impl Server {
         let uri = params.pointer("/textDocument/uri")?.as_str()?;
         let path = path_of(uri)?;
         let text = self.open.get(&path)?;
-        Some(Value::Array(text::outline(text)))
+        // As typed when it parses; else as it last compiled.
+        let parsed = crate::syntax::parse(text).map(|file| (file, text.as_str()));
+        let (file, text) = match parsed {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                let (_, text) = self.compiled.get(&path)?.files.get(&path)?;
+                (crate::syntax::parse(text).ok()?, text.as_str())
+            }
+        };
+        Some(Value::Array(outline::outline(&file, text)))
     }
 }
 

@@ -1,6 +1,8 @@
-//! The server's reading of a document's text: positions in the protocol's terms (lines, and
-//! characters in UTF-16 code units), file URIs, the name under the cursor, what a completion is
-//! asked for, and the outline of sections and items.
+//! The server's reading of a document's text where it is a text, not yet a file that parses:
+//! positions in the protocol's terms (lines, and characters in UTF-16 code units), file URIs,
+//! the name under the cursor, and what a completion at the end of a half-typed line is asked
+//! for. What a name stands for and the outline are read from the AST (`symbols.rs`,
+//! `outline.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -102,36 +104,6 @@ pub fn word_at(text: &str, offset: usize) -> Option<(&str, (usize, usize))> {
         .then_some((word, (start, end)))
 }
 
-/// Where a scale, document, special answer, block or named rows called `name` is declared in a
-/// text: the name's span after its keyword, outside comments and texts.
-pub fn declaration(text: &str, name: &str) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let code = line.split('#').next().unwrap_or_default();
-        let trimmed = code.trim_start();
-        let indent = code.len() - trimmed.len();
-        for keyword in ["scale", "document", "special", "block", "rows"] {
-            let Some(rest) = trimmed.strip_prefix(keyword) else {
-                continue;
-            };
-            let spaces = rest.len() - rest.trim_start().len();
-            if spaces == 0 {
-                continue;
-            }
-            let rest = rest.trim_start();
-            let end = rest
-                .find(|c: char| !is_name(c) || c == '.')
-                .unwrap_or(rest.len());
-            if rest.get(..end) == Some(name) {
-                let start = offset + indent + keyword.len() + spaces;
-                return Some((start, start + name.len()));
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
 /// What a completion at the end of a line is asked for.
 #[derive(Debug, PartialEq)]
 pub enum Context {
@@ -186,197 +158,6 @@ pub fn context(line: &str) -> Context {
         return Context::Type;
     }
     Context::Item
-}
-
-/// The outline of a document: its sections (and respondent block), blocks and reference
-/// documents, each with the items declared in it, from the text as written.
-pub fn outline(text: &str) -> Vec<Value> {
-    // Each declaration: its kind, name, the offset of its keyword, and the offset of its
-    // closing brace (its line's end when it opens none).
-    let mut symbols: Vec<(u32, String, usize, usize, usize)> = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let code = line.split('#').next().unwrap_or_default();
-        let trimmed = code.trim_start();
-        let indent = code.len() - trimmed.len();
-        let mut words = trimmed.split_whitespace();
-        let keyword = words.next().unwrap_or_default();
-        let kind = match keyword {
-            "section" | "respondent" => 3,
-            "block" => 12,
-            "document" => 2,
-            "scale" => 10,
-            "question" | "item" | "ask" | "followup" | "grid" | "table" => 13,
-            "calc" => 14,
-            _ => 0,
-        };
-        if kind > 0 {
-            let name = match keyword {
-                "respondent" => "respondent".to_owned(),
-                _ => words
-                    .next()
-                    .unwrap_or_default()
-                    .split(|c: char| !is_name(c))
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-            };
-            if !name.is_empty() {
-                let start = offset + indent;
-                let end = closing(text, start).unwrap_or(offset + line.trim_end().len());
-                // The name's place, for the editor to select: after the keyword.
-                let named = trimmed
-                    .get(keyword.len()..)
-                    .and_then(|rest| rest.find(name.as_str()))
-                    .map_or(start, |at| start + keyword.len() + at);
-                symbols.push((kind, name, start, end, named));
-            }
-        }
-        offset += line.len();
-    }
-    nest(text, &symbols, 0, text.len())
-}
-
-/// The symbols within `[from, to)` that no other symbol there contains, each with its own.
-fn nest(
-    text: &str,
-    all: &[(u32, String, usize, usize, usize)],
-    from: usize,
-    to: usize,
-) -> Vec<Value> {
-    let inside: Vec<&(u32, String, usize, usize, usize)> = all
-        .iter()
-        .filter(|s| s.2 >= from && s.3 <= to && (s.2, s.3) != (from, to))
-        .collect();
-    let top: Vec<&&(u32, String, usize, usize, usize)> = inside
-        .iter()
-        .filter(|s| !inside.iter().any(|o| o.2 < s.2 && o.3 >= s.3))
-        .collect();
-    top.into_iter()
-        .map(|(kind, name, start, end, keyword)| {
-            let children = nest(text, all, *start, *end);
-            let mut symbol = json!({
-                "name": name,
-                "kind": kind,
-                "range": { "start": position_of(text, *start), "end": position_of(text, *end) },
-                "selectionRange": {
-                    "start": position_of(text, *keyword),
-                    "end": position_of(text, *keyword + name.len()),
-                },
-            });
-            if !children.is_empty() {
-                crate::emit::set(&mut symbol, "children", Value::Array(children));
-            }
-            symbol
-        })
-        .collect()
-}
-
-/// The offset just after the brace that closes the first `{` after `start`, on the same
-/// declaration, skipping texts and comments; `None` when the declaration opens none before
-/// its line ends without one.
-fn closing(text: &str, start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut opened = false;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    let mut newline_before_open = false;
-    for (index, c) in text.get(start..)?.char_indices() {
-        if in_comment {
-            if c == '\n' {
-                in_comment = false;
-            }
-            continue;
-        }
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '#' => in_comment = true,
-            '{' => {
-                depth += 1;
-                opened = true;
-            }
-            '}' if opened => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(start + index + 1);
-                }
-            }
-            '\n' if !opened => {
-                // A declaration may open its braces on a following line (`when …` first).
-                if newline_before_open {
-                    return None;
-                }
-                newline_before_open = true;
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The paragraph under the cursor when it is one of a `cites` or `quote` list: the document
-/// named after the keyword, and the paragraph's number.
-pub fn cited_at(text: &str, offset: usize) -> Option<(String, String)> {
-    let offset = offset.min(text.len());
-    let digits = |c: char| c.is_ascii_digit();
-    let before = text.get(..offset)?;
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| digits(*c))
-        .last()
-        .map_or(offset, |(i, _)| i);
-    let after = text.get(offset..)?;
-    let end = offset + after.find(|c: char| !digits(c)).unwrap_or(after.len());
-    let number = text.get(start..end).filter(|n| !n.is_empty())?;
-    let line = text.get(..start)?.rsplit('\n').next()?;
-    let mut words = line.split(|c: char| c.is_whitespace() || c == ',');
-    let mut document = None;
-    while let Some(word) = words.next() {
-        if word == "cites" || word == "quote" {
-            document = words.find(|w| !w.is_empty());
-        }
-    }
-    Some((document?.to_owned(), number.to_owned()))
-}
-
-/// The blocks a text declares, each with its signature.
-pub fn blocks(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("block "))
-        .filter_map(|rest| {
-            let name: String = rest
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            let signature = signature(text, &name)?;
-            Some((name, signature))
-        })
-        .collect()
-}
-
-/// A block's signature as declared: `block concluding(lessons: item, topic: text)`.
-pub fn signature(text: &str, name: &str) -> Option<String> {
-    let (from, _) = declaration(text, name)?;
-    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
-    let rest = text.get(line_start..)?;
-    let keyword = rest.trim_start();
-    if !keyword.starts_with("block") {
-        return None;
-    }
-    let end = keyword.find(')')?;
-    Some(keyword.get(..=end)?.to_owned())
 }
 
 /// Whether a text is a name the language takes: a letter or `_`, then letters, digits, `_`.
@@ -451,32 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn paragraphs_cited_and_block_signatures() {
-        let text = "  question q1 \"?\" : text { cites guidelines 6 (a), 17 and 18 }\n";
-        let at = text.find("17").unwrap_or(0) + 1;
-        assert_eq!(cited_at(text, at), Some(("guidelines".into(), "17".into())));
-        assert_eq!(cited_at("question q1 \"17\"", 14), None);
-        let module = "block follow_up(asks: item, topic: text) {\n}\nscale s { a \"A\" }\n";
-        assert_eq!(
-            signature(module, "follow_up").as_deref(),
-            Some("block follow_up(asks: item, topic: text)")
-        );
-        assert_eq!(signature(module, "s"), None);
-        assert_eq!(
-            blocks(module),
-            [(
-                "follow_up".to_owned(),
-                "block follow_up(asks: item, topic: text)".to_owned()
-            )]
-        );
-    }
-
-    #[test]
-    fn declarations_and_fixes() {
-        let text = "# scale nope\nscale yes_no { yes \"Yes\" }\n";
-        let (from, to) = declaration(text, "yes_no").unwrap_or_default();
-        assert_eq!(text.get(from..to), Some("yes_no"));
-        assert_eq!(declaration(text, "nope"), None);
+    fn fixes() {
         assert_eq!(
             suggestion("unknown item `q2`\nhelp: did you mean `q1`?"),
             Some("q1".into())
