@@ -1,7 +1,8 @@
 //! What a keystroke costs `qc lsp`: the bundled instrument, as an editor holds it, compiled
 //! with what it imports (read from disk) and its diagnostics turned into the protocol's, as
-//! the server does on each change; then a hover and a completion on the result. A keystroke's
-//! diagnostics are meant to take well under 50 ms. Run with `cargo bench --bench lsp`.
+//! the server does on each change; then a hover and a completion on the result; and references,
+//! rename and the outline. A keystroke's diagnostics are meant to take well under 50 ms. Run
+//! with `cargo bench --bench lsp`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -59,5 +60,53 @@ fn open_hover_complete(bencher: divan::Bencher) {
             position,
         ));
         (published, hover, completion)
+    });
+}
+
+/// On the document opened once: the references of `q25` across the instrument's files, a
+/// rename of it, and the outline (each read from the ASTs of the files, as the server does on
+/// each such request).
+#[divan::bench]
+fn references_rename_outline(bencher: divan::Bencher) {
+    let path = entry();
+    let text = std::fs::read_to_string(&path).expect("the bundled instrument");
+    let uri = qc::lsp::uri_of(&path);
+    let offset = text.find("q25 = yes").expect("a test's answer") + 1;
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    let mut server = Server::default();
+    server.notification(lsp_server::Notification::new(
+        "textDocument/didOpen".to_owned(),
+        json!({ "textDocument": { "uri": uri, "languageId": "q", "version": 1, "text": text } }),
+    ));
+    let at = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+    bencher.bench_local(|| {
+        let mut references = at.clone();
+        references["context"] = json!({ "includeDeclaration": true });
+        let found = server.request(lsp_server::Request::new(
+            1.into(),
+            "textDocument/references".to_owned(),
+            references,
+        ));
+        let places = found
+            .response_result
+            .as_ref()
+            .ok()
+            .and_then(|r| r.as_array());
+        assert!(places.is_some_and(|places| places.len() > 3), "{found:?}");
+        let mut rename = at.clone();
+        rename["newName"] = json!("needs_assistance");
+        let renamed = server.request(lsp_server::Request::new(
+            2.into(),
+            "textDocument/rename".to_owned(),
+            rename,
+        ));
+        let outline = server.request(lsp_server::Request::new(
+            3.into(),
+            "textDocument/documentSymbol".to_owned(),
+            json!({ "textDocument": { "uri": uri } }),
+        ));
+        (found, renamed, outline)
     });
 }
