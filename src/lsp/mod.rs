@@ -421,7 +421,8 @@ impl Server {
                     .map(|file| Parsed { path, text, file })
             })
             .collect();
-        let declared = symbols::Declared::of(files.iter().map(|parsed| &parsed.file));
+        let declared = symbols::Declared::of(files.iter().map(|parsed| &parsed.file))
+            .with_choices(&analysis.instrument);
         (files, declared)
     }
 
@@ -535,7 +536,7 @@ impl Server {
         }
         let old = symbol.name();
         match &symbol {
-            symbols::Symbol::Code(_) => {
+            symbols::Symbol::Code(..) => {
                 return Err(format!(
                     "`{old}` is an option's code, which the replies collected hold: renaming it would make them invalid (`qc diff` calls it breaking); change it by hand if you mean to"
                 ))

@@ -5,7 +5,9 @@
 //!
 //! A bare name in a condition is an item when an item of that name is declared, and a code
 //! otherwise, as the checker reads it; inside a block, a name of one of the block's parameters
-//! is that parameter. Scales, documents, blocks, named rows and special answers are known by
+//! is that parameter. A code is one of the options of the item it is compared with (`q1 =
+//! yes`, `q1 in [yes]`, `q1 has yes`), of the parent's for `on yes`, of the item a test answers:
+//! which options each item takes comes from the checked instrument. Scales, documents, blocks, named rows and special answers are known by
 //! their names across the instrument's files (an alias's `common.yes_no` is `yes_no`).
 
 use std::collections::{HashMap, HashSet};
@@ -17,8 +19,8 @@ use crate::syntax::ast::*;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Symbol {
     Item(String),
-    /// An option's code: the same code of any scale.
-    Code(String),
+    /// An option's code, of the options it is one of (when the walk can tell which).
+    Code(Option<OptionsOf>, String),
     Scale(String),
     Document(String),
     /// A paragraph of a document, by its number.
@@ -37,7 +39,7 @@ impl Symbol {
     pub fn name(&self) -> &str {
         match self {
             Symbol::Item(name)
-            | Symbol::Code(name)
+            | Symbol::Code(_, name)
             | Symbol::Scale(name)
             | Symbol::Document(name)
             | Symbol::Special(name)
@@ -48,6 +50,13 @@ impl Symbol {
             | Symbol::Paragraph(_, name) => name,
         }
     }
+}
+
+/// Whose options a code is one of: a named scale's, or the inline options of an item.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OptionsOf {
+    Scale(String),
+    Item(String),
 }
 
 /// One place a name is written.
@@ -66,6 +75,8 @@ pub struct Occurrence {
 #[derive(Default)]
 pub struct Declared {
     items: HashSet<String>,
+    /// The options each item that takes a choice chooses from, by its id.
+    choices: HashMap<String, OptionsOf>,
     /// Scales, documents, blocks, named rows and special answers, by name.
     others: HashMap<String, Symbol>,
 }
@@ -99,6 +110,21 @@ impl Declared {
         declared
     }
 
+    /// Each choice's options, from the checked instrument (which knows the items that blocks
+    /// make and the scale each item takes).
+    pub fn with_choices(mut self, instrument: &crate::model::Instrument) -> Declared {
+        for item in &instrument.items {
+            if let Some(crate::model::AnswerType::Choice { scale, .. }) = &item.answer {
+                let choices = match &instrument.scale(*scale).name {
+                    Some(name) => OptionsOf::Scale(name.clone()),
+                    None => OptionsOf::Item(item.id.clone()),
+                };
+                self.choices.insert(item.id.clone(), choices);
+            }
+        }
+        self
+    }
+
     /// Whether a name is taken by a declaration an item or a top-level name would clash with.
     pub fn taken(&self, name: &str) -> bool {
         self.items.contains(name) || self.others.contains_key(name)
@@ -121,6 +147,10 @@ struct Walk<'d> {
     declared: &'d Declared,
     /// The block being walked, and its parameters.
     block: Option<(String, Vec<String>)>,
+    /// The items being walked, the innermost last.
+    items: Vec<String>,
+    /// Whose options a bare name that is no item is a code of, in the comparison being walked.
+    codes_of: Option<OptionsOf>,
     out: Vec<Occurrence>,
 }
 
@@ -129,6 +159,8 @@ impl<'d> Walk<'d> {
         Walk {
             declared,
             block: None,
+            items: Vec::new(),
+            codes_of: None,
             out: Vec::new(),
         }
     }
@@ -219,7 +251,7 @@ impl<'d> Walk<'d> {
             Declaration::Instrument(_) | Declaration::Translation(_) => {}
             Declaration::Scale(scale) => {
                 self.push(Symbol::Scale(scale.id.name.clone()), scale.id.span, true);
-                self.options(&scale.options);
+                self.options(Some(&scale.id.name), &scale.options);
             }
             Declaration::Special(special) => {
                 let symbol = Symbol::Special(special.id.name.clone());
@@ -278,7 +310,11 @@ impl<'d> Walk<'d> {
     fn test(&mut self, test: &TestDecl) {
         for answer in &test.given {
             self.item_use(&answer.target);
-            self.test_value(&answer.value);
+            // A grid's row (`grid.row`) or a table's cell answers with columns or numbers.
+            if !answer.target.name.contains('.') {
+                let choices = self.choices_of(&answer.target.name);
+                self.test_value(&answer.value, choices);
+            }
         }
         for expectation in &test.expectations {
             match &expectation.kind {
@@ -291,7 +327,8 @@ impl<'d> Walk<'d> {
                 ExpectationKind::Value { target, value } => {
                     self.item_use(target);
                     if let Some(value) = value {
-                        self.test_value(value);
+                        let choices = self.choices_of(&target.name);
+                        self.test_value(value, choices);
                     }
                 }
                 ExpectationKind::Item { target, .. } => self.item_use(target),
@@ -299,17 +336,31 @@ impl<'d> Walk<'d> {
         }
     }
 
-    fn test_value(&mut self, value: &TestValue) {
+    /// The options of an item that takes a choice.
+    fn choices_of(&self, item: &str) -> Option<OptionsOf> {
+        self.declared.choices.get(item).cloned()
+    }
+
+    /// A code of these options, or a special answer.
+    fn code(&mut self, code: &Ident, choices: Option<OptionsOf>) {
+        let symbol = match self.declared.others.get(&code.name) {
+            Some(Symbol::Special(name)) => Symbol::Special(name.clone()),
+            _ => Symbol::Code(choices, code.name.clone()),
+        };
+        self.push(symbol, code.span, false);
+    }
+
+    fn test_value(&mut self, value: &TestValue, choices: Option<OptionsOf>) {
         match value {
-            TestValue::Code(code) => self.push(Symbol::Code(code.name.clone()), code.span, false),
+            TestValue::Code(code) => self.code(code, choices),
             TestValue::Codes(codes) => {
                 for code in codes {
-                    self.push(Symbol::Code(code.name.clone()), code.span, false);
+                    self.code(code, choices.clone());
                 }
             }
             TestValue::Records(records) => {
                 for (_, value) in records.iter().flatten() {
-                    self.test_value(value);
+                    self.test_value(value, None);
                 }
             }
             TestValue::Text(_)
@@ -319,9 +370,14 @@ impl<'d> Walk<'d> {
         }
     }
 
-    fn options(&mut self, options: &Options) {
+    /// Options declared: a scale's (`Some(name)`) or the current item's.
+    fn options(&mut self, scale: Option<&str>, options: &Options) {
+        let choices = match scale {
+            Some(name) => Some(OptionsOf::Scale(name.to_owned())),
+            None => self.items.last().map(|item| OptionsOf::Item(item.clone())),
+        };
         for option in &options.options {
-            let symbol = Symbol::Code(option.code.name.clone());
+            let symbol = Symbol::Code(choices.clone(), option.code.name.clone());
             self.push(symbol, option.code.span, true);
             self.text(&option.label);
         }
@@ -400,13 +456,15 @@ impl<'d> Walk<'d> {
     fn item(&mut self, item: &ItemDecl) {
         self.item_declared(&item.id);
         self.text(&item.label);
-        if let Some(answer) = &item.answer {
-            self.answer(answer);
-        }
         if let Some(guard) = &item.guard {
             self.guard(guard);
         }
+        self.items.push(item.id.name.clone());
+        if let Some(answer) = &item.answer {
+            self.answer(answer);
+        }
         self.members(&item.members);
+        self.items.pop();
     }
 
     fn members(&mut self, members: &[ItemMember]) {
@@ -439,7 +497,7 @@ impl<'d> Walk<'d> {
         match &answer.kind {
             AnswerKind::One(choices) | AnswerKind::Many(choices) => match choices {
                 Choices::Scale(scale) => self.named(scale, Symbol::Scale),
-                Choices::Inline(options) => self.options(options),
+                Choices::Inline(options) => self.options(None, options),
             },
             AnswerKind::List(list) => {
                 for field in &list.fields {
@@ -474,11 +532,13 @@ impl<'d> Walk<'d> {
         }
     }
 
+    /// An item's condition: `on` codes of its parent's options, or `when`.
     fn guard(&mut self, guard: &Guard) {
         match guard {
             Guard::On { codes, .. } => {
+                let choices = self.items.last().and_then(|parent| self.choices_of(parent));
                 for code in codes {
-                    self.push(Symbol::Code(code.name.clone()), code.span, false);
+                    self.code(code, choices.clone());
                 }
             }
             Guard::When(expr) => self.expr(expr),
@@ -503,7 +563,9 @@ impl<'d> Walk<'d> {
                 GridRow::Splice(name) => self.named(name, Symbol::Rows),
             }
         }
+        self.items.push(grid.id.name.clone());
         self.members(&grid.attributes);
+        self.items.pop();
     }
 
     fn row(&mut self, row: &RowDecl) {
@@ -528,7 +590,9 @@ impl<'d> Walk<'d> {
                 self.para_refs(refs);
             }
         }
+        self.items.push(table.id.name.clone());
         self.members(&table.attributes);
+        self.items.pop();
     }
 
     fn calc(&mut self, calc: &CalcDecl) {
@@ -551,18 +615,25 @@ impl<'d> Walk<'d> {
             }
             ExprKind::Not(inner) => self.expr(inner),
             ExprKind::Compare { lhs, rhs, .. } => {
+                let choices = self.choices_in(lhs).or_else(|| self.choices_in(rhs));
+                let outer = std::mem::replace(&mut self.codes_of, choices);
                 self.expr(lhs);
                 self.expr(rhs);
+                self.codes_of = outer;
             }
             ExprKind::In { operand, codes } => {
                 self.expr(operand);
+                let choices = self.choices_in(operand);
                 for code in codes {
-                    self.push(Symbol::Code(code.name.clone()), code.span, false);
+                    self.code(code, choices.clone());
                 }
             }
             ExprKind::Has { operand, code } => {
+                let choices = self.choices_in(operand);
+                let outer = std::mem::replace(&mut self.codes_of, choices);
                 self.expr(operand);
                 self.expr(code);
+                self.codes_of = outer;
             }
             ExprKind::Answered(item) => self.item_use(item),
             ExprKind::Chain { first, rest } => {
@@ -572,12 +643,14 @@ impl<'d> Walk<'d> {
                 }
             }
             ExprKind::Call { args, filter, .. } => {
+                let outer = self.codes_of.take();
                 for arg in args {
                     self.expr(arg);
                 }
                 if let Some(filter) = filter {
                     self.expr(filter);
                 }
+                self.codes_of = outer;
             }
             ExprKind::Name(name) => self.name(name),
             ExprKind::Number(_) | ExprKind::Date(_) | ExprKind::Text(_) | ExprKind::Bool(_) => {}
@@ -596,7 +669,16 @@ impl<'d> Walk<'d> {
         } else if self.declared.items.contains(&first) {
             self.push(Symbol::Item(first), span, false);
         } else if !ident.name.contains('.') {
-            self.push(Symbol::Code(first), span, false);
+            let choices = self.codes_of.clone();
+            self.code(ident, choices);
+        }
+    }
+
+    /// The options of the item an operand names, when it is one that takes a choice.
+    fn choices_in(&self, operand: &Expr) -> Option<OptionsOf> {
+        match &operand.kind {
+            ExprKind::Name(name) if !name.name.contains('.') => self.choices_of(&name.name),
+            _ => None,
         }
     }
 }
@@ -607,7 +689,14 @@ mod tests {
 
     fn symbols(source: &str) -> Vec<(Symbol, String, bool)> {
         let file = crate::syntax::parse(source).unwrap_or_default();
-        let declared = Declared::of([&file]);
+        let mut declared = Declared::of([&file]);
+        if source.starts_with("instrument") {
+            let compiled = crate::compile(source);
+            assert!(compiled.instrument.is_some(), "{:?}", compiled.diagnostics);
+            if let Some(instrument) = &compiled.instrument {
+                declared = declared.with_choices(instrument);
+            }
+        }
         occurrences(&file, &declared)
             .into_iter()
             .map(|o| {
@@ -619,15 +708,48 @@ mod tests {
 
     #[test]
     fn a_name_is_an_item_where_one_is_declared_and_a_code_elsewhere() {
-        let source = "scale yes_no { yes \"Yes\" no \"No\" }\nsection s \"S\" {\n  question yes \"Q {yes}\" : yes_no\n  question q2 \"Q\" : yes_no when yes = no and answered(yes)\n}\n";
+        let source = "instrument t { title \"T\" }\nscale yes_no { yes \"Yes\" no \"No\" }\nsection s \"S\" {\n  question yes \"Q {yes}\" : yes_no\n  question q2 \"Q\" : yes_no when yes = no and answered(yes)\n}\n";
         let found = symbols(source);
         let item = Symbol::Item("yes".into());
         let uses: Vec<&(Symbol, String, bool)> =
             found.iter().filter(|(s, _, _)| *s == item).collect();
         // Declared, piped into its label, compared, and tested as answered.
         assert_eq!(uses.len(), 4, "{found:?}");
-        assert!(found.contains(&(Symbol::Code("no".into()), "no".into(), false)));
-        assert!(found.contains(&(Symbol::Code("yes".into()), "yes".into(), true)));
+        let yes_no = || Some(OptionsOf::Scale("yes_no".into()));
+        assert!(found.contains(&(Symbol::Code(yes_no(), "no".into()), "no".into(), false)));
+        assert!(found.contains(&(Symbol::Code(yes_no(), "yes".into()), "yes".into(), true)));
+    }
+
+    #[test]
+    fn a_code_is_of_the_options_it_is_compared_with() {
+        let source = "instrument t { title \"T\" }\nscale a { yes \"Yes\" no \"No\" }\nscale b { yes \"Yes\" maybe \"Maybe\" }\nspecial dont_know \"Don't know\"\nsection s \"S\" {\n  question q1 \"Q\" : a { allow uncited allow dont_know\n    followup q1f \"F\" : text on yes\n  }\n  question q2 \"Q\" : b when q1 = yes or q1 = dont_know { allow uncited }\n  question q3 \"Q\" : one of { yes \"Yes\" } when q2 in [yes, maybe] { allow uncited }\n}\ntest \"T\" { given { q1 = yes, q2 = maybe } expect q3 asked }\n";
+        let found = symbols(source);
+        let count = |symbol: Symbol| found.iter().filter(|(s, _, _)| *s == symbol).count();
+        let code = |choices: OptionsOf, code: &str| Symbol::Code(Some(choices), code.into());
+        // Declared, `on yes`, `q1 = yes`, the test's `q1 = yes`.
+        assert_eq!(
+            count(code(OptionsOf::Scale("a".into()), "yes")),
+            4,
+            "{found:#?}"
+        );
+        // Declared, `q2 in [yes, …]`.
+        assert_eq!(
+            count(code(OptionsOf::Scale("b".into()), "yes")),
+            2,
+            "{found:#?}"
+        );
+        assert_eq!(
+            count(code(OptionsOf::Scale("b".into()), "maybe")),
+            3,
+            "{found:#?}"
+        );
+        assert_eq!(
+            count(code(OptionsOf::Item("q3".into()), "yes")),
+            1,
+            "{found:#?}"
+        );
+        // A special answer is one, in a condition too.
+        assert_eq!(count(Symbol::Special("dont_know".into())), 3, "{found:#?}");
     }
 
     #[test]
