@@ -15,7 +15,8 @@
 //! - **Long lines.** A declaration longer than [`WIDTH`] is continued on lines indented once
 //!   more: before an item's `:` and type, `when`, `on`, `else`, `and`, `or`, a row's `cites`
 //!   or a calculation's formula, or after a comma of an import, a call or a list of codes, at
-//!   each such place where what follows up to the next would not fit on the line. A paragraph's
+//!   each such place where what follows up to the next would not fit on the line, or where it
+//!   ends with a body that could be on one line and would fit only on the next. A paragraph's
 //!   heading has a line of its own. A text
 //!   longer than its line is cut after a space into pieces written one under the other (which
 //!   the grammar joins back into the same text), each as long as the width allows; the last
@@ -444,7 +445,7 @@ impl<'p, 'a> Printer<'p, 'a> {
                         && self.content
                         && !self.owed
                         && !self.after_open
-                        && self.column + 1 + self.chunk(index + 1) <= WIDTH;
+                        && self.stays(index + 1, self.indent * INDENT);
                     if !inline && !fits {
                         self.newline(self.indent, blank);
                     }
@@ -498,9 +499,8 @@ impl<'p, 'a> Printer<'p, 'a> {
                 }
                 Atom::Soft => {
                     if !inline && self.content && !self.owed {
-                        let next = self.chunk(index + 1);
                         let continued = (self.indent + 1) * INDENT;
-                        if self.column + 1 + next > WIDTH && self.column > continued {
+                        if !self.stays(index + 1, continued) && self.column > continued {
                             self.newline(self.indent + 1, false);
                         }
                     }
@@ -516,7 +516,7 @@ impl<'p, 'a> Printer<'p, 'a> {
                         self.put(text, space);
                     } else {
                         let trailing = match piece {
-                            Piece::Last => self.chunk(index + 1),
+                            Piece::Last => self.chunk(index + 1).0,
                             _ => 0,
                         };
                         self.text(text, space, trailing);
@@ -578,8 +578,23 @@ impl<'p, 'a> Printer<'p, 'a> {
         self.owed = false;
     }
 
-    /// The width of what follows `from` up to the next place a line may break.
-    fn chunk(&self, from: usize) -> usize {
+    /// Whether what follows `from`, up to the next place a line may break, stays on this line
+    /// rather than starting one at column `there`: it fits here; and when it ends with a body
+    /// that could be on one line, the body fits here too, or would not fit there either.
+    fn stays(&self, from: usize, there: usize) -> bool {
+        let (next, body) = self.chunk(from);
+        let here = self.column + 1;
+        if here + next > WIDTH {
+            return false;
+        }
+        body.is_none_or(|body| here + next + body <= WIDTH || there + next + body > WIDTH)
+    }
+
+    /// The width of what follows `from` up to the next place a line may break (up to a `{`
+    /// included), and when that ends with a body that may be on one line, the width of the
+    /// body after its `{`. Whether the body is on the line is decided at its `{`, by the
+    /// column it is at.
+    fn chunk(&self, from: usize) -> (usize, Option<usize>) {
         let mut total = 0;
         for (index, atom) in self.atoms.iter().enumerate().skip(from) {
             match atom {
@@ -591,14 +606,13 @@ impl<'p, 'a> Printer<'p, 'a> {
                 }
                 Atom::Open { space, broken, .. } => {
                     let flat = self.flat.get(index).copied().flatten();
-                    let body = flat.filter(|_| !broken).unwrap_or(1);
-                    total += usize::from(*space) + body;
-                    break;
+                    let body = flat.filter(|_| !broken).map(|flat| flat.saturating_sub(1));
+                    return (total + usize::from(*space) + 1, body);
                 }
                 _ => break,
             }
         }
-        total
+        (total, None)
     }
 
     /// A piece of a text, cut into pieces on lines of their own if it is longer than its line.
@@ -817,6 +831,25 @@ mod tests {
             "section s \"S\" {{\n  question q2 \"{label}\" : text\n    when q1 = yes and q0 = no\n}}\n"
         );
         assert_eq!(formatted(&source), expected);
+    }
+
+    #[test]
+    fn a_declaration_is_continued_where_its_short_body_then_fits() {
+        // The label and the type fit on the line, the body after them does not: the type goes
+        // to the next line, where the body fits beside it.
+        let label = "Working to develop certification and professional qualifications?";
+        let source = format!(
+            "section s \"S\" {{\n  question q5 \"Q\" {{\n    item q5c \"{label}\" : yes_no {{ cites guidelines 18 (c) }}\n  }}\n}}\n"
+        );
+        let expected = format!(
+            "section s \"S\" {{\n  question q5 \"Q\" {{\n    item q5c \"{label}\"\n      : yes_no {{ cites guidelines 18 (c) }}\n  }}\n}}\n"
+        );
+        assert_eq!(formatted(&source), expected);
+        // Where the body would not fit on the next line either, it opens its lines here.
+        let long = format!("{{ cites guidelines 18 (c) help \"{}\" }}", "h".repeat(60));
+        let source = source.replace("{ cites guidelines 18 (c) }", &long);
+        let out = formatted(&source);
+        assert!(out.contains(&format!("\"{label}\" : yes_no {{\n")), "{out}");
     }
 
     #[test]

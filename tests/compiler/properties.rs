@@ -284,20 +284,79 @@ fn disarranged(source: &str, seed: usize) -> String {
     out
 }
 
+/// The same tokens with every run of blanks between them (outside texts and comments) made a
+/// space, a line break, or blank lines and a tab, in turn from `seed`: one long line, a token
+/// a line, and all between.
+fn rewrapped(source: &str, seed: usize) -> String {
+    let runs = [" ", "\n", "\n\n\t", " ", "  \r\n"];
+    let mut out = String::new();
+    let mut chars = source.chars().peekable();
+    let mut count = seed;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    out.push(c);
+                    match (escaped, c) {
+                        (true, _) => escaped = false,
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => {}
+                    }
+                }
+            }
+            '#' => {
+                out.push(c);
+                for c in chars.by_ref() {
+                    out.push(c);
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() => {
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                // `no value` is one token, its words apart on one line.
+                let run = if out.ends_with("no") {
+                    " "
+                } else {
+                    runs[count % runs.len()]
+                };
+                if out.ends_with('\n') || out.is_empty() {
+                    continue;
+                }
+                out.push_str(run);
+                count += 1;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// Formatting never changes what a source compiles to, nor the diagnostics of one that does
+    /// Formatting a source laid out badly (`disarranged`, `rewrapped`) never changes what it
+    /// compiles to, nor the diagnostics of one that does
     /// not compile (their codes); a formatted source formats to itself; and every comment is
     /// still there.
     #[test]
-    fn formatting_never_changes_the_compiled_form(mutations in prop::collection::vec(mutation(), 0..3), seed in 0usize..4) {
+    fn formatting_never_changes_the_compiled_form(mutations in prop::collection::vec(mutation(), 0..3), seed in 0usize..9) {
         let mut source = instrument();
         for mutation in &mutations {
             source = apply(&source, mutation);
         }
-        let messy = disarranged(&source, seed);
-        if qc::syntax::parse(&messy).is_err() {
+        let messy = match seed {
+            0..4 => disarranged(&source, seed),
+            _ => rewrapped(&source, seed),
+        };
+        // Blanks between tokens are blanks: what parsed still parses.
+        let parses = qc::syntax::parse(&source).is_ok();
+        prop_assert_eq!(qc::syntax::parse(&messy).is_ok(), parses, "{}", messy);
+        if !parses {
             return Ok(());
         }
         let formatted = qc::format::format(&messy).map_err(|error| TestCaseError::fail(error.to_string()))?;
