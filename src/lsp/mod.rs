@@ -333,12 +333,18 @@ impl Server {
     }
 
     fn completion(&self, params: &Value) -> Option<Value> {
-        let (_, text, offset, analysis) = self.at(params)?;
+        let (path, text, offset, analysis) = self.at(params)?;
         let instrument = &analysis.instrument;
         let before = text.get(..offset)?;
         let line = before.rsplit('\n').next().unwrap_or(before);
         let items: Vec<Value> = match text::context(line) {
             text::Context::Codes(id) => codes(instrument, &id),
+            text::Context::ParentCodes => {
+                let line_start = offset - line.len();
+                parent_at(analysis, &path, line_start)
+                    .map(|parent| codes(instrument, &parent))
+                    .unwrap_or_default()
+            }
             text::Context::Paragraphs(document) => instrument
                 .documents
                 .iter()
@@ -643,6 +649,15 @@ fn method_not_found(id: RequestId, method: &str) -> Response {
 
 fn completion(label: &str, kind: u32, detail: &str) -> Value {
     json!({ "label": label, "kind": kind, "detail": detail })
+}
+
+/// The item a sub-item written on the line that starts at `line_start` of a document is under:
+/// the innermost item that, in the text that last compiled, starts before that offset and ends
+/// after it. (The lines before the one being typed are taken to be as they were.)
+fn parent_at(analysis: &Analysis, path: &Path, line_start: usize) -> Option<String> {
+    let (_, text) = analysis.files.get(path)?;
+    let file = crate::syntax::parse(text).ok()?;
+    outline::items_around(&file, text, line_start).pop()
 }
 
 /// The codes an item takes, for `id = ` and `id in [`: its options, and its special answers.

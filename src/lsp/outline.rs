@@ -161,7 +161,15 @@ fn symbol(
     selection: Span,
     children: Vec<Value>,
 ) -> Value {
-    let range = |span: Span| json!({ "start": position_of(text, span.start), "end": position_of(text, span.end) });
+    // A node's span may run over the blanks after it: they are not its.
+    let range = |span: Span| {
+        let written = text
+            .get(span.start..span.end)
+            .unwrap_or_default()
+            .trim_end();
+        let end = span.start + written.len();
+        json!({ "start": position_of(text, span.start), "end": position_of(text, end) })
+    };
     let mut symbol = json!({
         "name": name,
         "kind": kind,
@@ -172,6 +180,42 @@ fn symbol(
         crate::emit::set(&mut symbol, "children", Value::Array(children));
     }
     symbol
+}
+
+/// The ids of the items that started before a byte offset of a file and end after it, the
+/// outermost first. (A node's span may run over the blanks after it: they are not counted.)
+pub fn items_around(file: &File, text: &str, offset: usize) -> Vec<String> {
+    let mut chain = Vec::new();
+    let around = |span: Span| {
+        let written = text
+            .get(span.start..span.end)
+            .unwrap_or_default()
+            .trim_end();
+        span.start < offset && offset <= span.start + written.len()
+    };
+    let members = file
+        .declarations
+        .iter()
+        .find_map(|declaration| match declaration {
+            Declaration::Section(section) if around(section.span) => Some(&section.members),
+            Declaration::Block(block) if around(block.span) => Some(&block.members),
+            _ => None,
+        });
+    let mut item = members
+        .into_iter()
+        .flatten()
+        .find_map(|member| match member {
+            SectionMember::Item(item) if around(item.span) => Some(item),
+            _ => None,
+        });
+    while let Some(found) = item {
+        chain.push(found.id.name.clone());
+        item = found.members.iter().find_map(|member| match member {
+            ItemMember::Item(inner) if around(inner.span) => Some(inner),
+            _ => None,
+        });
+    }
+    chain
 }
 
 /// The blocks a file declares, each with its signature: `block concluding(lessons: item,

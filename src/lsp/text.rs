@@ -113,6 +113,8 @@ pub enum Context {
     Paragraphs(String),
     /// After `:` in a declaration: a scale or an answer type.
     Type,
+    /// After `on` (`followup x "…" on yes, n`): the codes of the parent item.
+    ParentCodes,
     /// After `use`: a block.
     Block,
     /// Anywhere else: an item.
@@ -149,6 +151,17 @@ pub fn context(line: &str) -> Context {
             .and_then(|at| tokens.get(at));
         if let Some(item) = item {
             return Context::Codes((*item).to_owned());
+        }
+    }
+    // After `on`, and the codes written since: `on yes, n`.
+    if let Some((before, after)) = line.rsplit_once(" on ") {
+        // Not inside a text: the quotes before are paired.
+        let quotes = before.matches('"').count() - before.matches("\\\"").count();
+        let codes = after
+            .chars()
+            .all(|c| is_name(c) && c != '.' || c == ',' || c == ' ');
+        if codes && quotes % 2 == 0 {
+            return Context::ParentCodes;
         }
     }
     if last(1 + shift) == Some("use") {
@@ -218,6 +231,15 @@ mod tests {
         assert_eq!(context("  question q1 \"Label\" : "), Context::Type);
         assert_eq!(context("  when "), Context::Item);
         assert_eq!(context("  use follow"), Context::Block);
+        assert_eq!(
+            context("  followup f \"If so?\" : text on "),
+            Context::ParentCodes
+        );
+        assert_eq!(
+            context("  followup f \"If so?\" on yes, par"),
+            Context::ParentCodes
+        );
+        assert_eq!(context("  followup f \"Based on wha"), Context::Item);
     }
 
     #[test]

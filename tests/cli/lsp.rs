@@ -654,3 +654,50 @@ fn references_follow_what_the_compiler_reads() {
     assert_eq!(imported["result"]["range"]["start"]["line"], 0);
     assert!(client.stop().1.success());
 }
+
+/// Completion after `on` offers the codes of the parent item: of the item the cursor is in,
+/// or, on the line of an existing follow-up, of its parent.
+#[test]
+fn completion_after_on_offers_the_parents_codes() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let folder = std::fs::canonicalize(dir.path()).expect("a folder");
+    let survey = "instrument survey { title \"A survey\" }\nscale kind { plan \"A plan\" law \"A law\" }\n\nsection main \"Main\" {\n  question q1 \"What is there?\" : kind {\n    allow uncited\n    followup q1_title \"Its title?\" : text on plan\n  }\n}\n";
+    std::fs::write(folder.join("survey.q"), survey).expect("survey");
+    let (mut client, _) = Client::initialized();
+    let uri = format!("file://{}/survey.q", folder.display());
+    client.open(&uri, "q", survey);
+    assert_eq!(client.diagnostics("survey.q"), Vec::<Value>::new());
+    let labels = |answer: &Value| -> Vec<String> {
+        answer["result"]["items"]
+            .as_array()
+            .or_else(|| answer["result"].as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item["label"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // On the follow-up's own line, after `on `.
+    let at = position(survey, "on plan", 3);
+    let answer = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": at }),
+    );
+    assert_eq!(labels(&answer), ["plan", "law"], "{answer}");
+    // A new follow-up, half typed (the text does not parse): the codes of the item it is in.
+    let typing = survey.replace(
+        "on plan\n",
+        "on plan\n    followup q1_law \"Which law?\" : text on \n",
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": typing }] }),
+    );
+    assert_eq!(client.diagnostics("survey.q").len(), 1);
+    let at = position(&typing, "text on \n", 8);
+    let answer = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": at }),
+    );
+    assert_eq!(labels(&answer), ["plan", "law"], "{answer}");
+    assert!(client.stop().1.success());
+}
