@@ -12,10 +12,10 @@
 
 instrument technical_assistance_providers {
   title "Capacity to provide technical assistance in the areas of the information-gathering "
-    "instruments on United Nations standards and norms in crime prevention and criminal justice "
-    "(draft)"
+      "instruments on United Nations standards and norms in crime prevention and criminal justice "
+      "(draft)"
   resolution "Prepared pursuant to Economic and Social Council resolution 2006/20, operative "
-    "paragraph 6"
+      "paragraph 6"
   version "0.1"
   language "en"
   status "draft: not adopted, for consultation"
@@ -34,19 +34,21 @@ report {
 
 introduction {
   text "This draft questionnaire seeks information from intergovernmental and non-governmental "
-    "organizations, from the institutes of the United Nations Crime Prevention and Criminal "
-    "Justice Programme network and from other United Nations entities on their capacity to provide "
-    "technical assistance in the areas of the information-gathering instruments on United Nations "
-    "standards and norms in crime prevention and on victim issues."
+      "organizations, from the institutes of the United Nations Crime Prevention and Criminal "
+      "Justice Programme network and from other United Nations entities on their capacity to "
+      "provide "
+      "technical assistance in the areas of the information-gathering instruments on United "
+      "Nations "
+      "standards and norms in crime prevention and on victim issues."
   text "The areas are those in which Member States are asked whether they need technical "
-    "assistance, so that needs and offers can be matched."
+      "assistance, so that needs and offers can be matched."
 }
 
 scale provider_kind "Kind of organization" {
   intergovernmental "Intergovernmental organization"
   non_governmental "Non-governmental organization"
   programme_network "Institute of the United Nations Crime Prevention and Criminal Justice "
-    "Programme network"
+      "Programme network"
   united_nations "Other United Nations entity"
 }
 
@@ -55,7 +57,7 @@ respondent "Information on the organization" {
   question kind "Kind of organization" : provider_kind
   question office "Unit or office that prepared the reply" : text
   question focal_point "Focal point for the reply: name, title, telephone and e-mail address"
-    : long_text
+      : long_text
   question replied_on "Date of the reply" : date
 }
 
@@ -64,12 +66,12 @@ section crime_prevention "Technical assistance in crime prevention" {
   quote resolution_2006_20 6
 
   question p1 "Is your organization able to provide technical assistance in any area of crime "
-    "prevention?" : yes_no {
+      "prevention?" : yes_no {
     cites resolution_2006_20 6
   }
 
   grid p1_areas "If the answer to question 1 is “Yes”, please mark the appropriate box(es) below:"
-    when p1 = yes {
+      when p1 = yes {
     feeds assistance
     column provide "Can provide technical assistance"
     column provided "Has provided technical assistance in the last five years"
@@ -79,12 +81,12 @@ section crime_prevention "Technical assistance in crime prevention" {
 
 section victim_issues "Technical assistance on victim issues" {
   question p2 "Is your organization able to provide technical assistance in any area related to "
-    "victims of crime and abuse of power?" : yes_no {
+      "victims of crime and abuse of power?" : yes_no {
     cites resolution_2006_20 6
   }
 
   grid p2_areas "If the answer to question 2 is “Yes”, please mark the appropriate box(es) below:"
-    when p2 = yes {
+      when p2 = yes {
     feeds assistance
     column provide "Can provide technical assistance"
     column provided "Has provided technical assistance in the last five years"
@@ -115,15 +117,15 @@ section reach "Forms and reach of the assistance" {
   }
 
   question p5 "Please describe your organization's experience in providing technical assistance in "
-    "these areas, with examples of projects and the countries where they took place." : long_text
-    when p1 = yes or p2 = yes {
+      "these areas, with examples of projects and the countries where they took place." : long_text
+      when p1 = yes or p2 = yes {
     cites resolution_2006_20 6
     optional
     feeds practices
   }
 
   question p6 "Please indicate your organization's centre or focal point for technical assistance "
-    "in crime prevention, if there is one." : long_text {
+      "in crime prevention, if there is one." : long_text {
     cites resolution_2006_20 7
     optional
     feeds assistance

@@ -12,8 +12,8 @@
 //!   line break.)
 //! - **Spaces.** One between tokens, none inside `(…)` and `[…]`, before `,`, `;` and `)`,
 //!   before the `(` of a call or of a block's parameters, nor before the `:` of a parameter.
-//! - **Long lines.** A declaration longer than [`WIDTH`] is continued on lines indented once
-//!   more: before an item's `:` and type, `when`, `on`, `else`, `and`, `or`, a row's `cites`
+//! - **Long lines.** A declaration longer than [`WIDTH`] is continued on lines indented
+//!   [`CONTINUED`] levels more (apart from the members of a body it opens): before an item's `:` and type, `when`, `on`, `else`, `and`, `or`, a row's `cites`
 //!   or a calculation's formula, or after a comma of an import, a call or a list of codes, at
 //!   each such place where what follows up to the next would not fit on the line, or where it
 //!   ends with a body that could be on one line and would fit only on the next. A paragraph's
@@ -44,6 +44,10 @@ use crate::syntax::{Rule, SyntaxError};
 
 /// Spaces of indentation for each level.
 pub const INDENT: usize = 2;
+
+/// Levels of indentation of a continued line, beyond its declaration's: two, so that it
+/// stands apart from the members of a body the declaration opens.
+pub const CONTINUED: usize = 2;
 
 /// The columns a line may take, counted in characters.
 pub const WIDTH: usize = 100;
@@ -457,7 +461,7 @@ impl<'p, 'a> Printer<'p, 'a> {
                 } => {
                     if *own_line || self.owed {
                         let continued = !self.members_next.get(index).copied().unwrap_or(true);
-                        let level = self.indent + usize::from(continued);
+                        let level = self.indent + if continued { CONTINUED } else { 0 };
                         self.newline(level, *blank && !self.after_open);
                     }
                     self.put(text, self.content);
@@ -499,15 +503,15 @@ impl<'p, 'a> Printer<'p, 'a> {
                 }
                 Atom::Soft => {
                     if !inline && self.content && !self.owed {
-                        let continued = (self.indent + 1) * INDENT;
+                        let continued = (self.indent + CONTINUED) * INDENT;
                         if !self.stays(index + 1, continued) && self.column > continued {
-                            self.newline(self.indent + 1, false);
+                            self.newline(self.indent + CONTINUED, false);
                         }
                     }
                 }
                 Atom::Continued => {
                     self.owed = false;
-                    self.newline(self.indent + 1, false);
+                    self.newline(self.indent + CONTINUED, false);
                 }
                 Atom::Token { text, space, piece } => {
                     self.settle();
@@ -538,7 +542,7 @@ impl<'p, 'a> Printer<'p, 'a> {
     fn settle(&mut self) {
         if self.owed {
             self.owed = false;
-            self.newline(self.indent + 1, false);
+            self.newline(self.indent + CONTINUED, false);
         }
     }
 
@@ -617,7 +621,7 @@ impl<'p, 'a> Printer<'p, 'a> {
 
     /// A piece of a text, cut into pieces on lines of their own if it is longer than its line.
     fn text(&mut self, piece: &str, space: bool, trailing: usize) {
-        let continued = (self.indent + 1) * INDENT;
+        let continued = (self.indent + CONTINUED) * INDENT;
         let available = WIDTH.saturating_sub(self.column + usize::from(space));
         let content = piece
             .strip_prefix('"')
@@ -635,7 +639,7 @@ impl<'p, 'a> Printer<'p, 'a> {
         );
         for (index, line) in lines.iter().enumerate() {
             if index > 0 {
-                self.newline(self.indent + 1, false);
+                self.newline(self.indent + CONTINUED, false);
             }
             self.put(&format!("\"{line}\""), space && index == 0);
         }
@@ -814,7 +818,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            lines.get(2).is_some_and(|l| l.starts_with("    \"word ")),
+            lines.get(2).is_some_and(|l| l.starts_with("      \"word ")),
             "{out}"
         );
         let joined: String = out.split('"').skip(3).step_by(2).collect();
@@ -828,7 +832,7 @@ mod tests {
             "section s \"S\" {{\n  question q2 \"{label}\" : text when q1 = yes and q0 = no\n}}\n"
         );
         let expected = format!(
-            "section s \"S\" {{\n  question q2 \"{label}\" : text\n    when q1 = yes and q0 = no\n}}\n"
+            "section s \"S\" {{\n  question q2 \"{label}\" : text\n      when q1 = yes and q0 = no\n}}\n"
         );
         assert_eq!(formatted(&source), expected);
     }
@@ -842,7 +846,7 @@ mod tests {
             "section s \"S\" {{\n  question q5 \"Q\" {{\n    item q5c \"{label}\" : yes_no {{ cites guidelines 18 (c) }}\n  }}\n}}\n"
         );
         let expected = format!(
-            "section s \"S\" {{\n  question q5 \"Q\" {{\n    item q5c \"{label}\"\n      : yes_no {{ cites guidelines 18 (c) }}\n  }}\n}}\n"
+            "section s \"S\" {{\n  question q5 \"Q\" {{\n    item q5c \"{label}\"\n        : yes_no {{ cites guidelines 18 (c) }}\n  }}\n}}\n"
         );
         assert_eq!(formatted(&source), expected);
         // Where the body would not fit on the next line either, it opens its lines here.

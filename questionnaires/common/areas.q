@@ -13,21 +13,21 @@ from "../references/victims-declaration.q" import victims_declaration
 # The areas of the annex of resolution 2006/20, after question 26.
 rows crime_prevention_areas {
   row structures "Including prevention as a permanent part of government structures"
-    cites guidelines 17
+      cites guidelines 17
   row skills "Government support for the development of crime prevention skills"
-    cites guidelines 18
+      cites guidelines 18
   row partnerships "Government and civil society support of partnerships" cites guidelines 19
   row social "Social crime prevention" cites guidelines 6 (a), 8 and 25
   row local "Locally based or neighbourhood crime prevention" cites guidelines 6 (b)
   row situational "Situational crime prevention" cites guidelines 6 (c) and 26
   row recidivism "Prevention of recidivism" cites guidelines 6 (d)
   row sustainability "Sustainability and accountability of crime prevention"
-    cites guidelines 1, 10 and 20
+      cites guidelines 1, 10 and 20
   row knowledge "Knowledge-based crime prevention" cites guidelines 11 and 21
   row planning "Planning interventions" cites guidelines 22
   row evaluation "Monitoring and evaluation" cites guidelines 23
   row organized_crime "Assessing the links between local crime problems and transnational "
-    "organized crime" cites guidelines 13, 27 and 31
+      "organized crime" cites guidelines 13, 27 and 31
 }
 
 # The areas of the draft instrument on victim issues (operative para. 8).

@@ -14,7 +14,7 @@ block member_state_reply() {
   question country "Member State" : country
   question office "Ministry, department or office that prepared the reply" : text
   question focal_point "Focal point for the reply: name, title, telephone and e-mail address"
-    : long_text
+      : long_text
   question replied_on "Date of the reply" : date
 }
 
@@ -23,7 +23,7 @@ block member_state_reply() {
 # column for each of the two questions, then the priority among them.
 block technical_assistance(needs: item, offers: item, areas: rows) {
   grid ta_areas "If the answer to questions {needs} and/or {offers} is “Yes”, please mark the "
-    "appropriate box(es) below:" when needs = yes or offers = yes {
+      "appropriate box(es) below:" when needs = yes or offers = yes {
     feeds assistance
     column need "Need technical assistance" when needs = yes
     column provide "Can provide technical assistance" when offers = yes
@@ -37,14 +37,14 @@ block technical_assistance(needs: item, offers: item, areas: rows) {
 # "crime prevention". They ask about national experience, not about a paragraph.
 block concluding(lessons: item, challenges: item, topic: text) {
   question lessons "What are some of the main lessons your country has derived from national "
-    "experience in implementing {topic} policies, strategies and programmes?" : long_text {
+      "experience in implementing {topic} policies, strategies and programmes?" : long_text {
     help "Please describe."
     allow uncited
     feeds practices
   }
 
   question challenges "What are the main challenges in your country for delivering effective "
-    "{topic}?" : long_text {
+      "{topic}?" : long_text {
     help "Please describe."
     allow uncited
     feeds difficulties

@@ -3,6 +3,6 @@
 # names them; no paragraph of them is cited yet.
 
 document urban_guidelines "Guidelines for cooperation and technical assistance in the field of "
-  "urban crime prevention" {
+    "urban crime prevention" {
   source "Economic and Social Council resolution 1995/9 of 24 July 1995, annex"
 }

@@ -8,7 +8,7 @@
 # (A/RES/40/34) word for word; never summarise or reword it here.
 
 document victims_declaration "Declaration of Basic Principles of Justice for Victims of Crime and "
-  "Abuse of Power" {
+    "Abuse of Power" {
   source "General Assembly resolution 40/34 of 29 November 1985, annex"
 
   heading "A. Victims of crime"
