@@ -7,7 +7,7 @@
 //! - **Needs review**: replies stay valid, but what an answer means, or when it is asked or
 //!   required, may have changed (a label reworded, a condition or a rule changed).
 //! - **Breaking**: an answer that was valid becomes invalid (an item, option, field, row or
-//!   column removed, an option recoded, a type changed, a bound narrowed).
+//!   column removed, an option, row or column recoded, a type changed, a bound narrowed).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -321,7 +321,7 @@ impl<'i> Changes<'i> {
                     );
                 }
                 let (before, after) = (&self.old.scale(*a).options, &self.new.scale(*b).options);
-                let recoded = recoded(self.old, before, self.new, after);
+                let recoded = recoded(&options(self.old, *a), &options(self.new, *b));
                 for option in before {
                     let code = recoded.iter().find(|(was, _)| *was == option.code);
                     match after.iter().find(|o| o.code == option.code) {
@@ -538,18 +538,33 @@ impl<'i> Changes<'i> {
         old: Vec<(&str, String)>,
         new: Vec<(&str, String)>,
     ) {
-        let (removed, added, relabelled) = match line {
-            "row" => ("row removed", "row added", "row relabelled"),
-            _ => ("column removed", "column added", "column relabelled"),
+        let (removed, added, relabelled, recoded_change) = match line {
+            "row" => ("row removed", "row added", "row relabelled", "row recoded"),
+            _ => (
+                "column removed",
+                "column added",
+                "column relabelled",
+                "column recoded",
+            ),
         };
+        let recoded = recoded(&old, &new);
         for (id, label) in &old {
+            let recode = recoded.iter().find(|(was, _)| was == id);
             match new.iter().find(|(other, _)| other == id) {
-                None => self.push(
-                    Class::Breaking,
-                    item,
-                    removed,
-                    format!("{what} no longer has the {line} `{id}`: a reply that answered it is refused"),
-                ),
+                None => match recode {
+                    Some((was, is)) => self.push(
+                        Class::Breaking,
+                        item,
+                        recoded_change,
+                        format!("{what}: {line} `{was}` is now `{is}`, with the same label: a reply that answered `{was}` is refused, and `qc validate --form-version` migrates it"),
+                    ),
+                    None => self.push(
+                        Class::Breaking,
+                        item,
+                        removed,
+                        format!("{what} no longer has the {line} `{id}`: a reply that answered it is refused"),
+                    ),
+                },
                 Some((_, now)) if now != label => self.push(
                     Class::NeedsReview,
                     item,
@@ -563,10 +578,9 @@ impl<'i> Changes<'i> {
                 Some(_) => {}
             }
         }
-        for (id, _) in new
-            .iter()
-            .filter(|(id, _)| !old.iter().any(|(o, _)| o == id))
-        {
+        for (id, _) in new.iter().filter(|(id, _)| {
+            !old.iter().any(|(o, _)| o == id) && !recoded.iter().any(|(_, is)| is == id)
+        }) {
             self.push(
                 Class::Compatible,
                 item,
@@ -746,10 +760,10 @@ fn kind(answer: &AnswerType) -> &'static str {
 }
 
 /// A reply to the `old` version, brought to the `new` one as far as the changes allow: the
-/// answers to items the new version no longer has dropped; options recoded (`recoded`) given
-/// their new codes; a single choice made multiple put in a list, and a list of one code made
-/// single; a grid's rows and columns, and a list's fields, that are gone dropped; the version
-/// set to the new one. What cannot be migrated
+/// answers to items the new version no longer has dropped; options, and a grid's or a
+/// table's rows and columns, recoded (`recoded`) given their new codes; a single choice made
+/// multiple put in a list, and a list of one code made single; a grid's or a table's rows and
+/// columns, and a list's fields, that are gone dropped; the version set to the new one. What cannot be migrated
 /// (an option removed, a type changed) is kept as it was, for validation to report; each
 /// step is said in the notes, by item.
 pub fn migrate(old: &Instrument, new: &Instrument, reply: &Value) -> (Value, Vec<String>) {
@@ -839,29 +853,49 @@ fn migrate_value(
             let Some(rows) = value.as_object_mut() else {
                 return;
             };
-            rows.retain(|row, _| {
-                let kept =
-                    b.rows.iter().any(|r| r.id == *row) || !a.rows.iter().any(|r| r.id == *row);
-                if !kept {
-                    notes.push(format!(
-                        "`{at}`: row `{row}` dropped: the new version has no such row"
-                    ));
-                }
-                kept
-            });
+            let rows_before = labels(old, a.rows.iter().map(|r| (r.id.as_str(), &r.label)));
+            let rows_after = labels(new, b.rows.iter().map(|r| (r.id.as_str(), &r.label)));
+            let columns_before = labels(old, a.columns.iter().map(|c| (c.id.as_str(), &c.label)));
+            let columns_after = labels(new, b.columns.iter().map(|c| (c.id.as_str(), &c.label)));
+            let columns = Lines::new(&columns_before, &columns_after);
+            Lines::new(&rows_before, &rows_after).migrate(rows, at, "row", notes);
             for (row, ticks) in rows.iter_mut() {
                 let Some(ticks) = ticks.as_array_mut() else {
                     continue;
                 };
-                ticks.retain(|tick| {
-                    let column = tick.as_str().unwrap_or_default();
-                    let kept = b.columns.iter().any(|c| c.id == column)
-                        || !a.columns.iter().any(|c| c.id == column);
-                    if !kept {
-                        notes.push(format!("`{at}`: row `{row}`: column `{column}` dropped: the new version has no such column"));
+                let within = format!("{at}`: row `{row}");
+                ticks.retain_mut(|tick| {
+                    let Some(column) = tick.as_str() else {
+                        return true;
+                    };
+                    match columns.fate(column) {
+                        Fate::Kept => true,
+                        Fate::Recoded(is) => {
+                            notes.push(format!("`{within}`: column `{column}` recoded as `{is}` (the same label)"));
+                            *tick = Value::String(is.to_owned());
+                            true
+                        }
+                        Fate::Gone => {
+                            notes.push(format!("`{within}`: column `{column}` dropped: the new version has no such column"));
+                            false
+                        }
                     }
-                    kept
                 });
+            }
+        }
+        (AnswerType::Table(a), AnswerType::Table(b)) => {
+            let Some(rows) = value.as_object_mut() else {
+                return;
+            };
+            let (rows_before, rows_after) = (headings(old, &a.rows), headings(new, &b.rows));
+            let (columns_before, columns_after) =
+                (headings(old, &a.columns), headings(new, &b.columns));
+            Lines::new(&rows_before, &rows_after).migrate(rows, at, "row", notes);
+            let columns = Lines::new(&columns_before, &columns_after);
+            for (row, cells) in rows.iter_mut() {
+                if let Some(cells) = cells.as_object_mut() {
+                    columns.migrate(cells, &format!("{at}`: row `{row}"), "column", notes);
+                }
             }
         }
         (AnswerType::List(a), AnswerType::List(b)) => {
@@ -897,35 +931,41 @@ fn migrate_value(
     }
 }
 
-/// The options of a choice whose code changed between two versions and whose label did not:
-/// an option of the old version gone from the new, paired with an option new in it that has
-/// the same label (as written in the instrument's language), when no other option gone or new
-/// has that label. Pairs of old and new codes.
-fn recoded(
-    old: &Instrument,
-    before: &[crate::model::Choice],
-    new: &Instrument,
-    after: &[crate::model::Choice],
-) -> Vec<(String, String)> {
-    let gone: Vec<(&str, String)> = before
+/// What changed its code (or id) between two versions and kept its label: an option, a row or
+/// a column of the old version gone from the new, paired with one new in it that has the same
+/// label (as written in the instrument's language), when nothing else gone or new has that
+/// label. Pairs of old and new codes.
+fn recoded(before: &[(&str, String)], after: &[(&str, String)]) -> Vec<(String, String)> {
+    let gone: Vec<&(&str, String)> = before
         .iter()
-        .filter(|o| !after.iter().any(|a| a.code == o.code))
-        .map(|o| (o.code.as_str(), old.written(&o.label)))
+        .filter(|(code, _)| !after.iter().any(|(other, _)| other == code))
         .collect();
-    let added: Vec<(&str, String)> = after
+    let added: Vec<&(&str, String)> = after
         .iter()
-        .filter(|o| !before.iter().any(|b| b.code == o.code))
-        .map(|o| (o.code.as_str(), new.written(&o.label)))
+        .filter(|(code, _)| !before.iter().any(|(other, _)| other == code))
         .collect();
-    let unique =
-        |list: &[(&str, String)], label: &str| list.iter().filter(|(_, l)| l == label).count() == 1;
+    let unique = |list: &[&(&str, String)], label: &str| {
+        list.iter().filter(|(_, other)| other == label).count() == 1
+    };
     gone.iter()
         .filter(|(_, label)| unique(&gone, label))
         .filter_map(|(was, label)| {
-            let (is, _) = added.iter().find(|(_, l)| l == label)?;
+            let (is, _) = added.iter().find(|(_, other)| other == label)?;
             unique(&added, label).then(|| ((*was).to_owned(), (*is).to_owned()))
         })
         .collect()
+}
+
+/// A choice's options as (code, label) pairs.
+fn options(instrument: &Instrument, scale: crate::model::ScaleId) -> Vec<(&str, String)> {
+    labels(
+        instrument,
+        instrument
+            .scale(scale)
+            .options
+            .iter()
+            .map(|o| (o.code.as_str(), &o.label)),
+    )
 }
 
 /// Gives a choice's codes that were recoded (`recoded`) their new codes.
@@ -936,7 +976,7 @@ fn recode(
     value: &mut Value,
     notes: &mut Vec<String>,
 ) {
-    let pairs = recoded(old, &old.scale(a).options, new, &new.scale(b).options);
+    let pairs = recoded(&options(old, a), &options(new, b));
     let codes: Vec<&mut Value> = match value {
         Value::Array(codes) => codes.iter_mut().collect(),
         code => vec![code],
@@ -949,6 +989,73 @@ fn recode(
             "`{at}`: option `{was}` recoded as `{is}` (the same label)"
         ));
         *code = Value::String(is.clone());
+    }
+}
+
+/// The rows or the columns of a grid or a table in two versions: what became of each.
+struct Lines<'l> {
+    before: &'l [(&'l str, String)],
+    after: &'l [(&'l str, String)],
+    recoded: Vec<(String, String)>,
+}
+
+/// What became of a row or a column.
+enum Fate<'l> {
+    Kept,
+    Recoded(&'l str),
+    Gone,
+}
+
+impl<'l> Lines<'l> {
+    fn new(before: &'l [(&'l str, String)], after: &'l [(&'l str, String)]) -> Self {
+        Lines {
+            before,
+            after,
+            recoded: recoded(before, after),
+        }
+    }
+
+    /// A row or column not of the old version (a reply's mistake) is kept, for validation.
+    fn fate(&self, id: &str) -> Fate<'_> {
+        if self.after.iter().any(|(other, _)| *other == id)
+            || !self.before.iter().any(|(other, _)| *other == id)
+        {
+            return Fate::Kept;
+        }
+        match self.recoded.iter().find(|(was, _)| was == id) {
+            Some((_, is)) => Fate::Recoded(is),
+            None => Fate::Gone,
+        }
+    }
+
+    /// An answer's object keyed by these rows or columns, brought to the new version.
+    fn migrate(
+        &self,
+        object: &mut serde_json::Map<String, Value>,
+        at: &str,
+        line: &str,
+        notes: &mut Vec<String>,
+    ) {
+        let keys: Vec<String> = object.keys().cloned().collect();
+        for key in keys {
+            match self.fate(&key) {
+                Fate::Kept => {}
+                Fate::Recoded(is) => {
+                    if let Some(value) = object.remove(&key) {
+                        notes.push(format!(
+                            "`{at}`: {line} `{key}` recoded as `{is}` (the same label)"
+                        ));
+                        object.insert(is.to_owned(), value);
+                    }
+                }
+                Fate::Gone => {
+                    object.remove(&key);
+                    notes.push(format!(
+                        "`{at}`: {line} `{key}` dropped: the new version has no such {line}"
+                    ));
+                }
+            }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ section main "Main" {
     column need "Need"
     row police "Police"
     row courts "Courts"
+    row prisons "Prisons"
   }
   question people "Who?" : list {
     field name "Name" : text
@@ -46,6 +47,7 @@ section main "Main" {
     column need "Need"
     column give "Give"
     row police "Police"
+    row corrections "Prisons"
   }
   question people "Who?" : list {
     field name "Name" : text
@@ -101,6 +103,7 @@ fn each_change_is_classed_by_what_it_does_to_replies() {
         ("needs_review", "title", "condition changed"),
         ("compatible", "title", "type changed"),
         ("breaking", "help", "row removed"),
+        ("breaking", "help", "row recoded"),
         ("compatible", "help", "column added"),
         ("breaking", "people", "field removed"),
         ("breaking", "people", "field added"),
@@ -118,6 +121,8 @@ fn each_change_is_classed_by_what_it_does_to_replies() {
     // also removed and added).
     let options = found.iter().filter(|f| f.2.starts_with("option")).count();
     assert_eq!(options, 4, "{found:#?}");
+    // A row recoded is not also a row added.
+    assert!(!found.iter().any(|f| f.2 == "row added"), "{found:#?}");
     let summary = &document["summary"];
     let count = |class: &str| found.iter().filter(|f| f.0 == class).count();
     assert_eq!(summary["breaking"], count("breaking"));
@@ -348,11 +353,19 @@ section main "Main" {
     column give "Give"
     row police "Police"
     row courts "Courts"
+    row prisons "Prisons"
   }
   question people "Who?" : list {
     field name "Name" : text
     field age "Age" : integer optional
   } { allow uncited optional }
+  table staff "Staff" : integer {
+    optional
+    row judges "Judges"
+    row clerks "Clerks"
+    column men "Men"
+    column women "Women"
+  }
 }
 "#,
     );
@@ -366,10 +379,17 @@ section main "Main" {
   grid help "Mark the box(es):" {
     column need "Need"
     row police "Police"
+    row corrections "Prisons"
   }
   question people "Who?" : list {
     field name "Name" : text
   } { allow uncited optional }
+  table staff "Staff" : integer {
+    optional
+    row judges "Judges"
+    column male "Men"
+    column female "Women"
+  }
 }
 "#,
     );
@@ -378,7 +398,7 @@ section main "Main" {
             dir.path(),
             name,
             &format!(
-                r#"{{"form": "survey", "version": "1", "answers": {{"areas": {areas}, "gone": "x", "help": {{"police": ["need", "give"], "courts": ["need"]}}, "people": [{{"name": "Ana", "age": 41}}]}}}}"#
+                r#"{{"form": "survey", "version": "1", "answers": {{"areas": {areas}, "gone": "x", "help": {{"police": ["need", "give"], "courts": ["need"], "prisons": ["need"]}}, "people": [{{"name": "Ana", "age": 41}}], "staff": {{"judges": {{"men": 3, "women": 4}}, "clerks": {{"men": 1, "women": 2}}}}}}}}"#
             ),
         )
     };
@@ -404,6 +424,10 @@ section main "Main" {
         "`help`: row `courts` dropped",
         "`help`: row `police`: column `give` dropped",
         "`people`: field `age` dropped from its records",
+        "`help`: row `prisons` recoded as `corrections` (the same label)",
+        "`staff`: row `clerks` dropped: the new version has no such row",
+        "`staff`: row `judges`: column `men` recoded as `male` (the same label)",
+        "`staff`: row `judges`: column `women` recoded as `female` (the same label)",
         "good.json: valid",
     ] {
         assert!(text.contains(said), "no {said:?} in {text}");
