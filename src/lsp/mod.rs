@@ -41,7 +41,8 @@ pub fn run(max_file: u64) -> Result<(), String> {
         "codeActionProvider": true,
         "documentFormattingProvider": true,
         "referencesProvider": true,
-        "renameProvider": true,
+        "renameProvider": { "prepareProvider": true },
+        "documentHighlightProvider": true,
     });
     let initialize = json!({
         "capabilities": capabilities,
@@ -133,6 +134,17 @@ impl Server {
             "textDocument/codeAction" => Some(code_actions(&params)),
             "textDocument/formatting" => self.formatting(&params),
             "textDocument/references" => self.references(&params),
+            "textDocument/documentHighlight" => self.highlights(&params),
+            "textDocument/prepareRename" => match self.prepare_rename(&params) {
+                Ok(range) => Some(range),
+                Err(message) => {
+                    return Response::new_err(
+                        id,
+                        lsp_server::ErrorCode::InvalidParams as i32,
+                        message,
+                    )
+                }
+            },
             "textDocument/rename" => match self.rename(&params) {
                 Ok(edit) => Some(edit),
                 Err(message) => {
@@ -540,21 +552,15 @@ impl Server {
                 "`{new}` is not a name: a letter or `_`, then letters, digits or `_`"
             ));
         }
-        let old = symbol.name();
+        renamable(&symbol)?;
         match &symbol {
-            symbols::Symbol::Code(..) => {
-                return Err(format!(
-                    "`{old}` is an option's code, which the replies collected hold: renaming it would make them invalid (`qc diff` calls it breaking); change it by hand if you mean to"
-                ))
-            }
-            symbols::Symbol::Paragraph(..) => {
-                return Err(format!("`{old}` is a paragraph's number, the document's own"))
-            }
             symbols::Symbol::Parameter(block, _) => {
                 let taken = files.iter().any(|parsed| {
                     symbols::occurrences(&parsed.file, &declared)
                         .iter()
-                        .any(|o| o.symbol == symbols::Symbol::Parameter(block.clone(), new.to_owned()))
+                        .any(|o| {
+                            o.symbol == symbols::Symbol::Parameter(block.clone(), new.to_owned())
+                        })
                 });
                 if taken {
                     return Err(format!("`{new}` is taken"));
@@ -592,6 +598,57 @@ impl Server {
         Ok(json!({ "changes": changes }))
     }
 
+    /// Whether the name under the cursor can be renamed: its range and its name, or why not.
+    fn prepare_rename(&self, params: &Value) -> Result<Value, String> {
+        let (path, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
+        let (files, declared) = self.parsed(analysis);
+        let symbol = self
+            .symbol_at(&path, text, offset, &files, &declared)
+            .ok_or("no name here")?;
+        renamable(&symbol)?;
+        let (from, to) = match path.extension().and_then(|e| e.to_str()) {
+            // A translation file's key: the item's or the scale's part of it.
+            Some("json") => {
+                let (word, (start, _)) = text::word_at(text, offset).ok_or("no name here")?;
+                let skip = word.find(symbol.name()).ok_or("no name here")?;
+                (start + skip, start + skip + symbol.name().len())
+            }
+            _ => {
+                let parsed = files.iter().find(|parsed| parsed.path == &path);
+                let occurrences = parsed
+                    .map(|parsed| symbols::occurrences(&parsed.file, &declared))
+                    .unwrap_or_default();
+                let found = symbols::at(&occurrences, offset).ok_or("no name here")?;
+                (found.start, found.end)
+            }
+        };
+        Ok(json!({
+            "range": { "start": position_of(text, from), "end": position_of(text, to) },
+            "placeholder": symbol.name(),
+        }))
+    }
+
+    /// Where the name under the cursor is written in this document, as the compiler reads it:
+    /// its declaration as written to, the rest as read.
+    fn highlights(&self, params: &Value) -> Option<Value> {
+        let (path, text, offset, analysis) = self.at(params)?;
+        let (files, declared) = self.parsed(analysis);
+        let parsed = files.iter().find(|parsed| parsed.path == &path)?;
+        let occurrences = symbols::occurrences(&parsed.file, &declared);
+        let symbol = &symbols::at(&occurrences, offset)?.symbol;
+        let highlights: Vec<Value> = occurrences
+            .iter()
+            .filter(|o| o.symbol == *symbol)
+            .map(|o| {
+                json!({
+                    "range": { "start": position_of(text, o.start), "end": position_of(text, o.end) },
+                    "kind": if o.declaration { 3 } else { 2 },
+                })
+            })
+            .collect();
+        Some(Value::Array(highlights))
+    }
+
     /// The document laid out as `qc fmt` lays it out: one edit of the whole text, none when
     /// it is laid out so already, or when it does not parse.
     fn formatting(&self, params: &Value) -> Option<Value> {
@@ -621,6 +678,21 @@ impl Server {
             }
         };
         Some(Value::Array(outline::outline(&file, text)))
+    }
+}
+
+/// Whether a name can be renamed: not an option's code, which the replies collected hold, nor
+/// a paragraph's number, which is the document's.
+fn renamable(symbol: &symbols::Symbol) -> Result<(), String> {
+    let name = symbol.name();
+    match symbol {
+        symbols::Symbol::Code(..) => Err(format!(
+            "`{name}` is an option's code, which the replies collected hold: renaming it would make them invalid (`qc diff` calls it breaking); change it by hand if you mean to"
+        )),
+        symbols::Symbol::Paragraph(..) => {
+            Err(format!("`{name}` is a paragraph's number, the document's own"))
+        }
+        _ => Ok(()),
     }
 }
 

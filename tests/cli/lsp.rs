@@ -492,6 +492,16 @@ fn rename_reaches_the_translation_files() {
         definition["result"]["range"]["start"],
         position(&survey, "q1 \"Is", 0)
     );
+    // A rename asked from a key names the item's part of it.
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": translation_uri }, "position": position(&keys, "\"q1.label", 2) }),
+    );
+    assert_eq!(prepared["result"]["placeholder"], "q1", "{prepared}");
+    assert_eq!(
+        prepared["result"]["range"],
+        json!({ "start": position(&keys, "\"q1.label", 1), "end": position(&keys, "\"q1.label", 3) })
+    );
     assert!(client.stop().1.success());
 }
 
@@ -605,6 +615,28 @@ fn references_follow_what_the_compiler_reads() {
         .expect("edits")
         .clone();
     assert_eq!(edits.len(), 3, "{renamed}");
+    // Asked first, the rename gives the name's range; highlights mark where it is written in
+    // the document, its declaration as written to.
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": document, "position": at_plan }),
+    );
+    assert_eq!(prepared["result"]["placeholder"], "plan", "{prepared}");
+    assert_eq!(
+        prepared["result"]["range"]["start"],
+        json!({ "line": 6, "character": 48 })
+    );
+    let highlights = client.request(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": document, "position": at_plan }),
+    );
+    let kinds: Vec<(u64, u64)> = highlights["result"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .filter_map(|h| Some((h["range"]["start"]["line"].as_u64()?, h["kind"].as_u64()?)))
+        .collect();
+    assert_eq!(kinds, [(5, 3), (6, 2), (6, 2)], "{highlights}");
     // The option's code is not renamed.
     let at_code = position(survey, "[plan", 1);
     let refused = client.request(
@@ -616,6 +648,16 @@ fn references_follow_what_the_compiler_reads() {
             .as_str()
             .is_some_and(|m| m.contains("option's code")),
         "{refused}"
+    );
+    let unprepared = client.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": document, "position": at_code }),
+    );
+    assert!(
+        unprepared["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("option's code")),
+        "{unprepared}"
     );
     // The code's references: where the scale declares it and where the list names it.
     let codes = client.request(
