@@ -18,6 +18,19 @@ fn entry() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("questionnaires/crime-prevention.q")
 }
 
+/// The bundled instrument's text, its URI, and the position (line, character) of `q25` where
+/// a test answers it.
+fn at_q25() -> (String, String, (usize, usize)) {
+    let path = entry();
+    let text = std::fs::read_to_string(&path).expect("the bundled instrument");
+    let uri = qc::lsp::uri_of(&path);
+    let offset = text.find("q25 = yes").expect("a test's answer") + 1;
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    (text, uri, (line, character))
+}
+
 /// One change: the document compiled with its imports and its diagnostics published.
 #[divan::bench]
 fn keystroke_diagnostics(bencher: divan::Bencher) {
@@ -34,13 +47,7 @@ fn keystroke_diagnostics(bencher: divan::Bencher) {
 /// Opening the document through the server, then a hover and a completion on it.
 #[divan::bench]
 fn open_hover_complete(bencher: divan::Bencher) {
-    let path = entry();
-    let text = std::fs::read_to_string(&path).expect("the bundled instrument");
-    let uri = qc::lsp::uri_of(&path);
-    let offset = text.find("q25 = yes").expect("a test's answer") + 1;
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    let (text, uri, (line, character)) = at_q25();
     bencher.bench(|| {
         let mut server = Server::default();
         let open = lsp_server::Notification::new(
@@ -68,13 +75,7 @@ fn open_hover_complete(bencher: divan::Bencher) {
 /// each such request).
 #[divan::bench]
 fn references_rename_outline(bencher: divan::Bencher) {
-    let path = entry();
-    let text = std::fs::read_to_string(&path).expect("the bundled instrument");
-    let uri = qc::lsp::uri_of(&path);
-    let offset = text.find("q25 = yes").expect("a test's answer") + 1;
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    let (text, uri, (line, character)) = at_q25();
     let mut server = Server::default();
     server.notification(lsp_server::Notification::new(
         "textDocument/didOpen".to_owned(),

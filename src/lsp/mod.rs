@@ -280,7 +280,9 @@ impl Server {
     fn hover(&self, params: &Value) -> Option<Value> {
         let (path, text, offset, analysis) = self.at(params)?;
         let (files, declared) = self.parsed(analysis);
-        let symbol = self.symbol_at(&path, text, offset, &files, &declared);
+        let symbol = self
+            .symbol_at(&path, text, offset, &files, &declared)
+            .map(|(symbol, _)| symbol);
         let markdown = match symbol {
             // A paragraph after `cites document` or `quote document`: its text.
             Some(symbols::Symbol::Paragraph(document, paragraph)) => {
@@ -311,7 +313,7 @@ impl Server {
         }
         // In a translation file, a key (`q1.label`, `scale.yes_no.yes`) stands for the item
         // or the scale it translates.
-        let symbol = self.symbol_at(&path, text, offset, &files, &declared)?;
+        let (symbol, _) = self.symbol_at(&path, text, offset, &files, &declared)?;
         // An item: where the compiler declared it (in a block's expansion too).
         let item = match &symbol {
             symbols::Symbol::Item(id) => analysis.instrument.items.iter().find(|i| i.id == *id),
@@ -453,18 +455,20 @@ impl Server {
         offset: usize,
         files: &[Parsed<'_>],
         declared: &symbols::Declared,
-    ) -> Option<symbols::Symbol> {
+    ) -> Option<(symbols::Symbol, (usize, usize))> {
         if path.extension().is_some_and(|e| e == "json") {
-            let (word, _) = text::word_at(text, offset)?;
-            return match word.split('.').collect::<Vec<_>>().as_slice() {
-                ["scale", scale, ..] => Some(symbols::Symbol::Scale((*scale).to_owned())),
-                [item, ..] => Some(symbols::Symbol::Item((*item).to_owned())),
-                [] => None,
+            let (word, (start, _)) = text::word_at(text, offset)?;
+            let (symbol, skip) = match word.split('.').collect::<Vec<_>>().as_slice() {
+                ["scale", scale, ..] => (symbols::Symbol::Scale((*scale).to_owned()), 6),
+                [item, ..] => (symbols::Symbol::Item((*item).to_owned()), 0),
+                [] => return None,
             };
+            let from = start + skip;
+            return Some((symbol.clone(), (from, from + symbol.name().len())));
         }
         let parsed = files.iter().find(|parsed| parsed.path == path)?;
         let occurrences = symbols::occurrences(&parsed.file, declared);
-        symbols::at(&occurrences, offset).map(|o| o.symbol.clone())
+        symbols::at(&occurrences, offset).map(|o| (o.symbol.clone(), (o.start, o.end)))
     }
 
     /// Where the name under the cursor is written: in every `.q` file of the instrument,
@@ -473,7 +477,7 @@ impl Server {
     fn references(&self, params: &Value) -> Option<Value> {
         let (path, text, offset, analysis) = self.at(params)?;
         let (files, declared) = self.parsed(analysis);
-        let symbol = self.symbol_at(&path, text, offset, &files, &declared)?;
+        let (symbol, _) = self.symbol_at(&path, text, offset, &files, &declared)?;
         let with_declaration = params
             .pointer("/context/includeDeclaration")
             .and_then(Value::as_bool)
@@ -540,7 +544,7 @@ impl Server {
     fn rename(&self, params: &Value) -> Result<Value, String> {
         let (path, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
         let (files, declared) = self.parsed(analysis);
-        let symbol = self
+        let (symbol, _) = self
             .symbol_at(&path, text, offset, &files, &declared)
             .ok_or("no name here")?;
         let new = params
@@ -553,34 +557,25 @@ impl Server {
             ));
         }
         renamable(&symbol)?;
-        match &symbol {
+        // A parameter's new name is taken in its block, a heading's among the headings, and
+        // any other's by what the instrument declares.
+        let rival = match &symbol {
             symbols::Symbol::Parameter(block, _) => {
-                let taken = files.iter().any(|parsed| {
-                    symbols::occurrences(&parsed.file, &declared)
-                        .iter()
-                        .any(|o| {
-                            o.symbol == symbols::Symbol::Parameter(block.clone(), new.to_owned())
-                        })
-                });
-                if taken {
-                    return Err(format!("`{new}` is taken"));
-                }
+                Some(symbols::Symbol::Parameter(block.clone(), new.to_owned()))
             }
-            symbols::Symbol::Heading(_) => {
-                let taken = files.iter().any(|parsed| {
-                    symbols::occurrences(&parsed.file, &declared)
-                        .iter()
-                        .any(|o| o.symbol == symbols::Symbol::Heading(new.to_owned()))
-                });
-                if taken {
-                    return Err(format!("`{new}` is taken"));
-                }
-            }
-            _ => {
-                if declared.taken(new) {
-                    return Err(format!("`{new}` is taken"));
-                }
-            }
+            symbols::Symbol::Heading(_) => Some(symbols::Symbol::Heading(new.to_owned())),
+            _ => None,
+        };
+        let taken = match rival {
+            Some(rival) => files.iter().any(|parsed| {
+                symbols::occurrences(&parsed.file, &declared)
+                    .iter()
+                    .any(|o| o.symbol == rival)
+            }),
+            None => declared.taken(new),
+        };
+        if taken {
+            return Err(format!("`{new}` is taken"));
         }
         let mut changes = serde_json::Map::new();
         for (path, text, spans) in self.places(analysis, &files, &declared, &symbol) {
@@ -602,26 +597,10 @@ impl Server {
     fn prepare_rename(&self, params: &Value) -> Result<Value, String> {
         let (path, text, offset, analysis) = self.at(params).ok_or("nothing to rename here")?;
         let (files, declared) = self.parsed(analysis);
-        let symbol = self
+        let (symbol, (from, to)) = self
             .symbol_at(&path, text, offset, &files, &declared)
             .ok_or("no name here")?;
         renamable(&symbol)?;
-        let (from, to) = match path.extension().and_then(|e| e.to_str()) {
-            // A translation file's key: the item's or the scale's part of it.
-            Some("json") => {
-                let (word, (start, _)) = text::word_at(text, offset).ok_or("no name here")?;
-                let skip = word.find(symbol.name()).ok_or("no name here")?;
-                (start + skip, start + skip + symbol.name().len())
-            }
-            _ => {
-                let parsed = files.iter().find(|parsed| parsed.path == &path);
-                let occurrences = parsed
-                    .map(|parsed| symbols::occurrences(&parsed.file, &declared))
-                    .unwrap_or_default();
-                let found = symbols::at(&occurrences, offset).ok_or("no name here")?;
-                (found.start, found.end)
-            }
-        };
         Ok(json!({
             "range": { "start": position_of(text, from), "end": position_of(text, to) },
             "placeholder": symbol.name(),

@@ -204,31 +204,31 @@ pub fn parse(source: &str) -> Result<ast::File, SyntaxError> {
 /// Parses a file whose text starts at offset `base` of a [`SourceMap`](crate::source::SourceMap):
 /// every span of the AST, and of the error, is an offset of the map.
 pub fn parse_at(source: &str, base: usize) -> Result<ast::File, SyntaxError> {
-    check_depth(source).map_err(|error| error.shifted(base))?;
-    match crate::stack::guard_parser(|| lower::parse_pairs(source)) {
-        Ok(pairs) => lower::Lowering { base }.file(pairs),
-        Err(error) => Err(names::describe(source, error).shifted(base)),
-    }
+    // Lowering places its own errors at `base`.
+    let pairs = pairs(source).map_err(|error| error.shifted(base))?;
+    lower::Lowering { base }.file(pairs)
 }
 
 /// Parses a whole file into its AST and its concrete tree (every token and comment, for the
 /// formatter), or reports the first syntax error.
 pub fn parse_with_tree(source: &str) -> Result<(ast::File, tree::Node<'_>), SyntaxError> {
+    let pairs = pairs(source)?;
+    let file = lower::Lowering { base: 0 }.file(pairs.clone())?;
+    let root = pairs
+        .peek()
+        .map(|pair| tree::build(source, pair))
+        .ok_or_else(|| SyntaxError::Internal {
+            detail: "no file in the parse".to_owned(),
+            span: Span::at(0),
+        })?;
+    Ok((file, root))
+}
+
+/// Pest's pairs of a whole file, its depth checked first; offsets are the file's own.
+fn pairs(source: &str) -> Result<pest::iterators::Pairs<'_, Rule>, SyntaxError> {
     check_depth(source)?;
-    match crate::stack::guard_parser(|| lower::parse_pairs(source)) {
-        Ok(pairs) => {
-            let file = lower::Lowering { base: 0 }.file(pairs.clone())?;
-            let root = pairs
-                .peek()
-                .map(|pair| tree::build(source, pair))
-                .ok_or_else(|| SyntaxError::Internal {
-                    detail: "no file in the parse".to_owned(),
-                    span: Span::at(0),
-                })?;
-            Ok((file, root))
-        }
-        Err(error) => Err(names::describe(source, error)),
-    }
+    crate::stack::guard_parser(|| lower::parse_pairs(source))
+        .map_err(|error| names::describe(source, error))
 }
 
 /// Refuses brackets nested deeper than [`MAX_DEPTH`], outside texts and comments.

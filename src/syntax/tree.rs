@@ -51,10 +51,7 @@ pub enum Kind {
 impl<'a> Node<'a> {
     /// The node's first token, if it has one.
     pub fn first_token(&self) -> Option<&Token<'a>> {
-        self.children.iter().find_map(|child| match child {
-            Child::Token(token) => Some(token),
-            Child::Node(node) => node.first_token(),
-        })
+        self.children.iter().find_map(Child::first_token)
     }
 }
 
